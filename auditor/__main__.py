@@ -1,0 +1,3 @@
+from auditor.cli import app
+
+app(prog_name="auditor")

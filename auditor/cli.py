@@ -1,0 +1,100 @@
+"""The command line: `auditor audit PATH`, `auditor rules`, `auditor explain ID`."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from auditor import __version__
+from auditor.audit import InputError, audit
+from auditor.catalog import by_id, load_catalog
+from auditor.render import json_report, terminal
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Does the repository back up what the report claims?")
+
+EXIT_OK, EXIT_UNSUPPORTED, EXIT_INPUT = 0, 1, 2
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _fail(message: str) -> None:
+    Console(stderr=True).print(f"[red]error:[/red] {message}")
+    raise typer.Exit(EXIT_INPUT)
+
+
+@app.command("audit")
+def audit_command(
+    path: Path = typer.Argument(..., help="The repository to audit (a folder)."),
+    report: Optional[Path] = typer.Option(None, "--report", help="The report file (default: PATH/reports/README.md)."),
+    format: Format = typer.Option(Format.text, "--format", "-f", help="text for people, json for dashboards."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Also write the JSON document to this file."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show every finding, not only the best."),
+) -> None:
+    """Audit one repository against its report and print the honesty report."""
+    try:
+        result = audit(path, report)
+    except InputError as exc:
+        _fail(str(exc))
+        return
+    document = json_report.dumps(result)
+    if output is not None:
+        try:
+            output.write_text(document + "\n", encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write {output}: {exc.strerror or exc}")
+    if format is Format.json:
+        sys.stdout.write(document + "\n")
+    else:
+        terminal.render(result, Console(), verbose)
+    raise typer.Exit(EXIT_UNSUPPORTED if result.summary["unsupported"] else EXIT_OK)
+
+
+@app.command("rules")
+def rules_command() -> None:
+    """List every rule: code, id, module and what counts as evidence."""
+    table = Table(show_lines=False)
+    for column in ("code", "id", "module", "title", "strong", "weak"):
+        table.add_column(column, overflow="fold")
+    for spec in load_catalog():
+        table.add_row(spec.code, spec.id, spec.module or "-", spec.title, spec.strong, spec.weak or "-")
+    Console().print(table)
+
+
+@app.command("explain")
+def explain_command(item: str = typer.Argument(..., help="An item id (e.g. dockerfiles) or code (e.g. MLO112).")) -> None:
+    """Explain one rule: what it checks and what counts as strong or weak evidence."""
+    specs = by_id()
+    spec = specs.get(item) or next((s for s in specs.values() if s.code.lower() == item.lower()), None)
+    if spec is None:
+        _fail(f"unknown item {item!r}; `auditor rules` lists them")
+        return
+    console = Console()
+    console.print(f"[bold]{spec.code} {spec.id}[/bold] ({spec.module or 'no module'}, week {spec.week})")
+    console.print(spec.title)
+    console.print(f"[green]strong[/green]: {spec.strong}")
+    if spec.weak:
+        console.print(f"[yellow]weak[/yellow]: {spec.weak}")
+    if spec.na:
+        console.print("always [cyan]n/a[/cyan]: a repository cannot show this")
+    elif spec.na_when_absent:
+        console.print("[cyan]n/a[/cyan] when the repository holds nothing: this can live only in a cloud console")
+    console.print("report wording matched: " + ", ".join(f"/{p.pattern}/" for p in spec.match))
+
+
+@app.command("version")
+def version_command() -> None:
+    """Print the auditor's version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    app()

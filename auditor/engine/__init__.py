@@ -1,0 +1,1 @@
+"""Running the rules: declarative patterns and Python probes collect findings; nothing judges here."""

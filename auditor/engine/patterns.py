@@ -1,0 +1,110 @@
+"""The declarative evidence vocabulary of the rule YAML files.
+
+Each entry of a rule's `evidence:` list has one kind key and a `strength`:
+
+    - files: ["**/Dockerfile", "**/*.dockerfile"]      # paths that exist
+    - imports: [wandb]                                  # imported in source code
+    - calls: [wandb.init, wandb.log]                    # called (import aliases resolved)
+    - decorators: [hydra.main]
+    - bases: [LightningModule]                          # a class derives from it
+    - dependencies: [wandb]                             # declared in a dependency file
+    - grep: "gcloud run deploy"                         # a line of text in the files `in:`
+      in: [".github/workflows/*.y*ml", "cloudbuild*.y*ml"]
+
+Optional keys: `scope` (source | tests | all, for Python kinds), `message` (with {name}),
+`limit` (findings kept, default 3).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from auditor.facts import Repository
+from auditor.facts.dependencies import normalize
+from auditor.facts.python_code import PythonModule
+from auditor.model import Finding
+
+KINDS = ("files", "imports", "calls", "decorators", "bases", "dependencies", "grep")
+
+
+def names_match(resolved: str, wanted: str) -> bool:
+    """`lightning.pytorch.Trainer` matches `Trainer` and `lightning.pytorch.Trainer`."""
+    return resolved == wanted or resolved.endswith("." + wanted)
+
+
+def evaluate(pattern: dict[str, Any], repo: Repository) -> list[Finding]:
+    kind = next((k for k in KINDS if k in pattern), None)
+    if kind is None:
+        raise ValueError(f"evidence entry without a known kind: {pattern}")
+    strength = pattern.get("strength", "strong")
+    limit = int(pattern.get("limit", 3))
+    values = pattern[kind]
+    values = [values] if isinstance(values, str) else list(values)
+    found = list(_EVALUATORS[kind](values, pattern, repo))
+    template = pattern.get("message")
+    return [
+        Finding(path, line, template.format(name=name) if template else default, strength)
+        for path, line, name, default in found[:limit]
+    ]
+
+
+def _modules(pattern: dict[str, Any], repo: Repository) -> dict[str, PythonModule]:
+    scope = pattern.get("scope", "source")
+    return {"source": repo.source, "tests": repo.tests, "all": repo.python}[scope]
+
+
+def _files(values, pattern, repo: Repository) -> Iterable[tuple]:
+    for path in repo.glob(*values):
+        yield path, None, path, f"{path} exists"
+
+
+def _imports(values, pattern, repo: Repository) -> Iterable[tuple]:
+    for path, module in _modules(pattern, repo).items():
+        hit = module.imports_any(*values)
+        if hit:
+            yield path, hit[1], hit[0], f"`import {hit[0]}` in {path}:{hit[1]}"
+
+
+def _calls(values, pattern, repo: Repository) -> Iterable[tuple]:
+    for path, module in _modules(pattern, repo).items():
+        for call in module.calls:
+            resolved = module.resolve(call.name)
+            if any(names_match(resolved, v) for v in values):
+                yield path, call.line, call.name, f"`{call.name}(...)` called in {path}:{call.line}"
+
+
+def _decorators(values, pattern, repo: Repository) -> Iterable[tuple]:
+    for path, module in _modules(pattern, repo).items():
+        for name, line in module.decorators:
+            if any(names_match(module.resolve(name), v) for v in values):
+                yield path, line, name, f"`@{name}` in {path}:{line}"
+
+
+def _bases(values, pattern, repo: Repository) -> Iterable[tuple]:
+    for path, module in _modules(pattern, repo).items():
+        for cls in module.classes:
+            for base in cls.bases:
+                if any(names_match(module.resolve(base), v) for v in values):
+                    yield path, cls.line, base, f"class `{cls.name}({base})` in {path}:{cls.line}"
+
+
+def _dependencies(values, pattern, repo: Repository) -> Iterable[tuple]:
+    wanted = {normalize(v) for v in values}
+    seen = set()
+    for dep in repo.dependencies:
+        if dep.name in wanted and dep.path not in seen:
+            seen.add(dep.path)
+            yield dep.path, dep.line, dep.name, f"`{dep.name}` declared as a dependency in {dep.path}"
+
+
+def _grep(values, pattern, repo: Repository) -> Iterable[tuple]:
+    globs = pattern.get("in") or ["**"]
+    for regex in values:
+        for hit in repo.grep(regex, *globs, limit=int(pattern.get("limit", 3))):
+            yield hit.path, hit.line, hit.text, f"`{hit.text[:80]}` in {hit.path}:{hit.line}"
+
+
+_EVALUATORS = {
+    "files": _files, "imports": _imports, "calls": _calls, "decorators": _decorators,
+    "bases": _bases, "dependencies": _dependencies, "grep": _grep,
+}

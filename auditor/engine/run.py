@@ -1,0 +1,100 @@
+"""Run every rule of the catalogue against one repository's facts.
+
+A rule's probe asks for the facts it needs by parameter name (`repo`, `source`, `tests`,
+`workflows`, `dockerfiles`, `dependencies`, `pyproject`, `git`, `files`), as in
+repo-review; the engine injects them. Probes only collect findings; the evidence level
+is derived from the findings here, and the verdict is a separate step.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from dataclasses import dataclass
+from functools import lru_cache
+from types import ModuleType
+from typing import Callable
+
+from auditor.catalog import RuleSpec, load_catalog, rules_dir
+from auditor.engine.patterns import evaluate
+from auditor.facts import Repository
+from auditor.model import EVIDENCE_ORDER, Evidence, Finding
+
+INJECTABLE = ("repo", "source", "tests", "python", "workflows", "dockerfiles", "dependencies", "pyproject", "git", "files", "dependency_names",
+              "test_functions")
+
+
+@dataclass
+class RuleOutcome:
+    spec: RuleSpec
+    evidence: Evidence
+    findings: list[Finding]
+
+
+@lru_cache(maxsize=None)
+def _probe_module(name: str) -> ModuleType:
+    rules_dir()  # registers the package auditor.rules
+    return importlib.import_module(f"auditor.rules.{name}")
+
+
+def probe_function(spec: RuleSpec) -> Callable | None:
+    if not spec.probe:
+        return None
+    if not (rules_dir() / f"{spec.probe}.py").is_file():
+        return _no_rule_yet
+    return getattr(_probe_module(spec.probe), "probe")
+
+
+def _no_rule_yet():
+    yield Finding(None, None, "no rule yet", "info")
+
+
+def _inject(func: Callable, repo: Repository) -> dict:
+    kwargs = {}
+    for name in inspect.signature(func).parameters:
+        if name not in INJECTABLE:
+            raise TypeError(f"probe {func.__module__} asks for unknown fact {name!r}")
+        kwargs[name] = repo if name == "repo" else getattr(repo, name)
+    return kwargs
+
+
+def evidence_of(spec: RuleSpec, findings: list[Finding]) -> Evidence:
+    if spec.na:
+        return "n/a"
+    level = "none"
+    for finding in findings:
+        strength = "weak" if finding.strength == "error" else finding.strength
+        if strength == "na":
+            continue
+        if EVIDENCE_ORDER.get(strength, 0) > EVIDENCE_ORDER[level]:
+            level = strength
+    if level == "none" and (spec.na_when_absent or any(f.strength == "na" for f in findings)):
+        return "n/a"
+    return level  # type: ignore[return-value]
+
+
+def run_rule(spec: RuleSpec, repo: Repository) -> RuleOutcome:
+    findings: list[Finding] = []
+    probe = probe_function(spec)
+    if probe is not None:
+        findings += list(probe(**_inject(probe, repo)) or [])
+    for pattern in spec.evidence:
+        findings += evaluate(pattern, repo)
+    findings = _dedupe(findings)
+    findings.sort(key=lambda f: -EVIDENCE_ORDER.get("weak" if f.strength == "error" else f.strength, -1))
+    return RuleOutcome(spec, evidence_of(spec, findings), findings)
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple] = set()
+    kept = []
+    for finding in findings:
+        key = (finding.path, finding.line, finding.strength)
+        if key not in seen:
+            seen.add(key)
+            kept.append(finding)
+    return kept
+
+
+def run_all(repo: Repository, only: set[str] | None = None) -> dict[str, RuleOutcome]:
+    return {spec.id: run_rule(spec, repo) for spec in load_catalog() if only is None or spec.id in only}

@@ -1,0 +1,5 @@
+"""Gathering facts about the audited repository (read once, shared by every rule)."""
+
+from auditor.facts.repository import Repository
+
+__all__ = ["Repository"]

@@ -1,0 +1,156 @@
+"""Which files the repository holds, and reading them safely.
+
+The audited repository is hostile input: files may be huge, binary, badly encoded, or
+symlinks that leave the repository. Nothing here writes into it or runs it.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_FILE_BYTES = 2_000_000
+SKIPPED_DIRS = {
+    ".git", ".venv", "venv", "env", ".env", "node_modules", "__pycache__", ".mypy_cache",
+    ".pytest_cache", ".ruff_cache", ".tox", ".nox", "site-packages", ".dvc/cache", "wandb",
+    "outputs", "multirun", "mlruns", ".ipynb_checkpoints",
+}
+DATA_DIRS = {"data", "datasets"}
+DATA_SUFFIXES = {".csv", ".parquet", ".pt", ".pth", ".ckpt", ".npy", ".npz", ".pkl", ".jpg", ".jpeg", ".png",
+                 ".gif", ".zip", ".gz", ".tar", ".h5", ".onnx", ".bin", ".safetensors", ".arrow"}
+
+
+@dataclass(frozen=True)
+class FileText:
+    """The text of a file, or why it could not be read."""
+
+    text: str | None
+    error: str | None = None
+
+
+def list_files(root: Path, is_git: bool) -> list[str]:
+    """Relative POSIX paths of the repository's files: git's tracked files, else a filtered walk."""
+    if is_git:
+        listed = _git_tracked(root)
+        if listed is not None:
+            return listed
+    return _walk(root)
+
+
+def _git_tracked(root: Path) -> list[str] | None:
+    try:
+        out = subprocess.run(
+            ["git", "-c", "core.quotepath=off", "-C", str(root), "ls-files", "-z", "--cached"],
+            capture_output=True, timeout=60, check=True, env=_git_env(),
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return sorted({p for p in out.decode("utf-8", "replace").split("\0") if p})
+
+
+def _git_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env["GIT_TERMINAL_PROMPT"] = "0"
+    return env
+
+
+def _walk(root: Path) -> list[str]:
+    ignore = _GitIgnore.load(root)
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        rel_dir = os.path.relpath(dirpath, root)
+        rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/")
+        dirnames[:] = sorted(
+            d for d in dirnames
+            if d not in SKIPPED_DIRS and not (rel_dir == "" and d in DATA_DIRS)
+            and not ignore.matches(f"{rel_dir}/{d}".lstrip("/"), is_dir=True)
+            and not (Path(dirpath) / d / "pyvenv.cfg").exists()
+        )
+        for name in filenames:
+            rel = f"{rel_dir}/{name}".lstrip("/")
+            if not ignore.matches(rel, is_dir=False):
+                found.append(rel)
+    return sorted(found)
+
+
+class _GitIgnore:
+    """The top-level .gitignore's simple patterns (enough to keep a plain folder's walk honest)."""
+
+    def __init__(self, patterns: list[tuple[str, bool, bool]]):
+        self.patterns = patterns
+
+    @classmethod
+    def load(cls, root: Path) -> "_GitIgnore":
+        patterns = []
+        try:
+            lines = (root / ".gitignore").read_text("utf-8", "replace").splitlines()
+        except OSError:
+            lines = []
+        for raw in lines:
+            line = raw.strip()
+            if not line or line.startswith(("#", "!")):
+                continue
+            dir_only = line.endswith("/")
+            anchored = line.startswith("/") or "/" in line.rstrip("/")
+            patterns.append((line.strip("/"), dir_only, anchored))
+        return cls(patterns)
+
+    def matches(self, rel: str, is_dir: bool) -> bool:
+        name = rel.rsplit("/", 1)[-1]
+        for pattern, dir_only, anchored in self.patterns:
+            if dir_only and not is_dir:
+                continue
+            target = rel if anchored else name
+            if fnmatch.fnmatchcase(target, pattern):
+                return True
+        return False
+
+
+def read_text(root: Path, rel: str) -> FileText:
+    """Read a repository file as text, refusing what would be unsafe or meaningless to parse."""
+    path = root / rel
+    try:
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return FileText(None, "cannot be read (missing or a broken link)")
+    if path.is_symlink() and not resolved.is_relative_to(root.resolve()):
+        return FileText(None, "is a link that leaves the repository; not followed")
+    if not resolved.is_file():
+        return FileText(None, "is not a regular file")
+    try:
+        size = resolved.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return FileText(None, f"is too large to read ({size} bytes)")
+        data = resolved.read_bytes()
+    except OSError as exc:
+        return FileText(None, f"cannot be read ({exc.strerror or exc})")
+    if b"\0" in data[:8192]:
+        return FileText(None, "is binary, not text")
+    return FileText(data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def glob_to_regex(pattern: str) -> re.Pattern[str]:
+    """A path glob where `**/` spans folders, `*` stays within one, matched case-insensitively."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out) + r"\Z", re.IGNORECASE)

@@ -1,0 +1,227 @@
+"""What the Python source says, read with tree-sitter (never imported, never run)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import tree_sitter_python
+from tree_sitter import Language, Node, Parser
+
+_LANGUAGE = Language(tree_sitter_python.language())
+_PARSER = Parser(_LANGUAGE)
+
+
+@dataclass(frozen=True)
+class Call:
+    name: str          # dotted callee as written, e.g. "wandb.init", "self.log", "Trainer"
+    line: int
+    keywords: dict[str, str]  # keyword argument -> source text of its value
+    args: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str
+    line: int
+    typed: bool        # return annotation or an annotated parameter
+    documented: bool   # a docstring
+    trivial: bool      # body is only pass / ... / docstring / raise NotImplementedError
+    decorators: tuple[str, ...]
+    is_method: bool
+    enclosing_function: bool  # nested inside another function
+    end_line: int = 0
+    class_name: str | None = None
+
+
+@dataclass(frozen=True)
+class ClassDef:
+    name: str
+    line: int
+    bases: tuple[str, ...]
+
+
+@dataclass
+class PythonModule:
+    """The facts of one Python file."""
+
+    path: str
+    imports: list[tuple[str, int]] = field(default_factory=list)   # ("torch.nn", line)
+    calls: list[Call] = field(default_factory=list)
+    decorators: list[tuple[str, int]] = field(default_factory=list)
+    classes: list[ClassDef] = field(default_factory=list)
+    functions: list[Function] = field(default_factory=list)
+    assigns: list[tuple[str, str, int]] = field(default_factory=list)   # (target, value text, line)
+    strings: list[tuple[str, int]] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)          # local name -> dotted origin
+    assert_lines: list[int] = field(default_factory=list)   # assert statements and assert-like calls
+    has_syntax_errors: bool = False
+    lines: int = 0
+
+    def imported_modules(self) -> set[str]:
+        return {name for name, _ in self.imports}
+
+    def resolve(self, dotted: str) -> str:
+        """`pl.Trainer` -> `pytorch_lightning.Trainer` through this module's import aliases."""
+        head, _, rest = dotted.partition(".")
+        origin = self.aliases.get(head)
+        if origin is None:
+            return dotted
+        return f"{origin}.{rest}" if rest else origin
+
+    def imports_any(self, *prefixes: str) -> tuple[str, int] | None:
+        for name, line in self.imports:
+            if any(name == p or name.startswith(p + ".") for p in prefixes):
+                return name, line
+        return None
+
+
+def parse_python(path: str, text: str) -> PythonModule:
+    source = text.encode("utf-8", "replace")
+    tree = _PARSER.parse(source)
+    module = PythonModule(path=path, has_syntax_errors=tree.root_node.has_error, lines=text.count("\n") + 1)
+    _Collector(module).visit(tree.root_node, in_class=False, in_function=False)
+    return module
+
+
+def _text(node: Node | None) -> str:
+    return node.text.decode("utf-8", "replace") if node is not None and node.text is not None else ""
+
+
+def _line(node: Node) -> int:
+    return node.start_point[0] + 1
+
+
+class _Collector:
+    def __init__(self, module: PythonModule):
+        self.m = module
+
+    def visit(self, node: Node, in_class: bool, in_function: bool) -> None:
+        stack: list[tuple[Node, str | None, bool]] = [(node, None, in_function)]
+        while stack:
+            current, cls, fn = stack.pop()
+            kind = current.type
+            if kind == "import_statement":
+                self._import(current)
+            elif kind == "import_from_statement":
+                self._import_from(current)
+            elif kind == "call":
+                self._call(current)
+            elif kind == "decorator":
+                self.m.decorators.append((_decorator_name(current), _line(current)))
+            elif kind == "class_definition":
+                self._class(current)
+            elif kind == "function_definition":
+                self._function(current, cls, fn)
+            elif kind == "assignment":
+                left = current.child_by_field_name("left")
+                right = current.child_by_field_name("right")
+                if left is not None and right is not None:
+                    self.m.assigns.append((_text(left), _text(right)[:200], _line(current)))
+            elif kind == "assert_statement":
+                self.m.assert_lines.append(_line(current))
+            elif kind == "string" and current.parent is not None and current.parent.type != "expression_statement":
+                content = _text(current)
+                if len(content) < 400:
+                    self.m.strings.append((content.strip("'\"bfrBFRuU"), _line(current)))
+            child_cls = cls
+            child_fn = fn or kind == "function_definition"
+            if kind == "class_definition":
+                child_cls, child_fn = _text(current.child_by_field_name("name")), False
+            elif kind == "function_definition":
+                child_cls = None
+            for child in reversed(current.children):
+                stack.append((child, child_cls, child_fn))
+
+    def _import(self, node: Node) -> None:
+        for child in node.named_children:
+            target = child.child_by_field_name("name") if child.type == "aliased_import" else child
+            if target is not None and target.type == "dotted_name":
+                name = _text(target)
+                self.m.imports.append((name, _line(node)))
+                if child.type == "aliased_import":
+                    self.m.aliases[_text(child.child_by_field_name("alias"))] = name
+                else:
+                    self.m.aliases.setdefault(name.split(".")[0], name.split(".")[0])
+
+    def _import_from(self, node: Node) -> None:
+        module = node.child_by_field_name("module_name")
+        base = _text(module)
+        if base.startswith("."):
+            return
+        names = [c for c in node.children_by_field_name("name")]
+        self.m.imports.append((base, _line(node)))
+        for name in names:
+            target = name.child_by_field_name("name") if name.type == "aliased_import" else name
+            full = f"{base}.{_text(target)}"
+            self.m.imports.append((full, _line(node)))
+            local = name.child_by_field_name("alias") if name.type == "aliased_import" else target
+            self.m.aliases[_text(local)] = full
+
+    def _call(self, node: Node) -> None:
+        func = node.child_by_field_name("function")
+        arguments = node.child_by_field_name("arguments")
+        keywords: dict[str, str] = {}
+        args: list[str] = []
+        if arguments is not None:
+            for arg in arguments.named_children:
+                if arg.type == "keyword_argument":
+                    key = arg.child_by_field_name("name")
+                    value = arg.child_by_field_name("value")
+                    keywords[_text(key)] = _text(value)[:200]
+                elif arg.type != "comment":
+                    args.append(_text(arg)[:200])
+        name = _text(func).replace("\n", "").replace(" ", "")
+        self.m.calls.append(Call(name, _line(node), keywords, tuple(args)))
+        tail = name.rsplit(".", 1)[-1]
+        if tail.startswith("assert") or tail in ("raises", "approx", "allclose", "assert_close", "fail"):
+            self.m.assert_lines.append(_line(node))
+
+    def _class(self, node: Node) -> None:
+        bases = node.child_by_field_name("superclasses")
+        names = tuple(_text(b) for b in bases.named_children if b.type != "keyword_argument") if bases else ()
+        self.m.classes.append(ClassDef(_text(node.child_by_field_name("name")), _line(node), names))
+
+    def _function(self, node: Node, in_class: str | None, in_function: bool) -> None:
+        params = node.child_by_field_name("parameters")
+        typed = node.child_by_field_name("return_type") is not None or any(
+            p.type in ("typed_parameter", "typed_default_parameter") for p in (params.named_children if params else [])
+        )
+        body = node.child_by_field_name("body")
+        statements = [c for c in (body.named_children if body else []) if c.type != "comment"]
+        documented = bool(statements) and _is_docstring(statements[0])
+        decorators = ()
+        if node.parent is not None and node.parent.type == "decorated_definition":
+            decorators = tuple(_decorator_name(d) for d in node.parent.children if d.type == "decorator")
+        self.m.functions.append(Function(
+            name=_text(node.child_by_field_name("name")),
+            line=_line(node),
+            typed=typed,
+            documented=documented,
+            trivial=all(_is_trivial(s) for s in statements),
+            decorators=decorators,
+            is_method=in_class is not None,
+            enclosing_function=in_function,
+            end_line=node.end_point[0] + 1,
+            class_name=in_class,
+        ))
+
+
+def _decorator_name(node: Node) -> str:
+    expr = node.named_children[0] if node.named_children else None
+    if expr is not None and expr.type == "call":
+        expr = expr.child_by_field_name("function")
+    return _text(expr).replace(" ", "")
+
+
+def _is_docstring(stmt: Node) -> bool:
+    return stmt.type == "expression_statement" and bool(stmt.named_children) and stmt.named_children[0].type == "string"
+
+
+def _is_trivial(stmt: Node) -> bool:
+    if stmt.type == "pass_statement" or _is_docstring(stmt):
+        return True
+    if stmt.type == "expression_statement" and stmt.named_children and stmt.named_children[0].type == "ellipsis":
+        return True
+    if stmt.type == "raise_statement" and "NotImplementedError" in _text(stmt):
+        return True
+    return stmt.type == "return_statement" and len(stmt.named_children) == 0

@@ -1,0 +1,247 @@
+"""Facts about one repository, gathered once and shared by every rule.
+
+Each fact is computed on first use and cached, so a rule that needs the workflows does not
+pay for parsing Python, and no file is parsed twice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Iterator
+
+from auditor.facts import dependencies as deps
+from auditor.facts.files import FileText, glob_to_regex, list_files, read_text
+from auditor.facts.gitinfo import GitInfo, read_git_info
+from auditor.facts.python_code import PythonModule, parse_python
+from auditor.facts.structured import Parsed, parse_toml, parse_yaml
+from auditor.facts.team import Team, build_team, read_authors
+from auditor.facts.test_suite import TestFunction, test_functions
+
+NON_SOURCE_DIRS = ("tests/", "test/", "docs/", "reports/", "notebooks/", "examples/", "scripts/legacy/")
+VENDORED = re.compile(r"(^|/)(\.?venv|env|site-packages|node_modules|build|dist|third_party|vendor|migrations)/")
+TEST_FILE = re.compile(r"(^|/)(test_[^/]*|[^/]*_test)\.py$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A file the auditor could not read or parse."""
+
+    path: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Workflow:
+    path: str
+    text: str
+    data: Any
+    error: str | None
+
+    def line_of(self, needle: str | re.Pattern[str]) -> int | None:
+        return find_line(self.text, needle)
+
+    @property
+    def valid(self) -> bool:
+        return self.error is None and isinstance(self.data, dict)
+
+    def triggers(self) -> dict[str, Any]:
+        """The `on:` block as a dict (a bare event name or list becomes {event: None})."""
+        on = self.data.get("on") if self.valid else None
+        if isinstance(on, str):
+            return {on: None}
+        if isinstance(on, list):
+            return {str(e): None for e in on}
+        return on if isinstance(on, dict) else {}
+
+    def jobs(self) -> dict[str, dict]:
+        jobs = self.data.get("jobs") if self.valid else None
+        return {str(k): v for k, v in jobs.items() if isinstance(v, dict)} if isinstance(jobs, dict) else {}
+
+    def steps(self) -> Iterator[tuple[str, dict]]:
+        for name, job in self.jobs().items():
+            for step in job.get("steps") or []:
+                if isinstance(step, dict):
+                    yield name, step
+
+    def step_line(self, step: dict) -> int | None:
+        """Best-effort line of a step: its `run` first line, its `uses`, or its name."""
+        for key in ("run", "uses", "name"):
+            value = step.get(key)
+            if isinstance(value, str) and value.strip():
+                line = self.line_of(value.strip().splitlines()[0][:60])
+                if line:
+                    return line
+        return None
+
+
+@dataclass(frozen=True)
+class Match:
+    path: str
+    line: int
+    text: str
+
+
+def find_line(text: str, needle: str | re.Pattern[str]) -> int | None:
+    """The 1-based line where `needle` (a substring or a compiled pattern) first occurs."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if (needle.search(line) if isinstance(needle, re.Pattern) else needle in line):
+            return number
+    return None
+
+
+class Repository:
+    """Read-only, lazily gathered facts about the audited repository."""
+
+    def __init__(self, root: Path, files: list[str] | None = None, git: GitInfo | None = None,
+                 report_path: str | None = None, study_numbers: tuple[list[str], int | None] = ([], None)):
+        self.root = root.resolve()
+        self.report_path = report_path
+        self.study_numbers = study_numbers
+        self._texts: dict[str, FileText] = {}
+        self._yaml: dict[str, Parsed] = {}
+        self._files_override = files
+        self._git_override = git
+
+    # --- the file list -------------------------------------------------------------------
+    @cached_property
+    def git(self) -> GitInfo:
+        return self._git_override or read_git_info(self.root)
+
+    @cached_property
+    def team(self) -> Team | None:
+        if not self.git.is_repo:
+            return None
+        authors = read_authors(self.root)
+        return None if authors is None else build_team(authors, *self.study_numbers)
+
+    @cached_property
+    def files(self) -> list[str]:
+        if self._files_override is not None:
+            return self._files_override
+        return list_files(self.root, self.git.is_repo)
+
+    @cached_property
+    def _file_set(self) -> frozenset[str]:
+        return frozenset(self.files)
+
+    def exists(self, rel: str) -> bool:
+        return rel in self._file_set
+
+    def glob(self, *patterns: str) -> list[str]:
+        regexes = [glob_to_regex(p) for p in patterns]
+        return [f for f in self.files if any(r.match(f) for r in regexes)]
+
+    # --- reading -------------------------------------------------------------------------
+    def text(self, rel: str) -> FileText:
+        if rel not in self._texts:
+            self._texts[rel] = read_text(self.root, rel)
+        return self._texts[rel]
+
+    def yaml(self, rel: str) -> Parsed:
+        if rel not in self._yaml:
+            content = self.text(rel)
+            self._yaml[rel] = Parsed(None, content.error) if content.error else parse_yaml(content.text or "")
+        return self._yaml[rel]
+
+    @cached_property
+    def problems(self) -> list[Problem]:
+        """Every file that was read for a fact but could not be read or parsed."""
+        seen = [Problem(p, t.error) for p, t in self._texts.items() if t.error]
+        seen += [Problem(p, y.error) for p, y in self._yaml.items() if y.error and not self._texts[p].error]
+        return sorted(set(seen), key=lambda p: p.path)
+
+    def grep(self, pattern: str | re.Pattern[str], *globs: str, limit: int = 20) -> list[Match]:
+        """Lines matching `pattern` in the text files selected by `globs`."""
+        regex = re.compile(pattern, re.IGNORECASE) if isinstance(pattern, str) else pattern
+        found: list[Match] = []
+        for rel in self.glob(*globs):
+            content = self.text(rel)
+            if content.text is None or not regex.search(content.text):
+                continue
+            for number, line in enumerate(content.text.splitlines(), 1):
+                if regex.search(line):
+                    found.append(Match(rel, number, line.strip()[:160]))
+                    if len(found) >= limit:
+                        return found
+        return found
+
+    # --- Python --------------------------------------------------------------------------
+    @cached_property
+    def python(self) -> dict[str, PythonModule]:
+        modules: dict[str, PythonModule] = {}
+        for rel in self.files:
+            if not rel.endswith(".py") or VENDORED.search(rel):
+                continue
+            content = self.text(rel)
+            if content.text is not None:
+                modules[rel] = parse_python(rel, content.text)
+        return modules
+
+    @cached_property
+    def source(self) -> dict[str, PythonModule]:
+        """The project's own code: no tests, reports/report.py, docs or vendored folders."""
+        return {p: m for p, m in self.python.items() if is_source_path(p)}
+
+    @cached_property
+    def tests(self) -> dict[str, PythonModule]:
+        return {p: m for p, m in self.python.items() if is_test_path(p)}
+
+    @cached_property
+    def test_functions(self) -> list[TestFunction]:
+        return [t for module in self.tests.values() for t in test_functions(module)]
+
+    def calls(self, modules: dict[str, PythonModule] | None = None) -> Iterator[tuple[PythonModule, Any]]:
+        for module in (self.source if modules is None else modules).values():
+            for call in module.calls:
+                yield module, call
+
+    # --- configuration files ---------------------------------------------------------------
+    @cached_property
+    def pyproject(self) -> Parsed:
+        if not self.exists("pyproject.toml"):
+            return Parsed(None)
+        content = self.text("pyproject.toml")
+        return Parsed(None, content.error) if content.error else parse_toml(content.text or "")
+
+    @cached_property
+    def workflows(self) -> list[Workflow]:
+        found = []
+        for rel in self.glob(".github/workflows/*.yml", ".github/workflows/*.yaml"):
+            content = self.text(rel)
+            parsed = self.yaml(rel)
+            found.append(Workflow(rel, content.text or "", parsed.data, parsed.error))
+        return found
+
+    @cached_property
+    def dockerfiles(self) -> list[str]:
+        return [f for f in self.files if is_dockerfile(f)]
+
+    @cached_property
+    def dependencies(self) -> list[deps.Dependency]:
+        return deps.collect(self)
+
+    @cached_property
+    def dependency_names(self) -> set[str]:
+        return {d.name for d in self.dependencies}
+
+    def dependency(self, *names: str) -> deps.Dependency | None:
+        wanted = {deps.normalize(n) for n in names}
+        return next((d for d in self.dependencies if d.name in wanted), None)
+
+
+def is_test_path(rel: str) -> bool:
+    return rel.endswith(".py") and (rel.startswith(("tests/", "test/")) or "/tests/" in rel or bool(TEST_FILE.search(rel)))
+
+
+def is_source_path(rel: str) -> bool:
+    if not rel.endswith(".py") or is_test_path(rel) or VENDORED.search(rel):
+        return False
+    return not rel.startswith(NON_SOURCE_DIRS) and rel not in ("setup.py", "noxfile.py")
+
+
+def is_dockerfile(rel: str) -> bool:
+    name = rel.rsplit("/", 1)[-1].lower()
+    return name == "dockerfile" or name.startswith("dockerfile.") or name.endswith((".dockerfile", ".Dockerfile".lower()))

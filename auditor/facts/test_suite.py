@@ -1,0 +1,67 @@
+"""The test functions pytest would collect, read statically from the test modules."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from auditor.facts.python_code import PythonModule
+
+PYTEST_FILE = re.compile(r"(^|/)(test_[^/]*|[^/]*_test)\.py$")
+
+
+@dataclass(frozen=True)
+class TestFunction:
+    path: str
+    name: str
+    line: int
+    collected: bool
+    why_not: str | None
+    assertions: int
+    parametrized_cases: int
+
+
+def test_functions(module: PythonModule) -> list[TestFunction]:
+    testcase_classes = {c.name for c in module.classes if any(b.endswith("TestCase") for b in c.bases)}
+    file_collected = bool(PYTEST_FILE.search(module.path))
+    found = []
+    for fn in module.functions:
+        if not fn.name.startswith("test"):
+            continue
+        why_not = None
+        if not file_collected:
+            why_not = "its file is not named test_*.py or *_test.py"
+        elif fn.enclosing_function:
+            why_not = "it is nested inside another function"
+        elif fn.class_name and not (fn.class_name.startswith("Test") or fn.class_name in testcase_classes):
+            why_not = f"its class {fn.class_name} is not named Test*"
+        asserts = sum(1 for line in module.assert_lines if fn.line <= line <= (fn.end_line or fn.line))
+        found.append(TestFunction(module.path, fn.name, fn.line, why_not is None, why_not, asserts,
+                                  _cases(module, fn.line)))
+    return found
+
+
+def _cases(module: PythonModule, line: int) -> int:
+    """Cases of a @pytest.mark.parametrize just above the function (1 when not parametrized)."""
+    for call in module.calls:
+        if call.name.endswith("mark.parametrize") and line - 6 <= call.line < line and len(call.args) >= 2:
+            values = call.args[1]
+            if values.startswith(("[", "(")):
+                return max(1, _top_level_items(values[1:-1]))
+    return 1
+
+
+def _top_level_items(text: str) -> int:
+    depth, count, has_content = 0, 0, False
+    for ch in text:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            count += 1 if has_content else 0
+            has_content = False
+            continue
+        if not ch.isspace():
+            has_content = True
+    return count + (1 if has_content else 0)

@@ -1,0 +1,59 @@
+"""The shared vocabulary: findings, evidence levels, claims and verdicts (see the spec)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Strength = Literal["strong", "weak", "error"]
+Evidence = Literal["strong", "weak", "none", "n/a"]
+Claim = bool | Literal["partial"] | None
+
+EVIDENCE_ORDER = {"none": 0, "weak": 1, "strong": 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing seen in the repository, at a place a person can open."""
+
+    path: str | None
+    line: int | None
+    message: str
+    strength: Strength = "strong"
+
+    def where(self) -> str:
+        if self.path is None:
+            return "-"
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def to_json(self) -> dict:
+        return {"path": self.path, "line": self.line, "message": self.message, "strength": self.strength}
+
+
+@dataclass
+class ChecklistLine:
+    """One checkbox line of the report's checklist, as written."""
+
+    line: int
+    text: str
+    mark: str
+    claimed: Claim
+    item_ids: tuple[str, ...] = ()
+
+
+@dataclass
+class ItemResult:
+    """What the auditor concludes about one checklist item."""
+
+    id: str
+    code: str
+    module: str | None
+    week: str
+    title: str
+    claimed: Claim
+    line: int | None
+    mark: str | None
+    evidence: Evidence
+    verdict: str
+    findings: list[Finding] = field(default_factory=list)
+    claim_source: str = "checklist"

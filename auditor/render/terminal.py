@@ -1,0 +1,69 @@
+"""The honesty report for people: rich tables grouped by week."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from auditor.audit import AuditResult
+from auditor.catalog import WEEK_ORDER
+
+VERDICT_STYLE = {
+    "corroborated": ("✔", "green"),
+    "weak": ("~", "yellow"),
+    "unsupported": ("✘", "bold red"),
+    "unverifiable": ("?", "cyan"),
+    "unclaimed": ("+", "blue"),
+    "not-claimed": ("·", "dim"),
+    "not-in-checklist": (" ", "dim"),
+}
+WEEK_TITLE = {"1": "Week 1", "2": "Week 2", "3": "Week 3", "extra": "Extra"}
+
+
+def render(result: AuditResult, console: Console, verbose: bool = False) -> None:
+    repo, report = result.repository, result.report
+    commit = repo.git.commit[:10] if repo.git.commit else "no commit"
+    console.print(f"[bold]Audit of[/bold] {escape(str(repo.root))}  ({commit}"
+                  f"{', ' + escape(repo.git.remote) if repo.git.remote else ''})")
+    console.print(f"Report: {escape(report.path or 'none')}  template {report.template}, "
+                  f"{len(report.checklist_lines)} checklist lines")
+    if report.message:
+        console.print(f"[yellow]{escape(report.message)}[/yellow]: claims are unknown, evidence is still reported")
+    for week in WEEK_ORDER:
+        items = [i for i in result.items if i.week == week]
+        if items:
+            console.print(_week_table(WEEK_TITLE[week], items, verbose))
+    if result.unmatched:
+        console.print("[bold]Checklist lines that match no item[/bold]")
+        for line in result.unmatched:
+            console.print(f"  line {line.line} [{escape(line.mark)}] {escape(line.text[:100])}")
+    if result.problems:
+        console.print("[bold]Files that could not be read[/bold]")
+        for problem in result.problems[:20]:
+            console.print(f"  [red]{escape(problem.path)}[/red]: {escape(problem.message)}")
+    s = result.summary
+    console.print(
+        f"[bold]{s['claimed']} claimed[/bold]: [green]{s['corroborated']} corroborated[/green], "
+        f"[yellow]{s['weak']} weak[/yellow], [red]{s['unsupported']} unsupported[/red], "
+        f"[cyan]{s['unverifiable']} unverifiable[/cyan]; [blue]{s['unclaimed']} done but not claimed[/blue]"
+    )
+
+
+def _week_table(title: str, items, verbose: bool) -> Table:
+    table = Table(title=title, title_justify="left", expand=False, show_lines=False)
+    table.add_column("item")
+    table.add_column("mark", justify="center")
+    table.add_column("verdict")
+    table.add_column("evidence")
+    table.add_column("where / why", overflow="fold")
+    for item in items:
+        icon, style = VERDICT_STYLE[item.verdict]
+        mark = "—" if item.claimed is None else f"[{item.mark}]"
+        shown = item.findings if verbose else item.findings[:1]
+        where = "\n".join(f"{f.where()}  {f.message}" for f in shown) or "no evidence found"
+        table.add_row(
+            f"{item.code} {item.id}", escape(mark), f"[{style}]{icon} {item.verdict}[/{style}]",
+            item.evidence, escape(where),
+        )
+    return table

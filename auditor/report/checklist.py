@@ -1,0 +1,108 @@
+"""Reading the checklist section of a group's report: every checkbox line and its mark.
+
+Students wrap, bold, comment, duplicate and re-bullet their lines; this reader keeps the
+line number of each item and never guesses an item from its position.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from auditor.model import ChecklistLine, Claim
+
+HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)\s*#*\s*$")
+CHECKLIST_HEADING = re.compile(r"check\s*-?list", re.IGNORECASE)
+QUESTION_HEADING = re.compile(r"^(question\s*\d+|group information|coding environment)\b", re.IGNORECASE)
+ITEM = re.compile(r"^(?P<indent>\s*)(?:[*+-]|\d+[.)])\s+\[(?P<mark>[^\]\n]{0,12})\]\s*(?P<text>.*)$")
+BARE_ITEM = re.compile(r"^(?P<indent>\s*)\[(?P<mark>[^\]\n]{0,12})\]\s+(?P<text>\S.*)$")
+HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+TRUE_MARKS = {"x", "✓", "✔", "✅", "☑", "✔️", "ok", "done", "yes", "y"}
+FALSE_MARKS = {"", "-", "–", "—", "no", "n"}
+
+
+@dataclass
+class Checklist:
+    """The checklist section of a report: where it is and its item lines."""
+
+    start: int | None
+    end: int | None
+    lines: list[ChecklistLine] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        return bool(self.lines)
+
+
+def mark_to_claim(mark: str) -> Claim:
+    """`x`, `(X)`, `✅` -> True; empty or a dash -> False; anything else -> "partial"."""
+    core = re.sub(r"[\s*_()`'\"]", "", mark).lower()
+    if core in TRUE_MARKS:
+        return True
+    if core in FALSE_MARKS:
+        return False
+    return "partial"
+
+
+def blank_comments(text: str) -> str:
+    """HTML comments replaced by blanks, keeping every newline so line numbers stay true."""
+    return HTML_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+
+
+def clean_item_text(text: str) -> str:
+    text = re.sub(r"(\*\*|__|~~)", "", text)
+    text = re.sub(r"(?<![\w`])[*_](?=\S)|(?<=\S)[*_](?![\w`])", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def find_section(lines: list[str]) -> tuple[int, int] | None:
+    """0-based [start, end) of the checklist: its heading up to the first question heading."""
+    start = None
+    for index, line in enumerate(lines):
+        heading = HEADING.match(line)
+        if heading and CHECKLIST_HEADING.search(heading.group(2)):
+            start = index
+            break
+    if start is None:
+        first_item = next((i for i, line in enumerate(lines) if ITEM.match(line)), None)
+        if first_item is None:
+            return None
+        start = first_item
+    end = len(lines)
+    for index in range(start + 1, len(lines)):
+        heading = HEADING.match(lines[index])
+        if heading and QUESTION_HEADING.match(heading.group(2).strip("*_ ")):
+            end = index
+            break
+    return start, end
+
+
+def parse_checklist(text: str) -> Checklist:
+    lines = blank_comments(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    section = find_section(lines)
+    if section is None:
+        return Checklist(None, None)
+    start, end = section
+    items: list[ChecklistLine] = []
+    current: list | None = None   # [line number, mark, text parts]
+    for index in range(start, end):
+        raw = lines[index]
+        match = ITEM.match(raw) or BARE_ITEM.match(raw)
+        if match:
+            if current:
+                items.append(_finish(current))
+            current = [index + 1, match.group("mark"), [match.group("text")]]
+        elif current and raw.strip() and not HEADING.match(raw) and not raw.lstrip().startswith(("```", "|", ">")):
+            current[2].append(raw.strip())
+        else:
+            if current:
+                items.append(_finish(current))
+            current = None
+    if current:
+        items.append(_finish(current))
+    return Checklist(start + 1, end, items)
+
+
+def _finish(current: list) -> ChecklistLine:
+    number, mark, parts = current
+    return ChecklistLine(line=number, text=clean_item_text(" ".join(parts)), mark=mark.strip(), claimed=mark_to_claim(mark))

@@ -1,0 +1,99 @@
+"""From a report file to claims per item id."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from auditor.catalog import RuleSpec
+from auditor.model import ChecklistLine, Claim
+from auditor.report.checklist import parse_checklist
+from auditor.report.matching import assign_ids
+
+MODULE_TAG = re.compile(r"\(M\d+")
+STUDY_NUMBER = re.compile(r"\b[sS]\d{6}\b")
+UNTAGGED_ONLY = ("torchserve",)
+
+
+@dataclass
+class ReportClaims:
+    """What a report claims, item by item."""
+
+    path: str | None
+    text: str | None
+    template: str
+    checklist_lines: list[ChecklistLine] = field(default_factory=list)
+    claims: dict[str, tuple[Claim, ChecklistLine]] = field(default_factory=dict)
+    unmatched: list[ChecklistLine] = field(default_factory=list)
+    message: str | None = None
+
+    def claim(self, item_id: str) -> tuple[Claim, ChecklistLine | None]:
+        if item_id in self.claims:
+            return self.claims[item_id]
+        return None, None
+
+
+class ReportError(Exception):
+    """The report exists but cannot be read at all."""
+
+
+def read_report(path: Path | None, display_path: str | None, catalog: tuple[RuleSpec, ...]) -> ReportClaims:
+    if path is None or not path.exists():
+        return ReportClaims(None, None, "none", message=f"no report found at {display_path or 'reports/README.md'}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReportError(f"cannot read the report {display_path}: {exc.strerror or exc}") from exc
+    if b"\0" in data[:8192]:
+        raise ReportError(f"the report {display_path} is a binary file, not Markdown")
+    text = data.decode("utf-8", "replace")
+    return claims_from_text(text, display_path, catalog)
+
+
+def claims_from_text(text: str, display_path: str | None, catalog: tuple[RuleSpec, ...]) -> ReportClaims:
+    checklist = parse_checklist(text)
+    if not checklist.found:
+        return ReportClaims(display_path, text, "none", message="the report has no checklist")
+    lines = assign_ids(checklist.lines, catalog)
+    report = ReportClaims(display_path, text, _template(lines), lines)
+    for line in lines:
+        if not line.item_ids:
+            report.unmatched.append(line)
+        for item_id in line.item_ids:
+            report.claims[item_id] = _merge(report.claims.get(item_id), line)
+    return report
+
+
+def _merge(previous: tuple[Claim, ChecklistLine] | None, line: ChecklistLine) -> tuple[Claim, ChecklistLine]:
+    """A duplicated line counts as claimed if either copy is (true beats partial beats false)."""
+    if previous is None:
+        return line.claimed, line
+    rank = {True: 2, "partial": 1, False: 0}
+    return previous if rank[previous[0]] >= rank[line.claimed] else (line.claimed, line)
+
+
+def _template(lines: list[ChecklistLine]) -> str:
+    tagged = sum(1 for line in lines if MODULE_TAG.search(line.text))
+    if tagged >= len(lines) / 2:
+        has_io = any("io-collection" in line.item_ids for line in lines)
+        return "2025+ (with io-collection)" if has_io else "2025"
+    return "2023-2024"
+
+
+def study_numbers(text: str | None) -> tuple[list[str], int | None]:
+    """The study numbers of Question 2 (or of the whole report when Question 2 cannot be found)."""
+    if not text:
+        return [], None
+    lines = text.splitlines()
+    start = next((i for i, l in enumerate(lines) if re.match(r"^#+\s*Question\s*2\b", l.strip(), re.I)), None)
+    if start is not None:
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith("#")), len(lines))
+        for i in range(start, end):
+            found = STUDY_NUMBER.findall(lines[i])
+            if found:
+                numbers = []
+                for j in range(i, end):
+                    numbers += [n.lower() for n in STUDY_NUMBER.findall(lines[j])]
+                return sorted(set(numbers)), i + 1
+    return [], None

@@ -1,0 +1,73 @@
+"""Experiment configuration files that hold hyperparameters."""
+
+import json
+import re
+
+from auditor.model import Finding
+
+HYPER = re.compile(
+    r"^(lr|learning[_-]?rate|batch[_-]?size|epochs?|n_epochs|num_epochs|max_epochs|optimi[sz]er|dropout|weight[_-]?decay"
+    r"|hidden[_-]?(size|dim|units)|momentum|seed|num_layers|n_layers|patience|warmup\w*|gamma|max_steps|train_batch_size)$",
+    re.IGNORECASE,
+)
+NOT_EXPERIMENT = re.compile(
+    r"(^|/)(\.github|\.dvc|\.devcontainer|node_modules|\.vscode|\.idea)/|(^|/)(docker-)?compose[^/]*$|pre-commit|dvc\.(yaml|lock)$"
+    r"|cloudbuild|mkdocs|codecov|\.readthedocs|dependabot|environment\.ya?ml$|conda[^/]*\.ya?ml$|(^|/)package(-lock)?\.json$"
+    r"|tsconfig|\.?pyproject\.toml$|(^|/)(uv|poetry)\.lock$|service\.ya?ml$|\.lock$|vertex|workerpool|config\.json$|^reports/"
+    r"|tokenizer|vocab|(^|/)\.hydra/|(^|/)(outputs|multirun|wandb|mlruns|lightning_logs)/|sweep[^/]*$|^src/.*\.json$",
+    re.IGNORECASE,
+)
+CONFIG_FILE = re.compile(r"\.(ya?ml|json|toml|cfg|ini)$", re.IGNORECASE)
+
+
+def _keys(data, depth=0):
+    if depth > 6:
+        return
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield str(key)
+            yield from _keys(value, depth + 1)
+    elif isinstance(data, list):
+        for value in data[:50]:
+            yield from _keys(value, depth + 1)
+
+
+def _parse(repo, path):
+    if path.lower().endswith((".yaml", ".yml")):
+        parsed = repo.yaml(path)
+        return parsed.data, parsed.error
+    content = repo.text(path)
+    if content.error:
+        return None, content.error
+    if path.lower().endswith(".json"):
+        try:
+            return json.loads(content.text or ""), None
+        except (ValueError, RecursionError) as exc:
+            return None, f"invalid JSON: {exc}"
+    from auditor.facts.structured import parse_toml
+
+    parsed = parse_toml(content.text or "") if path.lower().endswith(".toml") else None
+    return (parsed.data, parsed.error) if parsed else ({}, None)
+
+
+def probe(repo, files):
+    candidates = [f for f in files if CONFIG_FILE.search(f) and not NOT_EXPERIMENT.search(f)]
+    weak = []
+    strong = 0
+    for path in candidates[:300]:
+        data, error = _parse(repo, path)
+        if error:
+            if "/config" in path or path.startswith("config"):
+                yield Finding(path, None, f"{path}: {error}", "error")
+            continue
+        hyper = sorted({k for k in _keys(data) if HYPER.match(k)})
+        if len(hyper) >= 1 and (len(hyper) >= 2 or "config" in path.lower()):
+            text = repo.text(path).text or ""
+            line = next((n for n, l in enumerate(text.splitlines(), 1) if re.search(rf"\b{re.escape(hyper[0])}\b", l)), None)
+            strong += 1
+            if strong <= 3:
+                yield Finding(path, line, f"{path} sets hyperparameters: {', '.join(hyper[:5])}")
+        elif "config" in path.lower() or path.startswith(("configs/", "conf/")):
+            weak.append(path)
+    for path in weak[:2]:
+        yield Finding(path, None, f"{path}: a config file without hyperparameters", "weak")

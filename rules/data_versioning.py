@@ -1,0 +1,30 @@
+"""DVC with tracked data (or Git LFS); an initialised but unused DVC is weak."""
+
+import re
+
+from auditor.model import Finding
+
+
+def probe(repo):
+    has_config = repo.exists(".dvc/config")
+    tracked = repo.glob("**/*.dvc")
+    pipelines = repo.glob("**/dvc.yaml", "**/dvc.lock")
+    if has_config and (tracked or pipelines):
+        what = ", ".join((tracked + pipelines)[:3])
+        yield Finding(".dvc/config", 1, f"DVC configured, tracking {len(tracked)} .dvc file(s) / {len(pipelines)} pipeline file(s): {what}")
+        for path in (tracked + pipelines)[:2]:
+            yield Finding(path, 1, f"{path} tracked by DVC")
+    elif tracked or pipelines:
+        path = (tracked + pipelines)[0]
+        yield Finding(path, 1, f"{path} tracked by DVC (no .dvc/config committed)")
+    elif has_config or repo.glob(".dvc/**"):
+        yield Finding(".dvc/config" if has_config else repo.glob(".dvc/**")[0], None, "DVC initialised but no data tracked", "weak")
+    for path in repo.glob(".gitattributes", "**/.gitattributes"):
+        text = repo.text(path).text or ""
+        for number, line in enumerate(text.splitlines(), 1):
+            if re.search(r"filter=lfs", line):
+                yield Finding(path, number, f"Git LFS tracks `{line.split()[0]}`")
+                break
+    dep = repo.dependency("dvc", "dvc-gs", "dvc-gdrive", "dvc-s3")
+    if dep:
+        yield Finding(dep.path, dep.line, f"`{dep.name}` declared as a dependency", "weak")

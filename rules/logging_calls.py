@@ -1,0 +1,36 @@
+"""Loggers (logging, loguru, structlog) with several calls in source; print does not count."""
+
+import re
+
+from auditor.model import Finding
+
+LEVELS = re.compile(r"(^|\.)(debug|info|warning|warn|error|exception|critical|success|trace|log)$")
+LOGGER_NAMES = re.compile(r"^(logging|logger|log|_logger|_log|LOGGER|LOG|self\.logger|self\.log|self\._logger|\w*_logger|\w*logger)$")
+CREATORS = ("logging.getLogger", "logging.basicConfig", "loguru.logger.add", "structlog.get_logger", "logging.config.dictConfig")
+
+
+def probe(source):
+    calls = []
+    created = []
+    for path, module in source.items():
+        uses_logging = module.imports_any("logging", "loguru", "structlog") is not None
+        if not uses_logging:
+            continue
+        for call in module.calls:
+            resolved = module.resolve(call.name)
+            if any(resolved.startswith(c) for c in CREATORS):
+                created.append((path, call.line, call.name))
+            head, _, tail = call.name.rpartition(".")
+            if head and LEVELS.search("." + tail) and (LOGGER_NAMES.match(head) or resolved.startswith(("logging.", "loguru."))):
+                if head == "self.log" or (tail == "log" and head.startswith("self")):
+                    continue
+                calls.append((path, call.line, call.name))
+    files = sorted({c[0] for c in calls})
+    if len(calls) >= 3:
+        for path in files[:3]:
+            first = next(c for c in calls if c[0] == path)
+            count = sum(1 for c in calls if c[0] == path)
+            yield Finding(path, first[1], f"{count} logger call(s) in {path}, first `{first[2]}(...)` at line {first[1]}")
+    elif calls or created:
+        path, line, name = (calls or created)[0]
+        yield Finding(path, line, f"a logger is set up (`{name}` at {path}:{line}) but called only {len(calls)} time(s)", "weak")

@@ -1,0 +1,11 @@
+"""Collected tests that exercise the data code and assert something."""
+
+import re
+
+from auditor.rules._testing import probe_topic
+
+DATA = re.compile(r"data|dataset|preprocess|loader|make_dataset", re.IGNORECASE)
+
+
+def probe(tests, test_functions):
+    yield from probe_topic(tests, test_functions, DATA, "data")

@@ -1,0 +1,11 @@
+"""Collected tests that exercise the model or training code and assert something."""
+
+import re
+
+from auditor.rules._testing import probe_topic
+
+MODEL = re.compile(r"model|train|network|\bnet\b|forward|lightning", re.IGNORECASE)
+
+
+def probe(tests, test_functions):
+    yield from probe_topic(tests, test_functions, MODEL, "model/training")

@@ -8,12 +8,16 @@ from pathlib import Path
 from auditor.catalog import load_catalog
 from auditor.engine.run import run_all
 from auditor.facts import Repository
+from auditor.facts.files import Unreadable
+from auditor.facts.gitinfo import read_git_info
 from auditor.facts.repository import Problem
+from auditor.facts.source import FolderSource, Source
 from auditor.model import ChecklistLine, ItemResult
-from auditor.report.reader import ReportClaims, read_report, study_numbers
+from auditor.report.reader import ReportClaims, ReportError, read_report, study_numbers
 from auditor.verdicts import summarize, verdict
 
 DEFAULT_REPORT = "reports/README.md"
+MAX_REPORT_BYTES = 5_000_000
 
 
 class InputError(Exception):
@@ -31,18 +35,26 @@ class AuditResult:
 
 
 def audit(path: Path, report_file: Path | None = None) -> AuditResult:
+    """Audit a folder (a git work tree or a plain folder)."""
     root = path.expanduser()
     if not root.exists():
         raise InputError(f"{path} does not exist")
     if not root.is_dir():
         raise InputError(f"{path} is not a folder")
-    report_path, display = _locate_report(root.resolve(), report_file)
+    git = read_git_info(root.resolve())
+    return audit_source(FolderSource(root, git.is_repo), git, report_file)
+
+
+def audit_source(source: Source, git, report_file: Path | None = None) -> AuditResult:
+    """Audit the files of any source (a folder, or a commit's tree) with its git facts."""
     catalog = load_catalog()
+    data, display = _report_bytes(source, report_file)
     try:
-        report = read_report(report_path, display, catalog)
-    except Exception as exc:  # the report reader raises ReportError for unreadable reports
+        report = read_report(data, display, catalog)
+    except ReportError as exc:
         raise InputError(str(exc)) from exc
-    repo = Repository(root, report_path=display if report.path else None, study_numbers=study_numbers(report.text))
+    repo = Repository(source.root, source=source, git=git, report_path=display if report.path else None,
+                      study_numbers=study_numbers(report.text))
     outcomes = run_all(repo)
     items = []
     for spec in catalog:
@@ -56,17 +68,26 @@ def audit(path: Path, report_file: Path | None = None) -> AuditResult:
     return AuditResult(repo, report, items, summarize(items), report.unmatched, repo.problems)
 
 
-def _locate_report(root: Path, report_file: Path | None) -> tuple[Path | None, str]:
+def _report_bytes(source: Source, report_file: Path | None) -> tuple[bytes | None, str]:
+    """The report's bytes and the name to show for it; a missing default report is not an error."""
     if report_file is None:
-        candidate = root / DEFAULT_REPORT
-        return (candidate if candidate.is_file() else None), DEFAULT_REPORT
-    explicit = report_file if report_file.is_absolute() else Path.cwd() / report_file
-    if not explicit.exists():
+        try:
+            return source.read_bytes(DEFAULT_REPORT, MAX_REPORT_BYTES), DEFAULT_REPORT
+        except Unreadable as exc:
+            if "missing" in str(exc) or "not a regular file" in str(exc):
+                return None, DEFAULT_REPORT
+            raise InputError(f"the report {DEFAULT_REPORT} {exc}") from exc
+    if not report_file.exists():
         raise InputError(f"report {report_file} does not exist")
-    if not explicit.is_file():
+    if not report_file.is_file():
         raise InputError(f"report {report_file} is not a file")
     try:
-        display = explicit.resolve().relative_to(root).as_posix()
+        display = report_file.resolve().relative_to(source.root).as_posix()
     except ValueError:
         display = str(report_file)
-    return explicit, display
+    try:
+        if report_file.stat().st_size > MAX_REPORT_BYTES:
+            raise InputError(f"report {report_file} is too large")
+        return report_file.read_bytes(), display
+    except OSError as exc:
+        raise InputError(f"cannot read the report {report_file}: {exc.strerror or exc}") from exc

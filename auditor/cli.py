@@ -54,7 +54,7 @@ def audit_command(
     if format is Format.json:
         sys.stdout.write(document + "\n")
     else:
-        terminal.render(result, Console(), verbose)
+        terminal.render(result, terminal.make_console(), verbose)
     raise typer.Exit(EXIT_UNSUPPORTED if result.summary["unsupported"] else EXIT_OK)
 
 

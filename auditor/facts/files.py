@@ -110,24 +110,32 @@ class _GitIgnore:
         return False
 
 
-def read_text(root: Path, rel: str) -> FileText:
-    """Read a repository file as text, refusing what would be unsafe or meaningless to parse."""
+class Unreadable(Exception):
+    """A file that exists in the listing but cannot be read safely; the message says why."""
+
+
+def read_folder_bytes(root: Path, rel: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """A file's bytes from a folder, refusing links that leave it, non-files and huge files."""
     path = root / rel
     try:
         resolved = path.resolve(strict=True)
-    except (OSError, RuntimeError):
-        return FileText(None, "cannot be read (missing or a broken link)")
-    if path.is_symlink() and not resolved.is_relative_to(root.resolve()):
-        return FileText(None, "is a link that leaves the repository; not followed")
+    except (OSError, RuntimeError) as exc:
+        raise Unreadable("cannot be read (missing or a broken link)") from exc
+    if not resolved.is_relative_to(root.resolve()):
+        raise Unreadable("is a link that leaves the repository; not followed")
     if not resolved.is_file():
-        return FileText(None, "is not a regular file")
+        raise Unreadable("is not a regular file")
     try:
         size = resolved.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return FileText(None, f"is too large to read ({size} bytes)")
-        data = resolved.read_bytes()
+        if size > limit:
+            raise Unreadable(f"is too large to read ({size} bytes)")
+        return resolved.read_bytes()
     except OSError as exc:
-        return FileText(None, f"cannot be read ({exc.strerror or exc})")
+        raise Unreadable(f"cannot be read ({exc.strerror or exc})") from exc
+
+
+def decode_text(data: bytes) -> FileText:
+    """Bytes as text: binary refused, invalid UTF-8 replaced, line endings unified."""
     if b"\0" in data[:8192]:
         return FileText(None, "is binary, not text")
     return FileText(data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n"))

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from auditor.facts import dependencies as deps
-from auditor.facts.files import FileText, glob_to_regex, list_files, read_text
+from auditor.facts.files import FileText, Unreadable, decode_text, glob_to_regex
+from auditor.facts.source import FolderSource, Source
 from auditor.facts.gitinfo import GitInfo, read_git_info
 from auditor.facts.python_code import PythonModule, parse_python
 from auditor.facts.structured import Parsed, parse_toml, parse_yaml
@@ -95,14 +96,14 @@ def find_line(text: str, needle: str | re.Pattern[str]) -> int | None:
 class Repository:
     """Read-only, lazily gathered facts about the audited repository."""
 
-    def __init__(self, root: Path, files: list[str] | None = None, git: GitInfo | None = None,
+    def __init__(self, root: Path, source: Source | None = None, git: GitInfo | None = None,
                  report_path: str | None = None, study_numbers: tuple[list[str], int | None] = ([], None)):
         self.root = root.resolve()
         self.report_path = report_path
         self.study_numbers = study_numbers
         self._texts: dict[str, FileText] = {}
         self._yaml: dict[str, Parsed] = {}
-        self._files_override = files
+        self._source = source
         self._git_override = git
 
     # --- the file list -------------------------------------------------------------------
@@ -118,10 +119,12 @@ class Repository:
         return None if authors is None else build_team(authors, *self.study_numbers)
 
     @cached_property
+    def file_source(self) -> Source:
+        return self._source or FolderSource(self.root, self.git.is_repo)
+
+    @cached_property
     def files(self) -> list[str]:
-        if self._files_override is not None:
-            return self._files_override
-        return list_files(self.root, self.git.is_repo)
+        return self.file_source.list_files()
 
     @cached_property
     def _file_set(self) -> frozenset[str]:
@@ -137,7 +140,10 @@ class Repository:
     # --- reading -------------------------------------------------------------------------
     def text(self, rel: str) -> FileText:
         if rel not in self._texts:
-            self._texts[rel] = read_text(self.root, rel)
+            try:
+                self._texts[rel] = decode_text(self.file_source.read_bytes(rel))
+            except Unreadable as exc:
+                self._texts[rel] = FileText(None, str(exc))
         return self._texts[rel]
 
     def yaml(self, rel: str) -> Parsed:

@@ -22,7 +22,9 @@ class Author:
 
     @property
     def display(self) -> str:
-        return sorted(self.names, key=len)[-1] if self.names else sorted(self.emails)[0]
+        if self.names:
+            return sorted(self.names, key=len)[-1]
+        return sorted(self.emails)[0] if self.emails else "(anonymous)"
 
     @property
     def keys(self) -> set[str]:

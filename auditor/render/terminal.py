@@ -21,6 +21,14 @@ VERDICT_STYLE = {
 WEEK_TITLE = {"1": "Week 1", "2": "Week 2", "3": "Week 3", "extra": "Extra"}
 
 
+def make_console() -> Console:
+    """A console that stays readable when piped (rich falls back to 80 columns otherwise)."""
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=140)
+    return console
+
+
 def render(result: AuditResult, console: Console, verbose: bool = False) -> None:
     repo, report = result.repository, result.report
     commit = repo.git.commit[:10] if repo.git.commit else "no commit"
@@ -50,6 +58,15 @@ def render(result: AuditResult, console: Console, verbose: bool = False) -> None
     )
 
 
+def _describe(finding) -> str:
+    """`path:line message`, without the message repeating the place."""
+    message = finding.message
+    if finding.path:
+        for place in (f" in {finding.where()}", f" at {finding.where()}", finding.where()):
+            message = message.replace(place, "")
+    return f"{finding.where()}  {message.strip()}" if finding.path else message
+
+
 def _week_table(title: str, items, verbose: bool) -> Table:
     table = Table(title=title, title_justify="left", expand=False, show_lines=False)
     table.add_column("item")
@@ -61,7 +78,7 @@ def _week_table(title: str, items, verbose: bool) -> Table:
         icon, style = VERDICT_STYLE[item.verdict]
         mark = "—" if item.claimed is None else f"[{item.mark}]"
         shown = item.findings if verbose else item.findings[:1]
-        where = "\n".join(f"{f.where()}  {f.message}" for f in shown) or "no evidence found"
+        where = "\n".join(_describe(f) for f in shown) or "no evidence found"
         table.add_row(
             f"{item.code} {item.id}", escape(mark), f"[{style}]{icon} {item.verdict}[/{style}]",
             item.evidence, escape(where),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from auditor.catalog import RuleSpec
 from auditor.model import ChecklistLine, Claim
@@ -38,13 +37,10 @@ class ReportError(Exception):
     """The report exists but cannot be read at all."""
 
 
-def read_report(path: Path | None, display_path: str | None, catalog: tuple[RuleSpec, ...]) -> ReportClaims:
-    if path is None or not path.exists():
-        return ReportClaims(None, None, "none", message=f"no report found at {display_path or 'reports/README.md'}")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ReportError(f"cannot read the report {display_path}: {exc.strerror or exc}") from exc
+def read_report(data: bytes | None, display_path: str, catalog: tuple[RuleSpec, ...]) -> ReportClaims:
+    """Claims from the report's bytes (None: there is no report)."""
+    if data is None:
+        return ReportClaims(None, None, "none", message=f"no report found at {display_path}")
     if b"\0" in data[:8192]:
         raise ReportError(f"the report {display_path} is a binary file, not Markdown")
     text = data.decode("utf-8", "replace")

@@ -1,0 +1,36 @@
+"""Where the repository's files come from: a folder on disk, or (later) a commit's tree.
+
+Every fact reads files through a Source, so the same rules audit a working folder or the
+tree of a commit at the deadline without checking anything out.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from auditor.facts.files import MAX_FILE_BYTES, list_files, read_folder_bytes
+
+
+class Source(Protocol):
+    root: Path
+
+    def list_files(self) -> list[str]:
+        """Relative POSIX paths of the files that belong to the repository."""
+
+    def read_bytes(self, rel: str, limit: int = MAX_FILE_BYTES) -> bytes:
+        """A file's content; raises files.Unreadable with a reason when it cannot be read safely."""
+
+
+class FolderSource:
+    """The files of a folder: git's tracked files when it is a work tree, else a filtered walk."""
+
+    def __init__(self, root: Path, is_git: bool):
+        self.root = root.resolve()
+        self.is_git = is_git
+
+    def list_files(self) -> list[str]:
+        return list_files(self.root, self.is_git)
+
+    def read_bytes(self, rel: str, limit: int = MAX_FILE_BYTES) -> bytes:
+        return read_folder_bytes(self.root, rel, limit)

@@ -91,3 +91,12 @@ def _report_bytes(source: Source, report_file: Path | None) -> tuple[bytes | Non
         return report_file.read_bytes(), display
     except OSError as exc:
         raise InputError(f"cannot read the report {report_file}: {exc.strerror or exc}") from exc
+
+
+def audit_target(target: str, *, report_file: Path | None = None, at: str | None = None,
+                 deadline: str | None = None, tz: str | None = None, keep: Path | None = None) -> AuditResult:
+    """Audit what a user names: a folder today; remote URLs, bare repositories, `--at` and
+    `--deadline` are the history issue's (they raise InputError until then)."""
+    if at or deadline or keep:
+        raise InputError("--at, --deadline and --keep are not supported yet")
+    return audit(Path(target), report_file)

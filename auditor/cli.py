@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from auditor import __version__
-from auditor.audit import InputError, audit
+from auditor.audit import InputError, audit_target
 from auditor.catalog import by_id, load_catalog
 from auditor.render import json_report, terminal
 
@@ -41,7 +41,7 @@ def audit_command(
 ) -> None:
     """Audit one repository against its report and print the honesty report."""
     try:
-        result = audit(path, report)
+        result = audit_target(str(path), report_file=report)
     except InputError as exc:
         _fail(str(exc))
         return

@@ -27,7 +27,7 @@ class Format(str, Enum):
 
 
 def _fail(message: str) -> None:
-    Console(stderr=True).print(f"[red]error:[/red] {message}")
+    Console(stderr=True, soft_wrap=True).print(f"[red]error:[/red] {message}")
     raise typer.Exit(EXIT_INPUT)
 
 

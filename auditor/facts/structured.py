@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 MAX_ALIASES = 200
+MAX_EXPANDED_NODES = 200_000
 
 
 class _BoundedSafeLoader(yaml.SafeLoader):
@@ -44,9 +45,30 @@ def parse_yaml(text: str) -> Parsed:
         return Parsed(None, f"invalid YAML: {exc}")
     docs = [d for d in docs if d is not None]
     data = docs[0] if docs else None
+    if _expanded_size(data, {}) > MAX_EXPANDED_NODES:
+        return Parsed(None, f"invalid YAML: aliases expand to more than {MAX_EXPANDED_NODES} nodes (refused as an alias bomb or a recursive document)")
     if isinstance(data, dict) and True in data and "on" not in data:
         data = {("on" if k is True else k): v for k, v in data.items()}
     return Parsed(data)
+
+
+def _expanded_size(node: Any, memo: dict[int, int]) -> int:
+    """Nodes the document would have with every alias expanded, counted without expanding it."""
+    if not isinstance(node, (dict, list)):
+        return 1
+    key = id(node)
+    if memo.get(key) == -1:
+        return MAX_EXPANDED_NODES + 1  # a node that contains itself: refused like a bomb
+    if key not in memo:
+        memo[key] = -1
+        children = list(node.keys()) + list(node.values()) if isinstance(node, dict) else node
+        total = 1
+        for child in children:
+            total += _expanded_size(child, memo)
+            if total > MAX_EXPANDED_NODES:
+                break
+        memo[key] = total
+    return memo[key]
 
 
 def parse_toml(text: str) -> Parsed:

@@ -64,17 +64,18 @@ def find_section(lines: list[str]) -> tuple[int, int] | None:
             start = index
             break
     if start is None:
-        first_item = next((i for i, line in enumerate(lines) if ITEM.match(line)), None)
+        first_question = next((i for i, line in enumerate(lines) if _is_question_heading(line)), len(lines))
+        first_item = next((i for i, line in enumerate(lines[:first_question]) if ITEM.match(line)), None)
         if first_item is None:
             return None
         start = first_item
-    end = len(lines)
-    for index in range(start + 1, len(lines)):
-        heading = HEADING.match(lines[index])
-        if heading and QUESTION_HEADING.match(heading.group(2).strip("*_ ")):
-            end = index
-            break
+    end = next((i for i in range(start + 1, len(lines)) if _is_question_heading(lines[i])), len(lines))
     return start, end
+
+
+def _is_question_heading(line: str) -> bool:
+    heading = HEADING.match(line)
+    return bool(heading and QUESTION_HEADING.match(heading.group(2).strip("*_ ")))
 
 
 def parse_checklist(text: str) -> Checklist:

@@ -1,0 +1,143 @@
+"""The command line end to end: exit codes, JSON document and its schema, hostile input."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from auditor.catalog import load_catalog
+from auditor.cli import app
+from auditor.render.json_report import schema
+from conftest import FIXTURES, write_tree
+
+runner = CliRunner()
+EXAMPLE = FIXTURES / "example-repo"
+
+CHECKLIST = """# Report
+
+## Overall project checklist
+
+* [x] Create a git repository (M5)
+* [x] Construct one or multiple docker files for your code (M10)
+* [ ] Use profiling to optimize your code (M12)
+
+## Group information
+
+### Question 1
+"""
+
+
+def audit_json(*args: str) -> tuple[int, dict | None, str]:
+    result = runner.invoke(app, ["audit", *args, "--format", "json"])
+    try:
+        return result.exit_code, json.loads(result.stdout), result.output
+    except json.JSONDecodeError:
+        return result.exit_code, None, result.output
+
+
+def test_example_repository_is_honest_and_validates():
+    code, document, _ = audit_json(str(EXAMPLE))
+    assert code == 0
+    jsonschema.validate(document, schema())
+    assert [i["id"] for i in document["items"]] == [s.id for s in load_catalog()]
+    assert document["summary"]["unsupported"] == 0
+    assert document["report"]["path"] == "reports/README.md"
+    dockerfiles = next(i for i in document["items"] if i["id"] == "dockerfiles")
+    assert dockerfiles["verdict"] == "corroborated"
+    assert dockerfiles["findings"][0]["path"] == "dockerfiles/train.dockerfile"
+
+
+def test_unsupported_claim_exits_1(tmp_path):
+    write_tree(tmp_path, {"reports/README.md": CHECKLIST, "src/app.py": "print('no docker here')\n"})
+    code, document, _ = audit_json(str(tmp_path))
+    assert code == 1
+    item = next(i for i in document["items"] if i["id"] == "dockerfiles")
+    assert (item["claimed"], item["evidence"], item["verdict"]) == (True, "none", "unsupported")
+    assert item["line"] == 6
+
+
+def test_missing_path_exits_2(tmp_path):
+    result = runner.invoke(app, ["audit", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+
+
+def test_missing_explicit_report_exits_2(tmp_path):
+    result = runner.invoke(app, ["audit", str(tmp_path), "--report", str(tmp_path / "missing.md")])
+    assert result.exit_code == 2
+
+
+def test_binary_report_exits_2(tmp_path):
+    write_tree(tmp_path, {"reports/README.md": b"\x00\x01binary"})
+    result = runner.invoke(app, ["audit", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "binary" in result.output
+
+
+def test_no_report_still_reports_evidence(tmp_path):
+    write_tree(tmp_path, {"Dockerfile": "FROM python:3.11\n"})
+    code, document, _ = audit_json(str(tmp_path))
+    assert code == 0
+    jsonschema.validate(document, schema())
+    assert document["report"]["path"] is None
+    assert "no report" in document["report"]["message"]
+    item = next(i for i in document["items"] if i["id"] == "dockerfiles")
+    assert (item["claimed"], item["evidence"]) == (None, "strong")
+
+
+def test_output_file_and_text_format(tmp_path):
+    out = tmp_path / "audit.json"
+    result = runner.invoke(app, ["audit", str(EXAMPLE), "--output", str(out)])
+    assert result.exit_code == 0
+    assert "corroborated" in result.output
+    jsonschema.validate(json.loads(out.read_text()), schema())
+
+
+def test_hostile_repository_gives_findings_not_tracebacks(tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret\n")
+    repo = tmp_path / "repo"
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(8)
+    )
+    write_tree(repo, {
+        "reports/README.md": CHECKLIST,
+        ".github/workflows/broken.yaml": "on: [push\njobs: {",
+        ".github/workflows/bomb.yaml": bomb,
+        "src/binary.py": b"\x00\x01\x02 not python",
+        "src/latin1.py": "x = 'caf\xe9'\n".encode("latin-1"),
+        "src/broken.py": "def f(:\n    return (\n",
+        "pyproject.toml": "[project\nname = ",
+        "configs/bad.yaml": "lr: [1, 2\n",
+        ".pre-commit-config.yaml": "repos: [",
+        "Dockerfile": "FROM python:3.11\n",
+    })
+    os.symlink(outside, repo / "leak.py")
+    os.symlink(outside, repo / ".github" / "workflows" / "leak.yml")
+    code, document, output = audit_json(str(repo))
+    assert document is not None, output
+    jsonschema.validate(document, schema())
+    ci = next(i for i in document["items"] if i["id"] == "ci")
+    assert any(f["strength"] == "error" and "broken.yaml" in f["path"] for f in ci["findings"])
+    assert any("alias" in f["message"] for f in ci["findings"])
+    assert any(f["strength"] == "error" and "leak.yml" in (f["path"] or "") for f in ci["findings"])
+    problems = {p["path"]: p["message"] for p in document["problems"]}
+    assert "binary" in problems["src/binary.py"]
+    assert "leaves the repository" in problems["leak.py"]
+    assert not (repo / ".git").exists(), "the audit never writes into the repository"
+
+
+@pytest.mark.parametrize("command", [["rules"], ["explain", "hydra"], ["explain", "MLO112"]])
+def test_rules_and_explain(command):
+    result = runner.invoke(app, command)
+    assert result.exit_code == 0
+    assert result.output.strip()
+
+
+def test_explain_unknown_item_exits_2():
+    assert runner.invoke(app, ["explain", "nope"]).exit_code == 2

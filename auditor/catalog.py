@@ -88,7 +88,8 @@ def _register_rules_package(folder: Path) -> None:
 @lru_cache(maxsize=1)
 def load_catalog() -> tuple[RuleSpec, ...]:
     """All rule specs in the spec's order (by code)."""
-    raw = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(rules_dir().glob("*.yaml"))]
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    raw = [yaml.load(path.read_text(encoding="utf-8"), Loader=loader) for path in sorted(rules_dir().glob("*.yaml"))]
     raw.sort(key=lambda d: d["code"])
     return tuple(_spec(d, i) for i, d in enumerate(raw))
 

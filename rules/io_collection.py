@@ -1,0 +1,95 @@
+"""The API stores what it was asked and what it answered (bucket, database or file), seen from a
+route; a storage helper the routes never call, or a client script that collects them, is weak."""
+
+import re
+
+from auditor.model import Finding
+from auditor.rules._monitoring import http_routes, lines_of, reachable_calls
+
+STORE_CALL = re.compile(
+    r"(upload_from_(string|filename|file)|upload_blob|put_object|insert_(one|many|rows(_json)?)|writerow|writerows|"
+    r"bulk_write|collection\(.*\)\.(add|set)|document\(.*\)\.set|log_struct|xadd|[lr]push)$"
+)
+STORE_HELPER = re.compile(
+    r"^(save|store|log|record|persist|write|upload|insert|add|append|push|collect|dump)_\w*"
+    r"(pred|request|input|output|result|inference|log|data|record|sample|query|response|feedback|gcs|gcp|bucket|"
+    r"db|database|firestore|bigquery|csv|json|storage|cloud)",
+    re.IGNORECASE,
+)
+INPUT_WORDS = re.compile(r"input|request|text|image|feature|payload|query|prompt|body|sentence|review|tweet|\bx\b", re.IGNORECASE)
+OUTPUT_WORDS = re.compile(r"pred|output|label|result|class|score|prob|logit|sentiment|answer", re.IGNORECASE)
+CLIENT_CALL = re.compile(r"^(requests|httpx|session|client)\.(post|get)$")
+CLIENT_WRITE = re.compile(r"(to_csv|to_parquet|writerow|json\.dump|to_json)$")
+
+
+def probe(repo, source, python):
+    stored = list(_stored_from_routes(repo, source))
+    yield from stored
+    if any(f.strength == "strong" for f in stored):
+        return
+    if not stored:
+        yield from _unused_helpers(source)
+    yield from _client_scripts(python)
+
+
+def is_store(call) -> bool:
+    tail = call.name.rsplit(".", 1)[-1]
+    if STORE_CALL.search(call.name) or STORE_HELPER.search(tail):
+        return True
+    return tail in ("open", "to_csv") and _append_mode(call)
+
+
+def _append_mode(call) -> bool:
+    positional = ()
+    if call.name.endswith("open"):
+        positional = call.args[1:2] if call.name in ("open", "io.open", "builtins.open") else call.args[:1]
+    modes = [*positional, *call.keywords.get("mode", "").split()]
+    return any(re.fullmatch(r"['\"]a\+?b?['\"]", m.strip()) for m in modes)
+
+
+def _stored_from_routes(repo, source):
+    for path, module in sorted(source.items()):
+        for route in http_routes(module):
+            for reached in reachable_calls(module, route):
+                stores = _stores_in(reached)
+                if stores is None:
+                    continue
+                call = reached.call
+                body = lines_of(repo, path, reached.start, reached.end)
+                where = f"`{stores}(...)` in {path}:{call.line}, reached from route {route.function}()"
+                if INPUT_WORDS.search(body) and OUTPUT_WORDS.search(body):
+                    yield Finding(path, call.line, f"{where} stores the request's input and the prediction")
+                    return
+                yield Finding(path, call.line, f"{where}; only predictions seen stored, not the inputs", "weak")
+                break
+
+
+def _stores_in(reached):
+    call = reached.call
+    if is_store(call):
+        return call.name
+    for arg in call.args[:1]:
+        if re.fullmatch(r"[\w.]+", arg) and STORE_HELPER.search(arg.rsplit(".", 1)[-1]):
+            return arg
+    return None
+
+
+def _unused_helpers(source):
+    for path, module in sorted(source.items()):
+        if not list(http_routes(module)):
+            continue
+        for fn in module.functions:
+            if STORE_HELPER.search(fn.name) and not fn.trivial:
+                yield Finding(path, fn.line, f"storage helper {fn.name}() in {path}:{fn.line} is never called from a route", "weak")
+                return
+
+
+def _client_scripts(python):
+    for path, module in sorted(python.items()):
+        posts = [c for c in module.calls if CLIENT_CALL.search(c.name)]
+        writes = [c for c in module.calls if CLIENT_WRITE.search(c.name)]
+        if posts and writes:
+            yield Finding(path, writes[0].line,
+                          f"client script {path} calls the API (`{posts[0].name}` line {posts[0].line}) and saves the "
+                          f"results (`{writes[0].name}` line {writes[0].line}); the API itself stores nothing", "weak")
+            return

@@ -95,6 +95,9 @@ def readme_commands(text: str) -> list[tuple[int, str]]:
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if stripped.startswith(("```", "~~~")):
+            if stripped.startswith("```") and "```" in stripped[3:]:  # ```cmd``` on one line is inline code
+                commands.append((number, stripped.strip("`").strip()))
+                continue
             fenced = not fenced
             continue
         if TREE_LINE.search(line):

@@ -92,12 +92,31 @@ def module_names(path: str) -> list[str]:
     return sorted(names, key=len, reverse=True)
 
 
-def deployment_of(repo, path: str):
-    """The first Dockerfile / compose / workflow / cloudbuild / task line that names the module at `path`."""
+def deployment_of(repo, path: str, source=None):
+    """The first Dockerfile / compose / workflow / cloudbuild / task line that names the module at `path`,
+    or names a module that imports it (an app that includes this module's router)."""
+    hit = _named_in_deploy_files(repo, path)
+    if hit is not None or source is None:
+        return hit
+    for importer in _importers(path, source):
+        hit = _named_in_deploy_files(repo, importer)
+        if hit is not None:
+            return hit
+    return None
+
+
+def _named_in_deploy_files(repo, path: str):
     names = [n for n in module_names(path) if "." in n or ":" in n or "/" in n]
     pattern = re.compile("|".join(re.escape(n) for n in names))
     hits = repo.grep(pattern, *DEPLOY_FILES, limit=1)
     return hits[0] if hits else None
+
+
+def _importers(path: str, source) -> list[str]:
+    dotted = [n for n in module_names(path) if "/" not in n and ":" not in n and not n.endswith(".py")]
+    dotted = [n for n in dotted if "." in n or n not in GENERIC_STEMS]
+    return sorted(p for p, module in source.items() if p != path and any(
+        name == d or name.startswith(d + ".") for name in module.imported_modules() for d in dotted))
 
 
 def declared(repo, *names: str):

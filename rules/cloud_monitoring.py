@@ -4,16 +4,18 @@ text is weak; with nothing in the repository the item is n/a (it lives in the cl
 
 import re
 
+from auditor.facts.repository import VENDORED
 from auditor.model import Finding
 from auditor.rules._monitoring import declared
 
-CONFIG_FILES = ("**/*.y*ml", "**/*alert*.json", "**/*polic*.json", "**/*monitor*.json", "**/*dashboard*.json")
+CONFIG_FILES = ("**/*.y*ml", "**/*.tf", "**/*.sh", "**/*.py", "**/*alert*.json", "**/*polic*.json", "**/*monitor*.json", "**/*dashboard*.json")
 TEXT_FILES = ("**/*.txt", "**/*.md", "**/*.cfg", "**/*.conf")
 MONITORING_CONFIG = re.compile(
     r"(kind:\s*(RunMonitoring|PodMonitoring|ClusterPodMonitoring)|monitoring\.googleapis\.com/|run-gmp-sidecar|"
-    r"gmp-public/|^scrape_configs:|\"(mosaicLayout|gridLayout)\"|otelcol|opentelemetry-collector|googlecloud(monitoring)?:)",
+    r"gmp-public/|\"(mosaicLayout|gridLayout)\"|otelcol|opentelemetry-collector|googlecloud(monitoring)?:)",
     re.MULTILINE,
 )
+SELF_HOSTED = re.compile(r"^scrape_configs:", re.MULTILINE)
 MONITORING_COMMAND = re.compile(r"gcloud\s+(alpha\s+|beta\s+)?monitoring\s+(dashboards|metrics|uptime|channels)")
 COMMAND_FILES = (".github/workflows/*.y*ml", "**/cloudbuild*.y*ml", "**/*.sh", "tasks.py", "Makefile", "README.md", "docs/**/*.md")
 SDK = re.compile(r"^(google\.cloud\.monitoring(_v3|_dashboard)?|opentelemetry\.exporter\.cloud_monitoring|"
@@ -34,10 +36,14 @@ def probe(repo, source):
 
 
 def _configs(repo):
-    for hit in repo.grep(MONITORING_CONFIG, *CONFIG_FILES, limit=3):
-        if not hit.path.startswith(".github/"):
+    for hit in repo.grep(MONITORING_CONFIG, *CONFIG_FILES, limit=10):
+        if not VENDORED.search(hit.path):
             yield Finding(hit.path, hit.line, f"monitoring config `{hit.text[:80]}` in {hit.path}:{hit.line}")
             return
+    for hit in repo.grep(SELF_HOSTED, "**/*.y*ml", limit=1):
+        yield Finding(hit.path, hit.line, f"a Prometheus scrape config in {hit.path}:{hit.line}: self-hosted monitoring, "
+                                          "not a cloud monitoring setup", "weak")
+        return
     for hit in repo.grep(MONITORING_CONFIG, *TEXT_FILES, limit=3):
         if hit.path == repo.report_path or hit.path.startswith("reports/"):
             continue

@@ -14,7 +14,7 @@ def probe(repo, source, python):
     drift_code = drift_modules(python)
     routes = list(_drift_routes(source, drift_code))
     for path, route, why in routes[:3]:
-        deployed = deployment_of(repo, path)
+        deployed = deployment_of(repo, path, source)
         where = f"route `@{route.decorator}` {route.function}() in {path}:{route.line} {why}"
         if deployed:
             yield Finding(path, route.line, f"{where}; the app is run by {deployed.path}:{deployed.line}")

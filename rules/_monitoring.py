@@ -150,6 +150,11 @@ def _conda_entries(entries):
                     yield from (v for v in value if isinstance(v, str))
 
 
+def place(path: str, line: int | None) -> str:
+    """`path:line`, or the path alone when there is no line."""
+    return f"{path}:{line}" if line else path
+
+
 def lines_of(repo, path: str, start: int, end: int) -> str:
     text = repo.text(path).text or ""
     return "\n".join(text.splitlines()[max(start - 1, 0):end])

@@ -5,7 +5,7 @@ import re
 
 from auditor.model import Finding
 from auditor.rules._api import fastapi_apps
-from auditor.rules._monitoring import declared, http_routes, route_path
+from auditor.rules._monitoring import declared, http_routes, place, route_path
 
 METRIC_CALL = re.compile(
     r"^(prometheus_client\.(Counter|Histogram|Gauge|Summary|Info|Enum|make_asgi_app|make_wsgi_app|generate_latest|"
@@ -26,7 +26,7 @@ def probe(repo, source):
             continue
         if path in api_paths or _imported_by(path, api_paths, source):
             strong = True
-            yield Finding(path, calls[0].line, f"`{calls[0].name}(...)` in the API module {path}:{calls[0].line}"
+            yield Finding(path, calls[0].line, f"`{calls[0].name}(...)` in the API in {path}:{calls[0].line}"
                           + (f" ({len(calls)} metric calls)" if len(calls) > 1 else ""))
         else:
             yield Finding(path, calls[0].line, f"`{calls[0].name}(...)` in {path}:{calls[0].line}, which no API module uses", "weak")
@@ -39,7 +39,7 @@ def probe(repo, source):
         hit = declared(repo, *METRIC_PACKAGES)
         if hit:
             dep_path, line, name = hit
-            yield Finding(dep_path, line, f"`{name}` declared as a dependency in {dep_path}, but the API is not instrumented", "weak")
+            yield Finding(dep_path, line, f"`{name}` declared as a dependency in {place(dep_path, line)}, but the API is not instrumented", "weak")
 
 
 def _api_modules(source) -> set[str]:

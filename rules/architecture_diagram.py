@@ -47,7 +47,7 @@ def _report_images(repo):
         if line.lstrip().startswith(">"):
             continue
         if line.strip().startswith("```mermaid"):
-            yield Finding(report, number + 1, f"a mermaid diagram in the architecture answer, {report}:{number + 1}")
+            yield Finding(report, number + 1, f"a mermaid diagram in the architecture answer in {report}:{number + 1}")
             return
         for ref in _image_refs(line):
             yield _judge(repo, report, number + 1, ref)
@@ -75,8 +75,8 @@ def _judge(repo, report: str, line: int, ref: str) -> Finding:
     if not repo.exists(path):
         return Finding(report, line, f"the architecture figure {ref} referenced at {where} is missing: no {path} in the repository", "weak")
     if _is_course_example(repo, path):
-        return Finding(path, None, f"{path} (referenced at {where}) is the course's example figure, not the group's own diagram", "weak")
-    return Finding(path, None, f"architecture diagram {path}, referenced in the report at {where}")
+        return Finding(path, None, f"the figure in {path} (referenced at {where}) is the course's example figure, not the group's own diagram", "weak")
+    return Finding(path, None, f"architecture diagram in {path}, referenced at {where}")
 
 
 def _diagram_files(repo, already: set):
@@ -88,7 +88,7 @@ def _diagram_files(repo, already: set):
         if lower.endswith(DIAGRAM_FILES) or (lower.endswith(IMAGE_SUFFIXES) and DIAGRAM_NAME.search(name)):
             if _is_course_example(repo, path):
                 continue
-            yield Finding(path, None, f"diagram file {path}" + ("" if repo.report_path else " (no report to reference it)"))
+            yield Finding(path, None, f"diagram file in {path}" + ("" if repo.report_path else " (no report to reference it)"))
             return
 
 

@@ -6,7 +6,7 @@ import re
 
 from auditor.facts.repository import VENDORED
 from auditor.model import Finding
-from auditor.rules._monitoring import declared
+from auditor.rules._monitoring import declared, place
 
 CONFIG_FILES = ("**/*.y*ml", "**/*.tf", "**/*.sh", "**/*.py", "**/*alert*.json", "**/*polic*.json", "**/*monitor*.json", "**/*dashboard*.json")
 TEXT_FILES = ("**/*.txt", "**/*.md", "**/*.cfg", "**/*.conf")
@@ -31,7 +31,7 @@ def probe(repo, source):
     hit = declared(repo, "google-cloud-monitoring", "opentelemetry-exporter-gcp-monitoring")
     if hit:
         path, line, name = hit
-        yield Finding(path, line, f"`{name}` declared as a dependency in {path}, never used", "weak")
+        yield Finding(path, line, f"`{name}` declared as a dependency in {place(path, line)}, never used", "weak")
     yield from _mentions(repo)
 
 

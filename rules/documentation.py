@@ -19,7 +19,7 @@ def _sites(repo):
         kinds = {page: page_kind(repo, page) for page in site.pages}
         written = [p for p, k in kinds.items() if k == "written"]
         if written:
-            yield Finding(site.config, None, f"{site.kind} site {site.config} with {len(written)} page(s) the group wrote, "
+            yield Finding(site.config, None, f"{site.kind} site in {site.config} with {len(written)} page(s) the group wrote, "
                                              f"e.g. {', '.join(written[:3])}")
             continue
         template = [p for p, k in kinds.items() if k == "template"]
@@ -27,7 +27,7 @@ def _sites(repo):
             detail = f"only the template's page(s) {', '.join(template[:3])}"
         else:
             detail = f"{len(site.pages)} page(s), none with real content" if site.pages else "no pages"
-        yield Finding(site.config, None, f"{site.kind} site {site.config} holds {detail}", "weak")
+        yield Finding(site.config, None, f"{site.kind} site in {site.config} holds {detail}", "weak")
 
 
 def _readme(repo):
@@ -37,17 +37,16 @@ def _readme(repo):
     text = repo.text(path).text or ""
     install, run = install_and_run(text)
     if install and run:
-        yield Finding(path, install[0], f"{path} shows how to install (`{install[1][:50]}`, line {install[0]}) "
+        yield Finding(path, install[0], f"the README shows how to install (`{install[1][:50]}`, line {install[0]}) "
                                         f"and run (`{run[1][:50]}`, line {run[0]}) the project")
     elif text.strip():
         shown = install or run
         detail = f"only `{shown[1][:50]}` (line {shown[0]})" if shown else "no install or run commands"
-        yield Finding(path, 1, f"{path} describes the project but shows {detail}", "weak")
+        yield Finding(path, 1, f"the README describes the project but shows {detail}", "weak")
 
 
 def _loose_pages(repo):
     pages = [f for f in repo.files if f.startswith(("docs/", "doc/")) and f.lower().endswith((".md", ".rst"))]
     written = [p for p in pages if page_kind(repo, p) == "written"]
     if written:
-        yield Finding(written[0], None, f"{len(written)} documentation page(s) in docs/ without a site config, "
-                                        f"e.g. {', '.join(written[:3])}")
+        yield Finding(written[0], None, f"{len(written)} documentation page(s) without a site config, e.g. {', '.join(written[:3])}")

@@ -4,7 +4,7 @@ work in Python or a notebook, or a script named for a drift / robustness experim
 import re
 
 from auditor.model import Finding
-from auditor.rules._monitoring import DRIFT_LIBRARIES, DRIFT_PACKAGES, declared, drift_call, drift_modules
+from auditor.rules._monitoring import DRIFT_LIBRARIES, DRIFT_PACKAGES, declared, drift_call, drift_modules, place
 
 EXPERIMENT_NAME = re.compile(r"(drift|robust|distribution_shift|perturb|corrupt)[^/]*\.py$", re.IGNORECASE)
 NOTEBOOK_IMPORT = re.compile(r"(from|import) (" + "|".join(DRIFT_LIBRARIES) + r")\b")
@@ -19,7 +19,7 @@ def probe(repo, python):
     hit = declared(repo, *DRIFT_PACKAGES)
     if hit:
         path, line, name = hit
-        yield Finding(path, line, f"`{name}` declared as a dependency in {path}" + (f":{line}" if line else ""), "weak")
+        yield Finding(path, line, f"`{name}` declared as a dependency in {place(path, line)}", "weak")
 
 
 def _library_use(python):
@@ -34,13 +34,14 @@ def _library_use(python):
 
 def _notebooks(repo):
     for hit in repo.grep(NOTEBOOK_IMPORT, "**/*.ipynb", limit=2):
-        yield Finding(hit.path, hit.line, f"notebook {hit.path} imports a drift library: `{hit.text[:80]}`")
+        yield Finding(hit.path, hit.line, f"a notebook imports a drift library in {hit.path}:{hit.line}: `{hit.text[:80]}`")
 
 
 def _experiment_scripts(python):
     for path, module in sorted(python.items()):
         working = [f for f in module.functions if not f.trivial]
         if EXPERIMENT_NAME.search(path) and (working or len(module.calls) >= 5):
-            yield Finding(path, working[0].line if working else 1,
-                          f"drift experiment script {path} ({len(working)} working function(s), {len(module.calls)} calls)")
+            line = working[0].line if working else 1
+            yield Finding(path, line, f"drift experiment script in {path}:{line} "
+                                      f"({len(working)} working function(s), {len(module.calls)} calls)")
             return

@@ -6,6 +6,7 @@ import re
 
 from auditor.model import Finding
 from auditor.rules._docs import docs_sites
+from auditor.rules._monitoring import place
 
 DEPLOY_STEP = re.compile(
     r"(mkdocs\s+gh-deploy|ghp-import|actions/deploy-pages|peaceiris/actions-gh-pages|JamesIves/github-pages-deploy-action|"
@@ -24,7 +25,7 @@ def probe(repo, workflows):
         yield Finding(hit.path, hit.line, f"`{hit.text[:80]}` in {hit.path}:{hit.line}, run by hand: no workflow "
                                           "deploys the docs and there is no gh-pages branch", "weak")
     for site in docs_sites(repo)[:1]:
-        yield Finding(site.config, None, f"{site.kind} site {site.config}, but no workflow deploys it and there is no "
+        yield Finding(site.config, None, f"{site.kind} site in {site.config}, but no workflow deploys it and there is no "
                                          "gh-pages branch", "weak")
 
 
@@ -37,8 +38,7 @@ def _workflow_steps(workflows):
             if DEPLOY_STEP.search(text):
                 line = workflow.step_line(step)
                 shown = DEPLOY_STEP.search(text).group(0)
-                yield Finding(workflow.path, line, f"workflow {workflow.path}" + (f":{line}" if line else "")
-                              + f" deploys the docs with `{shown}`")
+                yield Finding(workflow.path, line, f"`{shown}` deploys the docs in {place(workflow.path, line)}")
                 return
 
 

@@ -90,6 +90,6 @@ def _client_scripts(python):
         writes = [c for c in module.calls if CLIENT_WRITE.search(c.name)]
         if posts and writes:
             yield Finding(path, writes[0].line,
-                          f"client script {path} calls the API (`{posts[0].name}` line {posts[0].line}) and saves the "
-                          f"results (`{writes[0].name}` line {writes[0].line}); the API itself stores nothing", "weak")
+                          f"a client script calls the API (`{posts[0].name}`, line {posts[0].line}) and saves the results "
+                          f"(`{writes[0].name}`) in {path}:{writes[0].line}; the API itself stores nothing", "weak")
             return

@@ -11,7 +11,7 @@ from auditor.rules._api import ROUTE_METHODS, Route
 
 DRIFT_LIBRARIES = ("evidently", "alibi_detect", "torchdrift", "nannyml", "frouros")
 DRIFT_PACKAGES = ("evidently", "alibi-detect", "torchdrift", "nannyml", "frouros")
-FLASK_OR_FUNCTION = re.compile(r"(\.route$|^functions_framework\.(http|cloud_event)$)")
+FLASK_OR_FUNCTION = re.compile(r"(\.route$|\.middleware$|^functions_framework\.(http|cloud_event)$)")
 DEPLOY_FILES = ("**/*ockerfile*", "**/*.dockerfile", "**/docker-compose*.y*ml", "**/compose*.y*ml",
                 ".github/workflows/*.y*ml", "**/cloudbuild*.y*ml", "**/*.cloudbuild.y*ml", "**/cloudbuild/*.y*ml",
                 "tasks.py", "Makefile", "**/Procfile", "**/app.yaml", "**/service*.y*ml", "**/*.sh")
@@ -80,13 +80,15 @@ def drift_call(module, call) -> bool:
 
 
 def module_names(path: str) -> list[str]:
-    """Ways other files name a module: `pkg.sub.mod`, `sub.mod`, `path/to/mod.py` (stem only if distinctive)."""
+    """Ways other files name a module: `pkg.sub.mod`, `sub.mod`, `path/to/mod.py`; `mod`, `mod:` and `mod.py`
+    only when the name is distinctive (not main, app, api ...)."""
     stem_path = path[:-3] if path.endswith(".py") else path
     parts = stem_path.split("/")
     names = {path}
     for i in range(len(parts) - 1):
         names.add(".".join(parts[i:]))
     if parts[-1] not in GENERIC_STEMS:
+        names.add(parts[-1])
         names.add(f"{parts[-1]}:")
         names.add(f"{parts[-1]}.py")
     return sorted(names, key=len, reverse=True)
@@ -98,7 +100,7 @@ def deployment_of(repo, path: str, source=None):
     hit = _named_in_deploy_files(repo, path)
     if hit is not None or source is None:
         return hit
-    for importer in _importers(path, source):
+    for importer in importers(repo, path, source):
         hit = _named_in_deploy_files(repo, importer)
         if hit is not None:
             return hit
@@ -112,11 +114,23 @@ def _named_in_deploy_files(repo, path: str):
     return hits[0] if hits else None
 
 
-def _importers(path: str, source) -> list[str]:
+def importers(repo, path: str, source) -> list[str]:
+    """Project modules that import the module at `path`: by its dotted name, or relatively from the same folder."""
     dotted = [n for n in module_names(path) if "/" not in n and ":" not in n and not n.endswith(".py")]
     dotted = [n for n in dotted if "." in n or n not in GENERIC_STEMS]
-    return sorted(p for p, module in source.items() if p != path and any(
-        name == d or name.startswith(d + ".") for name in module.imported_modules() for d in dotted))
+    return sorted(p for p, module in source.items() if p != path and (any(
+        name == d or name.startswith(d + ".") for name in module.imported_modules() for d in dotted)
+        or _imports_sibling(repo, p, path)))
+
+
+def _imports_sibling(repo, importer: str, path: str) -> bool:
+    """`from .metrics import X` or `from . import metrics` in a file of the same folder (relative imports
+    are not among the import facts, so the text says it)."""
+    if importer.rpartition("/")[0] != path.rpartition("/")[0]:
+        return False
+    stem = re.escape(path.rpartition("/")[2][:-3])
+    relative = re.compile(rf"^\s*from\s+\.+\s*{stem}\s+import\b|^\s*from\s+\.+\s+import\s+[^\n]*\b{stem}\b", re.MULTILINE)
+    return bool(relative.search(repo.text(importer).text or ""))
 
 
 def declared(repo, *names: str):

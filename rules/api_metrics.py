@@ -5,7 +5,7 @@ import re
 
 from auditor.model import Finding
 from auditor.rules._api import fastapi_apps
-from auditor.rules._monitoring import declared, http_routes, place, route_path
+from auditor.rules._monitoring import declared, http_routes, importers, place, route_path
 
 METRIC_CALL = re.compile(
     r"^(prometheus_client\.(Counter|Histogram|Gauge|Summary|Info|Enum|make_asgi_app|make_wsgi_app|generate_latest|"
@@ -24,7 +24,7 @@ def probe(repo, source):
         calls = [c for c in module.calls if METRIC_CALL.search(module.resolve(c.name))]
         if not calls:
             continue
-        if path in api_paths or _imported_by(path, api_paths, source):
+        if path in api_paths or api_paths & set(importers(repo, path, source)):
             strong = True
             yield Finding(path, calls[0].line, f"`{calls[0].name}(...)` in the API in {path}:{calls[0].line}"
                           + (f" ({len(calls)} metric calls)" if len(calls) > 1 else ""))
@@ -45,11 +45,3 @@ def probe(repo, source):
 def _api_modules(source) -> set[str]:
     paths = {path for path, _, _ in fastapi_apps(source)}
     return paths | {path for path, module in source.items() if any(True for _ in http_routes(module))}
-
-
-def _imported_by(path: str, api_paths: set[str], source) -> bool:
-    stem = path.rsplit("/", 1)[-1][:-3]
-    for api in api_paths:
-        if any(name.split(".")[-1] == stem or f".{stem}." in f".{name}." for name, _ in source[api].imports):
-            return True
-    return False

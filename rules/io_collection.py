@@ -17,7 +17,7 @@ STORE_HELPER = re.compile(
     re.IGNORECASE,
 )
 INPUT_WORDS = re.compile(r"input|request|text|image|feature|payload|query|prompt|body|sentence|review|tweet|\bx\b", re.IGNORECASE)
-OUTPUT_WORDS = re.compile(r"pred|output|label|result|class|score|prob|logit|sentiment|answer", re.IGNORECASE)
+OUTPUT_WORDS = re.compile(r"pred|output|label|result|class|score|prob|logit|sentiment|answer|response", re.IGNORECASE)
 CLIENT_CALL = re.compile(r"^(requests|httpx|session|client)\.(post|get)$")
 CLIENT_WRITE = re.compile(r"(to_csv|to_parquet|writerow|json\.dump|to_json)$")
 
@@ -48,7 +48,9 @@ def _append_mode(call) -> bool:
 
 
 def _stored_from_routes(repo, source):
+    """The strongest storing call per app module: input and prediction both in the storing function is strong."""
     for path, module in sorted(source.items()):
+        weak = None
         for route in http_routes(module):
             for reached in reachable_calls(module, route):
                 stores = _stores_in(reached)
@@ -60,8 +62,9 @@ def _stored_from_routes(repo, source):
                 if INPUT_WORDS.search(body) and OUTPUT_WORDS.search(body):
                     yield Finding(path, call.line, f"{where} stores the request's input and the prediction")
                     return
-                yield Finding(path, call.line, f"{where}; only predictions seen stored, not the inputs", "weak")
-                break
+                weak = weak or Finding(path, call.line, f"{where}; only predictions seen stored, not the inputs", "weak")
+        if weak:
+            yield weak
 
 
 def _stores_in(reached):

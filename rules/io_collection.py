@@ -3,6 +3,7 @@ route; a storage helper the routes never call, or a client script that collects 
 
 import re
 
+from auditor.facts.repository import TEST_FILE
 from auditor.model import Finding
 from auditor.rules._monitoring import http_routes, lines_of, reachable_calls
 
@@ -39,12 +40,12 @@ def is_store(call) -> bool:
     return tail in ("open", "to_csv") and _append_mode(call)
 
 
-def _append_mode(call) -> bool:
+def _append_mode(call, modes: str = "a") -> bool:
     positional = ()
     if call.name.endswith("open"):
         positional = call.args[1:2] if call.name in ("open", "io.open", "builtins.open") else call.args[:1]
-    modes = [*positional, *call.keywords.get("mode", "").split()]
-    return any(re.fullmatch(r"['\"]a\+?b?['\"]", m.strip()) for m in modes)
+    written = [*positional, *call.keywords.get("mode", "").split()]
+    return any(re.fullmatch(rf"['\"][{modes}]\+?[bt]?['\"]", m.strip()) for m in written)
 
 
 def _stored_from_routes(repo, source):
@@ -89,8 +90,11 @@ def _unused_helpers(source):
 
 def _client_scripts(python):
     for path, module in sorted(python.items()):
+        if TEST_FILE.search(path):
+            continue
         posts = [c for c in module.calls if CLIENT_CALL.search(c.name)]
-        writes = [c for c in module.calls if CLIENT_WRITE.search(c.name)]
+        writes = [c for c in module.calls if CLIENT_WRITE.search(c.name)
+                  or (c.name.endswith("open") and _append_mode(c, "aw"))]
         if posts and writes:
             yield Finding(path, writes[0].line,
                           f"a client script calls the API (`{posts[0].name}`, line {posts[0].line}) and saves the results "

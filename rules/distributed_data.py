@@ -28,17 +28,14 @@ def probe(repo, source):
         path, call, keyword, value = min(positive, key=lambda p: not p[1].name.endswith("DataLoader"))
         yield Finding(path, call.line, f"`{call.name}({keyword}={value})` in {path}:{call.line}")
         return
-    strong_config = False
     for path, call, keyword, value in configured[:3]:
         verdict = _configured_value(repo, value)
         if verdict is None or verdict[0] > 0:
-            strong_config = True
             where = f" ({verdict[1]})" if verdict else ""
             yield Finding(path, call.line, f"`{call.name}({keyword}={value})` in {path}:{call.line}, workers configured{where}")
             return
         zeros.append((path, call, keyword, value, f"; it is 0 ({verdict[1]})"))
-    if not strong_config:
-        yield from _config_only(repo, source)
+    yield from _config_only(repo, source)
     for path, call, keyword, value, why in zeros[:2]:
         yield Finding(path, call.line, f"`{call.name}({keyword}={value})` in {path}:{call.line}{why}: no worker processes", "weak")
 
@@ -50,7 +47,7 @@ def _configured_value(repo, expression: str):
     key = re.findall(r"\w+", expression)
     if not key:
         return None
-    setting = re.compile(rf"(^|[\s,{{\"'-]){re.escape(key[-1])}[\"']?\s*[:=]\s*(\d+)\b", re.MULTILINE)
+    setting = re.compile(rf"(^|[\s,{{\"'-]){re.escape(key[-1])}[\"']?\s*[:=]\s*(?:int\s*=\s*)?(\d+)\b", re.MULTILINE)
     found = []
     for hit in repo.grep(setting, *CONFIG_FILES, "**/*.py", limit=20):
         match = setting.search(hit.text)

@@ -33,7 +33,7 @@ def probe(repo, source, python):
     yield from _client_scripts(python)
 
 
-def is_store(call) -> bool:
+def _is_store(call) -> bool:
     tail = call.name.rsplit(".", 1)[-1]
     if STORE_CALL.search(call.name) or STORE_HELPER.search(tail):
         return True
@@ -63,14 +63,16 @@ def _stored_from_routes(repo, source):
                 if INPUT_WORDS.search(body) and OUTPUT_WORDS.search(body):
                     yield Finding(path, call.line, f"{where} stores the request's input and the prediction")
                     return
-                weak = weak or Finding(path, call.line, f"{where}; only predictions seen stored, not the inputs", "weak")
+                missing = ("only predictions seen stored, not the inputs" if OUTPUT_WORDS.search(body)
+                           else "neither the input nor the prediction seen in what it stores")
+                weak = weak or Finding(path, call.line, f"{where}; {missing}", "weak")
         if weak:
             yield weak
 
 
 def _stores_in(reached):
     call = reached.call
-    if is_store(call):
+    if _is_store(call):
         return call.name
     for arg in call.args[:1]:
         if re.fullmatch(r"[\w.]+", arg) and STORE_HELPER.search(arg.rsplit(".", 1)[-1]):

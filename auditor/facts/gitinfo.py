@@ -45,3 +45,20 @@ def read_git_info(root: Path) -> GitInfo:
         )
     except Exception as exc:  # gitpython raises many types for corrupt repositories
         return GitInfo(is_repo=True, error=f"git could not read the repository: {exc.__class__.__name__}")
+
+
+def read_branch_names(root: Path) -> list[str]:
+    """Local and remote-tracking branch names (`gh-pages`, `origin/gh-pages`); read-only, no hooks."""
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env["GIT_TERMINAL_PROMPT"] = "0"
+    try:
+        out = subprocess.run(
+            ["git", "-c", "core.fsmonitor=false", "-C", str(root), "for-each-ref", "--format=%(refname:short)", "refs/heads", "refs/remotes"],
+            capture_output=True, timeout=30, check=True, env=env,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return sorted({line for line in out.decode("utf-8", "replace").splitlines() if line})

@@ -15,7 +15,7 @@ from typing import Any, Iterator
 from auditor.facts import dependencies as deps
 from auditor.facts.files import FileText, Unreadable, decode_text, glob_to_regex
 from auditor.facts.source import FolderSource, Source
-from auditor.facts.gitinfo import GitInfo, read_git_info
+from auditor.facts.gitinfo import GitInfo, read_branch_names, read_git_info
 from auditor.facts.python_code import PythonModule, parse_python
 from auditor.facts.structured import Parsed, parse_toml, parse_yaml
 from auditor.facts.team import Team, build_team, read_authors
@@ -117,6 +117,11 @@ class Repository:
             return None
         authors = read_authors(self.root)
         return None if authors is None else build_team(authors, *self.study_numbers)
+
+    @cached_property
+    def branches(self) -> list[str]:
+        """Branch names, local and remote-tracking (`origin/gh-pages`); empty for a plain folder."""
+        return read_branch_names(self.root) if self.git.is_repo else []
 
     @cached_property
     def file_source(self) -> Source:

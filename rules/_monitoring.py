@@ -1,0 +1,174 @@
+"""Shared reading for the week-3 monitoring items: what an API route reaches, where an API
+module is deployed, drift libraries, and dependencies declared in conda-style YAML files."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from auditor.facts.dependencies import normalize
+from auditor.rules._api import ROUTE_METHODS, Route
+
+DRIFT_LIBRARIES = ("evidently", "alibi_detect", "torchdrift", "nannyml", "frouros")
+DRIFT_PACKAGES = ("evidently", "alibi-detect", "torchdrift", "nannyml", "frouros")
+FLASK_OR_FUNCTION = re.compile(r"(\.route$|\.middleware$|^functions_framework\.(http|cloud_event)$)")
+DEPLOY_FILES = ("**/*ockerfile*", "**/*.dockerfile", "**/docker-compose*.y*ml", "**/compose*.y*ml",
+                ".github/workflows/*.y*ml", "**/cloudbuild*.y*ml", "**/*.cloudbuild.y*ml", "**/cloudbuild/*.y*ml",
+                "tasks.py", "Makefile", "**/Procfile", "**/app.yaml", "**/service*.y*ml", "**/*.sh")
+CONDA_SPEC = re.compile(r"^dependencies:", re.MULTILINE)
+GENERIC_STEMS = {"main", "app", "api", "server", "__init__", "__main__"}
+
+
+@dataclass(frozen=True)
+class Reached:
+    """A call reachable from a route, and the function body (lines) it sits in."""
+
+    call: object
+    start: int
+    end: int
+
+
+def http_routes(module):
+    """Functions served over HTTP: FastAPI/Flask route decorators and Cloud Functions entry points."""
+    for fn in module.functions:
+        for decorator in fn.decorators:
+            resolved = module.resolve(decorator)
+            if ROUTE_METHODS.search(decorator) or FLASK_OR_FUNCTION.search(resolved) or FLASK_OR_FUNCTION.search(decorator):
+                yield Route(module.path, fn.line, decorator, fn.name, fn.end_line)
+                break
+
+
+def route_path(module, route) -> str:
+    """The URL path written in the route decorator (`/predict`), or '' when there is none."""
+    for call in module.calls:
+        if call.name == route.decorator and route.line - 6 <= call.line <= route.line and call.args:
+            return call.args[0].strip("'\"")
+    return ""
+
+
+def reachable_calls(module, route) -> list[Reached]:
+    """Calls in the route and in the module's own functions it calls or hands to a background task."""
+    local = {f.name: f for f in module.functions}
+    pending, seen, reached = [(route.line, route.end_line)], set(), []
+    while pending:
+        start, end = pending.pop()
+        for call in module.calls:
+            if not start <= call.line <= end:
+                continue
+            reached.append(Reached(call, start, end))
+            for name in (call.name, *call.args, *call.keywords.values()):
+                target = local.get(name.rsplit(".", 1)[-1]) if re.fullmatch(r"[\w.]+", name) else None
+                if target is not None and (target.line, target.end_line) not in seen:
+                    seen.add((target.line, target.end_line))
+                    pending.append((target.line, target.end_line))
+    return reached
+
+
+def drift_modules(python) -> dict[str, tuple[str, int]]:
+    """Python files importing a drift library: path -> (import, line)."""
+    found = {}
+    for path, module in python.items():
+        hit = module.imports_any(*DRIFT_LIBRARIES)
+        if hit:
+            found[path] = hit
+    return found
+
+
+def drift_call(module, call) -> bool:
+    resolved = module.resolve(call.name)
+    return resolved.split(".")[0] in DRIFT_LIBRARIES
+
+
+def module_names(path: str) -> list[str]:
+    """Ways other files name a module: `pkg.sub.mod`, `sub.mod`, `path/to/mod.py`; `mod`, `mod:` and `mod.py`
+    only when the name is distinctive (not main, app, api ...)."""
+    stem_path = path[:-3] if path.endswith(".py") else path
+    parts = stem_path.split("/")
+    names = {path}
+    for i in range(len(parts) - 1):
+        names.add(".".join(parts[i:]))
+    if parts[-1] not in GENERIC_STEMS:
+        names.add(parts[-1])
+        names.add(f"{parts[-1]}:")
+        names.add(f"{parts[-1]}.py")
+    return sorted(names, key=len, reverse=True)
+
+
+def deployment_of(repo, path: str, source=None):
+    """The first Dockerfile / compose / workflow / cloudbuild / task line that names the module at `path`,
+    or names a module that imports it (an app that includes this module's router)."""
+    hit = _named_in_deploy_files(repo, path)
+    if hit is not None or source is None:
+        return hit
+    for importer in importers(repo, path, source):
+        hit = _named_in_deploy_files(repo, importer)
+        if hit is not None:
+            return hit
+    return None
+
+
+def _named_in_deploy_files(repo, path: str):
+    names = [n for n in module_names(path) if "." in n or ":" in n or "/" in n]
+    pattern = re.compile("|".join(re.escape(n) for n in names))
+    hits = repo.grep(pattern, *DEPLOY_FILES, limit=1)
+    return hits[0] if hits else None
+
+
+def importers(repo, path: str, source) -> list[str]:
+    """Project modules that import the module at `path`: by its dotted name, or relatively from the same folder."""
+    dotted = [n for n in module_names(path) if "/" not in n and ":" not in n and not n.endswith(".py")]
+    dotted = [n for n in dotted if "." in n or n not in GENERIC_STEMS]
+    return sorted(p for p, module in source.items() if p != path and (any(
+        name == d or name.startswith(d + ".") for name in module.imported_modules() for d in dotted)
+        or _imports_sibling(repo, p, path)))
+
+
+def _imports_sibling(repo, importer: str, path: str) -> bool:
+    """`from .metrics import X` or `from . import metrics` in a file of the same folder (relative imports
+    are not among the import facts, so the text says it)."""
+    if importer.rpartition("/")[0] != path.rpartition("/")[0]:
+        return False
+    stem = re.escape(path.rpartition("/")[2][:-3])
+    relative = re.compile(rf"^\s*from\s+\.+\s*{stem}\s+import\b|^\s*from\s+\.+\s+import\s+[^\n]*\b{stem}\b", re.MULTILINE)
+    return bool(relative.search(repo.text(importer).text or ""))
+
+
+def declared(repo, *names: str):
+    """(path, line, name) where one of `names` is declared: dependency files, or a conda-style YAML."""
+    dep = repo.dependency(*names)
+    if dep is not None:
+        return dep.path, dep.line, dep.name
+    wanted = {normalize(n) for n in names}
+    for rel in repo.glob("*.y*ml", "**/*.y*ml"):
+        if rel.startswith(".github/") or "/." in rel or not CONDA_SPEC.search(repo.text(rel).text or ""):
+            continue
+        data = repo.yaml(rel).data
+        if not isinstance(data, dict) or not isinstance(data.get("dependencies"), list):
+            continue
+        for entry in _conda_entries(data["dependencies"]):
+            name = normalize(re.split(r"[<>=!~\[ ;]", entry.strip(), maxsplit=1)[0])
+            if name in wanted:
+                text = repo.text(rel).text or ""
+                line = next((i for i, l in enumerate(text.splitlines(), 1) if entry.strip() in l), None)
+                return rel, line, name
+    return None
+
+
+def _conda_entries(entries):
+    for entry in entries:
+        if isinstance(entry, str):
+            yield entry
+        elif isinstance(entry, dict):
+            for value in entry.values():
+                if isinstance(value, list):
+                    yield from (v for v in value if isinstance(v, str))
+
+
+def place(path: str, line: int | None) -> str:
+    """`path:line`, or the path alone when there is no line."""
+    return f"{path}:{line}" if line else path
+
+
+def lines_of(repo, path: str, start: int, end: int) -> str:
+    text = repo.text(path).text or ""
+    return "\n".join(text.splitlines()[max(start - 1, 0):end])

@@ -1,0 +1,48 @@
+"""Alerting the repository can hold: alert policy files, `gcloud ... monitoring policies create`
+commands, AlertPolicyService SDK calls, Prometheus alerting rules. Without any of them the item
+is n/a: alerts are usually created in the cloud console."""
+
+import re
+
+from auditor.model import Finding
+
+POLICY_FILE = re.compile(r"(\"?combiner\"?\s*:|\"?conditionThreshold\"?\s*:|\"?conditionMatchedLog\"?\s*:|"
+                         r"\"?notificationChannels\"?\s*:|^\s*-\s*alert:\s*[A-Za-z])", re.MULTILINE)
+POLICY_COMMAND = re.compile(r"gcloud\s+(alpha\s+|beta\s+)?monitoring\s+(policies|channels)\s+create")
+COMMAND_FILES = (".github/workflows/*.y*ml", "**/cloudbuild*.y*ml", "**/*.sh", "tasks.py", "Makefile", "README.md", "docs/**/*.md",
+                 "**/*.py")
+SDK = re.compile(r"^google\.cloud\.monitoring_v3(\.|$)")
+SDK_CALL = re.compile(r"(AlertPolicyServiceClient|NotificationChannelServiceClient|create_alert_policy)")
+MENTION = re.compile(r"alert(ing)? polic(y|ies)", re.IGNORECASE)
+
+
+def probe(repo, source):
+    found = list(_policy_files(repo)) + list(_commands(repo)) + list(_sdk(source))
+    yield from found
+    if not found:
+        for hit in repo.grep(MENTION, "README.md", "docs/**/*.md", limit=1):
+            yield Finding(hit.path, hit.line, f"only a mention: `{hit.text[:80]}` in {hit.path}:{hit.line}", "weak")
+
+
+def _policy_files(repo):
+    for hit in repo.grep(POLICY_FILE, "**/*.y*ml", "**/*alert*.json", "**/*polic*.json", "**/*monitor*.json", "**/*dashboard*.json", limit=5):
+        if not hit.path.startswith(".github/"):
+            yield Finding(hit.path, hit.line, f"alert policy `{hit.text[:80]}` in {hit.path}:{hit.line}")
+            return
+
+
+def _commands(repo):
+    for hit in repo.grep(POLICY_COMMAND, *COMMAND_FILES, limit=1):
+        strength = "weak" if hit.path.endswith(".md") else "strong"
+        suffix = " (a documented command, not a script)" if strength == "weak" else ""
+        yield Finding(hit.path, hit.line, f"`{hit.text[:80]}` in {hit.path}:{hit.line}{suffix}", strength)
+
+
+def _sdk(source):
+    for path, module in sorted(source.items()):
+        if not any(SDK.search(name) for name, _ in module.imports):
+            continue
+        calls = [c for c in module.calls if SDK_CALL.search(c.name)]
+        if calls:
+            yield Finding(path, calls[0].line, f"`{calls[0].name}(...)` creates alerting in {path}:{calls[0].line}")
+            return

@@ -1,0 +1,47 @@
+"""System metrics in the API: prometheus_client metrics, an instrumentator, OpenTelemetry
+instrumentation or a `/metrics` endpoint in the app's code; a dependency alone is weak."""
+
+import re
+
+from auditor.model import Finding
+from auditor.rules._api import fastapi_apps
+from auditor.rules._monitoring import declared, http_routes, importers, place, route_path
+
+METRIC_CALL = re.compile(
+    r"^(prometheus_client\.(Counter|Histogram|Gauge|Summary|Info|Enum|make_asgi_app|make_wsgi_app|generate_latest|"
+    r"start_http_server)|prometheus_fastapi_instrumentator\.Instrumentator|prometheus_flask_exporter\.\w+|"
+    r"starlette_exporter\.\w+|opentelemetry\.instrumentation\.\w+(\.\w+)*|opentelemetry\.metrics\.\w+)$"
+)
+METRIC_PACKAGES = ("prometheus-client", "prometheus-fastapi-instrumentator", "prometheus-flask-exporter",
+                   "starlette-exporter", "opentelemetry-instrumentation-fastapi", "opentelemetry-sdk",
+                   "opentelemetry-api")
+
+
+def probe(repo, source):
+    api_paths = _api_modules(source)
+    strong = False
+    for path, module in sorted(source.items()):
+        calls = [c for c in module.calls if METRIC_CALL.search(module.resolve(c.name))]
+        if not calls:
+            continue
+        if path in api_paths or api_paths & set(importers(repo, path, source)):
+            strong = True
+            yield Finding(path, calls[0].line, f"`{calls[0].name}(...)` in the API in {path}:{calls[0].line}"
+                          + (f" ({len(calls)} metric calls)" if len(calls) > 1 else ""))
+        else:
+            yield Finding(path, calls[0].line, f"`{calls[0].name}(...)` in {path}:{calls[0].line}, which no API module uses", "weak")
+    for path in sorted(api_paths):
+        for route in http_routes(source[path]):
+            if route_path(source[path], route).rstrip("/") == "/metrics":
+                strong = True
+                yield Finding(path, route.line, f"`/metrics` route {route.function}() in {path}:{route.line}")
+    if not strong:
+        hit = declared(repo, *METRIC_PACKAGES)
+        if hit:
+            dep_path, line, name = hit
+            yield Finding(dep_path, line, f"`{name}` declared as a dependency in {place(dep_path, line)}, but the API is not instrumented", "weak")
+
+
+def _api_modules(source) -> set[str]:
+    paths = {path for path, _, _ in fastapi_apps(source)}
+    return paths | {path for path, module in source.items() if any(True for _ in http_routes(module))}

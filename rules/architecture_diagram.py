@@ -1,0 +1,100 @@
+"""An architecture diagram: the image the report's architecture question shows exists in the
+repository (or a diagram file lives with the docs and figures). A referenced image that is
+missing, hosted elsewhere, or the course's own example figure is weak."""
+
+import hashlib
+import posixpath
+import re
+from urllib.parse import unquote
+
+from auditor.facts.files import Unreadable
+from auditor.model import Finding
+
+QUESTIONS = (re.compile(r"overall architecture of your system", re.IGNORECASE),
+             re.compile(r"^(?!\s*[-*+]\s*\[).*architectur(e|al) (diagram|figure|overview)", re.IGNORECASE))
+NEXT_QUESTION = re.compile(r"^#{1,4}\s")
+MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*(<[^>\n]+>|[^)\s]+)")
+HTML_IMAGE = re.compile(r"<img\b[^>]*\bsrc\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
+GITHUB_FILE = re.compile(r"^https?://(github\.com/[^/]+/[^/]+/(blob|raw)/[^/]+|raw\.githubusercontent\.com/[^/]+/[^/]+/[^/]+)/(.+)$")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp", ".pdf")
+DIAGRAM_FILES = (".drawio", ".excalidraw", ".puml", ".mmd")
+DIAGRAM_NAME = re.compile(r"architect|pipeline|overview|diagram|flowchart|drawio|excalidraw|scheme|infrastructure|mlops",
+                          re.IGNORECASE)
+DIAGRAM_FOLDERS = re.compile(r"^(reports|docs|doc|figures|images|assets|img)/|/(figures|images|assets|img|diagrams)/", re.IGNORECASE)
+# The course's example architecture figure (reports/figures/overview.png of the report template), as a git blob id.
+COURSE_EXAMPLE_BLOBS = {"2541ccd65a81134f9aaf7dd1ca3f0d70f06ae2a1"}
+
+
+def probe(repo):
+    referenced = list(_report_images(repo))
+    yield from referenced
+    if not any(f.strength == "strong" for f in referenced):
+        yield from _diagram_files(repo, {f.path for f in referenced})
+
+
+def _report_images(repo):
+    report = repo.report_path
+    if not report or not repo.exists(report):
+        return
+    lines = (repo.text(report).text or "").splitlines()
+    start = next((i for question in QUESTIONS for i, line in enumerate(lines) if question.search(line)), None)
+    if start is None:
+        return
+    for number in range(start + 1, len(lines)):
+        line = lines[number]
+        if NEXT_QUESTION.match(line):
+            break
+        if line.lstrip().startswith(">"):
+            continue
+        if line.strip().startswith("```mermaid"):
+            yield Finding(report, number + 1, f"a mermaid diagram in the architecture answer in {report}:{number + 1}")
+            return
+        for ref in _image_refs(line):
+            yield _judge(repo, report, number + 1, ref)
+            return
+
+
+def _image_refs(line: str):
+    for ref in [*MARKDOWN_IMAGE.findall(line), *HTML_IMAGE.findall(line)]:
+        ref = ref.strip("<>").strip()
+        if ref and "<image>" not in ref and "<extension>" not in ref:
+            yield ref
+
+
+def _judge(repo, report: str, line: int, ref: str) -> Finding:
+    where = f"{report}:{line}"
+    github = GITHUB_FILE.match(ref)
+    if github:
+        path = unquote(github.group(3).split("?")[0].split("#")[0])
+    elif re.match(r"^[a-z]+://", ref):
+        return Finding(report, line, f"the architecture figure at {where} is hosted outside the repository ({ref[:80]})", "weak")
+    else:
+        folder = posixpath.dirname(report)
+        path = posixpath.normpath(posixpath.join(folder, unquote(ref.split("?")[0].split("#")[0]).lstrip("/")
+                                                 if not ref.startswith("/") else unquote(ref).lstrip("/")))
+    if not repo.exists(path):
+        return Finding(report, line, f"the architecture figure {ref} referenced at {where} is missing: no {path} in the repository", "weak")
+    if _is_course_example(repo, path):
+        return Finding(path, None, f"the figure in {path} (referenced at {where}) is the course's example figure, not the group's own diagram", "weak")
+    return Finding(path, None, f"architecture diagram in {path}, referenced at {where}")
+
+
+def _diagram_files(repo, already: set):
+    for path in repo.files:
+        name = path.rsplit("/", 1)[-1]
+        lower = name.lower()
+        if path in already or not (DIAGRAM_FOLDERS.search(path) or lower.endswith(DIAGRAM_FILES)):
+            continue
+        if lower.endswith(DIAGRAM_FILES) or (lower.endswith(IMAGE_SUFFIXES) and DIAGRAM_NAME.search(name)):
+            if _is_course_example(repo, path):
+                continue
+            yield Finding(path, None, f"diagram file in {path}" + ("" if repo.report_path else " (no report to reference it)"))
+            return
+
+
+def _is_course_example(repo, path: str) -> bool:
+    try:
+        data = repo.file_source.read_bytes(path)
+    except Unreadable:
+        return False
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest() in COURSE_EXAMPLE_BLOBS

@@ -1,0 +1,71 @@
+"""Cloud monitoring the repository can hold: a managed-Prometheus sidecar or monitoring config,
+Cloud Monitoring SDK calls, `gcloud monitoring` commands. A mention or a config kept as plain
+text is weak; with nothing in the repository the item is n/a (it lives in the cloud console)."""
+
+import re
+
+from auditor.facts.repository import VENDORED
+from auditor.model import Finding
+from auditor.rules._monitoring import declared, place
+
+CONFIG_FILES = ("**/*.y*ml", "**/*.tf", "**/*.sh", "**/*.py", "**/*alert*.json", "**/*polic*.json", "**/*monitor*.json", "**/*dashboard*.json")
+TEXT_FILES = ("**/*.txt", "**/*.md", "**/*.cfg", "**/*.conf")
+MONITORING_CONFIG = re.compile(
+    r"(kind:\s*(RunMonitoring|PodMonitoring|ClusterPodMonitoring)|monitoring\.googleapis\.com/|run-gmp-sidecar|"
+    r"gmp-public/|\"(mosaicLayout|gridLayout)\"|otelcol|opentelemetry-collector|googlecloud(monitoring)?:)",
+    re.MULTILINE,
+)
+SELF_HOSTED = re.compile(r"^scrape_configs:", re.MULTILINE)
+MONITORING_COMMAND = re.compile(r"gcloud\s+(alpha\s+|beta\s+)?monitoring\s+(dashboards|metrics|uptime|channels)")
+COMMAND_FILES = (".github/workflows/*.y*ml", "**/cloudbuild*.y*ml", "**/*.sh", "tasks.py", "Makefile", "README.md", "docs/**/*.md")
+SDK = re.compile(r"^(google\.cloud\.monitoring(_v3|_dashboard)?|opentelemetry\.exporter\.cloud_monitoring|"
+                 r"google\.cloud\.monitoring_dashboards)(\.|$)")
+MENTION = re.compile(r"(google )?cloud monitoring|monitoring dashboard|managed (service for )?prometheus|stackdriver", re.IGNORECASE)
+
+
+def probe(repo, source):
+    found = list(_configs(repo)) + list(_sdk(source)) + list(_commands(repo))
+    yield from found
+    if any(f.strength == "strong" for f in found):
+        return
+    hit = declared(repo, "google-cloud-monitoring", "opentelemetry-exporter-gcp-monitoring")
+    if hit:
+        path, line, name = hit
+        yield Finding(path, line, f"`{name}` declared as a dependency in {place(path, line)}, never used", "weak")
+    yield from _mentions(repo)
+
+
+def _configs(repo):
+    for hit in repo.grep(MONITORING_CONFIG, *CONFIG_FILES, limit=10):
+        if not VENDORED.search(hit.path):
+            yield Finding(hit.path, hit.line, f"monitoring config `{hit.text[:80]}` in {hit.path}:{hit.line}")
+            return
+    for hit in repo.grep(SELF_HOSTED, "**/*.y*ml", limit=1):
+        yield Finding(hit.path, hit.line, f"a Prometheus scrape config in {hit.path}:{hit.line}: self-hosted monitoring, "
+                                          "not a cloud monitoring setup", "weak")
+        return
+    for hit in repo.grep(MONITORING_CONFIG, *TEXT_FILES, limit=3):
+        if hit.path == repo.report_path or hit.path.startswith("reports/"):
+            continue
+        yield Finding(hit.path, hit.line, f"monitoring config `{hit.text[:80]}` kept as plain text in {hit.path}:{hit.line}, "
+                                          "not a config file a deploy step can use", "weak")
+        return
+
+
+def _sdk(source):
+    for path, module in sorted(source.items()):
+        for name, line in module.imports:
+            if SDK.search(name):
+                yield Finding(path, line, f"Cloud Monitoring SDK `import {name}` in {path}:{line}")
+                return
+
+
+def _commands(repo):
+    for hit in repo.grep(MONITORING_COMMAND, *COMMAND_FILES, limit=1):
+        strength = "weak" if hit.path.endswith(".md") else "strong"
+        yield Finding(hit.path, hit.line, f"`{hit.text[:80]}` in {hit.path}:{hit.line}", strength)
+
+
+def _mentions(repo):
+    for hit in repo.grep(MENTION, "README.md", "docs/**/*.md", limit=1):
+        yield Finding(hit.path, hit.line, f"only a mention: `{hit.text[:80]}` in {hit.path}:{hit.line}", "weak")

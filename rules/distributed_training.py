@@ -1,0 +1,114 @@
+"""Distributed training: torch.distributed / DDP / accelerate / DeepSpeed in code, a Lightning
+Trainer with a ddp-like strategy or several devices, a torchrun launch, or a trainer config that
+is selected; a config nothing selects, or "all GPUs" without a strategy, is weak."""
+
+import re
+
+from auditor.model import Finding
+
+LIBRARY_CALL = re.compile(
+    r"^(torch\.distributed\.(init_process_group|launch|run|elastic)\S*|torch\.nn\.parallel\.DistributedDataParallel|"
+    r"torch\.nn\.DataParallel|torch\.nn\.parallel\.DataParallel|torch\.multiprocessing\.spawn|accelerate\.Accelerator|"
+    r"deepspeed\.initialize|horovod\.\w+\.init)$"
+)
+MULTI_STRATEGY = re.compile(r"ddp|fsdp|deepspeed|\bdp\b|horovod|Strateg", re.IGNORECASE)
+LAUNCH = re.compile(r"(\btorchrun\b|torch\.distributed\.(launch|run)|accelerate\s+launch|deepspeed\s+\S+\.py)")
+LAUNCH_FILES = (".github/workflows/*.y*ml", "**/*ockerfile*", "**/*.dockerfile", "**/*.sh", "tasks.py", "Makefile",
+                "**/cloudbuild*.y*ml", "**/*.y*ml")
+SELECTION_FILES = ("**/*.y*ml", "**/*.py", "**/*.sh", "**/*.md", "**/*ockerfile*", "**/*.dockerfile", "Makefile",
+                   "**/*.toml", "**/*.cfg", "**/*.ini")
+CONFIG_SETTING = re.compile(r"^\s*(strategy:\s*[\"']?(ddp|fsdp|deepspeed)\w*|(devices|gpus):\s*([2-9]|\d\d+)\b)",
+                            re.MULTILINE)
+
+
+def probe(repo, source):
+    found = list(_library_calls(source)) + list(_trainer_settings(source)) + list(_launches(repo))
+    if not any(f.strength == "strong" for f in found):
+        found += list(_configs(repo))
+    yield from found
+
+
+def _library_calls(source):
+    for path, module in sorted(source.items()):
+        for call in module.calls:
+            if LIBRARY_CALL.search(module.resolve(call.name)):
+                yield Finding(path, call.line, f"`{call.name}(...)` in {path}:{call.line}")
+                return
+
+
+def _trainer_settings(source):
+    for path, module in sorted(source.items()):
+        for call in module.calls:
+            if not call.name.endswith(("Trainer", "TrainingArguments", "Fabric")):
+                continue
+            strength, reason = _multi_device(module, call)
+            if strength:
+                yield Finding(path, call.line, f"`{call.name}({reason})` in {path}:{call.line}"
+                              + ("" if strength == "strong" else ": all GPUs, but no distributed strategy"), strength)
+                return
+
+
+def _multi_device(module, call):
+    strategy = call.keywords.get("strategy", "")
+    if MULTI_STRATEGY.search(strategy):
+        return "strong", f"strategy={strategy}"
+    for key in ("devices", "gpus", "num_nodes"):
+        for value in _values(module, call.keywords.get(key)):
+            count = _device_count(value)
+            if count is not None and count > 1:
+                return "strong", f"{key}={value}"
+            if count == -1:
+                return "weak", f"{key}={value}"
+    return None, ""
+
+
+def _values(module, expression):
+    """The expression, or the values assigned to it in the module when it is a plain name."""
+    if not expression:
+        return []
+    if re.fullmatch(r"[A-Za-z_]\w*", expression):
+        return [value for target, value, _ in module.assigns if target == expression] or [expression]
+    return [expression]
+
+
+def _device_count(value: str):
+    value = value.strip()
+    if re.fullmatch(r"-?\d+", value):
+        return int(value)
+    if value.startswith("[") and value.endswith("]"):
+        return len([v for v in value[1:-1].split(",") if v.strip()])
+    return None
+
+
+def _launches(repo):
+    for hit in repo.grep(LAUNCH, *LAUNCH_FILES, limit=1):
+        yield Finding(hit.path, hit.line, f"distributed launch `{hit.text[:80]}` in {hit.path}:{hit.line}")
+
+
+def _configs(repo):
+    for hit in repo.grep(CONFIG_SETTING, "**/*.y*ml", limit=10):
+        if hit.path.startswith(".github/"):
+            continue
+        selected = _selection(repo, hit.path)
+        if selected is True:
+            yield Finding(hit.path, hit.line, f"trainer config `{hit.text[:60]}` in {hit.path}:{hit.line}")
+        elif selected:
+            yield Finding(hit.path, hit.line, f"trainer config `{hit.text[:60]}` in {hit.path}:{hit.line}, "
+                                              f"selected by {selected.path}:{selected.line}")
+        else:
+            yield Finding(hit.path, hit.line, f"trainer config `{hit.text[:60]}` in {hit.path}:{hit.line}, "
+                                              "but nothing selects it", "weak")
+        return
+
+
+def _selection(repo, path: str):
+    """True for a top-level config; for a config-group option (configs/trainer/ddp.yaml) the line that selects it."""
+    parts = path.rsplit(".", 1)[0].split("/")
+    if len(parts) < 3:
+        return True
+    group, option = parts[-2], parts[-1]
+    pattern = re.compile(rf"\b{re.escape(group)}\s*[=:]\s*[\"']?{re.escape(option)}\b")
+    for hit in repo.grep(pattern, *SELECTION_FILES, limit=5):
+        if hit.path != path:
+            return hit
+    return None

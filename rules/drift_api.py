@@ -1,0 +1,50 @@
+"""An API route that computes or serves a drift report, and a Dockerfile or deploy step that runs
+that API; a drift route nothing deploys, or drift code without any route, is weak."""
+
+import re
+
+from auditor.model import Finding
+from auditor.rules._monitoring import (deployment_of, drift_call, drift_modules, http_routes, reachable_calls,
+                                       route_path)
+
+DRIFT_WORD = re.compile(r"drift", re.IGNORECASE)
+
+
+def probe(repo, source, python):
+    drift_code = drift_modules(python)
+    routes = list(_drift_routes(source, drift_code))
+    for path, route, why in routes[:3]:
+        deployed = deployment_of(repo, path, source)
+        where = f"route `@{route.decorator}` {route.function}() in {path}:{route.line} {why}"
+        if deployed:
+            yield Finding(path, route.line, f"{where}; the app is run by {deployed.path}:{deployed.line}")
+        else:
+            yield Finding(path, route.line, f"{where}, but no Dockerfile or deploy step runs {path}", "weak")
+    if routes:
+        return
+    for path, (name, line) in sorted(drift_code.items())[:2]:
+        yield Finding(path, line, f"drift code (`import {name}`) in {path}:{line}, but no API route serves it", "weak")
+
+
+def _drift_routes(source, drift_code):
+    drift_stems = {p.rsplit("/", 1)[-1][:-3] for p in drift_code}
+    for path, module in sorted(source.items()):
+        for route in http_routes(module):
+            why = _why_drift(module, route, drift_stems)
+            if why:
+                yield path, route, why
+
+
+def _why_drift(module, route, drift_stems) -> str | None:
+    reached = [r.call for r in reachable_calls(module, route)]
+    for call in reached:
+        if drift_call(module, call):
+            return f"calls `{call.name}(...)` (line {call.line})"
+    for call in reached:
+        origin = module.resolve(call.name).split(".")
+        if len(origin) > 1 and origin[-2] in drift_stems:
+            return f"calls `{call.name}(...)` from the drift module {origin[-2]} (line {call.line})"
+    url = route_path(module, route)
+    if DRIFT_WORD.search(url) or DRIFT_WORD.search(route.function):
+        return f"serves `{url or route.function}`"
+    return None

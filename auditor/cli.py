@@ -9,6 +9,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from auditor import __version__
@@ -65,7 +66,7 @@ def rules_command() -> None:
     for column in ("code", "id", "module", "title", "strong", "weak"):
         table.add_column(column, overflow="fold")
     for spec in load_catalog():
-        table.add_row(spec.code, spec.id, spec.module or "-", spec.title, spec.strong, spec.weak or "-")
+        table.add_row(*(escape(v) for v in (spec.code, spec.id, spec.module or "-", spec.title, spec.strong, spec.weak or "-")))
     Console().print(table)
 
 
@@ -79,15 +80,15 @@ def explain_command(item: str = typer.Argument(..., help="An item id (e.g. docke
         return
     console = Console()
     console.print(f"[bold]{spec.code} {spec.id}[/bold] ({spec.module or 'no module'}, week {spec.week})")
-    console.print(spec.title)
-    console.print(f"[green]strong[/green]: {spec.strong}")
+    console.print(escape(spec.title))
+    console.print(f"[green]strong[/green]: {escape(spec.strong)}")
     if spec.weak:
-        console.print(f"[yellow]weak[/yellow]: {spec.weak}")
+        console.print(f"[yellow]weak[/yellow]: {escape(spec.weak)}")
     if spec.na:
         console.print("always [cyan]n/a[/cyan]: a repository cannot show this")
     elif spec.na_when_absent:
         console.print("[cyan]n/a[/cyan] when the repository holds nothing: this can live only in a cloud console")
-    console.print("report wording matched: " + ", ".join(f"/{p.pattern}/" for p in spec.match))
+    console.print("report wording matched: " + escape(", ".join(f"/{p.pattern}/" for p in spec.match)))
 
 
 @app.command("version")

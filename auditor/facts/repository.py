@@ -166,11 +166,12 @@ class Repository:
 
     def grep(self, pattern: str | re.Pattern[str], *globs: str, limit: int = 20) -> list[Match]:
         """Lines matching `pattern` in the text files selected by `globs`."""
-        regex = re.compile(pattern, re.IGNORECASE) if isinstance(pattern, str) else pattern
+        regex = re.compile(pattern, re.IGNORECASE | re.MULTILINE) if isinstance(pattern, str) else pattern
+        whole_file = regex if regex.flags & re.MULTILINE else re.compile(regex.pattern, regex.flags | re.MULTILINE)
         found: list[Match] = []
         for rel in self.glob(*globs):
             content = self.text(rel)
-            if content.text is None or not regex.search(content.text):
+            if content.text is None or not whole_file.search(content.text):
                 continue
             for number, line in enumerate(content.text.splitlines(), 1):
                 if regex.search(line):

@@ -9,6 +9,7 @@ from auditor.catalog import load_catalog
 from auditor.engine.run import run_all
 from auditor.facts import Repository
 from auditor.facts.files import Unreadable
+from auditor.facts.gitcmd import GitError
 from auditor.facts.gitinfo import commit_info, read_git_info, redact
 from auditor.facts.gitsource import GitTreeSource
 from auditor.facts.repository import Problem
@@ -126,6 +127,10 @@ def _audit_commit(where: Path, report_file: Path | None, at: str | None, deadlin
     git = commit_info(where, revision.commit, at=revision.at, deadline=revision.deadline,
                       commits_after_deadline=revision.commits_after_deadline, target=shown)
     source = GitTreeSource(where, revision.commit)
+    try:
+        source.list_files()
+    except GitError as exc:
+        raise InputError(f"cannot read the files of commit {revision.commit[:10]}: {exc}") from exc
     try:
         result = audit_source(source, git, report_file)
         _settle(result)

@@ -317,3 +317,16 @@ def test_repository_reads_history_without_audit(project):
     repo = Repository(project)
     assert len(repo.history.commits) == 6
     assert repo.history.first_parent_chain()[0].subject == "start"
+
+
+@pytest.mark.parametrize("target", ["ext::sh -c touch% {marker}", "--upload-pack=touch {marker}"])
+def test_hostile_targets_run_nothing(tmp_path, target):
+    marker = tmp_path / "pwned"
+    with pytest.raises(InputError):
+        audit_target(target.format(marker=marker))
+    assert not marker.exists()
+
+
+def test_an_unknown_commit_is_an_input_error(project):
+    with pytest.raises(InputError, match="no such commit"):
+        audit_target(str(project), at="0" * 40)

@@ -32,6 +32,7 @@ def git_env() -> dict[str, str]:
         "GIT_ALLOW_PROTOCOL": "file:git:http:https:ssh",
         "GIT_SSH_COMMAND": "ssh -o BatchMode=yes",
         "GCM_INTERACTIVE": "never",
+        "GIT_NO_LAZY_FETCH": "1",  # a partial clone must not fetch missing objects while we read
     })
     return env
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.facts.files import MAX_FILE_BYTES, Unreadable
-from auditor.facts.gitcmd import GitError, git_bytes, git_command, git_env
+from auditor.facts.gitcmd import git_bytes, git_command, git_env
 
 SYMLINK = "120000"
 SUBMODULE = "160000"
@@ -47,10 +47,8 @@ class GitTreeSource:
         return self._entries
 
     def _list_tree(self) -> dict[str, TreeEntry]:
-        try:
-            out = git_bytes(self.git_dir, "ls-tree", "-r", "-z", "--long", "--full-tree", self.commit)
-        except GitError:
-            return {}
+        """Raises GitError when git cannot list the tree (an empty audit would accuse everyone)."""
+        out = git_bytes(self.git_dir, "ls-tree", "-r", "-z", "--long", "--full-tree", self.commit)
         entries = {}
         for record in out.split(b"\0"):
             meta, tab, raw_path = record.partition(b"\t")

@@ -3,15 +3,15 @@
 A file the group never touched after generating the project is evidence that the template
 was used, not that the group did the thing, so it counts at most weak. Two ways to know:
 
-- history: the file is where a template puts it, it was there in the *scaffold commit* (the
-  first commit that brought at least four signature paths of a known template at once), and
-  its content is still the same. Code stubs (data.py, train_model.py, tests) only count when
-  the scaffold commit is the generated template (almost nothing else in it) or the content is
-  the template's; a file the group wrote themselves in a big first commit is their work;
-- content: the file is what SkafteNicki/mlops_template ships (any version), compared through
-  fingerprints of its normalized lines (template_prints.json, made by
-  scripts/template_fingerprints.py). Lines holding `{{ cookiecutter.* }}` placeholders may
-  differ; every other line must be the same.
+- history: the *scaffold commit* (the first commit that adds at least four signature paths
+  of a known template at once) added or rewrote the file, its content is still the same,
+  and either that commit is the generated template (almost nothing but template files in
+  it) or the content is what the template ships. A file the group wrote themselves, even in
+  a big first commit, and never needed to touch again is their work;
+- content: the file is what a known template (SkafteNicki/mlops_template,
+  drivendata/cookiecutter-data-science; any version) ships, compared through fingerprints of
+  its normalized lines (template_prints.json, made by scripts/template_fingerprints.py).
+  Lines holding `{{ cookiecutter.* }}` placeholders may differ; every other line must match.
 """
 
 from __future__ import annotations

@@ -11,17 +11,17 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
-from typing import Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from auditor.facts.gitcmd import GitError, git_text
 
 CLONE_TIMEOUT = 600
-URL = re.compile(r"^(https?|ssh|git|file)://", re.I)
+URL = re.compile(r"^(https?|ssh|git|file)://", re.IGNORECASE)
 SCP_LIKE = re.compile(r"^[\w.-]+@[\w.-]+:(?!/)")  # git@github.com:owner/name.git
 
 

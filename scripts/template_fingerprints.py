@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from auditor.facts.template import template_fingerprint  # noqa: E402
+from auditor.facts.template import template_fingerprint
 
 OUT = Path(__file__).resolve().parent.parent / "auditor" / "facts" / "template_prints.json"
 GENERATED = re.compile(r"^\{\{ ?cookiecutter\.repo_name ?\}\}/(.+)$")

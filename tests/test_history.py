@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import git, write_tree
 from typer.testing import CliRunner
 
 from auditor.audit import InputError, audit, audit_target
@@ -17,7 +18,6 @@ from auditor.facts import Repository
 from auditor.facts.files import Unreadable
 from auditor.facts.gitsource import GitTreeSource
 from auditor.render import json_report, terminal
-from conftest import git, write_tree
 
 ANN = ("Ann Example", "s111111@student.dtu.dk")
 ANN_AGAIN = ("Ann Example", "ann.example@gmail.com")

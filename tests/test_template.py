@@ -6,12 +6,12 @@ import dataclasses
 import os
 
 import pytest
+from conftest import git, write_tree
 
 from auditor.audit import audit_target
 from auditor.catalog import by_id
 from auditor.engine.run import run_rule
 from auditor.facts import Repository, template
-from conftest import git, write_tree
 
 # Synthetic stand-ins for template files (the real template is only known by fingerprints).
 SCAFFOLD = {
@@ -129,8 +129,8 @@ def known_template(monkeypatch):
 
 @pytest.mark.parametrize(("content", "leftover"), [
     ('[project]\nname = "digits"\nrequires-python = ">=3.11"\n\n[tool.ruff]\nline-length = 120\n', True),
-    ('[project]\nname = "digits"\nlicense = { file = "LICENSE" }\nrequires-python = ">=3.12"\n[tool.ruff]\n'
-     'line-length = 120   \r\n', True),
+    (('[project]\nname = "digits"\nlicense = { file = "LICENSE" }\nrequires-python = ">=3.12"\n[tool.ruff]\n'
+      'line-length = 120   \r\n'), True),
     ('[project]\nname = "digits"\nrequires-python = ">=3.11"\n\n[tool.ruff]\nline-length = 100\n', False),
     ('[project]\nname = "digits"\nrequires-python = ">=3.11"\n\n[tool.ruff]\nline-length = 120\nselect = ["E"]\n', False),
 ])

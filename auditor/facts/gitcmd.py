@@ -45,7 +45,7 @@ def git_command(where: Path | None, *args: str) -> list[str]:
 def git_bytes(where: Path | None, *args: str, timeout: float = GIT_TIMEOUT) -> bytes:
     """stdout of `git -C where args...`; GitError with git's message when it fails."""
     try:
-        done = subprocess.run(git_command(where, *args), capture_output=True, timeout=timeout,
+        done = subprocess.run(git_command(where, *args), capture_output=True, timeout=timeout, check=False,
                               env=git_env(), stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired as exc:
         raise GitError(f"git {args[0]} took longer than {timeout:.0f} s") from exc

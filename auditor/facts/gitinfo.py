@@ -67,4 +67,4 @@ def read_remote(where: Path) -> str | None:
 
 def redact(url: str) -> str:
     """A URL without the user:password@ part (tokens must not end up in reports)."""
-    return re.sub(r"^([a-z][a-z0-9+.-]*://)[^/@]*@", r"\1", url, flags=re.I)
+    return re.sub(r"^([a-z][a-z0-9+.-]*://)[^/@]*@", r"\1", url, flags=re.IGNORECASE)

@@ -14,7 +14,7 @@ import re
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from auditor.facts.gitcmd import GIT_TIMEOUT, GitError, git_bytes, git_command, git_env, git_text
@@ -52,7 +52,7 @@ class History:
     shallow: bool = False
     branches: list[str] = field(default_factory=list)
     error: str | None = None
-    _line_counts: "LineCounts | None" = field(default=None, repr=False)
+    _line_counts: LineCounts | None = field(default=None, repr=False)
 
     @property
     def available(self) -> bool:
@@ -132,7 +132,7 @@ class LineCounts:
 
 
 def iso(timestamp: int) -> str:
-    return datetime.fromtimestamp(timestamp, timezone.utc).isoformat()
+    return datetime.fromtimestamp(timestamp, UTC).isoformat()
 
 
 def read_history(where: Path, commit: str, shallow: bool = False) -> History:

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 from auditor.facts.history import Commit, History, iso
 
-BOT = re.compile(r"\[bot\]|dependabot|github-actions|copilot|renovate|pre-commit-ci|^noreply@github\.com$", re.I)
-NOREPLY = re.compile(r"^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$", re.I)
-STUDY = re.compile(r"(?<![a-z0-9])s\d{6}(?!\d)", re.I)
+BOT = re.compile(r"\[bot\]|dependabot|github-actions|copilot|renovate|pre-commit-ci|^noreply@github\.com$", re.IGNORECASE)
+NOREPLY = re.compile(r"^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$", re.IGNORECASE)
+STUDY = re.compile(r"(?<![a-z0-9])s\d{6}(?!\d)", re.IGNORECASE)
 GENERIC_LOCAL_PARTS = {"info", "admin", "root", "user", "dev", "mail", "contact", "git", "github", "student", "me"}
 
 
@@ -34,7 +34,7 @@ class Author:
     def display(self) -> str:
         if self.names:
             return max(sorted(self.names), key=len)
-        return sorted(self.emails)[0] if self.emails else "(anonymous)"
+        return min(self.emails) if self.emails else "(anonymous)"
 
     @property
     def study_numbers(self) -> set[str]:
@@ -58,7 +58,7 @@ class Author:
         logins = {m.group(1) for m in map(NOREPLY.match, self.emails) if m}
         return {_norm(n) for n in self.names | logins}
 
-    def absorb(self, other: "Author") -> None:
+    def absorb(self, other: Author) -> None:
         self.names |= other.names
         self.emails |= other.emails
         self.commits += other.commits
@@ -128,7 +128,7 @@ def name_keys(name: str) -> set[str]:
     return keys
 
 
-def _prefix_related(a: "Author", b: "Author") -> bool:
+def _prefix_related(a: Author, b: Author) -> bool:
     """One person's name or login is the beginning of the other's (`clarareg` / `clararegine`)."""
     names_a, names_b = a.spoken_names, b.spoken_names
     return any(x.startswith(y) or y.startswith(x) for x in names_a for y in names_b if min(len(x), len(y)) >= 8)

@@ -20,10 +20,10 @@ import hashlib
 import itertools
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable
 
 from auditor.facts.gitcmd import GitError, git_bytes
 from auditor.facts.history import Commit, History
@@ -191,9 +191,9 @@ def leftover_reason(rel: str, scaffold: Scaffold | None, current_blob: str | Non
     if not is_template_shaped(rel):
         return None
     shipped = shipped_as(rel, text) if text is not None else None
-    if scaffold is not None and current_blob is not None and scaffold.blobs.get(rel) == current_blob:
-        if shipped or (scaffold.pure and (CONFIG_FILES.search(rel) or CODE_STUBS.search(rel))):
-            return f"unchanged since the {scaffold.template} scaffold ({scaffold.describe()})"
+    unchanged = scaffold is not None and current_blob is not None and scaffold.blobs.get(rel) == current_blob
+    if unchanged and (shipped or (scaffold.pure and (CONFIG_FILES.search(rel) or CODE_STUBS.search(rel)))):
+        return f"unchanged since the {scaffold.template} scaffold ({scaffold.describe()})"
     if shipped:
         return f"identical to {shipped}"
     return None

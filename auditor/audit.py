@@ -9,10 +9,13 @@ from auditor.catalog import load_catalog
 from auditor.engine.run import run_all
 from auditor.facts import Repository
 from auditor.facts.files import Unreadable
-from auditor.facts.gitinfo import read_git_info
+from auditor.facts.gitcmd import GitError
+from auditor.facts.gitinfo import commit_info, read_git_info, redact
+from auditor.facts.gitsource import GitTreeSource
 from auditor.facts.repository import Problem
 from auditor.facts.source import FolderSource, Source
 from auditor.model import ChecklistLine, ItemResult
+from auditor.target import CLONE_TIMEOUT, TargetError, cloned, is_bare_repository, is_remote, resolve
 from auditor.report.reader import ReportClaims, ReportError, read_report, study_numbers
 from auditor.verdicts import summarize, verdict
 
@@ -94,9 +97,51 @@ def _report_bytes(source: Source, report_file: Path | None) -> tuple[bytes | Non
 
 
 def audit_target(target: str, *, report_file: Path | None = None, at: str | None = None,
-                 deadline: str | None = None, tz: str | None = None, keep: Path | None = None) -> AuditResult:
-    """Audit what a user names: a folder today; remote URLs, bare repositories, `--at` and
-    `--deadline` are the history issue's (they raise InputError until then)."""
-    if at or deadline or keep:
-        raise InputError("--at, --deadline and --keep are not supported yet")
-    return audit(Path(target), report_file)
+                 deadline: str | None = None, tz: str | None = None, keep: Path | None = None,
+                 clone_timeout: float = CLONE_TIMEOUT) -> AuditResult:
+    """Audit what a user names: a folder (its files as they are, or a commit of its history
+    with `at` / `deadline`), or a URL / bare repository, cloned first (kept in `keep`)."""
+    try:
+        path = Path(target).expanduser()
+        if is_remote(target) or is_bare_repository(path):
+            with cloned(target, keep, clone_timeout) as where:
+                shown = None if keep else redact(target)
+                return _audit_commit(where, report_file, at, deadline, tz, shown)
+        if keep is not None:
+            raise InputError("--keep applies to repositories that are cloned (URLs and bare repositories)")
+        if not (at or deadline or tz):
+            return audit(path, report_file)
+        if not path.is_dir():
+            raise InputError(f"{target} does not exist" if not path.exists() else f"{target} is not a folder")
+        if not read_git_info(path.resolve()).is_repo:
+            raise InputError(f"{target} is a plain folder: --at and --deadline need its git history")
+        return _audit_commit(path.resolve(), report_file, at, deadline, tz, None)
+    except TargetError as exc:
+        raise InputError(str(exc)) from exc
+
+
+def _audit_commit(where: Path, report_file: Path | None, at: str | None, deadline: str | None,
+                  tz: str | None, shown: str | None) -> AuditResult:
+    """Audit one commit of the repository at `where`, its files read from git objects."""
+    revision = resolve(where, at, deadline, tz)
+    git = commit_info(where, revision.commit, at=revision.at, deadline=revision.deadline,
+                      commits_after_deadline=revision.commits_after_deadline, target=shown)
+    source = GitTreeSource(where, revision.commit)
+    try:
+        source.list_files()
+    except GitError as exc:
+        raise InputError(f"cannot read the files of commit {revision.commit[:10]}: {exc}") from exc
+    try:
+        result = audit_source(source, git, report_file)
+        _settle(result)
+    finally:
+        source.close()
+    return result
+
+
+def _settle(result: AuditResult) -> None:
+    """Gather the lazily read facts the renderers show while the repository is still there."""
+    repo = result.repository
+    repo.team, repo.template_scaffold  # noqa: B018 (cached on first access)
+    if repo.history is not None:
+        repo.history.line_counts()

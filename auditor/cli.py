@@ -1,4 +1,4 @@
-"""The command line: `auditor audit PATH`, `auditor rules`, `auditor explain ID`."""
+"""The command line: `auditor audit TARGET`, `auditor rules`, `auditor explain ID`."""
 
 from __future__ import annotations
 
@@ -34,15 +34,21 @@ def _fail(message: str) -> None:
 
 @app.command("audit")
 def audit_command(
-    path: Path = typer.Argument(..., help="The repository to audit (a folder)."),
-    report: Optional[Path] = typer.Option(None, "--report", help="The report file (default: PATH/reports/README.md)."),
+    target: str = typer.Argument(..., metavar="TARGET",
+                                 help="The repository: a folder, a bare repository or a URL (https, ssh, file://)."),
+    report: Optional[Path] = typer.Option(None, "--report", help="The report file (default: TARGET/reports/README.md)."),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text for people, json for dashboards."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Also write the JSON document to this file."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show every finding, not only the best."),
+    at: Optional[str] = typer.Option(None, "--at", metavar="REV", help="Audit the tree of this commit (read from git, nothing checked out)."),
+    deadline: Optional[str] = typer.Option(
+        None, "--deadline", help='Audit the last commit of the default branch committed at or before this time ("2026-01-23 23:59").'),
+    tz: Optional[str] = typer.Option(None, "--tz", help="The deadline's time zone (e.g. Europe/Copenhagen; default: this machine's)."),
+    keep: Optional[Path] = typer.Option(None, "--keep", metavar="DIR", help="Keep the clone of a URL or bare repository in DIR."),
 ) -> None:
     """Audit one repository against its report and print the honesty report."""
     try:
-        result = audit_target(str(path), report_file=report)
+        result = audit_target(target, report_file=report, at=at, deadline=deadline, tz=tz, keep=keep)
     except InputError as exc:
         _fail(str(exc))
         return

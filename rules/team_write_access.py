@@ -4,20 +4,37 @@ from auditor.model import Finding
 
 
 def probe(repo):
-    team = repo.team
-    if team is None:
-        yield Finding(None, None, "no git history to read authors from", "info")
+    history, team = repo.history, repo.team
+    if history is None:
+        yield Finding(None, None, "a plain folder without git history: commit authors cannot be read", "error")
         return
-    authors = len(team.authors)
-    size = len(team.study_numbers)
+    if team is None:
+        yield Finding(".git", None, f"commit authors cannot be read: {history.error or 'no commits'}", "error")
+        return
+    authors, size = len(team.authors), len(team.study_numbers)
     where = (repo.report_path, team.study_numbers_line) if team.study_numbers_line else (".git", None)
-    names = ", ".join(a.display for a in team.authors[:8])
-    if size and (authors >= size or team.all_members_found):
-        yield Finding(*where, f"{authors} distinct commit authors for {size} study numbers in Question 2 ({names})")
+    names = ", ".join(a.display for a in team.authors[:8]) + (", ..." if authors > 8 else "")
+    counted = f"{_count(authors, 'distinct commit author')} ({names})"
+    numbers = _count(size, "study number")
+    shallow = "; the clone is shallow, so earlier authors are not seen" if team.shallow else ""
+    if size and (team.all_members_found or (authors >= size and not team.members_without_commits)):
+        yield Finding(*where, f"{counted} for {numbers} in Question 2")
+    elif size and team.shallow:
+        yield Finding(*where, f"{counted} for {numbers}{shallow}", "error")
+    elif size and authors >= 2:
+        yield Finding(*where, f"{counted} for {numbers} in Question 2; {_missing(team)}", "weak")
     elif size:
-        missing = ", ".join(team.members_without_commits) or "some members"
-        yield Finding(*where, f"{authors} distinct commit authors for {size} study numbers; no commits from {missing}", "weak")
-    elif authors >= 2:
-        yield Finding(".git", None, f"{authors} distinct commit authors ({names}); group size unknown", "weak")
+        yield Finding(*where, f"only {counted} for {numbers} in Question 2; {_missing(team)}", "info")
     else:
-        yield Finding(".git", None, f"only {authors} commit author ({names})", "info")
+        yield Finding(".git", None, f"{counted}; the report names no study numbers in Question 2, so the group size "
+                                    f"is unknown{shallow}", "weak" if authors >= 2 else "error")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
+
+
+def _missing(team) -> str:
+    if team.members_without_commits:
+        return "no commit from " + ", ".join(team.members_without_commits)
+    return f"at least {_count(team.missing_count, 'member')} without a commit among {', '.join(team.unmatched_numbers)}"

@@ -21,7 +21,7 @@ from auditor.facts import Repository
 from auditor.model import EVIDENCE_ORDER, Evidence, Finding
 
 INJECTABLE = ("repo", "source", "tests", "python", "workflows", "dockerfiles", "dependencies", "pyproject", "git", "files", "dependency_names",
-              "test_functions")
+              "test_functions", "history", "team")
 
 
 @dataclass
@@ -80,9 +80,22 @@ def run_rule(spec: RuleSpec, repo: Repository) -> RuleOutcome:
         findings += list(probe(**_inject(probe, repo)) or [])
     for pattern in spec.evidence:
         findings += evaluate(pattern, repo)
-    findings = _dedupe(findings)
+    findings = _dedupe(_downgrade_template_leftovers(findings, repo))
     findings.sort(key=lambda f: -EVIDENCE_ORDER.get("weak" if f.strength == "error" else f.strength, -1))
     return RuleOutcome(spec, evidence_of(spec, findings), findings)
+
+
+def _downgrade_template_leftovers(findings: list[Finding], repo: Repository) -> list[Finding]:
+    """A strong finding in a file the template generated and the group never changed counts
+    at most weak: it shows that the template was used, not that the group did the thing."""
+    kept = []
+    for finding in findings:
+        reason = repo.template_leftover(finding.path) if finding.strength == "strong" and finding.path else None
+        if reason:
+            finding = Finding(finding.path, finding.line,
+                              f"{finding.message} (template leftover, counts at most weak: {reason})", "weak")
+        kept.append(finding)
+    return kept
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from auditor.facts.gitcmd import GitError, git_text
 
 
 @dataclass(frozen=True)
@@ -15,50 +18,61 @@ class GitInfo:
     commit_count: int = 0
     shallow: bool = False
     error: str | None = None
+    where: Path | None = None            # where git runs (`git -C where`): a work tree or a bare repository
+    at: str | None = None                # the revision asked for with --at
+    deadline: str | None = None          # the deadline asked for, ISO 8601 with its offset
+    commits_after_deadline: int | None = None
+    target: str | None = None            # what the user named, when it is not a folder kept on disk
 
 
 def read_git_info(root: Path) -> GitInfo:
+    """The folder's HEAD, when the folder is a git work tree."""
     if not (root / ".git").exists():
         return GitInfo(is_repo=False)
     try:
-        import git  # gitpython: imported here so plain folders never pay for it
+        head = git_text(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").strip()
+    except GitError as exc:
+        if str(exc).endswith("(exit 1)"):  # --verify --quiet: HEAD names no commit yet
+            return GitInfo(is_repo=True, where=root, error="the repository has no commits")
+        return GitInfo(is_repo=True, where=root, error=f"git could not read the repository: {exc}")
+    return commit_info(root, head)
 
-        repo = git.Repo(root, search_parent_directories=False)
-        try:
-            head = repo.head.commit
-        except ValueError:
-            return GitInfo(is_repo=True, error="the repository has no commits")
-        remote = None
-        try:
-            remote = repo.remotes.origin.url if "origin" in [r.name for r in repo.remotes] else (
-                repo.remotes[0].url if repo.remotes else None)
-        except (IndexError, AttributeError, ValueError):
-            remote = None
-        count = int(repo.git.rev_list("--count", "HEAD"))
-        return GitInfo(
-            is_repo=True,
-            commit=head.hexsha,
-            committed_at=head.committed_datetime.isoformat(),
-            remote=remote,
-            commit_count=count,
-            shallow=(Path(repo.git_dir) / "shallow").exists(),
-        )
-    except Exception as exc:  # gitpython raises many types for corrupt repositories
-        return GitInfo(is_repo=True, error=f"git could not read the repository: {exc.__class__.__name__}")
+def commit_info(where: Path, commit: str, **extra) -> GitInfo:
+    """The facts of one commit of the repository at `where` (extra: at, deadline, ...)."""
+    try:
+        committed_at = git_text(where, "show", "-s", "--format=%cI", commit).strip()
+        count = int(git_text(where, "rev-list", "--count", commit).strip() or 0)
+        shallow = git_text(where, "rev-parse", "--is-shallow-repository").strip() == "true"
+    except (GitError, ValueError) as exc:
+        return GitInfo(is_repo=True, where=where, error=f"git could not read the repository: {exc}")
+    info = GitInfo(is_repo=True, commit=commit, committed_at=committed_at, remote=read_remote(where),
+                   commit_count=count, shallow=shallow, where=where)
+    return replace(info, **extra)
+
+
+def read_remote(where: Path) -> str | None:
+    """origin's URL (else the first remote's), without any credentials in it."""
+    try:
+        listed = git_text(where, "config", "--get-regexp", r"^remote\..*\.url$")
+    except GitError:
+        return None
+    urls = {}
+    for line in listed.splitlines():
+        key, _, url = line.partition(" ")
+        urls[key[len("remote."):-len(".url")]] = url.strip()
+    url = urls.get("origin") or next(iter(urls.values()), None)
+    return redact(url) if url else None
+
+
+def redact(url: str) -> str:
+    """A URL without the user:password@ part (tokens must not end up in reports)."""
+    return re.sub(r"^([a-z][a-z0-9+.-]*://)[^/@]*@", r"\1", url, flags=re.IGNORECASE)
 
 
 def read_branch_names(root: Path) -> list[str]:
-    """Local and remote-tracking branch names (`gh-pages`, `origin/gh-pages`); read-only, no hooks."""
-    import os
-    import subprocess
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env["GIT_TERMINAL_PROMPT"] = "0"
+    """Local and remote-tracking branch names (`gh-pages`, `origin/gh-pages`); read-only."""
     try:
-        out = subprocess.run(
-            ["git", "-c", "core.fsmonitor=false", "-C", str(root), "for-each-ref", "--format=%(refname:short)", "refs/heads", "refs/remotes"],
-            capture_output=True, timeout=30, check=True, env=env,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
+        out = git_text(root, "for-each-ref", "--format=%(refname:short)", "refs/heads", "refs/remotes")
+    except GitError:
         return []
-    return sorted({line for line in out.decode("utf-8", "replace").splitlines() if line})
+    return sorted({line for line in out.splitlines() if line})

@@ -18,7 +18,9 @@ from auditor.facts.source import FolderSource, Source
 from auditor.facts.gitinfo import GitInfo, read_branch_names, read_git_info
 from auditor.facts.python_code import PythonModule, parse_python
 from auditor.facts.structured import Parsed, parse_toml, parse_yaml
-from auditor.facts.team import Team, build_team, read_authors
+from auditor.facts.history import History, read_history
+from auditor.facts.team import Team, build_team
+from auditor.facts.template import Scaffold, blob_id, is_template_shaped, leftover_reason, read_scaffold
 from auditor.facts.test_suite import TestFunction, test_functions
 
 NON_SOURCE_DIRS = ("tests/", "test/", "docs/", "reports/", "notebooks/", "examples/", "scripts/legacy/")
@@ -105,6 +107,7 @@ class Repository:
         self._yaml: dict[str, Parsed] = {}
         self._source = source
         self._git_override = git
+        self._leftovers: dict[str, str | None] = {}
 
     # --- the file list -------------------------------------------------------------------
     @cached_property
@@ -112,16 +115,26 @@ class Repository:
         return self._git_override or read_git_info(self.root)
 
     @cached_property
-    def team(self) -> Team | None:
-        if not self.git.is_repo:
+    def history(self) -> History | None:
+        """The audited commit and its ancestors (None for a plain folder)."""
+        git = self.git
+        if not git.is_repo:
             return None
-        authors = read_authors(self.root)
-        return None if authors is None else build_team(authors, *self.study_numbers)
+        if not git.commit:
+            return History(error=git.error or "the repository has no commits")
+        return read_history(git.where or self.root, git.commit, git.shallow)
+
+    @cached_property
+    def team(self) -> Team | None:
+        history = self.history
+        if history is None or not history.available:
+            return None
+        return build_team(history, *self.study_numbers)
 
     @cached_property
     def branches(self) -> list[str]:
         """Branch names, local and remote-tracking (`origin/gh-pages`); empty for a plain folder."""
-        return read_branch_names(self.root) if self.git.is_repo else []
+        return read_branch_names(self.git.where or self.root) if self.git.is_repo else []
 
     @cached_property
     def file_source(self) -> Source:
@@ -179,6 +192,33 @@ class Repository:
                     if len(found) >= limit:
                         return found
         return found
+
+    # --- template leftovers ----------------------------------------------------------------
+    @cached_property
+    def template_scaffold(self) -> Scaffold | None:
+        """The commit that brought the project template, found in the history."""
+        return read_scaffold(self.history, self.git.where or self.root)
+
+    def template_leftover(self, rel: str) -> str | None:
+        """Why `rel` is a file the template generated and the group never changed, else None."""
+        if rel not in self._leftovers:
+            self._leftovers[rel] = self._leftover(rel) if rel in self._file_set and is_template_shaped(rel) else None
+        return self._leftovers[rel]
+
+    def _leftover(self, rel: str) -> str | None:
+        content = self.text(rel)
+        scaffold = self.template_scaffold
+        current = None
+        if scaffold is not None and rel in scaffold.blobs:
+            tree_blob = getattr(self.file_source, "blob_id", None)
+            current = tree_blob(rel) if tree_blob else self._blob_of(rel)
+        return leftover_reason(rel, scaffold, current, content.text)
+
+    def _blob_of(self, rel: str) -> str | None:
+        try:
+            return blob_id(self.file_source.read_bytes(rel))
+        except Unreadable:
+            return None
 
     # --- Python --------------------------------------------------------------------------
     @cached_property

@@ -1,17 +1,23 @@
-"""Who committed: authors over the history, one person per identity, bots excluded."""
+"""Who committed: authors over the history, one person per identity, bots excluded.
+
+Identities merge when they share an email, a name (letters and digits only), a GitHub
+noreply login (`123+login@users.noreply.github.com` <-> name `login`) or a study number
+(`s214735` in a name or an email). The study numbers of Question 2 of the report are the
+group; a member is named as having no commit only when that is certain.
+"""
 
 from __future__ import annotations
 
 import re
-import subprocess
+import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from auditor.facts.files import _git_env
+from auditor.facts.history import Commit, History, iso
 
-BOT = re.compile(r"\[bot\]|dependabot|github-actions|copilot|renovate|pre-commit-ci|noreply@github\.com$", re.I)
-NOREPLY = re.compile(r"^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$", re.I)
-STUDY = re.compile(r"s\d{6}", re.I)
+BOT = re.compile(r"\[bot\]|dependabot|github-actions|copilot|renovate|pre-commit-ci|^noreply@github\.com$", re.IGNORECASE)
+NOREPLY = re.compile(r"^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$", re.IGNORECASE)
+STUDY = re.compile(r"(?<![a-z0-9])s\d{6}(?!\d)", re.IGNORECASE)
+GENERIC_LOCAL_PARTS = {"info", "admin", "root", "user", "dev", "mail", "contact", "git", "github", "student", "me"}
 
 
 @dataclass
@@ -19,23 +25,63 @@ class Author:
     names: set[str] = field(default_factory=set)
     emails: set[str] = field(default_factory=set)
     commits: int = 0
+    merges: int = 0
+    shas: list[str] = field(default_factory=list)   # the person's commits, merges excluded
+    first: int | None = None
+    last: int | None = None
 
     @property
     def display(self) -> str:
         if self.names:
-            return sorted(self.names, key=len)[-1]
-        return sorted(self.emails)[0] if self.emails else "(anonymous)"
+            return max(sorted(self.names), key=len)
+        return min(self.emails) if self.emails else "(anonymous)"
+
+    @property
+    def study_numbers(self) -> set[str]:
+        return {s.lower() for text in self.names | self.emails for s in STUDY.findall(text)}
 
     @property
     def keys(self) -> set[str]:
-        keys = {f"e:{e}" for e in self.emails} | {f"n:{_norm(n)}" for n in self.names if len(_norm(n)) > 2}
+        """What identifies this person: emails, name variants, GitHub logins, study numbers."""
+        keys = {f"e:{e}" for e in self.emails} | {f"s:{s}" for s in self.study_numbers}
+        keys |= {f"n:{k}" for name in self.names for k in name_keys(name)}
         for email in self.emails:
             login = NOREPLY.match(email)
-            if login:
-                keys.add(f"n:{_norm(login.group(1))}")
-        for text in self.names | self.emails:
-            keys |= {f"s:{s.lower()}" for s in STUDY.findall(text)}
+            local = login.group(1) if login else email.partition("@")[0]
+            if login or (len(_norm(local)) >= 8 and _norm(local) not in GENERIC_LOCAL_PARTS):
+                keys |= {f"n:{k}" for k in {_norm(local), _norm(local).rstrip("0123456789")} if len(k) > 2}
         return keys
+
+    @property
+    def spoken_names(self) -> set[str]:
+        """Names and GitHub logins, normalized (not email addresses)."""
+        logins = {m.group(1) for m in map(NOREPLY.match, self.emails) if m}
+        return {_norm(n) for n in self.names | logins}
+
+    def absorb(self, other: Author) -> None:
+        self.names |= other.names
+        self.emails |= other.emails
+        self.commits += other.commits
+        self.merges += other.merges
+        self.shas += other.shas
+        firsts = [t for t in (self.first, other.first) if t is not None]
+        lasts = [t for t in (self.last, other.last) if t is not None]
+        self.first = min(firsts) if firsts else None
+        self.last = max(lasts) if lasts else None
+
+    def to_json(self, line_counts: dict[str, tuple[int, int]]) -> dict:
+        return {
+            "name": self.display,
+            "names": sorted(self.names),
+            "emails": sorted(self.emails),
+            "study_numbers": sorted(self.study_numbers),
+            "commits": self.commits,
+            "merge_commits": self.merges,
+            "lines_added": sum(line_counts.get(sha, (0, 0))[0] for sha in self.shas),
+            "lines_deleted": sum(line_counts.get(sha, (0, 0))[1] for sha in self.shas),
+            "first_commit": iso(self.first) if self.first is not None else None,
+            "last_commit": iso(self.last) if self.last is not None else None,
+        }
 
 
 @dataclass
@@ -43,46 +89,91 @@ class Team:
     authors: list[Author]
     study_numbers: list[str]
     study_numbers_line: int | None
-    members_without_commits: list[str]
-    all_members_found: bool
+    members_without_commits: list[str]   # certain: named only when every author is accounted for
+    missing_count: int                   # at least this many members have no commit
+    all_members_found: bool              # every study number appears in an author identity
+    bot_commits: int = 0
+    shallow: bool = False
+
+    @property
+    def unmatched_numbers(self) -> list[str]:
+        found = {s for a in self.authors for s in a.study_numbers}
+        return [n for n in self.study_numbers if n not in found]
+
+
+FOLDED = str.maketrans({"ø": "oe", "æ": "ae", "å": "aa", "ß": "ss", "đ": "d", "ł": "l"})
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(FOLDED))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _norm(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
+    return re.sub(r"[^a-z0-9]", "", _fold(name))
 
 
-def read_authors(root: Path) -> list[Author] | None:
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(root), "log", "--all", "--format=%aN%x1f%aE"],
-            capture_output=True, timeout=60, check=True, env=_git_env(),
-        ).stdout.decode("utf-8", "replace")
-    except (OSError, subprocess.SubprocessError):
-        return None
-    people: list[Author] = []
-    for line in out.splitlines():
-        name, _, email = line.partition("\x1f")
-        if BOT.search(name) or BOT.search(email) and not NOREPLY.match(email):
+def name_keys(name: str) -> set[str]:
+    """A name's variants: as written, the nickname in parentheses and the rest, first + last
+    name, first + second name, initial + surname (a common GitHub login)."""
+    keys = set()
+    for part in {name, *re.findall(r"\(([^)]*)\)", name), re.sub(r"\([^)]*\)", " ", name)}:
+        full = _norm(part)
+        if len(full) > 2:
+            keys.add(full)
+        tokens = [t for t in re.split(r"[^a-z0-9]+", _fold(part)) if t]
+        if len(tokens) >= 2:
+            keys |= {k for k in (tokens[0] + tokens[-1], tokens[0][0] + "".join(tokens[1:]),
+                                 tokens[0] + tokens[1]) if len(k) >= 6}
+    return keys
+
+
+def _prefix_related(a: Author, b: Author) -> bool:
+    """One person's name or login is the beginning of the other's (`clarareg` / `clararegine`)."""
+    names_a, names_b = a.spoken_names, b.spoken_names
+    return any(x.startswith(y) or y.startswith(x) for x in names_a for y in names_b if min(len(x), len(y)) >= 8)
+
+
+def is_bot(name: str, email: str) -> bool:
+    return bool(BOT.search(name) or (BOT.search(email) and not NOREPLY.match(email)))
+
+
+def authors_of(commits: list[Commit]) -> tuple[list[Author], int]:
+    """The people behind the commits (merged identities, most commits first) and the bots' commit count."""
+    by_identity: dict[tuple[str, str], Author] = {}
+    bots = 0
+    for commit in commits:
+        if is_bot(commit.author_name, commit.author_email):
+            bots += 1
             continue
-        person = Author({name.strip()} if name.strip() else set(), {email.strip().lower()} if email.strip() else set(), 1)
-        people.append(person)
-    return merge_identities(people)
+        key = (commit.author_name, commit.author_email)
+        person = by_identity.setdefault(key, Author(
+            {commit.author_name} if commit.author_name else set(),
+            {commit.author_email} if commit.author_email else set()))
+        person.commits += 1
+        person.merges += commit.is_merge
+        if not commit.is_merge:
+            person.shas.append(commit.sha)
+        person.first = commit.authored if person.first is None else min(person.first, commit.authored)
+        person.last = commit.authored if person.last is None else max(person.last, commit.authored)
+    return merge_identities(list(by_identity.values())), bots
 
 
 def merge_identities(people: list[Author]) -> list[Author]:
     merged: list[Author] = []
     for person in people:
-        matches = [m for m in merged if m.keys & person.keys]
-        for match in matches:
-            person.names |= match.names
-            person.emails |= match.emails
-            person.commits += match.commits
+        for match in [m for m in merged if m.keys & person.keys or _prefix_related(m, person)]:
+            person.absorb(match)
             merged.remove(match)
         merged.append(person)
-    return sorted(merged, key=lambda a: -a.commits)
+    return sorted(merged, key=lambda a: (-a.commits, a.display))
 
 
-def build_team(authors: list[Author], numbers: list[str], line: int | None) -> Team:
-    found = {s for a in authors for k in a.keys if k.startswith("s:") for s in [k[2:]]}
-    missing = [n for n in numbers if n not in found]
-    return Team(authors, numbers, line, missing if len(authors) < len(numbers) else [], bool(numbers) and not missing)
+def build_team(history: History, numbers: list[str], line: int | None) -> Team:
+    authors, bots = authors_of(history.commits)
+    found = {s for a in authors for s in a.study_numbers}
+    unmatched = [n for n in numbers if n not in found]
+    anonymous = [a for a in authors if not a.study_numbers & set(numbers)]
+    missing_count = max(0, len(unmatched) - len(anonymous))
+    certain = unmatched if missing_count and not anonymous else []
+    return Team(authors, numbers, line, certain, missing_count, bool(numbers) and not unmatched, bots, history.shallow)

@@ -18,11 +18,12 @@ def to_document(result: AuditResult) -> dict:
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "auditor", "version": __version__},
         "repository": {
-            "path": str(repo.root),
+            "path": repo.git.target or str(repo.root),
             "commit": repo.git.commit,
             "committed_at": repo.git.committed_at,
             "remote": repo.git.remote,
             "is_git": repo.git.is_repo,
+            **history_fields(repo),
         },
         "report": {
             "path": report.path,
@@ -50,6 +51,49 @@ def to_document(result: AuditResult) -> dict:
         ],
         "unmatched": [{"line": l.line, "text": l.text, "mark": l.mark, "claimed": l.claimed} for l in result.unmatched],
         "problems": [{"path": p.path, "message": p.message} for p in result.problems],
+        "team": team_block(repo),
+    }
+
+
+def history_fields(repo) -> dict:
+    """Which commit was audited and why: `--at`, the deadline and what came after it."""
+    git = repo.git
+    scaffold = repo.template_scaffold if git.is_repo else None
+    return {
+        "at": git.at,
+        "deadline": git.deadline,
+        "commits_after_deadline": git.commits_after_deadline,
+        "commit_count": git.commit_count,
+        "shallow": git.shallow,
+        "template_scaffold": None if scaffold is None else {
+            "commit": scaffold.commit.sha, "template": scaffold.template,
+            "committed_at": scaffold.commit.authored_iso, "subject": scaffold.commit.subject,
+        },
+    }
+
+
+def team_block(repo) -> dict:
+    """Who committed up to the audited commit, against the study numbers of Question 2."""
+    numbers, line = repo.study_numbers
+    history, team = repo.history, repo.team
+    if team is None:
+        reason = ("a plain folder without git history" if history is None
+                  else history.error or "the repository has no commits")
+        return {"available": False, "reason": reason, "study_numbers": numbers, "study_numbers_line": line}
+    return {
+        "available": True,
+        "reason": "shallow clone: the history is incomplete" if history.shallow else None,
+        "study_numbers": numbers,
+        "study_numbers_line": line,
+        "commits": len(history.commits),
+        "bot_commits": team.bot_commits,
+        "members": [a.to_json(history.line_counts()) for a in team.authors],
+        "members_without_commits": team.members_without_commits,
+        "unmatched_study_numbers": team.unmatched_numbers,
+        "missing_count": team.missing_count,
+        "merge_commits": len(history.merges),
+        "pull_requests": history.pull_requests,
+        "branches": history.branches,
     }
 
 

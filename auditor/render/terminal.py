@@ -32,8 +32,10 @@ def make_console() -> Console:
 def render(result: AuditResult, console: Console, verbose: bool = False) -> None:
     repo, report = result.repository, result.report
     commit = repo.git.commit[:10] if repo.git.commit else "no commit"
-    console.print(f"[bold]Audit of[/bold] {escape(str(repo.root))}  ({commit}"
+    console.print(f"[bold]Audit of[/bold] {escape(repo.git.target or str(repo.root))}  ({commit}"
                   f"{', ' + escape(repo.git.remote) if repo.git.remote else ''})")
+    for line in history_lines(repo):
+        console.print(line)
     console.print(f"Report: {escape(report.path or 'none')}  template {report.template}, "
                   f"{len(report.checklist_lines)} checklist lines")
     if report.message:
@@ -56,6 +58,26 @@ def render(result: AuditResult, console: Console, verbose: bool = False) -> None
         f"[yellow]{s['weak']} weak[/yellow], [red]{s['unsupported']} unsupported[/red], "
         f"[cyan]{s['unverifiable']} unverifiable[/cyan]; [blue]{s['unclaimed']} done but not claimed[/blue]"
     )
+
+
+def history_lines(repo) -> list[str]:
+    """The audited point in time and the team, one line each (nothing for a plain folder)."""
+    git, lines = repo.git, []
+    if git.deadline:
+        after = git.commits_after_deadline or 0
+        style = "yellow" if after else "green"
+        lines.append(f"Deadline {escape(git.deadline)}: commit {git.commit[:10]} committed {escape(git.committed_at or '?')}; "
+                     f"[{style}]{after} commit{'s' if after != 1 else ''} after the deadline[/{style}]")
+    elif git.at:
+        lines.append(f"At {escape(git.at)}: commit {git.commit[:10]} committed {escape(git.committed_at or '?')}")
+    team = repo.team
+    if team is not None:
+        numbers = f" for {len(team.study_numbers)} study numbers" if team.study_numbers else ""
+        missing = f"; no commit from {', '.join(team.members_without_commits)}" if team.members_without_commits else ""
+        shallow = " (shallow clone: history incomplete)" if team.shallow else ""
+        lines.append(f"Team: {len(team.authors)} commit author{'s' if len(team.authors) != 1 else ''}{numbers}"
+                     f"{escape(missing)}{shallow}")
+    return lines
 
 
 def _describe(finding) -> str:

@@ -12,6 +12,8 @@ from auditor.report.matching import assign_ids
 
 MODULE_TAG = re.compile(r"\(M\d+")
 STUDY_NUMBER = re.compile(r"\b[sS]\d{6}\b")
+SIX_DIGITS = re.compile(r"(?<![\w.#/-])\d{6}(?![\w.%/-])")
+OTHER_STUDENT_ID = re.compile(r"(?<![\w.#/-])\d{6,9}(?![\w.%/-])")
 UNTAGGED_ONLY = ("torchserve",)
 
 
@@ -85,11 +87,14 @@ def study_numbers(text: str | None) -> tuple[list[str], int | None]:
     start = next((i for i, l in enumerate(lines) if re.match(r"^#+\s*Question\s*2\b", l.strip(), re.I)), None)
     if start is not None:
         end = next((i for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith("#")), len(lines))
-        for i in range(start, end):
-            found = STUDY_NUMBER.findall(lines[i])
-            if found:
-                numbers = []
-                for j in range(i, end):
-                    numbers += [n.lower() for n in STUDY_NUMBER.findall(lines[j])]
-                return sorted(set(numbers)), i + 1
+        for pattern in (STUDY_NUMBER, OTHER_STUDENT_ID):  # DTU numbers first; other universities' ids else
+            for i in range(start, end):
+                found = pattern.findall(lines[i])
+                if found:
+                    numbers = []
+                    for j in range(i, end):
+                        numbers += [n.lower() for n in pattern.findall(lines[j])]
+                        if pattern is STUDY_NUMBER:  # "s194237, 194246": the s forgotten once
+                            numbers += ["s" + n for n in SIX_DIGITS.findall(lines[j])]
+                    return sorted(set(numbers)), i + 1
     return [], None

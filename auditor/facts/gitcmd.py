@@ -1,0 +1,66 @@
+"""Running git on the audited repository: read-only commands, no hooks, no prompts, no helpers.
+
+The audited repository is hostile input, and so is its `.git/config`: every call disables
+hooks, fsmonitor and the `ext::` transport (history reads add --no-ext-diff --no-textconv), and strips
+the caller's GIT_* variables so nothing points git elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+SAFE_CONFIG = (
+    "-c", "core.hooksPath=/dev/null",
+    "-c", "core.fsmonitor=false",
+    "-c", "core.quotepath=off",
+    "-c", "protocol.ext.allow=never",
+)
+GIT_TIMEOUT = 120
+
+
+class GitError(Exception):
+    """A git command failed; the message is git's own first line of complaint."""
+
+
+def git_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update({
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_LFS_SKIP_SMUDGE": "1",
+        "GIT_ALLOW_PROTOCOL": "file:git:http:https:ssh",
+        "GIT_SSH_COMMAND": "ssh -o BatchMode=yes",
+        "GCM_INTERACTIVE": "never",
+        "GIT_NO_LAZY_FETCH": "1",  # a partial clone must not fetch missing objects while we read
+    })
+    return env
+
+
+def git_command(where: Path | None, *args: str) -> list[str]:
+    location = ["-C", str(where)] if where is not None else []
+    return ["git", *SAFE_CONFIG, *location, *args]
+
+
+def git_bytes(where: Path | None, *args: str, timeout: float = GIT_TIMEOUT) -> bytes:
+    """stdout of `git -C where args...`; GitError with git's message when it fails."""
+    try:
+        done = subprocess.run(git_command(where, *args), capture_output=True, timeout=timeout, check=False,
+                              env=git_env(), stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired as exc:
+        raise GitError(f"git {args[0]} took longer than {timeout:.0f} s") from exc
+    except OSError as exc:
+        raise GitError(f"git cannot be run ({exc.strerror or exc})") from exc
+    if done.returncode != 0:
+        raise GitError(first_complaint(done.stderr) or f"git {args[0]} failed (exit {done.returncode})")
+    return done.stdout
+
+
+def git_text(where: Path | None, *args: str, timeout: float = GIT_TIMEOUT) -> str:
+    return git_bytes(where, *args, timeout=timeout).decode("utf-8", "replace")
+
+
+def first_complaint(stderr: bytes) -> str:
+    lines = [l.strip() for l in stderr.decode("utf-8", "replace").splitlines() if l.strip()]
+    fatal = [l for l in lines if l.lower().startswith(("fatal:", "error:"))]
+    return (fatal or lines or [""])[0]

@@ -1,0 +1,177 @@
+"""The history behind the audited commit, read once and shared.
+
+One `git log --name-only` reads commits, authors and changed paths; the slower line counts
+(`--numstat`) come from a second git process started alongside and read only when needed.
+
+Team evidence (who committed, lines touched, merges, branches) and template leftovers (which
+files came with the scaffold commit) both come from here. Only the audited commit and its
+ancestors count: an audit at the deadline never sees what was committed after it.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from auditor.facts.gitcmd import GIT_TIMEOUT, GitError, git_bytes, git_command, git_env, git_text
+
+LOG_FORMAT = "%x1e%H%x1f%P%x1f%aN%x1f%aE%x1f%at%x1f%ct%x1f%s"
+PULL_REQUEST = re.compile(r"^Merge pull request #(\d+) from [^/\s]+/(\S+)|\(#(\d+)\)\s*$")
+MERGED_BRANCH = re.compile(r"^Merge (?:remote-tracking )?branch '([^']+)'")
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    authored: int
+    committed: int
+    subject: str
+    paths: tuple[str, ...] = ()   # what the commit added, changed or deleted (none for merges)
+
+    @property
+    def is_merge(self) -> bool:
+        return len(self.parents) > 1
+
+    @property
+    def authored_iso(self) -> str:
+        return iso(self.authored)
+
+
+@dataclass
+class History:
+    """Commits from the audited commit back to the first one, oldest first."""
+
+    commits: list[Commit] = field(default_factory=list)
+    shallow: bool = False
+    branches: list[str] = field(default_factory=list)
+    error: str | None = None
+    _line_counts: LineCounts | None = field(default=None, repr=False)
+
+    @property
+    def available(self) -> bool:
+        return self.error is None and bool(self.commits)
+
+    @property
+    def merges(self) -> list[Commit]:
+        return [c for c in self.commits if c.is_merge]
+
+    @property
+    def pull_requests(self) -> list[int]:
+        numbers = set()
+        for commit in self.commits:
+            match = PULL_REQUEST.search(commit.subject)
+            if match:
+                numbers.add(int(match.group(1) or match.group(3)))
+        return sorted(numbers)
+
+    def line_counts(self) -> dict[str, tuple[int, int]]:
+        """Lines added and deleted per commit (merges excluded), counted by git in the background."""
+        return self._line_counts.result() if self._line_counts else {}
+
+    def first_parent_chain(self) -> list[Commit]:
+        """The audited commit's first-parent line, oldest first (the default branch over time)."""
+        by_sha = {c.sha: c for c in self.commits}
+        chain = []
+        commit = self.commits[-1] if self.commits else None
+        while commit is not None:
+            chain.append(commit)
+            commit = by_sha.get(commit.parents[0]) if commit.parents else None
+        return chain[::-1]
+
+
+class LineCounts:
+    """`git log --numstat` started at once and read when first needed: diffing every commit
+    is the slow part of reading history, so it runs while the rules do their work."""
+
+    def __init__(self, where: Path, commit: str):
+        self._output = tempfile.TemporaryFile()
+        self._counts: dict[str, tuple[int, int]] | None = None
+        try:
+            self._process = subprocess.Popen(
+                git_command(where, "log", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", "--numstat",
+                            "--format=%x1e%H", commit, "--"),
+                stdout=self._output, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=git_env())
+        except OSError:
+            self._process = None
+
+    def result(self) -> dict[str, tuple[int, int]]:
+        if self._counts is None:
+            self._counts = self._collect()
+        return self._counts
+
+    def _collect(self) -> dict[str, tuple[int, int]]:
+        if self._process is None:
+            return {}
+        try:
+            self._process.wait(timeout=GIT_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+            return {}
+        self._output.seek(0)
+        raw = self._output.read()
+        self._output.close()
+        counts = {}
+        for chunk in raw.split(b"\x1e")[1:]:
+            sha, _, stats = chunk.partition(b"\0")
+            added = deleted = 0
+            for record in stats.lstrip(b"\n").split(b"\0"):
+                parts = record.split(b"\t", 2)
+                if len(parts) == 3:
+                    added += int(parts[0]) if parts[0].isdigit() else 0
+                    deleted += int(parts[1]) if parts[1].isdigit() else 0
+            counts[sha.decode().strip()] = (added, deleted)
+        return counts
+
+
+def iso(timestamp: int) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).isoformat()
+
+
+def read_history(where: Path, commit: str, shallow: bool = False) -> History:
+    """Every ancestor of `commit` with its author, dates, subject and changed paths."""
+    lines = LineCounts(where, commit)
+    try:
+        raw = git_bytes(where, "log", "-z", "--topo-order", "--no-renames", "--name-only",
+                        f"--format={LOG_FORMAT}", commit, "--")
+    except GitError as exc:
+        return History(shallow=shallow, error=f"git log failed: {exc}")
+    commits = [c for c in (_parse_commit(chunk) for chunk in raw.split(b"\x1e")[1:]) if c is not None]
+    return History(commits[::-1], shallow, _merged_branches(where, commit, commits), None, lines)
+
+
+def _parse_commit(chunk: bytes) -> Commit | None:
+    header, _, names = chunk.partition(b"\0")
+    fields = header.decode("utf-8", "replace").split("\x1f", 6)
+    if len(fields) != 7 or not fields[4].isdigit() or not fields[5].isdigit():
+        return None
+    paths = tuple(p for p in names.lstrip(b"\n").decode("utf-8", "replace").split("\0") if p)
+    sha, parents, name, email, authored, committed, subject = fields
+    return Commit(sha, tuple(parents.split()), name.strip(), email.strip().lower(), int(authored),
+                  int(committed), subject.strip(), paths)
+
+
+def _merged_branches(where: Path, commit: str, commits: list[Commit]) -> list[str]:
+    """Branch names whose tips are in the audited history, and those named by merge commits."""
+    names = set()
+    try:
+        refs = git_text(where, "for-each-ref", f"--merged={commit}", "--format=%(refname)", "refs/heads", "refs/remotes")
+    except GitError:
+        refs = ""
+    for ref in refs.split():
+        name = re.sub(r"^refs/(heads/|remotes/[^/]+/)", "", ref)
+        if name != "HEAD":
+            names.add(name)
+    for c in commits:
+        match = PULL_REQUEST.search(c.subject) or MERGED_BRANCH.search(c.subject)
+        branch = match.group(1) if match and match.re is MERGED_BRANCH else (match.group(2) if match else None)
+        if branch:
+            names.add(re.sub(r"^origin/", "", branch))
+    return sorted(names)

@@ -1,0 +1,199 @@
+"""Template leftovers: files that came with the cookiecutter scaffold and were never changed.
+
+A file the group never touched after generating the project is evidence that the template
+was used, not that the group did the thing, so it counts at most weak. Two ways to know:
+
+- history: the *scaffold commit* (the first commit that adds at least four signature paths
+  of a known template at once) added or rewrote the file, its content is still the same,
+  and either that commit is the generated template (almost nothing but template files in
+  it) or the content is what the template ships. A file the group wrote themselves, even in
+  a big first commit, and never needed to touch again is their work;
+- content: the file is what a known template (SkafteNicki/mlops_template,
+  drivendata/cookiecutter-data-science; any version) ships, compared through fingerprints of
+  its normalized lines (template_prints.json, made by scripts/template_fingerprints.py).
+  Lines holding `{{ cookiecutter.* }}` placeholders may differ; every other line must match.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from auditor.facts.gitcmd import GitError, git_bytes
+from auditor.facts.history import Commit, History
+
+SIGNATURES = {
+    "mlops_template": [
+        r"^src/[^/]+/data\.py$", r"^src/[^/]+/models?\.py$", r"^src/[^/]+/train\.py$", r"^tests/",
+        r"^configs/", r"^dockerfiles/", r"^reports/", r"^tasks\.py$",
+        r"^[^/]+/data/make_dataset\.py$", r"^[^/]+/train_model\.py$", r"^[^/]+/models/model\.py$",
+    ],
+    "cookiecutter-data-science": [
+        r"^(src|[^/]+)/data/make_dataset\.py$", r"^(src|[^/]+)/models/train_model\.py$",
+        r"^(src|[^/]+)/features/build_features\.py$", r"^(src|[^/]+)/visualization/visualize\.py$",
+        r"^references/", r"^Makefile$", r"^test_environment\.py$", r"^tox\.ini$", r"^docs/(source/)?conf\.py$",
+        r"^data/(raw|interim|processed|external)/",
+    ],
+}
+MIN_SIGNATURES = 4
+# Configuration and tooling a template ships: unchanged since the scaffold = not the group's work.
+CONFIG_FILES = re.compile(
+    r"^(pyproject\.toml|setup\.py|setup\.cfg|tox\.ini|Makefile|tasks\.py|test_environment\.py|"
+    r"requirements(_dev|_tests?)?\.txt|README\.md|LICENSE|\.gitignore|\.env|\.python-version|AGENTS\.md|"
+    r"\.pre-commit-config\.ya?ml|docker-compose\.ya?ml|"
+    r"\.github/workflows/(tests|linting|pre-commit-update)\.ya?ml|\.github/dependabot\.ya?ml|"
+    r"\.devcontainer/[^/]+|dockerfiles/[^/]+\.dockerfile|"
+    r"docs/(mkdocs\.ya?ml|README\.md|source/index\.md|Makefile|make\.bat|conf\.py|index\.rst|"
+    r"getting-started\.rst|commands\.rst))$"
+)
+# Code stubs a template ships: the group usually fills them in.
+CODE_STUBS = re.compile(
+    r"^(src/[^/]+/(data|models?|train|api|evaluate|visualize|inference|__init__)\.py|"
+    r"(src|[^/]+)/(data/make_dataset|models/(model|train_model|predict_model)|train_model|predict_model|"
+    r"features/build_features|visualizations?/visualize)\.py|"
+    r"tests/(__init__|test_(data|model|api))\.py)$"
+)
+TEMPLATE_SHAPED = re.compile(CONFIG_FILES.pattern + "|" + CODE_STUBS.pattern + r"|(^|/)\.gitkeep$|(^|/)__init__\.py$")
+PURE_SCAFFOLD = 0.8
+PLACEHOLDER = re.compile(r"\{\{-?\s*cookiecutter\.|\{%")
+MAX_OPTIONAL = 3
+
+
+# --- fingerprints of what the template ships ----------------------------------------------
+def normalized_lines(text: str) -> list[str]:
+    """Lines without trailing spaces, blank lines dropped, line endings unified."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return [line.rstrip() for line in lines if line.strip()]
+
+
+def digest(lines: Iterable[str]) -> str:
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
+
+
+def template_fingerprint(text: str) -> dict | None:
+    """The fingerprint of a template file: the hash of its fixed lines, the line count and
+    which lines hold placeholders (`optional` ones may render to nothing). None when the file
+    has too few fixed lines to say anything, or block-level Jinja logic."""
+    lines = normalized_lines(text)
+    variable = [i for i, line in enumerate(lines) if PLACEHOLDER.search(line)]
+    optional = [i for i in variable if "{%" in lines[i]]
+    if any(lines[i].count("{%") != 2 for i in optional) or len(optional) > MAX_OPTIONAL:
+        return None
+    fixed = [line for i, line in enumerate(lines) if i not in variable]
+    if len(fixed) < 2:
+        return None
+    return {"hash": digest(fixed), "lines": len(lines), "variable": variable, "optional": optional}
+
+
+def matches_fingerprint(lines: list[str], print_: dict) -> bool:
+    variable, optional = set(print_["variable"]), print_["optional"]
+    for absent_count in range(len(optional) + 1):
+        for absent in itertools.combinations(optional, absent_count):
+            present = [i for i in range(print_["lines"]) if i not in absent]
+            if len(present) != len(lines):
+                continue
+            fixed = [line for line, i in zip(lines, present) if i not in variable]
+            if digest(fixed) == print_["hash"]:
+                return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> list[tuple[re.Pattern[str], str, str, list[dict]]]:
+    """(path regex, path, template, fingerprints) of every file a known template generates."""
+    data = json.loads(resources.files("auditor.facts").joinpath("template_prints.json").read_text("utf-8"))
+    return [(_path_regex(path), path, name, prints)
+            for name, template in data["templates"].items() for path, prints in template["files"].items()]
+
+
+def _path_regex(path: str) -> re.Pattern[str]:
+    return re.compile("^" + re.escape(path).replace(r"\*", "[^/]+") + "$")
+
+
+def shipped_as(rel: str, text: str) -> str | None:
+    """`template's path` when `text` is the content of one of a known template's files."""
+    lines = None
+    for regex, path, template, prints in _shipped():
+        if regex.match(rel):
+            lines = normalized_lines(text) if lines is None else lines
+            if any(matches_fingerprint(lines, p) for p in prints):
+                return f"{template}'s {path}"
+    return None
+
+
+def is_template_shaped(rel: str) -> bool:
+    return bool(TEMPLATE_SHAPED.search(rel)) or any(regex.match(rel) for regex, *_ in _shipped())
+
+
+# --- the scaffold commit in the repository's own history -----------------------------------
+@dataclass(frozen=True)
+class Scaffold:
+    commit: Commit
+    template: str
+    pure: bool              # the commit holds (almost) nothing but the template
+    blobs: dict[str, str]   # path -> blob id, for the files the scaffold commit added or rewrote
+
+    def describe(self) -> str:
+        return f"commit {self.commit.sha[:10]} of {self.commit.authored_iso[:10]}, \"{self.commit.subject[:60]}\""
+
+
+def find_scaffold_commit(history: History) -> tuple[Commit, str, bool] | None:
+    """The first commit that adds >= 4 signature paths of one known template at once."""
+    signatures = {name: [re.compile(p) for p in patterns] for name, patterns in SIGNATURES.items()}
+    seen: set[str] = set()
+    for commit in history.commits:
+        added = [p for p in commit.paths if p not in seen]
+        seen.update(commit.paths)
+        if commit.is_merge or not added:
+            continue
+        hits, name = max((sum(1 for pattern in patterns if any(pattern.search(p) for p in added)), name)
+                         for name, patterns in signatures.items())
+        if hits >= MIN_SIGNATURES:
+            shaped = sum(1 for p in added if is_template_shaped(p))
+            return commit, name, shaped >= PURE_SCAFFOLD * len(added)
+    return None
+
+
+def read_scaffold(history: History | None, where) -> Scaffold | None:
+    if history is None or not history.available or history.shallow or where is None:
+        return None
+    found = find_scaffold_commit(history)
+    if found is None:
+        return None
+    commit, name, pure = found
+    try:
+        listing = git_bytes(where, "ls-tree", "-r", "-z", "--full-tree", commit.sha)
+    except GitError:
+        return None
+    brought = set(commit.paths)  # what the scaffold added or rewrote, not what was there before it
+    blobs = {}
+    for record in listing.split(b"\0"):
+        meta, tab, raw = record.partition(b"\t")
+        parts, path = meta.split(), raw.decode("utf-8", "replace")
+        if tab and len(parts) == 3 and parts[1] == b"blob" and path in brought:
+            blobs[path] = parts[2].decode()
+    return Scaffold(commit, name, pure, blobs)
+
+
+def blob_id(data: bytes) -> str:
+    """The id git gives these bytes as a blob (`git hash-object`)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def leftover_reason(rel: str, scaffold: Scaffold | None, current_blob: str | None, text: str | None) -> str | None:
+    """Why `rel` is a template leftover, or None when it is the group's own work."""
+    if not is_template_shaped(rel):
+        return None
+    shipped = shipped_as(rel, text) if text is not None else None
+    unchanged = scaffold is not None and current_blob is not None and scaffold.blobs.get(rel) == current_blob
+    if unchanged and (shipped or (scaffold.pure and (CONFIG_FILES.search(rel) or CODE_STUBS.search(rel)))):
+        return f"unchanged since the {scaffold.template} scaffold ({scaffold.describe()})"
+    if shipped:
+        return f"identical to {shipped}"
+    return None

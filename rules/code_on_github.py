@@ -1,0 +1,42 @@
+"""The code is on GitHub: a github.com remote, or the report links to this repository on github.com."""
+
+import re
+
+from auditor.model import Finding
+
+GITHUB_REMOTE = re.compile(r"github\.com[:/]+([\w.-]+)/([\w.-]+?)(?:\.git)?/*$", re.IGNORECASE)
+GITHUB_LINK = re.compile(
+    r"github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?(?:/(?:blob|tree)/[^/\s)\]]+/([^\s)\]#?\"'>]+))?(?=[\s)\]#?\"'>/.,;:]|$)",
+    re.IGNORECASE,
+)
+NOT_REPOSITORIES = {"features", "orgs", "settings", "marketplace", "topics", "apps", "sponsors", "about"}
+OUR_REPOSITORY = re.compile(r"\b(our|the|this|project'?s?|group'?s?)\s+(github\s+)?repo(sitory)?\b", re.IGNORECASE)
+
+
+def probe(repo, git):
+    remote = GITHUB_REMOTE.search(git.remote or "")
+    if remote:
+        yield Finding(".git", None, f"origin is github.com/{remote.group(1)}/{remote.group(2)} ({git.remote})")
+    ours = (remote.group(1).lower(), remote.group(2).lower()) if remote else None
+    folder = re.sub(r"\.git$", "", repo.root.name).lower()
+    for path in dict.fromkeys(p for p in (repo.report_path, "README.md") if p and repo.exists(p)):
+        yield from _links(repo, path, ours, folder)
+
+
+def _links(repo, path, ours, folder):
+    text = repo.text(path).text or ""
+    strong = weak = None
+    for number, line in enumerate(text.splitlines(), 1):
+        for match in GITHUB_LINK.finditer(line):
+            owner, name, file_path = match.group(1), match.group(2), match.group(3)
+            if owner.lower() in NOT_REPOSITORIES:
+                continue
+            this = ((owner.lower(), name.lower()) == ours or name.lower() == folder
+                    or bool(file_path and repo.exists(file_path.rstrip("/")))
+                    or bool(file_path and any(f.startswith(file_path.rstrip("/") + "/") for f in repo.files)))
+            if this and strong is None:
+                strong = Finding(path, number, f"links to this repository on github.com/{owner}/{name}")
+            elif not this and weak is None and OUR_REPOSITORY.search(line):
+                weak = Finding(path, number, f"links to github.com/{owner}/{name} as the group's repository, "
+                                             "which does not match this repository's name or files", "weak")
+    yield from (f for f in (strong, weak) if f is not None)

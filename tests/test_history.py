@@ -1,0 +1,332 @@
+"""Audits of git history: commits read from git objects, --at, --deadline, remote clones, teams."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+from conftest import git, write_tree
+from typer.testing import CliRunner
+
+from auditor.audit import InputError, audit, audit_target
+from auditor.cli import app
+from auditor.facts import Repository
+from auditor.facts.files import Unreadable
+from auditor.facts.gitsource import GitTreeSource
+from auditor.render import json_report, terminal
+
+ANN = ("Ann Example", "s111111@student.dtu.dk")
+ANN_AGAIN = ("Ann Example", "ann.example@gmail.com")
+BOB = ("bob-dev", "12345+bob-dev@users.noreply.github.com")
+BOT = ("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com")
+CARL = ("Carl", "s333333@dtu.dk")
+
+REPORT_BEFORE = """# Exam report
+
+## Overall project checklist
+
+* [x] Create a git repository (M5)
+* [x] Make sure that all team members have write access to the GitHub repository (M5)
+* [ ] Write one or multiple configurations files for your experiments (M11)
+
+## Group information
+
+### Question 2
+> **Enter the study number for each member in the group**
+>
+> Answer: s111111, s222222, s333333
+"""
+REPORT_AFTER = REPORT_BEFORE.replace("* [ ] Write one", "* [x] Write one")
+
+
+def commit(root: Path, files: dict, message: str, author: tuple[str, str] = ANN,
+           date: str = "2026-01-20T10:00:00+01:00") -> str:
+    write_tree(root, files)
+    env = {**os.environ, "GIT_AUTHOR_NAME": author[0], "GIT_AUTHOR_EMAIL": author[1], "GIT_AUTHOR_DATE": date,
+           "GIT_COMMITTER_NAME": author[0], "GIT_COMMITTER_EMAIL": author[1], "GIT_COMMITTER_DATE": date}
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "--allow-empty", "-m", message, env=env)
+    return git(root, "rev-parse", "HEAD").strip()
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """Three authors and a bot before the deadline (2026-01-23 23:59 Copenhagen), Carl after it."""
+    root = tmp_path / "project"
+    root.mkdir()
+    git(root, "init", "-q")
+    commit(root, {"README.md": "# project\n", "reports/README.md": REPORT_BEFORE}, "start", ANN, "2026-01-10T09:00:00+01:00")
+    commit(root, {"src/proj/data.py": "def load():\n    return [1, 2]\n"}, "data", ANN_AGAIN, "2026-01-12T09:00:00+01:00")
+    commit(root, {"src/proj/train.py": "print('train')\n"}, "train", BOB, "2026-01-15T09:00:00+01:00")
+    commit(root, {"requirements.txt": "torch==2.5\n"}, "Bump torch", BOT, "2026-01-16T09:00:00+01:00")
+    commit(root, {"notes.md": "late evening\n"}, "before the deadline", BOB, "2026-01-23T23:30:00+01:00")
+    commit(root, {"configs/train.yaml": "lr: 0.1\n", "reports/README.md": REPORT_AFTER}, "after the deadline",
+           CARL, "2026-01-23T23:30:00+00:00")
+    return root
+
+
+def status(root: Path) -> tuple[str, str]:
+    return git(root, "status", "--porcelain", "--untracked-files=all"), git(root, "rev-parse", "HEAD")
+
+
+# --- reading a commit's tree -----------------------------------------------------------------
+def test_tree_source_reads_the_commit_not_the_work_tree(project):
+    first = git(project, "rev-list", "--max-parents=0", "HEAD").strip()
+    (project / "README.md").write_text("# edited, not committed\n")
+    before = status(project)
+    source = GitTreeSource(project, first)
+    try:
+        assert source.list_files() == ["README.md", "reports/README.md"]
+        assert source.read_bytes("README.md") == b"# project\n"
+    finally:
+        source.close()
+    assert status(project) == before
+
+
+def test_tree_source_follows_links_only_inside_the_tree(tmp_path):
+    root = tmp_path / "links"
+    root.mkdir()
+    git(root, "init", "-q")
+    write_tree(root, {"src/real.py": "x = 1\n", "big.txt": "y" * 100})
+    os.symlink("src/real.py", root / "inside.py")
+    os.symlink("src", root / "folder_link")
+    os.symlink("../../../etc/passwd", root / "src" / "outside")
+    os.symlink("loop_b", root / "loop_a")
+    os.symlink("loop_a", root / "loop_b")
+    sha = commit(root, {}, "links")
+    source = GitTreeSource(root, sha)
+    try:
+        assert source.read_bytes("inside.py") == b"x = 1\n"
+        assert source.read_bytes("folder_link/real.py") == b"x = 1\n"
+        with pytest.raises(Unreadable, match="leaves the repository"):
+            source.read_bytes("src/outside")
+        with pytest.raises(Unreadable, match="loop"):
+            source.read_bytes("loop_a")
+        with pytest.raises(Unreadable, match="missing"):
+            source.read_bytes("nothing.py")
+        with pytest.raises(Unreadable, match="not a regular file"):
+            source.read_bytes("src")
+        with pytest.raises(Unreadable, match="too large"):
+            source.read_bytes("big.txt", limit=10)
+    finally:
+        source.close()
+
+
+# --- --at and --deadline ---------------------------------------------------------------------
+def test_deadline_audits_the_last_commit_before_it(project):
+    before = status(project)
+    result = audit_target(str(project), deadline="2026-01-23 23:59", tz="Europe/Copenhagen")
+    repo = result.repository
+    assert repo.git.commit == git(project, "rev-parse", "HEAD~1").strip()
+    assert repo.git.commits_after_deadline == 1
+    assert repo.git.deadline == "2026-01-23T23:59:00+01:00"
+    assert "configs/train.yaml" not in repo.files
+    claims = {item.id: item.claimed for item in result.items}
+    assert claims["config-files"] is False  # the report as it was at the deadline
+    assert status(project) == before
+
+
+def test_deadline_in_another_time_zone_moves_the_cut(project):
+    result = audit_target(str(project), deadline="2026-01-24 01:00", tz="Europe/Copenhagen")
+    assert result.repository.git.commits_after_deadline == 0
+    assert "configs/train.yaml" in result.repository.files
+
+
+def test_at_audits_an_older_commit(project):
+    first = git(project, "rev-list", "--max-parents=0", "HEAD").strip()
+    result = audit_target(str(project), at=first[:8])
+    assert result.repository.git.commit == first
+    assert result.repository.git.at == first[:8]
+    assert result.repository.files == ["README.md", "reports/README.md"]
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"at": "no-such-rev"}, "no such commit"),
+    ({"at": "--output=x"}, "not a revision"),
+    ({"deadline": "2020-01-01 00:00"}, "no commit of"),
+    ({"deadline": "next friday"}, "expected a date and time"),
+    ({"deadline": "2026-01-23 23:59", "tz": "Mars/Olympus"}, "unknown time zone"),
+    ({"at": "HEAD", "deadline": "2026-01-23 23:59"}, "exclude each other"),
+    ({"keep": Path("kept")}, "--keep applies"),
+])
+def test_bad_point_in_time_is_an_input_error(project, kwargs, message):
+    with pytest.raises(InputError, match=message):
+        audit_target(str(project), **kwargs)
+
+
+def test_at_needs_history(tmp_path):
+    write_tree(tmp_path / "plain", {"README.md": "# plain\n"})
+    with pytest.raises(InputError, match="plain folder"):
+        audit_target(str(tmp_path / "plain"), at="HEAD")
+
+
+def test_deadline_json_and_header(project):
+    result = audit_target(str(project), deadline="2026-01-23 23:59", tz="Europe/Copenhagen")
+    document = json_report.to_document(result)
+    jsonschema.validate(document, json_report.schema())
+    assert document["repository"]["deadline"] == "2026-01-23T23:59:00+01:00"
+    assert document["repository"]["commits_after_deadline"] == 1
+    console = terminal.make_console()
+    with console.capture() as captured:
+        terminal.render(result, console)
+    assert "1 commit after the deadline" in captured.get()
+
+
+# --- remote repositories ---------------------------------------------------------------------
+@pytest.fixture
+def bare_remote(project, tmp_path) -> Path:
+    remote = tmp_path / "remote" / "project.git"
+    git(tmp_path, "clone", "-q", "--bare", str(project), str(remote))
+    return remote
+
+
+@pytest.fixture
+def scratch(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "scratch"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_file_url_is_cloned_audited_and_removed(bare_remote, scratch):
+    url = bare_remote.as_uri()
+    result = audit_target(url, deadline="2026-01-23 23:59", tz="Europe/Copenhagen")
+    assert result.repository.git.remote == url
+    assert result.repository.git.commits_after_deadline == 1
+    document = json_report.to_document(result)
+    jsonschema.validate(document, json_report.schema())
+    assert document["repository"]["path"] == url
+    assert document["team"]["commits"] == 5
+    assert list(scratch.iterdir()) == []
+
+
+def test_bare_repository_path_is_cloned_and_kept_on_request(bare_remote, scratch, tmp_path):
+    kept = tmp_path / "kept"
+    result = audit_target(str(bare_remote), keep=kept)
+    assert (kept / "HEAD").is_file()
+    assert result.repository.git.commit == git(bare_remote, "rev-parse", "HEAD").strip()
+    assert "configs/train.yaml" in result.repository.files
+    assert list(scratch.iterdir()) == []
+    with pytest.raises(InputError, match="not empty"):
+        audit_target(str(bare_remote), keep=kept)
+
+
+def test_clone_failure_is_exit_2(tmp_path, scratch):
+    missing = (tmp_path / "nowhere.git").as_uri()
+    with pytest.raises(InputError, match="cannot clone"):
+        audit_target(missing)
+    outcome = CliRunner().invoke(app, ["audit", missing])
+    assert outcome.exit_code == 2
+    assert list(scratch.iterdir()) == []
+
+
+def test_cli_deadline_options(bare_remote, scratch):
+    outcome = CliRunner().invoke(app, ["audit", bare_remote.as_uri(), "--deadline", "2026-01-23 23:59",
+                                       "--tz", "Europe/Copenhagen", "--format", "json"])
+    assert outcome.exit_code in (0, 1), outcome.output
+    assert json.loads(outcome.stdout)["repository"]["commits_after_deadline"] == 1
+
+
+# --- team evidence ---------------------------------------------------------------------------
+def team_item(result):
+    return next(item for item in result.items if item.id == "team-write-access")
+
+
+def test_team_up_to_the_deadline(project):
+    result = audit_target(str(project), deadline="2026-01-23 23:59", tz="Europe/Copenhagen")
+    team = result.repository.team
+    assert sorted(a.display for a in team.authors) == ["Ann Example", "bob-dev"]
+    assert team.bot_commits == 1
+    item = team_item(result)
+    assert item.evidence == "weak"
+    assert "at least 1 member without a commit among s222222, s333333" in item.findings[0].message
+    members = json_report.to_document(result)["team"]["members"]
+    ann = next(m for m in members if m["name"] == "Ann Example")
+    assert ann["commits"] == 2 and ann["lines_added"] == 1 + REPORT_BEFORE.count("\n") + 2
+    assert ann["first_commit"].startswith("2026-01-10T08:00")
+
+
+def test_team_after_the_deadline_is_complete(project):
+    result = audit(project)
+    assert len(result.repository.team.authors) == 3
+    assert team_item(result).evidence == "strong"
+
+
+def test_members_without_commits_are_named_when_certain(tmp_path):
+    root = tmp_path / "named"
+    root.mkdir()
+    git(root, "init", "-q")
+    commit(root, {"reports/README.md": REPORT_BEFORE}, "start", ANN)
+    commit(root, {"a.py": "a = 1\n"}, "more", CARL)
+    result = audit(root)
+    assert result.repository.team.members_without_commits == ["s222222"]
+    assert "no commit from s222222" in team_item(result).findings[0].message
+
+
+def test_merges_and_branches_are_seen(project):
+    git(project, "checkout", "-q", "-b", "feature/api")
+    commit(project, {"src/proj/api.py": "app = None\n"}, "api", BOB, "2026-01-25T10:00:00+01:00")
+    git(project, "checkout", "-q", "main")
+    env = {**os.environ, "GIT_AUTHOR_DATE": "2026-01-25T11:00:00+01:00", "GIT_COMMITTER_DATE": "2026-01-25T11:00:00+01:00"}
+    git(project, "merge", "-q", "--no-ff", "-m", "Merge pull request #7 from group/feature/api", "feature/api", env=env)
+    team = json_report.to_document(audit(project))["team"]
+    assert team["merge_commits"] == 1
+    assert team["pull_requests"] == [7]
+    assert "feature/api" in team["branches"]
+
+
+def test_shallow_clone_still_audits(project, tmp_path):
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", project.as_uri(), str(shallow))
+    result = audit(shallow)
+    assert result.repository.git.shallow
+    item = team_item(result)
+    assert item.evidence == "weak"
+    assert "shallow" in item.findings[0].message
+    jsonschema.validate(json_report.to_document(result), json_report.schema())
+
+
+def test_plain_folder_says_why_history_cannot_be_judged(tmp_path):
+    root = write_tree(tmp_path / "plain", {"reports/README.md": REPORT_BEFORE})
+    result = audit(root)
+    item = team_item(result)
+    assert item.evidence == "weak"
+    assert "plain folder" in item.findings[0].message
+    document = json_report.to_document(result)
+    assert document["team"] == {"available": False, "reason": "a plain folder without git history",
+                                "study_numbers": ["s111111", "s222222", "s333333"], "study_numbers_line": 14}
+    jsonschema.validate(document, json_report.schema())
+
+
+# --- code on GitHub --------------------------------------------------------------------------
+@pytest.mark.parametrize("url", ["git@github.com:group42/project.git", "https://oauth:secret@github.com/group42/project"])
+def test_github_remote_is_strong_and_credentials_are_not_shown(project, url):
+    git(project, "remote", "add", "origin", url)
+    result = audit(project)
+    item = next(i for i in result.items if i.id == "code-on-github")
+    assert item.evidence == "strong"
+    assert "github.com/group42/project" in item.findings[0].message
+    assert "secret" not in json_report.dumps(result)
+
+
+def test_repository_reads_history_without_audit(project):
+    repo = Repository(project)
+    assert len(repo.history.commits) == 6
+    assert repo.history.first_parent_chain()[0].subject == "start"
+
+
+@pytest.mark.parametrize("target", ["ext::sh -c touch% {marker}", "--upload-pack=touch {marker}"])
+def test_hostile_targets_run_nothing(tmp_path, target):
+    marker = tmp_path / "pwned"
+    with pytest.raises(InputError):
+        audit_target(target.format(marker=marker))
+    assert not marker.exists()
+
+
+def test_an_unknown_commit_is_an_input_error(project):
+    with pytest.raises(InputError, match="no such commit"):
+        audit_target(str(project), at="0" * 40)

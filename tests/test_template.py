@@ -1,0 +1,153 @@
+"""Template leftovers: files the scaffold generated and the group never changed count at most weak."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+import pytest
+from conftest import git, write_tree
+
+from auditor.audit import audit_target
+from auditor.catalog import by_id
+from auditor.engine.run import run_rule
+from auditor.facts import Repository, template
+
+# Synthetic stand-ins for template files (the real template is only known by fingerprints).
+SCAFFOLD = {
+    "tasks.py": "from invoke import task\n\n@task\ndef docker_build(ctx):\n    ctx.run('docker build .')\n",
+    "pyproject.toml": "[project]\nname = \"proj\"\n\n[tool.ruff]\nline-length = 120\n",
+    "dockerfiles/train.dockerfile": "FROM python:3.12-slim\nCOPY src src\n",
+    "src/proj/__init__.py": "",
+    "src/proj/data.py": "def load():\n    pass\n",
+    "src/proj/model.py": "class Model:\n    pass\n",
+    "src/proj/train.py": "def train():\n    pass\n",
+    "tests/test_data.py": "def test_load():\n    assert True\n",
+    "configs/.gitkeep": "",
+    "reports/.gitkeep": "",
+}
+RUFF = dataclasses.replace(by_id()["pep8"], probe=None, evidence=({"grep": r"\[tool\.ruff", "in": ["pyproject.toml"]},))
+
+
+def commit(root, files, message, date="2026-01-10T10:00:00+01:00"):
+    write_tree(root, files)
+    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message, env=env)
+
+
+@pytest.fixture
+def scaffolded(tmp_path):
+    """GitHub's initial commit, then the generated template, then the group's work."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    commit(root, {"README.md": "# repo\n"}, "Initial commit")
+    commit(root, SCAFFOLD, "add cookiecutter template")
+    commit(root, {"src/proj/train.py": "def train(model):\n    model.fit()\n",
+                  ".github/workflows/tests.yaml": "on: push\njobs: {}\n"}, "our training")
+    return root
+
+
+def test_unchanged_scaffold_files_are_leftovers(scaffolded):
+    repo = Repository(scaffolded)
+    reason = repo.template_leftover("pyproject.toml")
+    assert reason.startswith("unchanged since the mlops_template scaffold (commit ")
+    assert "add cookiecutter template" in reason
+    assert repo.template_leftover("tasks.py")
+    assert repo.template_leftover("src/proj/data.py")  # a stub, and the scaffold commit is pure template
+
+
+def test_changed_and_own_files_are_the_groups_work(scaffolded):
+    repo = Repository(scaffolded)
+    assert repo.template_leftover("src/proj/train.py") is None  # changed after the scaffold
+    assert repo.template_leftover(".github/workflows/tests.yaml") is None  # written later, never touched again
+    assert repo.template_leftover("README.md") is None  # not in the scaffold's form: GitHub's initial README
+    assert repo.template_leftover("no/such/file.py") is None
+
+
+def test_engine_downgrades_a_strong_finding_in_a_leftover(scaffolded):
+    outcome = run_rule(RUFF, Repository(scaffolded))
+    assert outcome.evidence == "weak"
+    assert "template leftover, counts at most weak: unchanged since the mlops_template scaffold" in outcome.findings[0].message
+    assert outcome.findings[0].where() == "pyproject.toml:4"
+
+
+def test_a_file_changed_after_the_scaffold_counts_normally(scaffolded):
+    commit(scaffolded, {"pyproject.toml": SCAFFOLD["pyproject.toml"] + "select = [\"E\", \"I\"]\n"}, "lint rules")
+    outcome = run_rule(RUFF, Repository(scaffolded))
+    assert outcome.evidence == "strong"
+
+
+def test_leftovers_follow_the_audited_commit(scaffolded):
+    """At the scaffold commit itself, every template file is a leftover; later ones are not."""
+    commit(scaffolded, {"pyproject.toml": SCAFFOLD["pyproject.toml"] + "select = [\"E\"]\n"}, "lint rules",
+           "2026-01-20T10:00:00+01:00")
+    at_deadline = audit_target(str(scaffolded), deadline="2026-01-15 12:00", tz="Europe/Copenhagen").repository
+    assert at_deadline.template_leftover("pyproject.toml")
+    assert audit_target(str(scaffolded), at="HEAD").repository.template_leftover("pyproject.toml") is None
+
+
+def test_a_big_first_commit_of_own_work_is_not_a_template(tmp_path):
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    own = {f"src/proj/module_{i}.py": f"def f{i}():\n    return {i}\n" for i in range(12)}
+    commit(root, {**SCAFFOLD, **own}, "everything at once")
+    commit(root, {"notes.md": "more\n"}, "notes")
+    repo = Repository(root)
+    assert repo.template_scaffold is not None and not repo.template_scaffold.pure
+    assert repo.template_leftover("tasks.py") is None
+    assert repo.template_leftover("src/proj/data.py") is None
+
+
+def test_shallow_history_falls_back_to_content(scaffolded, tmp_path):
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", scaffolded.as_uri(), str(shallow))
+    repo = Repository(shallow)
+    assert repo.template_scaffold is None
+    assert repo.template_leftover("pyproject.toml") is None
+
+
+# --- content fingerprints (no history) -----------------------------------------------------
+TEMPLATE_PYPROJECT = """[project]
+name = {{ cookiecutter.project_name|tojson }}
+{% if cookiecutter.license != 'none' %}license = { file = "LICENSE" }{% endif %}
+requires-python = ">={{ cookiecutter.python_version }}"
+
+[tool.ruff]
+line-length = 120
+"""
+
+
+@pytest.fixture
+def known_template(monkeypatch):
+    prints = [template.template_fingerprint(TEMPLATE_PYPROJECT)]
+    monkeypatch.setattr(template, "_shipped", lambda: [(template._path_regex("pyproject.toml"), "pyproject.toml",
+                                                         "test-template", prints)])
+
+
+@pytest.mark.parametrize(("content", "leftover"), [
+    ('[project]\nname = "digits"\nrequires-python = ">=3.11"\n\n[tool.ruff]\nline-length = 120\n', True),
+    (('[project]\nname = "digits"\nlicense = { file = "LICENSE" }\nrequires-python = ">=3.12"\n[tool.ruff]\n'
+      'line-length = 120   \r\n'), True),
+    ('[project]\nname = "digits"\nrequires-python = ">=3.11"\n\n[tool.ruff]\nline-length = 100\n', False),
+    ('[project]\nname = "digits"\nrequires-python = ">=3.11"\n\n[tool.ruff]\nline-length = 120\nselect = ["E"]\n', False),
+])
+def test_plain_folder_compares_with_what_the_template_ships(tree, known_template, content, leftover):
+    repo = Repository(tree({"pyproject.toml": content}))
+    reason = repo.template_leftover("pyproject.toml")
+    assert (reason == "identical to test-template's pyproject.toml") if leftover else reason is None
+    assert (run_rule(RUFF, repo).evidence == "weak") is leftover
+
+
+def test_fingerprints_refuse_files_that_say_nothing():
+    assert template.template_fingerprint("{{ cookiecutter.python_version }}\n") is None
+    assert template.template_fingerprint("{% if x %}\nMIT\n{% endif %}\nmore\n") is None
+
+
+def test_shipped_fingerprints_are_loadable():
+    shipped = template._shipped()
+    paths = {path for _, path, name, _ in shipped if name == "mlops_template"}
+    assert {"tasks.py", ".pre-commit-config.yaml", ".github/workflows/tests.yaml", "dockerfiles/train.dockerfile",
+            "docs/mkdocs.yaml", "pyproject.toml"} <= paths

@@ -52,7 +52,7 @@ def audit_command(
     except InputError as exc:
         _fail(str(exc))
         return
-    document = json_report.dumps(result)
+    document = json_report.dumps(result) if output is not None or format is Format.json else None
     if output is not None:
         try:
             output.write_text(document + "\n", encoding="utf-8")

@@ -9,9 +9,10 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from auditor.facts.gitcmd import GitError, git_bytes
 
 MAX_FILE_BYTES = 2_000_000
 SKIPPED_DIRS = {
@@ -43,19 +44,10 @@ def list_files(root: Path, is_git: bool) -> list[str]:
 
 def _git_tracked(root: Path) -> list[str] | None:
     try:
-        out = subprocess.run(
-            ["git", "-c", "core.quotepath=off", "-C", str(root), "ls-files", "-z", "--cached"],
-            capture_output=True, timeout=60, check=True, env=_git_env(),
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
+        out = git_bytes(root, "ls-files", "-z", "--cached", timeout=60)
+    except GitError:
         return None
     return sorted({p for p in out.decode("utf-8", "replace").split("\0") if p})
-
-
-def _git_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env["GIT_TERMINAL_PROMPT"] = "0"
-    return env
 
 
 def _walk(root: Path) -> list[str]:

@@ -66,7 +66,7 @@ def _probe(repo, source, declared):
         return
     missing = sorted(t for t in imported if not _covered(t, declared))
     share = 1 - len(missing) / len(imported)
-    first = next(iter(d for d in repo.dependencies))
+    first = _main_dependency_file(repo.dependencies)
     summary = f"{len(imported) - len(missing)}/{len(imported)} imported third-party packages are declared"
     if missing:
         summary += f"; missing: {', '.join(missing[:8])}"
@@ -80,3 +80,12 @@ def _covered(top, declared):
     if any(d.startswith(normalize(top) + "-") for d in declared):
         return True
     return bool(IMPLIED_BY.get(top, set()) & declared)
+
+
+def _main_dependency_file(dependencies):
+    """The first entry of the file that declares the most, top-level files first."""
+    counts = {}
+    for dep in dependencies:
+        counts[dep.path] = counts.get(dep.path, 0) + 1
+    main = min(counts, key=lambda path: ("/" in path, -counts[path], path))
+    return next(d for d in dependencies if d.path == main)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from auditor.model import Finding
+
 # The mlops_template's data.py ships a `MyDataset` whose methods hold only a docstring.
 TEMPLATE_STUB_CLASSES = frozenset({"MyDataset"})
 
@@ -35,3 +37,29 @@ def working_calls(module, fn) -> list:
         return []
     return [c for c in calls_within(module, fn.line + 1, fn.end_line or fn.line) if does_work(c)]
 
+
+
+def pyproject_table(repo, *keys) -> dict:
+    """A nested table of pyproject.toml (`"tool", "ruff"`), or {} when absent or not a table."""
+    node = repo.pyproject.data
+    for key in keys:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node if isinstance(node, dict) else {}
+
+
+def pyproject_unreadable(repo):
+    """An `error` finding when pyproject.toml exists but cannot be parsed (the rule cannot decide)."""
+    if repo.pyproject.error:
+        return Finding("pyproject.toml", None, f"pyproject.toml cannot be read ({repo.pyproject.error})", "error")
+    return None
+
+
+def unreadable_python(repo, name_pattern: re.Pattern):
+    """`error` findings for the project's Python files named like `name_pattern` that cannot be read."""
+    from auditor.facts.repository import is_source_path
+
+    for path in repo.files:
+        if name_pattern.search(path) and is_source_path(path) and path not in repo.python:
+            error = repo.text(path).error
+            if error:
+                yield Finding(path, None, f"{path} {error}; it cannot be judged", "error")

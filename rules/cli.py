@@ -5,6 +5,7 @@ import re
 
 from auditor.facts.repository import find_line
 from auditor.model import Finding
+from auditor.rules._code import pyproject_table, pyproject_unreadable
 
 CLI_CALLS = {"typer.Typer": "typer app", "typer.run": "typer entry point", "argparse.ArgumentParser": "argparse parser",
              "fire.Fire": "fire entry point", "docopt.docopt": "docopt parser"}
@@ -54,9 +55,8 @@ def _makefile(repo):
 
 
 def _scripts(repo):
-    data = repo.pyproject.data if isinstance(repo.pyproject.data, dict) else {}
-    scripts = (data.get("project") or {}).get("scripts") or ((data.get("tool") or {}).get("poetry") or {}).get("scripts")
-    if isinstance(scripts, dict) and scripts:
+    scripts = pyproject_table(repo, "project", "scripts") or pyproject_table(repo, "tool", "poetry", "scripts")
+    if scripts:
         text = repo.text("pyproject.toml").text or ""
         line = find_line(text, re.compile(r"^\[(project|tool\.poetry)\.scripts\]"))
         yield Finding("pyproject.toml", line, f"console scripts in pyproject.toml:{line}: {', '.join(list(scripts)[:4])}")
@@ -83,3 +83,6 @@ def probe(repo, source, python):
     yield from strong[:5]
     if not strong:
         yield from found[:3]
+        unreadable = pyproject_unreadable(repo)
+        if unreadable:
+            yield unreadable

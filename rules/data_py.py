@@ -4,7 +4,7 @@ one that is still the template's placeholder is weak."""
 import re
 
 from auditor.model import Finding
-from auditor.rules._code import does_work, is_template_stub, working_calls
+from auditor.rules._code import does_work, is_template_stub, unreadable_python, working_calls
 
 DATA_FILE = re.compile(
     r"(^|/)(data|datasets?|make_dataset|data_?module|data_?loaders?|load_data|prepare_data|process_data|"
@@ -53,7 +53,7 @@ def _weak(path, module, calls) -> Finding:
     return Finding(path, None, f"{path} is a data module with almost no code ({len(calls)} working call(s))", "weak")
 
 
-def probe(source):
+def probe(repo, source):
     strong, weak = [], []
     for path, module in source.items():
         if not _is_data_module(path, module):
@@ -68,3 +68,4 @@ def probe(source):
     yield from (finding for _, _, finding in strong[:3])
     if not strong:
         yield from weak[:2]
+        yield from unreadable_python(repo, DATA_FILE)

@@ -3,6 +3,7 @@
 import re
 
 from auditor.model import Finding
+from auditor.rules._code import unreadable_python
 
 MODEL_BASE = re.compile(r"(^|\.)(nn\.Module|LightningModule|PreTrainedModel|keras\.Model)$|^torch\.nn(\.modules\.module)?\.Module$")
 MODEL_CALL = re.compile(
@@ -11,6 +12,7 @@ MODEL_CALL = re.compile(
     r"|(^|\.)nn\.Sequential$"
 )
 FIT_RECEIVER = re.compile(r"trainer|model|clf|classif|regress|estimator|pipe|search|learner|net|xgb|lgbm|forest|svm", re.I)
+MODEL_OR_TRAIN_FILE = re.compile(r"(^|/)\w*(model|train)\w*\.py$", re.IGNORECASE)
 NOT_A_MODEL = re.compile(r"scaler|encoder|vectori[sz]er|tokeni[sz]er|transform|imputer|pca", re.I)
 
 
@@ -50,7 +52,7 @@ def _first_per_file(findings, limit=2):
     return kept[:limit]
 
 
-def probe(source):
+def probe(repo, source):
     models = _first_per_file(_model_definitions(source))
     training = _first_per_file(_training_calls(source))
     if models and training:
@@ -62,3 +64,4 @@ def probe(source):
                                                   "(backward+step, trainer.fit, model.fit) in source", "weak")
     for finding in training:
         yield Finding(finding.path, finding.line, f"{finding.message}, but no model definition found in source", "weak")
+    yield from unreadable_python(repo, MODEL_OR_TRAIN_FILE)

@@ -5,6 +5,7 @@ import re
 
 from auditor.facts.repository import find_line
 from auditor.model import Finding
+from auditor.rules._code import pyproject_table, pyproject_unreadable
 
 TOOLS = ("ruff", "flake8", "black", "isort", "pylint", "autopep8", "yapf", "pycodestyle", "pyflakes")
 TOOL = re.compile(r"\b(ruff|flake8|black|isort|pylint|autopep8|yapf|pycodestyle|pyflakes)\b", re.IGNORECASE)
@@ -23,8 +24,8 @@ def lint_command(text: str) -> str | None:
 
 
 def _pyproject(repo):
-    tools = (repo.pyproject.data or {}).get("tool") if isinstance(repo.pyproject.data, dict) else None
-    if not isinstance(tools, dict):
+    tools = pyproject_table(repo, "tool")
+    if not tools:
         return
     text = repo.text("pyproject.toml").text or ""
     for name in TOOLS:
@@ -46,7 +47,11 @@ def _config_files(repo):
 
 def _pre_commit(repo):
     for path in repo.glob(".pre-commit-config.yaml", ".pre-commit-config.yml"):
-        data = repo.yaml(path).data
+        parsed = repo.yaml(path)
+        if parsed.error:
+            yield Finding(path, None, f"{path}: {parsed.error}; its hooks cannot be read", "error")
+            continue
+        data = parsed.data
         repos = data.get("repos") if isinstance(data, dict) else None
         for entry in repos if isinstance(repos, list) else []:
             hooks = entry.get("hooks") if isinstance(entry, dict) else None
@@ -60,6 +65,9 @@ def _pre_commit(repo):
 
 def _ci(workflows):
     for wf in workflows:
+        if wf.error and TOOL.search(wf.text):
+            yield Finding(wf.path, None, f"{wf.path} mentions {TOOL.search(wf.text).group(1)} but cannot be read: {wf.error}", "error")
+            continue
         for _, step in wf.steps():
             run, uses = step.get("run"), step.get("uses")
             command = lint_command(run) if isinstance(run, str) else None
@@ -81,9 +89,14 @@ def _commands(repo):
 
 def probe(repo, workflows):
     found = [*_pyproject(repo), *_config_files(repo), *_pre_commit(repo), *_ci(workflows), *_commands(repo)]
-    yield from found[:6]
-    if found:
+    strong = [f for f in found if f.strength == "strong"]
+    yield from strong[:6]
+    if strong:
         return
+    yield from found
+    unreadable = pyproject_unreadable(repo)
+    if unreadable:
+        yield unreadable
     for dep in repo.dependencies:
         if dep.name in TOOLS:
             yield Finding(dep.path, dep.line, f"`{dep.name}` declared as a dependency in {dep.path}, but not configured or run", "weak")

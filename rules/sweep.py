@@ -8,6 +8,7 @@ from auditor.model import Finding
 
 SWEEP_METHODS = {"grid", "random", "bayes", "bayesian"}
 NOT_CONFIG = re.compile(r"(^|/)(\.github|\.dvc|\.hydra|outputs|multirun|node_modules)/|pre-commit|dvc\.(yaml|lock)$|cloudbuild")
+TOP_LEVEL_METHOD = re.compile(r"^method\s*:", re.MULTILINE)
 SWEEP_CALLS = {
     "wandb.sweep": "W&B sweep", "wandb.agent": "W&B agent", "optuna.create_study": "optuna study",
     "optuna.load_study": "optuna study", "ray.tune.run": "ray tune", "ray.tune.Tuner": "ray tune", "ray.tune.fit": "ray tune",
@@ -24,8 +25,12 @@ def _sweep_configs(repo):
         if NOT_CONFIG.search(path):
             continue
         text = repo.text(path).text or ""
-        if "parameters" in text and "method" in text:
-            data = repo.yaml(path).data
+        if TOP_LEVEL_METHOD.search(text):
+            parsed = repo.yaml(path)
+            if parsed.error:
+                yield Finding(path, None, f"{path} looks like a sweep config but cannot be read: {parsed.error}", "error")
+                continue
+            data = parsed.data
             if isinstance(data, dict) and str(data.get("method", "")).lower() in SWEEP_METHODS:
                 parameters = data.get("parameters")
                 if isinstance(parameters, dict) and parameters:

@@ -54,6 +54,15 @@ def _makefile(repo):
             yield Finding(path, 1, f"{path} has only the project template's targets ({', '.join(targets[:5])})", "weak")
 
 
+def _justfile(repo):
+    for path in repo.glob("justfile", "Justfile", ".justfile"):
+        text = repo.text(path).text or ""
+        recipes = [t for t in MAKE_TARGET.findall(text) if not t.startswith(".")]
+        if recipes:
+            line = find_line(text, re.compile(rf"^{re.escape(recipes[0])}\b"))
+            yield Finding(path, line, f"{path} recipes {', '.join(recipes[:5])}")
+
+
 def _scripts(repo):
     scripts = pyproject_table(repo, "project", "scripts") or pyproject_table(repo, "tool", "poetry", "scripts")
     if scripts:
@@ -78,7 +87,7 @@ def _weak_hints(repo, source):
 
 
 def probe(repo, source, python):
-    found = [*_source_clis(source), *_invoke_tasks(repo, python), *_makefile(repo), *_scripts(repo), *_weak_hints(repo, source)]
+    found = [*_source_clis(source), *_invoke_tasks(repo, python), *_makefile(repo), *_justfile(repo), *_scripts(repo), *_weak_hints(repo, source)]
     strong = [f for f in found if f.strength == "strong"]
     yield from strong[:5]
     if not strong:

@@ -11,16 +11,25 @@ DATA_FILE = re.compile(
     r"preprocess(ing)?|download(_data)?|data_?utils|build_features)\.py$",
     re.IGNORECASE,
 )
+DATA_LIKE_FILE = re.compile(r"(^|/)[^/]*(data|preprocess|download|prepar|ingest|loader)[^/]*\.py$", re.IGNORECASE)
+NOT_A_DATA_MODULE = re.compile(r"statistic|stats|drift|visuali[sz]|monitor|validat|check|__init__", re.IGNORECASE)
+DATA_LOADING = re.compile(r"^(pandas\.read_\w+|datasets\.load_dataset|torchvision\.datasets\.\w+|torch\.utils\.data\.DataLoader"
+                          r"|kaggle\.\w+|kagglehub\.\w+|urllib\.request\.urlretrieve|numpy\.load|torch\.load|gdown\.\w+)$")
 DATA_FOLDER = re.compile(r"(^|/)(data|datasets)/[^/]+\.py$", re.IGNORECASE)
 DATASET_BASE = re.compile(r"(^|\.)(Dataset|IterableDataset|LightningDataModule)$")
 PLAIN_NAME = re.compile(r"^[A-Za-z_][\w.]*$")
 WORK_THRESHOLD = 5  # working calls that separate a data module from a placeholder
 
 
-def _is_data_module(path, module) -> bool:
+def _data_module_rank(path, module) -> int | None:
+    """0 for the canonical names (data.py, make_dataset.py ...), 1 for other data-like modules, None otherwise."""
     if DATA_FILE.search(path) or (DATA_FOLDER.search(path) and not path.endswith("__init__.py")):
-        return True
-    return any(DATASET_BASE.search(module.resolve(base)) for cls in module.classes for base in cls.bases)
+        return 0
+    if DATA_LIKE_FILE.search(path) and not NOT_A_DATA_MODULE.search(path.rsplit("/", 1)[-1]):
+        return 1
+    if any(DATASET_BASE.search(module.resolve(base)) for cls in module.classes for base in cls.bases):
+        return 1
+    return None
 
 
 def _work(module):
@@ -56,16 +65,29 @@ def _weak(path, module, calls) -> Finding:
 def probe(repo, source):
     strong, weak = [], []
     for path, module in source.items():
-        if not _is_data_module(path, module):
+        rank = _data_module_rank(path, module)
+        if rank is None:
             continue
         calls, busiest = _work(module)
         if len(calls) >= WORK_THRESHOLD:
-            named = bool(DATA_FILE.search(path) or DATA_FOLDER.search(path))
-            strong.append((named, len(calls), _strong(path, calls, busiest)))
+            strong.append((rank, -len(calls), _strong(path, calls, busiest)))
         else:
             weak.append(_weak(path, module, calls))
-    strong.sort(key=lambda entry: (not entry[0], -entry[1]))
+    strong.sort(key=lambda entry: entry[:2])
     yield from (finding for _, _, finding in strong[:3])
-    if not strong:
-        yield from weak[:2]
-        yield from unreadable_python(repo, DATA_FILE)
+    if strong:
+        return
+    yield from weak[:2]
+    yield from unreadable_python(repo, DATA_FILE)
+    if not weak:
+        yield from _data_loaded_elsewhere(source)
+
+
+def _data_loaded_elsewhere(source):
+    """No data module, but data is read somewhere: worth a look, not an accusation."""
+    for path, module in source.items():
+        call = next((c for c in module.calls if DATA_LOADING.match(module.resolve(c.name))), None)
+        if call:
+            yield Finding(path, call.line, f"data is loaded with `{call.name}(...)` in {path}:{call.line}, "
+                                           "but there is no data module", "weak")
+            return

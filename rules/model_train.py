@@ -9,8 +9,9 @@ MODEL_BASE = re.compile(r"(^|\.)(nn\.Module|LightningModule|PreTrainedModel|kera
 MODEL_CALL = re.compile(
     r"(^|\.)(AutoModel\w*|\w+For\w+|\w+Model)\.from_pretrained$|^timm\.create_model$|^torchvision\.models\.\w+$"
     r"|^(sklearn|xgboost|lightgbm|catboost)\.[\w.]*(Classifier|Regressor|Regression|SVC|SVR|KMeans|NB|Forest\w*)$"
-    r"|(^|\.)nn\.Sequential$"
+    r"|(^|\.)nn\.Sequential$|(^|\.)keras(\.models)?\.Sequential$|^torch\.hub\.load$"
 )
+BACKWARD = re.compile(r"(^|\.)(manual_)?backward$")
 FIT_RECEIVER = re.compile(r"trainer|model|clf|classif|regress|estimator|pipe|search|learner|net|xgb|lgbm|forest|svm", re.I)
 MODEL_OR_TRAIN_FILE = re.compile(r"(^|/)\w*(model|train)\w*\.py$", re.IGNORECASE)
 NOT_A_MODEL = re.compile(r"scaler|encoder|vectori[sz]er|tokeni[sz]er|transform|imputer|pca", re.I)
@@ -29,7 +30,7 @@ def _model_definitions(source):
 
 def _training_calls(source):
     for path, module in source.items():
-        backward = next((c for c in module.calls if c.name.endswith(".backward")), None)
+        backward = next((c for c in module.calls if BACKWARD.search(c.name)), None)
         step = next((c for c in module.calls if c.name.endswith(".step") and c.line >= (backward.line if backward else 0)), None)
         if backward and step:
             yield Finding(path, backward.line, f"training loop with `{backward.name}()` and `{step.name}()` in {path}:{backward.line}")

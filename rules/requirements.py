@@ -20,6 +20,12 @@ PROVIDERS = {
     "prometheus_client": {"prometheus-client"}, "sentence_transformers": {"sentence-transformers"},
     "torch_geometric": {"torch-geometric"}, "typing_extensions": {"typing-extensions"},
     "transformers": {"transformers"}, "datasets": {"datasets"}, "kaggle": {"kaggle", "kagglehub"},
+    "git": {"gitpython"}, "fitz": {"pymupdf"}, "Crypto": {"pycryptodome", "pycryptodomex"}, "jose": {"python-jose"},
+    "slugify": {"python-slugify"}, "umap": {"umap-learn"}, "faiss": {"faiss-cpu", "faiss-gpu"},
+    "mpl_toolkits": {"matplotlib"}, "hydra_plugins": {"hydra-optuna-sweeper", "hydra-ax-sweeper", "hydra-submitit-launcher",
+    "hydra-joblib-launcher", "hydra-ray-launcher", "hydra-nevergrad-sweeper"}, "tensorboardX": {"tensorboardx"},
+    "google_auth_oauthlib": {"google-auth-oauthlib"}, "websocket": {"websocket-client"}, "engineio": {"python-engineio"},
+    "socketio": {"python-socketio"}, "OpenSSL": {"pyopenssl"}, "gi": {"pygobject"}, "win32api": {"pywin32"},
 }
 IMPLIED_BY = {  # packages that arrive with another declared one
     "numpy": {"torch", "pandas", "scikit-learn", "opencv-python", "scipy", "matplotlib", "transformers"},
@@ -37,12 +43,14 @@ def normalize(name):
 
 
 def local_names(files):
+    """Names the project's own code can be imported by: its modules and the folders that hold them
+    (a `configs/hydra/` folder of YAML files does not make `import hydra` local)."""
     names = set()
     for path in files:
-        parts = path.split("/")
         if path.endswith(".py"):
+            parts = path.split("/")
             names.add(parts[-1][:-3])
-        names.update(p for p in parts[:-1])
+            names.update(parts[:-1])
     return names
 
 
@@ -87,5 +95,6 @@ def _main_dependency_file(dependencies):
     counts = {}
     for dep in dependencies:
         counts[dep.path] = counts.get(dep.path, 0) + 1
-    main = min(counts, key=lambda path: ("/" in path, -counts[path], path))
+    canonical = ("requirements.txt", "pyproject.toml", "environment.yml", "environment.yaml")
+    main = min(counts, key=lambda path: ("/" in path, path not in canonical, -counts[path], path))
     return next(d for d in dependencies if d.path == main)

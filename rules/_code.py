@@ -63,3 +63,22 @@ def unreadable_python(repo, name_pattern: re.Pattern):
             error = repo.text(path).error
             if error:
                 yield Finding(path, None, f"{path} {error}; it cannot be judged", "error")
+
+
+DATA_PATH = re.compile(r"(^|/)(data|datasets|raw|processed|outputs|multirun|wandb|mlruns|lightning_logs|logs)/", re.IGNORECASE)
+
+
+def grep_text_files(repo, regex: re.Pattern, globs, limit: int = 3, max_files: int = 300):
+    """Like `repo.grep`, but skipping data and output folders and reading at most `max_files`
+    files, so a repository with thousands of committed text files stays fast."""
+    found = []
+    for path in [p for p in repo.glob(*globs) if not DATA_PATH.search(p)][:max_files]:
+        text = repo.text(path).text
+        if text is None or not regex.search(text):
+            continue
+        for number, line in enumerate(text.splitlines(), 1):
+            if regex.search(line):
+                found.append((path, number, line.strip()[:160]))
+                if len(found) >= limit:
+                    return found
+    return found

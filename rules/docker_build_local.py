@@ -5,6 +5,7 @@ import re
 
 from auditor.facts.repository import find_line
 from auditor.model import Finding
+from auditor.rules._code import grep_text_files
 
 BUILD = re.compile(r"\bdocker(-|\s+)compose\b.*\b(build|up)\b|\bdocker(\s+buildx)?\s+build\b")
 BUILD_HELPER = re.compile(r"docker_build|docker\.build|images\.build\(")
@@ -14,8 +15,8 @@ WHERE = ("tasks.py", "Makefile", "**/*.md", "**/*.sh", "**/*.mk", "justfile", "*
 
 def _build_commands(repo):
     for pattern in (BUILD, BUILD_HELPER):
-        hits = [h for h in repo.grep(pattern, *WHERE, limit=12)
-                if not h.path.startswith(".github/") and h.path != repo.report_path]
+        hits = [h for h in grep_text_files(repo, pattern, WHERE, limit=12)
+                if not h[0].startswith(".github/") and h[0] != repo.report_path]
         if hits:
             return hits
     return []
@@ -25,10 +26,10 @@ def probe(repo, dockerfiles):
     if not dockerfiles:
         return
     seen = set()
-    for hit in _build_commands(repo):
-        if hit.path not in seen and len(seen) < 3:
-            seen.add(hit.path)
-            yield Finding(hit.path, hit.line, f"build command `{hit.text[:80]}` in {hit.path}:{hit.line}")
+    for path, line, text in _build_commands(repo):
+        if path not in seen and len(seen) < 3:
+            seen.add(path)
+            yield Finding(path, line, f"build command `{text[:80]}` in {path}:{line}")
     for path in repo.glob("**/docker-compose*.y*ml", "**/compose*.y*ml"):
         content = repo.text(path).text or ""
         line = find_line(content, re.compile(r"^\s*build\s*:"))

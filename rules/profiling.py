@@ -4,6 +4,7 @@ pyinstrument, snakeviz ...); profile artifacts, timing benchmarks or a dependenc
 import re
 
 from auditor.model import Finding
+from auditor.rules._code import grep_text_files
 
 PROFILER_MODULES = ("cProfile", "pstats", "torch.profiler", "torch.autograd.profiler", "line_profiler", "pyinstrument",
                     "memory_profiler", "scalene", "yappi", "lightning.pytorch.profilers", "pytorch_lightning.profilers",
@@ -18,6 +19,7 @@ PROFILER_PACKAGES = ("snakeviz", "line-profiler", "pyinstrument", "memory-profil
                      "tensorboard-plugin-profile", "yappi")
 PACKAGE_MENTION = re.compile(r"^\s*-?\s*[\"']?(snakeviz|line[-_]profiler|pyinstrument|memory[-_]profiler|scalene|py-spy|"
                              r"torch[-_]tb[-_]profiler)\b", re.IGNORECASE | re.MULTILINE)
+ENVIRONMENT_FILES = ("*.y*ml", "*.txt", "*.toml", "*.cfg", "**/*requirements*.txt", "**/*env*.y*ml", "**/conda*.y*ml")
 BENCHMARK_FILE = re.compile(r"(^|/)[^/]*(bench|timing|latency|speed)[^/]*\.py$", re.IGNORECASE)
 TIMERS = re.compile(r"^(time\.(time|perf_counter|perf_counter_ns|process_time|monotonic)|timeit\.\w+|perf_counter|default_timer)$")
 
@@ -59,8 +61,8 @@ def _weak_traces(repo, python):
     if dep:
         yield Finding(dep.path, dep.line, f"`{dep.name}` declared as a dependency in {dep.path}, but never used", "weak")
         return
-    for hit in repo.grep(PACKAGE_MENTION, "**/*.y*ml", "**/*.txt", "**/*.toml", "**/*.cfg", limit=1):
-        yield Finding(hit.path, hit.line, f"`{hit.text[:40]}` listed in {hit.path}:{hit.line}, but never used", "weak")
+    for path, line, text in grep_text_files(repo, PACKAGE_MENTION, ENVIRONMENT_FILES, limit=1):
+        yield Finding(path, line, f"`{text[:40]}` listed in {path}:{line}, but never used", "weak")
 
 
 def probe(repo, python):

@@ -20,12 +20,17 @@ SWEEP_DEPENDENCIES = ("optuna", "ray", "hyperopt", "hydra-optuna-sweeper", "hydr
                       "wandb-sweeps", "scikit-optimize", "ax-platform")
 
 
+MAX_PARSED = 40  # YAML files with a top-level `method:` parsed; more is a generated folder, not configs
+
+
 def _sweep_configs(repo):
+    parsed_count = 0
     for path in repo.glob("**/*.yaml", "**/*.yml"):
         if NOT_CONFIG.search(path):
             continue
         text = repo.text(path).text or ""
-        if TOP_LEVEL_METHOD.search(text):
+        if TOP_LEVEL_METHOD.search(text) and parsed_count < MAX_PARSED:
+            parsed_count += 1
             parsed = repo.yaml(path)
             if parsed.error:
                 yield Finding(path, None, f"{path} looks like a sweep config but cannot be read: {parsed.error}", "error")

@@ -5,7 +5,7 @@ import re
 
 from auditor.facts.repository import find_line
 from auditor.model import Finding
-from auditor.rules._code import grep_text_files
+from auditor.rules._code import dockerfile_paths, grep_text_files
 
 BUILD = re.compile(r"\bdocker(-|\s+)compose\b.*\b(build|up)\b|\bdocker(\s+buildx)?\s+build\b")
 BUILD_HELPER = re.compile(r"docker_build|docker\.build|images\.build\(")
@@ -23,6 +23,7 @@ def _build_commands(repo):
 
 
 def probe(repo, dockerfiles):
+    dockerfiles = dockerfile_paths(repo, dockerfiles)
     if not dockerfiles:
         return
     seen = set()

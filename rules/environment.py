@@ -28,7 +28,11 @@ def probe(repo, dependencies):
     if strong:
         return
     for path in repo.glob("requirements*.txt", "environment.y*ml"):
-        yield Finding(path, None, f"{path} exists but lists no package", "weak")
+        error = repo.text(path).error or (repo.yaml(path).error if path.endswith(("yml", "yaml")) else None)
+        if error:
+            yield Finding(path, None, f"{path} {error}", "error")
+        else:
+            yield Finding(path, None, f"{path} exists but lists no package", "weak")
     for path in repo.glob(*INTERPRETER_ONLY):
         yield Finding(path, None, f"{path} pins the interpreter only", "weak")
     for hit in repo.grep(README_SETUP, "README.md", "README.rst", "docs/**/*.md", limit=1):

@@ -13,9 +13,11 @@ CREATORS = ("logging.getLogger", "logging.basicConfig", "loguru.logger.add", "st
 def probe(source):
     calls = []
     created = []
+    project_logs = any(m.imports_any("logging", "loguru", "structlog") for m in source.values())
     for path, module in source.items():
         uses_logging = module.imports_any("logging", "loguru", "structlog") is not None
-        if not uses_logging and not _imports_a_logger(module):
+        # a module may use the project's logger through a relative import, which the facts do not resolve
+        if not uses_logging and not _imports_a_logger(module) and not project_logs:
             continue
         for call in module.calls:
             resolved = module.resolve(call.name)

@@ -18,7 +18,7 @@ DATA_LOADING = re.compile(r"^(pandas\.read_\w+|datasets\.load_dataset|torchvisio
 DATA_FOLDER = re.compile(r"(^|/)(data|datasets)/[^/]+\.py$", re.IGNORECASE)
 DATASET_BASE = re.compile(r"(^|\.)(Dataset|IterableDataset|LightningDataModule)$")
 PLAIN_NAME = re.compile(r"^[A-Za-z_][\w.]*$")
-WORK_THRESHOLD = 5  # working calls that separate a data module from a placeholder
+WORK_THRESHOLD = 3  # working calls that separate a data module from a placeholder (the template stub has 2)
 
 
 def _data_module_rank(path, module) -> int | None:

@@ -18,12 +18,14 @@ def _counted_functions(source):
 
 
 def _example(functions):
-    """A function that shows the practice: typed and documented if there is one."""
-    for wanted in (lambda f: f.typed and f.documented, lambda f: f.typed, lambda f: f.documented):
-        found = next(((p, f) for p, f in functions if wanted(f)), None)
-        if found:
-            return found
-    return functions[0]
+    """A typed, documented function from the file that shows the practice most (the group's own
+    code rather than a template file that happens to carry a hint)."""
+    score: dict[str, int] = {}
+    for path, fn in functions:
+        score[path] = score.get(path, 0) + fn.typed + fn.documented
+    best = max(score, key=lambda path: (score[path], path))
+    in_best = [(p, f) for p, f in functions if p == best]
+    return max(in_best, key=lambda pair: (pair[1].typed + pair[1].documented, -pair[1].line))
 
 
 def probe(source):

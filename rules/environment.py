@@ -4,6 +4,7 @@ sentence alone is weak."""
 import re
 
 from auditor.model import Finding
+from auditor.rules._code import pyproject_unreadable
 
 LOCK_FILES = ("uv.lock", "poetry.lock", "Pipfile.lock", "pdm.lock", "pixi.lock", "conda-lock.y*ml", "pixi.toml")
 INTERPRETER_ONLY = (".python-version", ".tool-versions", ".devcontainer/devcontainer.json", "runtime.txt")
@@ -27,6 +28,9 @@ def probe(repo, dependencies):
         yield Finding(path, None, f"{path} locks the environment")
     if strong:
         return
+    unreadable = pyproject_unreadable(repo)
+    if unreadable:
+        yield unreadable
     for path in repo.glob("requirements*.txt", "environment.y*ml"):
         error = repo.text(path).error or (repo.yaml(path).error if path.endswith(("yml", "yaml")) else None)
         if error:

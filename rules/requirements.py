@@ -3,6 +3,7 @@
 import sys
 
 from auditor.model import Finding
+from auditor.rules._code import pyproject_unreadable
 
 # import name -> distribution names that provide it (the common mismatches only)
 PROVIDERS = {
@@ -60,6 +61,9 @@ def probe(repo, source, dependency_names):
 
 def _probe(repo, source, declared):
     if not declared:
+        unreadable = pyproject_unreadable(repo)
+        if unreadable:
+            yield unreadable
         return
     local = local_names(repo.files)
     imported = {}

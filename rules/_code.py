@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from auditor.facts.repository import is_source_path
 from auditor.model import Finding
 
 # The mlops_template's data.py ships a `MyDataset` whose methods hold only a docstring.
@@ -38,7 +39,6 @@ def working_calls(module, fn) -> list:
     return [c for c in calls_within(module, fn.line + 1, fn.end_line or fn.line) if does_work(c)]
 
 
-
 def pyproject_table(repo, *keys) -> dict:
     """A nested table of pyproject.toml (`"tool", "ruff"`), or {} when absent or not a table."""
     node = repo.pyproject.data
@@ -56,8 +56,6 @@ def pyproject_unreadable(repo):
 
 def unreadable_python(repo, name_pattern: re.Pattern):
     """`error` findings for the project's Python files named like `name_pattern` that cannot be read."""
-    from auditor.facts.repository import is_source_path
-
     for path in repo.files:
         if name_pattern.search(path) and is_source_path(path) and path not in repo.python:
             error = repo.text(path).error

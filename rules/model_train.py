@@ -14,7 +14,7 @@ MODEL_CALL = re.compile(
 BACKWARD = re.compile(r"(^|\.)(manual_)?backward$")
 FIT_RECEIVER = re.compile(r"trainer|model|clf|classif|regress|estimator|pipe|search|learner|net|xgb|lgbm|forest|svm", re.I)
 MODEL_OR_TRAIN_FILE = re.compile(r"(^|/)\w*(model|train)\w*\.py$", re.IGNORECASE)
-NOT_A_MODEL = re.compile(r"scaler|encoder|vectori[sz]er|tokeni[sz]er|transform|imputer|pca", re.I)
+NOT_A_MODEL = re.compile(r"scaler|encoder|vectori[sz]er|tokeni[sz]er|transform(?!er)|imputer|pca", re.I)
 
 
 def _model_definitions(source):

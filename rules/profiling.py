@@ -13,7 +13,7 @@ PROFILER_CALL = re.compile(r"^(cProfile|pstats|torch\.profiler|torch\.autograd\.
                            r"(^|\.)(PyTorchProfiler|SimpleProfiler|AdvancedProfiler|XLAProfiler)$")
 PROFILER_OFF = {"None", "False", '""', "''"}
 COMMAND = re.compile(r"-m\s+cProfile|snakeviz|pyinstrument|py-spy|scalene|kernprof|line_profiler|torch\.profiler", re.IGNORECASE)
-COMMAND_FILES = ("tasks.py", "Makefile", "justfile", "**/*.sh", ".github/workflows/*.y*ml", "pyproject.toml")
+COMMAND_FILES = ("tasks.py", "Makefile", "justfile", "**/*.sh", ".github/workflows/*.y*ml")
 ARTIFACTS = ("**/*.prof", "**/*.pstats", "**/*.pt.trace.json", "**/*trace*.json", "**/*.speedscope.json")
 PROFILER_PACKAGES = ("snakeviz", "line-profiler", "pyinstrument", "memory-profiler", "scalene", "py-spy", "torch-tb-profiler",
                      "tensorboard-plugin-profile", "yappi")

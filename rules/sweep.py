@@ -62,7 +62,8 @@ def _sweep_calls(python):
 def _commands(repo):
     seen = set()
     for hit in repo.grep(SWEEP_COMMAND, "tasks.py", "Makefile", "justfile", "**/*.sh", ".github/workflows/*.y*ml", limit=6):
-        if not hit.text.lstrip().startswith("#") and hit.path not in seen:
+        installing = re.search(r"\b(install|add)\b|==|>=", hit.text)
+        if not hit.text.lstrip().startswith("#") and not installing and hit.path not in seen:
             seen.add(hit.path)
             yield Finding(hit.path, hit.line, f"sweep command `{hit.text[:70]}` in {hit.path}:{hit.line}")
 

@@ -14,6 +14,17 @@ MLOPS_TEMPLATE = {
     "reports/": re.compile(r"^reports/"),
     "tasks.py": re.compile(r"^tasks\.py$"),
 }
+MLOPS_TEMPLATE_2023 = {  # the template's layout before it moved to src/ (December 2024)
+    "<pkg>/data/make_dataset.py": re.compile(r"^(?!src/)[^/]+/data/make_dataset\.py$"),
+    "<pkg>/models/model.py": re.compile(r"^(?!src/)[^/]+/models/model\.py$"),
+    "<pkg>/train_model.py": re.compile(r"^(?!src/)[^/]+/train_model\.py$"),
+    "<pkg>/predict_model.py": re.compile(r"^(?!src/)[^/]+/predict_model\.py$"),
+    "<pkg>/visualizations/visualize.py": re.compile(r"^(?!src/)[^/]+/visualizations/visualize\.py$"),
+    "tests/": re.compile(r"^tests/"),
+    "dockerfiles/": re.compile(r"^dockerfiles/"),
+    "reports/": re.compile(r"^reports/"),
+    "docs/mkdocs.yaml": re.compile(r"^docs/mkdocs\.ya?ml$"),
+}
 DATA_SCIENCE = {
     "src/data/make_dataset.py": re.compile(r"^(src|[^/]+)/data/make_dataset\.py$"),
     "src/models/train_model.py": re.compile(r"^(src|[^/]+)/models/train_model\.py$"),
@@ -39,7 +50,8 @@ def _hits(files, signatures):
 
 def probe(files):
     best_name, best = max(
-        (("mlops_template", _hits(files, MLOPS_TEMPLATE)), ("cookiecutter-data-science", _hits(files, DATA_SCIENCE))),
+        (("mlops_template", _hits(files, MLOPS_TEMPLATE)), ("mlops_template (2023 layout)", _hits(files, MLOPS_TEMPLATE_2023)),
+         ("cookiecutter-data-science", _hits(files, DATA_SCIENCE))),
         key=lambda pair: len(pair[1]),
     )
     count = len(best)

@@ -1,22 +1,39 @@
-"""Traces of building the Dockerfiles locally: build commands in tasks, Makefile, docs or compose."""
+"""Traces of building the Dockerfiles locally: build commands in tasks, Makefile, docs or compose.
+The report itself is the claim, not evidence for it."""
 
 import re
 
+from auditor.facts.repository import find_line
 from auditor.model import Finding
+from auditor.rules._code import dockerfile_paths, grep_text_files
 
-BUILD = re.compile(r"docker(-|\s+)compose\b.*\b(build|up)\b|docker\s+(buildx\s+)?build\b|docker_build|docker\.build", re.I)
+BUILD = re.compile(r"\bdocker(-|\s+)compose\b.*\b(build|up)\b|\bdocker(\s+buildx)?\s+build\b")
+BUILD_HELPER = re.compile(r"docker_build|docker\.build|images\.build\(")
 WHERE = ("tasks.py", "Makefile", "**/*.md", "**/*.sh", "**/*.mk", "justfile", "**/*.ps1", "**/*.bat", "**/*.rst",
          "pyproject.toml", "**/*.txt")
 
 
+def _build_commands(repo):
+    for pattern in (BUILD, BUILD_HELPER):
+        hits = [h for h in grep_text_files(repo, pattern, WHERE, limit=12)
+                if not h[0].startswith(".github/") and h[0] != repo.report_path]
+        if hits:
+            return hits
+    return []
+
+
 def probe(repo, dockerfiles):
+    dockerfiles = dockerfile_paths(repo, dockerfiles)
     if not dockerfiles:
         return
-    hits = [h for h in repo.grep(BUILD, *WHERE, limit=6) if not h.path.startswith(".github/")]
-    for hit in hits[:3]:
-        yield Finding(hit.path, hit.line, f"build command `{hit.text[:80]}` in {hit.path}:{hit.line}")
+    seen = set()
+    for path, line, text in _build_commands(repo):
+        if path not in seen and len(seen) < 3:
+            seen.add(path)
+            yield Finding(path, line, f"build command `{text[:80]}` in {path}:{line}")
     for path in repo.glob("**/docker-compose*.y*ml", "**/compose*.y*ml"):
         content = repo.text(path).text or ""
-        if re.search(r"^\s*build\s*:", content, re.M):
-            yield Finding(path, None, f"{path} builds images with compose")
+        line = find_line(content, re.compile(r"^\s*build\s*:"))
+        if line:
+            yield Finding(path, line, f"{path}:{line} builds images with compose")
     yield Finding(dockerfiles[0], None, f"{len(dockerfiles)} Dockerfile(s); a local build leaves no other trace", "weak")

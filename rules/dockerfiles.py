@@ -3,11 +3,13 @@
 import re
 
 from auditor.model import Finding
+from auditor.rules._code import dockerfile_paths
 
 FROM = re.compile(r"^\s*FROM\s+\S+", re.IGNORECASE | re.MULTILINE)
 
 
 def probe(repo, dockerfiles):
+    dockerfiles = dockerfile_paths(repo, dockerfiles)
     for path in dockerfiles:
         content = repo.text(path)
         if content.error:

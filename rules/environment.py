@@ -1,16 +1,44 @@
-"""A dependency specification that recreates the environment."""
+"""A dependency specification that recreates the environment; an interpreter pin or a README
+sentence alone is weak."""
+
+import re
 
 from auditor.model import Finding
+from auditor.rules._code import pyproject_unreadable
 
-SPEC_FILES = ("requirements*.txt", "requirements/*.txt", "environment.y*ml", "conda*.y*ml", "uv.lock",
-              "poetry.lock", "Pipfile", "Pipfile.lock", "setup.cfg", "pdm.lock", "pixi.toml")
+LOCK_FILES = ("uv.lock", "poetry.lock", "Pipfile.lock", "pdm.lock", "pixi.lock", "conda-lock.y*ml", "pixi.toml")
+INTERPRETER_ONLY = (".python-version", ".tool-versions", ".devcontainer/devcontainer.json", "runtime.txt")
+README_SETUP = re.compile(r"(conda\s+(env\s+)?create|python3?\s+-m\s+venv|\bvirtualenv\b|uv\s+venv|pyenv\s+virtualenv)", re.IGNORECASE)
+
+
+def _declaring_files(dependencies):
+    counts: dict[str, list] = {}
+    for dep in dependencies:
+        counts.setdefault(dep.path, []).append(dep)
+    return sorted(counts.items(), key=lambda item: ("/" in item[0], -len(item[1]), item[0]))
 
 
 def probe(repo, dependencies):
-    for path in repo.glob(*SPEC_FILES)[:3]:
-        yield Finding(path, None, f"{path} specifies the environment")
-    in_pyproject = [d for d in dependencies if d.path == "pyproject.toml"]
-    if in_pyproject:
-        yield Finding("pyproject.toml", in_pyproject[0].line, f"pyproject.toml declares {len(in_pyproject)} dependencies")
-    for path in repo.glob(".python-version", ".tool-versions", ".devcontainer/devcontainer.json"):
+    strong = 0
+    for path, declared in _declaring_files(dependencies)[:3]:
+        strong += 1
+        yield Finding(path, declared[0].line, f"{path} declares {len(declared)} dependencies")
+    for path in repo.glob(*LOCK_FILES)[:2]:
+        strong += 1
+        yield Finding(path, None, f"{path} locks the environment")
+    if strong:
+        return
+    unreadable = pyproject_unreadable(repo)
+    if unreadable:
+        yield unreadable
+    for path in repo.glob("requirements*.txt", "environment.y*ml"):
+        error = repo.text(path).error or (repo.yaml(path).error if path.endswith(("yml", "yaml")) else None)
+        if error:
+            yield Finding(path, None, f"{path} {error}", "error")
+        else:
+            yield Finding(path, None, f"{path} exists but lists no package", "weak")
+    for path in repo.glob(*INTERPRETER_ONLY):
         yield Finding(path, None, f"{path} pins the interpreter only", "weak")
+    for hit in repo.grep(README_SETUP, "README.md", "README.rst", "docs/**/*.md", limit=1):
+        yield Finding(hit.path, hit.line, f"{hit.path}:{hit.line} describes creating an environment, "
+                                          "but no dependency file recreates it", "weak")

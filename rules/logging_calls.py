@@ -6,15 +6,18 @@ from auditor.model import Finding
 
 LEVELS = re.compile(r"(^|\.)(debug|info|warning|warn|error|exception|critical|success|trace|log)$")
 LOGGER_NAMES = re.compile(r"^(logging|logger|log|_logger|_log|LOGGER|LOG|self\.logger|self\.log|self\._logger|\w*_logger|\w*logger)$")
+STRONG_CALLS = 4  # "several": three calls across a code base is still "barely used"
 CREATORS = ("logging.getLogger", "logging.basicConfig", "loguru.logger.add", "structlog.get_logger", "logging.config.dictConfig")
 
 
 def probe(source):
     calls = []
     created = []
+    project_logs = any(m.imports_any("logging", "loguru", "structlog") for m in source.values())
     for path, module in source.items():
         uses_logging = module.imports_any("logging", "loguru", "structlog") is not None
-        if not uses_logging:
+        # a module may use the project's logger through a relative import, which the facts do not resolve
+        if not uses_logging and not _imports_a_logger(module) and not project_logs:
             continue
         for call in module.calls:
             resolved = module.resolve(call.name)
@@ -25,12 +28,21 @@ def probe(source):
                 if head == "self.log" or (tail == "log" and head.startswith("self")):
                     continue
                 calls.append((path, call.line, call.name))
-    files = sorted({c[0] for c in calls})
-    if len(calls) >= 3:
+    per_file = {path: sum(1 for c in calls if c[0] == path) for path in {c[0] for c in calls}}
+    files = sorted(per_file, key=lambda p: (-per_file[p], p))
+    if len(calls) >= STRONG_CALLS:
         for path in files[:3]:
             first = next(c for c in calls if c[0] == path)
-            count = sum(1 for c in calls if c[0] == path)
-            yield Finding(path, first[1], f"{count} logger call(s) in {path}, first `{first[2]}(...)` at line {first[1]}")
-    elif calls or created:
-        path, line, name = (calls or created)[0]
-        yield Finding(path, line, f"a logger is set up (`{name}` at {path}:{line}) but called only {len(calls)} time(s)", "weak")
+            yield Finding(path, first[1], f"{per_file[path]} logger call(s) in {path}, first `{first[2]}(...)` at line {first[1]}")
+    elif calls:
+        path, line, name = calls[0]
+        yield Finding(path, line, f"only {len(calls)} logger call(s) in the whole source (first `{name}(...)` at "
+                                  f"{path}:{line}): a logger barely used", "weak")
+    elif created:
+        path, line, name = created[0]
+        yield Finding(path, line, f"a logger is set up (`{name}` at {path}:{line}) but never called", "weak")
+
+
+def _imports_a_logger(module) -> bool:
+    """`from mypkg.utils import logger`: the project's own logger, shared between modules."""
+    return any(LOGGER_NAMES.match(local) and origin.count(".") >= 1 for local, origin in module.aliases.items())

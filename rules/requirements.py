@@ -3,6 +3,7 @@
 import sys
 
 from auditor.model import Finding
+from auditor.rules._code import pyproject_unreadable
 
 # import name -> distribution names that provide it (the common mismatches only)
 PROVIDERS = {
@@ -20,6 +21,12 @@ PROVIDERS = {
     "prometheus_client": {"prometheus-client"}, "sentence_transformers": {"sentence-transformers"},
     "torch_geometric": {"torch-geometric"}, "typing_extensions": {"typing-extensions"},
     "transformers": {"transformers"}, "datasets": {"datasets"}, "kaggle": {"kaggle", "kagglehub"},
+    "git": {"gitpython"}, "fitz": {"pymupdf"}, "Crypto": {"pycryptodome", "pycryptodomex"}, "jose": {"python-jose"},
+    "slugify": {"python-slugify"}, "umap": {"umap-learn"}, "faiss": {"faiss-cpu", "faiss-gpu"},
+    "mpl_toolkits": {"matplotlib"}, "hydra_plugins": {"hydra-optuna-sweeper", "hydra-ax-sweeper", "hydra-submitit-launcher",
+    "hydra-joblib-launcher", "hydra-ray-launcher", "hydra-nevergrad-sweeper"}, "tensorboardX": {"tensorboardx"},
+    "google_auth_oauthlib": {"google-auth-oauthlib"}, "websocket": {"websocket-client"}, "engineio": {"python-engineio"},
+    "socketio": {"python-socketio"}, "OpenSSL": {"pyopenssl"}, "gi": {"pygobject"}, "win32api": {"pywin32"},
 }
 IMPLIED_BY = {  # packages that arrive with another declared one
     "numpy": {"torch", "pandas", "scikit-learn", "opencv-python", "scipy", "matplotlib", "transformers"},
@@ -37,12 +44,14 @@ def normalize(name):
 
 
 def local_names(files):
+    """Names the project's own code can be imported by: its modules and the folders that hold them
+    (a `configs/hydra/` folder of YAML files does not make `import hydra` local)."""
     names = set()
     for path in files:
-        parts = path.split("/")
         if path.endswith(".py"):
+            parts = path.split("/")
             names.add(parts[-1][:-3])
-        names.update(p for p in parts[:-1])
+            names.update(parts[:-1])
     return names
 
 
@@ -52,6 +61,9 @@ def probe(repo, source, dependency_names):
 
 def _probe(repo, source, declared):
     if not declared:
+        unreadable = pyproject_unreadable(repo)
+        if unreadable:
+            yield unreadable
         return
     local = local_names(repo.files)
     imported = {}
@@ -66,7 +78,7 @@ def _probe(repo, source, declared):
         return
     missing = sorted(t for t in imported if not _covered(t, declared))
     share = 1 - len(missing) / len(imported)
-    first = next(iter(d for d in repo.dependencies))
+    first = _main_dependency_file(repo.dependencies)
     summary = f"{len(imported) - len(missing)}/{len(imported)} imported third-party packages are declared"
     if missing:
         summary += f"; missing: {', '.join(missing[:8])}"
@@ -80,3 +92,13 @@ def _covered(top, declared):
     if any(d.startswith(normalize(top) + "-") for d in declared):
         return True
     return bool(IMPLIED_BY.get(top, set()) & declared)
+
+
+def _main_dependency_file(dependencies):
+    """The first entry of the file that declares the most, top-level files first."""
+    counts = {}
+    for dep in dependencies:
+        counts[dep.path] = counts.get(dep.path, 0) + 1
+    canonical = ("requirements.txt", "pyproject.toml", "environment.yml", "environment.yaml")
+    main = min(counts, key=lambda path: ("/" in path, path not in canonical, -counts[path], path))
+    return next(d for d in dependencies if d.path == main)

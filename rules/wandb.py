@@ -1,27 +1,49 @@
-"""Weights & Biases logging in source; a dependency or config alone is weak."""
+"""Weights & Biases logging in source (wandb.init / wandb.log, Lightning's WandbLogger, HF
+report_to="wandb"); wandb only declared, configured or used for login is weak."""
+
+import re
 
 from auditor.model import Finding
 
-CALLS = ("wandb.init", "wandb.log", "wandb.Artifact", "wandb.log_artifact", "wandb.watch", "WandbLogger",
-         "pytorch_lightning.loggers.WandbLogger", "lightning.pytorch.loggers.WandbLogger")
+LOGGING_CALL = re.compile(r"^wandb\.(init|log|log_artifact|log_model|Artifact|watch|save|Table|Image|plot\.\w+|run\.log\w*)$"
+                          r"|(^|\.)WandbLogger$")
+OTHER_CALL = re.compile(r"^wandb\.")
 
 
-def probe(repo, source):
-    strong = 0
+PREFERRED = re.compile(r"^wandb\.(init|log)$|WandbLogger$")
+
+
+def _logging_calls(source):
     for path, module in source.items():
-        for call in module.calls:
-            resolved = module.resolve(call.name)
-            if resolved in CALLS or resolved.endswith(".WandbLogger") or resolved.startswith("wandb."):
-                if resolved.startswith("wandb.") or "WandbLogger" in resolved:
-                    strong += 1
-                    if strong <= 3:
-                        yield Finding(path, call.line, f"`{call.name}(...)` in {path}:{call.line}")
-            if call.keywords.get("report_to", "").strip("'\"[] ") == "wandb":
-                strong += 1
-                yield Finding(path, call.line, f"`report_to=\"wandb\"` in {path}:{call.line}")
-    if strong:
-        return
+        calls = [c for c in module.calls if LOGGING_CALL.search(module.resolve(c.name))]
+        if calls:
+            call = min(calls, key=lambda c: (not PREFERRED.search(module.resolve(c.name)), c.line))
+            yield Finding(path, call.line, f"`{call.name}(...)` in {path}:{call.line}")
+            continue
+        hf = next((c for c in module.calls if c.keywords.get("report_to", "").strip("'\"[] ") == "wandb"), None)
+        if hf:
+            yield Finding(path, hf.line, f"`report_to=\"wandb\"` in {path}:{hf.line}")
+
+
+def _instantiated_logger(repo, source):
+    """A `_target_: ...WandbLogger` config that the source builds with hydra's instantiate."""
+    hit = next(iter(repo.grep(r"_target_\s*:\s*[\w.]*WandbLogger", "**/*.y*ml", limit=1)), None)
+    if hit is None:
+        return None
     for path, module in source.items():
+        call = next((c for c in module.calls if module.resolve(c.name).endswith(("hydra.utils.instantiate", "instantiate"))), None)
+        if call:
+            return Finding(hit.path, hit.line, f"`WandbLogger` configured in {hit.path}:{hit.line} and built with "
+                                               f"`{call.name}(...)` in {path}:{call.line}")
+    return Finding(hit.path, hit.line, f"`WandbLogger` configured in {hit.path}:{hit.line}, but nothing instantiates it", "weak")
+
+
+def _weak_hints(repo, source):
+    for path, module in source.items():
+        other = next((c for c in module.calls if OTHER_CALL.search(module.resolve(c.name))), None)
+        if other:
+            yield Finding(path, other.line, f"`{other.name}(...)` in {path}:{other.line}, but nothing logged to W&B", "weak")
+            break
         hit = module.imports_any("wandb")
         if hit:
             yield Finding(path, hit[1], f"wandb imported in {path}:{hit[1]} but never called", "weak")
@@ -31,3 +53,15 @@ def probe(repo, source):
         yield Finding(dep.path, dep.line, f"`wandb` declared as a dependency in {dep.path}", "weak")
     for hit in repo.grep(r"\bwandb\b", "configs/**", "conf/**", "**/*.y*ml", limit=1):
         yield Finding(hit.path, hit.line, f"wandb mentioned in config {hit.path}:{hit.line}", "weak")
+
+
+def probe(repo, source):
+    strong = list(_logging_calls(source))
+    if strong:
+        yield from strong[:3]
+        return
+    instantiated = _instantiated_logger(repo, source)
+    if instantiated:
+        yield instantiated
+    if not instantiated or instantiated.strength != "strong":
+        yield from _weak_hints(repo, source)

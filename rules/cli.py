@@ -1,0 +1,97 @@
+"""Command line interfaces (typer, click, argparse, fire) in source, or project commands (invoke
+tasks, Makefile targets, [project.scripts]); a CLI library only declared is weak."""
+
+import re
+
+from auditor.facts.repository import find_line
+from auditor.model import Finding
+from auditor.rules._code import pyproject_table, pyproject_unreadable
+
+CLI_CALLS = {"typer.Typer": "typer app", "typer.run": "typer entry point", "argparse.ArgumentParser": "argparse parser",
+             "fire.Fire": "fire entry point", "docopt.docopt": "docopt parser"}
+CLI_DECORATORS = {"click.command": "click command", "click.group": "click group"}
+MAKE_TARGET = re.compile(r"^([A-Za-z][\w.-]*)\s*:(?!=)", re.MULTILINE)
+# The targets the project templates' Makefiles ship (mlops_template, cookiecutter-data-science).
+TEMPLATE_MAKE_TARGETS = frozenset({
+    "create_environment", "requirements", "dev_requirements", "clean", "data", "build_documentation",
+    "serve_documentation", "help", "lint", "sync_data_to_s3", "sync_data_from_s3", "test_environment",
+})
+CLI_DEPENDENCIES = ("typer", "click", "fire", "invoke", "docopt")
+
+
+def _source_clis(source):
+    for path, module in source.items():
+        hits = [(call.line, CLI_CALLS[module.resolve(call.name)], call.name) for call in module.calls
+                if module.resolve(call.name) in CLI_CALLS]
+        hits += [(line, CLI_DECORATORS[module.resolve(name)], "@" + name) for name, line in module.decorators
+                 if module.resolve(name) in CLI_DECORATORS]
+        if hits:
+            line, kind, name = min(hits)
+            yield Finding(path, line, f"{kind} `{name}` in {path}:{line}")
+
+
+def _invoke_tasks(repo, source_all):
+    module = source_all.get("tasks.py")
+    if module is None:
+        return
+    tasks = [f for f in module.functions if any(module.resolve(d) in ("invoke.task", "task") or d == "task" for d in f.decorators)]
+    if tasks:
+        names = ", ".join(f.name for f in tasks[:5])
+        yield Finding("tasks.py", tasks[0].line, f"{len(tasks)} invoke task(s) in tasks.py: {names}")
+
+
+def _makefile(repo):
+    for path in repo.glob("Makefile", "makefile", "GNUmakefile", "**/Makefile"):
+        if path.startswith("docs/") or "/docs/" in path:  # sphinx's own Makefile
+            continue
+        text = repo.text(path).text or ""
+        targets = [t for t in MAKE_TARGET.findall(text) if not t.startswith(".")]
+        own = [t for t in targets if t not in TEMPLATE_MAKE_TARGETS]
+        if own:
+            line = find_line(text, re.compile(rf"^{re.escape(own[0])}\s*:"))
+            yield Finding(path, line, f"{path} targets {', '.join(own[:5])}")
+        elif targets:
+            yield Finding(path, 1, f"{path} has only the project template's targets ({', '.join(targets[:5])})", "weak")
+
+
+def _justfile(repo):
+    for path in repo.glob("justfile", "Justfile", ".justfile"):
+        text = repo.text(path).text or ""
+        recipes = [t for t in MAKE_TARGET.findall(text) if not t.startswith(".")]
+        if recipes:
+            line = find_line(text, re.compile(rf"^{re.escape(recipes[0])}\b"))
+            yield Finding(path, line, f"{path} recipes {', '.join(recipes[:5])}")
+
+
+def _scripts(repo):
+    scripts = pyproject_table(repo, "project", "scripts") or pyproject_table(repo, "tool", "poetry", "scripts")
+    if scripts:
+        text = repo.text("pyproject.toml").text or ""
+        line = find_line(text, re.compile(r"^\[(project|tool\.poetry)\.scripts\]"))
+        yield Finding("pyproject.toml", line, f"console scripts in pyproject.toml:{line}: {', '.join(list(scripts)[:4])}")
+    for hit in repo.grep(r"console_scripts", "setup.py", "setup.cfg", limit=1):
+        yield Finding(hit.path, hit.line, f"console_scripts entry points in {hit.path}:{hit.line}")
+
+
+def _weak_hints(repo, source):
+    for path, module in source.items():
+        hydra = next((line for name, line in module.decorators if module.resolve(name) == "hydra.main"), None)
+        if hydra:
+            yield Finding(path, hydra, f"`@hydra.main` in {path}:{hydra} takes config overrides on the command line, "
+                                       "but no CLI of its own", "weak")
+            break
+    for dep in repo.dependencies:
+        if dep.name in CLI_DEPENDENCIES:
+            yield Finding(dep.path, dep.line, f"`{dep.name}` declared as a dependency in {dep.path}", "weak")
+            break
+
+
+def probe(repo, source, python):
+    found = [*_source_clis(source), *_invoke_tasks(repo, python), *_makefile(repo), *_justfile(repo), *_scripts(repo), *_weak_hints(repo, source)]
+    strong = [f for f in found if f.strength == "strong"]
+    yield from strong[:5]
+    if not strong:
+        yield from found[:3]
+        unreadable = pyproject_unreadable(repo)
+        if unreadable:
+            yield unreadable

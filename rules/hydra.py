@@ -1,0 +1,41 @@
+"""Hydra loading the configuration: `@hydra.main`, or `initialize` / `compose` in source; hydra only
+as a dependency, an `instantiate` helper or leftover output folders are weak."""
+
+from auditor.model import Finding
+
+LOADERS = ("hydra.initialize", "hydra.initialize_config_dir", "hydra.initialize_config_module", "hydra.compose",
+           "hydra.experimental.initialize", "hydra.experimental.compose")
+
+
+def _loading(source):
+    for path, module in source.items():
+        for name, line in module.decorators:
+            if module.resolve(name) == "hydra.main":
+                yield Finding(path, line, f"`@{name}` in {path}:{line}")
+                break
+        else:
+            call = next((c for c in module.calls if module.resolve(c.name) in LOADERS), None)
+            if call:
+                yield Finding(path, call.line, f"`{call.name}(...)` loads the config in {path}:{call.line}")
+
+
+def _hints(repo, source):
+    for path, module in source.items():
+        call = next((c for c in module.calls if module.resolve(c.name) == "hydra.utils.instantiate"), None)
+        if call:
+            yield Finding(path, call.line, f"`{call.name}(...)` in {path}:{call.line}, but no config loaded by hydra", "weak")
+            break
+    dep = repo.dependency("hydra-core", "hydra")
+    if dep:
+        yield Finding(dep.path, dep.line, f"`{dep.name}` declared as a dependency in {dep.path}", "weak")
+    outputs = repo.glob("**/.hydra/config.yaml")
+    if outputs:
+        yield Finding(outputs[0], None, f"{len(outputs)} hydra output folder(s), e.g. {outputs[0]}, "
+                                        "without the code that made them", "weak")
+
+
+def probe(repo, source):
+    found = list(_loading(source))
+    yield from found[:4]
+    if not found:
+        yield from _hints(repo, source)

@@ -1,0 +1,103 @@
+"""A linter or formatter configured (pyproject, setup.cfg, tox.ini, .flake8, pre-commit) or run in CI;
+one only declared as a dependency is weak."""
+
+import re
+
+from auditor.facts.repository import find_line
+from auditor.model import Finding
+from auditor.rules._code import pyproject_table, pyproject_unreadable
+
+TOOLS = ("ruff", "flake8", "black", "isort", "pylint", "autopep8", "yapf", "pycodestyle", "pyflakes")
+TOOL = re.compile(r"\b(ruff|flake8|black|isort|pylint|autopep8|yapf|pycodestyle|pyflakes)\b", re.IGNORECASE)
+OWN_CONFIG_FILES = (".flake8", "ruff.toml", ".ruff.toml", ".pylintrc", "pylintrc", ".isort.cfg", ".style.yapf")
+INI_SECTION = re.compile(r"^\[(tool:)?(flake8|pycodestyle|isort|pylint[^\]]*|yapf|autopep8)\]", re.IGNORECASE | re.MULTILINE)
+COMMAND = re.compile(r"(?<![\w-])(ruff([ \t]+(check|format))?|flake8|black|isort|pylint|autopep8)[ \t]+[-.\w/]", re.IGNORECASE)
+INSTALLING = re.compile(r"\b(install|add|sync)\b|==|>=")
+
+
+def lint_command(text: str) -> str | None:
+    """The first line of `text` that runs a linter (installing one does not count)."""
+    for line in text.splitlines():
+        if COMMAND.search(line) and not INSTALLING.search(line):
+            return line.strip()
+    return None
+
+
+def _pyproject(repo):
+    tools = pyproject_table(repo, "tool")
+    if not tools:
+        return
+    text = repo.text("pyproject.toml").text or ""
+    for name in TOOLS:
+        if isinstance(tools.get(name), dict):
+            line = find_line(text, re.compile(rf"^\[tool\.{name}\b"))
+            yield Finding("pyproject.toml", line, f"`[tool.{name}]` configured in pyproject.toml:{line}")
+
+
+def _config_files(repo):
+    for path in repo.glob(*OWN_CONFIG_FILES):
+        yield Finding(path, 1, f"{path} configures {TOOL.search(path).group(1) if TOOL.search(path) else 'a linter'}")
+    for path in repo.glob("setup.cfg", "tox.ini"):
+        text = repo.text(path).text or ""
+        match = INI_SECTION.search(text)
+        if match:
+            line = text.count("\n", 0, match.start()) + 1
+            yield Finding(path, line, f"`{match.group(0)}` section in {path}:{line}")
+
+
+def _pre_commit(repo):
+    for path in repo.glob(".pre-commit-config.yaml", ".pre-commit-config.yml"):
+        parsed = repo.yaml(path)
+        if parsed.error:
+            yield Finding(path, None, f"{path}: {parsed.error}; its hooks cannot be read", "error")
+            continue
+        data = parsed.data
+        repos = data.get("repos") if isinstance(data, dict) else None
+        for entry in repos if isinstance(repos, list) else []:
+            hooks = entry.get("hooks") if isinstance(entry, dict) else None
+            for hook in hooks if isinstance(hooks, list) else []:
+                hook_id = str(hook.get("id", "")) if isinstance(hook, dict) else ""
+                if TOOL.search(hook_id):
+                    line = find_line(repo.text(path).text or "", f"id: {hook_id}")
+                    yield Finding(path, line, f"pre-commit hook `{hook_id}` in {path}:{line}")
+                    return
+
+
+def _ci(workflows):
+    for wf in workflows:
+        if wf.error and TOOL.search(wf.text):
+            yield Finding(wf.path, None, f"{wf.path} mentions {TOOL.search(wf.text).group(1)} but cannot be read: {wf.error}", "error")
+            continue
+        for _, step in wf.steps():
+            run, uses = step.get("run"), step.get("uses")
+            command = lint_command(run) if isinstance(run, str) else None
+            if command:
+                line = wf.line_of(command) or wf.step_line(step)
+                yield Finding(wf.path, line, f"`{command[:60]}` run in CI ({wf.path}:{line})")
+                break
+            if isinstance(uses, str) and TOOL.search(uses.split("@")[0]):
+                line = wf.step_line(step)
+                yield Finding(wf.path, line, f"lint action `{uses}` in {wf.path}:{line}")
+                break
+
+
+def _commands(repo):
+    for hit in repo.grep(COMMAND, "tasks.py", "Makefile", "justfile", "noxfile.py", limit=4):
+        if not INSTALLING.search(hit.text):
+            yield Finding(hit.path, hit.line, f"lint command `{hit.text[:60]}` in {hit.path}:{hit.line}")
+
+
+def probe(repo, workflows):
+    found = [*_pyproject(repo), *_config_files(repo), *_pre_commit(repo), *_ci(workflows), *_commands(repo)]
+    strong = [f for f in found if f.strength == "strong"]
+    yield from strong[:6]
+    if strong:
+        return
+    yield from found
+    unreadable = pyproject_unreadable(repo)
+    if unreadable:
+        yield unreadable
+    for dep in repo.dependencies:
+        if dep.name in TOOLS:
+            yield Finding(dep.path, dep.line, f"`{dep.name}` declared as a dependency in {dep.path}, but not configured or run", "weak")
+            return

@@ -1,0 +1,72 @@
+"""Profilers used in code or tasks (cProfile, torch.profiler, Lightning profilers, line_profiler,
+pyinstrument, snakeviz ...); profile artifacts, timing benchmarks or a dependency only are weak."""
+
+import re
+
+from auditor.model import Finding
+from auditor.rules._code import grep_text_files
+
+PROFILER_MODULES = ("cProfile", "pstats", "torch.profiler", "torch.autograd.profiler", "line_profiler", "pyinstrument",
+                    "memory_profiler", "scalene", "yappi", "lightning.pytorch.profilers", "pytorch_lightning.profilers",
+                    "pytorch_lightning.profiler", "lightning.pytorch.profiler")
+PROFILER_CALL = re.compile(r"^(cProfile|pstats|torch\.profiler|torch\.autograd\.profiler|pyinstrument|line_profiler|yappi)\.|"
+                           r"(^|\.)(PyTorchProfiler|SimpleProfiler|AdvancedProfiler|XLAProfiler)$")
+PROFILER_OFF = {"None", "False", '""', "''"}
+COMMAND = re.compile(r"-m\s+cProfile|snakeviz|pyinstrument|py-spy|scalene|kernprof|line_profiler|torch\.profiler", re.IGNORECASE)
+COMMAND_FILES = ("tasks.py", "Makefile", "justfile", "**/*.sh", ".github/workflows/*.y*ml")
+ARTIFACTS = ("**/*.prof", "**/*.pstats", "**/*.pt.trace.json", "**/*trace*.json", "**/*.speedscope.json")
+PROFILER_PACKAGES = ("snakeviz", "line-profiler", "pyinstrument", "memory-profiler", "scalene", "py-spy", "torch-tb-profiler",
+                     "tensorboard-plugin-profile", "yappi")
+PACKAGE_MENTION = re.compile(r"^\s*-?\s*[\"']?(snakeviz|line[-_]profiler|pyinstrument|memory[-_]profiler|scalene|py-spy|"
+                             r"torch[-_]tb[-_]profiler)\b", re.IGNORECASE | re.MULTILINE)
+ENVIRONMENT_FILES = ("*.y*ml", "*.txt", "*.toml", "*.cfg", "**/*requirements*.txt", "**/*env*.y*ml", "**/conda*.y*ml")
+BENCHMARK_FILE = re.compile(r"(^|/)[^/]*(bench|timing|latency|speed)[^/]*\.py$", re.IGNORECASE)
+TIMERS = re.compile(r"^(time\.(time|perf_counter|perf_counter_ns|process_time|monotonic)|timeit\.\w+|perf_counter|default_timer)$")
+
+
+def _in_code(python):
+    for path, module in python.items():
+        hits = []
+        for call in module.calls:
+            resolved = module.resolve(call.name)
+            if PROFILER_CALL.search(resolved):
+                hits.append((call.line, f"`{call.name}(...)`"))
+            profiler = call.keywords.get("profiler")
+            if profiler and profiler not in PROFILER_OFF and re.search(r"(^|\.)Trainer$|instantiate$", resolved):
+                hits.append((call.line, f"a Lightning Trainer with `profiler={profiler[:30]}`"))
+        imported = module.imports_any(*PROFILER_MODULES)
+        if imported and not hits:
+            hits.append((imported[1], f"`import {imported[0]}`"))
+        if hits:
+            line, what = min(hits)
+            yield Finding(path, line, f"{what} in {path}:{line}")
+
+
+def _commands(repo):
+    for hit in repo.grep(COMMAND, *COMMAND_FILES, limit=2):
+        if not hit.text.lstrip().startswith("#") and not re.search(r"\binstall\b|==|>=", hit.text):
+            yield Finding(hit.path, hit.line, f"profiler command `{hit.text[:70]}` in {hit.path}:{hit.line}")
+
+
+def _weak_traces(repo, python):
+    for path in repo.glob(*ARTIFACTS)[:2]:
+        yield Finding(path, None, f"{path}: a profiling artifact, without the code that made it", "weak")
+    for path, module in python.items():
+        if BENCHMARK_FILE.search(path):
+            timer = next((c for c in module.calls if TIMERS.match(module.resolve(c.name))), None)
+            if timer:
+                yield Finding(path, timer.line, f"timing with `{timer.name}()` in {path}:{timer.line}, but no profiler", "weak")
+                break
+    dep = next((d for d in repo.dependencies if d.name in PROFILER_PACKAGES), None)
+    if dep:
+        yield Finding(dep.path, dep.line, f"`{dep.name}` declared as a dependency in {dep.path}, but never used", "weak")
+        return
+    for path, line, text in grep_text_files(repo, PACKAGE_MENTION, ENVIRONMENT_FILES, limit=1):
+        yield Finding(path, line, f"`{text[:40]}` listed in {path}:{line}, but never used", "weak")
+
+
+def probe(repo, python):
+    strong = [*_in_code(python), *_commands(repo)]
+    yield from strong[:4]
+    if not strong:
+        yield from _weak_traces(repo, python)

@@ -1,0 +1,80 @@
+"""A hyperparameter sweep: a W&B sweep config or wandb.sweep / wandb.agent, optuna studies, hydra
+sweepers or multirun, ray tune; a sweep library only declared is weak."""
+
+import re
+
+from auditor.facts.repository import find_line
+from auditor.model import Finding
+
+SWEEP_METHODS = {"grid", "random", "bayes", "bayesian"}
+NOT_CONFIG = re.compile(r"(^|/)(\.github|\.dvc|\.hydra|outputs|multirun|node_modules)/|pre-commit|dvc\.(yaml|lock)$|cloudbuild")
+TOP_LEVEL_METHOD = re.compile(r"^method\s*:", re.MULTILINE)
+SWEEP_CALLS = {
+    "wandb.sweep": "W&B sweep", "wandb.agent": "W&B agent", "optuna.create_study": "optuna study",
+    "optuna.load_study": "optuna study", "ray.tune.run": "ray tune", "ray.tune.Tuner": "ray tune", "ray.tune.fit": "ray tune",
+    "sklearn.model_selection.GridSearchCV": "grid search", "sklearn.model_selection.RandomizedSearchCV": "random search",
+}
+SWEEP_COMMAND = re.compile(r"wandb\s+(sweep|agent)\b|--multirun\b|\bhydra/sweeper\b|\boptuna\b", re.IGNORECASE)
+HYDRA_SWEEPER = re.compile(r"^\s*(-\s*)?(override\s+)?hydra/sweeper\s*:|^\s*sweeper\s*:\s*$|^\s*mode\s*:\s*MULTIRUN", re.MULTILINE)
+SWEEP_DEPENDENCIES = ("optuna", "ray", "hyperopt", "hydra-optuna-sweeper", "hydra-ax-sweeper", "hydra-nevergrad-sweeper",
+                      "wandb-sweeps", "scikit-optimize", "ax-platform")
+
+
+MAX_PARSED = 40  # YAML files with a top-level `method:` parsed; more is a generated folder, not configs
+
+
+def _sweep_configs(repo):
+    parsed_count = 0
+    for path in repo.glob("**/*.yaml", "**/*.yml"):
+        if NOT_CONFIG.search(path):
+            continue
+        text = repo.text(path).text or ""
+        if TOP_LEVEL_METHOD.search(text) and parsed_count < MAX_PARSED:
+            parsed_count += 1
+            parsed = repo.yaml(path)
+            if parsed.error:
+                yield Finding(path, None, f"{path} looks like a sweep config but cannot be read: {parsed.error}", "error")
+                continue
+            data = parsed.data
+            if isinstance(data, dict) and str(data.get("method", "")).lower() in SWEEP_METHODS:
+                parameters = data.get("parameters")
+                if isinstance(parameters, dict) and parameters:
+                    metric = " and a metric" if data.get("metric") else ""
+                    line = find_line(text, re.compile(r"^method\s*:"))
+                    yield Finding(path, line, f"sweep config {path}:{line}: method `{data['method']}`, "
+                                              f"{len(parameters)} parameter(s){metric}")
+                else:
+                    yield Finding(path, None, f"{path} names a sweep method but no parameters", "weak")
+        elif HYDRA_SWEEPER.search(text):
+            line = find_line(text, HYDRA_SWEEPER)
+            yield Finding(path, line, f"hydra sweeper / multirun configured in {path}:{line}")
+
+
+def _sweep_calls(python):
+    for path, module in python.items():
+        for call in module.calls:
+            kind = SWEEP_CALLS.get(module.resolve(call.name))
+            if kind:
+                yield Finding(path, call.line, f"{kind}: `{call.name}(...)` in {path}:{call.line}")
+                break
+
+
+def _commands(repo):
+    seen = set()
+    for hit in repo.grep(SWEEP_COMMAND, "tasks.py", "Makefile", "justfile", "**/*.sh", ".github/workflows/*.y*ml", limit=6):
+        installing = re.search(r"\b(install|add)\b|==|>=", hit.text)
+        if not hit.text.lstrip().startswith("#") and not installing and hit.path not in seen:
+            seen.add(hit.path)
+            yield Finding(hit.path, hit.line, f"sweep command `{hit.text[:70]}` in {hit.path}:{hit.line}")
+
+
+def probe(repo, source):
+    found = [*_sweep_configs(repo), *_sweep_calls(source), *_commands(repo)]
+    strong = [f for f in found if f.strength == "strong"]
+    yield from (strong or found)[:4]
+    if strong:
+        return
+    for dep in repo.dependencies:
+        if dep.name in SWEEP_DEPENDENCIES:
+            yield Finding(dep.path, dep.line, f"`{dep.name}` declared as a dependency in {dep.path}, but no sweep found", "weak")
+            break

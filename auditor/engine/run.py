@@ -80,7 +80,9 @@ def run_rule(spec: RuleSpec, repo: Repository) -> RuleOutcome:
         findings += list(probe(**_inject(probe, repo)) or [])
     for pattern in spec.evidence:
         findings += evaluate(pattern, repo)
-    findings = _dedupe(_downgrade_template_leftovers(findings, repo))
+    if not spec.template_is_evidence:
+        findings = _downgrade_template_leftovers(findings, repo)
+    findings = _dedupe(findings)
     findings.sort(key=lambda f: -EVIDENCE_ORDER.get("weak" if f.strength == "error" else f.strength, -1))
     return RuleOutcome(spec, evidence_of(spec, findings), findings)
 

@@ -28,18 +28,41 @@ from importlib import resources
 from auditor.facts.gitcmd import GitError, git_bytes
 from auditor.facts.history import Commit, History
 
-SIGNATURES = {
-    "mlops_template": [
-        r"^src/[^/]+/data\.py$", r"^src/[^/]+/models?\.py$", r"^src/[^/]+/train\.py$", r"^tests/",
-        r"^configs/", r"^dockerfiles/", r"^reports/", r"^tasks\.py$",
-        r"^[^/]+/data/make_dataset\.py$", r"^[^/]+/train_model\.py$", r"^[^/]+/models/model\.py$",
-    ],
-    "cookiecutter-data-science": [
-        r"^(src|[^/]+)/data/make_dataset\.py$", r"^(src|[^/]+)/models/train_model\.py$",
-        r"^(src|[^/]+)/features/build_features\.py$", r"^(src|[^/]+)/visualization/visualize\.py$",
-        r"^references/", r"^Makefile$", r"^test_environment\.py$", r"^tox\.ini$", r"^docs/(source/)?conf\.py$",
-        r"^data/(raw|interim|processed|external)/",
-    ],
+SIGNATURES: dict[str, dict[str, re.Pattern[str]]] = {
+    # label shown to people -> the path pattern that signs a template's layout
+    "mlops_template": {
+        "src/<pkg>/data.py": re.compile(r"^src/[^/]+/data\.py$"),
+        "src/<pkg>/model.py": re.compile(r"^src/[^/]+/models?\.py$"),
+        "src/<pkg>/train.py": re.compile(r"^src/[^/]+/train\.py$"),
+        "tests/": re.compile(r"^tests/"),
+        "configs/": re.compile(r"^configs/"),
+        "dockerfiles/": re.compile(r"^dockerfiles/"),
+        "reports/": re.compile(r"^reports/"),
+        "tasks.py": re.compile(r"^tasks\.py$"),
+    },
+    "mlops_template (2023 layout)": {  # before the template moved to src/ (December 2024)
+        "<pkg>/data/make_dataset.py": re.compile(r"^(?!src/)[^/]+/data/make_dataset\.py$"),
+        "<pkg>/models/model.py": re.compile(r"^(?!src/)[^/]+/models/model\.py$"),
+        "<pkg>/train_model.py": re.compile(r"^(?!src/)[^/]+/train_model\.py$"),
+        "<pkg>/predict_model.py": re.compile(r"^(?!src/)[^/]+/predict_model\.py$"),
+        "<pkg>/visualizations/visualize.py": re.compile(r"^(?!src/)[^/]+/visualizations/visualize\.py$"),
+        "tests/": re.compile(r"^tests/"),
+        "dockerfiles/": re.compile(r"^dockerfiles/"),
+        "reports/": re.compile(r"^reports/"),
+        "docs/mkdocs.yaml": re.compile(r"^docs/mkdocs\.ya?ml$"),
+    },
+    "cookiecutter-data-science": {
+        "src/data/make_dataset.py": re.compile(r"^(src|[^/]+)/data/make_dataset\.py$"),
+        "src/models/train_model.py": re.compile(r"^(src|[^/]+)/models/train_model\.py$"),
+        "src/features/build_features.py": re.compile(r"^(src|[^/]+)/features/build_features\.py$"),
+        "src/visualization/visualize.py": re.compile(r"^(src|[^/]+)/visualization/visualize\.py$"),
+        "references/": re.compile(r"^references/"),
+        "Makefile": re.compile(r"^Makefile$"),
+        "test_environment.py": re.compile(r"^test_environment\.py$"),
+        "tox.ini": re.compile(r"^tox\.ini$"),
+        "docs/conf.py": re.compile(r"^docs/(source/)?conf\.py$"),
+        "data/{raw,processed}": re.compile(r"^data/(raw|interim|processed|external)/"),
+    },
 }
 MIN_SIGNATURES = 4
 # Configuration and tooling a template ships: unchanged since the scaffold = not the group's work.
@@ -145,7 +168,7 @@ class Scaffold:
 
 def find_scaffold_commit(history: History) -> tuple[Commit, str, bool] | None:
     """The first commit that adds >= 4 signature paths of one known template at once."""
-    signatures = {name: [re.compile(p) for p in patterns] for name, patterns in SIGNATURES.items()}
+    signatures = {name: list(patterns.values()) for name, patterns in SIGNATURES.items()}
     seen: set[str] = set()
     for commit in history.commits:
         added = [p for p in commit.paths if p not in seen]

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 ROUTE_METHODS = re.compile(r"\.(get|post|put|patch|delete|api_route|websocket)$")
 # The callee's last name segment that means inference (matched on `predict_image`, `model.forward`, ...).
 INFERENCE = re.compile(
-    r"^(\w*predict\w*|\w*infer\w*|\w*classify\w*|forward|generate|\w*pipeline|__call__|load_from_checkpoint|"
-    r"load_state_dict|from_pretrained|inferencesession|softmax|argmax|topk|\w*translate\w*|"
-    r"\w*recogni[sz]e\w*|\w*embed\w*|\w*caption\w*|\w*summari[sz]e\w*)$",
+    r"^_*(\w+_)?(predict(ion|or)?|infer(ence)?|classify|classification|translate|transcribe|summari[sz]e|caption|"
+    r"recogni[sz]e)(_\w+)?$|"
+    r"^_*(forward|generate|pipeline|embed|segment|__call__|load_from_checkpoint|load_state_dict|from_pretrained|"
+    r"inferencesession|softmax|argmax|topk|predict_proba)$",
     re.IGNORECASE,
 )
 LOADERS = re.compile(r"^(torch\.load|torch\.jit\.load|joblib\.load|pickle\.load|onnx\.load|tf\.keras\.models\.load_model|"

@@ -8,6 +8,7 @@ from auditor.rules._testing import runs_file, shortfall, test_runs
 
 HTTP_CLIENTS = ("fastapi.testclient", "starlette.testclient", "httpx", "requests", "aiohttp", "flask.testing")
 HTTP_METHOD = re.compile(r"(^|\.)(get|post|put|patch|delete|request|options|head)$")
+SELECTS = re.compile(r"\s(-k|-m)\s")
 CLIENT_OBJECT = re.compile(r"(client|requests|httpx|session|api|^c|^ac)$", re.IGNORECASE)
 
 
@@ -24,6 +25,7 @@ def probe(tests, test_functions, workflows, repo):
         return
     runs = test_runs(workflows)
     working = [r for r in runs if r.rejected is None]
+    working.sort(key=lambda r: 1 if SELECTS.search(r.text) else 0)
     files = sorted({fn.path for fn in real})
     for path in files:
         run = next((r for r in working if runs_file(r, path)), None)

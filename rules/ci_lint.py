@@ -5,7 +5,10 @@ import re
 from auditor.model import Finding
 from auditor.rules._workflows import actions, commands, commented_lines, problems
 
-TOOL = r"(?:^|[\s;&|(/])(?:python3?\s+-m\s+|uv\s+run\s+(?:--\S+\s+)*|poetry\s+run\s+|pdm\s+run\s+|pipenv\s+run\s+|uvx\s+)?"
+# A tool in command position: at the start of a command (after `&&`, `;`, `|`, env assignments)
+# or behind a runner (`python -m`, `uv run`, `poetry run`, ...); not a word inside a message.
+TOOL = (r"(?:^|&&|\|\||;|\||\$\()\s*(?:sudo\s+)?(?:\w+=\S*\s+)*(?:python3?\s+-m\s+|uv\s+run\s+(?:--?\S+(?:\s+\S+=\S+)?\s+)*"
+        r"|poetry\s+run\s+|pdm\s+run\s+|pipenv\s+run\s+|uvx\s+|pipx\s+run\s+|conda\s+run\s+(?:-n\s+\S+\s+)?)?")
 CHECKS = re.compile(
     TOOL + r"(ruff(\s+check)?(\s|$)(?!\s*format)|ruff\s+format\s+.*--(check|diff)|flake8\b|pylint\b|mypy\b|pyright\b|"
     r"black\b.*--(check|diff)|isort\b.*(--check|\s-c\b|--diff)|pre-commit\s+run\b|pydocstyle\b|pycodestyle\b|"
@@ -23,6 +26,7 @@ INSTALL = re.compile(
     r"\s+(install|add|i)\b|^\s*echo\b",
     re.IGNORECASE,
 )
+VERSION_ONLY = re.compile(r"\s(--version|-V|--help|-h)\s*$")
 COMMENTED = re.compile(r"\b(ruff|flake8|pylint|mypy|black|isort|pre-commit|lint)\b", re.IGNORECASE)
 
 
@@ -33,7 +37,7 @@ def probe(workflows):
             continue
         rejected = problems(wf)
         for command in commands(wf):
-            if INSTALL.search(command.text):
+            if INSTALL.search(command.text) or VERSION_ONLY.search(command.text):
                 continue
             if CHECKS.search(command.text):
                 (weak if rejected else strong).append((wf, command.line, f"`{command.text[:70]}`", rejected))

@@ -16,6 +16,7 @@ TRAINING = re.compile(r"train", re.IGNORECASE)
 SDK_JOBS = ("CustomJob", "CustomContainerTrainingJob", "CustomTrainingJob", "CustomPythonPackageTrainingJob",
             "HyperparameterTuningJob", "PipelineJob")
 GCP_REGISTRY = re.compile(r"(gcr\.io|-docker\.pkg\.dev)/.*train", re.IGNORECASE)
+BUILD = re.compile(r"\bdocker\s+(buildx\s+)?build\b|^kaniko\b", re.IGNORECASE)
 PUSH = re.compile(r"\bdocker\s+(image\s+)?push\b|\bgcloud\s+builds\s+submit\b.*--tag", re.IGNORECASE)
 GCP_BASE = re.compile(r"^\s*FROM\s+\S*(deeplearning-platform-release|vertex-ai/training|cloud-aiplatform)", re.I)
 NOT_CONFIG = ("reports/",)
@@ -63,7 +64,7 @@ def _weak(repo, workflows, python, dockerfiles):
         yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` uses Compute Engine ({where(seen)}), "
                                             "no training command seen with it", "weak")
     for path, line, text in _training_image_pushes(repo, workflows):
-        yield Finding(path, line, f"a training image is pushed to GCP (`{text[:70]}` in {path}:{line}), "
+        yield Finding(path, line, f"a training image is built for a GCP registry (`{text[:70]}` in {path}:{line}), "
                                   "but no Vertex AI or Compute Engine job runs it", "weak")
         break
     for path in dockerfiles:
@@ -83,10 +84,13 @@ def _weak(repo, workflows, python, dockerfiles):
 
 
 def _training_image_pushes(repo, workflows):
-    for _, steps in cloudbuild_configs(repo):
-        for step in steps:
-            if PUSH.search(step.command) and GCP_REGISTRY.search(step.command):
-                yield step.path, step.line, step.command
+    """(path, line, command) where a training image goes to a GCP registry: a push step, or a Cloud
+    Build config that builds it (Cloud Build pushes what its `images:` lists)."""
+    for path, steps in cloudbuild_configs(repo):
+        text = repo.text(path).text or ""
+        builds = [s for s in steps if BUILD.search(s.command) or PUSH.search(s.command)]
+        if builds and GCP_REGISTRY.search(" ".join(text.split())) and TRAINING.search(" ".join(s.command for s in builds)):
+            yield path, builds[0].line, builds[0].command
     for wf in accepted(workflows):
         for command in commands(wf):
             if PUSH.search(command.text) and GCP_REGISTRY.search(command.text):

@@ -28,7 +28,8 @@ def probe(workflows):
         rejected = problems(wf)
         if watched and not rejected:
             event, pattern = watched[0]
-            shown = ", ".join(f"`{p}`" for _, p in watched[:3])
+            patterns = list(dict.fromkeys(p for _, p in watched))
+            shown = ", ".join(f"`{p}`" for p in patterns[:3])
             yield Finding(wf.path, wf.line_of(pattern) or trigger_line(wf),
                           f"{wf.path} runs on `{event}` when {shown} change")
             continue

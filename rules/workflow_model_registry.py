@@ -13,6 +13,7 @@ REGISTRY_USE = re.compile(
     re.IGNORECASE,
 )
 INSTALL = re.compile(r"^\s*(python3?\s+-m\s+)?(pip3?|uv|poetry|conda)\s+(install|sync|add)\b", re.IGNORECASE)
+LISTING = re.compile(r"^\s*(pip3?|uv\s+pip|conda)\s+(list|freeze)\b|^\s*(python3?\s+(-V|--version)|which)\b")
 ECHO_ONLY = re.compile(r"^\s*(echo|printf|cat|ls|pwd|env|true)\b")
 
 
@@ -25,7 +26,7 @@ def probe(workflows):
         rejected = problems(wf)
         if events:
             work = [c for c in commands(wf) if not ECHO_ONLY.match(c.text)]
-            work.sort(key=lambda c: 1 if INSTALL.match(c.text) else 0)
+            work.sort(key=_relevance)
             uses = [s for _, s in live_steps(wf) if isinstance(s.get("uses"), str)]
             types = _dispatch_types(wf, events[0])
             if rejected:
@@ -49,6 +50,13 @@ def probe(workflows):
                                     f"but runs on {events}, not on registry changes", "weak"))
                 break
     yield from weak[:3]
+
+
+def _relevance(command) -> int:
+    """Sort key: model tests and scripts first, installs and listings last."""
+    if INSTALL.match(command.text) or LISTING.match(command.text):
+        return 2
+    return 0 if re.search(r"\b(pytest|python3?|wandb|mlflow)\b", command.text) else 1
 
 
 def _dispatch_types(wf, event: str) -> str:

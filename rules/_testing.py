@@ -32,10 +32,11 @@ SHELL_STOP = {"&&", "||", ";", "|", ">", ">>", "2>&1", "then", "do"}
 
 def probe_topic(tests, test_functions, topic: re.Pattern, label: str, repo=None):
     """Findings for tests that exercise `topic` (matched on file, function name or imports)."""
+    local = local_packages(repo) if repo is not None else None
     relevant = []
     for fn in test_functions:
         module = tests[fn.path]
-        imports = " ".join(name for name, _ in module.imports)
+        imports = " ".join(name for name, _ in module.imports if local is None or name.split(".", 1)[0] in local)
         if topic.search(fn.path.rsplit("/", 1)[-1]) or topic.search(fn.name) or topic.search(imports):
             relevant.append(fn)
     judged = [(fn, shortfall(fn, tests[fn.path], repo)) for fn in relevant]
@@ -49,6 +50,18 @@ def probe_topic(tests, test_functions, topic: re.Pattern, label: str, repo=None)
         return
     for fn, why in judged[:3]:
         yield Finding(fn.path, fn.line, f"`{fn.name}` in {fn.path}:{fn.line} tests {label} code, but {why}", "weak")
+
+
+def local_packages(repo) -> set[str]:
+    """Top-level names the project's own code is imported under (`proj` for src/proj/data.py, `src`
+    for src/data/make_dataset.py), so that `torch.utils.data` does not make a test a data test."""
+    names = set()
+    for path in repo.source:
+        parts = path.split("/")
+        names.add(parts[0].removesuffix(".py"))
+        if parts[0] == "src" and len(parts) > 1:
+            names.add(parts[1].removesuffix(".py"))
+    return names
 
 
 def shortfall(fn, module, repo=None) -> str | None:

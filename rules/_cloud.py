@@ -15,6 +15,7 @@ from typing import Iterator
 from auditor.rules._workflows import accepted, commands, rejected, rejection
 
 STEPS_KEY = re.compile(r"^[\"']?steps[\"']?\s*:", re.MULTILINE)
+JSON_STEPS_KEY = re.compile(r"^\s*\{?\s*\"steps\"\s*:", re.MULTILINE)
 SHELLS = {"bash", "sh", "/bin/bash", "/bin/sh", "/usr/bin/env"}
 SCRIPT_FILES = ("**/*.sh", "**/*.bash", "**/Makefile", "**/*.mk", "**/justfile", "tasks.py", "**/tasks.py",
                 "noxfile.py", "**/*.ps1", "**/*.bat", "**/*.cmd", "tox.ini")
@@ -48,7 +49,8 @@ def cloudbuild_configs(repo) -> list[tuple[str, list[BuildStep]]]:
         if path.startswith(".github/"):
             continue
         content = repo.text(path)
-        if content.text is None or not STEPS_KEY.search(content.text):
+        key = JSON_STEPS_KEY if path.lower().endswith(".json") else STEPS_KEY
+        if content.text is None or not key.search(content.text):
             continue
         data = repo.yaml(path).data
         steps = data.get("steps") if isinstance(data, dict) else None

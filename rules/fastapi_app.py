@@ -4,9 +4,13 @@ from auditor.model import Finding
 from auditor.rules._api import api_modules, fastapi_apps, routes, runs_model
 
 
-def probe(source):
+def probe(repo, source):
     apps = list(fastapi_apps(source))
     if not apps:
+        dep = repo.dependency("fastapi")
+        if dep:
+            yield Finding(dep.path, dep.line, f"`fastapi` declared as a dependency in {dep.path}, but no FastAPI() app",
+                          "weak")
         return
     found = 0
     for path in sorted(set(api_modules(source))):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import weakref
 from dataclasses import dataclass
-from typing import Iterator
 
 from auditor.rules._workflows import accepted, commands, rejected, rejection
 
@@ -40,6 +39,7 @@ class Seen:
     line: int | None
     text: str
     kind: str
+    note: str = ""   # for a rejected workflow: why GitHub would reject it
 
 
 def cloudbuild_configs(repo) -> list[tuple[str, list[BuildStep]]]:
@@ -88,7 +88,7 @@ def step_command(step: dict) -> str:
 def _step_lines(text: str) -> list[int]:
     """1-based line of each item of the top-level `steps:` list (block style)."""
     lines = text.splitlines()
-    start = next((i for i, l in enumerate(lines) if STEPS_KEY.match(l)), None)
+    start = next((i for i, text in enumerate(lines) if STEPS_KEY.match(text)), None)
     if start is None:
         return []
     found, indent = [], None
@@ -108,67 +108,59 @@ def _step_lines(text: str) -> list[int]:
     return found
 
 
-_COMMANDS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_COMMANDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _structured_commands(repo, workflows) -> list[tuple[str, int | None, str, str]]:
-    """(path, line, command, kind) of every workflow and Cloud Build command, read once per repository."""
+def _structured_commands(repo) -> list[Seen]:
+    """Every workflow and Cloud Build command of the repository, read once per repository."""
     cached = _COMMANDS.get(repo)
-    if cached is not None and cached[0] == len(workflows):
-        return cached[1]
-    found = [(c.path, c.line, c.text, "workflow") for wf in accepted(workflows) for c in commands(wf)]
-    found += [(s.path, s.line, s.command, "cloudbuild") for _, steps in cloudbuild_configs(repo) for s in steps]
-    found += [(c.path, c.line, c.text, "workflow-rejected") for wf in rejected(workflows) if wf.valid
-              for c in commands(wf)]
-    _COMMANDS[repo] = (len(workflows), found)
-    return found
+    if cached is None:
+        cached = [Seen(c.path, c.line, c.text, "workflow") for wf in accepted(repo.workflows) for c in commands(wf)]
+        cached += [Seen(s.path, s.line, s.command, "cloudbuild")
+                   for _, steps in cloudbuild_configs(repo) for s in steps]
+        cached += [Seen(c.path, c.line, c.text, "workflow-rejected", rejection(wf))
+                   for wf in rejected(repo.workflows) if wf.valid for c in commands(wf)]
+        _COMMANDS[repo] = cached
+    return cached
 
 
-def find(repo, workflows, pattern: re.Pattern[str], limit: int = 6) -> list[Seen]:
+def find(repo, pattern: re.Pattern[str], limit: int = 6) -> list[Seen]:
     """Commands and lines matching `pattern`, strongest places first: working workflows and
     Cloud Build steps, then scripts and task files, rejected workflows, documentation, the report."""
-    structured = [_seen(pattern, path, line, text, kind)
-                  for path, line, text, kind in _structured_commands(repo, workflows) if pattern.search(text)]
+    structured = [_excerpt(pattern, s) for s in _structured_commands(repo) if pattern.search(s.text)]
     found = [s for s in structured if s.kind != "workflow-rejected"]
     for hit in repo.grep(pattern, *SCRIPT_FILES, limit=limit * 3):
         if not SHELL_COMMENT.match(hit.text):
-            found.append(_seen(pattern, hit.path, hit.line, hit.text, "script"))
+            found.append(_excerpt(pattern, Seen(hit.path, hit.line, hit.text, "script")))
     found += [s for s in structured if s.kind == "workflow-rejected"]
     report = repo.report_path or "reports/README.md"
     for hit in repo.grep(pattern, *DOC_FILES, limit=limit * 3):
-        found.append(_seen(pattern, hit.path, hit.line, hit.text, "report" if hit.path == report else "docs"))
+        kind = "report" if hit.path == report else "docs"
+        found.append(_excerpt(pattern, Seen(hit.path, hit.line, hit.text, kind)))
     return found
 
 
-def _seen(pattern: re.Pattern[str], path: str, line: int | None, text: str, kind: str) -> Seen:
-    """A Seen whose text starts near the match, so that a message's first 70 characters show it."""
-    text = " ".join(text.split())
+def _excerpt(pattern: re.Pattern[str], seen: Seen) -> Seen:
+    """The same Seen, its text starting near the match so that a message's first 70 characters show it."""
+    text = " ".join(seen.text.split())
     match = pattern.search(text)
     if match and match.start() > 30:
         text = "..." + text[match.start():]
-    return Seen(path, line, text, kind)
+    return Seen(seen.path, seen.line, text, seen.kind, seen.note)
 
 
 def place(path: str, line: int | None) -> str:
     return f"{path}:{line}" if line else path
 
 
-def where(seen: Seen, workflows=()) -> str:
+def where(seen: Seen) -> str:
     """How to name the place of a command in a message: "Cloud Build step in cloudbuild.yaml:12"."""
     kinds = {"workflow": "workflow step", "cloudbuild": "Cloud Build step", "script": "script",
              "docs": "documentation", "report": "the report"}
     if seen.kind == "workflow-rejected":
-        wf = next((w for w in workflows if w.path == seen.path), None)
-        reason = f"; GitHub would reject that workflow: {rejection(wf)}" if wf is not None else ""
-        return f"a workflow step in {place(seen.path, seen.line)}{reason}"
+        return f"a workflow step in {place(seen.path, seen.line)}; GitHub would reject that workflow: {seen.note}"
     return f"{kinds.get(seen.kind, seen.kind)} in {place(seen.path, seen.line)}"
 
 
 def by_kind(seen: list[Seen], *kinds: str) -> list[Seen]:
     return [s for s in seen if s.kind in kinds]
-
-
-def iter_yaml_texts(repo, pattern: re.Pattern[str]) -> Iterator[tuple[str, int, str]]:
-    """(path, line, text) of lines matching `pattern` in YAML / JSON files outside the report."""
-    for hit in repo.grep(pattern, "**/*.yaml", "**/*.yml", "**/*.json", limit=20):
-        yield hit.path, hit.line, hit.text

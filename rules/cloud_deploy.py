@@ -25,15 +25,15 @@ def probe(repo, workflows, source):
     yield from strong[:4]
     if strong:
         return
-    for seen in by_kind(find(repo, workflows, DEPLOY), "workflow-rejected", "report")[:1]:
-        yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` (only {where(seen, workflows)})", "weak")
+    for seen in by_kind(find(repo, DEPLOY), "workflow-rejected", "report")[:1]:
+        yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` (only {where(seen)})", "weak")
     for hit in repo.grep(SERVICE_URL, *URL_FILES, limit=2):
         url = SERVICE_URL.search(hit.text).group(0)
         yield Finding(hit.path, hit.line, f"only a service URL `{url}` in {hit.path}:{hit.line}, no deploy step", "weak")
 
 
 def _deploy_steps(repo, workflows):
-    for seen in by_kind(find(repo, workflows, DEPLOY), "workflow", "cloudbuild", "script", "docs")[:3]:
+    for seen in by_kind(find(repo, DEPLOY), "workflow", "cloudbuild", "script", "docs")[:3]:
         yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` deploys ({where(seen)})")
     for wf in accepted(workflows):
         for _, _, action, line in actions(wf):

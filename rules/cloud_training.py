@@ -23,7 +23,7 @@ NOT_CONFIG = ("reports/",)
 
 
 def probe(repo, workflows, python, dockerfiles):
-    strong = list(_pool_specs(repo)) + list(_commands(repo, workflows)) + list(_sdk_jobs(python))
+    strong = list(_pool_specs(repo)) + list(_commands(repo)) + list(_sdk_jobs(python))
     yield from strong[:4]
     if strong:
         return
@@ -39,10 +39,10 @@ def _pool_specs(repo):
         yield Finding(hit.path, hit.line, f"Vertex AI job config: `{hit.text[:60]}` in {hit.path}:{hit.line}")
 
 
-def _commands(repo, workflows):
-    for seen in by_kind(find(repo, workflows, JOB_COMMAND), "workflow", "cloudbuild", "script", "docs")[:2]:
+def _commands(repo):
+    for seen in by_kind(find(repo, JOB_COMMAND), "workflow", "cloudbuild", "script", "docs")[:2]:
         yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` submits a Vertex AI job ({where(seen)})")
-    for seen in by_kind(find(repo, workflows, VM_COMMAND), "workflow", "cloudbuild", "script", "docs"):
+    for seen in by_kind(find(repo, VM_COMMAND), "workflow", "cloudbuild", "script", "docs"):
         if TRAINING.search(seen.text) or TRAINING.search(repo.text(seen.path).text or ""):
             yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` runs training on Compute Engine ({where(seen)})")
             break
@@ -58,9 +58,9 @@ def _sdk_jobs(python):
 
 
 def _weak(repo, workflows, python, dockerfiles):
-    for seen in by_kind(find(repo, workflows, JOB_COMMAND), "workflow-rejected", "report")[:1]:
-        yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` (only {where(seen, workflows)})", "weak")
-    for seen in by_kind(find(repo, workflows, VM_COMMAND), "workflow", "cloudbuild", "script", "docs")[:1]:
+    for seen in by_kind(find(repo, JOB_COMMAND), "workflow-rejected", "report")[:1]:
+        yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` (only {where(seen)})", "weak")
+    for seen in by_kind(find(repo, VM_COMMAND), "workflow", "cloudbuild", "script", "docs")[:1]:
         yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` uses Compute Engine ({where(seen)}), "
                                             "no training command seen with it", "weak")
     for path, line, text in _training_image_pushes(repo, workflows):

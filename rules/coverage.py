@@ -19,13 +19,13 @@ ARTIFACTS = ("**/.coverage", "**/coverage.xml", "**/htmlcov/index.html", "**/cov
 
 def probe(repo, workflows):
     strong = [Finding(s.path, s.line, f"`{s.text[:70]}` ({where(s)})")
-              for s in by_kind(find(repo, workflows, RUN), "workflow", "cloudbuild", "script")[:3]]
+              for s in by_kind(find(repo, RUN), "workflow", "cloudbuild", "script")[:3]]
     strong += list(_uploads(workflows)) + list(_configs(repo))
     yield from strong[:4]
     if strong:
         return
-    for seen in by_kind(find(repo, workflows, RUN), "workflow-rejected", "docs", "report")[:1]:
-        yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` (only {where(seen, workflows)})", "weak")
+    for seen in by_kind(find(repo, RUN), "workflow-rejected", "docs", "report")[:1]:
+        yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` (only {where(seen)})", "weak")
     for path in repo.glob(*ARTIFACTS)[:1]:
         yield Finding(path, None, f"coverage output {path} committed, without the command that made it", "weak")
     dep = declared(repo, "coverage", "pytest-cov")
@@ -47,7 +47,7 @@ def _configs(repo):
     tool = (repo.pyproject.data or {}).get("tool") or {}
     if isinstance(tool.get("coverage"), dict):
         text = repo.text("pyproject.toml").text or ""
-        line = next((n for n, l in enumerate(text.splitlines(), 1) if l.strip().startswith("[tool.coverage")), None)
+        line = next((n for n, row in enumerate(text.splitlines(), 1) if row.strip().startswith("[tool.coverage")), None)
         yield Finding("pyproject.toml", line, f"`[tool.coverage]` configuration in pyproject.toml:{line}")
     addopts = ((tool.get("pytest") or {}).get("ini_options") or {}).get("addopts")
     if addopts and "--cov" in str(addopts):

@@ -19,7 +19,7 @@ BUILD_ACTIONS = ("docker/build-push-action", "docker/bake-action", "redhat-actio
 def probe(repo, workflows):
     strong = list(_cloudbuild(repo)) + list(_workflows(workflows))
     strong += [Finding(s.path, s.line, f"`{s.text[:70]}` creates a Cloud Build trigger ({where(s)})")
-               for s in by_kind(find(repo, workflows, TRIGGER), "workflow", "cloudbuild", "script")]
+               for s in by_kind(find(repo, TRIGGER), "workflow", "cloudbuild", "script")]
     yield from strong[:4]
     if strong:
         return
@@ -61,6 +61,6 @@ def _weak(repo, workflows):
             if hit:
                 yield Finding(wf.path, hit.line, f"`{hit.text[:60]}` in {wf.path}:{hit.line}, but GitHub would reject "
                                                  f"that workflow: {rejection(wf)}", "weak")
-    for seen in by_kind(find(repo, workflows, re.compile(r"\bgcloud\s+builds\s+submit\b", re.I)), "script", "docs")[:2]:
+    for seen in by_kind(find(repo, re.compile(r"\bgcloud\s+builds\s+submit\b", re.I)), "script", "docs")[:2]:
         yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` builds in the cloud by hand ({where(seen)}), "
                                             "no automatic trigger seen", "weak")

@@ -13,10 +13,10 @@ COMMAND = re.compile(r"(^|[\s;&|(])(locust\s+-f|locust\s+--locustfile|k6\s+run|v
                      r"artillery\s+run)", re.IGNORECASE)
 
 
-def probe(repo, python, workflows):
+def probe(repo, python):
     strong = list(_locustfiles(python)) + list(_k6(repo))
     strong += [Finding(s.path, s.line, f"load test `{s.text[:70]}` ({where(s)})")
-               for s in by_kind(find(repo, workflows, COMMAND), "workflow", "cloudbuild", "script")[:2]]
+               for s in by_kind(find(repo, COMMAND), "workflow", "cloudbuild", "script")[:2]]
     yield from strong[:4]
     if strong:
         return
@@ -25,8 +25,8 @@ def probe(repo, python, workflows):
         if hit:
             yield Finding(path, hit[1], f"locust imported in {path}:{hit[1]}, but no user class with tasks", "weak")
             break
-    for seen in by_kind(find(repo, workflows, COMMAND), "workflow-rejected", "docs", "report")[:1]:
-        yield Finding(seen.path, seen.line, f"load test command `{seen.text[:60]}` (only {where(seen, workflows)})",
+    for seen in by_kind(find(repo, COMMAND), "workflow-rejected", "docs", "report")[:1]:
+        yield Finding(seen.path, seen.line, f"load test command `{seen.text[:60]}` (only {where(seen)})",
                       "weak")
     dep = declared(repo, "locust", "k6")
     if dep:

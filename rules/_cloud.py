@@ -11,7 +11,7 @@ import re
 import weakref
 from dataclasses import dataclass
 
-from auditor.rules._workflows import accepted, commands, rejected, rejection
+from auditor.rules._workflows import accepted, commands, place, rejected, rejection
 
 STEPS_KEY = re.compile(r"^[\"']?steps[\"']?\s*:", re.MULTILINE)
 JSON_STEPS_KEY = re.compile(r"^\s*\{?\s*\"steps\"\s*:", re.MULTILINE)
@@ -147,10 +147,6 @@ def _excerpt(pattern: re.Pattern[str], seen: Seen) -> Seen:
     if match and match.start() > 30:
         text = "..." + text[match.start():]
     return Seen(seen.path, seen.line, text, seen.kind, seen.note)
-
-
-def place(path: str, line: int | None) -> str:
-    return f"{path}:{line}" if line else path
 
 
 def where(seen: Seen) -> str:

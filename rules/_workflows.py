@@ -122,12 +122,12 @@ def live_steps(wf) -> Iterator[tuple[str, dict]]:
                 yield name, step
 
 
-def commands(wf, include_disabled: bool = False) -> Iterator[Command]:
-    """Every shell command the workflow's steps run, with its line in the file."""
+def commands(wf) -> Iterator[Command]:
+    """Every shell command the workflow's steps run (jobs and steps with `if: false` left out),
+    with its line in the file."""
     lines = wf.text.splitlines()
     cursor = 0
-    steps = wf.steps() if include_disabled else live_steps(wf)
-    for job, step in steps:
+    for job, step in live_steps(wf):
         script = step.get("run")
         if not isinstance(script, str):
             continue
@@ -198,6 +198,11 @@ def commented_lines(wf, pattern: re.Pattern[str]) -> Iterator[tuple[int, str]]:
         stripped = line.strip()
         if stripped.startswith("#") and pattern.search(stripped):
             yield number, stripped
+
+
+def place(path: str, line: int | None) -> str:
+    """`path:line`, or the path alone when the line is unknown."""
+    return f"{path}:{line}" if line else path
 
 
 def trigger_line(wf) -> int | None:

@@ -4,6 +4,7 @@ that no working workflow runs, or that assert nothing, are weak."""
 import re
 
 from auditor.model import Finding
+from auditor.rules._workflows import place
 from auditor.rules._testing import runs_file, shortfall, test_runs
 
 HTTP_CLIENTS = ("fastapi.testclient", "starlette.testclient", "httpx", "requests", "aiohttp", "flask.testing")
@@ -32,8 +33,8 @@ def probe(tests, test_functions, workflows, repo):
         if run is not None:
             count = sum(1 for fn in real if fn.path == path)
             yield Finding(path, next(fn.line for fn in real if fn.path == path),
-                          f"{count} API test(s) in {path}, run by `{run.text[:60]}` in {run.workflow.path}:{run.line}")
-            yield Finding(run.workflow.path, run.line, f"{run.workflow.path}:{run.line} runs the API tests in {path}")
+                          f"{count} API test(s) in {path}, run by `{run.text[:60]}` in {place(run.workflow.path, run.line)}")
+            yield Finding(run.workflow.path, run.line, f"{place(run.workflow.path, run.line)} runs the API tests in {path}")
             return
     fn = real[0]
     broken = next((r for r in runs if r.rejected and runs_file(r, fn.path)), None)

@@ -3,7 +3,7 @@
 import re
 
 from auditor.model import Finding
-from auditor.rules._workflows import action_version, live_jobs, live_steps, problems
+from auditor.rules._workflows import action_version, live_jobs, live_steps, locate, problems
 
 MATRIX_AXIS = re.compile(r"os|operating|platform|runner|python|\bpy\b|py[-_]?ver|torch|version", re.IGNORECASE)
 MATRIX_LINE = re.compile(r"^\s*matrix\s*:")
@@ -46,8 +46,9 @@ def probe(workflows):
 
 def _matrices(wf):
     """(description, line, several versions?) of each job's test matrix (also one misplaced outside strategy)."""
-    line = wf.line_of(MATRIX_LINE)
+    lines = wf.text.splitlines()
     for name, job in (wf.jobs() if problems(wf) else live_jobs(wf)).items():
+        line = _matrix_line(lines, name)
         strategy = job.get("strategy")
         matrix = strategy.get("matrix") if isinstance(strategy, dict) else None
         misplaced = matrix is None and isinstance(job.get("matrix"), dict)
@@ -66,6 +67,15 @@ def _matrices(wf):
             yield f"{where} over {shown}", line, True
         else:
             yield f"{where} over {shown or 'nothing'} (a single OS and version)", line, False
+
+
+def _matrix_line(lines: list[str], job: str) -> int | None:
+    """The line of the `matrix:` key that follows the job's header."""
+    header = locate(lines, f"{job}:")
+    for index in range(header or 0, len(lines)):
+        if MATRIX_LINE.match(lines[index]):
+            return index + 1
+    return None
 
 
 def _axes(matrix: dict) -> dict[str, list[str]]:
@@ -103,6 +113,5 @@ def _caches(wf):
                 yield f"`astral-sh/setup-uv@v{version}` (caches by default on GitHub-hosted runners since v5)", line
         elif options.get("cache") not in (None, False, "", "false"):
             yield f"`{uses}` with `cache: {options.get('cache')}`", line
-        elif any("cache" in str(k) for k in options if str(options[k]).strip().lower() not in ("false", "")) \
-                and uses.startswith("docker/"):
-            yield f"`{uses}` with a layer cache", line
+        elif uses.startswith("docker/") and (options.get("cache-from") or options.get("cache-to")):
+            yield f"`{uses}` with a layer cache (`cache-from` / `cache-to`)", line

@@ -3,7 +3,7 @@
 import re
 
 from auditor.model import Finding
-from auditor.rules._workflows import actions, commands, commented_lines, problems
+from auditor.rules._workflows import actions, commands, commented_lines, place, problems
 
 # A tool in command position: at the start of a command (after `&&`, `;`, `|`, env assignments)
 # or behind a runner (`python -m`, `uv run`, `poetry run`, ...); not a word inside a message.
@@ -49,9 +49,9 @@ def probe(workflows):
         for line, text in commented_lines(wf, COMMENTED):
             weak.append((wf, line, f"a commented-out lint line `{text[:60]}`", []))
     for wf, line, what, _ in strong[:3]:
-        yield Finding(wf.path, line, f"{what} runs in {wf.path}:{line}")
+        yield Finding(wf.path, line, f"{what} runs in {place(wf.path, line)}")
     if strong:
         return
     for wf, line, what, rejected in weak[:3]:
         tail = f", but GitHub would reject that workflow: {rejected[0]}" if rejected else ""
-        yield Finding(wf.path, line, f"{what} in {wf.path}:{line}{tail}", "weak")
+        yield Finding(wf.path, line, f"{what} in {place(wf.path, line)}{tail}", "weak")

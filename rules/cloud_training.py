@@ -6,7 +6,7 @@ import re
 
 from auditor.model import Finding
 from auditor.rules._cloud import by_kind, cloudbuild_configs, find, where
-from auditor.rules._workflows import accepted, commands
+from auditor.rules._workflows import accepted, commands, place
 
 POOL_SPECS = re.compile(r"\b(workerPoolSpecs|worker_pool_specs)\b")
 JOB_COMMAND = re.compile(r"\bgcloud\s+(beta\s+)?(ai\s+custom-jobs\s+create|ai-platform\s+jobs\s+submit\s+training)\b",
@@ -64,7 +64,7 @@ def _weak(repo, workflows, python, dockerfiles):
         yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` uses Compute Engine ({where(seen)}), "
                                             "no training command seen with it", "weak")
     for path, line, text in _training_image_pushes(repo, workflows):
-        yield Finding(path, line, f"a training image is built for a GCP registry (`{text[:70]}` in {path}:{line}), "
+        yield Finding(path, line, f"a training image is built for a GCP registry (`{text[:70]}` in {place(path, line)}), "
                                   "but no Vertex AI or Compute Engine job runs it", "weak")
         break
     for path in dockerfiles:

@@ -6,7 +6,7 @@ import re
 from auditor.model import Finding
 from auditor.rules._cloud import by_kind, find, where
 from auditor.rules._declared import declared
-from auditor.rules._workflows import accepted, actions
+from auditor.rules._workflows import accepted, actions, place
 
 RUN = re.compile(r"\bcoverage\s+run\b|(^|\s)--cov(=|\s|$)|\bcoverage\s+(report|xml|html)\b",
                  re.IGNORECASE)
@@ -37,7 +37,7 @@ def _uploads(workflows):
     for wf in accepted(workflows):
         for _, _, action, line in actions(wf):
             if action in UPLOAD_ACTIONS:
-                yield Finding(wf.path, line, f"coverage uploaded with `{action}` in {wf.path}:{line}")
+                yield Finding(wf.path, line, f"coverage uploaded with `{action}` in {place(wf.path, line)}")
                 return
 
 
@@ -48,7 +48,7 @@ def _configs(repo):
     if isinstance(tool.get("coverage"), dict):
         text = repo.text("pyproject.toml").text or ""
         line = next((n for n, row in enumerate(text.splitlines(), 1) if row.strip().startswith("[tool.coverage")), None)
-        yield Finding("pyproject.toml", line, f"`[tool.coverage]` configuration in pyproject.toml:{line}")
+        yield Finding("pyproject.toml", line, f"`[tool.coverage]` configuration in {place('pyproject.toml', line)}")
     addopts = ((tool.get("pytest") or {}).get("ini_options") or {}).get("addopts")
     if addopts and "--cov" in str(addopts):
         yield Finding("pyproject.toml", None, "pytest `addopts` in pyproject.toml measure coverage (`--cov`)")

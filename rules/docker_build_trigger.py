@@ -5,7 +5,7 @@ import re
 
 from auditor.model import Finding
 from auditor.rules._cloud import by_kind, cloudbuild_configs, find, where
-from auditor.rules._workflows import accepted, actions, commands, rejected, rejection
+from auditor.rules._workflows import accepted, actions, commands, place, rejected, rejection
 
 BUILD = re.compile(r"\bdocker\s+(buildx\s+)?build\b|^kaniko\b|\bgcloud\s+builds\s+submit\b.*--(tag|pack)|"
                    r"\bdocker[- ]compose\b.*\b(build|create|up\b.*--build)\b|\bpack\s+build\b", re.IGNORECASE)
@@ -59,7 +59,7 @@ def _weak(repo, workflows):
         if wf.valid:
             hit = next((c for c in commands(wf) if BUILD.search(c.text) or PUSH.search(c.text)), None)
             if hit:
-                yield Finding(wf.path, hit.line, f"`{hit.text[:60]}` in {wf.path}:{hit.line}, but GitHub would reject "
+                yield Finding(wf.path, hit.line, f"`{hit.text[:60]}` in {place(wf.path, hit.line)}, but GitHub would reject "
                                                  f"that workflow: {rejection(wf)}", "weak")
     for seen in by_kind(find(repo, re.compile(r"\bgcloud\s+builds\s+submit\b", re.I)), "script", "docs")[:2]:
         yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` builds in the cloud by hand ({where(seen)}), "

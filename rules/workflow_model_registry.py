@@ -4,7 +4,7 @@ that stages or tests the model; a workflow that only downloads registry models i
 import re
 
 from auditor.model import Finding
-from auditor.rules._workflows import commands, live_steps, problems, trigger_line
+from auditor.rules._workflows import commands, live_steps, place, problems, trigger_line
 
 REGISTRY_EVENTS = ("repository_dispatch",)
 REGISTRY_USE = re.compile(
@@ -14,6 +14,8 @@ REGISTRY_USE = re.compile(
 )
 INSTALL = re.compile(r"^\s*(python3?\s+-m\s+)?(pip3?|uv|poetry|conda)\s+(install|sync|add)\b", re.IGNORECASE)
 LISTING = re.compile(r"^\s*(pip3?|uv\s+pip|conda)\s+(list|freeze)\b|^\s*(python3?\s+(-V|--version)|which)\b")
+SETUP_ACTION = re.compile(r"^actions/checkout@|/setup-[\w-]+@|^actions/cache@", re.IGNORECASE)
+MODEL_WORDS = re.compile(r"model|artifact|registry|stag(e|ing)|checkpoint|alias", re.IGNORECASE)
 ECHO_ONLY = re.compile(r"^\s*(echo|printf|cat|ls|pwd|env|true)\b")
 
 
@@ -27,17 +29,20 @@ def probe(workflows):
         if events:
             work = [c for c in commands(wf) if not ECHO_ONLY.match(c.text)]
             work.sort(key=_relevance)
-            uses = [s for _, s in live_steps(wf) if isinstance(s.get("uses"), str)]
+            uses = [s["uses"] for _, s in live_steps(wf)
+                    if isinstance(s.get("uses"), str) and not SETUP_ACTION.search(s["uses"])]
             types = _dispatch_types(wf, events[0])
             if rejected:
                 weak.append(Finding(wf.path, trigger_line(wf),
                                     f"{wf.path} is triggered by `{events[0]}`, but GitHub would reject it: {rejected[0]}",
                                     "weak"))
-            elif work or len(uses) > 1:
-                shown = f"`{work[0].text[:60]}`" if work else f"{len(uses)} action step(s)"
+            elif not MODEL_WORDS.search(wf.text):
+                weak.append(Finding(wf.path, trigger_line(wf), f"{wf.path} runs on `{events[0]}`{types}, but nothing in "
+                                                               "it concerns a model or the registry", "weak"))
+            elif work or uses:
+                shown = f"`{work[0].text[:60]}`" if work else f"the `{uses[0]}` action"
                 yield Finding(wf.path, trigger_line(wf),
                               f"{wf.path} runs on `{events[0]}`{types} and then {shown}")
-                continue
             else:
                 weak.append(Finding(wf.path, trigger_line(wf),
                                     f"{wf.path} runs on `{events[0]}`{types} but its steps only print", "weak"))
@@ -46,7 +51,7 @@ def probe(workflows):
             if REGISTRY_USE.search(command.text) and not ECHO_ONLY.match(command.text):
                 events = ", ".join(f"`{e}`" for e in wf.triggers())
                 weak.append(Finding(wf.path, command.line,
-                                    f"{wf.path}:{command.line} fetches a registry model (`{command.text[:60]}`) "
+                                    f"{place(wf.path, command.line)} fetches a registry model (`{command.text[:60]}`) "
                                     f"but runs on {events}, not on registry changes", "weak"))
                 break
     yield from weak[:3]

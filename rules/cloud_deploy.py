@@ -11,6 +11,7 @@ DEPLOY = re.compile(r"\bgcloud\s+(beta\s+|alpha\s+)?(run\s+deploy|run\s+services
                     re.IGNORECASE)
 DEPLOY_ACTIONS = ("google-github-actions/deploy-cloudrun", "google-github-actions/deploy-cloud-functions")
 TERRAFORM = re.compile(r"resource\s+\"(google_cloud_run_(v2_)?service|google_cloudfunctions2?_function)\"")
+SERVICE_HOST = re.compile(r"\.run\.app\b|\.cloudfunctions\.net\b", re.IGNORECASE)   # cheap to search for
 SERVICE_URL = re.compile(r"[\w.-]+\.run\.app\b|[\w.-]+\.cloudfunctions\.net\b", re.IGNORECASE)
 URL_FILES = ("**/*.md", "**/*.rst", "**/*.py", "**/*.y*ml", "**/*.sh", "**/*.toml", "**/*.js", "**/*.ts",
              "**/*Dockerfile*", "**/*.dockerfile", "**/*.env", "**/*.cfg", "**/*.ini", "**/*.json")
@@ -27,8 +28,9 @@ def probe(repo, workflows, source):
         return
     for seen in by_kind(find(repo, DEPLOY), "workflow-rejected", "report")[:1]:
         yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` (only {where(seen)})", "weak")
-    for hit in repo.grep(SERVICE_URL, *URL_FILES, limit=2):
-        url = SERVICE_URL.search(hit.text).group(0)
+    for hit in repo.grep(SERVICE_HOST, *URL_FILES, limit=2):
+        match = SERVICE_URL.search(hit.text)   # the grep line is cut at 160 characters
+        url = match.group(0) if match else "*.run.app"
         yield Finding(hit.path, hit.line, f"only a service URL `{url}` in {hit.path}:{hit.line}, no deploy step", "weak")
 
 

@@ -26,7 +26,8 @@ def probe(repo, source):
         if hit.text.lstrip().startswith("#") or "/.dvc/" in f"/{hit.path}":
             continue
         tail = f"; DVC remotes are {others}" if others else "; no DVC remote uses it"
-        url = GS_URL.search(hit.text).group(0)
+        match = GS_URL.search(hit.text)   # the grep line is cut at 160 characters
+        url = match.group(0) if match else "gs://..."
         yield Finding(hit.path, hit.line, f"bucket `{url}` used in {hit.path}:{hit.line}{tail}", "weak")
         break
     for path, module in source.items():

@@ -4,11 +4,11 @@ that no working workflow runs, or that assert nothing, are weak."""
 import re
 
 from auditor.model import Finding
-from auditor.rules._workflows import place
 from auditor.rules._testing import runs_file, shortfall, test_runs
+from auditor.rules._workflows import place
 
 HTTP_CLIENTS = ("fastapi.testclient", "starlette.testclient", "httpx", "requests", "aiohttp", "flask.testing")
-HTTP_METHOD = re.compile(r"(^|\.)(get|post|put|patch|delete|request|options|head)$")
+HTTP_METHOD = re.compile(r"^(get|post|put|patch|delete|request|options|head)$")
 SELECTS = re.compile(r"\s(-k|-m)\s")
 CLIENT_OBJECT = re.compile(r"(client|requests|httpx|session|api|^c|^ac)$", re.IGNORECASE)
 
@@ -55,7 +55,7 @@ def _calls_api(module, fn, shared_client: bool) -> bool:
     for call in module.calls:
         if fn.line <= call.line and (call.line <= _end(module, fn)):
             receiver, _, method = call.name.rpartition(".")
-            if call.name.endswith("TestClient") or (receiver and HTTP_METHOD.search("." + method)
+            if call.name.endswith("TestClient") or (receiver and HTTP_METHOD.match(method)
                                                      and CLIENT_OBJECT.search(receiver.rsplit(".", 1)[-1])):
                 return True
     return False

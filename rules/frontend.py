@@ -72,9 +72,8 @@ def _pages(repo, source):
             continue
         if path.endswith(".py") and not EMBEDDED_PAGE.search(text):
             continue
-        for number, line in enumerate(text.splitlines(), 1):
-            match = PAGE_CALL.search(line)
-            if match:
-                yield Finding(path, number, f"web page calling the API: `{line.strip()[:70]}` in {path}:{number}")
-                break
+        number, line = next(((n, row) for n, row in enumerate(text.splitlines(), 1) if PAGE_CALL.search(row)),
+                            (None, ""))
+        what = f"`{line.strip()[:70]}`" if line else "a form posting to a route"
+        yield Finding(path, number, f"web page calling the API: {what} in {path}" + (f":{number}" if number else ""))
         return

@@ -124,8 +124,8 @@ def python_files_setting(repo) -> list[str]:
     for path, section in INI_FILES.items():
         if repo.exists(path):
             text = repo.text(path).text or ""
-            block = re.search(section + r"(.*?)(^\[|\Z)", text, re.S | re.M)
-            match = re.search(r"^\s*python_files\s*=\s*(.+)$", block.group(1), re.M) if block else None
+            block = re.search(section + r"(.*?)(^\[|\Z)", text, re.DOTALL | re.MULTILINE)
+            match = re.search(r"^\s*python_files\s*=\s*(.+)$", block.group(1), re.MULTILINE) if block else None
             if match:
                 return match.group(1).split()
     return []

@@ -18,7 +18,7 @@ SDK_JOBS = ("CustomJob", "CustomContainerTrainingJob", "CustomTrainingJob", "Cus
 GCP_REGISTRY = re.compile(r"(gcr\.io|-docker\.pkg\.dev)/.*train", re.IGNORECASE)
 BUILD = re.compile(r"\bdocker\s+(buildx\s+)?build\b|^kaniko\b", re.IGNORECASE)
 PUSH = re.compile(r"\bdocker\s+(image\s+)?push\b|\bgcloud\s+builds\s+submit\b.*--tag", re.IGNORECASE)
-GCP_BASE = re.compile(r"^\s*FROM\s+\S*(deeplearning-platform-release|vertex-ai/training|cloud-aiplatform)", re.I)
+GCP_BASE = re.compile(r"^\s*FROM\s+\S*(deeplearning-platform-release|vertex-ai/training|cloud-aiplatform)", re.IGNORECASE)
 NOT_CONFIG = ("reports/",)
 
 

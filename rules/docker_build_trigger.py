@@ -61,6 +61,6 @@ def _weak(repo, workflows):
             if hit:
                 yield Finding(wf.path, hit.line, f"`{hit.text[:60]}` in {place(wf.path, hit.line)}, but GitHub would reject "
                                                  f"that workflow: {rejection(wf)}", "weak")
-    for seen in by_kind(find(repo, re.compile(r"\bgcloud\s+builds\s+submit\b", re.I)), "script", "docs")[:2]:
+    for seen in by_kind(find(repo, re.compile(r"\bgcloud\s+builds\s+submit\b", re.IGNORECASE)), "script", "docs")[:2]:
         yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` builds in the cloud by hand ({where(seen)}), "
                                             "no automatic trigger seen", "weak")

@@ -53,6 +53,6 @@ def _data_check(wf):
     for command in commands(wf):
         if DATA_CHECK.search(command.text):
             return command.line, f"`{command.text[:60]}`"
-    if DATA_CHECK.search(name) or (re.search(r"\bdata\b", name, re.I) and CML.search(wf.text)):
+    if DATA_CHECK.search(name) or (re.search(r"\bdata\b", name, re.IGNORECASE) and CML.search(wf.text)):
         return 1, f"workflow `{name}`"
     return None

@@ -1,14 +1,23 @@
-"""Shared reading of web APIs in source: FastAPI apps and their routes."""
+"""Shared reading of web APIs in source: FastAPI apps, their routes, and whether a route runs a model."""
 
 import re
 from dataclasses import dataclass
 
 ROUTE_METHODS = re.compile(r"\.(get|post|put|patch|delete|api_route|websocket)$")
+# The callee's last name segment that means inference (matched on `predict_image`, `model.forward`, ...).
 INFERENCE = re.compile(
-    r"(predict|inference|infer|forward|classify|generate|\.run$|session\.run|model\(|pipeline|__call__|"
-    r"load_from_checkpoint|load_state_dict|torch\.load|from_pretrained|onnxruntime|\.eval$|softmax|argmax)",
+    r"^_*(\w+_)?(predict(ion|or)?|infer(ence)?|classify|classification|translate|transcribe|summari[sz]e|caption|"
+    r"recogni[sz]e)(_\w+)?$|"
+    r"^_*(forward|generate|pipeline|embed|segment|__call__|load_from_checkpoint|load_state_dict|from_pretrained|"
+    r"inferencesession|softmax|argmax|topk|predict_proba)$",
     re.IGNORECASE,
 )
+LOADERS = re.compile(r"^(torch\.load|torch\.jit\.load|joblib\.load|pickle\.load|onnx\.load|tf\.keras\.models\.load_model|"
+                     r"keras\.models\.load_model|load_model)$")
+MODEL_OBJECT = re.compile(r"(^|_)(model|net|network|classifier|clf|predictor|pipe|pipeline)s?$", re.IGNORECASE)
+RUNNER = re.compile(r"(^|_)(model|net|classifier|predictor|session|sess|ort\w*|onnx\w*|runtime)s?$", re.IGNORECASE)
+NOT_MODEL = re.compile(r"^(subprocess|os|asyncio|uvicorn|app|router|report|loop|threading|multiprocessing|shutil|"
+                       r"trio|anyio|background_tasks|click|typer|pytest)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,16 @@ def fastapi_apps(source):
                 yield path, call.line, call
 
 
+def api_modules(source):
+    """Files that create a FastAPI app or an `APIRouter` (routes may live in either)."""
+    for path, module in source.items():
+        for call in module.calls:
+            tail = module.resolve(call.name).rsplit(".", 1)[-1]
+            if tail in ("FastAPI", "APIRouter"):
+                yield path
+                break
+
+
 def routes(module):
     """Functions decorated as HTTP routes (`@app.get`, `@router.post`, ...)."""
     for fn in module.functions:
@@ -40,14 +59,41 @@ def calls_in(module, start, end):
     return [c for c in module.calls if start <= c.line <= end]
 
 
+def looks_like_inference(module, name: str, sessions: set[str] | None = None) -> bool:
+    """Whether a call named `name` (as written) looks like running or loading a model."""
+    resolved = module.resolve(name)
+    if LOADERS.match(resolved) or LOADERS.match(name):
+        return True
+    receiver, _, tail = name.rpartition(".")
+    owner = receiver.rsplit(".", 1)[-1]
+    if NOT_MODEL.match(owner) or NOT_MODEL.match(receiver.split(".", 1)[0] if receiver else ""):
+        return False
+    if tail == "run":
+        return bool(receiver) and (owner in (sessions or set()) or bool(RUNNER.search(owner)))
+    if INFERENCE.match(tail) and not tail.startswith(("generate_", "get_")):
+        return True
+    # the model object itself called: `model(x)`, `self.net(x)`, `classifier(inputs)`
+    return bool(MODEL_OBJECT.search(tail)) and tail.lower() not in ("pipeline",) and not tail[:1].isupper()
+
+
+def inference_sessions(module) -> set[str]:
+    """Names assigned an ONNX Runtime session (`model = ort.InferenceSession(...)`)."""
+    found = set()
+    for target, value, _ in module.assigns:
+        if "InferenceSession" in value:
+            found.add(target.rsplit(".", 1)[-1].split(":")[0].strip())
+    return found
+
+
 def runs_model(module, route) -> str | None:
     """The first call in a route (or in the module's helpers it calls) that looks like inference."""
     local_functions = {f.name: f for f in module.functions}
+    sessions = inference_sessions(module)
     pending, seen = [(route.line, route.end_line)], set()
     while pending:
         start, end = pending.pop()
         for call in calls_in(module, start, end):
-            if INFERENCE.search(call.name) or INFERENCE.search(call.name + "("):
+            if looks_like_inference(module, call.name, sessions):
                 return call.name
             target = local_functions.get(call.name.split(".")[-1])
             if target is not None and (target.line, target.end_line) not in seen:

@@ -1,19 +1,46 @@
-"""Shared reading of the test suite for the tests-data and tests-model rules."""
+"""Shared reading of the test suite: which tests pytest would collect and run, whether they assert
+something real, and which workflows run pytest over which files."""
 
+from __future__ import annotations
+
+import fnmatch
 import re
+import shlex
+from dataclasses import dataclass
 
 from auditor.model import Finding
+from auditor.rules._workflows import commands, problems
+
+TRIVIAL_ASSERT = re.compile(r"^\s*assert\s*\(?\s*(True|1|not\s+False|1\s*==\s*1|True\s+is\s+True)\s*\)?\s*(,.*)?(#.*)?$")
+NOT_EXERCISE = re.compile(r"^(assert\w*|self\.assert\w*|isinstance|issubclass|len|print|str|int|float|type|hasattr|"
+                          r"callable|repr|bool|list|dict|set|tuple|pytest\.(raises|approx|fail|skip)|all|any)$")
+SETUPS = {"setUp", "setUpClass", "setup_method", "setup_class", "setup", "asyncSetUp"}
+PARAMS = re.compile(r"def\s+\w+\s*\(([^)]*)")
+INI_FILES = {"pytest.ini": r"\[pytest\]", "setup.cfg": r"\[tool:pytest\]", "tox.ini": r"\[pytest\]"}
+RUNS_TESTS = re.compile(
+    r"(^|[\s;&|(/\"'])(py\.test|pytest)(\s|$|[\"';&|)])|-m\s+(pytest|unittest)\b|"
+    r"\b(invoke|inv|make|just|nox|tox|task|uv\s+run\s+invoke|poetry\s+run\s+invoke)\s+(-\S+\s+)*\w*test",
+    re.IGNORECASE,
+)
+INSTALLS = re.compile(r"^\s*(sudo\s+)?(python3?\s+-m\s+)?(pip3?|uv\s+pip|uv\s+add|poetry\s+add|conda|pipx)\s+install\b|"
+                      r"^\s*(uv\s+)?pip\s+install\b|^\s*echo\b", re.IGNORECASE)
+VALUE_OPTIONS = {"-k", "-m", "-c", "-p", "-o", "-n", "--cov", "--cov-report", "--cov-config", "--rootdir", "--junitxml",
+                 "--ignore", "--deselect", "--durations", "--maxfail", "--timeout", "--log-level", "--basetemp",
+                 "--confcutdir", "--source", "--tb", "-W", "--junit-xml", "--html", "--data-file", "--omit", "--include"}
+SHELL_STOP = {"&&", "||", ";", "|", ">", ">>", "2>&1", "then", "do"}
 
 
-def probe_topic(tests, test_functions, topic: re.Pattern, label: str):
+def probe_topic(tests, test_functions, topic: re.Pattern, label: str, repo=None):
     """Findings for tests that exercise `topic` (matched on file, function name or imports)."""
+    local = local_packages(repo) if repo is not None else None
     relevant = []
     for fn in test_functions:
         module = tests[fn.path]
-        imports = " ".join(name for name, _ in module.imports)
+        imports = " ".join(name for name, _ in module.imports if local is None or name.split(".", 1)[0] in local)
         if topic.search(fn.path.rsplit("/", 1)[-1]) or topic.search(fn.name) or topic.search(imports):
             relevant.append(fn)
-    good = [f for f in relevant if f.collected and f.assertions > 0]
+    judged = [(fn, shortfall(fn, tests[fn.path], repo)) for fn in relevant]
+    good = [fn for fn, why in judged if why is None]
     if good:
         files = sorted({f.path for f in good})
         for path in files[:3]:
@@ -21,6 +48,152 @@ def probe_topic(tests, test_functions, topic: re.Pattern, label: str):
             yield Finding(path, in_file[0].line,
                           f"{len(in_file)} {label} test(s) with assertions in {path}, e.g. `{in_file[0].name}`")
         return
-    for fn in relevant[:3]:
-        reason = f"pytest would not collect it: {fn.why_not}" if not fn.collected else "it asserts nothing"
-        yield Finding(fn.path, fn.line, f"`{fn.name}` in {fn.path}:{fn.line} tests {label} code, but {reason}", "weak")
+    for fn, why in judged[:3]:
+        yield Finding(fn.path, fn.line, f"`{fn.name}` in {fn.path}:{fn.line} tests {label} code, but {why}", "weak")
+
+
+def local_packages(repo) -> set[str]:
+    """Top-level names the project's own code is imported under (`proj` for src/proj/data.py, `src`
+    for src/data/make_dataset.py), so that `torch.utils.data` does not make a test a data test."""
+    names = set()
+    for path in repo.source:
+        parts = path.split("/")
+        names.add(parts[0].removesuffix(".py"))
+        if parts[0] == "src" and len(parts) > 1:
+            names.add(parts[1].removesuffix(".py"))
+    return names
+
+
+def shortfall(fn, module, repo=None) -> str | None:
+    """Why a test does not count as a real test (None when it does)."""
+    if not fn.collected and not (repo is not None and _collected_by_config(repo, fn)):
+        return f"pytest would not collect it: {fn.why_not}"
+    definition = next((f for f in module.functions if f.line == fn.line), None)
+    if definition is not None and any(d.endswith("mark.skip") or d == "unittest.skip" for d in definition.decorators):
+        return "it is always skipped"
+    if fn.assertions == 0:
+        return "it asserts nothing"
+    lines = (repo.text(fn.path).text or "").splitlines() if repo is not None else []
+    if lines:
+        asserts = [n for n in module.assert_lines if fn.line <= n <= (definition.end_line if definition else fn.line)]
+        if asserts and all(0 < n <= len(lines) and TRIVIAL_ASSERT.match(lines[n - 1]) for n in asserts):
+            return "it only asserts a constant (`assert True`)"
+        if definition is not None and not _exercises(module, definition, lines):
+            return "it only imports: it calls nothing and uses no fixture"
+    return None
+
+
+def _exercises(module, fn, lines) -> bool:
+    """A test that calls something other than assertion helpers, receives fixtures, or checks objects
+    that its module or its class set up."""
+    body_calls = [c for c in module.calls if fn.line <= c.line <= fn.end_line]
+    if any(not NOT_EXERCISE.match(c.name) for c in body_calls) or fn.decorators:
+        return True
+    header = " ".join(lines[fn.line - 1:fn.line + 3]) if fn.line <= len(lines) else ""
+    params = PARAMS.search(header)
+    names = [p.split(":")[0].split("=")[0].strip(" *") for p in (params.group(1).split(",") if params else [])]
+    if any(n and n not in ("self", "cls") for n in names):
+        return True
+    if fn.class_name and any(f.class_name == fn.class_name and f.name in SETUPS for f in module.functions):
+        return True
+    return _builds_objects_at_import(module)
+
+
+def _builds_objects_at_import(module) -> bool:
+    """Module-level `name = Something(...)`: the tests may check objects built when the file loads."""
+    bodies = [(f.line, f.end_line) for f in module.functions]
+    return any("(" in value and not any(start <= line <= end for start, end in bodies)
+               for _, value, line in module.assigns)
+
+
+def _collected_by_config(repo, fn) -> bool:
+    """pytest's `python_files` setting can collect files that the default naming would not."""
+    if fn.why_not is None or "file is not named" not in fn.why_not:
+        return False
+    patterns = python_files_setting(repo)
+    name = fn.path.rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatch(name, p) for p in patterns)
+
+
+def python_files_setting(repo) -> list[str]:
+    data = repo.pyproject.data or {}
+    options = ((data.get("tool") or {}).get("pytest") or {}).get("ini_options") or {}
+    value = options.get("python_files")
+    if value:
+        return value.split() if isinstance(value, str) else [str(v) for v in value]
+    for path, section in INI_FILES.items():
+        if repo.exists(path):
+            text = repo.text(path).text or ""
+            block = re.search(section + r"(.*?)(^\[|\Z)", text, re.DOTALL | re.MULTILINE)
+            match = re.search(r"^\s*python_files\s*=\s*(.+)$", block.group(1), re.MULTILINE) if block else None
+            if match:
+                return match.group(1).split()
+    return []
+
+
+@dataclass(frozen=True)
+class TestRun:
+    """A workflow command that runs the tests, and the paths it gives pytest (empty: all tests)."""
+
+    workflow: object
+    line: int | None
+    text: str
+    targets: tuple[str, ...]
+    working_directory: str
+    rejected: str | None
+
+
+def test_runs(workflows) -> list[TestRun]:
+    """Every workflow command that runs pytest (directly or through a task runner)."""
+    runs = []
+    for wf in workflows:
+        if not wf.valid:
+            continue
+        reasons = problems(wf)
+        for command in commands(wf):
+            if INSTALLS.search(command.text) or not RUNS_TESTS.search(command.text):
+                continue
+            folder = str(command.step.get("working-directory") or "").strip("./")
+            runs.append(TestRun(wf, command.line, command.text, pytest_targets(command.text), folder,
+                                reasons[0] if reasons else None))
+    return runs
+
+
+def pytest_targets(text: str) -> tuple[str, ...]:
+    """The file / folder arguments of a pytest command line (empty: pytest picks the tests itself)."""
+    words = [w for word in _split(text) for w in (_split(word) if " " in word else [word])]
+    start = next((i for i, w in enumerate(words) if w.rsplit("/", 1)[-1] in ("pytest", "py.test")), None)
+    if start is None:
+        return ()
+    targets, skip = [], False
+    for word in words[start + 1:]:
+        if word in SHELL_STOP or word.startswith(("&&", "||", ";", "|", ">")):
+            break
+        if skip:
+            skip = False
+            continue
+        if word.startswith("-"):
+            skip = word in VALUE_OPTIONS
+            continue
+        targets.append(word.split("::", 1)[0].rstrip(";"))
+    return tuple(t for t in targets if t)
+
+
+def _split(text: str) -> list[str]:
+    try:
+        return shlex.split(text, posix=True)
+    except ValueError:
+        return text.split()
+
+
+def runs_file(run: TestRun, path: str) -> bool:
+    """Whether a test run would include the test file `path`."""
+    if not run.targets:
+        return not run.working_directory or path.startswith(run.working_directory + "/")
+    for target in run.targets:
+        target = target.removeprefix("./").rstrip("/")
+        if run.working_directory:
+            target = f"{run.working_directory}/{target}"
+        if target in ("", ".") or path == target or path.startswith(target + "/") or fnmatch.fnmatch(path, target):
+            return True
+    return False

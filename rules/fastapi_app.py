@@ -1,23 +1,33 @@
-"""A FastAPI app with a route that runs a model; an app without inference is weak."""
+"""A FastAPI app with a route that runs a model; an app whose routes never run one is weak."""
 
 from auditor.model import Finding
-from auditor.rules._api import fastapi_apps, routes, runs_model
+from auditor.rules._api import api_modules, fastapi_apps, routes, runs_model
 
 
-def probe(source):
+def probe(repo, source):
     apps = list(fastapi_apps(source))
-    strong = 0
-    for path in sorted({a[0] for a in apps}):
+    if not apps:
+        dep = repo.dependency("fastapi")
+        if dep:
+            yield Finding(dep.path, dep.line, f"`fastapi` declared as a dependency in {dep.path}, but no FastAPI() app",
+                          "weak")
+        return
+    found = 0
+    for path in sorted(set(api_modules(source))):
         module = source[path]
         for route in routes(module):
             inference = runs_model(module, route)
             if inference:
-                strong += 1
+                found += 1
                 yield Finding(path, route.line,
                               f"route `@{route.decorator}` {route.function}() in {path}:{route.line} calls `{inference}(...)`")
                 break
-    if strong:
+        if found >= 2:
+            return
+    if found:
         return
     for path, line, _ in apps[:2]:
-        count = len(list(routes(source[path])))
-        yield Finding(path, line, f"FastAPI app in {path}:{line} with {count} route(s), none seen running a model", "weak")
+        names = [r.function for r in routes(source[path])]
+        shown = f" ({', '.join(names[:4])})" if names else ""
+        yield Finding(path, line, f"FastAPI app in {path}:{line} with {len(names)} route(s){shown}, "
+                                  "none seen running a model", "weak")

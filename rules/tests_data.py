@@ -7,5 +7,5 @@ from auditor.rules._testing import probe_topic
 DATA = re.compile(r"data|dataset|preprocess|loader|make_dataset", re.IGNORECASE)
 
 
-def probe(tests, test_functions):
-    yield from probe_topic(tests, test_functions, DATA, "data")
+def probe(repo, tests, test_functions):
+    yield from probe_topic(tests, test_functions, DATA, "data", repo)

@@ -7,5 +7,5 @@ from auditor.rules._testing import probe_topic
 MODEL = re.compile(r"model|train|network|\bnet\b|forward|lightning", re.IGNORECASE)
 
 
-def probe(tests, test_functions):
-    yield from probe_topic(tests, test_functions, MODEL, "model/training")
+def probe(repo, tests, test_functions):
+    yield from probe_topic(tests, test_functions, MODEL, "model/training", repo)

@@ -1,0 +1,66 @@
+"""Tests that call the API (TestClient / httpx / requests) and a workflow that runs them; API tests
+that no working workflow runs, or that assert nothing, are weak."""
+
+import re
+
+from auditor.model import Finding
+from auditor.rules._testing import runs_file, shortfall, test_runs
+from auditor.rules._workflows import place
+
+HTTP_CLIENTS = ("fastapi.testclient", "starlette.testclient", "httpx", "requests", "aiohttp", "flask.testing")
+HTTP_METHOD = re.compile(r"^(get|post|put|patch|delete|request|options|head)$")
+SELECTS = re.compile(r"\s(-k|-m)\s")
+CLIENT_OBJECT = re.compile(r"(client|requests|httpx|session|api|^c|^ac)$", re.IGNORECASE)
+
+
+def probe(tests, test_functions, workflows, repo):
+    shared_client = any(p.rsplit("/", 1)[-1] == "conftest.py" and m.imports_any(*HTTP_CLIENTS) for p, m in tests.items())
+    api_tests = [fn for fn in test_functions if _calls_api(tests[fn.path], fn, shared_client)]
+    if not api_tests:
+        return
+    real = [fn for fn in api_tests if shortfall(fn, tests[fn.path], repo) is None]
+    if not real:
+        fn = api_tests[0]
+        yield Finding(fn.path, fn.line, f"`{fn.name}` in {fn.path}:{fn.line} calls the API, but "
+                                        f"{shortfall(fn, tests[fn.path], repo)}", "weak")
+        return
+    runs = test_runs(workflows)
+    working = [r for r in runs if r.rejected is None]
+    working.sort(key=lambda r: 1 if SELECTS.search(r.text) else 0)
+    files = sorted({fn.path for fn in real})
+    for path in files:
+        run = next((r for r in working if runs_file(r, path)), None)
+        if run is not None:
+            count = sum(1 for fn in real if fn.path == path)
+            yield Finding(path, next(fn.line for fn in real if fn.path == path),
+                          f"{count} API test(s) in {path}, run by `{run.text[:60]}` in {place(run.workflow.path, run.line)}")
+            yield Finding(run.workflow.path, run.line, f"{place(run.workflow.path, run.line)} runs the API tests in {path}")
+            return
+    fn = real[0]
+    broken = next((r for r in runs if r.rejected and runs_file(r, fn.path)), None)
+    if broken is not None:
+        why = f"only {broken.workflow.path} runs them, and GitHub would reject that workflow: {broken.rejected}"
+    elif working:
+        targets = ", ".join(f"`{r.text[:40]}`" for r in working[:2])
+        why = f"the workflows run other tests ({targets})"
+    else:
+        why = "no workflow runs pytest"
+    yield Finding(fn.path, fn.line, f"API test `{fn.name}` in {fn.path}:{fn.line}, but {why}", "weak")
+
+
+def _calls_api(module, fn, shared_client: bool) -> bool:
+    """A test that calls the app's routes through a client (its own, or a conftest fixture's)."""
+    if not (module.imports_any(*HTTP_CLIENTS) or shared_client) or module.imports_any("locust"):
+        return False
+    for call in module.calls:
+        if fn.line <= call.line and (call.line <= _end(module, fn)):
+            receiver, _, method = call.name.rpartition(".")
+            if call.name.endswith("TestClient") or (receiver and HTTP_METHOD.match(method)
+                                                     and CLIENT_OBJECT.search(receiver.rsplit(".", 1)[-1])):
+                return True
+    return False
+
+
+def _end(module, fn) -> int:
+    definition = next((f for f in module.functions if f.line == fn.line), None)
+    return definition.end_line if definition else fn.line

@@ -1,0 +1,97 @@
+"""Training in GCP: a Vertex AI job (config, `gcloud ai custom-jobs create`, aiplatform SDK) or a
+Compute Engine command that runs training. A training image pushed to GCP, a GCP training base
+image or an aiplatform dependency alone is weak."""
+
+import re
+
+from auditor.model import Finding
+from auditor.rules._cloud import by_kind, cloudbuild_configs, find, where
+from auditor.rules._workflows import accepted, commands, place
+
+POOL_SPECS = re.compile(r"\b(workerPoolSpecs|worker_pool_specs)\b")
+JOB_COMMAND = re.compile(r"\bgcloud\s+(beta\s+)?(ai\s+custom-jobs\s+create|ai-platform\s+jobs\s+submit\s+training)\b",
+                         re.IGNORECASE)
+VM_COMMAND = re.compile(r"\bgcloud\s+(beta\s+)?compute\s+(instances\s+create(-with-container)?|ssh)\b", re.IGNORECASE)
+TRAINING = re.compile(r"train", re.IGNORECASE)
+SDK_JOBS = ("CustomJob", "CustomContainerTrainingJob", "CustomTrainingJob", "CustomPythonPackageTrainingJob",
+            "HyperparameterTuningJob", "PipelineJob")
+GCP_REGISTRY = re.compile(r"(gcr\.io|-docker\.pkg\.dev)/.*train", re.IGNORECASE)
+BUILD = re.compile(r"\bdocker\s+(buildx\s+)?build\b|^kaniko\b", re.IGNORECASE)
+PUSH = re.compile(r"\bdocker\s+(image\s+)?push\b|\bgcloud\s+builds\s+submit\b.*--tag", re.IGNORECASE)
+GCP_BASE = re.compile(r"^\s*FROM\s+\S*(deeplearning-platform-release|vertex-ai/training|cloud-aiplatform)", re.IGNORECASE)
+NOT_CONFIG = ("reports/",)
+
+
+def probe(repo, workflows, python, dockerfiles):
+    strong = list(_pool_specs(repo)) + list(_commands(repo)) + list(_sdk_jobs(python))
+    yield from strong[:4]
+    if strong:
+        return
+    yield from _weak(repo, workflows, python, dockerfiles)
+
+
+def _pool_specs(repo):
+    seen = set()
+    for hit in repo.grep(POOL_SPECS, "**/*.yaml", "**/*.yml", "**/*.json", "**/*.sh", "**/*.py", limit=10):
+        if hit.path in seen or hit.path.startswith(NOT_CONFIG) or hit.text.lstrip().startswith("#"):
+            continue
+        seen.add(hit.path)
+        yield Finding(hit.path, hit.line, f"Vertex AI job config: `{hit.text[:60]}` in {hit.path}:{hit.line}")
+
+
+def _commands(repo):
+    for seen in by_kind(find(repo, JOB_COMMAND), "workflow", "cloudbuild", "script", "docs")[:2]:
+        yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` submits a Vertex AI job ({where(seen)})")
+    for seen in by_kind(find(repo, VM_COMMAND), "workflow", "cloudbuild", "script", "docs"):
+        if TRAINING.search(seen.text) or TRAINING.search(repo.text(seen.path).text or ""):
+            yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` runs training on Compute Engine ({where(seen)})")
+            break
+
+
+def _sdk_jobs(python):
+    for path, module in python.items():
+        for call in module.calls:
+            resolved = module.resolve(call.name)
+            if "aiplatform" in resolved and resolved.rsplit(".", 1)[-1] in SDK_JOBS:
+                yield Finding(path, call.line, f"`{call.name}(...)` creates a Vertex AI job in {path}:{call.line}")
+                return
+
+
+def _weak(repo, workflows, python, dockerfiles):
+    for seen in by_kind(find(repo, JOB_COMMAND), "workflow-rejected", "report")[:1]:
+        yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` (only {where(seen)})", "weak")
+    for seen in by_kind(find(repo, VM_COMMAND), "workflow", "cloudbuild", "script", "docs")[:1]:
+        yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` uses Compute Engine ({where(seen)}), "
+                                            "no training command seen with it", "weak")
+    for path, line, text in _training_image_pushes(repo, workflows):
+        yield Finding(path, line, f"a training image is built for a GCP registry (`{text[:70]}` in {place(path, line)}), "
+                                  "but no Vertex AI or Compute Engine job runs it", "weak")
+        break
+    for path in dockerfiles:
+        lines = (repo.text(path).text or "").splitlines()
+        line = next((n for n, text in enumerate(lines, 1) if GCP_BASE.search(text)), None)
+        if line:
+            yield Finding(path, line, f"{path} builds on a GCP training image (`{lines[line - 1].strip()[:70]}`)", "weak")
+            break
+    for path, module in python.items():
+        hit = module.imports_any("google.cloud.aiplatform", "vertexai")
+        if hit:
+            yield Finding(path, hit[1], f"`{hit[0]}` imported in {path}:{hit[1]}, but no training job created", "weak")
+            break
+    dep = repo.dependency("google-cloud-aiplatform")
+    if dep:
+        yield Finding(dep.path, dep.line, f"`google-cloud-aiplatform` declared as a dependency in {dep.path}", "weak")
+
+
+def _training_image_pushes(repo, workflows):
+    """(path, line, command) where a training image goes to a GCP registry: a push step, or a Cloud
+    Build config that builds it (Cloud Build pushes what its `images:` lists)."""
+    for path, steps in cloudbuild_configs(repo):
+        text = repo.text(path).text or ""
+        builds = [s for s in steps if BUILD.search(s.command) or PUSH.search(s.command)]
+        if builds and GCP_REGISTRY.search(" ".join(text.split())) and TRAINING.search(" ".join(s.command for s in builds)):
+            yield path, builds[0].line, builds[0].command
+    for wf in accepted(workflows):
+        for command in commands(wf):
+            if PUSH.search(command.text) and GCP_REGISTRY.search(command.text):
+                yield command.path, command.line, command.text

@@ -1,0 +1,61 @@
+"""Code coverage computed: `coverage run` / `--cov` in CI, tasks or Makefile, a coverage config or a
+Codecov upload. A coverage dependency, a documented command or a coverage artifact alone is weak."""
+
+import re
+
+from auditor.model import Finding
+from auditor.rules._cloud import by_kind, find, where
+from auditor.rules._declared import declared
+from auditor.rules._workflows import accepted, actions, place
+
+RUN = re.compile(r"\bcoverage\s+run\b|(^|\s)--cov(=|\s|$)|\bcoverage\s+(report|xml|html)\b",
+                 re.IGNORECASE)
+UPLOAD_ACTIONS = ("codecov/codecov-action", "coverallsapp/github-action", "py-cov-action/python-coverage-comment-action",
+                  "orgoro/coverage", "mishakav/pytest-coverage-comment")
+CONFIG_FILES = (".coveragerc", "**/.coveragerc", "codecov.yml", ".codecov.yml", "**/codecov.yml")
+ADDOPTS_COV = re.compile(r"addopts\s*=.*--cov", re.IGNORECASE)
+ARTIFACTS = ("**/.coverage", "**/coverage.xml", "**/htmlcov/index.html", "**/coverage.json")
+
+
+def probe(repo, workflows):
+    strong = [Finding(s.path, s.line, f"`{s.text[:70]}` ({where(s)})")
+              for s in by_kind(find(repo, RUN), "workflow", "cloudbuild", "script")[:3]]
+    strong += list(_uploads(workflows)) + list(_configs(repo))
+    yield from strong[:4]
+    if strong:
+        return
+    for seen in by_kind(find(repo, RUN), "workflow-rejected", "docs", "report")[:1]:
+        yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` (only {where(seen)})", "weak")
+    for path in repo.glob(*ARTIFACTS)[:1]:
+        yield Finding(path, None, f"coverage output {path} committed, without the command that made it", "weak")
+    dep = declared(repo, "coverage", "pytest-cov")
+    if dep:
+        yield Finding(dep.path, dep.line, f"`{dep.name}` declared as a dependency in {dep.path}, never run", "weak")
+
+
+def _uploads(workflows):
+    for wf in accepted(workflows):
+        for _, _, action, line in actions(wf):
+            if action in UPLOAD_ACTIONS:
+                yield Finding(wf.path, line, f"coverage uploaded with `{action}` in {place(wf.path, line)}")
+                return
+
+
+def _configs(repo):
+    for path in repo.glob(*CONFIG_FILES)[:1]:
+        yield Finding(path, 1, f"coverage configuration {path}")
+    tool = (repo.pyproject.data or {}).get("tool") or {}
+    if isinstance(tool.get("coverage"), dict):
+        text = repo.text("pyproject.toml").text or ""
+        line = next((n for n, row in enumerate(text.splitlines(), 1) if row.strip().startswith("[tool.coverage")), None)
+        yield Finding("pyproject.toml", line, f"`[tool.coverage]` configuration in {place('pyproject.toml', line)}")
+    addopts = ((tool.get("pytest") or {}).get("ini_options") or {}).get("addopts")
+    if addopts and "--cov" in str(addopts):
+        yield Finding("pyproject.toml", None, "pytest `addopts` in pyproject.toml measure coverage (`--cov`)")
+    for path in ("setup.cfg", "tox.ini", "pytest.ini"):
+        if repo.exists(path):
+            lines = (repo.text(path).text or "").splitlines()
+            for number, line in enumerate(lines, 1):
+                if re.match(r"^\s*\[coverage:\w+\]", line) or ADDOPTS_COV.search(line):
+                    yield Finding(path, number, f"coverage configuration `{line.strip()[:50]}` in {path}:{number}")
+                    break

@@ -1,0 +1,51 @@
+"""A load test of the API: a locustfile (`HttpUser` with tasks), k6 / vegeta / wrk / hey scripts or
+commands; a load-test tool only declared as a dependency is weak."""
+
+import re
+
+from auditor.model import Finding
+from auditor.rules._cloud import by_kind, find, where
+from auditor.rules._declared import declared
+
+USERS = ("HttpUser", "FastHttpUser", "User")
+K6_IMPORT = re.compile(r"""from\s+['"]k6(/http)?['"]|require\(\s*['"]k6""")
+COMMAND = re.compile(r"(^|[\s;&|(])(locust\s+-f|locust\s+--locustfile|k6\s+run|vegeta\s+attack|wrk\s+-|hey\s+-n|ab\s+-n|"
+                     r"artillery\s+run)", re.IGNORECASE)
+
+
+def probe(repo, python):
+    strong = list(_locustfiles(python)) + list(_k6(repo))
+    strong += [Finding(s.path, s.line, f"load test `{s.text[:70]}` ({where(s)})")
+               for s in by_kind(find(repo, COMMAND), "workflow", "cloudbuild", "script")[:2]]
+    yield from strong[:4]
+    if strong:
+        return
+    for path, module in python.items():
+        hit = module.imports_any("locust")
+        if hit:
+            yield Finding(path, hit[1], f"locust imported in {path}:{hit[1]}, but no user class with tasks", "weak")
+            break
+    for seen in by_kind(find(repo, COMMAND), "workflow-rejected", "docs", "report")[:1]:
+        yield Finding(seen.path, seen.line, f"load test command `{seen.text[:60]}` (only {where(seen)})",
+                      "weak")
+    dep = declared(repo, "locust", "k6")
+    if dep:
+        yield Finding(dep.path, dep.line, f"`{dep.name}` declared as a dependency in {dep.path}, no load test script",
+                      "weak")
+
+
+def _locustfiles(python):
+    for path, module in python.items():
+        if not module.imports_any("locust"):
+            continue
+        users = [c for c in module.classes if any(module.resolve(b).rsplit(".", 1)[-1] in USERS for b in c.bases)]
+        tasks = [d for d in module.decorators if module.resolve(d[0]).rsplit(".", 1)[-1] == "task"]
+        has_tasks = tasks or any(a[0].strip() == "tasks" for a in module.assigns)
+        if users and has_tasks:
+            yield Finding(path, users[0].line, f"locust user class `{users[0].name}` with {len(tasks) or 'a list of'} "
+                                               f"task(s) in {path}:{users[0].line}")
+
+
+def _k6(repo):
+    for hit in repo.grep(K6_IMPORT, "**/*.js", "**/*.ts", limit=2):
+        yield Finding(hit.path, hit.line, f"k6 script {hit.path} (`{hit.text[:60]}`)")

@@ -1,0 +1,60 @@
+"""ONNX or BentoML deployment: an ONNX export or ONNX Runtime inference, or a BentoML service;
+a stray `.onnx` file, an import or a dependency alone is weak."""
+
+from auditor.model import Finding
+from auditor.rules._declared import declared
+
+EXPORTS = ("torch.onnx.export", "torch.onnx.dynamo_export", "tf2onnx.convert.from_keras", "tf2onnx.convert.from_function",
+           "skl2onnx.convert_sklearn", "skl2onnx.to_onnx", "onnxmltools.convert_sklearn")
+SESSIONS = ("onnxruntime.InferenceSession",)
+BENTO_DECORATORS = ("bentoml.service", "bentoml.api")
+BENTO_CALLS = ("bentoml.Service",)
+BENTO_FILES = ("**/bentofile.yaml", "**/bentofile.yml")
+
+
+def probe(repo, python):
+    strong = list(_calls(python))
+    strong += [Finding(path, None, f"BentoML build file {path}") for path in repo.glob(*BENTO_FILES)[:1]]
+    yield from strong[:4]
+    if strong:
+        return
+    for path, module in python.items():
+        hit = module.imports_any("onnx", "onnxruntime", "bentoml", "optimum.onnxruntime")
+        if hit:
+            yield Finding(path, hit[1], f"`{hit[0]}` imported in {path}:{hit[1]}, but no export, session or service",
+                          "weak")
+            break
+    models = repo.glob("**/*.onnx")
+    if models:
+        yield Finding(models[0], None, f"ONNX model file {models[0]}, without the code that made or serves it", "weak")
+    dep = declared(repo, "onnx", "onnxruntime", "onnxruntime-gpu", "bentoml", "onnxscript")
+    if dep:
+        yield Finding(dep.path, dep.line, f"`{dep.name}` declared as a dependency in {dep.path}", "weak")
+
+
+def _calls(python):
+    """ONNX exports, ONNX Runtime sessions and BentoML services, one finding per kind."""
+    seen_kinds = set()
+    for path, module in python.items():
+        for call in module.calls:
+            resolved = module.resolve(call.name)
+            kind = _kind(resolved, call.name)
+            if kind and kind not in seen_kinds:
+                seen_kinds.add(kind)
+                yield Finding(path, call.line, f"{kind}: `{call.name}(...)` in {path}:{call.line}")
+        for name, line in module.decorators:
+            if module.resolve(name) in BENTO_DECORATORS and "BentoML service" not in seen_kinds:
+                seen_kinds.add("BentoML service")
+                yield Finding(path, line, f"BentoML service: `@{name}` in {path}:{line}")
+
+
+def _kind(resolved: str, written: str) -> str | None:
+    if resolved in EXPORTS or written.endswith(".to_onnx") or resolved.endswith("onnx.export"):
+        return "ONNX export"
+    if resolved in SESSIONS or (resolved.endswith("InferenceSession") and "onnxruntime" in resolved):
+        return "ONNX Runtime inference"
+    if resolved.startswith("optimum.onnxruntime.ORT") and resolved.endswith("from_pretrained"):
+        return "ONNX Runtime inference"
+    if resolved in BENTO_CALLS or (resolved.startswith("bentoml.") and resolved.endswith(".save_model")):
+        return "BentoML"
+    return None

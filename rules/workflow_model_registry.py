@@ -1,0 +1,73 @@
+"""A workflow triggered by the model registry (a `repository_dispatch` sent by e.g. a W&B automation)
+that stages or tests the model; a workflow that only downloads registry models is weak."""
+
+import re
+
+from auditor.model import Finding
+from auditor.rules._workflows import commands, live_steps, place, problems, trigger_line
+
+REGISTRY_EVENTS = ("repository_dispatch",)
+REGISTRY_USE = re.compile(
+    r"wandb\s+artifact\s+get|use_artifact|model[-_]?registry|registry[-_/]model|mlflow\s+models|"
+    r"models:/|huggingface-cli\s+download|hf\s+download",
+    re.IGNORECASE,
+)
+INSTALL = re.compile(r"^\s*(python3?\s+-m\s+)?(pip3?|uv|poetry|conda)\s+(install|sync|add)\b", re.IGNORECASE)
+LISTING = re.compile(r"^\s*(pip3?|uv\s+pip|conda)\s+(list|freeze)\b|^\s*(python3?\s+(-V|--version)|which)\b")
+SETUP_ACTION = re.compile(r"^actions/checkout@|/setup-[\w-]+@|^actions/cache@", re.IGNORECASE)
+MODEL_WORDS = re.compile(r"model|artifact|registry|stag(e|ing)|checkpoint|alias", re.IGNORECASE)
+ECHO_ONLY = re.compile(r"^\s*(echo|printf|cat|ls|pwd|env|true)\b")
+
+
+def probe(workflows):
+    weak = []
+    for wf in workflows:
+        if not wf.valid:
+            continue
+        events = [e for e in wf.triggers() if e in REGISTRY_EVENTS]
+        rejected = problems(wf)
+        if events:
+            work = [c for c in commands(wf) if not ECHO_ONLY.match(c.text)]
+            work.sort(key=_relevance)
+            uses = [s["uses"] for _, s in live_steps(wf)
+                    if isinstance(s.get("uses"), str) and not SETUP_ACTION.search(s["uses"])]
+            types = _dispatch_types(wf, events[0])
+            if rejected:
+                weak.append(Finding(wf.path, trigger_line(wf),
+                                    f"{wf.path} is triggered by `{events[0]}`, but GitHub would reject it: {rejected[0]}",
+                                    "weak"))
+            elif not MODEL_WORDS.search(wf.text):
+                weak.append(Finding(wf.path, trigger_line(wf), f"{wf.path} runs on `{events[0]}`{types}, but nothing in "
+                                                               "it concerns a model or the registry", "weak"))
+            elif work or uses:
+                shown = f"`{work[0].text[:60]}`" if work else f"the `{uses[0]}` action"
+                yield Finding(wf.path, trigger_line(wf),
+                              f"{wf.path} runs on `{events[0]}`{types} and then {shown}")
+            else:
+                weak.append(Finding(wf.path, trigger_line(wf),
+                                    f"{wf.path} runs on `{events[0]}`{types} but its steps only print", "weak"))
+            continue
+        for command in commands(wf):
+            if REGISTRY_USE.search(command.text) and not ECHO_ONLY.match(command.text):
+                events = ", ".join(f"`{e}`" for e in wf.triggers())
+                weak.append(Finding(wf.path, command.line,
+                                    f"{place(wf.path, command.line)} fetches a registry model (`{command.text[:60]}`) "
+                                    f"but runs on {events}, not on registry changes", "weak"))
+                break
+    yield from weak[:3]
+
+
+def _relevance(command) -> int:
+    """Sort key: model tests and scripts first, installs and listings last."""
+    if INSTALL.match(command.text) or LISTING.match(command.text):
+        return 2
+    return 0 if re.search(r"\b(pytest|python3?|wandb|mlflow)\b", command.text) else 1
+
+
+def _dispatch_types(wf, event: str) -> str:
+    config = wf.triggers().get(event)
+    types = config.get("types") if isinstance(config, dict) else None
+    if not types:
+        return ""
+    shown = ", ".join(types) if isinstance(types, list) else str(types)
+    return f" (types: {shown})"

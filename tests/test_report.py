@@ -20,7 +20,7 @@ def claims_of(name: str):
     ("mark", "claimed"),
     [
         ("x", True), ("X", True), ("(X)", True), ("(x)", True), ("✅", True), ("✓", True), ("ok", True), (" x ", True),
-        ("**x**", True), ("", False), (" ", False), ("-", False), ("–", False), ("~", "partial"), ("50%", "partial"),
+        ("**x**", True), ("", False), (" ", False), ("-", False), ("–", False), ("❌", False), ("✗", False), ("n/a", False), ("~", "partial"), ("50%", "partial"),
         ("%", "partial"), ("started", "partial"),
     ],
 )

@@ -18,7 +18,7 @@ ITEM = re.compile(r"^(?P<indent>\s*)(?:[*+-]|\d+[.)])\s+\[(?P<mark>[^\]\n]{0,12}
 BARE_ITEM = re.compile(r"^(?P<indent>\s*)\[(?P<mark>[^\]\n]{0,12})\]\s+(?P<text>\S.*)$")
 HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 TRUE_MARKS = {"x", "✓", "✔", "✅", "☑", "✔️", "ok", "done", "yes", "y"}
-FALSE_MARKS = {"", "-", "–", "—", "no", "n"}
+FALSE_MARKS = {"", "-", "–", "—", "no", "n", "❌", "✗", "✘", "✖", "✖️", "☐", "n/a", "na"}
 
 
 @dataclass

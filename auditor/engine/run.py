@@ -40,13 +40,7 @@ def _probe_module(name: str) -> ModuleType:
 def probe_function(spec: RuleSpec) -> Callable | None:
     if not spec.probe:
         return None
-    if not (rules_dir() / f"{spec.probe}.py").is_file():
-        return _no_rule_yet
     return getattr(_probe_module(spec.probe), "probe")
-
-
-def _no_rule_yet():
-    yield Finding(None, None, "no rule yet", "info")
 
 
 def _inject(func: Callable, repo: Repository) -> dict:

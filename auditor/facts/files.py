@@ -7,6 +7,7 @@ symlinks that leave the repository. Nothing here writes into it or runs it.
 from __future__ import annotations
 
 import fnmatch
+from functools import lru_cache
 import os
 import re
 from dataclasses import dataclass
@@ -133,6 +134,7 @@ def decode_text(data: bytes) -> FileText:
     return FileText(data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n"))
 
 
+@lru_cache(maxsize=1024)
 def glob_to_regex(pattern: str) -> re.Pattern[str]:
     """A path glob where `**/` spans folders, `*` stays within one, matched case-insensitively."""
     out = []

@@ -105,6 +105,7 @@ class Repository:
         self.study_numbers = study_numbers
         self._texts: dict[str, FileText] = {}
         self._yaml: dict[str, Parsed] = {}
+        self._globs: dict[str, list[str]] = {}
         self._source = source
         self._git_override = git
         self._leftovers: dict[str, str | None] = {}
@@ -152,8 +153,17 @@ class Repository:
         return rel in self._file_set
 
     def glob(self, *patterns: str) -> list[str]:
-        regexes = [glob_to_regex(p) for p in patterns]
-        return [f for f in self.files if any(r.match(f) for r in regexes)]
+        """Files matching any of the globs, in listing order (each glob is matched once per audit)."""
+        if len(patterns) == 1:
+            return list(self._glob_one(patterns[0]))
+        hits = set().union(*(self._glob_one(p) for p in patterns))
+        return [f for f in self.files if f in hits]
+
+    def _glob_one(self, pattern: str) -> list[str]:
+        if pattern not in self._globs:
+            regex = glob_to_regex(pattern)
+            self._globs[pattern] = [f for f in self.files if regex.match(f)]
+        return self._globs[pattern]
 
     # --- reading -------------------------------------------------------------------------
     def text(self, rel: str) -> FileText:

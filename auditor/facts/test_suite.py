@@ -31,27 +31,41 @@ def test_functions(module: PythonModule) -> list[TestFunction]:
         why_not = None
         if not file_collected:
             why_not = "its file is not named test_*.py or *_test.py"
+        elif any(d.endswith("fixture") for d in fn.decorators):
+            why_not = "it is a pytest fixture"
         elif fn.enclosing_function:
             why_not = "it is nested inside another function"
         elif fn.class_name and not (fn.class_name.startswith("Test") or fn.class_name in testcase_classes):
             why_not = f"its class {fn.class_name} is not named Test*"
         asserts = sum(1 for line in module.assert_lines if fn.line <= line <= (fn.end_line or fn.line))
         found.append(TestFunction(module.path, fn.name, fn.line, why_not is None, why_not, asserts,
-                                  _cases(module, fn.line)))
+                                  _cases(module, fn.line, _decorated_from(module, fn))))
     return found
 
 
-def _cases(module: PythonModule, line: int) -> int:
-    """Cases of a @pytest.mark.parametrize just above the function (1 when not parametrized)."""
+def _decorated_from(module: PythonModule, fn) -> int:
+    """The first line the function's decorators can start on: after whatever code precedes it."""
+    if not fn.decorators:
+        return fn.line
+    before = [f.end_line for f in module.functions if f.end_line and f.end_line < fn.line]
+    return max(before, default=0) + 1
+
+
+def _cases(module: PythonModule, line: int, first: int | None = None) -> int:
+    """Cases of the @pytest.mark.parametrize decorators above the function (stacked ones
+    multiply; 1 when not parametrized or when the values are not a literal list)."""
+    first = line - 6 if first is None else min(first, line - 1)
+    cases = 1
     for call in module.calls:
-        if call.name.endswith("mark.parametrize") and line - 6 <= call.line < line and len(call.args) >= 2:
+        if call.name.endswith("mark.parametrize") and first <= call.line < line and len(call.args) >= 2:
             values = call.args[1]
             if values.startswith(("[", "(")):
-                return max(1, _top_level_items(values[1:-1]))
-    return 1
+                cases *= max(1, _top_level_items(values[1:-1]))
+    return cases
 
 
 def _top_level_items(text: str) -> int:
+    text = re.sub(r"#[^\n]*", "", text)  # comments after the last comma are not a case
     depth, count, has_content = 0, 0, False
     for ch in text:
         if ch in "([{":

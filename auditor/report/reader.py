@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from auditor.catalog import RuleSpec
 from auditor.model import ChecklistLine, Claim
+from auditor.report.answers import Answers, parse_answers
 from auditor.report.checklist import parse_checklist
 from auditor.report.matching import assign_ids
 
@@ -28,6 +29,7 @@ class ReportClaims:
     claims: dict[str, tuple[Claim, ChecklistLine]] = field(default_factory=dict)
     unmatched: list[ChecklistLine] = field(default_factory=list)
     message: str | None = None
+    answers: Answers | None = None
 
     def claim(self, item_id: str) -> tuple[Claim, ChecklistLine | None]:
         if item_id in self.claims:
@@ -46,7 +48,9 @@ def read_report(data: bytes | None, display_path: str, catalog: tuple[RuleSpec, 
     if b"\0" in data[:8192]:
         raise ReportError(f"the report {display_path} is a binary file, not Markdown")
     text = data.decode("utf-8", "replace")
-    return claims_from_text(text, display_path, catalog)
+    report = claims_from_text(text, display_path, catalog)
+    report.answers = parse_answers(text)
+    return report
 
 
 def claims_from_text(text: str, display_path: str | None, catalog: tuple[RuleSpec, ...]) -> ReportClaims:

@@ -1,0 +1,104 @@
+"""Links and images in the answers, as written (resolving them is the checks' job)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from auditor.report.answers import Answers
+
+MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]\n]*)\]\(\s*(?P<src><[^>\n]+>|[^)\s]+(?:\s+[^)\s\"']+)*)(?:\s+[\"'][^\"'\n]*[\"'])?\s*\)")
+HTML_IMAGE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"'](?P<src>[^\"']+)[\"']", re.IGNORECASE)
+MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\n]*)\]\(\s*<?(?P<href>[^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+HTML_LINK = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"'](?P<href>[^\"']+)[\"']", re.IGNORECASE)
+BARE_URL = re.compile(r"(?<![(<\"'=\w/])https?://[^\s<>()\[\]\"'`]+", re.IGNORECASE)
+TRAILING = ".,;:!?*_`'\""
+GITHUB_FILE = re.compile(
+    r"^https?://(?:www\.)?github\.com/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+?)(?:\.git)?"
+    r"(?:/(?P<kind>blob|tree|raw)/(?P<rest>[^?#]+))?/?(?:[?#].*)?$", re.IGNORECASE)
+RAW_FILE = re.compile(r"^https?://raw\.githubusercontent\.com/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+)/(?P<rest>[^?#]+)", re.IGNORECASE)
+EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A link or image of an answer: where it is and what it points at."""
+
+    question: int
+    line: int
+    target: str    # as written
+    shown: bool    # rendered (False inside a code block)
+
+
+def images(answers: Answers) -> list[Reference]:
+    """Every image the answers include (Markdown and HTML), also those inside code blocks."""
+    found = []
+    for question in answers.questions:
+        for line in question.lines:
+            for pattern in (MD_IMAGE, HTML_IMAGE):
+                for match in pattern.finditer(line.text):
+                    found.append(Reference(question.number, line.number, match.group("src").strip().strip("<>"), not line.in_code))
+    return found
+
+
+def links(answers: Answers) -> list[Reference]:
+    """Every link of the answers' prose: Markdown, HTML and bare URLs (images excluded)."""
+    found = []
+    for question in answers.questions:
+        for line in question.lines:
+            if line.in_code:
+                continue
+            text = MD_IMAGE.sub(" ", line.text)
+            hrefs = [m.group("href") for m in MD_LINK.finditer(text)] + [m.group("href") for m in HTML_LINK.finditer(text)]
+            hrefs += [m.group(0).rstrip(TRAILING) for m in BARE_URL.finditer(MD_LINK.sub(" ", text))]
+            found += [Reference(question.number, line.number, href, True) for href in hrefs if href]
+    return found
+
+
+@dataclass(frozen=True)
+class RepoPath:
+    """A link resolved to a place in some GitHub repository (or in this one, when relative)."""
+
+    owner: str | None
+    repo: str | None
+    ref: str | None
+    path: str          # URL-decoded, relative to the repository root; "" for the root
+    directory: bool
+
+
+def github_path(url: str) -> RepoPath | None:
+    """`github.com/<owner>/<repo>/blob|tree/<ref>/<path>` (or raw.githubusercontent.com) as a path."""
+    match = GITHUB_FILE.match(url)
+    if match:
+        kind, rest = match.group("kind"), match.group("rest")
+        if kind is None:
+            return RepoPath(match.group("owner"), match.group("repo"), None, "", True)
+        ref, _, path = rest.partition("/")
+        return RepoPath(match.group("owner"), match.group("repo"), unquote(ref), unquote(path).rstrip("/") if kind == "tree" else unquote(path), kind == "tree")
+    match = RAW_FILE.match(url)
+    if match:
+        ref, _, path = match.group("rest").partition("/")
+        return RepoPath(match.group("owner"), match.group("repo"), unquote(ref), unquote(path), False)
+    return None
+
+
+def relative_path(href: str, base: str) -> str | None:
+    """A relative link of a file at `base` (e.g. reports/README.md) as a repository path;
+    None for external links, anchors, and links that leave the repository."""
+    if EXTERNAL.match(href):
+        return None
+    target = unquote(href.split("#", 1)[0].split("?", 1)[0])
+    if not target:
+        return None
+    parts = [] if target.startswith("/") else base.split("/")[:-1]
+    for part in target.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        else:
+            parts.append(part)
+    return "/".join(parts)

@@ -1,0 +1,147 @@
+"""What the answers say was, or was not, done: "we used DVC", "Hydra was omitted".
+
+A sentence is cut into clauses (at `;`, `but`, `, which` ...); a clause that names an
+item (statement_terms) is a statement about it. Negated clauses ("did not", "never",
+"omitted", "instead of") say it was not done; hypothetical ones ("would", "could", "if")
+say nothing. Per item, one affirmative statement is enough for `used`; only negations
+give `not used`; nothing said gives no claim. Within one answer, a negation outweighs
+impersonal mentions ("we did not use DVC. DVC lets teams ..."): there only first-person
+mentions ("we", "our") still count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from auditor.report.answers import Answers, Question
+from auditor.report.numbers import sentences
+from auditor.report.statement_terms import TERMS, Term, Terms
+
+CLAUSE_BREAK = re.compile(
+    r"\s*[;:]\s+|\s*\(\s*|\s*\)\s*"
+    r"|\s*,\s*(?=(?:we|they|which|so|but|however|while|whereas|although|though|since|because|instead|hence|thus)\b)"
+    r"|\s+(?=(?:but|however|whereas|while|although|though|instead|except|hence|thus|when|whenever|where|unless|because"
+    r"|every\s+time|in\s+order\s+to|so\s+that|such\s+that)\b)"
+    r"|\s+and\s+(?=(?:we|they|then|also|instead|used|use|using)\b)",
+    re.IGNORECASE,
+)
+NEGATION = re.compile(
+    r"\b(not|never|no|neither|nor|without|none)\b|n[’']t\b"
+    r"|\b(omit\w*|skip(ped)?|unable|fail(ed)? to|decided against|instead of|lack(ed|ing)?|absence of|nothing)\b",
+    re.IGNORECASE,
+)
+NOT_A_NEGATION = re.compile(
+    r"\bnot\s+(only|just|always|very|too|so|that|entirely|completely|fully|necessarily|much|many|all|as|quite|easy|"
+    r"trivial|really|perfect|straightforward|simple|obvious|sure|the\s+(only|best|most))\b"
+    r"|\bno\s+(problems?|issues?|errors?|need|doubt|matter|longer|more\s+than|less)\b"
+    r"|\bwithout\s+(any\s+)?(problems?|issues?|errors?|hassle|having|needing|the\s+need)\b"
+    r"|\bn[’']t\s+(only|just|always|too|very)\b",
+    re.IGNORECASE,
+)
+NO_CLAIM = re.compile(
+    r"\b(otherwise|if|consider(ed|ing)?|makes?\s+sense|recommend\w*|it\s+is\s+(a\s+)?(good|important|useful|beneficial)"
+    r"|allows?\s+(you|one|users?|us)\s+to|you\s+can|one\s+can|faced\s+(\w+\s+)?(difficult\w+|challenges?|problems?|issues?)|struggl\w+)\b",
+    re.IGNORECASE,
+)
+INDIVIDUAL = re.compile(
+    r"\b(one|some|two|several|a)\s+(of\s+(us|the\s+(team|group)(\s+members)?)|(team|group)\s+members?|members?)\b|\bs\d{6}\b",
+    re.IGNORECASE,
+)
+FAILURE = re.compile(r"\b(could\s*not|couldn[’']t|was\s+not\s+able|were\s+not\s+able|weren[’']t\s+able|wasn[’']t\s+able|unable)\b", re.I)
+HYPOTHETICAL = re.compile(
+    r"\b(would|could|should|might|if|plan(ned)?\s+to|in\s+the\s+future|future\s+work|want(ed)?\s+to|hope)\b|\bwouldn|\bcouldn",
+    re.IGNORECASE,
+)
+FIRST_PERSON = re.compile(r"\b(we|our|us|ours|i|my)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One clause of an answer that says an item was (or was not) done."""
+
+    item_id: str
+    used: bool
+    question: int
+    line: int
+    quote: str
+    broad: bool = False
+
+
+def clauses(sentence: str) -> list[str]:
+    return [c.strip() for c in CLAUSE_BREAK.split(sentence) if c and c.strip()]
+
+
+def polarity(clause: str) -> bool | None:
+    """True: affirmative; False: negated; None: hypothetical or about one member (says nothing)."""
+    if NO_CLAIM.search(clause):
+        return None
+    if FAILURE.search(clause):
+        return None if INDIVIDUAL.search(clause) else False
+    if HYPOTHETICAL.search(clause):
+        return None
+    if not NEGATION.search(NOT_A_NEGATION.sub(" ", clause)):
+        return True
+    return None if INDIVIDUAL.search(clause) else False
+
+
+def statements(answers: Answers, terms: dict[str, Terms] | None = None) -> dict[str, list[Statement]]:
+    """Every statement of the answers, per item id, in report order."""
+    terms = TERMS if terms is None else terms
+    found: dict[str, list[Statement]] = {}
+    for question in answers.questions:
+        if not question.filled:
+            continue
+        said = _sentences(question)
+        for item_id, item_terms in terms.items():
+            local = list(_statements_in(question, said, item_id, item_terms))
+            found.setdefault(item_id, []).extend(_weigh(local))
+    return {k: v for k, v in found.items() if v}
+
+
+def answer_claim(found: list[Statement]) -> Statement | None:
+    """The statement that decides an item: the first affirmative one, else the first negation."""
+    return next((s for s in found if s.used), None) or next((s for s in found if not s.used), None)
+
+
+def _sentences(question: Question) -> list[tuple[int, str]]:
+    """Sentences as read: link targets and URLs dropped, emphasis marks removed."""
+    return [(line, _plain(text)) for line, text in sentences(question)]
+
+
+def _plain(text: str) -> str:
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"<[^>]+>|https?://\S+", " ", text)
+    return re.sub(r"[*_`]+", "", text)
+
+
+def _statements_in(question: Question, said: list[tuple[int, str]], item_id: str, terms: Terms):
+    contextual = terms.in_context if terms.context is not None and terms.context.search(question.heading) else ()
+    for line, sentence in said:
+        for term, broad in [(t, False) for t in (*terms.specific, *contextual)] + [(t, True) for t in terms.broad]:
+            clause = _clause_of(term, sentence)
+            if clause is None or (terms.exclude is not None and terms.exclude.search(sentence)):
+                continue
+            used = polarity(clause)
+            if used is None or (broad and used):
+                continue
+            yield Statement(item_id, used, question.number, line, clause[:200], broad)
+            break
+
+
+def _clause_of(term: Term, sentence: str) -> str | None:
+    """The clause holding the term's (first) match, when the whole term occurs in the sentence."""
+    parts = term if isinstance(term, tuple) else (term,)
+    if not all(p.search(sentence) for p in parts):
+        return None
+    for clause in clauses(sentence):
+        if parts[0].search(clause):
+            return clause
+    return sentence
+
+
+def _weigh(local: list[Statement]) -> list[Statement]:
+    """Within one answer, a negation outweighs impersonal affirmative mentions."""
+    if any(not s.used for s in local) and any(s.used for s in local):
+        return [s for s in local if not s.used or FIRST_PERSON.search(s.quote)]
+    return local

@@ -14,10 +14,14 @@ from auditor.facts.gitinfo import commit_info, read_git_info, redact
 from auditor.facts.gitsource import GitTreeSource
 from auditor.facts.repository import Problem
 from auditor.facts.source import FolderSource, Source
-from auditor.model import ChecklistLine, ItemResult
+from auditor.model import AnswerCheck, ChecklistLine, CourseCheck, ItemResult
 from auditor.target import CLONE_TIMEOUT, TargetError, cloned, is_bare_repository, is_remote, resolve
 from auditor.report.reader import ReportClaims, ReportError, read_report, study_numbers
 from auditor.verdicts import summarize, verdict
+from auditor.answers.checks import check_answers
+from auditor.answers.claims import answer_statements, github_slug
+from auditor.answers.course import course_checks
+from auditor.report.statements import Statement, answer_claim
 
 DEFAULT_REPORT = "reports/README.md"
 MAX_REPORT_BYTES = 5_000_000
@@ -35,6 +39,8 @@ class AuditResult:
     summary: dict[str, int]
     unmatched: list[ChecklistLine] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    answers: list[AnswerCheck] = field(default_factory=list)
+    course_checks: list[CourseCheck] = field(default_factory=list)
 
 
 def audit(path: Path, report_file: Path | None = None) -> AuditResult:
@@ -68,7 +74,27 @@ def audit_source(source: Source, git, report_file: Path | None = None) -> AuditR
             claimed=claimed, line=line.line if line else None, mark=line.mark if line else None,
             evidence=outcome.evidence, verdict=verdict(claimed, outcome.evidence), findings=outcome.findings,
         ))
-    return AuditResult(repo, report, items, summarize(items), report.unmatched, repo.problems)
+    answers, course = _answers(report, repo, items, git)
+    return AuditResult(repo, report, items, summarize(items), report.unmatched, repo.problems, answers, course)
+
+
+def _answers(report: ReportClaims, repo: Repository, items: list[ItemResult], git) -> tuple[list[AnswerCheck], list[CourseCheck]]:
+    """The answers' claims: they fill the claims the checklist lacks, then get checked."""
+    if report.answers is None or not report.answers.questions:
+        return [], []
+    said = answer_statements(report.answers, github_slug(git.remote, repo.root.name))
+    claims_from_answers(items, said)
+    return check_answers(report.answers, repo, items, report.path or DEFAULT_REPORT, github_slug(git.remote, repo.root.name),
+                         said), course_checks(report.answers)
+
+
+def claims_from_answers(items: list[ItemResult], said: dict[str, list[Statement]]) -> None:
+    """Items the checklist does not hold (or a report without one) take the answers' claim."""
+    for item in items:
+        decided = answer_claim(said.get(item.id, []))
+        if item.claimed is None and decided is not None:
+            item.claimed, item.claim_source, item.line = decided.used, "answers", decided.line
+            item.verdict = verdict(item.claimed, item.evidence)
 
 
 def _report_bytes(source: Source, report_file: Path | None) -> tuple[bytes | None, str]:

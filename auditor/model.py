@@ -57,3 +57,38 @@ class ItemResult:
     verdict: str
     findings: list[Finding] = field(default_factory=list)
     claim_source: str = "checklist"
+
+
+@dataclass
+class AnswerCheck:
+    """One claim of the free-text answers checked against the repository."""
+
+    check: str            # tests | coverage | link | figure | team | statement
+    question: int | None
+    line: int | None
+    claim: str            # what the answer says
+    found: str            # what the repository shows
+    verdict: str          # see auditor.answers.checks.ANSWER_VERDICTS
+    findings: list[Finding] = field(default_factory=list)
+    item: str | None = None
+
+    def to_json(self) -> dict:
+        return {"check": self.check, "question": self.question, "line": self.line, "item": self.item,
+                "claim": self.claim, "found": self.found, "verdict": self.verdict,
+                "findings": [f.to_json() for f in self.findings]}
+
+
+@dataclass(frozen=True)
+class CourseCheck:
+    """One of the course's own `report.py check` constraints on an answer."""
+
+    question: int
+    line: int | None
+    rule: str             # words | images | answered | questions
+    expected: str
+    actual: str
+    passed: bool
+
+    def to_json(self) -> dict:
+        return {"question": self.question, "line": self.line, "rule": self.rule,
+                "expected": self.expected, "actual": self.actual, "passed": self.passed}

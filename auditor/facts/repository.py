@@ -22,6 +22,7 @@ from auditor.facts.history import History, read_history
 from auditor.facts.team import Team, build_team
 from auditor.facts.template import Scaffold, blob_id, is_template_shaped, leftover_reason, read_scaffold
 from auditor.facts.test_suite import TestFunction, test_functions
+from auditor.facts.git_paths import path_at_ref
 
 NON_SOURCE_DIRS = ("tests/", "test/", "docs/", "reports/", "notebooks/", "examples/", "scripts/legacy/")
 VENDORED = re.compile(r"(^|/)(\.?venv|env|site-packages|node_modules|build|dist|third_party|vendor|migrations)/")
@@ -292,6 +293,10 @@ class Repository:
     def dependency(self, *names: str) -> deps.Dependency | None:
         wanted = {deps.normalize(n) for n in names}
         return next((d for d in self.dependencies if d.name in wanted), None)
+
+    def exists_at(self, ref: str, rel: str) -> bool | None:
+        """Whether `rel` is a file or folder at `ref` of the history; None when git cannot say."""
+        return path_at_ref(self.root, ref, rel) if self.git.is_repo else None
 
 
 def is_test_path(rel: str) -> bool:

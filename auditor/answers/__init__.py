@@ -1,0 +1,1 @@
+"""Claims of the free-text answers checked against the repository, and the course's own report check."""

@@ -1,0 +1,283 @@
+"""The answers' claims checked against the repository, each with a verdict and evidence.
+
+Verdicts (ANSWER_VERDICTS): `corroborated` the repository backs the claim; `weak` partly
+(a count a little off, a broken link whose file exists under another path); `unsupported`
+nothing backs it (a missing figure, a dead link, coverage never computed); `contradicted`
+the report says both (ticked but the answer says it was not done, or the answer denies what
+the repository clearly shows); `unclaimed` the answer says it was done but the checklist
+does not tick it; `unverifiable` the repository cannot tell (no history, unknown branch).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from auditor.facts import Repository
+from auditor.model import AnswerCheck, Finding, ItemResult
+from auditor.report.answers import Answers
+from auditor.report.links import Reference, RepoPath, github_path, images, links, relative_path
+from auditor.report.numbers import coverage_claimed, tests_claimed
+from auditor.report.statements import Statement, answer_claim
+from auditor.answers.claims import is_this_repository
+
+ANSWER_VERDICTS = ("corroborated", "weak", "unsupported", "contradicted", "unclaimed", "unverifiable")
+TESTS_QUESTION = re.compile(r"how many tests", re.IGNORECASE)
+COVERAGE_QUESTION = re.compile(r"code coverage", re.IGNORECASE)
+STUDY_QUESTION = re.compile(r"study number", re.IGNORECASE)
+MEMBER_ID = re.compile(r"(?<![\w/.-])[sS]?\d{6,8}(?![\w/.-])")
+EVIDENCE_VERDICT = {"strong": "corroborated", "weak": "weak", "none": "unsupported", "n/a": "unverifiable"}
+
+
+@dataclass
+class Context:
+    """What every check needs: the answers, the repository, the judged items, and names."""
+
+    answers: Answers
+    repo: Repository
+    items: dict[str, ItemResult]
+    report_path: str
+    slug: tuple[str | None, str | None]
+    said: dict[str, list[Statement]]
+
+    def at(self, line: int | None, message: str) -> Finding:
+        """A finding that points into the report."""
+        return Finding(self.report_path, line, message, "info")
+
+
+def check_answers(answers: Answers, repo: Repository, items: list[ItemResult], report_path: str,
+                  slug: tuple[str | None, str | None], said: dict[str, list[Statement]]) -> list[AnswerCheck]:
+    ctx = Context(answers, repo, {i.id: i for i in items}, report_path, slug, said)
+    found: list[AnswerCheck] = []
+    for check in (tests_count, coverage_percent, team_size):
+        result = check(ctx)
+        if result is not None:
+            found.append(result)
+    found += figures(ctx)
+    found += repository_links(ctx)
+    found += tool_statements(ctx)
+    return found
+
+
+# --- numbers -----------------------------------------------------------------------------
+def tests_count(ctx: Context) -> AnswerCheck | None:
+    """"We implemented N tests" against the test functions pytest would collect."""
+    question = ctx.answers.asking(TESTS_QUESTION)
+    stated = tests_claimed(question)
+    if stated is None:
+        return None
+    collected = [t for t in ctx.repo.test_functions if t.collected]
+    functions, cases = len(collected), sum(t.parametrized_cases for t in collected)
+    skipped = [t for t in ctx.repo.test_functions if not t.collected]
+    found = f"{functions} test functions pytest would collect" + (f" ({cases} cases with parametrization)" if cases != functions else "")
+    claimed = stated.value
+    if claimed <= max(functions, cases):
+        verdict = "corroborated"
+        compared = "functions" if claimed <= functions else "parametrized cases"
+        note = f"{claimed} claimed, {functions if compared == 'functions' else cases} {compared} found"
+    else:
+        verdict = "weak" if functions else "unsupported"
+        note = f"{claimed} claimed but only {functions} test functions ({cases} cases) found"
+    findings = [ctx.at(stated.line, f'Q{question.number}: "{stated.quote}" -> {note}')]
+    findings += _test_files(collected)
+    findings += [Finding(t.path, t.line, f"{t.name} is not collected: {t.why_not}", "weak") for t in skipped[:5]]
+    return AnswerCheck("tests", question.number, stated.line, f"{claimed} tests", found, verdict, findings)
+
+
+def _test_files(collected) -> list[Finding]:
+    per_file: dict[str, list] = {}
+    for test in collected:
+        per_file.setdefault(test.path, []).append(test)
+    return [Finding(path, tests[0].line, f"{len(tests)} test functions in {path}", "strong") for path, tests in sorted(per_file.items())]
+
+
+def coverage_percent(ctx: Context) -> AnswerCheck | None:
+    """"Coverage is X%" against whether coverage is computed anywhere (the coverage item)."""
+    question = ctx.answers.asking(COVERAGE_QUESTION)
+    stated = coverage_claimed(question)
+    if stated is None:
+        return None
+    item = ctx.items.get("coverage")
+    evidence = item.evidence if item else "n/a"
+    verdict = EVIDENCE_VERDICT[evidence]
+    found = {"strong": "coverage is computed", "weak": "coverage is only partly set up",
+             "none": "coverage is never computed (no coverage run, --cov, config or upload)",
+             "n/a": "cannot tell"}[evidence]
+    findings = [ctx.at(stated.line, f'Q{question.number}: "{stated.quote}"')]
+    findings += (item.findings[:3] if item else [])
+    return AnswerCheck("coverage", question.number, stated.line, f"{stated.value}% coverage", found, verdict, findings)
+
+
+def team_size(ctx: Context) -> AnswerCheck | None:
+    """The members the group question lists against the people who committed."""
+    question = ctx.answers.asking(STUDY_QUESTION)
+    members, line = _members(question)
+    if not members:
+        members, line = ctx.repo.study_numbers
+    if not members:
+        return None
+    number = question.number if question else None
+    claim = f"{len(members)} members ({', '.join(members)})"
+    team = ctx.repo.team
+    if team is None:
+        return AnswerCheck("team", number, line, claim, "no commit history to compare with", "unverifiable",
+                           [ctx.at(line, "the repository has no readable git history")])
+    authors = team.authors
+    found = f"{len(authors)} distinct commit authors"
+    findings = [ctx.at(line, f"Q{number or 2} lists {len(members)} members")]
+    findings += [Finding(None, None, f"author {a.display}: {a.commits} commits", "strong") for a in authors[:10]]
+    if len(authors) >= len(members) or team.all_members_found:
+        verdict = "corroborated"
+    else:
+        verdict = "weak"
+        missing = ", ".join(team.members_without_commits) or "some members"
+        findings.append(ctx.at(line, f"fewer commit authors than members; no commits found for {missing}"))
+    return AnswerCheck("team", number, line, claim, found, verdict, findings)
+
+
+def _members(question) -> tuple[list[str], int | None]:
+    """Study numbers (`s123456`, also written without the `s` or as longer guest ids) of the answer."""
+    if question is None or not question.filled:
+        return [], None
+    found, first = [], None
+    for line in question.prose():
+        for match in MEMBER_ID.finditer(line.text):
+            member = match.group(0).lower()
+            if member not in found:
+                found.append(member)
+                first = first or line.number
+    return found, first
+
+
+# --- figures and links -------------------------------------------------------------------
+def figures(ctx: Context) -> list[AnswerCheck]:
+    """Every image the answers show exists under the report's folder (URL-decoded names)."""
+    checks = []
+    seen: set[str] = set()
+    for image in images(ctx.answers):
+        if not image.shown or image.target in seen:
+            continue
+        seen.add(image.target)
+        place = _place(image.target, ctx)
+        if place is None:
+            continue
+        checks.append(_resolve(ctx, image, place, "figure"))
+    return checks
+
+
+def repository_links(ctx: Context) -> list[AnswerCheck]:
+    """Every link into this repository resolves to a file or folder (at its ref or the audited commit)."""
+    checks = []
+    seen: set[str] = set()
+    for link in links(ctx.answers):
+        if link.target in seen:
+            continue
+        seen.add(link.target)
+        place = _place(link.target, ctx)
+        if place is None or (place.path == "" and place.directory):
+            continue
+        checks.append(_resolve(ctx, link, place, "link"))
+    return checks
+
+
+def _place(target: str, ctx: Context) -> RepoPath | None:
+    """Where a link or image points in this repository; None for anything outside it."""
+    place = github_path(target)
+    if place is not None:
+        return place if is_this_repository(place.owner, place.repo, ctx.slug) else None
+    rel = relative_path(target, ctx.report_path)
+    if rel is None:
+        return None
+    return RepoPath(None, None, None, rel, target.split("#")[0].endswith("/"))
+
+
+def _resolve(ctx: Context, ref: Reference, place: RepoPath, check: str) -> AnswerCheck:
+    what = "figure" if check == "figure" else "link"
+    claim = f"{what} {ref.target}"
+    if _exists(ctx.repo, place.path):
+        return AnswerCheck(check, ref.question, ref.line, claim, f"{place.path or '.'} exists", "corroborated",
+                           [Finding(place.path, None, f"{place.path} exists", "strong")])
+    if place.ref and not _is_audited_ref(place.ref, ctx):
+        at_ref = ctx.repo.exists_at(place.ref, place.path)
+        if at_ref:
+            return AnswerCheck(check, ref.question, ref.line, claim, f"{place.path} exists on {place.ref}, not at the audited commit",
+                               "corroborated", [ctx.at(ref.line, f"{place.path} is in {place.ref} but not in the audited commit")])
+        if at_ref is None:
+            return AnswerCheck(check, ref.question, ref.line, claim, f"{place.path} is not at the audited commit; {place.ref} is not in the history",
+                               "unverifiable", [ctx.at(ref.line, f"{place.ref} cannot be read from this clone")])
+    meant = _meant(ctx.repo, place.path)
+    shown = place.path if place.path.strip() == place.path else repr(place.path)
+    if meant:
+        return AnswerCheck(check, ref.question, ref.line, claim, f"{shown} does not exist; {meant} does", "weak",
+                           [ctx.at(ref.line, f"the {what} points at {shown}, which does not exist; it probably means {meant}")])
+    return AnswerCheck(check, ref.question, ref.line, claim, f"{shown} does not exist", "unsupported",
+                       [ctx.at(ref.line, f"the {what} points at {shown}, which is not in the repository")])
+
+
+def _exists(repo: Repository, path: str) -> bool:
+    if not path:
+        return True
+    return repo.exists(path) or any(f.startswith(path.rstrip("/") + "/") for f in repo.files)
+
+
+def _is_audited_ref(ref: str, ctx: Context) -> bool:
+    commit = ctx.repo.git.commit or ""
+    return len(ref) >= 7 and commit.startswith(ref.lower())
+
+
+def _meant(repo: Repository, path: str) -> str | None:
+    """The file a broken link most likely means: stray spaces or dots, another case, a
+    different separator, or the same path from the repository root."""
+    candidates = [path.strip(), re.sub(r"^(\.{3,}/)+", "", path), re.sub(r"^[^/]+/\.{3,}/", "", path)]
+    parts = PurePosixPath(path).parts
+    if len(parts) > 1:
+        candidates.append("/".join(parts[1:]))
+    for candidate in candidates:
+        if candidate and candidate != path and _exists(repo, candidate):
+            return candidate
+    wanted = _squash(path)
+    folder = path.rsplit("/", 1)[0] if "/" in path else ""
+    for existing in repo.files:
+        if existing.rsplit("/", 1)[0] == folder and _squash(existing) == wanted:
+            return existing
+    return None
+
+
+def _squash(path: str) -> str:
+    return re.sub(r"[^a-z0-9/.]", "", path.lower())
+
+
+# --- statements about tools --------------------------------------------------------------
+def tool_statements(ctx: Context) -> list[AnswerCheck]:
+    """What the answers say was (not) done, against the tick and the item's evidence."""
+    checks = []
+    for item_id, said in ctx.said.items():
+        item = ctx.items.get(item_id)
+        decided = answer_claim(said)
+        if item is None or decided is None:
+            continue
+        checks.append(_statement_check(ctx, item, decided, said))
+    return checks
+
+
+def _statement_check(ctx: Context, item: ItemResult, decided: Statement, said: list[Statement]) -> AnswerCheck:
+    quote = f'Q{decided.question}: "{decided.quote}"'
+    claim = ("used" if decided.used else "not used") + f" ({quote})"
+    tick = item.claimed if item.claim_source == "checklist" else None
+    best = item.findings[:1]
+    found = f"evidence {item.evidence}" + (f": {best[0].message}" if best else "")
+    findings = [ctx.at(s.line, f'Q{s.question}: "{s.quote}"') for s in said if s.used == decided.used][:3]
+    if tick is not None:
+        found = f"{'ticked' if tick in (True, 'partial') else 'not ticked'} in the checklist; " + found
+    if tick in (True, "partial") and not decided.used:
+        verdict = "contradicted"
+        findings.insert(0, ctx.at(item.line, f"ticked '{item.title}' but Q{decided.question} says \"{decided.quote}\""))
+    elif tick is False and decided.used:
+        verdict = "unclaimed"
+        findings.insert(0, ctx.at(item.line, f"not ticked, but Q{decided.question} says \"{decided.quote}\""))
+    elif decided.used:
+        verdict = EVIDENCE_VERDICT[item.evidence]
+    else:
+        verdict = "contradicted" if item.evidence == "strong" else "corroborated"
+    return AnswerCheck("statement", decided.question, decided.line, claim, found, verdict, findings + best, item=item.id)

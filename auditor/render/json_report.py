@@ -52,6 +52,9 @@ def to_document(result: AuditResult) -> dict:
         "unmatched": [{"line": l.line, "text": l.text, "mark": l.mark, "claimed": l.claimed} for l in result.unmatched],
         "problems": [{"path": p.path, "message": p.message} for p in result.problems],
         "team": team_block(repo),
+        "answers": [check.to_json() for check in result.answers],
+        "course_checks": [check.to_json() for check in result.course_checks],
+        "questions": _questions(result),
     }
 
 
@@ -95,6 +98,14 @@ def team_block(repo) -> dict:
         "pull_requests": history.pull_requests,
         "branches": history.branches,
     }
+
+
+def _questions(result: AuditResult) -> dict | None:
+    """The report's questions: how many, which template, which are unanswered."""
+    answers = result.report.answers
+    if answers is None or not answers.questions:
+        return None
+    return {"count": len(answers.questions), "template": answers.template, "unanswered": answers.unanswered}
 
 
 def dumps(result: AuditResult) -> str:

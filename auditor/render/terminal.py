@@ -44,6 +44,7 @@ def render(result: AuditResult, console: Console, verbose: bool = False) -> None
         items = [i for i in result.items if i.week == week]
         if items:
             console.print(_week_table(WEEK_TITLE[week], items, verbose))
+    _answers_section(result, console, verbose)
     if result.unmatched:
         console.print("[bold]Checklist lines that match no item[/bold]")
         for line in result.unmatched:
@@ -106,3 +107,51 @@ def _week_table(title: str, items, verbose: bool) -> Table:
             item.evidence, escape(where),
         )
     return table
+
+
+ANSWER_STYLE = {
+    "corroborated": ("✔", "green"),
+    "weak": ("~", "yellow"),
+    "unsupported": ("✘", "bold red"),
+    "contradicted": ("≠", "bold magenta"),
+    "unclaimed": ("+", "blue"),
+    "unverifiable": ("?", "cyan"),
+}
+
+
+def _answers_section(result: AuditResult, console: Console, verbose: bool) -> None:
+    """Claims of the free-text answers (all with -v, else those that need a look) and the
+    course's own report check."""
+    sources = {item.id: item.claim_source for item in result.items if item.claimed is not None}
+    checks = result.answers if verbose else [a for a in result.answers if _needs_a_look(a, sources)]
+    if result.answers:
+        table = Table(title="Claims in the answers", title_justify="left", expand=False)
+        for column in ("Q", "check", "claim", "found", "verdict"):
+            table.add_column(column, overflow="fold")
+        for check in checks:
+            icon, style = ANSWER_STYLE[check.verdict]
+            what = f"{check.check} {check.item}" if check.item else check.check
+            table.add_row(str(check.question or "-"), what, escape(check.claim[:120]), escape(check.found[:120]),
+                          f"[{style}]{icon} {check.verdict}[/{style}]")
+        hidden = len(result.answers) - len(checks)
+        if checks:
+            console.print(table)
+        console.print(f"{len(result.answers)} answer claims checked" + (f", {hidden} more with -v" if hidden else ""))
+    failed = [c for c in result.course_checks if not c.passed]
+    if result.course_checks:
+        console.print(f"[bold]Course report check[/bold]: {len(result.course_checks) - len(failed)}/{len(result.course_checks)} passed")
+        for check in failed if verbose else failed[:12]:
+            where = f"Q{check.question}" if check.question else "report"
+            console.print(f"  [yellow]{where}[/yellow] {check.rule}: {escape(check.actual)}, expected {escape(check.expected)}")
+        if not verbose and len(failed) > 12:
+            console.print(f"  ... {len(failed) - 12} more (-v)")
+
+
+def _needs_a_look(check, sources: dict[str, str]) -> bool:
+    """Shown by default: what is not corroborated, except statements about ticked items that
+    only repeat the checklist's verdict."""
+    if check.verdict == "corroborated":
+        return False
+    if check.check != "statement" or check.verdict in ("contradicted", "unclaimed"):
+        return True
+    return sources.get(check.item) != "checklist"

@@ -75,17 +75,20 @@ def audit_source(source: Source, git, report_file: Path | None = None) -> AuditR
             evidence=outcome.evidence, verdict=verdict(claimed, outcome.evidence), findings=outcome.findings,
         ))
     answers, course = _answers(report, repo, items, git)
-    return AuditResult(repo, report, items, summarize(items), report.unmatched, repo.problems, answers, course)
+    return AuditResult(repo, report, items, summarize(items), report.unmatched, repo.problems,
+                       answers=answers, course_checks=course)
 
 
-def _answers(report: ReportClaims, repo: Repository, items: list[ItemResult], git) -> tuple[list[AnswerCheck], list[CourseCheck]]:
+def _answers(report: ReportClaims, repo: Repository, items: list[ItemResult],
+             git) -> tuple[list[AnswerCheck], list[CourseCheck]]:
     """The answers' claims: they fill the claims the checklist lacks, then get checked."""
     if report.answers is None or not report.answers.questions:
         return [], []
-    said = answer_statements(report.answers, github_slug(git.remote, repo.root.name))
+    slug = github_slug(git.remote, repo.root.name)
+    said = answer_statements(report.answers, slug)
     claims_from_answers(items, said)
-    return check_answers(report.answers, repo, items, report.path or DEFAULT_REPORT, github_slug(git.remote, repo.root.name),
-                         said), course_checks(report.answers)
+    checked = check_answers(report.answers, repo, items, report.path or DEFAULT_REPORT, slug, said)
+    return checked, course_checks(report.answers)
 
 
 def claims_from_answers(items: list[ItemResult], said: dict[str, list[Statement]]) -> None:

@@ -7,6 +7,7 @@ import json
 
 import jsonschema
 import pytest
+from conftest import FIXTURES, git, make_git_repo, write_tree
 from rich.console import Console
 
 from auditor.answers.course import course_checks
@@ -17,10 +18,9 @@ from auditor.report.links import github_path, images, links, relative_path
 from auditor.report.numbers import coverage_claimed
 from auditor.report.numbers import tests_claimed as claimed_tests
 from auditor.report.statements import answer_claim, statements
-from conftest import FIXTURES, git, make_git_repo, write_tree
 
-REPORT_2025 = (FIXTURES / "reports" / "answers-2025.md").read_text(encoding="utf-8")
-REPORT_2023 = (FIXTURES / "reports" / "answers-2023-no-checklist.md").read_text(encoding="utf-8")
+REPORT_2025 = (FIXTURES / "reports" / "answers_2025.md").read_text(encoding="utf-8")
+REPORT_2023 = (FIXTURES / "reports" / "answers_2023_no_checklist.md").read_text(encoding="utf-8")
 REMOTE = "https://github.com/acme/project.git"
 
 
@@ -49,15 +49,30 @@ def test_an_answer_keeps_its_lines_and_unfilled_answers_are_listed():
     assert answers.number(8).stated_length == (100, 200)
 
 
-@pytest.mark.parametrize(("text", "answer", "filled"), [
-    ("### Question 1\n> **Q?**\n>\n> Answer: 41\n", "41", True),                          # inline answer
-    ("### Question 1\n> **Q?**\n>\n> Answer\n\nWe used DVC.\n", "We used DVC.", True),       # label without colon
-    ("### Question 1\n> **Q?**\n\nWe used DVC.\n", "We used DVC.", True),                    # no label at all
-    ("### Question 1\n> **Q?**\n> Answer:\n\n--- question 1 fill here ---\n", "--- question 1 fill here ---", False),
-    ("### Question 1\n> **Q?**\n> Answer:\n\nDone.\n\n--- question 1 fill here ---\n", None, True),  # placeholder left
-    ("### Question 1\r\n> **Q?**\r\n> Answer:\r\n\r\nCRLF answer\r\n", "CRLF answer", True),
-    ("### Question 1\n> **Q?**\n> Answer:\n\n```bash\n# not a heading\n```\nafter\n", None, True),
-])
+@pytest.mark.parametrize(
+    ("text", "answer", "filled"),
+    [
+        ("### Question 1\n> **Q?**\n>\n> Answer: 41\n", "41", True),  # inline answer
+        (
+            "### Question 1\n> **Q?**\n>\n> Answer\n\nWe used DVC.\n",
+            "We used DVC.",
+            True,
+        ),  # label without colon
+        ("### Question 1\n> **Q?**\n\nWe used DVC.\n", "We used DVC.", True),  # no label at all
+        (
+            "### Question 1\n> **Q?**\n> Answer:\n\n--- question 1 fill here ---\n",
+            "--- question 1 fill here ---",
+            False,
+        ),
+        (
+            "### Question 1\n> **Q?**\n> Answer:\n\nDone.\n\n--- question 1 fill here ---\n",
+            None,
+            True,
+        ),  # placeholder left
+        ("### Question 1\r\n> **Q?**\r\n> Answer:\r\n\r\nCRLF answer\r\n", "CRLF answer", True),
+        ("### Question 1\n> **Q?**\n> Answer:\n\n```bash\n# not a heading\n```\nafter\n", None, True),
+    ],
+)
 def test_answer_variants(text, answer, filled):
     question = parse_answers(text).questions[0]
     if answer is not None:
@@ -69,7 +84,11 @@ def test_answer_variants(text, answer, filled):
 def test_code_blocks_and_tables_are_marked():
     question = one_answer("text\n```\ncode line\n```\n| a | b |\n|---|---|")
     kinds = {line.text: (line.in_code, line.in_table) for line in question.questions[0].lines}
-    assert kinds["code line"] == (True, False) and kinds["| a | b |"] == (False, True) and kinds["text"] == (False, False)
+    assert (
+        kinds["code line"] == (True, False)
+        and kinds["| a | b |"] == (False, True)
+        and kinds["text"] == (False, False)
+    )
 
 
 def test_no_report_text_has_no_questions():
@@ -77,32 +96,49 @@ def test_no_report_text_has_no_questions():
 
 
 # --- numbers -------------------------------------------------------------------------------
-@pytest.mark.parametrize(("text", "expected"), [
-    ("7", 7),
-    ("We implemented two tests: one for the model and one for the data.", 2),
-    ("In total, we made 5 files. Within these files, 16 tests were made.", 16),
-    ("We have implemented in total 9 unit tests. There are also 2 integration tests for the API. "
-     "Finally, we have 1 performance test.", 12),
-    ("We have implemented 7 tests across three modules. For the data module we have 3 tests.", 7),
-    ("In total we have implemented 41 tests across 3 main test files.", 41),
-    ("We wrote tests for the data and the model.", None),
-    ("--- question 7 fill here ---", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("7", 7),
+        ("We implemented two tests: one for the model and one for the data.", 2),
+        ("In total, we made 5 files. Within these files, 16 tests were made.", 16),
+        (
+            "We have implemented in total 9 unit tests. There are also 2 integration tests for the API. "
+            "Finally, we have 1 performance test.",
+            12,
+        ),
+        ("We have implemented 7 tests across three modules. For the data module we have 3 tests.", 7),
+        ("In total we have implemented 41 tests across 3 main test files.", 41),
+        ("We wrote tests for the data and the model.", None),
+        ("--- question 7 fill here ---", None),
+    ],
+)
 def test_tests_claimed(text, expected):
     stated = claimed_tests(one_answer(text, "How many tests did you implement?").questions[0])
     assert (stated.value if stated else None) == expected
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("The total code coverage of code is 93%, which includes all our source code.", 93),
-    ("In the end, we achieved a total code coverage of $70\\%$.", 70),
-    ("The total code coverage of our code is approximately 35-40%.", 35),
-    ("Our total coverage is 68% for the 4 largest files. If we take all of our source code we have 41% coverage.", 41),
-    ("Code coverage tells you little, we have a code coverage of 51%, with most API code run.", 51),
-    ("Even with 100% code coverage the code would not be error free. The model tests reach 100% coverage, "
-     "the data tests 90%, and the API tests 40%.", None),
-    ("We did not compute coverage.", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The total code coverage of code is 93%, which includes all our source code.", 93),
+        ("In the end, we achieved a total code coverage of $70\\%$.", 70),
+        ("The total code coverage of our code is approximately 35-40%.", 35),
+        (
+            "Our total coverage is 68% for the 4 largest files. "
+            "If we take all of our source code we have 41% coverage.",
+            41,
+        ),
+        ("Code coverage tells you little, we have a code coverage of 51%, with most API code run.", 51),
+        (
+            "Even with 100% code coverage the code would not be error free. "
+            "The model tests reach 100% coverage, "
+            "the data tests 90%, and the API tests 40%.",
+            None,
+        ),
+        ("We did not compute coverage.", None),
+    ],
+)
 def test_coverage_claimed(text, expected):
     stated = coverage_claimed(one_answer(text, "What is the total code coverage?").questions[0])
     assert (stated.value if stated else None) == expected
@@ -118,51 +154,83 @@ def test_links_and_images_are_found_with_their_lines():
     assert not any("wandb.png" in t for t in targets)
 
 
-@pytest.mark.parametrize(("url", "expected"), [
-    ("https://github.com/acme/project/blob/main/src/a%20b.py", ("acme", "project", "main", "src/a b.py", False)),
-    ("https://github.com/acme/project/tree/dev/configs/", ("acme", "project", "dev", "configs", True)),
-    ("https://github.com/acme/project.git", ("acme", "project", None, "", True)),
-    ("https://raw.githubusercontent.com/acme/project/main/reports/figures/x.png", ("acme", "project", "main", "reports/figures/x.png", False)),
-    ("https://example.com/acme/project", None),
-])
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "https://github.com/acme/project/blob/main/src/a%20b.py",
+            ("acme", "project", "main", "src/a b.py", False),
+        ),
+        ("https://github.com/acme/project/tree/dev/configs/", ("acme", "project", "dev", "configs", True)),
+        ("https://github.com/acme/project.git", ("acme", "project", None, "", True)),
+        (
+            "https://raw.githubusercontent.com/acme/project/main/reports/figures/x.png",
+            ("acme", "project", "main", "reports/figures/x.png", False),
+        ),
+        ("https://example.com/acme/project", None),
+    ],
+)
 def test_github_path(url, expected):
     place = github_path(url)
-    assert (None if place is None else (place.owner, place.repo, place.ref, place.path, place.directory)) == expected
+    assert (
+        None if place is None else (place.owner, place.repo, place.ref, place.path, place.directory)
+    ) == expected
 
 
-@pytest.mark.parametrize(("href", "expected"), [
-    ("figures/a%20b.png", "reports/figures/a b.png"),
-    ("../src/train.py#L10", "src/train.py"),
-    ("./figures/x.png", "reports/figures/x.png"),
-    ("../../outside.txt", None),
-    ("https://example.com/x", None),
-    ("#anchor", None),
-    ("mailto:someone@example.com", None),
-])
+@pytest.mark.parametrize(
+    ("href", "expected"),
+    [
+        ("figures/a%20b.png", "reports/figures/a b.png"),
+        ("../src/train.py#L10", "src/train.py"),
+        ("./figures/x.png", "reports/figures/x.png"),
+        ("../../outside.txt", None),
+        ("https://example.com/x", None),
+        ("#anchor", None),
+        ("mailto:someone@example.com", None),
+    ],
+)
 def test_relative_path(href, expected):
     assert relative_path(href, "reports/README.md") == expected
 
 
 # --- statements ----------------------------------------------------------------------------
-@pytest.mark.parametrize(("text", "expected"), [
-    ("We used DVC to version our data.", {"data-versioning": True}),
-    ("We did not use DVC.", {"data-versioning": False}),
-    ("For training configuration W&B was enough, hence hydra was omitted from this project.", {"hydra": False}),
-    ("We would like to use Hydra in the future.", {"hydra": None}),
-    ("DVC was not easy to set up, but it helped us a lot.", {"data-versioning": True}),
-    ("We did not manage to implement monitoring.", {"alerts": False, "api-metrics": False, "drift-api": False}),
-    ("We implemented monitoring of our model.", {"alerts": None, "api-metrics": None}),
-    ("We set up automatic alerting in order to get a message every time the app is not behaving as expected.",
-     {"alerts": True}),
-    ("One team member could not build docker images locally.", {"docker-build-local": None}),
-    ("In this project we did not utilize the Compute engine and used Vertex AI instead.", {"cloud-training": True}),
-    ("We did not use DVC. DVC lets teams version their data.", {"data-versioning": False}),
-    ("We use flake8 and isort in our GitHub Actions workflows.", {"ci-lint": True, "pep8": True, "ci": True}),
-    ("We use flake8 locally.", {"ci-lint": None, "pep8": True}),
-    ("The logs of the training are written locally by the python logger.", {"logging": True}),
-    ("We used wandb for logging the training loss.", {"logging": None, "wandb": True}),
-    ("We also considered using locust for load testing.", {"load-test": None}),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We used DVC to version our data.", {"data-versioning": True}),
+        ("We did not use DVC.", {"data-versioning": False}),
+        (
+            "For training configuration W&B was enough, hence hydra was omitted from this project.",
+            {"hydra": False},
+        ),
+        ("We would like to use Hydra in the future.", {"hydra": None}),
+        ("DVC was not easy to set up, but it helped us a lot.", {"data-versioning": True}),
+        (
+            "We did not manage to implement monitoring.",
+            {"alerts": False, "api-metrics": False, "drift-api": False},
+        ),
+        ("We implemented monitoring of our model.", {"alerts": None, "api-metrics": None}),
+        (
+            "We set up automatic alerting in order to get a message "
+            "every time the app is not behaving as expected.",
+            {"alerts": True},
+        ),
+        ("One team member could not build docker images locally.", {"docker-build-local": None}),
+        (
+            "In this project we did not utilize the Compute engine and used Vertex AI instead.",
+            {"cloud-training": True},
+        ),
+        ("We did not use DVC. DVC lets teams version their data.", {"data-versioning": False}),
+        (
+            "We use flake8 and isort in our GitHub Actions workflows.",
+            {"ci-lint": True, "pep8": True, "ci": True},
+        ),
+        ("We use flake8 locally.", {"ci-lint": None, "pep8": True}),
+        ("The logs of the training are written locally by the python logger.", {"logging": True}),
+        ("We used wandb for logging the training loss.", {"logging": None, "wandb": True}),
+        ("We also considered using locust for load testing.", {"load-test": None}),
+    ],
+)
 def test_statements(text, expected):
     found = statements(one_answer(text))
     for item_id, used in expected.items():
@@ -171,7 +239,9 @@ def test_statements(text, expected):
 
 
 def test_a_linter_in_the_ci_answer_runs_in_ci():
-    found = statements(one_answer("One workflow runs flake8, one runs isort.", "Discuss your continuous integration setup."))
+    found = statements(
+        one_answer("One workflow runs flake8, one runs isort.", "Discuss your continuous integration setup.")
+    )
     assert answer_claim(found["ci-lint"]).used is True
 
 
@@ -185,8 +255,9 @@ def repo_2025(tree, extra: dict[str, str] | None = None, remote: str | None = RE
         "reports/figures/overview.png": "png",
         ".github/workflows/tests.yaml": "on: push\njobs: {}\n",
         "dockerfiles/train.dockerfile": "FROM python:3.11\n",
-        "tests/test_data.py": "import pytest\n\ndef test_a():\n    assert 1\n\n@pytest.mark.parametrize('x', [1, 2, 3])\n"
-                              "def test_b(x):\n    assert x\n\n@pytest.fixture\ndef test_fixture():\n    return 1\n",
+        "tests/test_data.py": "import pytest\n\ndef test_a():\n    assert 1\n\n"
+        "@pytest.mark.parametrize('x', [1, 2, 3])\n"
+        "def test_b(x):\n    assert x\n\n@pytest.fixture\ndef test_fixture():\n    return 1\n",
         "src/project/data.py": "def load():\n    return []\n",
         **(extra or {}),
     }
@@ -224,11 +295,11 @@ def test_no_collected_tests_leaves_the_claim_unsupported(tree):
 def test_figures_exist_under_reports(tree):
     figures = checks_of(audit(repo_2025(tree)), "figure")
     assert figures["figure figures/wandb.png"].verdict == "corroborated"
-    assert figures["figure figures/my%20sweep.png"].verdict == "corroborated"      # URL-decoded name
+    assert figures["figure figures/my%20sweep.png"].verdict == "corroborated"  # URL-decoded name
     assert figures["figure figures/bucket.png"].verdict == "unsupported"
     assert "reports/figures/bucket.png" in figures["figure figures/bucket.png"].found
-    assert figures["figure figures/Registry.PNG"].verdict == "weak"                 # the file is registry.png
-    assert "figure figures/in_code.png" not in figures                             # inside a code block: not shown
+    assert figures["figure figures/Registry.PNG"].verdict == "weak"  # the file is registry.png
+    assert "figure figures/in_code.png" not in figures  # inside a code block: not shown
 
 
 def test_links_into_this_repository_resolve(tree):
@@ -239,7 +310,7 @@ def test_links_into_this_repository_resolve(tree):
     assert links_[base + "docs/linting.md"].verdict == "unsupported"
     dockerfile = links_[base + "dockerfiles/train.dockerfile%20"]
     assert dockerfile.verdict == "weak" and "dockerfiles/train.dockerfile does" in dockerfile.found
-    assert not any("other/repo" in claim for claim in links_)                      # another repository
+    assert not any("other/repo" in claim for claim in links_)  # another repository
 
 
 def test_a_link_to_another_branch_resolves_there(tree):
@@ -256,7 +327,7 @@ def test_a_link_to_another_branch_resolves_there(tree):
 
 def test_without_a_remote_the_folder_name_identifies_the_repository(tree):
     links_ = checks_of(audit(repo_2025(tree, remote=None)), "link")
-    assert not any("acme/project" in claim for claim in links_)     # the folder is called "repo", not "project"
+    assert not any("acme/project" in claim for claim in links_)  # the folder is called "repo", not "project"
     assert links_["link ../tests/"].verdict == "corroborated"
 
 
@@ -273,7 +344,17 @@ def test_team_size_against_commit_authors(tree):
     for name in ("Bob", "Carol"):
         write_tree(root, {f"{name}.txt": name})
         git(root, "add", "-A")
-        git(root, "-c", f"user.name={name}", "-c", f"user.email={name.lower()}@example.invalid", "commit", "-q", "-m", name)
+        git(
+            root,
+            "-c",
+            f"user.name={name}",
+            "-c",
+            f"user.email={name.lower()}@example.invalid",
+            "commit",
+            "-q",
+            "-m",
+            name,
+        )
     team = checks_of(audit(root), "team")["3 members (s123456, s234567, s345678)"]
     assert team.verdict == "corroborated"
 
@@ -287,16 +368,25 @@ def test_ticked_but_the_answer_says_not_done_is_a_contradiction(tree):
     result = audit(repo_2025(tree))
     said = {a.item: a for a in result.answers if a.check == "statement"}
     assert said["hydra"].verdict == "contradicted"
-    assert any("ticked 'Hydra loads configs'" in f.message or "ticked" in f.message for f in said["hydra"].findings)
+    assert any(
+        "ticked 'Hydra loads configs'" in f.message or "ticked" in f.message for f in said["hydra"].findings
+    )
     assert said["profiling"].verdict == "contradicted"
-    assert said["data-versioning"].verdict == "corroborated"           # not ticked, and the answer agrees
+    assert said["data-versioning"].verdict == "corroborated"  # not ticked, and the answer agrees
     hydra = next(i for i in result.items if i.id == "hydra")
     assert hydra.claimed is True and hydra.claim_source == "checklist"  # the tick stays the claim
 
 
 def test_the_answer_denies_what_the_repository_shows(tree):
-    result = audit(repo_2025(tree, {"src/project/train.py": "import hydra\n\n@hydra.main(config_path='c')\ndef main(cfg):\n"
-                                                             "    pass\n"}))
+    result = audit(
+        repo_2025(
+            tree,
+            {
+                "src/project/train.py": "import hydra\n\n@hydra.main(config_path='c')\ndef main(cfg):\n"
+                "    pass\n"
+            },
+        )
+    )
     hydra = next(a for a in result.answers if a.item == "hydra")
     assert hydra.verdict == "contradicted"
 
@@ -311,7 +401,10 @@ def test_without_a_checklist_the_answers_give_the_claims(tree):
     assert items["hydra"].claimed is False and items["profiling"].claimed is False
     assert items["alerts"].claimed is False and items["architecture-diagram"].claimed is True
     assert items["frontend"].claimed is None and items["team-understanding"].claimed is None
-    assert items["hydra"].line == REPORT_2023.splitlines().index("Hydra was omitted; we used argparse instead.") + 1
+    assert (
+        items["hydra"].line
+        == REPORT_2023.splitlines().index("Hydra was omitted; we used argparse instead.") + 1
+    )
     assert checks_of(result, "tests")["2 tests"].verdict == "unsupported"
 
 
@@ -321,9 +414,9 @@ def test_course_checks_for_the_2025_template():
     assert checks[(3, "answered")].passed is False
     assert checks[(7, "words")].expected == "50-100 words" and checks[(7, "words")].passed is False
     assert checks[(14, "images")].actual == "3 images" and checks[(14, "images")].passed
-    assert checks[(20, "images")].actual == "1 images"                     # the course counts code blocks too
+    assert checks[(20, "images")].actual == "1 images"  # the course counts code blocks too
     assert checks[(21, "images")].passed is False and checks[(29, "images")].passed
-    assert checks[(3, "words")].expected == "0-200 words"                 # the range the question states
+    assert checks[(3, "words")].expected == "0-200 words"  # the range the question states
 
 
 def test_course_checks_for_the_2023_template_and_a_changed_one():
@@ -360,7 +453,13 @@ def test_terminal_shows_the_answers_after_the_checklist(tree):
 
 
 def test_hostile_answers_do_not_break_the_reader():
-    text = "### Question 1\n> **Q**\n> Answer:\n\n" + "![x](" * 2000 + "\n" + "[" * 5000 + "\n\ufffd\x00 https://github.com/\n"
+    text = (
+        "### Question 1\n> **Q**\n> Answer:\n\n"
+        + "![x](" * 2000
+        + "\n"
+        + "[" * 5000
+        + "\n\ufffd\x00 https://github.com/\n"
+    )
     answers = parse_answers(text)
     assert answers.questions[0].filled
     images(answers), links(answers), statements(answers), course_checks(answers)
@@ -371,9 +470,30 @@ def test_collected_tests_skip_fixtures_and_count_long_parametrize_lists():
     from auditor.facts.python_code import parse_python
     from auditor.facts.test_suite import test_functions as collect
 
-    source = ("import pytest\n\n\n@pytest.mark.parametrize(\n    'a, b',\n    [\n        (1, 2),  # first\n"
-              "        (3, 4),  # second\n    ],\n)\n@pytest.mark.parametrize('c', [5, 6])\ndef test_pairs(a, b, c):\n"
-              "    assert a < b\n\n\n@pytest.fixture\ndef test_data():\n    return 1\n")
+    source = (
+        "import pytest\n\n\n@pytest.mark.parametrize(\n    'a, b',\n    [\n        (1, 2),  # first\n"
+        "        (3, 4),  # second\n    ],\n)\n@pytest.mark.parametrize('c', [5, 6])\n"
+        "def test_pairs(a, b, c):\n"
+        "    assert a < b\n\n\n@pytest.fixture\ndef test_data():\n    return 1\n"
+    )
     found = {t.name: t for t in collect(parse_python("tests/test_x.py", source))}
     assert found["test_pairs"].collected and found["test_pairs"].parametrized_cases == 4
     assert not found["test_data"].collected and found["test_data"].why_not == "it is a pytest fixture"
+
+
+def test_the_quick_word_test_never_rules_out_a_match():
+    """Every sentence a term's pattern matches holds one of the words the quick test looks for."""
+    from auditor.report.statement_terms import TERMS
+    from auditor.report.statements import _anchors
+
+    samples = [s for report in (REPORT_2025, REPORT_2023) for s in report.splitlines()] + [
+        "We used W&B and weights and biases, a CI matrix on windows and ubuntu, k6, VMs and Vertex AI.",
+        "configs/train.yaml holds the hyperparameters; python-fire, arg parser; train_model.py, model.py",
+    ]
+    for item_id, terms in TERMS.items():
+        for term in (*terms.specific, *terms.in_context, *terms.broad):
+            for pattern in term if isinstance(term, tuple) else (term,):
+                words = _anchors(pattern)
+                for sample in samples:
+                    if words is not None and pattern.search(sample):
+                        assert any(w in sample.lower() for w in words), (item_id, pattern.pattern, sample)

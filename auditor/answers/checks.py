@@ -14,13 +14,13 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from auditor.answers.claims import is_this_repository
 from auditor.facts import Repository
 from auditor.model import AnswerCheck, Finding, ItemResult
 from auditor.report.answers import Answers
 from auditor.report.links import Reference, RepoPath, github_path, images, links, relative_path
 from auditor.report.numbers import coverage_claimed, tests_claimed
 from auditor.report.statements import Statement, answer_claim
-from auditor.answers.claims import is_this_repository
 
 ANSWER_VERDICTS = ("corroborated", "weak", "unsupported", "contradicted", "unclaimed", "unverifiable")
 TESTS_QUESTION = re.compile(r"how many tests", re.IGNORECASE)
@@ -46,8 +46,14 @@ class Context:
         return Finding(self.report_path, line, message, "info")
 
 
-def check_answers(answers: Answers, repo: Repository, items: list[ItemResult], report_path: str,
-                  slug: tuple[str | None, str | None], said: dict[str, list[Statement]]) -> list[AnswerCheck]:
+def check_answers(
+    answers: Answers,
+    repo: Repository,
+    items: list[ItemResult],
+    report_path: str,
+    slug: tuple[str | None, str | None],
+    said: dict[str, list[Statement]],
+) -> list[AnswerCheck]:
     ctx = Context(answers, repo, {i.id: i for i in items}, report_path, slug, said)
     found: list[AnswerCheck] = []
     for check in (tests_count, coverage_percent, team_size):
@@ -62,7 +68,7 @@ def check_answers(answers: Answers, repo: Repository, items: list[ItemResult], r
 
 # --- numbers -----------------------------------------------------------------------------
 def tests_count(ctx: Context) -> AnswerCheck | None:
-    """"We implemented N tests" against the test functions pytest would collect."""
+    """ "We implemented N tests" against the test functions pytest would collect."""
     question = ctx.answers.asking(TESTS_QUESTION)
     stated = tests_claimed(question)
     if stated is None:
@@ -70,7 +76,9 @@ def tests_count(ctx: Context) -> AnswerCheck | None:
     collected = [t for t in ctx.repo.test_functions if t.collected]
     functions, cases = len(collected), sum(t.parametrized_cases for t in collected)
     skipped = [t for t in ctx.repo.test_functions if not t.collected]
-    found = f"{functions} test functions pytest would collect" + (f" ({cases} cases with parametrization)" if cases != functions else "")
+    found = f"{functions} test functions pytest would collect" + (
+        f" ({cases} cases with parametrization)" if cases != functions else ""
+    )
     claimed = stated.value
     if claimed <= max(functions, cases):
         verdict = "corroborated"
@@ -81,7 +89,9 @@ def tests_count(ctx: Context) -> AnswerCheck | None:
         note = f"{claimed} claimed but only {functions} test functions ({cases} cases) found"
     findings = [ctx.at(stated.line, f'Q{question.number}: "{stated.quote}" -> {note}')]
     findings += _test_files(collected)
-    findings += [Finding(t.path, t.line, f"{t.name} is not collected: {t.why_not}", "weak") for t in skipped[:5]]
+    findings += [
+        Finding(t.path, t.line, f"{t.name} is not collected: {t.why_not}", "weak") for t in skipped[:5]
+    ]
     return AnswerCheck("tests", question.number, stated.line, f"{claimed} tests", found, verdict, findings)
 
 
@@ -89,11 +99,14 @@ def _test_files(collected) -> list[Finding]:
     per_file: dict[str, list] = {}
     for test in collected:
         per_file.setdefault(test.path, []).append(test)
-    return [Finding(path, tests[0].line, f"{len(tests)} test functions in {path}", "strong") for path, tests in sorted(per_file.items())]
+    return [
+        Finding(path, tests[0].line, f"{len(tests)} test functions in {path}", "strong")
+        for path, tests in sorted(per_file.items())
+    ]
 
 
 def coverage_percent(ctx: Context) -> AnswerCheck | None:
-    """"Coverage is X%" against whether coverage is computed anywhere (the coverage item)."""
+    """ "Coverage is X%" against whether coverage is computed anywhere (the coverage item)."""
     question = ctx.answers.asking(COVERAGE_QUESTION)
     stated = coverage_claimed(question)
     if stated is None:
@@ -101,12 +114,17 @@ def coverage_percent(ctx: Context) -> AnswerCheck | None:
     item = ctx.items.get("coverage")
     evidence = item.evidence if item else "n/a"
     verdict = EVIDENCE_VERDICT[evidence]
-    found = {"strong": "coverage is computed", "weak": "coverage is only partly set up",
-             "none": "coverage is never computed (no coverage run, --cov, config or upload)",
-             "n/a": "cannot tell"}[evidence]
+    found = {
+        "strong": "coverage is computed",
+        "weak": "coverage is only partly set up",
+        "none": "coverage is never computed (no coverage run, --cov, config or upload)",
+        "n/a": "cannot tell",
+    }[evidence]
     findings = [ctx.at(stated.line, f'Q{question.number}: "{stated.quote}"')]
-    findings += (item.findings[:3] if item else [])
-    return AnswerCheck("coverage", question.number, stated.line, f"{stated.value}% coverage", found, verdict, findings)
+    findings += item.findings[:3] if item else []
+    return AnswerCheck(
+        "coverage", question.number, stated.line, f"{stated.value}% coverage", found, verdict, findings
+    )
 
 
 def team_size(ctx: Context) -> AnswerCheck | None:
@@ -121,12 +139,21 @@ def team_size(ctx: Context) -> AnswerCheck | None:
     claim = f"{len(members)} members ({', '.join(members)})"
     team = ctx.repo.team
     if team is None:
-        return AnswerCheck("team", number, line, claim, "no commit history to compare with", "unverifiable",
-                           [ctx.at(line, "the repository has no readable git history")])
+        return AnswerCheck(
+            "team",
+            number,
+            line,
+            claim,
+            "no commit history to compare with",
+            "unverifiable",
+            [ctx.at(line, "the repository has no readable git history")],
+        )
     authors = team.authors
     found = f"{len(authors)} distinct commit authors"
     findings = [ctx.at(line, f"Q{number or 2} lists {len(members)} members")]
-    findings += [Finding(None, None, f"author {a.display}: {a.commits} commits", "strong") for a in authors[:10]]
+    findings += [
+        Finding(None, None, f"author {a.display}: {a.commits} commits", "strong") for a in authors[:10]
+    ]
     if len(authors) >= len(members) or team.all_members_found:
         verdict = "corroborated"
     else:
@@ -196,23 +223,62 @@ def _resolve(ctx: Context, ref: Reference, place: RepoPath, check: str) -> Answe
     what = "figure" if check == "figure" else "link"
     claim = f"{what} {ref.target}"
     if _exists(ctx.repo, place.path):
-        return AnswerCheck(check, ref.question, ref.line, claim, f"{place.path or '.'} exists", "corroborated",
-                           [Finding(place.path, None, f"{place.path} exists", "strong")])
+        return AnswerCheck(
+            check,
+            ref.question,
+            ref.line,
+            claim,
+            f"{place.path or '.'} exists",
+            "corroborated",
+            [Finding(place.path, None, f"{place.path} exists", "strong")],
+        )
     if place.ref and not _is_audited_ref(place.ref, ctx):
         at_ref = ctx.repo.exists_at(place.ref, place.path)
         if at_ref:
-            return AnswerCheck(check, ref.question, ref.line, claim, f"{place.path} exists on {place.ref}, not at the audited commit",
-                               "corroborated", [ctx.at(ref.line, f"{place.path} is in {place.ref} but not in the audited commit")])
+            return AnswerCheck(
+                check,
+                ref.question,
+                ref.line,
+                claim,
+                f"{place.path} exists on {place.ref}, not at the audited commit",
+                "corroborated",
+                [ctx.at(ref.line, f"{place.path} is in {place.ref} but not in the audited commit")],
+            )
         if at_ref is None:
-            return AnswerCheck(check, ref.question, ref.line, claim, f"{place.path} is not at the audited commit; {place.ref} is not in the history",
-                               "unverifiable", [ctx.at(ref.line, f"{place.ref} cannot be read from this clone")])
+            return AnswerCheck(
+                check,
+                ref.question,
+                ref.line,
+                claim,
+                f"{place.path} is not at the audited commit; {place.ref} is not in the history",
+                "unverifiable",
+                [ctx.at(ref.line, f"{place.ref} cannot be read from this clone")],
+            )
     meant = _meant(ctx.repo, place.path)
     shown = place.path if place.path.strip() == place.path else repr(place.path)
     if meant:
-        return AnswerCheck(check, ref.question, ref.line, claim, f"{shown} does not exist; {meant} does", "weak",
-                           [ctx.at(ref.line, f"the {what} points at {shown}, which does not exist; it probably means {meant}")])
-    return AnswerCheck(check, ref.question, ref.line, claim, f"{shown} does not exist", "unsupported",
-                       [ctx.at(ref.line, f"the {what} points at {shown}, which is not in the repository")])
+        return AnswerCheck(
+            check,
+            ref.question,
+            ref.line,
+            claim,
+            f"{shown} does not exist; {meant} does",
+            "weak",
+            [
+                ctx.at(
+                    ref.line, f"the {what} points at {shown}, which does not exist; it probably means {meant}"
+                )
+            ],
+        )
+    return AnswerCheck(
+        check,
+        ref.question,
+        ref.line,
+        claim,
+        f"{shown} does not exist",
+        "unsupported",
+        [ctx.at(ref.line, f"the {what} points at {shown}, which is not in the repository")],
+    )
 
 
 def _exists(repo: Repository, path: str) -> bool:
@@ -261,7 +327,9 @@ def tool_statements(ctx: Context) -> list[AnswerCheck]:
     return checks
 
 
-def _statement_check(ctx: Context, item: ItemResult, decided: Statement, said: list[Statement]) -> AnswerCheck:
+def _statement_check(
+    ctx: Context, item: ItemResult, decided: Statement, said: list[Statement]
+) -> AnswerCheck:
     quote = f'Q{decided.question}: "{decided.quote}"'
     claim = ("used" if decided.used else "not used") + f" ({quote})"
     tick = item.claimed if item.claim_source == "checklist" else None
@@ -272,12 +340,16 @@ def _statement_check(ctx: Context, item: ItemResult, decided: Statement, said: l
         found = f"{'ticked' if tick in (True, 'partial') else 'not ticked'} in the checklist; " + found
     if tick in (True, "partial") and not decided.used:
         verdict = "contradicted"
-        findings.insert(0, ctx.at(item.line, f"ticked '{item.title}' but Q{decided.question} says \"{decided.quote}\""))
+        findings.insert(
+            0, ctx.at(item.line, f"ticked '{item.title}' but Q{decided.question} says \"{decided.quote}\"")
+        )
     elif tick is False and decided.used:
         verdict = "unclaimed"
-        findings.insert(0, ctx.at(item.line, f"not ticked, but Q{decided.question} says \"{decided.quote}\""))
+        findings.insert(0, ctx.at(item.line, f'not ticked, but Q{decided.question} says "{decided.quote}"'))
     elif decided.used:
         verdict = EVIDENCE_VERDICT[item.evidence]
     else:
         verdict = "contradicted" if item.evidence == "strong" else "corroborated"
-    return AnswerCheck("statement", decided.question, decided.line, claim, found, verdict, findings + best, item=item.id)
+    return AnswerCheck(
+        "statement", decided.question, decided.line, claim, found, verdict, findings + best, item=item.id
+    )

@@ -14,7 +14,9 @@ from auditor.report.links import github_path, images, links
 from auditor.report.statements import Statement, statements
 
 ARCHITECTURE = re.compile(r"architecture", re.IGNORECASE)
-GITHUB_REMOTE = re.compile(r"github\.com[:/](?P<owner>[\w.-]+)/(?P<repo>[\w.-]+?)(?:\.git)?/?$", re.IGNORECASE)
+GITHUB_REMOTE = re.compile(
+    r"github\.com[:/](?P<owner>[\w.-]+)/(?P<repo>[\w.-]+?)(?:\.git)?/?$", re.IGNORECASE
+)
 
 
 def github_slug(remote: str | None, folder_name: str | None = None) -> tuple[str | None, str | None]:
@@ -40,12 +42,21 @@ def answer_statements(answers: Answers, slug: tuple[str | None, str | None]) -> 
     if architecture is not None:
         shown = [i for i in images(answers) if i.question == architecture.number and i.shown]
         if shown:
-            found.setdefault("architecture-diagram", []).insert(0, Statement(
-                "architecture-diagram", True, architecture.number, shown[0].line, f"shows the figure {shown[0].target}"))
+            found.setdefault("architecture-diagram", []).insert(
+                0,
+                Statement(
+                    "architecture-diagram",
+                    True,
+                    architecture.number,
+                    shown[0].line,
+                    f"shows the figure {shown[0].target}",
+                ),
+            )
     for link in links(answers):
         place = github_path(link.target)
         if place is not None and is_this_repository(place.owner, place.repo, slug):
-            found.setdefault("code-on-github", []).insert(0, Statement(
-                "code-on-github", True, link.question, link.line, f"links to {link.target}"))
+            found.setdefault("code-on-github", []).insert(
+                0, Statement("code-on-github", True, link.question, link.line, f"links to {link.target}")
+            )
             break
     return found

@@ -3,7 +3,8 @@
 The limits below are the ones the course's checker applied to each template (27 questions
 in 2023-2024, 31 from 2025). Where the checker changed between versions of one template
 (question 3 and 31 of the 31-question one), the range the question itself states
-("Recommended answer length: 0-200 words") picks the version the group filled in. Words are counted as the course counts them: whitespace-separated, everything between
+("Recommended answer length: 0-200 words") picks the version the group filled in.
+Words are counted as the course counts them: whitespace-separated, everything between
 the `Answer:` label and the next heading. Images are `![..](..)`, also in code blocks.
 """
 
@@ -14,10 +15,18 @@ import re
 from auditor.model import CourseCheck
 from auditor.report.answers import Answers, Question
 
-Limits = tuple[tuple[int, int] | None, tuple[int, int] | None]   # (words, images)
+Limits = tuple[tuple[int, int] | None, tuple[int, int] | None]  # (words, images)
 MD_IMAGE = re.compile(r"!\[.*?\]\(.*?\)")
 
-_W = {"a": (100, 200), "b": (50, 100), "c": (200, 300), "d": (50, 200), "e": (200, 400), "f": (25, 100), "g": (0, 200)}
+_W = {
+    "a": (100, 200),
+    "b": (50, 100),
+    "c": (200, 300),
+    "d": (50, 200),
+    "e": (200, 400),
+    "f": (25, 100),
+    "g": (0, 200),
+}
 
 
 def _table(spec: str) -> dict[int, Limits]:
@@ -32,10 +41,14 @@ def _table(spec: str) -> dict[int, Limits]:
 
 
 LIMITS: dict[int, dict[int, Limits]] = {
-    27: _table("1:- 2:- 3:a 4:a 5:a 6:b 7:b 8:a 9:a 10:a 11:c 12:b 13:a 14:c/1-3 15:a 16:a 17:d 18:a "
-               "19:/1-2 20:/1-1 21:/1-1 22:a 23:a 24:f 25:e/1-1 26:e 27:d"),
-    31: _table("1:- 2:- 3:a 4:a 5:a 6:a 7:b 8:a 9:a 10:a 11:c 12:b 13:a 14:c/1-3 15:a 16:a 17:d 18:a "
-               "19:/1-2 20:/1-2 21:/1-2 22:a 23:a 24:a 25:a 26:a 27:a 28:g 29:e/1-1 30:e 31:d"),
+    27: _table(
+        "1:- 2:- 3:a 4:a 5:a 6:b 7:b 8:a 9:a 10:a 11:c 12:b 13:a 14:c/1-3 15:a 16:a 17:d 18:a "
+        "19:/1-2 20:/1-1 21:/1-1 22:a 23:a 24:f 25:e/1-1 26:e 27:d"
+    ),
+    31: _table(
+        "1:- 2:- 3:a 4:a 5:a 6:a 7:b 8:a 9:a 10:a 11:c 12:b 13:a 14:c/1-3 15:a 16:a 17:d 18:a "
+        "19:/1-2 20:/1-2 21:/1-2 22:a 23:a 24:a 25:a 26:a 27:a 28:g 29:e/1-1 30:e 31:d"
+    ),
 }
 VARIES = {31: {3, 31}}
 
@@ -60,16 +73,40 @@ def course_checks(answers: Answers) -> list[CourseCheck]:
 
 def _question_checks(question: Question, limits: Limits) -> list[CourseCheck]:
     line = question.answer_start or question.start
-    checks = [CourseCheck(question.number, line, "answered", "an answer", "answered" if question.filled else "not answered",
-                          question.filled)]
+    checks = [
+        CourseCheck(
+            question.number,
+            line,
+            "answered",
+            "an answer",
+            "answered" if question.filled else "not answered",
+            question.filled,
+        )
+    ]
     words, pictures = limits
     text = question.answer
     if words is not None:
         count = len(text.split())
-        checks.append(CourseCheck(question.number, line, "words", f"{words[0]}-{words[1]} words", f"{count} words",
-                                  words[0] <= count <= words[1]))
+        checks.append(
+            CourseCheck(
+                question.number,
+                line,
+                "words",
+                f"{words[0]}-{words[1]} words",
+                f"{count} words",
+                words[0] <= count <= words[1],
+            )
+        )
     if pictures is not None:
         count = len(MD_IMAGE.findall(text))
-        checks.append(CourseCheck(question.number, line, "images", f"{pictures[0]}-{pictures[1]} images", f"{count} images",
-                                  pictures[0] <= count <= pictures[1]))
+        checks.append(
+            CourseCheck(
+                question.number,
+                line,
+                "images",
+                f"{pictures[0]}-{pictures[1]} images",
+                f"{count} images",
+                pictures[0] <= count <= pictures[1],
+            )
+        )
     return checks

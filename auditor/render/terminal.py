@@ -131,18 +131,21 @@ def _answers_section(result: AuditResult, console: Console, verbose: bool) -> No
         for check in checks:
             icon, style = ANSWER_STYLE[check.verdict]
             what = f"{check.check} {check.item}" if check.item else check.check
-            table.add_row(str(check.question or "-"), what, escape(check.claim[:120]), escape(check.found[:120]),
-                          f"[{style}]{icon} {check.verdict}[/{style}]")
+            table.add_row(str(check.question or "-"), what, escape(check.claim[:120]),
+                          escape(check.found[:120]), f"[{style}]{icon} {check.verdict}[/{style}]")
         hidden = len(result.answers) - len(checks)
         if checks:
             console.print(table)
-        console.print(f"{len(result.answers)} answer claims checked" + (f", {hidden} more with -v" if hidden else ""))
+        more = f", {hidden} more with -v" if hidden else ""
+        console.print(f"{len(result.answers)} answer claims checked{more}")
     failed = [c for c in result.course_checks if not c.passed]
     if result.course_checks:
-        console.print(f"[bold]Course report check[/bold]: {len(result.course_checks) - len(failed)}/{len(result.course_checks)} passed")
+        passed = len(result.course_checks) - len(failed)
+        console.print(f"[bold]Course report check[/bold]: {passed}/{len(result.course_checks)} passed")
         for check in failed if verbose else failed[:12]:
             where = f"Q{check.question}" if check.question else "report"
-            console.print(f"  [yellow]{where}[/yellow] {check.rule}: {escape(check.actual)}, expected {escape(check.expected)}")
+            console.print(f"  [yellow]{where}[/yellow] {check.rule}: {escape(check.actual)}, "
+                          f"expected {escape(check.expected)}")
         if not verbose and len(failed) > 12:
             console.print(f"  ... {len(failed) - 12} more (-v)")
 

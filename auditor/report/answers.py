@@ -27,7 +27,7 @@ class AnswerLine:
 
     number: int
     text: str
-    in_code: bool   # inside a fenced code block (shown as code, not rendered)
+    in_code: bool  # inside a fenced code block (shown as code, not rendered)
     in_table: bool  # a Markdown table row
 
 
@@ -36,12 +36,12 @@ class Question:
     """One question of the report: as asked, and as answered."""
 
     number: int
-    heading: str              # the question as asked (its bold text), on one line
-    start: int                # line of the `### Question N` heading
-    end: int                  # last line of the question's section
+    heading: str  # the question as asked (its bold text), on one line
+    start: int  # line of the `### Question N` heading
+    end: int  # last line of the question's section
     answer_start: int | None  # first line of the answer (None: no answer part at all)
     lines: tuple[AnswerLine, ...]
-    prompt: str = ""          # everything the template says above the answer
+    prompt: str = ""  # everything the template says above the answer
 
     @property
     def answer(self) -> str:
@@ -116,7 +116,7 @@ def _section_end(lines: list[str], start: int, limit: int) -> int:
 
 def _question(lines: list[str], start: int, end: int) -> Question:
     number = int(QUESTION_HEADING.match(lines[start]).group(1))
-    body = lines[start + 1:end]             # body[k] is report line start + 2 + k
+    body = lines[start + 1 : end]  # body[k] is report line start + 2 + k
     answer_at = _answer_marker(body)
     answer_lines: list[AnswerLine] = []
     if answer_at is None:
@@ -129,14 +129,22 @@ def _question(lines: list[str], start: int, end: int) -> Question:
         if inline:
             answer_lines.append(AnswerLine(start + 2 + answer_at, inline, False, False))
     answer_lines += _answer_lines(body[cut:], start + 2 + cut)
-    heading = " ".join(m.group(1).strip() for line in prompt for m in BOLD.finditer(line)
-                       if not re.match(r"\s*answer", m.group(1), re.I))
+    heading = " ".join(
+        m.group(1).strip()
+        for line in prompt
+        for m in BOLD.finditer(line)
+        if not re.match(r"\s*answer", m.group(1), re.I)
+    )
     if not heading:
         heading = re.sub(r"^[#\s*_]*", "", lines[start]).strip()
     return Question(
-        number=number, heading=re.sub(r"\s+", " ", heading).strip(), start=start + 1, end=end,
+        number=number,
+        heading=re.sub(r"\s+", " ", heading).strip(),
+        start=start + 1,
+        end=end,
         answer_start=answer_lines[0].number if answer_lines else None,
-        lines=tuple(answer_lines), prompt="\n".join(prompt),
+        lines=tuple(answer_lines),
+        prompt="\n".join(prompt),
     )
 
 

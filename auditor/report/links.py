@@ -8,7 +8,9 @@ from urllib.parse import unquote
 
 from auditor.report.answers import Answers
 
-MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]\n]*)\]\(\s*(?P<src><[^>\n]+>|[^)\s]+(?:\s+[^)\s\"']+)*)(?:\s+[\"'][^\"'\n]*[\"'])?\s*\)")
+MD_IMAGE = re.compile(
+    r"!\[(?P<alt>[^\]\n]*)\]\(\s*(?P<src><[^>\n]+>|[^)\s]+(?:\s+[^)\s\"']+)*)(?:\s+[\"'][^\"'\n]*[\"'])?\s*\)"
+)
 HTML_IMAGE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"'](?P<src>[^\"']+)[\"']", re.IGNORECASE)
 MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\n]*)\]\(\s*<?(?P<href>[^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
 HTML_LINK = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"'](?P<href>[^\"']+)[\"']", re.IGNORECASE)
@@ -16,8 +18,13 @@ BARE_URL = re.compile(r"(?<![(<\"'=\w/])https?://[^\s<>()\[\]\"'`]+", re.IGNOREC
 TRAILING = ".,;:!?*_`'\""
 GITHUB_FILE = re.compile(
     r"^https?://(?:www\.)?github\.com/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+?)(?:\.git)?"
-    r"(?:/(?P<kind>blob|tree|raw)/(?P<rest>[^?#]+))?/?(?:[?#].*)?$", re.IGNORECASE)
-RAW_FILE = re.compile(r"^https?://raw\.githubusercontent\.com/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+)/(?P<rest>[^?#]+)", re.IGNORECASE)
+    r"(?:/(?P<kind>blob|tree|raw)/(?P<rest>[^?#]+))?/?(?:[?#].*)?$",
+    re.IGNORECASE,
+)
+RAW_FILE = re.compile(
+    r"^https?://raw\.githubusercontent\.com/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+)/(?P<rest>[^?#]+)",
+    re.IGNORECASE,
+)
 EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", re.IGNORECASE)
 
 
@@ -27,8 +34,8 @@ class Reference:
 
     question: int
     line: int
-    target: str    # as written
-    shown: bool    # rendered (False inside a code block)
+    target: str  # as written
+    shown: bool  # rendered (False inside a code block)
 
 
 def images(answers: Answers) -> list[Reference]:
@@ -38,7 +45,14 @@ def images(answers: Answers) -> list[Reference]:
         for line in question.lines:
             for pattern in (MD_IMAGE, HTML_IMAGE):
                 for match in pattern.finditer(line.text):
-                    found.append(Reference(question.number, line.number, match.group("src").strip().strip("<>"), not line.in_code))
+                    found.append(
+                        Reference(
+                            question.number,
+                            line.number,
+                            match.group("src").strip().strip("<>"),
+                            not line.in_code,
+                        )
+                    )
     return found
 
 
@@ -50,7 +64,9 @@ def links(answers: Answers) -> list[Reference]:
             if line.in_code:
                 continue
             text = MD_IMAGE.sub(" ", line.text)
-            hrefs = [m.group("href") for m in MD_LINK.finditer(text)] + [m.group("href") for m in HTML_LINK.finditer(text)]
+            hrefs = [m.group("href") for m in MD_LINK.finditer(text)] + [
+                m.group("href") for m in HTML_LINK.finditer(text)
+            ]
             hrefs += [m.group(0).rstrip(TRAILING) for m in BARE_URL.finditer(MD_LINK.sub(" ", text))]
             found += [Reference(question.number, line.number, href, True) for href in hrefs if href]
     return found
@@ -63,7 +79,7 @@ class RepoPath:
     owner: str | None
     repo: str | None
     ref: str | None
-    path: str          # URL-decoded, relative to the repository root; "" for the root
+    path: str  # URL-decoded, relative to the repository root; "" for the root
     directory: bool
 
 
@@ -75,7 +91,13 @@ def github_path(url: str) -> RepoPath | None:
         if kind is None:
             return RepoPath(match.group("owner"), match.group("repo"), None, "", True)
         ref, _, path = rest.partition("/")
-        return RepoPath(match.group("owner"), match.group("repo"), unquote(ref), unquote(path).rstrip("/") if kind == "tree" else unquote(path), kind == "tree")
+        return RepoPath(
+            match.group("owner"),
+            match.group("repo"),
+            unquote(ref),
+            unquote(path).rstrip("/") if kind == "tree" else unquote(path),
+            kind == "tree",
+        )
     match = RAW_FILE.match(url)
     if match:
         ref, _, path = match.group("rest").partition("/")

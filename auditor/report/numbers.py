@@ -13,20 +13,48 @@ from dataclasses import dataclass
 from auditor.report.answers import Question
 
 WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
 }
 COUNT = r"(?P<n>\d{1,4}|" + "|".join(WORDS) + r")"
 # "7 tests", "9 UNIT tests", "2 integration tests", "1 performance test"; not "3 test files"
 TEST_COUNT = re.compile(
-    COUNT + r"\s+(?P<kind>(?:[\w-]+\s+){0,3}?)(?:unit\s*)?tests?\b(?!\s*(?:files?|modules?|scripts?|folders?|suites?|cases?|classes?|directory))",
+    COUNT
+    + r"\s+(?P<kind>(?:[\w-]+\s+){0,3}?)(?:unit\s*)?tests?\b"
+    + r"(?!\s*(?:files?|modules?|scripts?|folders?|suites?|cases?|classes?|directory))",
     re.IGNORECASE,
 )
-ADDITION = re.compile(r"^\W*(also|additionally|in addition|finally|furthermore|moreover|besides|lastly|plus)\b"
-                      r"|\b(also|additionally|as well)\b", re.IGNORECASE)
+ADDITION = re.compile(
+    r"^\W*(also|additionally|in addition|finally|furthermore|moreover|besides|lastly|plus)\b"
+    r"|\b(also|additionally|as well)\b",
+    re.IGNORECASE,
+)
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[`*_])")
-PERCENT = re.compile(r"(?P<n>\d{1,3}(?:[.,]\d+)?)\s*(?:(?:-|–|to)\s*\d{1,3}(?:[.,]\d+)?\s*)?(?:\\?%|\s*percent\b)", re.IGNORECASE)
+PERCENT = re.compile(
+    r"(?P<n>\d{1,3}(?:[.,]\d+)?)\s*(?:(?:-|–|to)\s*\d{1,3}(?:[.,]\d+)?\s*)?(?:\\?%|\s*percent\b)",
+    re.IGNORECASE,
+)
 ALL_CODE = re.compile(r"\ball\s+(?:of\s+)?(?:our|the)\s+(?:\w+\s+){0,2}(?:code|files)\b", re.IGNORECASE)
 TOTAL = re.compile(r"\b(total|overall)\b", re.IGNORECASE)
 HYPOTHETICAL = re.compile(r"\b(even|would|could|if|close to|near|never|not)\b", re.IGNORECASE)
@@ -67,7 +95,7 @@ def tests_claimed(question: Question | None) -> Stated | None:
             value = _number(match.group("n"))
             if total is None:
                 total = Stated(value, line, sentence[:160])
-            elif ADDITION.search(sentence[:match.start()]):
+            elif ADDITION.search(sentence[: match.start()]):
                 total = Stated(total.value + value, total.line, total.quote)
     return total
 
@@ -77,13 +105,20 @@ def coverage_claimed(question: Question | None) -> Stated | None:
     total, else the only percentage of a plain sentence about coverage."""
     if question is None or not question.filled:
         return None
-    said = [(line, s, [m for m in PERCENT.finditer(s) if not _hypothetical_hundred(s, m)]) for line, s in sentences(question)]
+    said = [
+        (line, s, [m for m in PERCENT.finditer(s) if not _hypothetical_hundred(s, m)])
+        for line, s in sentences(question)
+    ]
     said = [(line, s, ms) for line, s, ms in said if ms]
     for wanted in (ALL_CODE, TOTAL):
         for line, sentence, matches in said:
             if wanted.search(sentence):
                 return Stated(_number(matches[0].group("n")), line, sentence[:160])
-    plain = [(line, s, ms) for line, s, ms in said if re.search(r"coverage|covere", s, re.I) and not HYPOTHETICAL.search(s)]
+    plain = [
+        (line, s, ms)
+        for line, s, ms in said
+        if re.search(r"coverage|covere", s, re.I) and not HYPOTHETICAL.search(s)
+    ]
     if len(plain) == 1 and len(plain[0][2]) == 1:
         line, sentence, matches = plain[0]
         return Stated(_number(matches[0].group("n")), line, sentence[:160])
@@ -91,7 +126,7 @@ def coverage_claimed(question: Question | None) -> Stated | None:
 
 
 def _hypothetical_hundred(sentence: str, match: re.Match[str]) -> bool:
-    """"Even with 100% coverage ..." is a thought, not a result."""
+    """ "Even with 100% coverage ..." is a thought, not a result."""
     return _number(match.group("n")) == 100 and bool(HYPOTHETICAL.search(sentence))
 
 

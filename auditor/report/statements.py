@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from auditor.report.answers import Answers, Question
 from auditor.report.numbers import sentences
@@ -28,7 +29,8 @@ CLAUSE_BREAK = re.compile(
 )
 NEGATION = re.compile(
     r"\b(not|never|no|neither|nor|without|none)\b|n[’']t\b"
-    r"|\b(omit\w*|skip(ped)?|unable|fail(ed)? to|decided against|instead of|lack(ed|ing)?|absence of|nothing)\b",
+    r"|\b(omit\w*|skip(ped)?|unable|fail(ed)? to|decided against|instead of|lack(ed|ing)?|absence of"
+    r"|nothing)\b",
     re.IGNORECASE,
 )
 NOT_A_NEGATION = re.compile(
@@ -48,7 +50,10 @@ INDIVIDUAL = re.compile(
     r"\b(one|some|two|several|a)\s+(of\s+(us|the\s+(team|group)(\s+members)?)|(team|group)\s+members?|members?)\b|\bs\d{6}\b",
     re.IGNORECASE,
 )
-FAILURE = re.compile(r"\b(could\s*not|couldn[’']t|was\s+not\s+able|were\s+not\s+able|weren[’']t\s+able|wasn[’']t\s+able|unable)\b", re.I)
+FAILURE = re.compile(
+    r"\b(could\s*not|couldn[’']t|was\s+not\s+able|were\s+not\s+able|weren[’']t\s+able|wasn[’']t\s+able|unable)\b",
+    re.I,
+)
 HYPOTHETICAL = re.compile(
     r"\b(would|could|should|might|if|plan(ned)?\s+to|in\s+the\s+future|future\s+work|want(ed)?\s+to|hope)\b|\bwouldn|\bcouldn",
     re.IGNORECASE,
@@ -92,8 +97,12 @@ def statements(answers: Answers, terms: dict[str, Terms] | None = None) -> dict[
     for question in answers.questions:
         if not question.filled:
             continue
-        said = _sentences(question)
+        said = [(line, sentence, sentence.lower()) for line, sentence in _sentences(question)]
+        text = "\n".join(sentence for _, sentence, _ in said)
+        lowered = text.lower()
         for item_id, item_terms in terms.items():
+            if not _mentioned(item_terms, text, lowered):
+                continue
             local = list(_statements_in(question, said, item_id, item_terms))
             found.setdefault(item_id, []).extend(_weigh(local))
     return {k: v for k, v in found.items() if v}
@@ -102,6 +111,96 @@ def statements(answers: Answers, terms: dict[str, Terms] | None = None) -> dict[
 def answer_claim(found: list[Statement]) -> Statement | None:
     """The statement that decides an item: the first affirmative one, else the first negation."""
     return next((s for s in found if s.used), None) or next((s for s in found if not s.used), None)
+
+
+@lru_cache(maxsize=256)
+def _mentions(terms: Terms) -> tuple[re.Pattern[str], tuple[str, ...] | None]:
+    """What any statement about the item needs: one pattern, and (when every term has them)
+    literal words one of which must occur: a quick test before the pattern."""
+    firsts = [t[0] if isinstance(t, tuple) else t for t in (*terms.specific, *terms.in_context, *terms.broad)]
+    pattern = re.compile("|".join(f"(?:{p.pattern})" for p in firsts) or "(?!)", re.IGNORECASE)
+    words = [_anchors(p) for p in firsts]
+    return pattern, (None if None in words else tuple(w for group in words for w in group))
+
+
+@lru_cache(maxsize=1024)
+def _anchors(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Lowercase words one of which every match of the pattern contains; None when the
+    pattern guarantees none (a quick substring test can then not rule a sentence out)."""
+    return _required(pattern.pattern)
+
+
+def _required(source: str) -> tuple[str, ...] | None:
+    branches = _split_top(source, "|")
+    if len(branches) > 1:
+        found = [_required(branch) for branch in branches]
+        return None if None in found else tuple(w for words in found for w in words)
+    literal, groups = _top_level(source)
+    runs = re.findall(r"[A-Za-z0-9]{2,}(?![?*{])", literal)
+    if runs:
+        return (max(runs, key=len).lower(),)
+    for group in groups:
+        inner = _required(group)
+        if inner is not None:
+            return inner
+    return None
+
+
+def _top_level(source: str) -> tuple[str, list[str]]:
+    """The pattern's top-level literal text (groups, classes, escapes and optional parts
+    blanked) and its required groups' contents (no lookarounds, no optional groups)."""
+    out, groups, depth, start, in_class, escaped = [], [], 0, 0, False, False
+    for index, char in enumerate(source):
+        blank = True
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+            start = index + 1 if depth == 1 else start
+        elif char == ")":
+            depth -= 1
+            inner = source[start:index]
+            required = source[index + 1 : index + 2] not in ("?", "*", "{")
+            if depth == 0 and required and (inner.startswith("?:") or not inner.startswith("?")):
+                groups.append(inner.removeprefix("?:"))
+        else:
+            blank = depth > 0
+        out.append(" " if blank else char)
+    return "".join(out), groups
+
+
+def _split_top(source: str, separator: str) -> list[str]:
+    parts, depth, current, in_class, escaped = [], 0, "", False, False
+    for char in source:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == separator and depth == 0:
+            parts.append(current)
+            current = ""
+            continue
+        current += char
+    return [*parts, current]
+
+
+def _mentioned(terms: Terms, text: str, lowered: str) -> bool:
+    pattern, words = _mentions(terms)
+    if words is not None:
+        return any(word in lowered for word in words)
+    return bool(pattern.search(text))
 
 
 def _sentences(question: Question) -> list[tuple[int, str]]:
@@ -115,11 +214,17 @@ def _plain(text: str) -> str:
     return re.sub(r"[*_`]+", "", text)
 
 
-def _statements_in(question: Question, said: list[tuple[int, str]], item_id: str, terms: Terms):
-    contextual = terms.in_context if terms.context is not None and terms.context.search(question.heading) else ()
-    for line, sentence in said:
-        for term, broad in [(t, False) for t in (*terms.specific, *contextual)] + [(t, True) for t in terms.broad]:
-            clause = _clause_of(term, sentence)
+def _statements_in(question: Question, said: list[tuple[int, str, str]], item_id: str, terms: Terms):
+    contextual = (
+        terms.in_context if terms.context is not None and terms.context.search(question.heading) else ()
+    )
+    candidates = [(t, False) for t in (*terms.specific, *contextual)] + [(t, True) for t in terms.broad]
+    words = _mentions(terms)[1]
+    for line, sentence, lowered in said:
+        if words is not None and not any(word in lowered for word in words):
+            continue
+        for term, broad in candidates:
+            clause = _clause_of(term, sentence, lowered)
             if clause is None or (terms.exclude is not None and terms.exclude.search(sentence)):
                 continue
             used = polarity(clause)
@@ -129,9 +234,12 @@ def _statements_in(question: Question, said: list[tuple[int, str]], item_id: str
             break
 
 
-def _clause_of(term: Term, sentence: str) -> str | None:
+def _clause_of(term: Term, sentence: str, lowered: str) -> str | None:
     """The clause holding the term's (first) match, when the whole term occurs in the sentence."""
     parts = term if isinstance(term, tuple) else (term,)
+    words = _anchors(parts[0])
+    if words is not None and not any(word in lowered for word in words):
+        return None
     if not all(p.search(sentence) for p in parts):
         return None
     for clause in clauses(sentence):

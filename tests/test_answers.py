@@ -497,3 +497,9 @@ def test_the_quick_word_test_never_rules_out_a_match():
                 for sample in samples:
                     if words is not None and pattern.search(sample):
                         assert any(w in sample.lower() for w in words), (item_id, pattern.pattern, sample)
+
+
+def test_an_attempt_that_was_dropped_is_not_a_claim():
+    text = "We experimented with the torch profiler for training. Therefore we ended up not merging the profiling setup."
+    assert answer_claim(statements(one_answer(text))["profiling"]).used is False
+    assert answer_claim(statements(one_answer("We tried profiling the code, but it was hard."))["profiling"]).used

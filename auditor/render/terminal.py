@@ -39,7 +39,9 @@ def render(result: AuditResult, console: Console, verbose: bool = False) -> None
     console.print(f"Report: {escape(report.path or 'none')}  template {report.template}, "
                   f"{len(report.checklist_lines)} checklist lines")
     if report.message:
-        console.print(f"[yellow]{escape(report.message)}[/yellow]: claims are unknown, evidence is still reported")
+        said = any(item.claim_source == "answers" and item.claimed is not None for item in result.items)
+        how = "claims are taken from the answers" if said else "claims are unknown, evidence is still reported"
+        console.print(f"[yellow]{escape(report.message)}[/yellow]: {how}")
     for week in WEEK_ORDER:
         items = [i for i in result.items if i.week == week]
         if items:
@@ -100,6 +102,8 @@ def _week_table(title: str, items, verbose: bool) -> Table:
     for item in items:
         icon, style = VERDICT_STYLE[item.verdict]
         mark = "—" if item.claimed is None else f"[{item.mark}]"
+        if item.claim_source == "answers" and item.claimed is not None:
+            mark = "said" if item.claimed else "denied"
         shown = item.findings if verbose else item.findings[:1]
         where = "\n".join(_describe(f) for f in shown) or "no evidence found"
         table.add_row(
@@ -151,10 +155,10 @@ def _answers_section(result: AuditResult, console: Console, verbose: bool) -> No
 
 
 def _needs_a_look(check, sources: dict[str, str]) -> bool:
-    """Shown by default: what is not corroborated, except statements about ticked items that
-    only repeat the checklist's verdict."""
+    """Shown by default: what is not corroborated, except statements that only repeat the
+    verdict of their item above (its claim came from the tick or from this very statement)."""
     if check.verdict == "corroborated":
         return False
     if check.check != "statement" or check.verdict in ("contradicted", "unclaimed"):
         return True
-    return sources.get(check.item) != "checklist"
+    return sources.get(check.item) is None

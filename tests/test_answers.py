@@ -311,6 +311,7 @@ def test_links_into_this_repository_resolve(tree):
     dockerfile = links_[base + "dockerfiles/train.dockerfile%20"]
     assert dockerfile.verdict == "weak" and "dockerfiles/train.dockerfile does" in dockerfile.found
     assert not any("other/repo" in claim for claim in links_)  # another repository
+    assert links_["link ../../../etc/passwd"].verdict == "unverifiable"  # leaves the repository
 
 
 def test_a_link_to_another_branch_resolves_there(tree):

@@ -18,7 +18,7 @@ from auditor.answers.claims import is_this_repository
 from auditor.facts import Repository
 from auditor.model import AnswerCheck, Finding, ItemResult
 from auditor.report.answers import Answers
-from auditor.report.links import Reference, RepoPath, github_path, images, links, relative_path
+from auditor.report.links import EXTERNAL, Reference, RepoPath, github_path, images, links, relative_path
 from auditor.report.numbers import coverage_claimed, tests_claimed
 from auditor.report.statements import Statement, answer_claim
 
@@ -202,10 +202,19 @@ def repository_links(ctx: Context) -> list[AnswerCheck]:
             continue
         seen.add(link.target)
         place = _place(link.target, ctx)
+        if place is None and _leaves(link.target, ctx):
+            checks.append(AnswerCheck("link", link.question, link.line, f"link {link.target}",
+                                      "points outside the repository; not followed", "unverifiable",
+                                      [ctx.at(link.line, f"{link.target} leaves the repository")]))
         if place is None or (place.path == "" and place.directory):
             continue
         checks.append(_resolve(ctx, link, place, "link"))
     return checks
+
+
+def _leaves(target: str, ctx: Context) -> bool:
+    """A relative link that climbs out of the repository (`../../elsewhere`)."""
+    return not EXTERNAL.match(target) and target.startswith("..") and relative_path(target, ctx.report_path) is None
 
 
 def _place(target: str, ctx: Context) -> RepoPath | None:

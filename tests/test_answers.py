@@ -504,3 +504,13 @@ def test_an_attempt_that_was_dropped_is_not_a_claim():
     text = "We experimented with the torch profiler for training. Therefore we ended up not merging the profiling setup."
     assert answer_claim(statements(one_answer(text))["profiling"]).used is False
     assert answer_claim(statements(one_answer("We tried profiling the code, but it was hard."))["profiling"]).used
+
+
+def test_relative_paths_of_a_report_outside_the_repository_are_not_resolved(tree, tmp_path):
+    root = repo_2025(tree)
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text(REPORT_2025, encoding="utf-8")
+    result = audit(root, outside)
+    assert checks_of(result, "figure")["figure figures/wandb.png"].verdict == "unverifiable"
+    base = "link https://github.com/acme/project/blob/main/"
+    assert checks_of(result, "link")[base + ".github/workflows/tests.yaml"].verdict == "corroborated"

@@ -231,6 +231,10 @@ def _place(target: str, ctx: Context) -> RepoPath | None:
 def _resolve(ctx: Context, ref: Reference, place: RepoPath, check: str) -> AnswerCheck:
     what = "figure" if check == "figure" else "link"
     claim = f"{what} {ref.target}"
+    if place.owner is None and not ctx.repo.exists(ctx.report_path):
+        return AnswerCheck(check, ref.question, ref.line, claim, "the report is not a file of the repository",
+                           "unverifiable", [ctx.at(ref.line, f"{ref.target} is relative to a report outside the "
+                                                             "repository; not resolved")])
     if _exists(ctx.repo, place.path):
         return AnswerCheck(
             check,

@@ -501,9 +501,11 @@ def test_the_quick_word_test_never_rules_out_a_match():
 
 
 def test_an_attempt_that_was_dropped_is_not_a_claim():
-    text = "We experimented with the torch profiler for training. Therefore we ended up not merging the profiling setup."
+    text = "We experimented with the torch profiler. Therefore we ended up not merging the profiling setup."
     assert answer_claim(statements(one_answer(text))["profiling"]).used is False
-    assert answer_claim(statements(one_answer("We tried profiling the code, but it was hard."))["profiling"]).used
+    assert answer_claim(
+        statements(one_answer("We tried profiling the code, but it was hard."))["profiling"]
+    ).used
 
 
 def test_relative_paths_of_a_report_outside_the_repository_are_not_resolved(tree, tmp_path):

@@ -203,9 +203,17 @@ def repository_links(ctx: Context) -> list[AnswerCheck]:
         seen.add(link.target)
         place = _place(link.target, ctx)
         if place is None and _leaves(link.target, ctx):
-            checks.append(AnswerCheck("link", link.question, link.line, f"link {link.target}",
-                                      "points outside the repository; not followed", "unverifiable",
-                                      [ctx.at(link.line, f"{link.target} leaves the repository")]))
+            checks.append(
+                AnswerCheck(
+                    "link",
+                    link.question,
+                    link.line,
+                    f"link {link.target}",
+                    "points outside the repository; not followed",
+                    "unverifiable",
+                    [ctx.at(link.line, f"{link.target} leaves the repository")],
+                )
+            )
         if place is None or (place.path == "" and place.directory):
             continue
         checks.append(_resolve(ctx, link, place, "link"))
@@ -214,7 +222,11 @@ def repository_links(ctx: Context) -> list[AnswerCheck]:
 
 def _leaves(target: str, ctx: Context) -> bool:
     """A relative link that climbs out of the repository (`../../elsewhere`)."""
-    return not EXTERNAL.match(target) and target.startswith("..") and relative_path(target, ctx.report_path) is None
+    return (
+        not EXTERNAL.match(target)
+        and target.startswith("..")
+        and relative_path(target, ctx.report_path) is None
+    )
 
 
 def _place(target: str, ctx: Context) -> RepoPath | None:
@@ -232,9 +244,15 @@ def _resolve(ctx: Context, ref: Reference, place: RepoPath, check: str) -> Answe
     what = "figure" if check == "figure" else "link"
     claim = f"{what} {ref.target}"
     if place.owner is None and not ctx.repo.exists(ctx.report_path):
-        return AnswerCheck(check, ref.question, ref.line, claim, "the report is not a file of the repository",
-                           "unverifiable", [ctx.at(ref.line, f"{ref.target} is relative to a report outside the "
-                                                             "repository; not resolved")])
+        return AnswerCheck(
+            check,
+            ref.question,
+            ref.line,
+            claim,
+            "the report is not a file of the repository",
+            "unverifiable",
+            [ctx.at(ref.line, f"{ref.target} is relative to a report outside the repository; not resolved")],
+        )
     if _exists(ctx.repo, place.path):
         return AnswerCheck(
             check,

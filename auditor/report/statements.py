@@ -58,7 +58,9 @@ HYPOTHETICAL = re.compile(
     r"\b(would|could|should|might|if|plan(ned)?\s+to|in\s+the\s+future|future\s+work|want(ed)?\s+to|hope)\b|\bwouldn|\bcouldn",
     re.IGNORECASE,
 )
-ATTEMPT = re.compile(r"\b(experiment(ed|ing)|tried|attempt(ed|ing)?|explored|played\s+around)\b", re.IGNORECASE)
+ATTEMPT = re.compile(
+    r"\b(experiment(ed|ing)|tried|attempt(ed|ing)?|explored|played\s+around)\b", re.IGNORECASE
+)
 FIRST_PERSON = re.compile(r"\b(we|our|us|ours|i|my)\b", re.IGNORECASE)
 
 
@@ -253,5 +255,9 @@ def _weigh(local: list[Statement]) -> list[Statement]:
     """Within one answer, a negation outweighs impersonal mentions and attempts ("we
     experimented with X ... we ended up not merging X")."""
     if any(not s.used for s in local) and any(s.used for s in local):
-        return [s for s in local if not s.used or (FIRST_PERSON.search(s.quote) and not ATTEMPT.search(s.quote))]
+        return [s for s in local if not s.used or _owned_and_done(s.quote)]
     return local
+
+
+def _owned_and_done(quote: str) -> bool:
+    return bool(FIRST_PERSON.search(quote)) and not ATTEMPT.search(quote)

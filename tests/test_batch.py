@@ -251,3 +251,11 @@ def test_dashboard_data_cannot_break_out_of_its_script_block():
     block = re.search(r'<script type="application/json" id="class-data">(.*?)</script>', page, re.S).group(1)
     assert json.loads(block)["groups"][0]["error"] == hostile
     assert "script-src 'sha256-" in page
+
+
+def test_a_time_zone_goes_only_with_a_deadline(monkeypatch, tmp_path):
+    seen = []
+    monkeypatch.setattr(auditor.audit, "audit_target", lambda target, **kw: seen.append(kw["tz"]) or 1 / 0)
+    audit_group(Task(Group("g", str(tmp_path), "g"), "tool", "Europe/Copenhagen"))
+    audit_group(Task(Group("g", str(tmp_path), "g", deadline="2026-01-23"), "tool", "Europe/Copenhagen"))
+    assert seen == [None, "Europe/Copenhagen"]

@@ -56,7 +56,7 @@ def group_key(group: Group, tool: str, tz: str | None) -> str | None:
     state = repository_state(group)
     if state is None:
         return None
-    asked = [tool, group.target, group.at, group.deadline, tz, state]
+    asked = [tool, group.target, group.at, group.deadline, tz if group.deadline else None, state]
     return hashlib.sha256(json.dumps(asked).encode()).hexdigest()
 
 

@@ -65,7 +65,8 @@ def audit_group(task: Task) -> Outcome:
         key = group_key(group, task.tool, task.tz)
         if key is not None and key == task.cached_key:
             return outcome("cached", key=key)
-        result = audit_target(group.target, report_file=None, at=group.at, deadline=group.deadline, tz=task.tz)
+        tz = task.tz if group.deadline else None  # a zone alone would move the audit off the work tree
+        result = audit_target(group.target, report_file=None, at=group.at, deadline=group.deadline, tz=tz)
         return outcome("audited", key=key, document=to_document(result))
     except InputError as exc:
         return outcome("error", error=str(exc))

@@ -32,7 +32,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=Path("/tmp/corpus"), help="folder of materialized repositories")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (the median is reported)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (the median is reported)")
     parser.add_argument("--scale", type=int, nargs="+", default=[1], help="how many times to repeat the class")
     parser.add_argument("--screenshot", type=Path, help="also save a screenshot of the corpus dashboard here")
     args = parser.parse_args()
@@ -41,8 +41,9 @@ def main() -> None:
     repos = sorted(p for p in corpus.iterdir() if p.is_dir() and not p.name.startswith("."))
     work = Path(tempfile.mkdtemp(prefix="auditor-bench-"))
     print(f"corpus: {len(repos)} repositories in {corpus}; {args.jobs} workers; {os.cpu_count()} CPUs; "
-          f"median of {args.repeat} runs")
-    print(f"{'groups':>7} {'wall s':>8} {'s/group':>8} {'peak MB (sum)':>14} {'peak MB (largest)':>18}")
+          f"median and best of {args.repeat} runs; "
+          "other work on the machine adds noise")
+    print(f"{'groups':>7} {'wall s':>8} {'best s':>7} {'s/group':>8} {'peak MB (sum)':>14} {'peak MB (largest)':>18}")
     first_out = None
     for scale in args.scale:
         klass = make_class(work / f"class-x{scale}", repos, scale)
@@ -54,10 +55,11 @@ def main() -> None:
         wall = statistics.median(r[0] for r in runs)
         groups = len(repos) * scale
         flag = "" if scale != 1 else ("  (goal <= 6 s: met)" if wall <= GOAL_SECONDS else "  (goal <= 6 s: MISSED)")
-        print(f"{groups:>7} {wall:>8.2f} {wall / groups:>8.3f} {max(r[1] for r in runs):>14.0f} "
+        best = min(r[0] for r in runs)
+        print(f"{groups:>7} {wall:>8.2f} {best:>7.2f} {wall / groups:>8.3f} {max(r[1] for r in runs):>14.0f} "
               f"{max(r[2] for r in runs):>18.0f}{flag}")
-    cached = run_batch(work / "class-x1" if 1 in args.scale else work / f"class-x{args.scale[0]}", first_out,
-                       args.jobs, cache=True)
+    cached = run_batch(make_class(work / f"class-x{args.scale[0]}", repos, args.scale[0]), first_out, args.jobs,
+                       cache=True)
     print(f"re-run with nothing changed (cache): {cached[0]:.2f} s")
     per_repository(first_out, repos)
     if args.screenshot:
@@ -73,6 +75,8 @@ def materialize() -> Path:
 
 def make_class(folder: Path, repos: list[Path], scale: int) -> Path:
     """The corpus `scale` times over, as symbolic links (each copy is its own group)."""
+    if scale == 1:
+        return repos[0].parent
     folder.mkdir(parents=True, exist_ok=True)
     for k in range(scale):
         for repo in repos:

@@ -197,13 +197,13 @@ def misbehave(task: Task) -> Outcome:
 
 def test_a_dead_or_hanging_worker_costs_only_its_group():
     names = ["a", "crash", "b", "hang", "c", "d"]
-    pool = WorkerPool(jobs=2, timeout=3, work=misbehave)
+    pool = WorkerPool(jobs=2, timeout=6, work=misbehave)  # generous: the first task also waits for the spawn
     started = time.monotonic()
     outcomes = {o.group.name: o for o in pool.run(Task(Group(n, n, n), "tool") for n in names)}
-    assert time.monotonic() - started < 30
+    assert time.monotonic() - started < 40
     assert sorted(outcomes) == sorted(names)
     assert "worker process stopped" in outcomes["crash"].error and "SIGKILL" in outcomes["crash"].error
-    assert "longer than 3 s" in outcomes["hang"].error
+    assert "longer than 6 s" in outcomes["hang"].error
     assert all(outcomes[n].status == "audited" for n in "abcd")
 
 

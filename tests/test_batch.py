@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -259,3 +260,17 @@ def test_a_time_zone_goes_only_with_a_deadline(monkeypatch, tmp_path):
     audit_group(Task(Group("g", str(tmp_path), "g"), "tool", "Europe/Copenhagen"))
     audit_group(Task(Group("g", str(tmp_path), "g", deadline="2026-01-23"), "tool", "Europe/Copenhagen"))
     assert seen == [None, "Europe/Copenhagen"]
+
+
+def test_an_idle_worker_that_died_is_replaced():
+    pool = WorkerPool(jobs=1, timeout=30, work=misbehave)
+    outcomes = []
+    for outcome in pool.run([Task(Group("a", "a", "a"), "tool")]):
+        outcomes.append(outcome)
+        if len(outcomes) == 1:
+            for child in multiprocessing.active_children():
+                if child.name == "auditor-batch-worker":
+                    child.kill()
+                    child.join()
+            pool.submit(Task(Group("b", "b", "b"), "tool"))
+    assert [(o.group.name, o.status) for o in outcomes] == [("a", "audited"), ("b", "audited")]

@@ -153,8 +153,16 @@ class WorkerPool:
         try:
             while self.pending or busy:
                 while self.pending and (idle or len(busy) < self.jobs):
-                    worker = idle.pop() if idle else _Worker(self.context, self.work)
-                    worker.give(self.pending.popleft())
+                    reused = bool(idle)
+                    worker = idle.pop() if reused else _Worker(self.context, self.work)
+                    try:
+                        worker.give(self.pending[0])
+                    except OSError:  # an idle worker that died since its last task
+                        worker.close(kill=True)
+                        if not reused:
+                            raise
+                        continue
+                    self.pending.popleft()
                     busy.append(worker)
                 ready = set(wait([w.connection for w in busy] + [w.process.sentinel for w in busy],
                                  timeout=self._wait_time(busy)))

@@ -62,7 +62,10 @@ def audit_group(task: Task) -> Outcome:
         return Outcome(group, status, seconds=round(time.perf_counter() - started, 3), **kwargs)
 
     try:
-        key = group_key(group, task.tool, task.tz)
+        try:
+            key = group_key(group, task.tool, task.tz)
+        except OSError:  # the state cannot be read: no caching, the audit will say what is wrong
+            key = None
         if key is not None and key == task.cached_key:
             return outcome("cached", key=key)
         tz = task.tz if group.deadline else None  # a zone alone would move the audit off the work tree

@@ -192,7 +192,9 @@ def screenshot(page: Path, target: Path) -> None:
         try:
             driver.get(page.resolve().as_uri())
             driver.find_element(By.ID, "sort-unsupported").click()
-            driver.find_elements(By.CSS_SELECTOR, "td.cell.v-unsupported")[0].click()
+            shown = (driver.find_elements(By.CSS_SELECTOR, "td.cell.v-weak")
+                     or driver.find_elements(By.CSS_SELECTOR, "td.cell"))
+            shown[0].click()
             target.parent.mkdir(parents=True, exist_ok=True)
             driver.save_screenshot(str(target))
         finally:

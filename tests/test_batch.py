@@ -15,10 +15,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import FIXTURES, git, make_git_repo, write_tree
 from typer.testing import CliRunner
 
 import auditor.audit
-from auditor.batch import dashboard, run as batch_run
+from auditor.batch import dashboard
+from auditor.batch import run as batch_run
 from auditor.batch.cache import Cache, group_key, repository_state
 from auditor.batch.outputs import class_schema
 from auditor.batch.roster import Group
@@ -27,7 +29,6 @@ from auditor.batch.workers import Outcome, Task, WorkerPool, audit_group
 from auditor.catalog import load_catalog
 from auditor.cli import app
 from auditor.render.json_report import schema as report_schema
-from conftest import FIXTURES, git, make_git_repo, write_tree
 
 REPORT = """# Report
 
@@ -249,7 +250,7 @@ def test_dashboard_data_cannot_break_out_of_its_script_block():
                     "commit": None, "summary": None, "report": None}],
     })
     assert page.count("</script>") == 2 and "<!--" not in page.split("<body>")[1]
-    block = re.search(r'<script type="application/json" id="class-data">(.*?)</script>', page, re.S).group(1)
+    block = re.search(r'<script type="application/json" id="class-data">(.*?)</script>', page, re.DOTALL).group(1)
     assert json.loads(block)["groups"][0]["error"] == hostile
     assert "script-src 'sha256-" in page
 

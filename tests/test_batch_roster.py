@@ -51,6 +51,7 @@ def test_global_deadline_applies_where_a_row_has_neither_deadline_nor_commit():
     ("group,repository\nA,a\nB,b\nA,c\n", "line 4: group 'A' already appears on line 2"),
     ("A,a,2026-01-23,,extra\n", "line 1: 5 columns; expected group, repository, deadline, commit"),
     ("group,members\nA,x\n", "line 1: the header has no repository column"),
+    ("# roster\ngroup,members\nA,x\n", "line 2: the header has no repository column"),
     ("group,repository\nA,--upload-pack=touch x\n", "line 2: repository '--upload-pack=touch x' starts with '-'"),
     ("group,repository\nA,ext::sh -c touch% x\n", "line 2: repository 'ext::sh -c touch% x' uses git's ext:: transport"),
     ("# only a comment\n\n", "the roster has no groups"),

@@ -9,11 +9,11 @@ import json
 from pathlib import Path
 
 import pytest
+from browser import BrowserMissing, in_ci, start_chromium
+from test_batch import make_class
 
 from auditor.batch import dashboard
 from auditor.batch.run import run_batch
-from browser import BrowserMissing, in_ci, start_chromium
-from test_batch import make_class
 
 HOSTILE_NAME = '"><img src=x onerror=window.__xss=1>'
 HOSTILE_MESSAGE = "</script><script>window.__xss=2</script><img src=x onerror=window.__xss=3>"
@@ -27,7 +27,7 @@ def browser(tmp_path_factory):
         if in_ci():
             pytest.fail(f"the dashboard browser test needs chromium in CI: {exc}", pytrace=False)
         pytest.skip(f"no browser here: {exc}")
-    except Exception as exc:  # chromium is there but does not start: always a failure
+    except Exception as exc:  # noqa: BLE001 (chromium is there but does not start: always a failure)
         pytest.fail(f"headless chromium did not start: {type(exc).__name__}: {exc}", pytrace=False)
     driver.set_page_load_timeout(30)
     yield driver

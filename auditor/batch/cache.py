@@ -108,7 +108,7 @@ def _git_line(args: list[str]) -> str | None:
                GIT_SSH_COMMAND="ssh -o BatchMode=yes")
     try:
         out = subprocess.run(["git", *args], capture_output=True, timeout=GIT_TIMEOUT, env=env,
-                             stdin=subprocess.DEVNULL).stdout
+                             stdin=subprocess.DEVNULL, check=False).stdout
     except (OSError, subprocess.SubprocessError):
         return None
     line = out.decode("utf-8", "replace").strip().splitlines()

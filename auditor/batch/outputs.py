@@ -10,7 +10,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 
 from auditor import __version__
@@ -44,7 +44,7 @@ def class_document(rows: list[GroupRow], source: str, tool: str) -> dict:
         "schema_version": CLASS_SCHEMA_VERSION,
         "kind": "class",
         "tool": {"name": "auditor", "version": __version__, "fingerprint": tool},
-        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "input": source,
         "statistics": class_statistics(rows, items),
         "groups": [_group_entry(row) for row in rows],

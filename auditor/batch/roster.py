@@ -68,8 +68,8 @@ def read_input(path: Path, deadline: str | None = None, exclude: Path | None = N
 def read_folder(folder: Path, deadline: str | None = None, exclude: Path | None = None) -> list[Group]:
     """One group per subfolder (hidden folders and the output folder left out)."""
     if (folder / ".git").exists() or (folder / "reports" / "README.md").is_file():
-        raise RosterError([f"{folder} looks like one repository; `auditor audit` audits one, "
-                           "`auditor batch` wants a roster or a folder of repositories"])
+        raise RosterError([(f"{folder} looks like one repository; `auditor audit` audits one, "
+                            "`auditor batch` wants a roster or a folder of repositories")])
     skip = exclude.resolve() if exclude is not None else None
     names = sorted(p.name for p in folder.iterdir()
                    if p.is_dir() and not p.name.startswith(".") and p.resolve() != skip)
@@ -97,7 +97,7 @@ def parse_roster(text: str, base: Path, deadline: str | None = None) -> list[Gro
             and not row[0].lstrip().startswith("#")]
     if not rows:
         raise RosterError(["the roster has no groups"])
-    columns, problems = _columns(rows[0][1])
+    columns, problems = _columns(rows[0][1], rows[0][0])
     if columns is not None:
         rows = rows[1:]
     groups: list[Group] = []
@@ -154,7 +154,7 @@ def _delimiter(text: str) -> str:
     return ";" if first.count(";") > first.count(",") else ","
 
 
-def _columns(first_row: list[str]) -> tuple[dict[str, int] | None, list[str]]:
+def _columns(first_row: list[str], line: int) -> tuple[dict[str, int] | None, list[str]]:
     """The header's column positions, or None when the first row is a group (no header)."""
     names = [c.strip().lower() for c in first_row]
     if "group" not in names and sum(name in HEADER_NAMES for name in names) < 2:
@@ -166,8 +166,8 @@ def _columns(first_row: list[str]) -> tuple[dict[str, int] | None, list[str]]:
             columns[key] = index
     missing = [c for c in ("group", "repository") if c not in columns]
     if missing:
-        return columns, [f"line 1: the header has no {' or '.join(missing)} column "
-                         f"(expected {', '.join(COLUMNS)})"]
+        return columns, [(f"line {line}: the header has no {' or '.join(missing)} column "
+                          f"(expected {', '.join(COLUMNS)})")]
     return columns, []
 
 

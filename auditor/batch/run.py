@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from auditor.batch import dashboard
 from auditor.batch.cache import Cache, tool_fingerprint, write_atomic

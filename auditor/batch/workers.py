@@ -14,9 +14,9 @@ import signal
 import time
 import traceback
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import wait
-from typing import Callable, Iterable, Iterator
 
 from auditor.batch.cache import group_key
 from auditor.batch.roster import Group
@@ -73,7 +73,7 @@ def audit_group(task: Task) -> Outcome:
         return outcome("audited", key=key, document=to_document(result))
     except InputError as exc:
         return outcome("error", error=str(exc))
-    except Exception as exc:  # a bug met on this repository: its row says so, the class goes on
+    except Exception as exc:  # noqa: BLE001 (a bug met on this repository: its row says so, the class goes on)
         where = traceback.extract_tb(exc.__traceback__)[-1]
         return outcome("error", error=f"the auditor failed on this repository: {type(exc).__name__}: {exc} "
                                       f"({os.path.basename(where.filename)}:{where.lineno})")

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -192,20 +193,26 @@ def misbehave(task: Task) -> Outcome:
     """A stand-in audit for the worker tests: crashes, hangs or succeeds by group name."""
     if task.group.name == "crash":
         os.kill(os.getpid(), signal.SIGKILL)
-    if task.group.name == "hang":
-        time.sleep(60)
+    if task.group.name == "hang":  # like a `git clone` that never ends: a child process that sleeps
+        child = subprocess.Popen(["sleep", "60"])
+        Path(task.group.target).write_text(str(child.pid))
+        child.wait()
     return Outcome(task.group, "audited", document={"items": []})
 
 
-def test_a_dead_or_hanging_worker_costs_only_its_group():
+def test_a_dead_or_hanging_worker_costs_only_its_group(tmp_path):
     names = ["a", "crash", "b", "hang", "c", "d"]
     pool = WorkerPool(jobs=2, timeout=6, work=misbehave)  # generous: the first task also waits for the spawn
     started = time.monotonic()
-    outcomes = {o.group.name: o for o in pool.run(Task(Group(n, n, n), "tool") for n in names)}
+    outcomes = {o.group.name: o for o in pool.run(Task(Group(n, str(tmp_path / n), n), "tool") for n in names)}
     assert time.monotonic() - started < 40
     assert sorted(outcomes) == sorted(names)
     assert "worker process stopped" in outcomes["crash"].error and "SIGKILL" in outcomes["crash"].error
     assert "longer than 6 s" in outcomes["hang"].error
+    sleeper = int((tmp_path / "hang").read_text())
+    time.sleep(0.2)
+    assert not Path(f"/proc/{sleeper}").exists() or "Z" in Path(f"/proc/{sleeper}/stat").read_text().split()[2], \
+        "the hanging worker's own child process was stopped with it"
     assert all(outcomes[n].status == "audited" for n in "abcd")
 
 

@@ -82,6 +82,8 @@ def audit_group(task: Task) -> Outcome:
 def _serve(connection, work: Callable[[Task], Outcome]) -> None:
     """A worker's loop: do each task the parent sends until it sends None or goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if hasattr(os, "setpgrp"):
+        os.setpgrp()  # its own process group, so stopping it also stops a `git clone` it started
     while True:
         try:
             task = connection.recv()
@@ -125,12 +127,18 @@ class _Worker:
             except (OSError, ValueError):
                 kill = True
         if kill:
-            self.process.kill()
+            self._kill()
         self.process.join(timeout=5)
         if self.process.is_alive():
             self.process.kill()
             self.process.join(timeout=5)
         self.connection.close()
+
+    def _kill(self) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (AttributeError, OSError):  # not POSIX, or the group is gone already
+            self.process.kill()
 
 
 class WorkerPool:

@@ -12,7 +12,7 @@ from auditor.batch.outputs import GroupRow
 from auditor.batch.roster import Group, RosterError
 from auditor.batch.run import BatchResult, run_batch
 
-EXIT_OK, EXIT_GROUP_ERRORS, EXIT_INPUT = 0, 1, 2
+EXIT_OK, EXIT_GROUP_ERRORS, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def batch(source: Path, out: Path, *, jobs: int | None, deadline: str | None, tz: str | None,
@@ -40,6 +40,10 @@ def batch(source: Path, out: Path, *, jobs: int | None, deadline: str | None, tz
         for problem in exc.problems:
             errors.print(Text(f"  {problem}"))
         return EXIT_INPUT
+    except KeyboardInterrupt:
+        errors.print(Text(f"interrupted: the groups audited so far are kept in {out}; run again to go on"),
+                     soft_wrap=True)
+        return EXIT_INTERRUPTED
     except OSError as exc:
         errors.print(Text("error: ", style="red") + Text(f"cannot write to {out}: {exc.strerror or exc}"))
         return EXIT_INPUT

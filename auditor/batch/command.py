@@ -36,9 +36,9 @@ def batch(source: Path, out: Path, *, jobs: int | None, deadline: str | None, tz
             result = run_batch(source, out, jobs=jobs, deadline=deadline, tz=tz, use_cache=use_cache,
                                timeout=timeout, on_start=on_start, on_row=on_row)
     except RosterError as exc:
-        errors.print(Text("error: ", style="red") + Text(f"{source}: cannot use it as a class"))
+        errors.print(Text("error: ", style="red") + Text(f"{source}: cannot use it as a class"), soft_wrap=True)
         for problem in exc.problems:
-            errors.print(Text(f"  {problem}"))
+            errors.print(Text(f"  {problem}"), soft_wrap=True)
         return EXIT_INPUT
     except KeyboardInterrupt:
         errors.print(Text(f"interrupted: the groups audited so far are kept in {out}; run again to go on"),

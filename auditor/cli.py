@@ -97,6 +97,27 @@ def explain_command(item: str = typer.Argument(..., help="An item id (e.g. docke
     console.print("report wording matched: " + escape(", ".join(f"/{p.pattern}/" for p in spec.match)))
 
 
+@app.command("batch")
+def batch_command(
+    source: Path = typer.Argument(..., metavar="INPUT",
+                                  help="A CSV roster (group, repository[, deadline][, commit]) or a folder of repositories."),
+    out: Path = typer.Option(..., "--out", "-o", help="The output folder: reports, class.json, summary.csv, dashboard.html."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: the number of CPUs)."),
+    deadline: Optional[str] = typer.Option(None, "--deadline", help="Audit every group as it was then (a row's own deadline or commit wins)."),
+    tz: Optional[str] = typer.Option(None, "--tz", help="Time zone of deadlines without one (e.g. Europe/Copenhagen)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Audit every group again, even when unchanged since the last run."),
+    timeout: float = typer.Option(900.0, "--timeout", min=0, help="Seconds one group may take (0: no limit)."),
+) -> None:
+    """Audit a whole class in parallel: one report per group, class statistics and a dashboard.
+
+    Exit code 0 when every group was audited, 1 when some could not be (their rows say why),
+    2 when the input cannot be used (bad roster rows are listed with their line numbers)."""
+    from auditor.batch.command import batch
+
+    raise typer.Exit(batch(source, out, jobs=jobs, deadline=deadline, tz=tz, use_cache=not no_cache,
+                           timeout=timeout or None))
+
+
 @app.command("version")
 def version_command() -> None:
     """Print the auditor's version."""

@@ -17,7 +17,7 @@ Optional keys: `scope` (source | tests | all, for Python kinds), `message` (with
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from auditor.facts import Repository
 from auditor.facts.dependencies import normalize
@@ -65,26 +65,46 @@ def _imports(values, pattern, repo: Repository) -> Iterable[tuple]:
             yield path, hit[1], hit[0], f"`import {hit[0]}` in {path}:{hit[1]}"
 
 
+def matches_any(values) -> Callable[[str], bool]:
+    """names_match against several wanted names at once: a set lookup of the resolved
+    name and each of its dotted tails (`a.b.C` -> `a.b.C`, `b.C`, `C`)."""
+    wanted = frozenset(values)
+
+    def match(resolved: str) -> bool:
+        if resolved in wanted:
+            return True
+        dot = resolved.find(".")
+        while dot >= 0:
+            if resolved[dot + 1:] in wanted:
+                return True
+            dot = resolved.find(".", dot + 1)
+        return False
+
+    return match
+
+
 def _calls(values, pattern, repo: Repository) -> Iterable[tuple]:
+    wanted = matches_any(values)
     for path, module in _modules(pattern, repo).items():
         for call in module.calls:
-            resolved = module.resolve(call.name)
-            if any(names_match(resolved, v) for v in values):
+            if wanted(module.resolve(call.name)):
                 yield path, call.line, call.name, f"`{call.name}(...)` called in {path}:{call.line}"
 
 
 def _decorators(values, pattern, repo: Repository) -> Iterable[tuple]:
+    wanted = matches_any(values)
     for path, module in _modules(pattern, repo).items():
         for name, line in module.decorators:
-            if any(names_match(module.resolve(name), v) for v in values):
+            if wanted(module.resolve(name)):
                 yield path, line, name, f"`@{name}` in {path}:{line}"
 
 
 def _bases(values, pattern, repo: Repository) -> Iterable[tuple]:
+    wanted = matches_any(values)
     for path, module in _modules(pattern, repo).items():
         for cls in module.classes:
             for base in cls.bases:
-                if any(names_match(module.resolve(base), v) for v in values):
+                if wanted(module.resolve(base)):
                     yield path, cls.line, base, f"class `{cls.name}({base})` in {path}:{cls.line}"
 
 

@@ -129,7 +129,7 @@ class _Collector:
                 child_cls, child_fn = _text(current.child_by_field_name("name")), False
             elif kind == "function_definition":
                 child_cls = None
-            for child in reversed(current.children):
+            for child in reversed(current.named_children):  # anonymous nodes are tokens: nothing to collect
                 stack.append((child, child_cls, child_fn))
 
     def _import(self, node: Node) -> None:

@@ -1,0 +1,95 @@
+"""`dashboard.html`: the class at a glance, one static page that works offline from file://.
+
+Everything that comes from the repositories (group names, paths, finding messages, error
+texts) is hostile input. It travels only inside a JSON data block whose `<`, `>` and `&`
+are escaped, so it cannot close the block, and the page's script puts it into the page
+with `textContent` only, never as HTML. A Content-Security-Policy allows only the page's
+own script (by its hash) and no network at all, as a second wall.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+from importlib import resources
+
+VERDICT_ORDER = ("corroborated", "weak", "unsupported", "unverifiable", "unclaimed", "not-claimed", "not-in-checklist")
+PLACEHOLDER = re.compile(r"__(TITLE|CSP|STYLE|SCRIPT|DATA)__")
+JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def render(class_doc: dict) -> str:
+    """The dashboard page for a class document (outputs.class_document)."""
+    assets = resources.files("auditor.batch")
+    template = assets.joinpath("dashboard.html").read_text("utf-8")
+    style = assets.joinpath("dashboard.css").read_text("utf-8")
+    script = assets.joinpath("dashboard.js").read_text("utf-8")
+    values = {
+        "TITLE": html.escape(f"Class audit: {class_doc['input']}"),
+        "CSP": content_security_policy(script),
+        "STYLE": style,
+        "SCRIPT": script,
+        "DATA": embed_json(dashboard_data(class_doc)),
+    }
+    return PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
+
+
+def content_security_policy(script: str) -> str:
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return (f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; "
+            "img-src data:; base-uri 'none'; form-action 'none'")
+
+
+def embed_json(data: dict) -> str:
+    """JSON that cannot end the <script type="application/json"> block it sits in."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(JSON_IN_HTML)
+
+
+def dashboard_data(class_doc: dict) -> dict:
+    """What the page shows, compactly: items with class counts; groups with one cell per item."""
+    stats = class_doc["statistics"]
+    items = stats["items"]
+    ids = [item["id"] for item in items]
+    return {
+        "input": class_doc["input"],
+        "generated_at": class_doc["generated_at"],
+        "tool": class_doc["tool"]["version"],
+        "verdicts": list(VERDICT_ORDER),
+        "counts": {k: stats[k] for k in ("groups", "audited", "cached", "errors", "median_unsupported")},
+        "items": [{"id": i["id"], "code": i.get("code"), "title": i.get("title"), "module": i.get("module"),
+                   "week": i.get("week"), "groups": i["groups"], "claimed": i["claimed"],
+                   "verdicts": {v: i[v] for v in VERDICT_ORDER}} for i in items],
+        "groups": [_group(entry, ids) for entry in class_doc["groups"]],
+    }
+
+
+def _group(entry: dict, ids: list[str]) -> dict:
+    report = entry["report"]
+    group = {"name": entry["group"], "target": entry["target"], "status": entry["status"],
+             "error": entry["error"], "file": entry["report_file"], "commit": entry["commit"],
+             "summary": entry["summary"], "cells": None}
+    if report is None:
+        return group
+    by_id = {item["id"]: item for item in report["items"]}
+    group["cells"] = [_cell(by_id.get(item_id)) for item_id in ids]
+    group["report"] = {"path": report["report"]["path"], "template": report["report"]["template"],
+                       "message": report["report"].get("message"),
+                       "committed_at": report["repository"].get("committed_at"),
+                       "problems": [[p["path"], p["message"]] for p in report.get("problems", [])]}
+    return group
+
+
+def _cell(item: dict | None) -> dict | None:
+    if item is None:
+        return None
+    return {"v": item["verdict"], "e": item["evidence"], "c": item["claimed"], "m": item["mark"],
+            "l": item["line"], "f": [[_where(f), f["message"], f["strength"]] for f in item["findings"]]}
+
+
+def _where(finding: dict) -> str:
+    if finding["path"] is None:
+        return "-"
+    return f"{finding['path']}:{finding['line']}" if finding["line"] else finding["path"]

@@ -1,0 +1,105 @@
+"""A whole class in one run: read the roster, audit the groups in parallel, write the outputs.
+
+Output folder layout:
+    groups/<group>.json   each group's report (the single-repository document)
+    class.json            all reports plus class statistics (class.schema.json)
+    summary.csv           one row per group: counts and one verdict column per item
+    dashboard.html        the class at a glance, one self-contained page
+    cache.json            what lets a re-run skip unchanged groups (see cache.py)
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditor.batch import dashboard
+from auditor.batch.cache import Cache, tool_fingerprint, write_atomic
+from auditor.batch.outputs import GroupRow, class_document, item_catalog, summary_csv
+from auditor.batch.roster import Group, read_input
+from auditor.batch.workers import DEFAULT_TIMEOUT, Outcome, Task, WorkerPool, default_jobs
+
+GROUPS_DIR = "groups"
+
+
+@dataclass
+class BatchResult:
+    out: Path
+    rows: list[GroupRow]
+    seconds: float
+
+    def count(self, status: str) -> int:
+        return sum(row.status == status for row in self.rows)
+
+
+def run_batch(source: Path, out: Path, *, jobs: int | None = None, deadline: str | None = None,
+              tz: str | None = None, use_cache: bool = True, timeout: float | None = DEFAULT_TIMEOUT,
+              on_start: Callable[[list[Group]], None] | None = None,
+              on_row: Callable[[GroupRow], None] | None = None) -> BatchResult:
+    """Audit every group of `source` (a roster or a folder) into `out`; raises RosterError
+    before auditing anything when the roster has bad rows."""
+    started = time.perf_counter()
+    groups = read_input(source, deadline, exclude=out)
+    (out / GROUPS_DIR).mkdir(parents=True, exist_ok=True)
+    if on_start:
+        on_start(groups)
+    tool = tool_fingerprint()
+    cache = Cache(out, enabled=use_cache)
+    pool = WorkerPool(jobs or default_jobs(), timeout)
+    rows: dict[str, GroupRow] = {}
+    try:
+        tasks = [Task(g, tool, tz, cache.key(g.slug) if _report_path(out, g).is_file() else None) for g in groups]
+        for outcome in pool.run(tasks):
+            row = _record(outcome, out, cache)
+            if row is None:  # the cached report could not be read back: audit the group again
+                pool.submit(Task(outcome.group, tool, tz, None))
+                continue
+            rows[outcome.group.slug] = row
+            if on_row:
+                on_row(row)
+    finally:
+        cache.save()
+    ordered = [rows[g.slug] for g in groups]
+    write_outputs(out, ordered, str(source), tool)
+    return BatchResult(out, ordered, time.perf_counter() - started)
+
+
+def write_outputs(out: Path, rows: list[GroupRow], source: str, tool: str) -> None:
+    document = class_document(rows, source, tool)
+    write_atomic(out / "class.json", json.dumps(document, indent=1, ensure_ascii=False))
+    write_atomic(out / "summary.csv", summary_csv(rows, item_catalog(rows)))
+    write_atomic(out / "dashboard.html", dashboard.render(document))
+
+
+def _record(outcome: Outcome, out: Path, cache: Cache) -> GroupRow | None:
+    group = outcome.group
+    path = _report_path(out, group)
+    if outcome.status == "audited":
+        assert outcome.document is not None
+        write_atomic(path, json.dumps(outcome.document, indent=2, ensure_ascii=False) + "\n")
+        cache.remember(group.slug, outcome.key, group)
+        return GroupRow(group, "audited", outcome.document, seconds=outcome.seconds)
+    if outcome.status == "cached":
+        document = _read_report(path)
+        if document is None:
+            cache.forget(group.slug)
+            return None
+        return GroupRow(group, "cached", document, seconds=outcome.seconds)
+    cache.forget(group.slug)
+    path.unlink(missing_ok=True)  # an older report would no longer be this group's
+    return GroupRow(group, "error", error=outcome.error, seconds=outcome.seconds)
+
+
+def _report_path(out: Path, group: Group) -> Path:
+    return out / GROUPS_DIR / f"{group.slug}.json"
+
+
+def _read_report(path: Path) -> dict | None:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return document if isinstance(document, dict) and isinstance(document.get("items"), list) else None

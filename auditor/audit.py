@@ -86,16 +86,20 @@ def _answers(report: ReportClaims, repo: Repository, items: list[ItemResult],
         return [], []
     slug = github_slug(git.remote, repo.root.name)
     said = answer_statements(report.answers, slug)
-    claims_from_answers(items, said)
+    if not report.checklist_lines:
+        claims_from_answers(items, said)
     checked = check_answers(report.answers, repo, items, report.path or DEFAULT_REPORT, slug, said)
     return checked, course_checks(report.answers)
 
 
 def claims_from_answers(items: list[ItemResult], said: dict[str, list[Statement]]) -> None:
-    """Items the checklist does not hold (or a report without one) take the answers' claim."""
+    """A report without a checklist claims what its answers say was (or was not) done.
+
+    With a checklist, an item it lacks stays `not-in-checklist` (the spec's `null`); what the
+    answers say about it is still checked, in the answers section."""
     for item in items:
         decided = answer_claim(said.get(item.id, []))
-        if item.claimed is None and decided is not None:
+        if decided is not None:
             item.claimed, item.claim_source, item.line = decided.used, "answers", decided.line
             item.verdict = verdict(item.claimed, item.evidence)
 

@@ -516,3 +516,14 @@ def test_relative_paths_of_a_report_outside_the_repository_are_not_resolved(tree
     assert checks_of(result, "figure")["figure figures/wandb.png"].verdict == "unverifiable"
     base = "link https://github.com/acme/project/blob/main/"
     assert checks_of(result, "link")[base + ".github/workflows/tests.yaml"].verdict == "corroborated"
+
+
+def test_with_a_checklist_an_item_it_lacks_stays_unclaimed_but_its_answer_is_checked(tree):
+    result = audit(repo_2025(tree))
+    items = {i.id: i for i in result.items}
+    said = {a.item for a in result.answers if a.check == "statement"}
+    lacking = [i for i in said if items[i].line is None or items[i].claim_source != "checklist"]
+    assert lacking, "the fixture's answers speak of items its checklist lacks"
+    for item_id in lacking:
+        assert items[item_id].claimed is None
+        assert items[item_id].verdict == "not-in-checklist"

@@ -42,10 +42,16 @@ def render(result: AuditResult, console: Console, verbose: bool = False) -> None
         said = any(item.claim_source == "answers" and item.claimed is not None for item in result.items)
         how = "claims are taken from the answers" if said else "claims are unknown, evidence is still reported"
         console.print(f"[yellow]{escape(report.message)}[/yellow]: {how}")
+    hidden = 0
     for week in WEEK_ORDER:
         items = [i for i in result.items if i.week == week]
-        if items:
-            console.print(_week_table(WEEK_TITLE[week], items, verbose))
+        shown = [i for i in items if verbose or _worth_a_row(i, report)]
+        hidden += len(items) - len(shown)
+        if shown:
+            console.print(_week_table(WEEK_TITLE[week], shown, verbose))
+    if hidden:
+        console.print(f"[dim]{hidden} items this checklist does not hold and the repository shows no strong "
+                      f"evidence for are left out (-v shows them)[/dim]")
     _answers_section(result, console, verbose)
     if result.unmatched:
         console.print("[bold]Checklist lines that match no item[/bold]")
@@ -61,6 +67,12 @@ def render(result: AuditResult, console: Console, verbose: bool = False) -> None
         f"[yellow]{s['weak']} weak[/yellow], [red]{s['unsupported']} unsupported[/red], "
         f"[cyan]{s['unverifiable']} unverifiable[/cyan]; [blue]{s['unclaimed']} done but not claimed[/blue]"
     )
+
+
+def _worth_a_row(item, report) -> bool:
+    """Every item of the checklist; of the others, those the repository clearly shows (and all
+    of them when the report has no checklist to compare with)."""
+    return item.claimed is not None or item.evidence == "strong" or not report.checklist_lines
 
 
 def history_lines(repo) -> list[str]:

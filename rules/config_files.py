@@ -1,6 +1,5 @@
 """Experiment configuration files that hold hyperparameters."""
 
-import json
 import re
 
 from auditor.model import Finding
@@ -32,30 +31,13 @@ def _keys(data, depth=0):
             yield from _keys(value, depth + 1)
 
 
-def _parse(repo, path):
-    if path.lower().endswith((".yaml", ".yml")):
-        parsed = repo.yaml(path)
-        return parsed.data, parsed.error
-    content = repo.text(path)
-    if content.error:
-        return None, content.error
-    if path.lower().endswith(".json"):
-        try:
-            return json.loads(content.text or ""), None
-        except (ValueError, RecursionError) as exc:
-            return None, f"invalid JSON: {exc}"
-    from auditor.facts.structured import parse_toml
-
-    parsed = parse_toml(content.text or "") if path.lower().endswith(".toml") else None
-    return (parsed.data, parsed.error) if parsed else ({}, None)
-
-
 def probe(repo, files):
     candidates = [f for f in files if CONFIG_FILE.search(f) and not NOT_EXPERIMENT.search(f)]
     weak = []
     strong = 0
     for path in candidates[:300]:
-        data, error = _parse(repo, path)
+        parsed = repo.document(path)
+        data, error = parsed.data, parsed.error
         if error:
             if "/config" in path or path.startswith("config"):
                 yield Finding(path, None, f"{path}: {error}", "error")

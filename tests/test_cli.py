@@ -141,3 +141,19 @@ def test_rules_and_explain(command):
 
 def test_explain_unknown_item_exits_2():
     assert runner.invoke(app, ["explain", "nope"]).exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "a: " + "[" * 100_000 + "]" * 100_000,             # would crash libyaml's recursive composer
+        "a: " + "{x: " * 3000 + "1" + "}" * 3000,
+        "a0: &a0 [1]\n" + "".join(f"a{i + 1}: &a{i + 1} [*a{i}]\n" for i in range(3000)),  # depth through aliases
+        "a: &a [*a]",                                          # a document that contains itself
+    ],
+)
+def test_hostile_yaml_is_refused_with_a_message(document):
+    from auditor.facts.structured import parse_yaml
+
+    parsed = parse_yaml(document)
+    assert parsed.data is None and parsed.error.startswith("refused YAML")

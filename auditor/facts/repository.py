@@ -17,7 +17,7 @@ from auditor.facts.files import FileText, Unreadable, decode_text, glob_to_regex
 from auditor.facts.source import FolderSource, Source
 from auditor.facts.gitinfo import GitInfo, read_branch_names, read_git_info
 from auditor.facts.python_code import PythonModule, parse_python
-from auditor.facts.structured import Parsed, parse_toml, parse_yaml
+from auditor.facts.structured import Parsed, parse_json, parse_toml, parse_yaml
 from auditor.facts.history import History, read_history
 from auditor.facts.team import Team, build_team
 from auditor.facts.template import Scaffold, blob_id, is_template_shaped, leftover_reason, read_scaffold
@@ -105,7 +105,7 @@ class Repository:
         self.report_path = report_path
         self.study_numbers = study_numbers
         self._texts: dict[str, FileText] = {}
-        self._yaml: dict[str, Parsed] = {}
+        self._documents: dict[str, Parsed] = {}
         self._globs: dict[str, list[str]] = {}
         self._source = source
         self._git_override = git
@@ -175,17 +175,30 @@ class Repository:
                 self._texts[rel] = FileText(None, str(exc))
         return self._texts[rel]
 
-    def yaml(self, rel: str) -> Parsed:
-        if rel not in self._yaml:
+    def document(self, rel: str) -> Parsed:
+        """A YAML, JSON or TOML file parsed by its extension (other files: no data, no error)."""
+        lowered = rel.lower()
+        if lowered.endswith((".yaml", ".yml")):
+            return self.yaml(rel)
+        parser = parse_json if lowered.endswith(".json") else parse_toml if lowered.endswith(".toml") else None
+        if parser is None:
+            return Parsed(None)
+        if rel not in self._documents:
             content = self.text(rel)
-            self._yaml[rel] = Parsed(None, content.error) if content.error else parse_yaml(content.text or "")
-        return self._yaml[rel]
+            self._documents[rel] = Parsed(None, content.error) if content.error else parser(content.text or "")
+        return self._documents[rel]
+
+    def yaml(self, rel: str) -> Parsed:
+        if rel not in self._documents:
+            content = self.text(rel)
+            self._documents[rel] = Parsed(None, content.error) if content.error else parse_yaml(content.text or "")
+        return self._documents[rel]
 
     @cached_property
     def problems(self) -> list[Problem]:
         """Every file that was read for a fact but could not be read or parsed."""
         seen = [Problem(p, t.error) for p, t in self._texts.items() if t.error]
-        seen += [Problem(p, y.error) for p, y in self._yaml.items() if y.error and not self._texts[p].error]
+        seen += [Problem(p, y.error) for p, y in self._documents.items() if y.error and not self._texts[p].error]
         return sorted(set(seen), key=lambda p: p.path)
 
     def grep(self, pattern: str | re.Pattern[str], *globs: str, limit: int = 20) -> list[Match]:

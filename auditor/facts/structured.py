@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from dataclasses import dataclass
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import yaml
 
 MAX_EXPANDED_NODES = 200_000
+MAX_DEPTH = 100
 # libyaml's safe loader when present (several times faster), else PyYAML's; both only build
 # plain data, and aliases stay shared references until _expanded_size has vetted them.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -25,9 +27,12 @@ class Parsed:
 def parse_yaml(text: str) -> Parsed:
     """The first YAML document of `text`; GitHub's `on:` key is kept as the string 'on'.
 
-    Documents whose aliases would expand past MAX_EXPANDED_NODES (alias bombs) or that
-    contain themselves are refused, so no rule can be made to walk forever."""
+    Documents that nest deeper than MAX_DEPTH, contain themselves or whose aliases would
+    expand past MAX_EXPANDED_NODES (alias bombs) are refused, so no rule walks forever."""
     try:
+        depth = _event_depth(text)
+        if depth > MAX_DEPTH:
+            return Parsed(None, f"refused YAML: nested more than {MAX_DEPTH} levels deep")
         docs = list(yaml.load_all(text, Loader=SAFE_LOADER))
     except yaml.YAMLError as exc:
         return Parsed(None, f"invalid YAML: {_first_line(exc)}")
@@ -35,30 +40,66 @@ def parse_yaml(text: str) -> Parsed:
         return Parsed(None, f"invalid YAML: {exc}")
     docs = [d for d in docs if d is not None]
     data = docs[0] if docs else None
-    if _expanded_size(data, {}) > MAX_EXPANDED_NODES:
-        return Parsed(None, f"invalid YAML: aliases expand to more than {MAX_EXPANDED_NODES} nodes (refused as an alias bomb or a recursive document)")
+    refusal = _refusal(data)
+    if refusal:
+        return Parsed(None, f"refused YAML: {refusal}")
     if isinstance(data, dict) and True in data and "on" not in data:
         data = {("on" if k is True else k): v for k, v in data.items()}
     return Parsed(data)
 
 
-def _expanded_size(node: Any, memo: dict[int, int]) -> int:
-    """Nodes the document would have with every alias expanded, counted without expanding it."""
-    if not isinstance(node, (dict, list)):
-        return 1
-    key = id(node)
-    if memo.get(key) == -1:
-        return MAX_EXPANDED_NODES + 1  # a node that contains itself: refused like a bomb
-    if key not in memo:
-        memo[key] = -1
-        children = list(node.keys()) + list(node.values()) if isinstance(node, dict) else node
-        total = 1
-        for child in children:
-            total += _expanded_size(child, memo)
-            if total > MAX_EXPANDED_NODES:
+def _event_depth(text: str) -> int:
+    """The deepest nesting of the document, read from parser events before anything is built
+    (libyaml's composer recurses in C: a deep enough document would crash the process)."""
+    depth = deepest = 0
+    for event in yaml.parse(text, Loader=SAFE_LOADER):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_DEPTH:
                 break
-        memo[key] = total
-    return memo[key]
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+    return deepest
+
+
+def _refusal(root: Any) -> str | None:
+    """Why a parsed document is unsafe to walk: nested too deeply, containing itself, or with
+    aliases that would expand past MAX_EXPANDED_NODES. Counted without expanding anything."""
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Any, int, bool]] = [(root, 0, True)]
+    while stack:
+        node, depth, entering = stack.pop()
+        if not isinstance(node, (dict, list)):
+            continue
+        key = id(node)
+        children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
+        if entering:
+            if key in sizes:
+                continue
+            if key in on_path:
+                return "a node contains itself (recursive document)"
+            if depth > MAX_DEPTH:
+                return f"nested more than {MAX_DEPTH} levels deep"
+            on_path.add(key)
+            stack.append((node, depth, False))
+            stack.extend((child, depth + 1, True) for child in children if isinstance(child, (dict, list)))
+        else:
+            on_path.discard(key)
+            sizes[key] = 1 + sum(sizes.get(id(c), 1) for c in children)
+            if sizes[key] > MAX_EXPANDED_NODES:
+                return f"aliases expand to more than {MAX_EXPANDED_NODES} nodes (an alias bomb)"
+    return None
+
+
+def parse_json(text: str) -> Parsed:
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        return Parsed(None, f"invalid JSON: {exc}")
+    refusal = _refusal(data)
+    return Parsed(None, f"refused JSON: {refusal}") if refusal else Parsed(data)
 
 
 def parse_toml(text: str) -> Parsed:

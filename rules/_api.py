@@ -6,7 +6,7 @@ from dataclasses import dataclass
 ROUTE_METHODS = re.compile(r"\.(get|post|put|patch|delete|api_route|websocket)$")
 # The callee's last name segment that means inference (matched on `predict_image`, `model.forward`, ...).
 INFERENCE = re.compile(
-    r"^_*(\w+_)?(predict(ion|or)?|infer(ence)?|classify|classification|translate|transcribe|summari[sz]e|caption|"
+    r"^_*(\w{1,100}_)?(predict(ion|or)?|infer(ence)?|classify|classification|translate|transcribe|summari[sz]e|caption|"
     r"recogni[sz]e)(_\w+)?$|"
     r"^_*(forward|generate|pipeline|embed|segment|__call__|load_from_checkpoint|load_state_dict|from_pretrained|"
     r"inferencesession|softmax|argmax|topk|predict_proba)$",

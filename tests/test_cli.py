@@ -157,3 +157,24 @@ def test_hostile_yaml_is_refused_with_a_message(document):
 
     parsed = parse_yaml(document)
     assert parsed.data is None and parsed.error.startswith("refused YAML")
+
+
+def test_pathological_report_lines_do_not_hang_the_audit(tmp_path):
+    """Lines built to make careless regexes backtrack (a denial of service) end in seconds.
+    Not a timing test: the subprocess limit is only there so a regression fails instead of hanging."""
+    import subprocess
+    import sys
+
+    hostile = ["![" * 3000 + "](" * 3000, "\t " * 8000 + "we did not use hydra", "_" * 8000, "<" * 8000,
+               "we did not " * 1000, "--- " * 3000 + "question 7 fill here", "[" * 8000 + "](" * 10]
+    parts = ["## Overall project checklist", "* [x] Create a git repository (M5)", "## Group information"]
+    for number, line in enumerate(hostile * 4, 1):
+        parts += [f"### Question {number}", "> Answer:", line, ""]
+    write_tree(tmp_path, {
+        "reports/README.md": "\n".join(parts),
+        "src/x.py": "def " + "_" * 8000 + "predictor(): pass\nx = '" + "a.run.app" * 1000 + "'\n",
+    })
+    done = subprocess.run([sys.executable, "-m", "auditor", "audit", str(tmp_path), "--format", "json"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    assert len(json.loads(done.stdout)["items"]) == len(load_catalog())

@@ -16,7 +16,7 @@ from auditor.model import CourseCheck
 from auditor.report.answers import Answers, Question
 
 Limits = tuple[tuple[int, int] | None, tuple[int, int] | None]  # (words, images)
-MD_IMAGE = re.compile(r"!\[.*?\]\(.*?\)")
+MD_IMAGE = re.compile(r"!\[[^\]\n]{0,500}\]\([^)\n]{0,1000}\)")
 
 _W = {
     "a": (100, 200),

@@ -24,6 +24,7 @@ from auditor.facts.template import Scaffold, blob_id, is_template_shaped, leftov
 from auditor.facts.test_suite import TestFunction, test_functions
 from auditor.facts.git_paths import path_at_ref
 
+MAX_GREP_LINE = 4000  # longer lines (minified files, hostile input) are matched on their start only
 NON_SOURCE_DIRS = ("tests/", "test/", "docs/", "reports/", "notebooks/", "examples/", "scripts/legacy/")
 VENDORED = re.compile(r"(^|/)(\.?venv|env|site-packages|node_modules|build|dist|third_party|vendor|migrations)/")
 TEST_FILE = re.compile(r"(^|/)(test_[^/]*|[^/]*_test)\.py$")
@@ -211,7 +212,7 @@ class Repository:
             if content.text is None or not whole_file.search(content.text):
                 continue
             for number, line in enumerate(content.text.splitlines(), 1):
-                if regex.search(line):
+                if regex.search(line[:MAX_GREP_LINE]):
                     found.append(Match(rel, number, line.strip()[:160]))
                     if len(found) >= limit:
                         return found

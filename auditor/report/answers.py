@@ -14,8 +14,8 @@ from typing import Iterator
 from auditor.report.checklist import HEADING, blank_comments
 
 QUESTION_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*[*_]*\s*question\s*(\d{1,3})\b", re.IGNORECASE)
-ANSWER_MARK = re.compile(r"^\s*>?\s*[*_]*answer[*_]*\s*:[*_]*\s*(?P<rest>.*)$", re.IGNORECASE)
-UNFILLED = re.compile(r"-{2,}\s*question\s*\d+\s*fill\s*here\s*-{2,}", re.IGNORECASE)
+ANSWER_MARK = re.compile(r"^\s*(?:>\s*)?[*_]*answer[*_]*\s*:[*_]*\s*(?P<rest>.*)$", re.IGNORECASE)
+UNFILLED = re.compile(r"-{2,20}\s*question\s*\d+\s*fill\s*here\s*-{2,}", re.IGNORECASE)
 BOLD = re.compile(r"\*\*(.+?)\*\*")
 FENCE = re.compile(r"^\s*(```|~~~)")
 STATED_LENGTH = re.compile(r"answer\s+length\s*:?\s*\**\s*(\d+)\s*(?:-|–|to)\s*(\d+)\s*words", re.IGNORECASE)

@@ -9,11 +9,11 @@ from urllib.parse import unquote
 from auditor.report.answers import Answers
 
 MD_IMAGE = re.compile(
-    r"!\[(?P<alt>[^\]\n]*)\]\(\s*(?P<src><[^>\n]+>|[^)\s]+(?:\s+[^)\s\"']+)*)(?:\s+[\"'][^\"'\n]*[\"'])?\s*\)"
+    r"!\[(?P<alt>[^\]\n]{0,500})\]\(\s*(?P<src><[^>\n]{1,1000}>|[^)\s]{1,1000}(?:\s+[^)\s\"']{1,200}){0,5})(?:\s+[\"'][^\"'\n]{0,300}[\"'])?\s*\)"
 )
-HTML_IMAGE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"'](?P<src>[^\"']+)[\"']", re.IGNORECASE)
-MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\n]*)\]\(\s*<?(?P<href>[^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
-HTML_LINK = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"'](?P<href>[^\"']+)[\"']", re.IGNORECASE)
+HTML_IMAGE = re.compile(r"<img\b[^>]{0,500}?\bsrc\s*=\s*[\"'](?P<src>[^\"']{1,1000})[\"']", re.IGNORECASE)
+MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\n]{0,500})\]\(\s*<?(?P<href>[^)\s>]{1,1000})>?(?:\s+[\"'][^\"']{0,300}[\"'])?\s*\)")
+HTML_LINK = re.compile(r"<a\b[^>]{0,500}?\bhref\s*=\s*[\"'](?P<href>[^\"']{1,1000})[\"']", re.IGNORECASE)
 BARE_URL = re.compile(r"(?<![(<\"'=\w/])https?://[^\s<>()\[\]\"'`]+", re.IGNORECASE)
 TRAILING = ".,;:!?*_`'\""
 GITHUB_FILE = re.compile(

@@ -19,6 +19,7 @@ from auditor.report.answers import Answers, Question
 from auditor.report.numbers import sentences
 from auditor.report.statement_terms import TERMS, Term, Terms
 
+WHITESPACE = re.compile(r"\s+")
 CLAUSE_BREAK = re.compile(
     r"\s*[;:]\s+|\s*\(\s*|\s*\)\s*"
     r"|\s*,\s*(?=(?:we|they|which|so|but|however|while|whereas|although|though|since|because|instead|hence|thus)\b)"
@@ -77,6 +78,7 @@ class Statement:
 
 
 def clauses(sentence: str) -> list[str]:
+    sentence = WHITESPACE.sub(" ", sentence)  # single spaces keep CLAUSE_BREAK's \s* linear
     return [c.strip() for c in CLAUSE_BREAK.split(sentence) if c and c.strip()]
 
 
@@ -212,8 +214,8 @@ def _sentences(question: Question) -> list[tuple[int, str]]:
 
 
 def _plain(text: str) -> str:
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"<[^>]+>|https?://\S+", " ", text)
+    text = re.sub(r"!?\[([^\]]{0,500})\]\([^)]{0,1000}\)", r"\1", text)
+    text = re.sub(r"<[^>]{1,300}>|https?://\S+", " ", text)
     return re.sub(r"[*_`]+", "", text)
 
 

@@ -175,6 +175,6 @@ def test_pathological_report_lines_do_not_hang_the_audit(tmp_path):
         "src/x.py": "def " + "_" * 8000 + "predictor(): pass\nx = '" + "a.run.app" * 1000 + "'\n",
     })
     done = subprocess.run([sys.executable, "-m", "auditor", "audit", str(tmp_path), "--format", "json"],
-                          capture_output=True, text=True, timeout=120)
+                          check=False, capture_output=True, text=True, timeout=120)
     assert done.returncode in (0, 1), done.stderr[-2000:]
     assert len(json.loads(done.stdout)["items"]) == len(load_catalog())

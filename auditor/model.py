@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Strength = Literal["strong", "weak", "error"]
+Strength = Literal["strong", "weak", "error", "info", "n/a"]  # n/a: "this repository cannot show it"
 Evidence = Literal["strong", "weak", "none", "n/a"]
 Claim = bool | Literal["partial"] | None
 

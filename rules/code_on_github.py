@@ -9,6 +9,7 @@ GITHUB_LINK = re.compile(
     r"github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?(?:/(?:blob|tree)/[^/\s)\]]+/([^\s)\]#?\"'>]+))?(?=[\s)\]#?\"'>/.,;:]|$)",
     re.IGNORECASE,
 )
+REMOTE_HOST = re.compile(r"^(?:(?:https?|ssh|git)://)?(?:[^@/\s]+@)?([\w.-]+)[:/]")  # not file:// or a path
 NOT_REPOSITORIES = {"features", "orgs", "settings", "marketplace", "topics", "apps", "sponsors", "about"}
 OUR_REPOSITORY = re.compile(r"\b(our|the|this|project'?s?|group'?s?)\s+(github\s+)?repo(sitory)?\b", re.IGNORECASE)
 
@@ -19,8 +20,21 @@ def probe(repo, git):
         yield Finding(".git", None, f"origin is github.com/{remote.group(1)}/{remote.group(2)} ({git.remote})")
     ours = (remote.group(1).lower(), remote.group(2).lower()) if remote else None
     folder = re.sub(r"\.git$", "", repo.root.name).lower()
+    found = False
     for path in dict.fromkeys(p for p in (repo.report_path, "README.md") if p and repo.exists(p)):
-        yield from _links(repo, path, ours, folder)
+        for finding in _links(repo, path, ours, folder):
+            found = True
+            yield finding
+    if not remote and not found and not _hosted_elsewhere(git.remote):
+        where = f"its remote is {git.remote}" if git.remote else "it has no remote"
+        yield Finding(None, None, f"this copy cannot show where the code is hosted ({where}) and the report "
+                                  "links to no repository on github.com", "n/a")
+
+
+def _hosted_elsewhere(remote):
+    """A remote on a named host other than GitHub (gitlab.com, ...): then the code is not on GitHub."""
+    host = REMOTE_HOST.match(remote or "")
+    return bool(host) and bool(re.fullmatch(r"[\w-]+(\.[\w-]+)+", host.group(1)))
 
 
 def _links(repo, path, ours, folder):

@@ -7,14 +7,16 @@ import pytest
 from auditor.catalog import by_id, load_catalog
 from auditor.engine.run import run_rule
 from auditor.facts import Repository
-from conftest import load_rule_cases
+from conftest import git, load_rule_cases
 
 CASES = load_rule_cases()
 
 
 @pytest.mark.parametrize(("rule_id", "case"), CASES, ids=[f"{r}:{c['name']}" for r, c in CASES])
 def test_rule_case(rule_id, case, tree):
-    root = tree(case.get("files") or {}, as_git=case.get("git", False))
+    root = tree(case.get("files") or {}, as_git=case.get("git", False) or "remote" in case)
+    if "remote" in case:
+        git(root, "remote", "add", "origin", case["remote"])
     repo = Repository(root, report_path=case.get("report_path"),
                       study_numbers=(case.get("study_numbers", []), 1 if case.get("study_numbers") else None))
     outcome = run_rule(by_id()[rule_id], repo)

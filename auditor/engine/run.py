@@ -53,18 +53,16 @@ def _inject(func: Callable, repo: Repository) -> dict:
 
 
 def evidence_of(spec: RuleSpec, findings: list[Finding]) -> Evidence:
+    """The strongest finding decides; `error` (could not read) counts as weak; a rule that saw
+    nothing says n/a where the repository cannot show the thing (always, or as a finding says)."""
     if spec.na:
         return "n/a"
-    level = "none"
-    for finding in findings:
-        strength = "weak" if finding.strength == "error" else finding.strength
-        if strength == "na":
-            continue
-        if EVIDENCE_ORDER.get(strength, 0) > EVIDENCE_ORDER[level]:
-            level = strength
-    if level == "none" and (spec.na_when_absent or any(f.strength == "na" for f in findings)):
-        return "n/a"
-    return level  # type: ignore[return-value]
+    levels = {"weak" if f.strength == "error" else f.strength for f in findings}
+    if "strong" in levels:
+        return "strong"
+    if "weak" in levels:
+        return "weak"
+    return "n/a" if spec.na_when_absent or "n/a" in levels else "none"
 
 
 def run_rule(spec: RuleSpec, repo: Repository) -> RuleOutcome:

@@ -7,7 +7,7 @@ from auditor.model import Finding
 SECTION = re.compile(r"""^\s*\[\s*['"]?remote\s+"([^"]+)"['"]?\s*\]""")
 URL = re.compile(r"^\s*url\s*=\s*(\S+)")
 DEFAULT = re.compile(r"^\s*remote\s*=\s*(\S+)")
-GS_URL = re.compile(r"\bgs://[\w.-]+", re.IGNORECASE)
+GS_URL = re.compile(r"\bgs://[\w.${}-]+", re.IGNORECASE)  # gs://$BUCKET counts too
 GS_FILES = ("**/*.py", "**/*.y*ml", "**/*.sh", "**/*.toml", "**/*.cfg", "**/*.json", "**/Makefile", "**/*Dockerfile*",
             "**/*.dockerfile", "**/*.md")
 GCS_CLIENTS = ("google.cloud.storage", "gcsfs")

@@ -13,6 +13,7 @@ PROFILER_CALL = re.compile(r"^(cProfile|pstats|torch\.profiler|torch\.autograd\.
                            r"(^|\.)(PyTorchProfiler|SimpleProfiler|AdvancedProfiler|XLAProfiler)$")
 PROFILER_OFF = {"None", "False", '""', "''"}
 COMMAND = re.compile(r"-m\s+cProfile|snakeviz|pyinstrument|py-spy|scalene|kernprof|line_profiler|torch\.profiler", re.IGNORECASE)
+DOC_FILES = ("**/*.md", "**/*.rst", "**/*.ipynb")
 COMMAND_FILES = ("tasks.py", "Makefile", "justfile", "**/*.sh", ".github/workflows/*.y*ml")
 ARTIFACTS = ("**/*.prof", "**/*.pstats", "**/*.pt.trace.json", "**/*trace*.json", "**/*.speedscope.json")
 PROFILER_PACKAGES = ("snakeviz", "line-profiler", "pyinstrument", "memory-profiler", "scalene", "py-spy", "torch-tb-profiler",
@@ -48,7 +49,18 @@ def _commands(repo):
             yield Finding(hit.path, hit.line, f"profiler command `{hit.text[:70]}` in {hit.path}:{hit.line}")
 
 
+def _documented_runs(repo):
+    """A profiler command written up in the project's docs (not the report): a run described,
+    not code or a task that makes it again."""
+    for hit in repo.grep(COMMAND, *DOC_FILES, limit=10):
+        if not hit.path.startswith("reports/") and not re.search(r"\binstall\b|==|>=", hit.text):
+            yield Finding(hit.path, hit.line, f"a profiling run documented in {hit.path}:{hit.line} "
+                                              f"(`{hit.text[:60]}`), but no profiler in code or tasks", "weak")
+            return
+
+
 def _weak_traces(repo, python):
+    yield from _documented_runs(repo)
     for path in repo.glob(*ARTIFACTS)[:2]:
         yield Finding(path, None, f"{path}: a profiling artifact, without the code that made it", "weak")
     for path, module in python.items():

@@ -19,8 +19,13 @@ MODEL_WORDS = re.compile(r"model|artifact|registry|stag(e|ing)|checkpoint|alias"
 ECHO_ONLY = re.compile(r"^\s*(echo|printf|cat|ls|pwd|env|true)\b")
 
 
-def probe(workflows):
-    weak = []
+DEPLOY_OR_TEST = re.compile(r"\b(gcloud\s+run|gcloud\s+functions|kubectl|docker\s+(run|push)|pytest|locust|"
+                            r"curl)\b", re.IGNORECASE)
+REGISTRY_LOAD = re.compile(r"(^|\.)(use_artifact|use_model|artifact)$")
+
+
+def probe(workflows, source):
+    weak = list(_dispatched_deploys(workflows, source))
     for wf in workflows:
         if not wf.valid:
             continue
@@ -55,6 +60,27 @@ def probe(workflows):
                                     f"but runs on {events}, not on registry changes", "weak"))
                 break
     yield from weak[:3]
+
+
+def _dispatched_deploys(workflows, source):
+    """A workflow anyone outside can dispatch (a W&B automation calls `workflow_dispatch` too)
+    that deploys or tests the app, whose code loads its model from a registry: the trigger
+    itself lives outside the repository, so this is all a repository can show."""
+    loads = next(((path, call) for path, module in source.items() if module.imports_any("wandb", "mlflow")
+                  for call in module.calls if REGISTRY_LOAD.search(call.name)), None)
+    if loads is None:
+        return
+    path, call = loads
+    for wf in workflows:
+        if not wf.valid or "workflow_dispatch" not in wf.triggers():
+            continue
+        work = next((c for c in commands(wf) if DEPLOY_OR_TEST.search(c.text) and not ECHO_ONLY.match(c.text)), None)
+        if work is not None:
+            yield Finding(wf.path, work.line,
+                          f"{place(wf.path, work.line)} can be dispatched from outside (`workflow_dispatch`) and runs "
+                          f"`{work.text[:50]}`; the code loads its model from a registry (`{call.name}(...)` in "
+                          f"{path}:{call.line}), but no registry event in the repository triggers it", "weak")
+            return
 
 
 def _relevance(command) -> int:

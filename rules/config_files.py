@@ -13,9 +13,10 @@ NOT_EXPERIMENT = re.compile(
     r"(^|/)(\.github|\.dvc|\.devcontainer|node_modules|\.vscode|\.idea)/|(^|/)(docker-)?compose[^/]*$|pre-commit|dvc\.(yaml|lock)$"
     r"|cloudbuild|mkdocs|codecov|\.readthedocs|dependabot|environment\.ya?ml$|conda[^/]*\.ya?ml$|(^|/)package(-lock)?\.json$"
     r"|tsconfig|\.?pyproject\.toml$|(^|/)(uv|poetry)\.lock$|service\.ya?ml$|\.lock$|vertex|workerpool|config\.json$|^reports/"
-    r"|tokenizer|vocab|(^|/)\.hydra/|(^|/)(outputs|multirun|wandb|mlruns|lightning_logs)/|sweep[^/]*$|^src/.*\.json$",
+    r"|tokenizer|vocab|(^|/)\.hydra/|(^|/)(outputs|multirun|wandb|mlruns|lightning_logs)/|^src/.*\.json$",
     re.IGNORECASE,
 )
+SWEEP_FILE = re.compile(r"(^|/)[^/]*sweep[^/]*$", re.IGNORECASE)
 CONFIG_FILE = re.compile(r"\.(ya?ml|json|toml|cfg|ini)$", re.IGNORECASE)
 
 
@@ -43,13 +44,16 @@ def probe(repo, files):
                 yield Finding(path, None, f"{path}: {error}", "error")
             continue
         hyper = sorted({k for k in _keys(data) if HYPER.match(k)})
-        if len(hyper) >= 1 and (len(hyper) >= 2 or "config" in path.lower()):
+        if hyper and SWEEP_FILE.search(path):
+            weak.insert(0, (path, f"{path}: a sweep configuration (ranges for {', '.join(hyper[:3])}), "
+                                  "not the configuration of an experiment"))
+        elif len(hyper) >= 1 and (len(hyper) >= 2 or "config" in path.lower()):
             text = repo.text(path).text or ""
             line = next((n for n, l in enumerate(text.splitlines(), 1) if re.search(rf"\b{re.escape(hyper[0])}\b", l)), None)
             strong += 1
             if strong <= 3:
                 yield Finding(path, line, f"{path} sets hyperparameters: {', '.join(hyper[:5])}")
         elif "config" in path.lower() or path.startswith(("configs/", "conf/")):
-            weak.append(path)
-    for path in weak[:2]:
-        yield Finding(path, None, f"{path}: a config file without hyperparameters", "weak")
+            weak.append((path, f"{path}: a config file without hyperparameters"))
+    for path, message in weak[:2]:
+        yield Finding(path, None, message, "weak")

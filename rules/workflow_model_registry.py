@@ -4,7 +4,7 @@ that stages or tests the model; a workflow that only downloads registry models i
 import re
 
 from auditor.model import Finding
-from auditor.rules._workflows import commands, live_steps, place, problems, trigger_line
+from auditor.rules._workflows import commands, live_steps, place, problems, trigger_line, trigger_paths
 
 REGISTRY_EVENTS = ("repository_dispatch",)
 REGISTRY_USE = re.compile(
@@ -24,8 +24,11 @@ DEPLOY_OR_TEST = re.compile(r"\b(gcloud\s+run|gcloud\s+functions|kubectl|docker\
 REGISTRY_LOAD = re.compile(r"(^|\.)(use_artifact|use_model|artifact)$")
 
 
+MODEL_PATH = re.compile(r"^(\./)?models?(/|\.dvc$|$)|\.(ckpt|pt|pth|onnx|safetensors|joblib|pkl)$", re.IGNORECASE)
+
+
 def probe(workflows, source):
-    weak = list(_dispatched_deploys(workflows, source))
+    weak = list(_model_file_triggers(workflows)) + list(_dispatched_deploys(workflows, source))
     for wf in workflows:
         if not wf.valid:
             continue
@@ -60,6 +63,19 @@ def probe(workflows, source):
                                     f"but runs on {events}, not on registry changes", "weak"))
                 break
     yield from weak[:3]
+
+
+def _model_file_triggers(workflows):
+    """A workflow that runs when the repository's own model files change: the local stand-in for
+    a registry, not a registry event."""
+    for wf in workflows:
+        if not wf.valid or problems(wf):
+            continue
+        watched = next((p for _, p in trigger_paths(wf) if MODEL_PATH.search(p.rstrip("*/") or p)), None)
+        if watched:
+            yield Finding(wf.path, trigger_line(wf), f"{wf.path} runs when model files change (`paths: {watched}`), "
+                                                     "not on a model registry event", "weak")
+            return
 
 
 def _dispatched_deploys(workflows, source):

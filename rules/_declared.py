@@ -6,26 +6,21 @@ listed only there is still declared, and a weak sign that the group meant to use
 
 from __future__ import annotations
 
-import re
-
 from auditor.facts import dependencies as deps
-
-CONDA_KEYS = re.compile(r"^(channels|dependencies)\s*:", re.MULTILINE)
+from auditor.model import Finding
+from auditor.rules._workflows import place
 
 
 def declared(repo, *names: str) -> deps.Dependency | None:
+    """The first declaration of one of `names`: dependency files first, then conda environments under other names."""
     found = repo.dependency(*names)
     if found is not None:
         return found
     wanted = {deps.normalize(n) for n in names}
-    known = {d.path for d in repo.dependencies}
-    for path in repo.glob("*.yaml", "*.yml", "**/*env*.y*ml", "**/*req*.y*ml"):
-        if path in known or path.startswith(".github/"):
-            continue
-        text = repo.text(path).text or ""
-        if len(CONDA_KEYS.findall(text)) < 2:
-            continue
-        for dep in deps._from_conda(repo, path):
-            if dep.name in wanted:
-                return dep
-    return None
+    return next((d for d in deps.conda_environments_elsewhere(repo) if d.name in wanted), None)
+
+
+def only_declared(dep: deps.Dependency, but: str = "") -> Finding:
+    """The weak finding for a package that is declared and nothing more: "`wandb` declared as a dependency in
+    requirements.txt:3" followed by `but` (", but never used")."""
+    return Finding(dep.path, dep.line, f"`{dep.name}` declared as a dependency in {place(dep.path, dep.line)}{but}", "weak")

@@ -1,12 +1,11 @@
 """Shared reading for the week-3 monitoring items: what an API route reaches, where an API
-module is deployed, drift libraries, and dependencies declared in conda-style YAML files."""
+module is deployed, and drift libraries."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from auditor.facts.dependencies import normalize
 from auditor.rules._api import ROUTE_METHODS, Route
 
 DRIFT_LIBRARIES = ("evidently", "alibi_detect", "torchdrift", "nannyml", "frouros")
@@ -15,7 +14,6 @@ FLASK_OR_FUNCTION = re.compile(r"(\.route$|\.middleware$|^functions_framework\.(
 DEPLOY_FILES = ("**/*ockerfile*", "**/*.dockerfile", "**/docker-compose*.y*ml", "**/compose*.y*ml",
                 ".github/workflows/*.y*ml", "**/cloudbuild*.y*ml", "**/*.cloudbuild.y*ml", "**/cloudbuild/*.y*ml",
                 "tasks.py", "Makefile", "**/Procfile", "**/app.yaml", "**/service*.y*ml", "**/*.sh")
-CONDA_SPEC = re.compile(r"^dependencies:", re.MULTILINE)
 GENERIC_STEMS = {"main", "app", "api", "server", "__init__", "__main__"}
 
 
@@ -131,42 +129,6 @@ def _imports_sibling(repo, importer: str, path: str) -> bool:
     stem = re.escape(path.rpartition("/")[2][:-3])
     relative = re.compile(rf"^\s*from\s+\.+\s*{stem}\s+import\b|^\s*from\s+\.+\s+import\s+[^\n]*\b{stem}\b", re.MULTILINE)
     return bool(relative.search(repo.text(importer).text or ""))
-
-
-def declared(repo, *names: str):
-    """(path, line, name) where one of `names` is declared: dependency files, or a conda-style YAML."""
-    dep = repo.dependency(*names)
-    if dep is not None:
-        return dep.path, dep.line, dep.name
-    wanted = {normalize(n) for n in names}
-    for rel in repo.glob("*.y*ml", "**/*.y*ml"):
-        if rel.startswith(".github/") or "/." in rel or not CONDA_SPEC.search(repo.text(rel).text or ""):
-            continue
-        data = repo.yaml(rel).data
-        if not isinstance(data, dict) or not isinstance(data.get("dependencies"), list):
-            continue
-        for entry in _conda_entries(data["dependencies"]):
-            name = normalize(re.split(r"[<>=!~\[ ;]", entry.strip(), maxsplit=1)[0])
-            if name in wanted:
-                text = repo.text(rel).text or ""
-                line = next((i for i, l in enumerate(text.splitlines(), 1) if entry.strip() in l), None)
-                return rel, line, name
-    return None
-
-
-def _conda_entries(entries):
-    for entry in entries:
-        if isinstance(entry, str):
-            yield entry
-        elif isinstance(entry, dict):
-            for value in entry.values():
-                if isinstance(value, list):
-                    yield from (v for v in value if isinstance(v, str))
-
-
-def place(path: str, line: int | None) -> str:
-    """`path:line`, or the path alone when there is no line."""
-    return f"{path}:{line}" if line else path
 
 
 def lines_of(repo, path: str, start: int, end: int) -> str:

@@ -5,7 +5,8 @@ import re
 
 from auditor.model import Finding
 from auditor.rules._api import fastapi_apps
-from auditor.rules._monitoring import declared, http_routes, importers, place, route_path
+from auditor.rules._declared import declared, only_declared
+from auditor.rules._monitoring import http_routes, importers, route_path
 
 METRIC_CALL = re.compile(
     r"^(prometheus_client\.(Counter|Histogram|Gauge|Summary|Info|Enum|make_asgi_app|make_wsgi_app|generate_latest|"
@@ -36,10 +37,9 @@ def probe(repo, source):
                 strong = True
                 yield Finding(path, route.line, f"`/metrics` route {route.function}() in {path}:{route.line}")
     if not strong:
-        hit = declared(repo, *METRIC_PACKAGES)
-        if hit:
-            dep_path, line, name = hit
-            yield Finding(dep_path, line, f"`{name}` declared as a dependency in {place(dep_path, line)}, but the API is not instrumented", "weak")
+        dep = declared(repo, *METRIC_PACKAGES)
+        if dep:
+            yield only_declared(dep, ", but the API is not instrumented")
 
 
 def _api_modules(source) -> set[str]:

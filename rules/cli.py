@@ -6,6 +6,7 @@ import re
 from auditor.facts.repository import find_line
 from auditor.model import Finding
 from auditor.rules._code import pyproject_table, pyproject_unreadable
+from auditor.rules._declared import only_declared
 
 CLI_CALLS = {"typer.Typer": "typer app", "typer.run": "typer entry point", "argparse.ArgumentParser": "argparse parser",
              "fire.Fire": "fire entry point", "docopt.docopt": "docopt parser"}
@@ -80,10 +81,9 @@ def _weak_hints(repo, source):
             yield Finding(path, hydra, f"`@hydra.main` in {path}:{hydra} takes config overrides on the command line, "
                                        "but no CLI of its own", "weak")
             break
-    for dep in repo.dependencies:
-        if dep.name in CLI_DEPENDENCIES:
-            yield Finding(dep.path, dep.line, f"`{dep.name}` declared as a dependency in {dep.path}", "weak")
-            break
+    dep = repo.dependency(*CLI_DEPENDENCIES)
+    if dep:
+        yield only_declared(dep)
 
 
 def probe(repo, source, python):

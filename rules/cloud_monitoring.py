@@ -6,7 +6,7 @@ import re
 
 from auditor.facts.repository import VENDORED
 from auditor.model import Finding
-from auditor.rules._monitoring import declared, place
+from auditor.rules._declared import declared, only_declared
 
 CONFIG_FILES = ("**/*.y*ml", "**/*.tf", "**/*.sh", "**/*.py", "**/*alert*.json", "**/*polic*.json", "**/*monitor*.json", "**/*dashboard*.json")
 TEXT_FILES = ("**/*.txt", "**/*.md", "**/*.cfg", "**/*.conf")
@@ -28,10 +28,9 @@ def probe(repo, source):
     yield from found
     if any(f.strength == "strong" for f in found):
         return
-    hit = declared(repo, "google-cloud-monitoring", "opentelemetry-exporter-gcp-monitoring")
-    if hit:
-        path, line, name = hit
-        yield Finding(path, line, f"`{name}` declared as a dependency in {place(path, line)}, never used", "weak")
+    dep = declared(repo, "google-cloud-monitoring", "opentelemetry-exporter-gcp-monitoring")
+    if dep:
+        yield only_declared(dep, ", never used")
     yield from _mentions(repo)
 
 

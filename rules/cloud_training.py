@@ -6,6 +6,7 @@ import re
 
 from auditor.model import Finding
 from auditor.rules._cloud import by_kind, cloudbuild_configs, find, where
+from auditor.rules._declared import only_declared
 from auditor.rules._workflows import accepted, commands, place
 
 POOL_SPECS = re.compile(r"\b(workerPoolSpecs|worker_pool_specs)\b")
@@ -80,7 +81,7 @@ def _weak(repo, workflows, python, dockerfiles):
             break
     dep = repo.dependency("google-cloud-aiplatform")
     if dep:
-        yield Finding(dep.path, dep.line, f"`google-cloud-aiplatform` declared as a dependency in {dep.path}", "weak")
+        yield only_declared(dep)
 
 
 def _training_image_pushes(repo, workflows):

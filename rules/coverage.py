@@ -5,7 +5,7 @@ import re
 
 from auditor.model import Finding
 from auditor.rules._cloud import by_kind, find, where
-from auditor.rules._declared import declared
+from auditor.rules._declared import declared, only_declared
 from auditor.rules._workflows import accepted, actions, place
 
 RUN = re.compile(r"\bcoverage\s+run\b|(^|\s)--cov(=|\s|$)|\bcoverage\s+(report|xml|html)\b",
@@ -30,7 +30,7 @@ def probe(repo, workflows):
         yield Finding(path, None, f"coverage output {path} committed, without the command that made it", "weak")
     dep = declared(repo, "coverage", "pytest-cov")
     if dep:
-        yield Finding(dep.path, dep.line, f"`{dep.name}` declared as a dependency in {dep.path}, never run", "weak")
+        yield only_declared(dep, ", never run")
 
 
 def _uploads(workflows):

@@ -4,7 +4,8 @@ work in Python or a notebook, or a script named for a drift / robustness experim
 import re
 
 from auditor.model import Finding
-from auditor.rules._monitoring import DRIFT_LIBRARIES, DRIFT_PACKAGES, declared, drift_call, drift_modules, place
+from auditor.rules._declared import declared, only_declared
+from auditor.rules._monitoring import DRIFT_LIBRARIES, DRIFT_PACKAGES, drift_call, drift_modules
 
 EXPERIMENT_NAME = re.compile(r"(drift|robust|distribution_shift|perturb|corrupt)[^/]*\.py$", re.IGNORECASE)
 NOTEBOOK_IMPORT = re.compile(r"(from|import) (" + "|".join(DRIFT_LIBRARIES) + r")\b")
@@ -16,10 +17,9 @@ def probe(repo, python):
     if not any(f.strength == "strong" for f in used):
         yield from _notebooks(repo)
         yield from _experiment_scripts(python)
-    hit = declared(repo, *DRIFT_PACKAGES)
-    if hit:
-        path, line, name = hit
-        yield Finding(path, line, f"`{name}` declared as a dependency in {place(path, line)}", "weak")
+    dep = declared(repo, *DRIFT_PACKAGES)
+    if dep:
+        yield only_declared(dep)
 
 
 def _library_use(python):

@@ -2,6 +2,7 @@
 
 from auditor.model import Finding
 from auditor.rules._api import api_modules, fastapi_apps, routes, runs_model
+from auditor.rules._declared import only_declared
 
 
 def probe(repo, source):
@@ -9,8 +10,7 @@ def probe(repo, source):
     if not apps:
         dep = repo.dependency("fastapi")
         if dep:
-            yield Finding(dep.path, dep.line, f"`fastapi` declared as a dependency in {dep.path}, but no FastAPI() app",
-                          "weak")
+            yield only_declared(dep, ", but no FastAPI() app")
         return
     found = 0
     for path in sorted(set(api_modules(source))):

@@ -6,7 +6,7 @@ import re
 
 from auditor.model import Finding
 from auditor.rules._docs import docs_sites
-from auditor.rules._monitoring import place
+from auditor.rules._workflows import place
 
 DEPLOY_STEP = re.compile(
     r"(mkdocs\s+gh-deploy|ghp-import|actions/deploy-pages|peaceiris/actions-gh-pages|JamesIves/github-pages-deploy-action|"

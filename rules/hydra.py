@@ -2,6 +2,7 @@
 as a dependency, an `instantiate` helper or leftover output folders are weak."""
 
 from auditor.model import Finding
+from auditor.rules._declared import only_declared
 
 LOADERS = ("hydra.initialize", "hydra.initialize_config_dir", "hydra.initialize_config_module", "hydra.compose",
            "hydra.experimental.initialize", "hydra.experimental.compose")
@@ -27,7 +28,7 @@ def _hints(repo, source):
             break
     dep = repo.dependency("hydra-core", "hydra")
     if dep:
-        yield Finding(dep.path, dep.line, f"`{dep.name}` declared as a dependency in {dep.path}", "weak")
+        yield only_declared(dep)
     outputs = repo.glob("**/.hydra/config.yaml")
     if outputs:
         yield Finding(outputs[0], None, f"{len(outputs)} hydra output folder(s), e.g. {outputs[0]}, "

@@ -5,7 +5,7 @@ import re
 
 from auditor.model import Finding
 from auditor.rules._cloud import by_kind, find, where
-from auditor.rules._declared import declared
+from auditor.rules._declared import declared, only_declared
 
 USERS = ("HttpUser", "FastHttpUser", "User")
 K6_IMPORT = re.compile(r"""from\s+['"]k6(/http)?['"]|require\(\s*['"]k6""")
@@ -30,8 +30,7 @@ def probe(repo, python):
                       "weak")
     dep = declared(repo, "locust", "k6")
     if dep:
-        yield Finding(dep.path, dep.line, f"`{dep.name}` declared as a dependency in {dep.path}, no load test script",
-                      "weak")
+        yield only_declared(dep, ", no load test script")
 
 
 def _locustfiles(python):

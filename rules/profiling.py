@@ -5,6 +5,7 @@ import re
 
 from auditor.model import Finding
 from auditor.rules._code import grep_text_files
+from auditor.rules._declared import only_declared
 
 PROFILER_MODULES = ("cProfile", "pstats", "torch.profiler", "torch.autograd.profiler", "line_profiler", "pyinstrument",
                     "memory_profiler", "scalene", "yappi", "lightning.pytorch.profilers", "pytorch_lightning.profilers",
@@ -69,9 +70,9 @@ def _weak_traces(repo, python):
             if timer:
                 yield Finding(path, timer.line, f"timing with `{timer.name}()` in {path}:{timer.line}, but no profiler", "weak")
                 break
-    dep = next((d for d in repo.dependencies if d.name in PROFILER_PACKAGES), None)
+    dep = repo.dependency(*PROFILER_PACKAGES)
     if dep:
-        yield Finding(dep.path, dep.line, f"`{dep.name}` declared as a dependency in {dep.path}, but never used", "weak")
+        yield only_declared(dep, ", but never used")
         return
     for path, line, text in grep_text_files(repo, PACKAGE_MENTION, ENVIRONMENT_FILES, limit=1):
         yield Finding(path, line, f"`{text[:40]}` listed in {path}:{line}, but never used", "weak")

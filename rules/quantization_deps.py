@@ -1,13 +1,11 @@
 """A quantization / compression package that is only declared (also in conda-style YAML files)."""
 
-from auditor.model import Finding
-from auditor.rules._monitoring import declared, place
+from auditor.rules._declared import declared, only_declared
 
 PACKAGES = ("neural-compressor", "optimum", "torchao", "bitsandbytes", "onnxruntime-tools", "nncf", "torch-pruning")
 
 
 def probe(repo):
-    hit = declared(repo, *PACKAGES)
-    if hit:
-        path, line, name = hit
-        yield Finding(path, line, f"`{name}` declared as a dependency in {place(path, line)}", "weak")
+    dep = declared(repo, *PACKAGES)
+    if dep:
+        yield only_declared(dep)

@@ -5,6 +5,7 @@ import re
 
 from auditor.facts.repository import find_line
 from auditor.model import Finding
+from auditor.rules._declared import only_declared
 
 SWEEP_METHODS = {"grid", "random", "bayes", "bayesian"}
 NOT_CONFIG = re.compile(r"(^|/)(\.github|\.dvc|\.hydra|outputs|multirun|node_modules)/|pre-commit|dvc\.(yaml|lock)$|cloudbuild")
@@ -74,7 +75,6 @@ def probe(repo, source):
     yield from (strong or found)[:4]
     if strong:
         return
-    for dep in repo.dependencies:
-        if dep.name in SWEEP_DEPENDENCIES:
-            yield Finding(dep.path, dep.line, f"`{dep.name}` declared as a dependency in {dep.path}, but no sweep found", "weak")
-            break
+    dep = repo.dependency(*SWEEP_DEPENDENCIES)
+    if dep:
+        yield only_declared(dep, ", but no sweep found")

@@ -63,3 +63,40 @@ def test_commands_know_their_lines_and_skip_disabled_steps():
     wf = workflow("on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo skip\n        if: false\n"
                   "      - run: |\n          pip install ruff\n          ruff check .\n")
     assert [(c.line, c.text) for c in workflows.commands(wf)] == [(9, "pip install ruff"), (10, "ruff check .")]
+
+
+CONDA_ENV = "name: env\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - conda-forge::locust>=2\n  - pip:\n    - Prometheus_Client==0.20\n"
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"exe_req.yaml": CONDA_ENV},
+     [("python", "exe_req.yaml", 5), ("locust", "exe_req.yaml", 6), ("prometheus-client", "exe_req.yaml", 8)]),
+    ({"deploy/gpu/env_gpu.yml": "dependencies:\n  - locust\n"}, [("locust", "deploy/gpu/env_gpu.yml", 2)]),
+    ({"environment.yml": CONDA_ENV}, []),  # read by the dependency facts themselves
+    ({".github/workflows/ci.yml": "dependencies:\n  - locust\n"}, []),
+    ({"pubspec.yaml": "dependencies:\n  locust: 1\n"}, []),  # a mapping, not a conda list
+    ({"configs/model.yaml": "model:\n  dependencies:\n    - locust\n"}, []),  # not at the top level
+    ({"broken.yaml": "dependencies:\n  - [locust\n"}, []),
+])
+def test_conda_environments_elsewhere(tmp_path, files, expected):
+    from auditor.facts import Repository
+    from auditor.facts.dependencies import conda_environments_elsewhere
+
+    from conftest import write_tree
+    repo = Repository(write_tree(tmp_path, files))
+    assert [(d.name, d.path, d.line) for d in conda_environments_elsewhere(repo)] == expected
+
+
+def test_declared_prefers_dependency_files_and_says_where(tmp_path):
+    from auditor.facts import Repository
+
+    from conftest import write_tree
+    declared = importlib.import_module("auditor.rules._declared")
+    repo = Repository(write_tree(tmp_path, {"exe_req.yaml": CONDA_ENV, "requirements.txt": "numpy\nlocust==2\n"}))
+    dep = declared.declared(repo, "locust", "k6")
+    assert (dep.path, dep.line) == ("requirements.txt", 2)
+    assert declared.declared(repo, "prometheus_client").path == "exe_req.yaml"
+    assert declared.declared(repo, "k6") is None
+    finding = declared.only_declared(dep, ", never run")
+    assert (finding.path, finding.line, finding.strength) == ("requirements.txt", 2, "weak")
+    assert finding.message == "`locust` declared as a dependency in requirements.txt:2, never run"

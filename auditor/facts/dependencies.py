@@ -11,6 +11,8 @@ if TYPE_CHECKING:
 
 REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 REQUIREMENT_FILES = ("**/requirements*.txt", "**/requirements*.in", "**/requirements/*.txt")
+CONDA_FILES = ("environment.y*ml", "**/environment.y*ml", "**/conda*.y*ml")
+CONDA_DEPENDENCIES_KEY = re.compile(r"^dependencies\s*:", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -30,11 +32,25 @@ def collect(repo: "Repository") -> list[Dependency]:
         found += _from_requirement_lines(repo, rel)
     if repo.pyproject.data:
         found += _from_pyproject(repo, repo.pyproject.data)
-    for rel in repo.glob("environment.y*ml", "**/environment.y*ml", "**/conda*.y*ml"):
+    for rel in repo.glob(*CONDA_FILES):
         found += _from_conda(repo, rel)
     for rel in ("setup.cfg", "setup.py", "Pipfile"):
         if repo.exists(rel):
             found += _from_listing_text(repo, rel)
+    return found
+
+
+def conda_environments_elsewhere(repo: "Repository") -> list[Dependency]:
+    """Packages of conda environments exported under other names (`exe_req.yaml`, `env_gpu.yml`): YAML files
+    outside the workflows and the conda files `collect` reads, whose top level holds a `dependencies:` list."""
+    collected = set(repo.glob(*CONDA_FILES))
+    found: list[Dependency] = []
+    for rel in repo.glob("**/*.y*ml"):
+        if rel in collected or rel.startswith(".github/") or not CONDA_DEPENDENCIES_KEY.search(repo.text(rel).text or ""):
+            continue
+        data = repo.yaml(rel).data
+        if isinstance(data, dict) and isinstance(data.get("dependencies"), list):
+            found += _from_conda(repo, rel)
     return found
 
 
@@ -122,7 +138,8 @@ def _from_listing_text(repo: "Repository", rel: str) -> list[Dependency]:
 
 
 def _line_mentioning(text: str, name: str) -> int | None:
-    needle = re.compile(r"""["'\s]""" + re.escape(name) + r"""(?=[\s<>=!~\[;"',@]|$)""", re.IGNORECASE)
+    # a name starts after a quote, a space, or the `::` of a conda channel (`conda-forge::torch`)
+    needle = re.compile(r"""(["'\s]|::)""" + re.escape(name) + r"""(?=[\s<>=!~\[;"',@]|$)""", re.IGNORECASE)
     for number, line in enumerate(text.splitlines(), 1):
         if needle.search(" " + line):
             return number

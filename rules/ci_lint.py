@@ -7,7 +7,9 @@ from auditor.rules._workflows import actions, commands, commented_lines, place, 
 
 # A tool in command position: at the start of a command (after `&&`, `;`, `|`, env assignments)
 # or behind a runner (`python -m`, `uv run`, `poetry run`, ...); not a word inside a message.
-TOOL = (r"(?:^|&&|\|\||;|\||\$\()\s*(?:sudo\s+)?(?:\w+=\S*\s+)*(?:python3?\s+-m\s+|uv\s+run\s+(?:--?\S+(?:\s+\S+=\S+)?\s+)*"
+# `uv run`'s options (`--frozen`, `--with pkg=1`) are read one way only: a hostile line of many
+# options must not make the regex try every way of splitting them.
+TOOL = (r"(?:^|&&|\|\||;|\||\$\()\s*(?:sudo\s+)?(?:\w+=\S*\s+)*(?:python3?\s+-m\s+|uv\s+run\s+(?:-\S+(?:\s+[^\s-][^\s=]*=\S+)?\s+)*"
         r"|poetry\s+run\s+|pdm\s+run\s+|pipenv\s+run\s+|uvx\s+|pipx\s+run\s+|conda\s+run\s+(?:-n\s+\S+\s+)?)?")
 CHECKS = re.compile(
     TOOL + r"(ruff(\s+check)?(\s|$)(?!\s*format)|ruff\s+format\s+.*--(check|diff)|flake8\b|pylint\b|mypy\b|pyright\b|"

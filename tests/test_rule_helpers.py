@@ -100,3 +100,17 @@ def test_declared_prefers_dependency_files_and_says_where(tmp_path):
     finding = declared.only_declared(dep, ", never run")
     assert (finding.path, finding.line, finding.strength) == ("requirements.txt", 2, "weak")
     assert finding.message == "`locust` declared as a dependency in requirements.txt:2, never run"
+
+
+@pytest.mark.parametrize(("command", "kind"), [
+    ("uv run --frozen --with pytest-cov=1 ruff check .", "checks"),
+    ("uv run -q ruff format .", "format"),
+    ("FOO=1 uv run --with=ruff mypy src", "checks"),
+    ("echo uv run ruff check", None),
+    ("uv run " + "-a -b=c " * 40 + "x", None),  # many options: must answer at once, not after minutes
+    ("uv run " + "--a " * 40 + "x", None),
+])
+def test_ci_lint_reads_commands_behind_uv_run(command, kind):
+    ci_lint = importlib.import_module("auditor.rules.ci_lint")
+    found = "checks" if ci_lint.CHECKS.search(command) else "format" if ci_lint.FORMAT_ONLY.search(command) else None
+    assert found == kind

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from auditor.rules._workflows import accepted, commands, place, rejected, rejection
 
 STEPS_KEY = re.compile(r"^[\"']?steps[\"']?\s*:", re.MULTILINE)
-JSON_STEPS_KEY = re.compile(r"^\s*\{?\s*\"steps\"\s*:", re.MULTILINE)
+JSON_STEPS_KEY = re.compile(r"^[^\S\n]*+\{?[^\S\n]*+\"steps\"\s*:", re.MULTILINE)
 SHELLS = {"bash", "sh", "/bin/bash", "/bin/sh", "/usr/bin/env"}
 SCRIPT_FILES = ("**/*.sh", "**/*.bash", "**/Makefile", "**/*.mk", "**/justfile", "tasks.py", "**/tasks.py",
                 "noxfile.py", "**/*.ps1", "**/*.bat", "**/*.cmd", "tox.ini")

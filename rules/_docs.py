@@ -12,15 +12,17 @@ SPHINX = ("conf.py", "docs/conf.py", "docs/source/conf.py", "doc/conf.py", "doc/
 PAGE_SUFFIXES = (".md", ".rst")
 # Text the course's templates put in their docs skeletons (mlops_template's mkdocs index and docs/README,
 # cookiecutter-data-science's sphinx pages): a page holding it was generated, not written.
+# Blank runs are read one way only (`[^\S\n]*\n\s*`, not `\s*\n+\s*`): a page of thousands of empty
+# lines must not make the search try every split of them.
 TEMPLATE_MARKERS = re.compile(
-    r"(^\s*#+\s*Documentation\s*\n+\s*Documentation for [^\n]*\s*\Z|"
+    r"(^\s*#+\s*Documentation[^\S\n]*\n\s*Documentation for [^\n]*(\n\s*)?\Z|"
     r"Use \[mkdocs\]\(http://www\.mkdocs\.org/\) structure to update the documentation|"
-    r"documentation master file, created by\s*\n\s*sphinx-quickstart|"
+    r"documentation master file, created by[^\S\n]*\n\s*sphinx-quickstart|"
     r"This is where you describe how to get set up on a clean install|"
     r"make sync_data_to_s3)"
 )
 DOCS_DIR = re.compile(r"^docs_dir:\s*(\S+)", re.MULTILINE)
-API_DIRECTIVE = re.compile(r"^\s*(:::\s*\S|\.\. auto(module|class|function|summary)::)", re.MULTILINE)
+API_DIRECTIVE = re.compile(r"^[^\S\n]*(:::\s*\S|\.\. auto(module|class|function|summary)::)", re.MULTILINE)
 WRITTEN_WORDS = 40
 
 

@@ -127,7 +127,7 @@ def _imports_sibling(repo, importer: str, path: str) -> bool:
     if importer.rpartition("/")[0] != path.rpartition("/")[0]:
         return False
     stem = re.escape(path.rpartition("/")[2][:-3])
-    relative = re.compile(rf"^\s*from\s+\.+\s*{stem}\s+import\b|^\s*from\s+\.+\s+import\s+[^\n]*\b{stem}\b", re.MULTILINE)
+    relative = re.compile(rf"^[^\S\n]*from\s+\.+\s*{stem}\s+import\b|^[^\S\n]*from\s+\.+\s+import\s+[^\n]*\b{stem}\b", re.MULTILINE)
     return bool(relative.search(repo.text(importer).text or ""))
 
 

@@ -7,7 +7,7 @@ import re
 from auditor.model import Finding
 
 POLICY_FILE = re.compile(r"(\"?combiner\"?\s*:|\"?conditionThreshold\"?\s*:|\"?conditionMatchedLog\"?\s*:|"
-                         r"\"?notificationChannels\"?\s*:|^\s*-\s*alert:\s*[A-Za-z])", re.MULTILINE)
+                         r"\"?notificationChannels\"?\s*:|^[^\S\n]*-\s*alert:\s*[A-Za-z])", re.MULTILINE)
 POLICY_COMMAND = re.compile(r"gcloud\s+(alpha\s+|beta\s+)?monitoring\s+(policies|channels)\s+create")
 COMMAND_FILES = (".github/workflows/*.y*ml", "**/cloudbuild*.y*ml", "**/*.sh", "tasks.py", "Makefile", "README.md", "docs/**/*.md",
                  "**/*.py")

@@ -59,7 +59,7 @@ def _configured_value(repo, expression: str):
 
 
 def _config_only(repo, source):
-    setting = re.compile(r"^\s*(dataloader_)?num_workers\s*:\s*([1-9]\d*)\b", re.MULTILINE)
+    setting = re.compile(r"^[^\S\n]*(dataloader_)?num_workers\s*:\s*([1-9]\d*)\b", re.MULTILINE)
     for hit in repo.grep(setting, "**/*.y*ml", limit=1):
         if hit.path.startswith(".github/"):
             continue

@@ -17,7 +17,7 @@ LAUNCH_FILES = (".github/workflows/*.y*ml", "**/*ockerfile*", "**/*.dockerfile",
                 "**/cloudbuild*.y*ml", "**/*.y*ml")
 SELECTION_FILES = ("**/*.y*ml", "**/*.py", "**/*.sh", "**/*.md", "**/*ockerfile*", "**/*.dockerfile", "Makefile",
                    "**/*.toml", "**/*.cfg", "**/*.ini")
-CONFIG_SETTING = re.compile(r"^\s*(strategy:\s*[\"']?(ddp|fsdp|deepspeed)\w*|(devices|gpus):\s*([2-9]|\d\d+)\b)",
+CONFIG_SETTING = re.compile(r"^[^\S\n]*(strategy:\s*[\"']?(ddp|fsdp|deepspeed)\w*|(devices|gpus):\s*([2-9]|\d\d+)\b)",
                             re.MULTILINE)
 
 

@@ -19,7 +19,7 @@ COMMAND_FILES = ("tasks.py", "Makefile", "justfile", "**/*.sh", ".github/workflo
 ARTIFACTS = ("**/*.prof", "**/*.pstats", "**/*.pt.trace.json", "**/*trace*.json", "**/*.speedscope.json")
 PROFILER_PACKAGES = ("snakeviz", "line-profiler", "pyinstrument", "memory-profiler", "scalene", "py-spy", "torch-tb-profiler",
                      "tensorboard-plugin-profile", "yappi")
-PACKAGE_MENTION = re.compile(r"^\s*(?:-\s*)?[\"']?(snakeviz|line[-_]profiler|pyinstrument|memory[-_]profiler|scalene|py-spy|"
+PACKAGE_MENTION = re.compile(r"^[^\S\n]*(?:-\s*)?[\"']?(snakeviz|line[-_]profiler|pyinstrument|memory[-_]profiler|scalene|py-spy|"
                              r"torch[-_]tb[-_]profiler)\b", re.IGNORECASE | re.MULTILINE)
 ENVIRONMENT_FILES = ("*.y*ml", "*.txt", "*.toml", "*.cfg", "**/*requirements*.txt", "**/*env*.y*ml", "**/conda*.y*ml")
 BENCHMARK_FILE = re.compile(r"(^|/)[^/]*(bench|timing|latency|speed)[^/]*\.py$", re.IGNORECASE)

@@ -16,7 +16,7 @@ SWEEP_CALLS = {
     "sklearn.model_selection.GridSearchCV": "grid search", "sklearn.model_selection.RandomizedSearchCV": "random search",
 }
 SWEEP_COMMAND = re.compile(r"wandb\s+(sweep|agent)\b|--multirun\b|\bhydra/sweeper\b|\boptuna\b", re.IGNORECASE)
-HYDRA_SWEEPER = re.compile(r"^\s*(-\s*)?(override\s+)?hydra/sweeper\s*:|^\s*sweeper\s*:\s*$|^\s*mode\s*:\s*MULTIRUN", re.MULTILINE)
+HYDRA_SWEEPER = re.compile(r"^[^\S\n]*(-\s*)?(override\s+)?hydra/sweeper\s*:|^[^\S\n]*sweeper\s*:\s*$|^[^\S\n]*mode\s*:\s*MULTIRUN", re.MULTILINE)
 SWEEP_DEPENDENCIES = ("optuna", "ray", "hyperopt", "hydra-optuna-sweeper", "hydra-ax-sweeper", "hydra-nevergrad-sweeper",
                       "wandb-sweeps", "scikit-optimize", "ax-platform")
 

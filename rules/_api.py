@@ -3,6 +3,8 @@
 import re
 from dataclasses import dataclass
 
+from auditor.rules._code import calls_within
+
 ROUTE_METHODS = re.compile(r"\.(get|post|put|patch|delete|api_route|websocket)$")
 # The callee's last name segment that means inference (matched on `predict_image`, `model.forward`, ...).
 INFERENCE = re.compile(
@@ -55,10 +57,6 @@ def routes(module):
                 yield Route(module.path, fn.line, decorator, fn.name, fn.end_line)
 
 
-def calls_in(module, start, end):
-    return [c for c in module.calls if start <= c.line <= end]
-
-
 def looks_like_inference(module, name: str, sessions: set[str] | None = None) -> bool:
     """Whether a call named `name` (as written) looks like running or loading a model."""
     resolved = module.resolve(name)
@@ -92,7 +90,7 @@ def runs_model(module, route) -> str | None:
     pending, seen = [(route.line, route.end_line)], set()
     while pending:
         start, end = pending.pop()
-        for call in calls_in(module, start, end):
+        for call in calls_within(module, start, end):
             if looks_like_inference(module, call.name, sessions):
                 return call.name
             target = local_functions.get(call.name.split(".")[-1])

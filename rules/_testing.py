@@ -9,6 +9,7 @@ import shlex
 from dataclasses import dataclass
 
 from auditor.model import Finding
+from auditor.rules._code import calls_within
 from auditor.rules._workflows import commands, problems
 
 TRIVIAL_ASSERT = re.compile(r"^\s*assert\s*\(?\s*(True|1|not\s+False|1\s*==\s*1|True\s+is\s+True)\s*\)?\s*(,.*)?(#.*)?$")
@@ -86,7 +87,7 @@ def shortfall(fn, module, repo=None) -> str | None:
 def _exercises(module, fn, lines) -> bool:
     """A test that calls something other than assertion helpers, receives fixtures, or checks objects
     that its module or its class set up."""
-    body_calls = [c for c in module.calls if fn.line <= c.line <= fn.end_line]
+    body_calls = calls_within(module, fn.line, fn.end_line)
     if any(not NOT_EXERCISE.match(c.name) for c in body_calls) or fn.decorators:
         return True
     header = " ".join(lines[fn.line - 1:fn.line + 3]) if fn.line <= len(lines) else ""

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from auditor.model import Finding
 from auditor.rules._api import ROUTE_METHODS, Route
+from auditor.rules._code import calls_within
 
 DRIFT_LIBRARIES = ("evidently", "alibi_detect", "torchdrift", "nannyml", "frouros")
 DRIFT_PACKAGES = ("evidently", "alibi-detect", "torchdrift", "nannyml", "frouros")
@@ -15,6 +17,7 @@ DEPLOY_FILES = ("**/*ockerfile*", "**/*.dockerfile", "**/docker-compose*.y*ml", 
                 ".github/workflows/*.y*ml", "**/cloudbuild*.y*ml", "**/*.cloudbuild.y*ml", "**/cloudbuild/*.y*ml",
                 "tasks.py", "Makefile", "**/Procfile", "**/app.yaml", "**/service*.y*ml", "**/*.sh")
 GENERIC_STEMS = {"main", "app", "api", "server", "__init__", "__main__"}
+README_AND_DOCS = ("README.md", "docs/**/*.md")
 
 
 @dataclass(frozen=True)
@@ -50,9 +53,7 @@ def reachable_calls(module, route) -> list[Reached]:
     pending, seen, reached = [(route.line, route.end_line)], set(), []
     while pending:
         start, end = pending.pop()
-        for call in module.calls:
-            if not start <= call.line <= end:
-                continue
+        for call in calls_within(module, start, end):
             reached.append(Reached(call, start, end))
             for name in (call.name, *call.args, *call.keywords.values()):
                 target = local.get(name.rsplit(".", 1)[-1]) if re.fullmatch(r"[\w.]+", name) else None
@@ -134,3 +135,18 @@ def _imports_sibling(repo, importer: str, path: str) -> bool:
 def lines_of(repo, path: str, start: int, end: int) -> str:
     text = repo.text(path).text or ""
     return "\n".join(text.splitlines()[max(start - 1, 0):end])
+
+
+def console_command(repo, pattern: re.Pattern[str], files: tuple[str, ...]):
+    """The first command matching `pattern` (`gcloud monitoring ...`): strong in a script, task or workflow,
+    weak when it is only written in the documentation."""
+    for hit in repo.grep(pattern, *files, limit=1):
+        documented = hit.path.endswith(".md")
+        suffix = " (a documented command, not a script)" if documented else ""
+        yield Finding(hit.path, hit.line, f"`{hit.text[:80]}` in {hit.path}:{hit.line}{suffix}", "weak" if documented else "strong")
+
+
+def mention(repo, pattern: re.Pattern[str]):
+    """A README or docs sentence matching `pattern`: the group talks about it, nothing more."""
+    for hit in repo.grep(pattern, *README_AND_DOCS, limit=1):
+        yield Finding(hit.path, hit.line, f"only a mention: `{hit.text[:80]}` in {hit.path}:{hit.line}", "weak")

@@ -5,6 +5,7 @@ is n/a: alerts are usually created in the cloud console."""
 import re
 
 from auditor.model import Finding
+from auditor.rules._monitoring import console_command, mention
 
 POLICY_FILE = re.compile(r"(\"?combiner\"?\s*:|\"?conditionThreshold\"?\s*:|\"?conditionMatchedLog\"?\s*:|"
                          r"\"?notificationChannels\"?\s*:|^[^\S\n]*-\s*alert:\s*[A-Za-z])", re.MULTILINE)
@@ -17,11 +18,10 @@ MENTION = re.compile(r"alert(ing)? polic(y|ies)", re.IGNORECASE)
 
 
 def probe(repo, source):
-    found = list(_policy_files(repo)) + list(_commands(repo)) + list(_sdk(source))
+    found = list(_policy_files(repo)) + list(console_command(repo, POLICY_COMMAND, COMMAND_FILES)) + list(_sdk(source))
     yield from found
     if not found:
-        for hit in repo.grep(MENTION, "README.md", "docs/**/*.md", limit=1):
-            yield Finding(hit.path, hit.line, f"only a mention: `{hit.text[:80]}` in {hit.path}:{hit.line}", "weak")
+        yield from mention(repo, MENTION)
 
 
 def _policy_files(repo):
@@ -29,13 +29,6 @@ def _policy_files(repo):
         if not hit.path.startswith(".github/"):
             yield Finding(hit.path, hit.line, f"alert policy `{hit.text[:80]}` in {hit.path}:{hit.line}")
             return
-
-
-def _commands(repo):
-    for hit in repo.grep(POLICY_COMMAND, *COMMAND_FILES, limit=1):
-        strength = "weak" if hit.path.endswith(".md") else "strong"
-        suffix = " (a documented command, not a script)" if strength == "weak" else ""
-        yield Finding(hit.path, hit.line, f"`{hit.text[:80]}` in {hit.path}:{hit.line}{suffix}", strength)
 
 
 def _sdk(source):

@@ -7,6 +7,7 @@ import re
 from auditor.facts.repository import VENDORED
 from auditor.model import Finding
 from auditor.rules._declared import declared, only_declared
+from auditor.rules._monitoring import console_command, mention
 
 CONFIG_FILES = ("**/*.y*ml", "**/*.tf", "**/*.sh", "**/*.py", "**/*alert*.json", "**/*polic*.json", "**/*monitor*.json", "**/*dashboard*.json")
 TEXT_FILES = ("**/*.txt", "**/*.md", "**/*.cfg", "**/*.conf")
@@ -24,14 +25,14 @@ MENTION = re.compile(r"(google )?cloud monitoring|monitoring dashboard|managed (
 
 
 def probe(repo, source):
-    found = list(_configs(repo)) + list(_sdk(source)) + list(_commands(repo))
+    found = list(_configs(repo)) + list(_sdk(source)) + list(console_command(repo, MONITORING_COMMAND, COMMAND_FILES))
     yield from found
     if any(f.strength == "strong" for f in found):
         return
     dep = declared(repo, "google-cloud-monitoring", "opentelemetry-exporter-gcp-monitoring")
     if dep:
         yield only_declared(dep, ", never used")
-    yield from _mentions(repo)
+    yield from mention(repo, MENTION)
 
 
 def _configs(repo):
@@ -57,14 +58,3 @@ def _sdk(source):
             if SDK.search(name):
                 yield Finding(path, line, f"Cloud Monitoring SDK `import {name}` in {path}:{line}")
                 return
-
-
-def _commands(repo):
-    for hit in repo.grep(MONITORING_COMMAND, *COMMAND_FILES, limit=1):
-        strength = "weak" if hit.path.endswith(".md") else "strong"
-        yield Finding(hit.path, hit.line, f"`{hit.text[:80]}` in {hit.path}:{hit.line}", strength)
-
-
-def _mentions(repo):
-    for hit in repo.grep(MENTION, "README.md", "docs/**/*.md", limit=1):
-        yield Finding(hit.path, hit.line, f"only a mention: `{hit.text[:80]}` in {hit.path}:{hit.line}", "weak")

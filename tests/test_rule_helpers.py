@@ -148,3 +148,26 @@ def test_whole_file_patterns_stay_linear_on_blank_runs(module, name):
     started = time.perf_counter()
     pattern.search(BLANK_RUN)
     assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"deploy.sh": "gcloud monitoring dashboards create --config=d.json\n"},
+     ("deploy.sh", 1, "strong", "`gcloud monitoring dashboards create --config=d.json` in deploy.sh:1")),
+    ({"README.md": "# Ops\n\nRun `gcloud monitoring dashboards create`.\n"},
+     ("README.md", 3, "weak", "in README.md:3 (a documented command, not a script)")),
+    ({"README.md": "We use Cloud Monitoring dashboards.\n"}, None),
+])
+def test_console_command_is_strong_in_scripts_and_weak_in_docs(tmp_path, files, expected):
+    from auditor.facts import Repository
+
+    from conftest import write_tree
+    monitoring = importlib.import_module("auditor.rules._monitoring")
+    cloud_monitoring = importlib.import_module("auditor.rules.cloud_monitoring")
+    repo = Repository(write_tree(tmp_path, files))
+    found = list(monitoring.console_command(repo, cloud_monitoring.MONITORING_COMMAND, cloud_monitoring.COMMAND_FILES))
+    if expected is None:
+        assert found == []
+        return
+    path, line, strength, message = expected
+    assert (found[0].path, found[0].line, found[0].strength) == (path, line, strength)
+    assert message in found[0].message

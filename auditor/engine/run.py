@@ -21,7 +21,7 @@ from auditor.facts import Repository
 from auditor.model import EVIDENCE_ORDER, Evidence, Finding
 
 INJECTABLE = ("repo", "source", "tests", "python", "workflows", "dockerfiles", "dependencies", "pyproject", "git", "files", "dependency_names",
-              "test_functions", "history", "team")
+              "test_functions", "history", "team", "dvc")
 
 
 @dataclass

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from auditor.facts import dependencies as deps
+from auditor.facts.dvc import Dvc, read_dvc
 from auditor.facts.files import FileText, Unreadable, decode_text, glob_to_regex
 from auditor.facts.source import FolderSource, Source
 from auditor.facts.gitinfo import GitInfo, read_branch_names, read_git_info
@@ -295,6 +296,11 @@ class Repository:
     @cached_property
     def dockerfiles(self) -> list[str]:
         return [f for f in self.files if is_dockerfile(f)]
+
+    @cached_property
+    def dvc(self) -> Dvc:
+        """DVC's config, remotes, tracked files and pipelines."""
+        return read_dvc(self)
 
     @cached_property
     def dependencies(self) -> list[deps.Dependency]:

@@ -80,12 +80,3 @@ def grep_text_files(repo, regex: re.Pattern, globs, limit: int = 3, max_files: i
                 if len(found) >= limit:
                     return found
     return found
-
-
-OTHER_DOCKERFILE = re.compile(r"(^|/)(dockerfile[-_][^/.]*|[^/]*[-_]dockerfile)$", re.IGNORECASE)
-
-
-def dockerfile_paths(repo, dockerfiles) -> list[str]:
-    """The Dockerfiles the facts know, plus the `Dockerfile_api` / `api-Dockerfile` spellings."""
-    known = set(dockerfiles)
-    return list(dockerfiles) + [f for f in repo.files if f not in known and OTHER_DOCKERFILE.search(f)]

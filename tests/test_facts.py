@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from auditor.facts import Repository
+from auditor.facts.docker import is_dockerfile, parse_instructions
 from auditor.facts.dvc import DvcRemote, remotes_in
 
 DVC_CONFIG = """[core]
@@ -65,3 +66,64 @@ def test_an_unreadable_dvc_config_has_no_remotes_and_is_a_problem(tree):
     repo = Repository(tree({".dvc/config": b"\0\0binary"}))
     assert repo.dvc.config == ".dvc/config" and repo.dvc.remotes == []
     assert [p.path for p in repo.problems] == [".dvc/config"]
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("Dockerfile", True), ("docker/Dockerfile.api", True), ("dockerfiles/train.dockerfile", True),
+    ("docker/Dockerfile_api", True), ("api-Dockerfile", True), ("TRAIN.DOCKERFILE", True),
+    ("dockerfiles/README.md", False), ("dockerfiles/wandb.docker", False), ("Dockerfile_api.txt", False),
+    ("dockerfile/app.py", False),
+])
+def test_which_files_are_dockerfiles(path, expected):
+    assert is_dockerfile(path) is expected
+
+
+DOCKERFILE = """# syntax=docker/dockerfile:1
+FROM --platform=linux/amd64 python:3.11-slim AS base
+RUN apt-get update \\
+    # a comment inside the command
+    && apt-get install -y git \\
+
+    && rm -rf /var/lib/apt/lists/*
+COPY <<EOF /app/run.py
+from src.model import train
+FROM not-an-instruction
+EOF
+run echo done <<<"here-string"
+CMD ["uvicorn", "app:app"]
+ENTRYPOINT \\
+"""
+
+
+def test_dockerfile_instructions():
+    found = [(i.line, i.keyword, i.arguments) for i in parse_instructions(DOCKERFILE)]
+    assert found == [
+        (2, "FROM", "--platform=linux/amd64 python:3.11-slim AS base"),
+        (3, "RUN", "apt-get update && apt-get install -y git && rm -rf /var/lib/apt/lists/*"),
+        (8, "COPY", "<<EOF /app/run.py"),
+        (12, "RUN", 'echo done <<<"here-string"'),
+        (13, "CMD", '["uvicorn", "app:app"]'),
+        (14, "ENTRYPOINT", ""),
+    ]
+    assert parse_instructions(DOCKERFILE)[1].text == "RUN apt-get update \\"
+
+
+@pytest.mark.parametrize("text", ["", "\n\n# only comments\n", "not a dockerfile at all\n{[(\n", "x" * 100_000])
+def test_dockerfiles_without_instructions(text):
+    assert parse_instructions(text) == ()
+
+
+def test_docker_facts_of_a_repository(tree):
+    repo = Repository(tree({
+        "dockerfiles/train.dockerfile": "FROM python:3.11\nCMD [\"python\", \"train.py\"]\n",
+        "docker/Dockerfile_api": "FROM python:3.11-slim\n",
+        "Dockerfile": b"\0\0binary",
+        "docker-compose.yml": "services: {}\n",
+        "src/app.py": "print('hi')\n",
+    }))
+    assert repo.dockerfiles == ["Dockerfile", "docker/Dockerfile_api", "dockerfiles/train.dockerfile"]
+    binary, api, train = repo.docker
+    assert binary.error == "is binary, not text" and binary.instructions == ()
+    assert api.first("FROM").arguments == "python:3.11-slim" and api.first("CMD") is None
+    assert [i.arguments for i in train.all("CMD")] == ['["python", "train.py"]']
+    assert repo.compose_files == ["docker-compose.yml"]

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from auditor.facts import dependencies as deps
+from auditor.facts.docker import COMPOSE_FILES, Dockerfile, is_dockerfile, read_dockerfile
 from auditor.facts.dvc import Dvc, read_dvc
 from auditor.facts.files import FileText, Unreadable, decode_text, glob_to_regex
 from auditor.facts.source import FolderSource, Source
@@ -298,6 +299,15 @@ class Repository:
         return [f for f in self.files if is_dockerfile(f)]
 
     @cached_property
+    def docker(self) -> list[Dockerfile]:
+        """Every Dockerfile read into its instructions (an unreadable one says why)."""
+        return [read_dockerfile(path, self.text(path)) for path in self.dockerfiles]
+
+    @cached_property
+    def compose_files(self) -> list[str]:
+        return self.glob(*COMPOSE_FILES)
+
+    @cached_property
     def dvc(self) -> Dvc:
         """DVC's config, remotes, tracked files and pipelines."""
         return read_dvc(self)
@@ -327,8 +337,3 @@ def is_source_path(rel: str) -> bool:
     if not rel.endswith(".py") or is_test_path(rel) or VENDORED.search(rel):
         return False
     return not rel.startswith(NON_SOURCE_DIRS) and rel not in ("setup.py", "noxfile.py")
-
-
-def is_dockerfile(rel: str) -> bool:
-    name = rel.rsplit("/", 1)[-1].lower()
-    return name == "dockerfile" or name.startswith("dockerfile.") or name.endswith((".dockerfile", ".Dockerfile".lower()))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import time
+
 import pytest
 
 from auditor.facts import Repository
@@ -127,3 +130,13 @@ def test_docker_facts_of_a_repository(tree):
     assert api.first("FROM").arguments == "python:3.11-slim" and api.first("CMD") is None
     assert [i.arguments for i in train.all("CMD")] == ['["python", "train.py"]']
     assert repo.compose_files == ["docker-compose.yml"]
+
+
+def test_grep_matches_only_the_start_of_a_hostile_long_line(tree):
+    """A regex with `.*` between two words backtracks quadratically over one huge line; grep
+    must look at its first MAX_GREP_LINE characters only, in the whole-file pre-check too."""
+    repo = Repository(tree({"README.md": "docker compose " * 10_000 + "\n", "Makefile": "x\ndocker compose up\n"}))
+    started = time.monotonic()
+    hits = repo.grep(re.compile(r"\bdocker(-|\s+)compose\b.*\b(build|up)\b"), "README.md", "Makefile")
+    assert time.monotonic() - started < 2
+    assert [(h.path, h.line) for h in hits] == [("Makefile", 2)]

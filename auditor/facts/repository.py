@@ -113,6 +113,7 @@ class Repository:
         self._source = source
         self._git_override = git
         self._leftovers: dict[str, str | None] = {}
+        self._searchable: dict[str, str | None] = {}
 
     # --- the file list -------------------------------------------------------------------
     @cached_property
@@ -210,15 +211,26 @@ class Repository:
         whole_file = regex if regex.flags & re.MULTILINE else re.compile(regex.pattern, regex.flags | re.MULTILINE)
         found: list[Match] = []
         for rel in self.glob(*globs):
-            content = self.text(rel)
-            if content.text is None or not whole_file.search(content.text):
+            searchable = self.searchable_text(rel)
+            if searchable is None or not whole_file.search(searchable):
                 continue
-            for number, line in enumerate(content.text.splitlines(), 1):
+            for number, line in enumerate(self.text(rel).text.splitlines(), 1):
                 if regex.search(line[:MAX_GREP_LINE]):
                     found.append(Match(rel, number, line.strip()[:160]))
                     if len(found) >= limit:
                         return found
         return found
+
+    def searchable_text(self, rel: str) -> str | None:
+        """The file's text with every line cut to MAX_GREP_LINE characters: what a pattern may
+        scan at once (on one huge line, `a.*b` backtracks for minutes). None when unreadable."""
+        if rel not in self._searchable:
+            text = self.text(rel).text
+            if text is not None and len(text) > MAX_GREP_LINE and any(
+                    len(line) > MAX_GREP_LINE for line in text.split("\n")):
+                text = "\n".join(line[:MAX_GREP_LINE] for line in text.split("\n"))
+            self._searchable[rel] = text
+        return self._searchable[rel]
 
     # --- template leftovers ----------------------------------------------------------------
     @cached_property

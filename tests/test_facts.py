@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import time
 
 import pytest
 
+from auditor.catalog import rules_dir
 from auditor.facts import Repository
 from auditor.facts.docker import is_dockerfile, parse_instructions
 from auditor.facts.dvc import DvcRemote, remotes_in
@@ -140,3 +142,13 @@ def test_grep_matches_only_the_start_of_a_hostile_long_line(tree):
     hits = repo.grep(re.compile(r"\bdocker(-|\s+)compose\b.*\b(build|up)\b"), "README.md", "Makefile")
     assert time.monotonic() - started < 2
     assert [(h.path, h.line) for h in hits] == [("Makefile", 2)]
+
+
+def test_the_rules_text_grep_is_bounded_the_same_way(tree):
+    rules_dir()  # registers the package auditor.rules
+    grep_text_files = importlib.import_module("auditor.rules._code").grep_text_files
+    repo = Repository(tree({"README.md": "docker compose " * 10_000 + "\n", "Makefile": "x\ndocker compose up\n"}))
+    started = time.monotonic()
+    hits = grep_text_files(repo, re.compile(r"\bdocker(-|\s+)compose\b.*\b(build|up)\b"), ("README.md", "Makefile"))
+    assert time.monotonic() - started < 2
+    assert hits == [("Makefile", 2, "docker compose up")]

@@ -152,3 +152,9 @@ def test_the_rules_text_grep_is_bounded_the_same_way(tree):
     hits = grep_text_files(repo, re.compile(r"\bdocker(-|\s+)compose\b.*\b(build|up)\b"), ("README.md", "Makefile"))
     assert time.monotonic() - started < 2
     assert hits == [("Makefile", 2, "docker compose up")]
+
+
+def test_pyproject_is_parsed_once_and_a_broken_one_is_a_problem(tree):
+    repo = Repository(tree({"pyproject.toml": "[project\nname = 1\n"}))
+    assert repo.pyproject.error.startswith("invalid TOML") and repo.pyproject is repo.document("pyproject.toml")
+    assert [p.path for p in repo.problems] == ["pyproject.toml"]

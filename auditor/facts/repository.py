@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from auditor.facts import dependencies as deps
 from auditor.facts.docker import COMPOSE_FILES, Dockerfile, is_dockerfile, read_dockerfile
@@ -185,17 +185,15 @@ class Repository:
         if lowered.endswith((".yaml", ".yml")):
             return self.yaml(rel)
         parser = parse_json if lowered.endswith(".json") else parse_toml if lowered.endswith(".toml") else None
-        if parser is None:
-            return Parsed(None)
+        return Parsed(None) if parser is None else self._parsed(rel, parser)
+
+    def yaml(self, rel: str) -> Parsed:
+        return self._parsed(rel, parse_yaml)
+
+    def _parsed(self, rel: str, parser: Callable[[str], Parsed]) -> Parsed:
         if rel not in self._documents:
             content = self.text(rel)
             self._documents[rel] = Parsed(None, content.error) if content.error else parser(content.text or "")
-        return self._documents[rel]
-
-    def yaml(self, rel: str) -> Parsed:
-        if rel not in self._documents:
-            content = self.text(rel)
-            self._documents[rel] = Parsed(None, content.error) if content.error else parse_yaml(content.text or "")
         return self._documents[rel]
 
     @cached_property
@@ -292,10 +290,7 @@ class Repository:
     # --- configuration files ---------------------------------------------------------------
     @cached_property
     def pyproject(self) -> Parsed:
-        if not self.exists("pyproject.toml"):
-            return Parsed(None)
-        content = self.text("pyproject.toml")
-        return Parsed(None, content.error) if content.error else parse_toml(content.text or "")
+        return self.document("pyproject.toml") if self.exists("pyproject.toml") else Parsed(None)
 
     @cached_property
     def workflows(self) -> list[Workflow]:

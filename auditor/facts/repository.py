@@ -23,13 +23,12 @@ from auditor.facts.structured import Parsed, parse_json, parse_toml, parse_yaml
 from auditor.facts.history import History, read_history
 from auditor.facts.team import Team, build_team
 from auditor.facts.template import Scaffold, blob_id, is_template_shaped, leftover_reason, read_scaffold
-from auditor.facts.test_suite import TestFunction, test_functions
+from auditor.facts.test_suite import PYTEST_FILE as TEST_FILE, TestFunction, test_functions
 from auditor.facts.git_paths import path_at_ref
 
 MAX_GREP_LINE = 4000  # longer lines (minified files, hostile input) are matched on their start only
 NON_SOURCE_DIRS = ("tests/", "test/", "docs/", "reports/", "notebooks/", "examples/", "scripts/legacy/")
 VENDORED = re.compile(r"(^|/)(\.?venv|env|site-packages|node_modules|build|dist|third_party|vendor|migrations)/")
-TEST_FILE = re.compile(r"(^|/)(test_[^/]*|[^/]*_test)\.py$")
 
 
 @dataclass(frozen=True)

@@ -158,3 +158,9 @@ def test_pyproject_is_parsed_once_and_a_broken_one_is_a_problem(tree):
     repo = Repository(tree({"pyproject.toml": "[project\nname = 1\n"}))
     assert repo.pyproject.error.startswith("invalid TOML") and repo.pyproject is repo.document("pyproject.toml")
     assert [p.path for p in repo.problems] == ["pyproject.toml"]
+
+
+def test_a_plain_folder_walk_skips_the_dvc_cache(tree):
+    repo = Repository(tree({".dvc/config": "[core]\n", ".dvc/cache/files/md5/ab/cdef": "data\n",
+                            "sub/.dvc/cache/12/34": "data\n", "cache/keep.txt": "kept\n"}))
+    assert repo.files == [".dvc/config", "cache/keep.txt"]

@@ -57,9 +57,10 @@ def _walk(root: Path) -> list[str]:
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         rel_dir = os.path.relpath(dirpath, root)
         rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/")
+        parent = rel_dir.rsplit("/", 1)[-1]
         dirnames[:] = sorted(
             d for d in dirnames
-            if d not in SKIPPED_DIRS and not (rel_dir == "" and d in DATA_DIRS)
+            if d not in SKIPPED_DIRS and f"{parent}/{d}" not in SKIPPED_DIRS and not (rel_dir == "" and d in DATA_DIRS)
             and not ignore.matches(f"{rel_dir}/{d}".lstrip("/"), is_dir=True)
             and not (Path(dirpath) / d / "pyvenv.cfg").exists()
         )

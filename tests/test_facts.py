@@ -8,10 +8,12 @@ import time
 
 import pytest
 
+from auditor.audit import audit_target
 from auditor.catalog import rules_dir
 from auditor.facts import Repository
 from auditor.facts.docker import is_dockerfile, parse_instructions
 from auditor.facts.dvc import DvcRemote, remotes_in
+from conftest import make_git_repo, write_tree
 
 DVC_CONFIG = """[core]
     remote = remote_storage
@@ -164,3 +166,17 @@ def test_a_plain_folder_walk_skips_the_dvc_cache(tree):
     repo = Repository(tree({".dvc/config": "[core]\n", ".dvc/cache/files/md5/ab/cdef": "data\n",
                             "sub/.dvc/cache/12/34": "data\n", "cache/keep.txt": "kept\n"}))
     assert repo.files == [".dvc/config", "cache/keep.txt"]
+
+
+@pytest.mark.parametrize("at", [None, "HEAD"])
+@pytest.mark.parametrize("report", ["folder", "broken link"])
+def test_a_report_path_holding_no_file_means_no_report(tmp_path, report, at):
+    root = tmp_path / "repo"
+    write_tree(root, {"src/app.py": "print('hi')\n", "reports/README.md/figure.txt": "x\n"} if report == "folder"
+               else {"src/app.py": "print('hi')\n"})
+    if report == "broken link":
+        (root / "reports").mkdir()
+        (root / "reports" / "README.md").symlink_to("nowhere.md")
+    make_git_repo(root, {})
+    result = audit_target(str(root), at=at)
+    assert result.report.path is None and "no report" in result.report.message

@@ -8,7 +8,7 @@ from pathlib import Path
 from auditor.catalog import load_catalog
 from auditor.engine.run import run_all
 from auditor.facts import Repository
-from auditor.facts.files import Unreadable
+from auditor.facts.files import Absent, Unreadable
 from auditor.facts.gitcmd import GitError
 from auditor.facts.gitinfo import commit_info, read_git_info, redact
 from auditor.facts.gitsource import GitTreeSource
@@ -109,9 +109,9 @@ def _report_bytes(source: Source, report_file: Path | None) -> tuple[bytes | Non
     if report_file is None:
         try:
             return source.read_bytes(DEFAULT_REPORT, MAX_REPORT_BYTES), DEFAULT_REPORT
+        except Absent:
+            return None, DEFAULT_REPORT
         except Unreadable as exc:
-            if "missing" in str(exc) or "not a regular file" in str(exc):
-                return None, DEFAULT_REPORT
             raise InputError(f"the report {DEFAULT_REPORT} {exc}") from exc
     if not report_file.exists():
         raise InputError(f"report {report_file} does not exist")

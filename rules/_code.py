@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from auditor.facts.repository import is_source_path
+from auditor.facts.repository import MAX_GREP_LINE, is_source_path
 from auditor.model import Finding
 
 # The mlops_template's data.py ships a `MyDataset` whose methods hold only a docstring.
@@ -71,21 +71,12 @@ def grep_text_files(repo, regex: re.Pattern, globs, limit: int = 3, max_files: i
     files, so a repository with thousands of committed text files stays fast."""
     found = []
     for path in [p for p in repo.glob(*globs) if not DATA_PATH.search(p)][:max_files]:
-        text = repo.text(path).text
+        text = repo.searchable_text(path)
         if text is None or not regex.search(text):
             continue
-        for number, line in enumerate(text.splitlines(), 1):
-            if regex.search(line):
+        for number, line in enumerate(repo.text(path).text.splitlines(), 1):
+            if regex.search(line[:MAX_GREP_LINE]):
                 found.append((path, number, line.strip()[:160]))
                 if len(found) >= limit:
                     return found
     return found
-
-
-OTHER_DOCKERFILE = re.compile(r"(^|/)(dockerfile[-_][^/.]*|[^/]*[-_]dockerfile)$", re.IGNORECASE)
-
-
-def dockerfile_paths(repo, dockerfiles) -> list[str]:
-    """The Dockerfiles the facts know, plus the `Dockerfile_api` / `api-Dockerfile` spellings."""
-    known = set(dockerfiles)
-    return list(dockerfiles) + [f for f in repo.files if f not in known and OTHER_DOCKERFILE.search(f)]

@@ -19,16 +19,16 @@ SDK_JOBS = ("CustomJob", "CustomContainerTrainingJob", "CustomTrainingJob", "Cus
 GCP_REGISTRY = re.compile(r"(gcr\.io|-docker\.pkg\.dev)/.*train", re.IGNORECASE)
 BUILD = re.compile(r"\bdocker\s+(buildx\s+)?build\b|^kaniko\b", re.IGNORECASE)
 PUSH = re.compile(r"\bdocker\s+(image\s+)?push\b|\bgcloud\s+builds\s+submit\b.*--tag", re.IGNORECASE)
-GCP_BASE = re.compile(r"^\s*FROM\s+\S*(deeplearning-platform-release|vertex-ai/training|cloud-aiplatform)", re.IGNORECASE)
+GCP_BASE = re.compile(r"^\S*(deeplearning-platform-release|vertex-ai/training|cloud-aiplatform)", re.IGNORECASE)
 NOT_CONFIG = ("reports/",)
 
 
-def probe(repo, workflows, python, dockerfiles):
+def probe(repo, workflows, python, docker):
     strong = list(_pool_specs(repo)) + list(_commands(repo)) + list(_sdk_jobs(python))
     yield from strong[:4]
     if strong:
         return
-    yield from _weak(repo, workflows, python, dockerfiles)
+    yield from _weak(repo, workflows, python, docker)
 
 
 def _pool_specs(repo):
@@ -58,7 +58,7 @@ def _sdk_jobs(python):
                 return
 
 
-def _weak(repo, workflows, python, dockerfiles):
+def _weak(repo, workflows, python, docker):
     for seen in by_kind(find(repo, JOB_COMMAND), "workflow-rejected", "report")[:1]:
         yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` (only {where(seen)})", "weak")
     for seen in by_kind(find(repo, VM_COMMAND), "workflow", "cloudbuild", "script", "docs")[:1]:
@@ -68,11 +68,11 @@ def _weak(repo, workflows, python, dockerfiles):
         yield Finding(path, line, f"a training image is built for a GCP registry (`{text[:70]}` in {place(path, line)}), "
                                   "but no Vertex AI or Compute Engine job runs it", "weak")
         break
-    for path in dockerfiles:
-        lines = (repo.text(path).text or "").splitlines()
-        line = next((n for n, text in enumerate(lines, 1) if GCP_BASE.search(text)), None)
-        if line:
-            yield Finding(path, line, f"{path} builds on a GCP training image (`{lines[line - 1].strip()[:70]}`)", "weak")
+    for dockerfile in docker:
+        base = next((i for i in dockerfile.all("FROM") if GCP_BASE.search(i.arguments)), None)
+        if base:
+            yield Finding(dockerfile.path, base.line, f"{dockerfile.path} builds on a GCP training image "
+                                                      f"(`{base.text[:70]}`)", "weak")
             break
     for path, module in python.items():
         hit = module.imports_any("google.cloud.aiplatform", "vertexai")

@@ -5,10 +5,10 @@ import re
 from auditor.model import Finding
 
 
-def probe(repo):
-    has_config = repo.exists(".dvc/config")
-    tracked = repo.glob("**/*.dvc")
-    pipelines = repo.glob("**/dvc.yaml", "**/dvc.lock")
+def probe(repo, dvc):
+    has_config = dvc.config is not None
+    tracked = dvc.tracked
+    pipelines = dvc.pipelines
     if has_config and (tracked or pipelines):
         what = ", ".join((tracked + pipelines)[:3])
         yield Finding(".dvc/config", 1, f"DVC configured, tracking {len(tracked)} .dvc file(s) / {len(pipelines)} pipeline file(s): {what}")
@@ -17,8 +17,8 @@ def probe(repo):
     elif tracked or pipelines:
         path = (tracked + pipelines)[0]
         yield Finding(path, 1, f"{path} tracked by DVC (no .dvc/config committed)")
-    elif has_config or repo.glob(".dvc/**"):
-        yield Finding(".dvc/config" if has_config else repo.glob(".dvc/**")[0], None, "DVC initialised but no data tracked", "weak")
+    elif has_config or dvc.folder:
+        yield Finding(dvc.config or dvc.folder[0], None, "DVC initialised but no data tracked", "weak")
     for path in repo.glob(".gitattributes", "**/.gitattributes"):
         text = repo.text(path).text or ""
         for number, line in enumerate(text.splitlines(), 1):

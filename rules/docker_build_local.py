@@ -5,7 +5,7 @@ import re
 
 from auditor.facts.repository import find_line
 from auditor.model import Finding
-from auditor.rules._code import dockerfile_paths, grep_text_files
+from auditor.rules._code import grep_text_files
 
 BUILD = re.compile(r"\bdocker(-|\s+)compose\b.*\b(build|up)\b|\bdocker(\s+buildx)?\s+build\b")
 BUILD_HELPER = re.compile(r"docker_build|docker\.build|images\.build\(")
@@ -22,8 +22,7 @@ def _build_commands(repo):
     return []
 
 
-def probe(repo, dockerfiles):
-    dockerfiles = dockerfile_paths(repo, dockerfiles)
+def probe(repo, dockerfiles, compose_files):
     if not dockerfiles:
         return
     seen = set()
@@ -31,7 +30,7 @@ def probe(repo, dockerfiles):
         if path not in seen and len(seen) < 3:
             seen.add(path)
             yield Finding(path, line, f"build command `{text[:80]}` in {path}:{line}")
-    for path in repo.glob("**/docker-compose*.y*ml", "**/compose*.y*ml"):
+    for path in compose_files:
         content = repo.text(path).text or ""
         line = find_line(content, re.compile(r"^\s*build\s*:"))
         if line:

@@ -57,9 +57,10 @@ def _walk(root: Path) -> list[str]:
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         rel_dir = os.path.relpath(dirpath, root)
         rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/")
+        parent = rel_dir.rsplit("/", 1)[-1]
         dirnames[:] = sorted(
             d for d in dirnames
-            if d not in SKIPPED_DIRS and not (rel_dir == "" and d in DATA_DIRS)
+            if d not in SKIPPED_DIRS and f"{parent}/{d}" not in SKIPPED_DIRS and not (rel_dir == "" and d in DATA_DIRS)
             and not ignore.matches(f"{rel_dir}/{d}".lstrip("/"), is_dir=True)
             and not (Path(dirpath) / d / "pyvenv.cfg").exists()
         )
@@ -107,17 +108,21 @@ class Unreadable(Exception):
     """A file that exists in the listing but cannot be read safely; the message says why."""
 
 
+class Absent(Unreadable):
+    """No file to read there: missing, a broken link, or not a regular file."""
+
+
 def read_folder_bytes(root: Path, rel: str, limit: int = MAX_FILE_BYTES) -> bytes:
     """A file's bytes from a folder, refusing links that leave it, non-files and huge files."""
     path = root / rel
     try:
         resolved = path.resolve(strict=True)
     except (OSError, RuntimeError) as exc:
-        raise Unreadable("cannot be read (missing or a broken link)") from exc
+        raise Absent("cannot be read (missing or a broken link)") from exc
     if not resolved.is_relative_to(root.resolve()):
         raise Unreadable("is a link that leaves the repository; not followed")
     if not resolved.is_file():
-        raise Unreadable("is not a regular file")
+        raise Absent("is not a regular file")
     try:
         size = resolved.stat().st_size
         if size > limit:

@@ -12,7 +12,7 @@ import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.facts.files import MAX_FILE_BYTES, Unreadable
+from auditor.facts.files import MAX_FILE_BYTES, Absent, Unreadable
 from auditor.facts.gitcmd import git_bytes, git_command, git_env
 
 SYMLINK = "120000"
@@ -73,8 +73,8 @@ class GitTreeSource:
         entry = self.entries.get(resolved)
         if entry is None:
             if self._is_folder(resolved):
-                raise Unreadable("is not a regular file")
-            raise Unreadable("cannot be read (missing or a broken link)")
+                raise Absent("is not a regular file")
+            raise Absent("cannot be read (missing or a broken link)")
         if entry.size > limit:
             raise Unreadable(f"is too large to read ({entry.size} bytes)")
         return self._cat(entry.sha)

@@ -10,9 +10,11 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from auditor.facts import dependencies as deps
+from auditor.facts.docker import COMPOSE_FILES, Dockerfile, is_dockerfile, read_dockerfile
+from auditor.facts.dvc import Dvc, read_dvc
 from auditor.facts.files import FileText, Unreadable, decode_text, glob_to_regex
 from auditor.facts.source import FolderSource, Source
 from auditor.facts.gitinfo import GitInfo, read_branch_names, read_git_info
@@ -21,13 +23,12 @@ from auditor.facts.structured import Parsed, parse_json, parse_toml, parse_yaml
 from auditor.facts.history import History, read_history
 from auditor.facts.team import Team, build_team
 from auditor.facts.template import Scaffold, blob_id, is_template_shaped, leftover_reason, read_scaffold
-from auditor.facts.test_suite import TestFunction, test_functions
+from auditor.facts.test_suite import PYTEST_FILE as TEST_FILE, TestFunction, test_functions
 from auditor.facts.git_paths import path_at_ref
 
 MAX_GREP_LINE = 4000  # longer lines (minified files, hostile input) are matched on their start only
 NON_SOURCE_DIRS = ("tests/", "test/", "docs/", "reports/", "notebooks/", "examples/", "scripts/legacy/")
 VENDORED = re.compile(r"(^|/)(\.?venv|env|site-packages|node_modules|build|dist|third_party|vendor|migrations)/")
-TEST_FILE = re.compile(r"(^|/)(test_[^/]*|[^/]*_test)\.py$")
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ class Repository:
         self._source = source
         self._git_override = git
         self._leftovers: dict[str, str | None] = {}
+        self._searchable: dict[str, str | None] = {}
 
     # --- the file list -------------------------------------------------------------------
     @cached_property
@@ -182,17 +184,15 @@ class Repository:
         if lowered.endswith((".yaml", ".yml")):
             return self.yaml(rel)
         parser = parse_json if lowered.endswith(".json") else parse_toml if lowered.endswith(".toml") else None
-        if parser is None:
-            return Parsed(None)
+        return Parsed(None) if parser is None else self._parsed(rel, parser)
+
+    def yaml(self, rel: str) -> Parsed:
+        return self._parsed(rel, parse_yaml)
+
+    def _parsed(self, rel: str, parser: Callable[[str], Parsed]) -> Parsed:
         if rel not in self._documents:
             content = self.text(rel)
             self._documents[rel] = Parsed(None, content.error) if content.error else parser(content.text or "")
-        return self._documents[rel]
-
-    def yaml(self, rel: str) -> Parsed:
-        if rel not in self._documents:
-            content = self.text(rel)
-            self._documents[rel] = Parsed(None, content.error) if content.error else parse_yaml(content.text or "")
         return self._documents[rel]
 
     @cached_property
@@ -208,15 +208,26 @@ class Repository:
         whole_file = regex if regex.flags & re.MULTILINE else re.compile(regex.pattern, regex.flags | re.MULTILINE)
         found: list[Match] = []
         for rel in self.glob(*globs):
-            content = self.text(rel)
-            if content.text is None or not whole_file.search(content.text):
+            searchable = self.searchable_text(rel)
+            if searchable is None or not whole_file.search(searchable):
                 continue
-            for number, line in enumerate(content.text.splitlines(), 1):
+            for number, line in enumerate(self.text(rel).text.splitlines(), 1):
                 if regex.search(line[:MAX_GREP_LINE]):
                     found.append(Match(rel, number, line.strip()[:160]))
                     if len(found) >= limit:
                         return found
         return found
+
+    def searchable_text(self, rel: str) -> str | None:
+        """The file's text with every line cut to MAX_GREP_LINE characters: what a pattern may
+        scan at once (on one huge line, `a.*b` backtracks for minutes). None when unreadable."""
+        if rel not in self._searchable:
+            text = self.text(rel).text
+            if text is not None and len(text) > MAX_GREP_LINE and any(
+                    len(line) > MAX_GREP_LINE for line in text.split("\n")):
+                text = "\n".join(line[:MAX_GREP_LINE] for line in text.split("\n"))
+            self._searchable[rel] = text
+        return self._searchable[rel]
 
     # --- template leftovers ----------------------------------------------------------------
     @cached_property
@@ -278,10 +289,7 @@ class Repository:
     # --- configuration files ---------------------------------------------------------------
     @cached_property
     def pyproject(self) -> Parsed:
-        if not self.exists("pyproject.toml"):
-            return Parsed(None)
-        content = self.text("pyproject.toml")
-        return Parsed(None, content.error) if content.error else parse_toml(content.text or "")
+        return self.document("pyproject.toml") if self.exists("pyproject.toml") else Parsed(None)
 
     @cached_property
     def workflows(self) -> list[Workflow]:
@@ -295,6 +303,20 @@ class Repository:
     @cached_property
     def dockerfiles(self) -> list[str]:
         return [f for f in self.files if is_dockerfile(f)]
+
+    @cached_property
+    def docker(self) -> list[Dockerfile]:
+        """Every Dockerfile read into its instructions (an unreadable one says why)."""
+        return [read_dockerfile(path, self.text(path)) for path in self.dockerfiles]
+
+    @cached_property
+    def compose_files(self) -> list[str]:
+        return self.glob(*COMPOSE_FILES)
+
+    @cached_property
+    def dvc(self) -> Dvc:
+        """DVC's config, remotes, tracked files and pipelines."""
+        return read_dvc(self)
 
     @cached_property
     def dependencies(self) -> list[deps.Dependency]:
@@ -321,8 +343,3 @@ def is_source_path(rel: str) -> bool:
     if not rel.endswith(".py") or is_test_path(rel) or VENDORED.search(rel):
         return False
     return not rel.startswith(NON_SOURCE_DIRS) and rel not in ("setup.py", "noxfile.py")
-
-
-def is_dockerfile(rel: str) -> bool:
-    name = rel.rsplit("/", 1)[-1].lower()
-    return name == "dockerfile" or name.startswith("dockerfile.") or name.endswith((".dockerfile", ".Dockerfile".lower()))

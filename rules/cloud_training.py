@@ -16,9 +16,9 @@ VM_COMMAND = re.compile(r"\bgcloud\s+(beta\s+)?compute\s+(instances\s+create(-wi
 TRAINING = re.compile(r"train", re.IGNORECASE)
 SDK_JOBS = ("CustomJob", "CustomContainerTrainingJob", "CustomTrainingJob", "CustomPythonPackageTrainingJob",
             "HyperparameterTuningJob", "PipelineJob")
-GCP_REGISTRY = re.compile(r"(gcr\.io|-docker\.pkg\.dev)/.*train", re.IGNORECASE)
+GCP_REGISTRY = re.compile(r"(gcr\.io|-docker\.pkg\.dev)/.{0,5000}?train", re.IGNORECASE)  # bounded: no backtracking blow-up
 BUILD = re.compile(r"\bdocker\s+(buildx\s+)?build\b|^kaniko\b", re.IGNORECASE)
-PUSH = re.compile(r"\bdocker\s+(image\s+)?push\b|\bgcloud\s+builds\s+submit\b.*--tag", re.IGNORECASE)
+PUSH = re.compile(r"\bdocker\s+(image\s+)?push\b|\bgcloud\s+builds\s+submit\b.{0,1000}?--tag", re.IGNORECASE)
 GCP_BASE = re.compile(r"^\S*(deeplearning-platform-release|vertex-ai/training|cloud-aiplatform)", re.IGNORECASE)
 NOT_CONFIG = ("reports/",)
 

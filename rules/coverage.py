@@ -13,7 +13,7 @@ RUN = re.compile(r"\bcoverage\s+run\b|(^|\s)--cov(=|\s|$)|\bcoverage\s+(report|x
 UPLOAD_ACTIONS = ("codecov/codecov-action", "coverallsapp/github-action", "py-cov-action/python-coverage-comment-action",
                   "orgoro/coverage", "mishakav/pytest-coverage-comment")
 CONFIG_FILES = (".coveragerc", "**/.coveragerc", "codecov.yml", ".codecov.yml", "**/codecov.yml")
-ADDOPTS_COV = re.compile(r"addopts\s*=.*--cov", re.IGNORECASE)
+ADDOPTS_COV = re.compile(r"addopts\s*=.{0,1000}?--cov", re.IGNORECASE)
 ARTIFACTS = ("**/.coverage", "**/coverage.xml", "**/htmlcov/index.html", "**/coverage.json")
 
 

@@ -11,14 +11,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from auditor.report.checklist import HEADING, blank_comments
+from auditor.report.checklist import blank_comments, read_heading
 
-QUESTION_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*[*_]*\s*question\s*(\d{1,3})\b", re.IGNORECASE)
+QUESTION_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*(?:[*_]+\s*)?question\s*(\d{1,3})\b", re.IGNORECASE)
 ANSWER_MARK = re.compile(r"^\s*(?:>\s*)?[*_]*answer[*_]*\s*:[*_]*\s*(?P<rest>.*)$", re.IGNORECASE)
 UNFILLED = re.compile(r"-{2,20}\s*question\s*\d+\s*fill\s*here\s*-{2,}", re.IGNORECASE)
 BOLD = re.compile(r"\*\*(.+?)\*\*")
 FENCE = re.compile(r"^\s*(```|~~~)")
-STATED_LENGTH = re.compile(r"answer\s+length\s*:?\s*\**\s*(\d+)\s*(?:-|–|to)\s*(\d+)\s*words", re.IGNORECASE)
+STATED_LENGTH = re.compile(
+    r"answer\s+length\s*(?::\s*)?(?:\*+\s*)?(\d+)\s*(?:-|–|to)\s*(\d+)\s*words", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -108,8 +110,8 @@ def _section_end(lines: list[str], start: int, limit: int) -> int:
         if FENCE.match(lines[index]):
             in_code = not in_code
             continue
-        heading = HEADING.match(lines[index])
-        if heading and not in_code and len(heading.group(1)) <= 3:
+        found = read_heading(lines[index])
+        if found and not in_code and found.level <= 3:
             return index
     return limit
 

@@ -52,7 +52,7 @@ ADDITION = re.compile(
 )
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[`*_])")
 PERCENT = re.compile(
-    r"(?P<n>\d{1,3}(?:[.,]\d+)?)\s*(?:(?:-|–|to)\s*\d{1,3}(?:[.,]\d+)?\s*)?(?:\\?%|\s*percent\b)",
+    r"(?P<n>\d{1,3}(?:[.,]\d+)?)\s*(?:(?:-|–|to)\s*\d{1,3}(?:[.,]\d+)?\s*)?(?:\\?%|percent\b)",
     re.IGNORECASE,
 )
 ALL_CODE = re.compile(r"\ball\s+(?:of\s+)?(?:our|the)\s+(?:\w+\s+){0,2}(?:code|files)\b", re.IGNORECASE)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from auditor.report.checklist import blank_comments, read_heading
+from auditor.report.checklist import read_heading, report_lines
 
 QUESTION_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*(?:[*_]+\s*)?question\s*(\d{1,3})\b", re.IGNORECASE)
 ANSWER_MARK = re.compile(r"^\s*(?:>\s*)?[*_]*answer[*_]*\s*:[*_]*\s*(?P<rest>.*)$", re.IGNORECASE)
@@ -93,7 +93,7 @@ def parse_answers(text: str | None) -> Answers:
     """Every `Question N` section of the report with its heading and answer lines."""
     if not text:
         return Answers()
-    lines = blank_comments(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    lines = report_lines(text)
     starts = [i for i, line in enumerate(lines) if QUESTION_HEADING.match(line)]
     questions = []
     for index, start in enumerate(starts):

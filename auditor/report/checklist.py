@@ -68,6 +68,11 @@ def blank_comments(text: str) -> str:
     return HTML_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
 
 
+def report_lines(text: str) -> list[str]:
+    """The report's lines as every reader numbers them: any newline convention, HTML comments blanked."""
+    return blank_comments(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+
+
 def clean_item_text(text: str) -> str:
     text = re.sub(r"(\*\*|__|~~)", "", text)
     text = re.sub(r"(?<![\w`])[*_](?=\S)|(?<=\S)[*_](?![\w`])", "", text)
@@ -98,7 +103,7 @@ def _is_question_heading(line: str) -> bool:
 
 
 def parse_checklist(text: str) -> Checklist:
-    lines = blank_comments(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    lines = report_lines(text)
     section = find_section(lines)
     if section is None:
         return Checklist(None, None)

@@ -26,7 +26,6 @@ ANSWER_VERDICTS = ("corroborated", "weak", "unsupported", "contradicted", "uncla
 TESTS_QUESTION = re.compile(r"how many tests", re.IGNORECASE)
 COVERAGE_QUESTION = re.compile(r"code coverage", re.IGNORECASE)
 STUDY_QUESTION = re.compile(r"study number", re.IGNORECASE)
-MEMBER_ID = re.compile(r"(?<![\w/.-])[sS]?\d{6,8}(?![\w/.-])")
 EVIDENCE_VERDICT = {"strong": "corroborated", "weak": "weak", "none": "unsupported", "n/a": "unverifiable"}
 
 
@@ -129,12 +128,10 @@ def coverage_percent(ctx: Context) -> AnswerCheck | None:
 
 def team_size(ctx: Context) -> AnswerCheck | None:
     """The members the group question lists against the people who committed."""
-    question = ctx.answers.asking(STUDY_QUESTION)
-    members, line = _members(question)
-    if not members:
-        members, line = ctx.repo.study_numbers
+    members, line = ctx.repo.study_numbers  # the numbers the team's authors were matched with
     if not members:
         return None
+    question = ctx.answers.asking(STUDY_QUESTION)
     number = question.number if question else None
     claim = f"{len(members)} members ({', '.join(members)})"
     team = ctx.repo.team
@@ -161,20 +158,6 @@ def team_size(ctx: Context) -> AnswerCheck | None:
         missing = ", ".join(team.members_without_commits) or "some members"
         findings.append(ctx.at(line, f"fewer commit authors than members; no commits found for {missing}"))
     return AnswerCheck("team", number, line, claim, found, verdict, findings)
-
-
-def _members(question) -> tuple[list[str], int | None]:
-    """Study numbers (`s123456`, also written without the `s` or as longer guest ids) of the answer."""
-    if question is None or not question.filled:
-        return [], None
-    found, first = [], None
-    for line in question.prose():
-        for match in MEMBER_ID.finditer(line.text):
-            member = match.group(0).lower()
-            if member not in found:
-                found.append(member)
-                first = first or line.number
-    return found, first
 
 
 # --- figures and links -------------------------------------------------------------------

@@ -26,6 +26,8 @@ ANSWER_VERDICTS = ("corroborated", "weak", "unsupported", "contradicted", "uncla
 TESTS_QUESTION = re.compile(r"how many tests", re.IGNORECASE)
 COVERAGE_QUESTION = re.compile(r"code coverage", re.IGNORECASE)
 STUDY_QUESTION = re.compile(r"study number", re.IGNORECASE)
+STRAY_DOTS = (re.compile(r"^(\.{3,}/)+"), re.compile(r"^[^/]+/\.{3,}/"))  # `.../x`, `reports/.../x`
+NOT_PATH_CHARACTER = re.compile(r"[^a-z0-9/.]")
 EVIDENCE_VERDICT = {"strong": "corroborated", "weak": "weak", "none": "unsupported", "n/a": "unverifiable"}
 
 
@@ -309,7 +311,7 @@ def _is_audited_ref(ref: str, ctx: Context) -> bool:
 def _meant(repo: Repository, path: str) -> str | None:
     """The file a broken link most likely means: stray spaces or dots, another case, a
     different separator, or the same path from the repository root."""
-    candidates = [path.strip(), re.sub(r"^(\.{3,}/)+", "", path), re.sub(r"^[^/]+/\.{3,}/", "", path)]
+    candidates = [path.strip(), *(dots.sub("", path) for dots in STRAY_DOTS)]
     parts = PurePosixPath(path).parts
     if len(parts) > 1:
         candidates.append("/".join(parts[1:]))
@@ -325,7 +327,7 @@ def _meant(repo: Repository, path: str) -> str | None:
 
 
 def _squash(path: str) -> str:
-    return re.sub(r"[^a-z0-9/.]", "", path.lower())
+    return NOT_PATH_CHARACTER.sub("", path.lower())
 
 
 # --- statements about tools --------------------------------------------------------------

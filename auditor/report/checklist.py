@@ -18,6 +18,11 @@ QUESTION_HEADING = re.compile(r"^(question\s*\d+|group information|coding enviro
 ITEM = re.compile(r"^(?P<indent>\s*)(?:[*+-]|\d+[.)])\s+\[(?P<mark>[^\]\n]{0,12})\]\s*(?P<text>.*)$")
 BARE_ITEM = re.compile(r"^(?P<indent>\s*)\[(?P<mark>[^\]\n]{0,12})\]\s+(?P<text>\S.*)$")
 HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+NOT_NEWLINE = re.compile(r"[^\n]")
+MARK_DECORATION = re.compile(r"[\s*_()`'\"]")
+STRONG_OR_STRUCK = re.compile(r"(\*\*|__|~~)")
+EMPHASIS_MARK = re.compile(r"(?<![\w`])[*_](?=\S)|(?<=\S)[*_](?![\w`])")
+WHITESPACE = re.compile(r"\s+")
 TRUE_MARKS = {"x", "✓", "✔", "✅", "☑", "✔️", "ok", "done", "yes", "y"}
 FALSE_MARKS = {"", "-", "–", "—", "no", "n", "❌", "✗", "✘", "✖", "✖️", "☐", "n/a", "na"}
 
@@ -37,7 +42,7 @@ class Checklist:
 
 def mark_to_claim(mark: str) -> Claim:
     """`x`, `(X)`, `✅` -> True; empty or a dash -> False; anything else -> "partial"."""
-    core = re.sub(r"[\s*_()`'\"]", "", mark).lower()
+    core = MARK_DECORATION.sub("", mark).lower()
     if core in TRUE_MARKS:
         return True
     if core in FALSE_MARKS:
@@ -65,7 +70,7 @@ def read_heading(line: str) -> Heading | None:
 
 def blank_comments(text: str) -> str:
     """HTML comments replaced by blanks, keeping every newline so line numbers stay true."""
-    return HTML_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    return HTML_COMMENT.sub(lambda m: NOT_NEWLINE.sub(" ", m.group(0)), text)
 
 
 def report_lines(text: str) -> list[str]:
@@ -74,9 +79,9 @@ def report_lines(text: str) -> list[str]:
 
 
 def clean_item_text(text: str) -> str:
-    text = re.sub(r"(\*\*|__|~~)", "", text)
-    text = re.sub(r"(?<![\w`])[*_](?=\S)|(?<=\S)[*_](?![\w`])", "", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = STRONG_OR_STRUCK.sub("", text)
+    text = EMPHASIS_MARK.sub("", text)
+    return WHITESPACE.sub(" ", text).strip()
 
 
 def find_section(lines: list[str]) -> tuple[int, int] | None:

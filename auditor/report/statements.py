@@ -232,9 +232,11 @@ def _statements_in(question: Question, said: list[tuple[int, str, str]], item_id
     for line, sentence, lowered in said:
         if words is not None and not any(word in lowered for word in words):
             continue
+        if terms.exclude is not None and terms.exclude.search(sentence):  # about something else
+            continue
         for term, broad in candidates:
             clause = _clause_of(term, sentence, lowered)
-            if clause is None or (terms.exclude is not None and terms.exclude.search(sentence)):
+            if clause is None:
                 continue
             used = polarity(clause)
             if used is None or (broad and used):

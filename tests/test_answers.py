@@ -360,6 +360,14 @@ def test_team_size_against_commit_authors(tree):
     assert team.verdict == "corroborated"
 
 
+def test_team_claim_lists_the_numbers_the_authors_are_matched_with(tree):
+    """One reading of Question 2: "234567" (the s forgotten) is the member s234567 in the claim too."""
+    report = REPORT_2025.replace("s123456, s234567, s345678", "s345678, 234567, s123456")
+    team = next(a for a in audit(repo_2025(tree, {"reports/README.md": report})).answers if a.check == "team")
+    assert team.claim == "3 members (s123456, s234567, s345678)"
+    assert all("234567," not in f.message for f in team.findings)
+
+
 def test_team_size_without_history_is_unverifiable(tree):
     root = tree({"reports/README.md": REPORT_2025})
     assert checks_of(audit(root), "team")["3 members (s123456, s234567, s345678)"].verdict == "unverifiable"

@@ -70,6 +70,23 @@ def test_a_broken_repository_is_one_error_row_and_the_class_goes_on(klass, tmp_p
     assert not (tmp_path / "out" / "groups" / "broken.json").exists()
 
 
+def test_names_that_are_not_utf8_do_not_stop_the_class(klass, tmp_path):
+    """A file name (or a group's folder name) that is not UTF-8 reaches the reports as lone
+    surrogates; writing them must neither fail the class nor make the files unreadable."""
+    write_tree(klass / "plain", {"tests/placeholder.py": ""})
+    (klass / "plain" / "tests" / os.fsdecode(b"test_data\xff.py")).write_text("def test_a():\n    assert 1\n")
+    shutil.copytree(klass / "plain", klass / os.fsdecode(b"latin\xe9"))
+    result = run_batch(klass, tmp_path / "out", jobs=2)
+    assert statuses(result) == {"broken": "error", "example": "audited", "gitgroup": "audited", "plain": "audited",
+                                "latin\udce9": "audited"}
+    plain = json.loads((tmp_path / "out" / "groups" / "plain.json").read_text(encoding="utf-8"))
+    assert "tests/test_data\udcff.py" in json.dumps(plain, ensure_ascii=False)
+    for name in ("class.json", "summary.csv", "dashboard.html"):
+        assert "\\udce9" in (tmp_path / "out" / name).read_text(encoding="utf-8")
+    rerun = run_batch(klass, tmp_path / "out", jobs=2)
+    assert statuses(rerun)["plain"] == "cached"
+
+
 def test_outputs_and_their_schemas(klass, tmp_path):
     out = tmp_path / "out"
     run_batch(klass, out, jobs=2)

@@ -166,10 +166,12 @@ def test_pathological_report_lines_do_not_hang_the_audit(tmp_path):
     import sys
 
     hostile = ["![" * 3000 + "](" * 3000, "\t " * 8000 + "we did not use hydra", "_" * 8000, "<" * 8000,
-               "we did not " * 1000, "--- " * 3000 + "question 7 fill here", "[" * 8000 + "](" * 10]
+               "we did not " * 1000, "--- " * 3000 + "question 7 fill here", "[" * 8000 + "](" * 10,
+               "# a" + " " * 8000 + "x", "#" + " " * 100000 + "x", "coverage is 70" + " " * 100000 + "x"]
+    prompt = "> Answer length: 100" + " " * 8000 + "x"  # the question's own text, above the answer
     parts = ["## Overall project checklist", "* [x] Create a git repository (M5)", "## Group information"]
     for number, line in enumerate(hostile * 4, 1):
-        parts += [f"### Question {number}", "> Answer:", line, ""]
+        parts += [f"### Question {number}", prompt, "> Answer:", line, ""]
     write_tree(tmp_path, {
         "reports/README.md": "\n".join(parts),
         "src/x.py": "def " + "_" * 8000 + "predictor(): pass\nx = '" + "a.run.app" * 1000 + "'\n",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from auditor.catalog import load_catalog
-from auditor.report.checklist import mark_to_claim, parse_checklist
+from auditor.report.checklist import mark_to_claim, parse_checklist, read_heading
 from auditor.report.reader import claims_from_text, study_numbers
 from conftest import FIXTURES
 
@@ -26,6 +26,20 @@ def claims_of(name: str):
 )
 def test_marks(mark, claimed):
     assert mark_to_claim(mark) == claimed
+
+
+@pytest.mark.parametrize(
+    ("line", "heading"),
+    [
+        ("## Checklist", (2, "Checklist")), ("   ### Question 3 ###  ", (3, "Question 3")), ("#", (1, "")),
+        ("#   ##  ", (1, "")), ("# C#", (1, "C")), ("# a # # ", (1, "a #")), ("####### seven", (6, "# seven")),
+        ("#\tTitle\u00a0", (1, "Title")), ("# a" + " " * 5000 + "x", (1, "a" + " " * 5000 + "x")),
+        ("    # indented code", None), ("text # not a heading", None), ("", None),
+    ],
+)
+def test_headings(line, heading):
+    found = read_heading(line)
+    assert (found and (found.level, found.text)) == heading
 
 
 def test_2025_template_maps_every_line_to_a_distinct_id():

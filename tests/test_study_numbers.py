@@ -16,3 +16,10 @@ Q2 = "### Question 2\n> **Enter the study number for each member in the group**\
 ])
 def test_question_2_numbers(answer, numbers):
     assert study_numbers(Q2.format(answer=answer))[0] == numbers
+
+
+def test_question_2_numbers_keep_the_report_line_numbers():
+    """Lines are counted as the checklist and the answers count them (a form feed or a Unicode line
+    separator inside a line does not start a new one), and commented-out numbers do not count."""
+    report = "# Report\fpage two\u2028\n" + Q2.format(answer="<!-- s111111 -->\ns123456\r\ns234567")
+    assert study_numbers(report) == (["s123456", "s234567"], 6)

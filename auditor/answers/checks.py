@@ -26,7 +26,8 @@ ANSWER_VERDICTS = ("corroborated", "weak", "unsupported", "contradicted", "uncla
 TESTS_QUESTION = re.compile(r"how many tests", re.IGNORECASE)
 COVERAGE_QUESTION = re.compile(r"code coverage", re.IGNORECASE)
 STUDY_QUESTION = re.compile(r"study number", re.IGNORECASE)
-MEMBER_ID = re.compile(r"(?<![\w/.-])[sS]?\d{6,8}(?![\w/.-])")
+STRAY_DOTS = (re.compile(r"^(\.{3,}/)+"), re.compile(r"^[^/]+/\.{3,}/"))  # `.../x`, `reports/.../x`
+NOT_PATH_CHARACTER = re.compile(r"[^a-z0-9/.]")
 EVIDENCE_VERDICT = {"strong": "corroborated", "weak": "weak", "none": "unsupported", "n/a": "unverifiable"}
 
 
@@ -129,12 +130,10 @@ def coverage_percent(ctx: Context) -> AnswerCheck | None:
 
 def team_size(ctx: Context) -> AnswerCheck | None:
     """The members the group question lists against the people who committed."""
-    question = ctx.answers.asking(STUDY_QUESTION)
-    members, line = _members(question)
-    if not members:
-        members, line = ctx.repo.study_numbers
+    members, line = ctx.repo.study_numbers  # the numbers the team's authors were matched with
     if not members:
         return None
+    question = ctx.answers.asking(STUDY_QUESTION)
     number = question.number if question else None
     claim = f"{len(members)} members ({', '.join(members)})"
     team = ctx.repo.team
@@ -161,20 +160,6 @@ def team_size(ctx: Context) -> AnswerCheck | None:
         missing = ", ".join(team.members_without_commits) or "some members"
         findings.append(ctx.at(line, f"fewer commit authors than members; no commits found for {missing}"))
     return AnswerCheck("team", number, line, claim, found, verdict, findings)
-
-
-def _members(question) -> tuple[list[str], int | None]:
-    """Study numbers (`s123456`, also written without the `s` or as longer guest ids) of the answer."""
-    if question is None or not question.filled:
-        return [], None
-    found, first = [], None
-    for line in question.prose():
-        for match in MEMBER_ID.finditer(line.text):
-            member = match.group(0).lower()
-            if member not in found:
-                found.append(member)
-                first = first or line.number
-    return found, first
 
 
 # --- figures and links -------------------------------------------------------------------
@@ -326,7 +311,7 @@ def _is_audited_ref(ref: str, ctx: Context) -> bool:
 def _meant(repo: Repository, path: str) -> str | None:
     """The file a broken link most likely means: stray spaces or dots, another case, a
     different separator, or the same path from the repository root."""
-    candidates = [path.strip(), re.sub(r"^(\.{3,}/)+", "", path), re.sub(r"^[^/]+/\.{3,}/", "", path)]
+    candidates = [path.strip(), *(dots.sub("", path) for dots in STRAY_DOTS)]
     parts = PurePosixPath(path).parts
     if len(parts) > 1:
         candidates.append("/".join(parts[1:]))
@@ -342,7 +327,7 @@ def _meant(repo: Repository, path: str) -> str | None:
 
 
 def _squash(path: str) -> str:
-    return re.sub(r"[^a-z0-9/.]", "", path.lower())
+    return NOT_PATH_CHARACTER.sub("", path.lower())
 
 
 # --- statements about tools --------------------------------------------------------------

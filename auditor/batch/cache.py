@@ -153,7 +153,9 @@ class Cache:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write a whole file or nothing: a run stopped half-way never leaves a torn file."""
+    """Write a whole file or nothing: a run stopped half-way never leaves a torn file.
+    A file name that is not UTF-8 (kept as lone surrogates) is written as its `\\udcXX`
+    escape, which JSON reads back as the same name."""
     partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8")
+    partial.write_text(text, encoding="utf-8", errors="backslashreplace")
     os.replace(partial, path)

@@ -11,14 +11,19 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from auditor.report.checklist import HEADING, blank_comments
+from auditor.report.checklist import WHITESPACE, read_heading, report_lines
 
-QUESTION_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*[*_]*\s*question\s*(\d{1,3})\b", re.IGNORECASE)
+QUESTION_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*(?:[*_]+\s*)?question\s*(\d{1,3})\b", re.IGNORECASE)
 ANSWER_MARK = re.compile(r"^\s*(?:>\s*)?[*_]*answer[*_]*\s*:[*_]*\s*(?P<rest>.*)$", re.IGNORECASE)
 UNFILLED = re.compile(r"-{2,20}\s*question\s*\d+\s*fill\s*here\s*-{2,}", re.IGNORECASE)
 BOLD = re.compile(r"\*\*(.+?)\*\*")
 FENCE = re.compile(r"^\s*(```|~~~)")
-STATED_LENGTH = re.compile(r"answer\s+length\s*:?\s*\**\s*(\d+)\s*(?:-|–|to)\s*(\d+)\s*words", re.IGNORECASE)
+QUOTE_MARK = re.compile(r"^\s*>\s?")
+ANSWER_WORD = re.compile(r"\s*answer", re.IGNORECASE)
+HEADING_MARKS = re.compile(r"^[#\s*_]*")
+STATED_LENGTH = re.compile(
+    r"answer\s+length\s*(?::\s*)?(?:\*+\s*)?(\d+)\s*(?:-|–|to)\s*(\d+)\s*words", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,7 @@ def parse_answers(text: str | None) -> Answers:
     """Every `Question N` section of the report with its heading and answer lines."""
     if not text:
         return Answers()
-    lines = blank_comments(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    lines = report_lines(text)
     starts = [i for i, line in enumerate(lines) if QUESTION_HEADING.match(line)]
     questions = []
     for index, start in enumerate(starts):
@@ -108,8 +113,8 @@ def _section_end(lines: list[str], start: int, limit: int) -> int:
         if FENCE.match(lines[index]):
             in_code = not in_code
             continue
-        heading = HEADING.match(lines[index])
-        if heading and not in_code and len(heading.group(1)) <= 3:
+        found = read_heading(lines[index])
+        if found and not in_code and found.level <= 3:
             return index
     return limit
 
@@ -133,13 +138,13 @@ def _question(lines: list[str], start: int, end: int) -> Question:
         m.group(1).strip()
         for line in prompt
         for m in BOLD.finditer(line)
-        if not re.match(r"\s*answer", m.group(1), re.I)
+        if not ANSWER_WORD.match(m.group(1))
     )
     if not heading:
-        heading = re.sub(r"^[#\s*_]*", "", lines[start]).strip()
+        heading = HEADING_MARKS.sub("", lines[start]).strip()
     return Question(
         number=number,
-        heading=re.sub(r"\s+", " ", heading).strip(),
+        heading=WHITESPACE.sub(" ", heading).strip(),
         start=start + 1,
         end=end,
         answer_start=answer_lines[0].number if answer_lines else None,
@@ -176,7 +181,7 @@ def _answer_lines(answer: list[str], first: int) -> list[AnswerLine]:
             in_code = not in_code
             found.append(AnswerLine(number, raw, True, False))
             continue
-        text = raw if in_code else re.sub(r"^\s*>\s?", "", raw)
+        text = raw if in_code else QUOTE_MARK.sub("", raw)
         found.append(AnswerLine(number, text, in_code, not in_code and text.lstrip().startswith("|")))
     while found and not found[-1].text.strip():
         found.pop()

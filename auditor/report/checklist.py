@@ -11,12 +11,18 @@ from dataclasses import dataclass, field
 
 from auditor.model import ChecklistLine, Claim
 
-HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)\s*#*\s*$")
+HEADING_START = re.compile(r"\s{0,3}(#{1,6})\s*")
+CLOSING_HASHES_REVERSED = re.compile(r"\s*#*\s*")  # `## Title ##`: the closing part, read from the end
 CHECKLIST_HEADING = re.compile(r"check\s*-?list", re.IGNORECASE)
 QUESTION_HEADING = re.compile(r"^(question\s*\d+|group information|coding environment)\b", re.IGNORECASE)
 ITEM = re.compile(r"^(?P<indent>\s*)(?:[*+-]|\d+[.)])\s+\[(?P<mark>[^\]\n]{0,12})\]\s*(?P<text>.*)$")
 BARE_ITEM = re.compile(r"^(?P<indent>\s*)\[(?P<mark>[^\]\n]{0,12})\]\s+(?P<text>\S.*)$")
 HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+NOT_NEWLINE = re.compile(r"[^\n]")
+MARK_DECORATION = re.compile(r"[\s*_()`'\"]")
+STRONG_OR_STRUCK = re.compile(r"(\*\*|__|~~)")
+EMPHASIS_MARK = re.compile(r"(?<![\w`])[*_](?=\S)|(?<=\S)[*_](?![\w`])")
+WHITESPACE = re.compile(r"\s+")
 TRUE_MARKS = {"x", "✓", "✔", "✅", "☑", "✔️", "ok", "done", "yes", "y"}
 FALSE_MARKS = {"", "-", "–", "—", "no", "n", "❌", "✗", "✘", "✖", "✖️", "☐", "n/a", "na"}
 
@@ -36,7 +42,7 @@ class Checklist:
 
 def mark_to_claim(mark: str) -> Claim:
     """`x`, `(X)`, `✅` -> True; empty or a dash -> False; anything else -> "partial"."""
-    core = re.sub(r"[\s*_()`'\"]", "", mark).lower()
+    core = MARK_DECORATION.sub("", mark).lower()
     if core in TRUE_MARKS:
         return True
     if core in FALSE_MARKS:
@@ -44,23 +50,46 @@ def mark_to_claim(mark: str) -> Claim:
     return "partial"
 
 
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str  # without the closing hashes and surrounding spaces
+
+
+def read_heading(line: str) -> Heading | None:
+    """A Markdown heading line (`## Title ##`), or None. Read without a regex over the whole
+    line: a lazy title followed by optional closing spaces and hashes backtracks cubically
+    on a line of many spaces."""
+    start = HEADING_START.match(line)
+    if start is None:
+        return None
+    text = line[start.end() :]
+    closing = CLOSING_HASHES_REVERSED.match(text[::-1]).end()
+    return Heading(len(start.group(1)), text[: len(text) - closing])
+
+
 def blank_comments(text: str) -> str:
     """HTML comments replaced by blanks, keeping every newline so line numbers stay true."""
-    return HTML_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    return HTML_COMMENT.sub(lambda m: NOT_NEWLINE.sub(" ", m.group(0)), text)
+
+
+def report_lines(text: str) -> list[str]:
+    """The report's lines as every reader numbers them: any newline convention, HTML comments blanked."""
+    return blank_comments(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
 
 
 def clean_item_text(text: str) -> str:
-    text = re.sub(r"(\*\*|__|~~)", "", text)
-    text = re.sub(r"(?<![\w`])[*_](?=\S)|(?<=\S)[*_](?![\w`])", "", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = STRONG_OR_STRUCK.sub("", text)
+    text = EMPHASIS_MARK.sub("", text)
+    return WHITESPACE.sub(" ", text).strip()
 
 
 def find_section(lines: list[str]) -> tuple[int, int] | None:
     """0-based [start, end) of the checklist: its heading up to the first question heading."""
     start = None
     for index, line in enumerate(lines):
-        heading = HEADING.match(line)
-        if heading and CHECKLIST_HEADING.search(heading.group(2)):
+        found = read_heading(line)
+        if found and CHECKLIST_HEADING.search(found.text):
             start = index
             break
     if start is None:
@@ -74,12 +103,12 @@ def find_section(lines: list[str]) -> tuple[int, int] | None:
 
 
 def _is_question_heading(line: str) -> bool:
-    heading = HEADING.match(line)
-    return bool(heading and QUESTION_HEADING.match(heading.group(2).strip("*_ ")))
+    found = read_heading(line)
+    return bool(found and QUESTION_HEADING.match(found.text.strip("*_ ")))
 
 
 def parse_checklist(text: str) -> Checklist:
-    lines = blank_comments(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    lines = report_lines(text)
     section = find_section(lines)
     if section is None:
         return Checklist(None, None)
@@ -93,7 +122,7 @@ def parse_checklist(text: str) -> Checklist:
             if current:
                 items.append(_finish(current))
             current = [index + 1, match.group("mark"), [match.group("text")]]
-        elif current and raw.strip() and not HEADING.match(raw) and not raw.lstrip().startswith(("```", "|", ">")):
+        elif current and raw.strip() and not read_heading(raw) and not raw.lstrip().startswith(("```", "|", ">")):
             current[2].append(raw.strip())
         else:
             if current:

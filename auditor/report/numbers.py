@@ -45,6 +45,7 @@ TEST_COUNT = re.compile(
     + r"(?!\s*(?:files?|modules?|scripts?|folders?|suites?|cases?|classes?|directory))",
     re.IGNORECASE,
 )
+BARE_COUNT = re.compile(r"\W*" + COUNT + r"\W*", re.IGNORECASE)  # an answer that is only a number
 ADDITION = re.compile(
     r"^\W*(also|additionally|in addition|finally|furthermore|moreover|besides|lastly|plus)\b"
     r"|\b(also|additionally|as well)\b",
@@ -52,12 +53,13 @@ ADDITION = re.compile(
 )
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[`*_])")
 PERCENT = re.compile(
-    r"(?P<n>\d{1,3}(?:[.,]\d+)?)\s*(?:(?:-|–|to)\s*\d{1,3}(?:[.,]\d+)?\s*)?(?:\\?%|\s*percent\b)",
+    r"(?P<n>\d{1,3}(?:[.,]\d+)?)\s*(?:(?:-|–|to)\s*\d{1,3}(?:[.,]\d+)?\s*)?(?:\\?%|percent\b)",
     re.IGNORECASE,
 )
 ALL_CODE = re.compile(r"\ball\s+(?:of\s+)?(?:our|the)\s+(?:\w+\s+){0,2}(?:code|files)\b", re.IGNORECASE)
 TOTAL = re.compile(r"\b(total|overall)\b", re.IGNORECASE)
 HYPOTHETICAL = re.compile(r"\b(even|would|could|if|close to|near|never|not)\b", re.IGNORECASE)
+ABOUT_COVERAGE = re.compile(r"coverage|covere", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ def tests_claimed(question: Question | None) -> Stated | None:
         return None
     prose = [line for line in question.prose() if line.text.strip()]
     if len(prose) == 1:
-        bare = re.fullmatch(r"\W*" + COUNT + r"\W*", prose[0].text.strip(), re.IGNORECASE)
+        bare = BARE_COUNT.fullmatch(prose[0].text.strip())
         if bare:
             return Stated(_number(bare.group("n")), prose[0].number, prose[0].text.strip())
     total: Stated | None = None
@@ -117,7 +119,7 @@ def coverage_claimed(question: Question | None) -> Stated | None:
     plain = [
         (line, s, ms)
         for line, s, ms in said
-        if re.search(r"coverage|covere", s, re.I) and not HYPOTHETICAL.search(s)
+        if ABOUT_COVERAGE.search(s) and not HYPOTHETICAL.search(s)
     ]
     if len(plain) == 1 and len(plain[0][2]) == 1:
         line, sentence, matches = plain[0]

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from auditor.catalog import RuleSpec
 from auditor.model import ChecklistLine, Claim
 from auditor.report.answers import Answers, parse_answers
-from auditor.report.checklist import parse_checklist
+from auditor.report.checklist import parse_checklist, report_lines
 from auditor.report.matching import assign_ids
 
 MODULE_TAG = re.compile(r"\(M\d+")
+QUESTION_2 = re.compile(r"#+\s*Question\s*2\b", re.IGNORECASE)
 STUDY_NUMBER = re.compile(r"\b[sS]\d{6}\b")
 SIX_DIGITS = re.compile(r"(?<![\w.#/-])\d{6}(?![\w.%/-])")
 OTHER_STUDENT_ID = re.compile(r"(?<![\w.#/-])\d{6,9}(?![\w.%/-])")
@@ -84,21 +86,23 @@ def _template(lines: list[ChecklistLine]) -> str:
 
 
 def study_numbers(text: str | None) -> tuple[list[str], int | None]:
-    """The study numbers of Question 2 (or of the whole report when Question 2 cannot be found)."""
+    """The study numbers of Question 2 (none when there is no Question 2) and the line of the first."""
     if not text:
         return [], None
-    lines = text.splitlines()
-    start = next((i for i, l in enumerate(lines) if re.match(r"^#+\s*Question\s*2\b", l.strip(), re.I)), None)
-    if start is not None:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith("#")), len(lines))
-        for pattern in (STUDY_NUMBER, OTHER_STUDENT_ID):  # DTU numbers first; other universities' ids else
-            for i in range(start, end):
-                found = pattern.findall(lines[i])
-                if found:
-                    numbers = []
-                    for j in range(i, end):
-                        numbers += [n.lower() for n in pattern.findall(lines[j])]
-                        if pattern is STUDY_NUMBER:  # "s194237, 194246": the s forgotten once
-                            numbers += ["s" + n for n in SIX_DIGITS.findall(lines[j])]
-                    return sorted(set(numbers)), i + 1
+    lines = report_lines(text)
+    start = next((i for i, line in enumerate(lines) if QUESTION_2.match(line.strip())), None)
+    if start is None:
+        return [], None
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith("#")), len(lines))
+    for pattern in (STUDY_NUMBER, OTHER_STUDENT_ID):  # DTU numbers first; other universities' ids else
+        first = next((i for i in range(start, end) if pattern.search(lines[i])), None)
+        if first is not None:
+            return sorted(set(_numbers(pattern, lines[first:end]))), first + 1
     return [], None
+
+
+def _numbers(pattern: re.Pattern[str], lines: list[str]) -> Iterator[str]:
+    for line in lines:
+        yield from (number.lower() for number in pattern.findall(line))
+        if pattern is STUDY_NUMBER:  # "s194237, 194246": the s forgotten once
+            yield from ("s" + number for number in SIX_DIGITS.findall(line))

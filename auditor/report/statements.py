@@ -63,6 +63,10 @@ ATTEMPT = re.compile(
     r"\b(experiment(ed|ing)|tried|attempt(ed|ing)?|explored|played\s+around)\b", re.IGNORECASE
 )
 FIRST_PERSON = re.compile(r"\b(we|our|us|ours|i|my)\b", re.IGNORECASE)
+LINK_OR_IMAGE = re.compile(r"!?\[([^\]]{0,500})\]\([^)]{0,1000}\)")
+TAG_OR_URL = re.compile(r"<[^>]{1,300}>|https?://\S+")
+EMPHASIS = re.compile(r"[*_`]+")
+LITERAL_RUN = re.compile(r"[A-Za-z0-9]{2,}(?![?*{])")
 
 
 @dataclass(frozen=True)
@@ -141,7 +145,7 @@ def _required(source: str) -> tuple[str, ...] | None:
         found = [_required(branch) for branch in branches]
         return None if None in found else tuple(w for words in found for w in words)
     literal, groups = _top_level(source)
-    runs = re.findall(r"[A-Za-z0-9]{2,}(?![?*{])", literal)
+    runs = LITERAL_RUN.findall(literal)
     if runs:
         return (max(runs, key=len).lower(),)
     for group in groups:
@@ -214,9 +218,9 @@ def _sentences(question: Question) -> list[tuple[int, str]]:
 
 
 def _plain(text: str) -> str:
-    text = re.sub(r"!?\[([^\]]{0,500})\]\([^)]{0,1000}\)", r"\1", text)
-    text = re.sub(r"<[^>]{1,300}>|https?://\S+", " ", text)
-    return re.sub(r"[*_`]+", "", text)
+    text = LINK_OR_IMAGE.sub(r"\1", text)
+    text = TAG_OR_URL.sub(" ", text)
+    return EMPHASIS.sub("", text)
 
 
 def _statements_in(question: Question, said: list[tuple[int, str, str]], item_id: str, terms: Terms):
@@ -228,9 +232,11 @@ def _statements_in(question: Question, said: list[tuple[int, str, str]], item_id
     for line, sentence, lowered in said:
         if words is not None and not any(word in lowered for word in words):
             continue
+        if terms.exclude is not None and terms.exclude.search(sentence):  # about something else
+            continue
         for term, broad in candidates:
             clause = _clause_of(term, sentence, lowered)
-            if clause is None or (terms.exclude is not None and terms.exclude.search(sentence)):
+            if clause is None:
                 continue
             used = polarity(clause)
             if used is None or (broad and used):

@@ -180,3 +180,16 @@ def test_pathological_report_lines_do_not_hang_the_audit(tmp_path):
                           check=False, capture_output=True, text=True, timeout=120)
     assert done.returncode in (0, 1), done.stderr[-2000:]
     assert len(json.loads(done.stdout)["items"]) == len(load_catalog())
+
+
+def test_a_file_name_that_is_not_utf8_keeps_the_json_valid_utf8(tmp_path):
+    import subprocess
+    import sys
+
+    write_tree(tmp_path, {"Dockerfile": "FROM python:3.11\n"})
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src").joinpath(os.fsdecode(b"bin\xe9.py")).write_bytes(b"\x00\x01")
+    done = subprocess.run([sys.executable, "-m", "auditor", "audit", str(tmp_path), "--format", "json"],
+                          check=False, capture_output=True, timeout=120)
+    document = json.loads(done.stdout.decode("utf-8"))  # strict: raises on invalid UTF-8
+    assert [p["path"] for p in document["problems"]] == [os.fsdecode(b"src/bin\xe9.py")]

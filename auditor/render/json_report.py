@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 
 from auditor import __version__
@@ -108,8 +109,14 @@ def _questions(result: AuditResult) -> dict | None:
     return {"count": len(answers.questions), "template": answers.template, "unanswered": answers.unanswered}
 
 
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def dumps(result: AuditResult) -> str:
-    return json.dumps(to_document(result), indent=2, ensure_ascii=False)
+    """The document as JSON text that is valid UTF-8: a file name that is not UTF-8 (kept by
+    Python as lone surrogates) is written as its `\\udcXX` escape, which reads back the same."""
+    text = json.dumps(to_document(result), indent=2, ensure_ascii=False)
+    return LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def schema() -> dict:

@@ -144,6 +144,17 @@ def test_rerun_skips_unchanged_groups_and_audits_changed_ones(klass, tmp_path):
     assert statuses(run_batch(klass, out, jobs=1, use_cache=False))["example"] == "audited"
 
 
+def test_a_cached_report_edited_by_hand_is_audited_again(klass, tmp_path):
+    out = tmp_path / "out"
+    run_batch(klass, out, jobs=2)
+    report = out / "groups" / "example.json"
+    document = json.loads(report.read_text())
+    for item in document["items"]:
+        del item["verdict"]                                                   # still JSON with items
+    report.write_text(json.dumps(document))
+    assert statuses(run_batch(klass, out, jobs=2))["example"] == "audited"
+
+
 def test_a_new_auditor_audits_everyone_again(klass, tmp_path, monkeypatch):
     out = tmp_path / "out"
     run_batch(klass, out, jobs=2)

@@ -102,4 +102,15 @@ def _read_report(path: Path) -> dict | None:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return document if isinstance(document, dict) and isinstance(document.get("items"), list) else None
+    return document if _is_report(document) else None
+
+
+def _is_report(document) -> bool:
+    """What the class outputs read of a cached report is there (a hand-edited file may lack it)."""
+    if not isinstance(document, dict) or not isinstance(document.get("summary"), dict):
+        return False
+    items = document.get("items")
+    return isinstance(items, list) and all(
+        isinstance(item, dict) and all(key in item for key in ("id", "claimed", "evidence", "verdict", "findings"))
+        for item in items
+    )

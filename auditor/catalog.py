@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from auditor.facts.structured import SAFE_LOADER
+
 WEEK_ORDER = ("1", "2", "3", "extra")
 
 
@@ -90,8 +92,7 @@ def _register_rules_package(folder: Path) -> None:
 @lru_cache(maxsize=1)
 def load_catalog() -> tuple[RuleSpec, ...]:
     """All rule specs in the spec's order (by code)."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    raw = [yaml.load(path.read_text(encoding="utf-8"), Loader=loader) for path in sorted(rules_dir().glob("*.yaml"))]
+    raw = [yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) for path in sorted(rules_dir().glob("*.yaml"))]
     raw.sort(key=lambda d: d["code"])
     return tuple(_spec(d, i) for i, d in enumerate(raw))
 

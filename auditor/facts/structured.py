@@ -35,6 +35,8 @@ def parse_yaml(text: str) -> Parsed:
             return Parsed(None, f"refused YAML: nested more than {MAX_DEPTH} levels deep")
         docs = list(yaml.load_all(text, Loader=SAFE_LOADER))
     except yaml.YAMLError as exc:
+        if _is_depth_limit(exc):
+            return Parsed(None, f"refused YAML: nested more than {MAX_DEPTH} levels deep")
         return Parsed(None, f"invalid YAML: {_first_line(exc)}")
     except (RecursionError, ValueError, TypeError) as exc:
         return Parsed(None, f"invalid YAML: {exc}")
@@ -46,6 +48,12 @@ def parse_yaml(text: str) -> Parsed:
     if isinstance(data, dict) and True in data and "on" not in data:
         data = {("on" if k is True else k): v for k, v in data.items()}
     return Parsed(data)
+
+
+def _is_depth_limit(exc: yaml.YAMLError) -> bool:
+    """libyaml 0.2.5+ as bundled by PyYAML >= 6.0.4 refuses deep flow nesting itself, as a
+    scanner error; that is the same refusal as ours, not a broken document."""
+    return "maximum nesting depth" in str(getattr(exc, "problem", "") or exc)
 
 
 def _event_depth(text: str) -> int:

@@ -16,7 +16,8 @@ from auditor.facts.repository import Problem
 from auditor.facts.source import FolderSource, Source
 from auditor.model import AnswerCheck, ChecklistLine, CourseCheck, ItemResult
 from auditor.target import CLONE_TIMEOUT, TargetError, cloned, is_bare_repository, is_remote, resolve
-from auditor.report.reader import ReportClaims, ReportError, read_report, study_numbers
+from auditor.report.reader import (CHECKLIST_ELSEWHERE, ReportClaims, ReportError, adopt_checklist, read_report,
+                                   study_numbers)
 from auditor.verdicts import summarize, verdict
 from auditor.answers.checks import check_answers
 from auditor.answers.claims import answer_statements, github_slug
@@ -62,6 +63,8 @@ def audit_source(source: Source, git, report_file: Path | None = None) -> AuditR
         report = read_report(data, display, catalog)
     except ReportError as exc:
         raise InputError(str(exc)) from exc
+    if not report.checklist_lines:
+        _checklist_elsewhere(source, report, catalog)
     repo = Repository(source.root, source=source, git=git, report_path=display if report.path else None,
                       study_numbers=study_numbers(report.text))
     outcomes = run_all(repo)
@@ -73,10 +76,32 @@ def audit_source(source: Source, git, report_file: Path | None = None) -> AuditR
             id=spec.id, code=spec.code, module=spec.module, week=spec.week, title=spec.title,
             claimed=claimed, line=line.line if line else None, mark=line.mark if line else None,
             evidence=outcome.evidence, verdict=verdict(claimed, outcome.evidence), findings=outcome.findings,
+            claim_via=claimed_via(spec.id, line),
         ))
     answers, course = _answers(report, repo, items, git)
     return AuditResult(repo, report, items, summarize(items), report.unmatched, repo.problems,
                        answers=answers, course_checks=course)
+
+
+def _checklist_elsewhere(source: Source, report: ReportClaims, catalog) -> None:
+    """A report without a checklist: the group may keep it in a file of its own or the root README."""
+    for candidate in CHECKLIST_ELSEWHERE:
+        if candidate == report.path:
+            continue
+        try:
+            data = source.read_bytes(candidate, MAX_REPORT_BYTES)
+        except (Absent, Unreadable):
+            continue
+        if b"\0" not in data[:8192] and adopt_checklist(report, data.decode("utf-8", "replace"), candidate, catalog):
+            return
+
+
+def claimed_via(item_id: str, line: ChecklistLine | None) -> str | None:
+    """The item whose line carried this claim when the line is another item's (the 2023
+    W&B line that also mentions a sweep): a soft claim, the students ticked the other item."""
+    if line is None or not line.item_ids or line.item_ids[0] == item_id:
+        return None
+    return line.item_ids[0]
 
 
 def _answers(report: ReportClaims, repo: Repository, items: list[ItemResult],
@@ -86,18 +111,18 @@ def _answers(report: ReportClaims, repo: Repository, items: list[ItemResult],
         return [], []
     slug = github_slug(git.remote, repo.root.name)
     said = answer_statements(report.answers, slug)
-    if not report.checklist_lines:
-        claims_from_answers(items, said)
+    claims_from_answers(items, said)
     checked = check_answers(report.answers, repo, items, report.path or DEFAULT_REPORT, slug, said)
     return checked, course_checks(report.answers)
 
 
 def claims_from_answers(items: list[ItemResult], said: dict[str, list[Statement]]) -> None:
-    """A report without a checklist claims what its answers say was (or was not) done.
-
-    With a checklist, an item it lacks stays `not-in-checklist` (the spec's `null`); what the
-    answers say about it is still checked, in the answers section."""
+    """What the answers say was (or was not) done claims every item the checklist lacks (all of
+    them when the report has no checklist); an item they say nothing about stays
+    `not-in-checklist` (the spec's `null`)."""
     for item in items:
+        if item.claimed is not None:
+            continue
         decided = answer_claim(said.get(item.id, []))
         if decided is not None:
             item.claimed, item.claim_source, item.line = decided.used, "answers", decided.line

@@ -57,6 +57,7 @@ class ItemResult:
     verdict: str
     findings: list[Finding] = field(default_factory=list)
     claim_source: str = "checklist"
+    claim_via: str | None = None  # the other item whose checklist line carried the claim
 
 
 @dataclass

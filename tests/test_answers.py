@@ -526,12 +526,14 @@ def test_relative_paths_of_a_report_outside_the_repository_are_not_resolved(tree
     assert checks_of(result, "link")[base + ".github/workflows/tests.yaml"].verdict == "corroborated"
 
 
-def test_with_a_checklist_an_item_it_lacks_stays_unclaimed_but_its_answer_is_checked(tree):
+def test_with_a_checklist_an_item_it_lacks_takes_its_claim_from_the_answers(tree):
     result = audit(repo_2025(tree))
     items = {i.id: i for i in result.items}
     said = {a.item for a in result.answers if a.check == "statement"}
-    lacking = [i for i in said if items[i].line is None or items[i].claim_source != "checklist"]
+    lacking = [i for i in said if items[i].claim_source != "checklist"]
     assert lacking, "the fixture's answers speak of items its checklist lacks"
     for item_id in lacking:
-        assert items[item_id].claimed is None
-        assert items[item_id].verdict == "not-in-checklist"
+        assert items[item_id].claimed is not None and items[item_id].claim_source == "answers"
+        assert items[item_id].verdict != "not-in-checklist"
+    silent = [i for i in result.items if i.claim_source == "checklist" and i.line is None]
+    assert silent and all(i.claimed is None and i.verdict == "not-in-checklist" for i in silent)

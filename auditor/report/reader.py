@@ -32,6 +32,8 @@ class ReportClaims:
     unmatched: list[ChecklistLine] = field(default_factory=list)
     message: str | None = None
     answers: Answers | None = None
+    checklist_path: str | None = None  # the file the checklist lines are numbered in
+
 
     def claim(self, item_id: str) -> tuple[Claim, ChecklistLine | None]:
         if item_id in self.claims:
@@ -60,13 +62,31 @@ def claims_from_text(text: str, display_path: str | None, catalog: tuple[RuleSpe
     if not checklist.found:
         return ReportClaims(display_path, text, "none", message="the report has no checklist")
     lines = assign_ids(checklist.lines, catalog)
-    report = ReportClaims(display_path, text, _template(lines), lines)
+    report = ReportClaims(display_path, text, _template(lines), lines, checklist_path=display_path)
     for line in lines:
         if not line.item_ids:
             report.unmatched.append(line)
         for item_id in line.item_ids:
             report.claims[item_id] = _merge(report.claims.get(item_id), line)
     return report
+
+
+# Where groups keep the checklist when the report holds none, in the order they are tried.
+CHECKLIST_ELSEWHERE = ("reports/checklist.md", "reports/CHECKLIST.md", "CHECKLIST.md", "checklist.md", "README.md")
+MIN_COURSE_ITEMS = 5  # a checkbox list elsewhere is the group's checklist only when it holds the course's items
+
+
+def adopt_checklist(report: ReportClaims, text: str, display_path: str, catalog: tuple[RuleSpec, ...]) -> bool:
+    """Take the checklist of another file (the root README, CHECKLIST.md ...) into a report
+    that has none; False (report unchanged) when that file holds no list of the course's items."""
+    found = claims_from_text(text, display_path, catalog)
+    if sum(1 for line in found.checklist_lines if line.item_ids) < MIN_COURSE_ITEMS:
+        return False
+    report.checklist_lines, report.claims, report.unmatched = found.checklist_lines, found.claims, found.unmatched
+    report.template, report.checklist_path = found.template, display_path
+    where = report.path or "the report"
+    report.message = f"the checklist is not in {where} but in {display_path}"
+    return True
 
 
 def _merge(previous: tuple[Claim, ChecklistLine] | None, line: ChecklistLine) -> tuple[Claim, ChecklistLine]:

@@ -337,6 +337,9 @@ TERMS: dict[str, Terms] = {
     "io-collection": Terms(
         specific=_c(
             r"\b(stor|sav|collect|log)\w*\b.{0,40}\b(inputs?|requests?)\b.{0,40}\b(predictions?|outputs?)\b",
+            r"\bprediction\s+logg?(s|ing)\b",
+            r"\bpredictions?\b.{0,20}\b(logged|stored|saved|written)\s+(to|in|into)\b.{0,30}"
+            r"\b(gcs|buckets?|database|db|files?|storage)\b",
         ),
     ),
     "drift-api": Terms(

@@ -26,8 +26,12 @@
   function claimText(cell) {
     if (cell.c === null) return "not in this report's checklist";
     var said = cell.c === true ? "yes" : cell.c === "partial" ? "partly" : "no";
+    if (cell.s === "answers") {
+      return said + ", not in the checklist: said in the answers" + (cell.l ? ", report line " + cell.l : "");
+    }
     var mark = cell.m === null ? "" : " [" + cell.m + "]";
-    return said + mark + (cell.l ? ", report line " + cell.l : "");
+    var via = cell.w ? ", ticked only through the " + cell.w + " line (a soft claim)" : "";
+    return said + mark + via + (cell.l ? ", checklist line " + cell.l : "");
   }
 
   function header() {

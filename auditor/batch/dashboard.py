@@ -76,6 +76,7 @@ def _group(entry: dict, ids: list[str]) -> dict:
     by_id = {item["id"]: item for item in report["items"]}
     group["cells"] = [_cell(by_id.get(item_id)) for item_id in ids]
     group["report"] = {"path": report["report"]["path"], "template": report["report"]["template"],
+                       "checklist_path": report["report"].get("checklist_path"),
                        "message": report["report"].get("message"),
                        "committed_at": report["repository"].get("committed_at"),
                        "problems": [[p["path"], p["message"]] for p in report.get("problems", [])]}
@@ -86,7 +87,7 @@ def _cell(item: dict | None) -> dict | None:
     if item is None:
         return None
     return {"v": item["verdict"], "e": item["evidence"], "c": item["claimed"], "m": item["mark"],
-            "l": item["line"], "f": [[_where(f), f["message"], f["strength"]] for f in item["findings"]]}
+            "l": item["line"], "s": item.get("claim_source"), "w": item.get("claim_via"), "f": [[_where(f), f["message"], f["strength"]] for f in item["findings"]]}
 
 
 def _where(finding: dict) -> str:

@@ -29,6 +29,7 @@ def to_document(result: AuditResult) -> dict:
         "report": {
             "path": report.path,
             "checklist_lines": len(report.checklist_lines),
+            "checklist_path": report.checklist_path,
             "template": report.template,
             "message": report.message,
         },
@@ -44,6 +45,7 @@ def to_document(result: AuditResult) -> dict:
                 "mark": item.mark,
                 "claimed": item.claimed,
                 "claim_source": item.claim_source if item.claimed is not None else None,
+                "claim_via": item.claim_via,
                 "evidence": item.evidence,
                 "verdict": item.verdict,
                 "findings": [f.to_json() for f in item.findings],

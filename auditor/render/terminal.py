@@ -36,9 +36,14 @@ def render(result: AuditResult, console: Console, verbose: bool = False) -> None
                   f"{', ' + escape(repo.git.remote) if repo.git.remote else ''})")
     for line in history_lines(repo):
         console.print(line)
+    elsewhere = report.checklist_path if report.checklist_path not in (None, report.path) else None
     console.print(f"Report: {escape(report.path or 'none')}  template {report.template}, "
-                  f"{len(report.checklist_lines)} checklist lines")
-    if report.message:
+                  f"{len(report.checklist_lines)} checklist lines"
+                  + (f" [yellow]in {escape(elsewhere)}[/yellow]" if elsewhere else ""))
+    if elsewhere:
+        console.print(f"[yellow]The report holds no checklist; the group's checklist was found in "
+                      f"{escape(elsewhere)}[/yellow] (its line numbers are shown)")
+    elif report.message:
         said = any(item.claim_source == "answers" and item.claimed is not None for item in result.items)
         how = "claims are taken from the answers" if said else "claims are unknown, evidence is still reported"
         console.print(f"[yellow]{escape(report.message)}[/yellow]: {how}")
@@ -116,13 +121,27 @@ def _week_table(title: str, items, verbose: bool) -> Table:
         mark = "—" if item.claimed is None else f"[{item.mark}]"
         if item.claim_source == "answers" and item.claimed is not None:
             mark = "said" if item.claimed else "denied"
+        elif item.claim_via:
+            mark += f" via {item.claim_via}"
         shown = item.findings if verbose else item.findings[:1]
         where = "\n".join(_describe(f) for f in shown) or "no evidence found"
+        where = "\n".join(filter(None, (_claim_note(item), where)))
         table.add_row(
             f"{item.code} {item.id}", escape(mark), f"[{style}]{icon} {item.verdict}[/{style}]",
             item.evidence, escape(where),
         )
     return table
+
+
+def _claim_note(item) -> str | None:
+    """Where a claim that is not the item's own tick comes from: a soft claim to read as such."""
+    if item.claimed is None:
+        return None
+    if item.claim_via:
+        return f"ticked only through the {item.claim_via} line (line {item.line}), which also names this item"
+    if item.claim_source == "answers":
+        return f"not in the checklist; the answers say it was {'done' if item.claimed else 'not done'} (line {item.line})"
+    return None
 
 
 ANSWER_STYLE = {

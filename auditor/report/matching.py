@@ -24,8 +24,12 @@ def match_line(text: str, catalog: tuple[RuleSpec, ...]) -> tuple[str, ...]:
     if tags and any(s[0] for s in scored):
         scored = [s for s in scored if s[0]]
     best = max(scored, key=lambda s: s[:3])[3]
-    extra = tuple(other for other, pattern in best.also_claims.items() if pattern.search(text))
-    return (best.id, *extra)
+    extra = {other: m.start() for other, pattern in best.also_claims.items() if (m := pattern.search(text))}
+    if not extra:
+        return (best.id,)
+    # a combined line is about what it names first ("Use W&B ... Additionally, consider a sweep")
+    found = {best.id: min(m.start() for p in best.match if (m := p.search(text))), **extra}
+    return tuple(sorted(found, key=found.__getitem__))
 
 
 def assign_ids(lines: list[ChecklistLine], catalog: tuple[RuleSpec, ...]) -> list[ChecklistLine]:

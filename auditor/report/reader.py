@@ -67,7 +67,7 @@ def claims_from_text(text: str, display_path: str | None, catalog: tuple[RuleSpe
         if not line.item_ids:
             report.unmatched.append(line)
         for item_id in line.item_ids:
-            report.claims[item_id] = _merge(report.claims.get(item_id), line)
+            report.claims[item_id] = _merge(report.claims.get(item_id), line, item_id)
     return report
 
 
@@ -89,12 +89,17 @@ def adopt_checklist(report: ReportClaims, text: str, display_path: str, catalog:
     return True
 
 
-def _merge(previous: tuple[Claim, ChecklistLine] | None, line: ChecklistLine) -> tuple[Claim, ChecklistLine]:
-    """A duplicated line counts as claimed if either copy is (true beats partial beats false)."""
+def _merge(previous: tuple[Claim, ChecklistLine] | None, line: ChecklistLine,
+           item_id: str) -> tuple[Claim, ChecklistLine]:
+    """A duplicated line counts as claimed if either copy is (true beats partial beats false);
+    between equal marks, the item's own line beats another item's line that also names it."""
     if previous is None:
         return line.claimed, line
-    rank = {True: 2, "partial": 1, False: 0}
-    return previous if rank[previous[0]] >= rank[line.claimed] else (line.claimed, line)
+
+    def weight(claim: Claim, where: ChecklistLine) -> tuple[int, bool]:
+        return {True: 2, "partial": 1, False: 0}[claim], where.item_ids[0] == item_id
+
+    return previous if weight(*previous) >= weight(line.claimed, line) else (line.claimed, line)
 
 
 def _template(lines: list[ChecklistLine]) -> str:

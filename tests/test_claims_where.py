@@ -1,0 +1,149 @@
+"""Where the claims come from: the checklist wherever the group kept it, the answers for the
+items it lacks, and a tick that only another item's combined line carries."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+from conftest import FIXTURES
+from rich.console import Console
+
+from auditor.audit import audit
+from auditor.render import json_report, terminal
+
+TEMPLATE_2023 = (FIXTURES / "reports" / "template_2023.md").read_text(encoding="utf-8")
+TEMPLATE_2025 = (FIXTURES / "reports" / "template_2025.md").read_text(encoding="utf-8")
+
+
+def checklist_of(template: str, ticked: bool = True) -> str:
+    """The template's checklist section alone, every box ticked (or left empty)."""
+    section = template[template.index("## Overall project checklist") : template.index("## Group information")]
+    return section.replace("[ ]", "[x]") if ticked else section
+
+
+def questions_of(template: str) -> str:
+    return template[template.index("## Group information") :]
+
+
+def answer(number: int, text: str) -> str:
+    return f"\n### Question {number}\n> **A question about the project**\n>\n> Answer:\n\n{text}\n"
+
+
+REPORT_WITHOUT_CHECKLIST = "# Exam report\n\n" + questions_of(TEMPLATE_2023)
+TODO_LIST = "# Our project\n\n## TODO\n\n- [x] Create a git repository\n- [ ] write the docs\n- [x] fix the bug\n"
+
+
+def run(tmp_path, files: dict[str, str]):
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    result = audit(tmp_path)
+    return result, {item.id: item for item in result.items}
+
+
+# --- the checklist wherever the group kept it -----------------------------------------------
+@pytest.mark.parametrize("place", ["CHECKLIST.md", "README.md", "reports/checklist.md"])
+def test_a_report_without_checklist_takes_the_one_the_group_kept_elsewhere(tmp_path, place):
+    kept = "# Project\n\nSome text.\n\n" + checklist_of(TEMPLATE_2023)
+    result, items = run(tmp_path, {"reports/README.md": REPORT_WITHOUT_CHECKLIST, place: kept})
+    assert result.report.checklist_path == place and len(result.report.checklist_lines) == 36
+    assert result.report.template == "2023-2024"
+    assert (items["git-repo"].claimed, items["git-repo"].claim_source) == (True, "checklist")
+    assert kept.splitlines()[items["git-repo"].line - 1].endswith("Create a git repository")
+    document = json_report.to_document(result)
+    jsonschema.validate(document, json_report.schema())
+    assert document["report"]["checklist_path"] == place
+    shown = _terminal(result)
+    assert f"found in {place}" in shown
+
+
+@pytest.mark.parametrize(
+    ("files", "expected_path"),
+    [
+        ({"README.md": TODO_LIST}, None),  # a to-do list is not the course's checklist
+        ({"CHECKLIST.md": "# Checklist\n\nNothing ticked yet.\n"}, None),
+        # the report's own checklist comes first
+        ({"README.md": checklist_of(TEMPLATE_2023)}, "reports/README.md"),
+    ],
+)
+def test_a_checkbox_list_elsewhere_is_not_taken_for_the_checklist(tmp_path, files, expected_path):
+    report = REPORT_WITHOUT_CHECKLIST if expected_path is None else checklist_of(TEMPLATE_2023, False) + questions_of(TEMPLATE_2023)
+    result, items = run(tmp_path, {"reports/README.md": report, **files})
+    assert result.report.checklist_path == expected_path
+    if expected_path is None:
+        assert not result.report.checklist_lines
+    else:
+        assert items["git-repo"].claimed is False
+
+
+# --- claims from the answers for items the checklist lacks ---------------------------------
+LOGGING_ANSWER = answer(30, "We used the logging module with a logger in every script to record important events.")
+
+
+@pytest.mark.parametrize(
+    ("checklist", "claimed", "source"),
+    [
+        (checklist_of(TEMPLATE_2023, False), True, "answers"),  # 2023: no logging line, the answer claims it
+        (checklist_of(TEMPLATE_2025, False), False, "checklist"),  # 2025: its own unticked line decides
+    ],
+)
+def test_an_item_the_checklist_lacks_is_claimed_by_the_answers(tmp_path, checklist, claimed, source):
+    report = checklist + questions_of(TEMPLATE_2023) + LOGGING_ANSWER
+    result, items = run(tmp_path, {"reports/README.md": report})
+    logging = items["logging"]
+    assert (logging.claimed, logging.claim_source) == (claimed, source)
+    if source == "answers":
+        assert report.splitlines()[logging.line - 1].startswith("We used the logging module")
+        assert json_report.to_document(result)["items"][[i.id for i in result.items].index("logging")][
+            "claim_source"] == "answers"
+        assert "the answers say it was done" in _terminal(result)
+
+def test_an_item_neither_the_checklist_nor_the_answers_speak_of_stays_out(tmp_path):
+    report = checklist_of(TEMPLATE_2023, False) + questions_of(TEMPLATE_2023) + LOGGING_ANSWER
+    _, items = run(tmp_path, {"reports/README.md": report})
+    assert (items["alerts"].claimed, items["alerts"].verdict) == (None, "not-in-checklist")
+    assert items["alerts"].claim_source == "checklist" and items["alerts"].line is None
+
+
+# --- a tick carried by another item's combined line ----------------------------------------
+@pytest.mark.parametrize(
+    ("template", "via"),
+    [
+        (TEMPLATE_2023, "wandb"),  # "Use W&B ... Additionally, consider running a hyperparameter optimization sweep"
+        (TEMPLATE_2025, None),  # the sweep has a line of its own
+    ],
+)
+def test_a_tick_only_through_a_combined_line_says_so(tmp_path, template, via):
+    result, items = run(tmp_path, {"reports/README.md": checklist_of(template) + questions_of(template)})
+    assert items["sweep"].claimed is True and items["sweep"].claim_via == via
+    assert items["wandb"].claimed is True and items["wandb"].claim_via is None
+    document = json_report.to_document(result)
+    jsonschema.validate(document, json_report.schema())
+    sweep = next(i for i in document["items"] if i["id"] == "sweep")
+    assert sweep["claim_via"] == via
+    assert ("ticked only through the wandb line" in _terminal(result)) == (via is not None)
+
+
+def test_the_own_line_of_an_item_beats_a_combined_line_with_the_same_mark(tmp_path):
+    own_line = "* [x] Consider running a hyperparameter optimization sweep\n"
+    report = checklist_of(TEMPLATE_2023).replace("### Week 2", own_line + "\n### Week 2") + questions_of(TEMPLATE_2023)
+    _, items = run(tmp_path, {"reports/README.md": report})
+    assert items["sweep"].claimed is True and items["sweep"].claim_via is None
+
+
+def _terminal(result) -> str:
+    console = Console(record=True, width=200)
+    terminal.render(result, console, verbose=True)
+    return console.export_text()
+
+
+def test_dashboard_cells_carry_the_claim_source_and_the_combined_line(tmp_path):
+    from auditor.batch.dashboard import _cell
+
+    result, _ = run(tmp_path, {"reports/README.md": checklist_of(TEMPLATE_2023) + questions_of(TEMPLATE_2023)})
+    document = json.loads(json_report.dumps(result))
+    cells = {item["id"]: _cell(item) for item in document["items"]}
+    assert (cells["sweep"]["s"], cells["sweep"]["w"]) == ("checklist", "wandb")
+    assert cells["wandb"]["w"] is None

@@ -151,3 +151,74 @@ def test_shipped_fingerprints_are_loadable():
     paths = {path for _, path, name, _ in shipped if name == "mlops_template"}
     assert {"tasks.py", ".pre-commit-config.yaml", ".github/workflows/tests.yaml", "dockerfiles/train.dockerfile",
             "docs/mkdocs.yaml", "pyproject.toml"} <= paths
+
+
+# --- sections of a file the group edited elsewhere -----------------------------------------
+LINT_WORKFLOW = ("name: Lint\non: push\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
+                 "      - run: ruff check .\n")
+RUFF_IN_CI = dataclasses.replace(by_id()["ci-lint"], probe=None,
+                                 evidence=({"grep": r"ruff check", "in": [".github/workflows/linting.yaml"]},))
+
+
+@pytest.fixture
+def scaffolded_with_ci(tmp_path):
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    commit(root, {**SCAFFOLD, ".github/workflows/linting.yaml": LINT_WORKFLOW}, "add cookiecutter template")
+    return root
+
+
+@pytest.mark.parametrize(("edit", "evidence"), [
+    # the group's dependencies added, the template's [tool.ruff] untouched: a leftover section
+    ('[project]\nname = "proj"\ndependencies = ["torch"]\n\n[tool.ruff]\nline-length = 120\n', "weak"),
+    # their own lint rules, in the table or a sub-table of it: the group's setup
+    ('[project]\nname = "proj"\ndependencies = ["torch"]\n\n[tool.ruff]\nline-length = 100\n', "strong"),
+    ('[project]\nname = "proj"\n\n[tool.ruff]\nline-length = 120\n\n[tool.ruff.lint]\nselect = ["E"]\n', "strong"),
+])
+def test_a_template_table_left_in_an_edited_pyproject_is_a_leftover(scaffolded_with_ci, edit, evidence):
+    commit(scaffolded_with_ci, {"pyproject.toml": edit}, "our dependencies")
+    repo = Repository(scaffolded_with_ci)
+    assert repo.template_leftover("pyproject.toml") is None  # the file as a whole is the group's
+    outcome = run_rule(RUFF, repo)
+    assert outcome.evidence == evidence
+    if evidence == "weak":
+        assert "its section `tool.ruff` is unchanged since the mlops_template scaffold" in outcome.findings[0].message
+
+
+@pytest.mark.parametrize(("extra_job", "evidence"), [
+    ("  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n", "weak"),  # lint job as generated
+    ("  types:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ruff check --select ANN .\n", "strong"),
+])
+def test_a_template_job_left_in_an_edited_workflow_is_a_leftover(scaffolded_with_ci, extra_job, evidence):
+    commit(scaffolded_with_ci, {".github/workflows/linting.yaml": LINT_WORKFLOW + extra_job}, "our CI")
+    assert run_rule(RUFF_IN_CI, Repository(scaffolded_with_ci)).evidence == evidence
+
+
+def test_sections_of_structured_files():
+    toml = "top = 1\n[tool.ruff]\nline-length = 120\n\n[[tool.mypy.overrides]]\nmodule = 'x'\n"
+    assert [(s.name, s.start, s.end) for s in template.sections("pyproject.toml", toml)] == [
+        ("tool.ruff", 2, 4), ("tool.mypy.overrides", 5, 7)]
+    yaml_text = "site_name: x\nnav:\n  - Home: index.md\nplugins:\n  - search\n"
+    assert [s.name for s in template.sections("docs/mkdocs.yaml", yaml_text)] == ["site_name", "nav", "plugins"]
+    workflow = LINT_WORKFLOW + "  test:\n    steps:\n      - run: pytest\n"
+    named = [s.name for s in template.sections(".github/workflows/ci.yml", workflow)]
+    assert named == ["", "", "", "jobs.lint", "jobs.test"]
+    assert template.sections("src/proj/train.py", "x = 1\n") == []
+
+
+@pytest.mark.parametrize(("rendered", "leftover"), [
+    ('[project]\nname = "proj"\n\n[tool.ruff]\nline-length = 120\n', True),  # only the placeholder rendered
+    ('[project]\nname = "proj"\n\n[tool.ruff]\nline-length = 100\n', False),  # and their own change
+])
+def test_a_template_committed_unrendered_and_rendered_later_is_still_a_leftover(tmp_path, rendered, leftover):
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    raw = {**SCAFFOLD, "pyproject.toml": '[project]\nname = "{{ cookiecutter.project_name }}"\n\n[tool.ruff]\n'
+                                         'line-length = 120\n'}
+    commit(root, raw, "add cookiecutter template")
+    commit(root, {"pyproject.toml": rendered}, "render the template")
+    repo = Repository(root)
+    assert bool(repo.template_leftover("pyproject.toml")) is leftover
+    assert (run_rule(RUFF, repo).evidence == "weak") is leftover

@@ -86,6 +86,8 @@ def _downgrade_template_leftovers(findings: list[Finding], repo: Repository) -> 
     kept = []
     for finding in findings:
         reason = repo.template_leftover(finding.path) if finding.strength == "strong" and finding.path else None
+        if not reason and finding.strength == "strong" and finding.path and finding.line:
+            reason = repo.template_section_leftover(finding.path, finding.line)
         if reason:
             finding = Finding(finding.path, finding.line,
                               f"{finding.message} (template leftover, counts at most weak: {reason})", "weak")

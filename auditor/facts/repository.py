@@ -22,7 +22,9 @@ from auditor.facts.python_code import PythonModule, parse_python
 from auditor.facts.structured import Parsed, parse_json, parse_toml, parse_yaml
 from auditor.facts.history import History, read_history
 from auditor.facts.team import Team, build_team
-from auditor.facts.template import Scaffold, blob_id, is_template_shaped, leftover_reason, read_scaffold
+from auditor.facts.gitcmd import GitError, git_bytes
+from auditor.facts.template import (Scaffold, blob_id, is_template_shaped, leftover_reason, read_scaffold,
+                                    section_leftover_reason)
 from auditor.facts.test_suite import PYTEST_FILE as TEST_FILE, TestFunction, test_functions
 from auditor.facts.git_paths import path_at_ref
 
@@ -98,6 +100,9 @@ def find_line(text: str, needle: str | re.Pattern[str]) -> int | None:
     return None
 
 
+MAX_SCAFFOLD_BYTES = 1_000_000
+
+
 class Repository:
     """Read-only, lazily gathered facts about the audited repository."""
 
@@ -112,6 +117,7 @@ class Repository:
         self._source = source
         self._git_override = git
         self._leftovers: dict[str, str | None] = {}
+        self._scaffold_texts: dict[str, str | None] = {}
         self._searchable: dict[str, str | None] = {}
 
     # --- the file list -------------------------------------------------------------------
@@ -248,7 +254,30 @@ class Repository:
         if scaffold is not None and rel in scaffold.blobs:
             tree_blob = getattr(self.file_source, "blob_id", None)
             current = tree_blob(rel) if tree_blob else self._blob_of(rel)
-        return leftover_reason(rel, scaffold, current, content.text)
+        generated = self._scaffold_text(rel) if current != (scaffold.blobs.get(rel) if scaffold else None) else None
+        return leftover_reason(rel, scaffold, current, content.text, generated)
+
+    def template_section_leftover(self, rel: str, line: int) -> str | None:
+        """Why the section (TOML table, YAML key, workflow job) holding `rel:line` is a
+        template leftover although the group edited the file elsewhere, else None."""
+        scaffold = self.template_scaffold
+        if scaffold is None or rel not in scaffold.blobs or rel not in self._file_set:
+            return None
+        return section_leftover_reason(rel, line, scaffold, self._scaffold_text(rel), self.text(rel).text)
+
+    def _scaffold_text(self, rel: str) -> str | None:
+        """The file as the scaffold commit brought it."""
+        scaffold = self.template_scaffold
+        if scaffold is None or rel not in scaffold.blobs:
+            return None
+        if rel not in self._scaffold_texts:
+            where, blob = self.git.where or self.root, scaffold.blobs[rel]
+            try:
+                small = int(git_bytes(where, "cat-file", "-s", blob)) <= MAX_SCAFFOLD_BYTES
+                self._scaffold_texts[rel] = decode_text(git_bytes(where, "cat-file", "blob", blob)).text if small else None
+            except (GitError, ValueError):
+                self._scaffold_texts[rel] = None
+        return self._scaffold_texts[rel]
 
     def _blob_of(self, rel: str) -> str | None:
         try:

@@ -12,6 +12,12 @@ was used, not that the group did the thing, so it counts at most weak. Two ways 
   drivendata/cookiecutter-data-science; any version) ships, compared through fingerprints of
   its normalized lines (template_prints.json, made by scripts/template_fingerprints.py).
   Lines holding `{{ cookiecutter.* }}` placeholders may differ; every other line must match.
+
+A template committed un-rendered (placeholders in the scaffold commit) and rendered later
+is still unchanged where only the placeholder lines changed. In a structured file the group
+edited elsewhere, a section (TOML table with its sub-tables, top-level YAML key, workflow
+job) that came with a pure scaffold and is unchanged since is a leftover too: the
+template's `[tool.ruff]` kept in a pyproject.toml whose dependencies the group wrote.
 """
 
 from __future__ import annotations
@@ -209,14 +215,101 @@ def blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def leftover_reason(rel: str, scaffold: Scaffold | None, current_blob: str | None, text: str | None) -> str | None:
+def leftover_reason(rel: str, scaffold: Scaffold | None, current_blob: str | None, text: str | None,
+                    scaffold_text: str | None = None) -> str | None:
     """Why `rel` is a template leftover, or None when it is the group's own work."""
     if not is_template_shaped(rel):
         return None
     shipped = shipped_as(rel, text) if text is not None else None
     unchanged = scaffold is not None and current_blob is not None and scaffold.blobs.get(rel) == current_blob
+    if not unchanged and scaffold is not None and scaffold_text is not None and text is not None:
+        unchanged = PLACEHOLDER.search(scaffold_text) is not None and same_as_generated(
+            normalized_lines(scaffold_text), normalized_lines(text))  # committed un-rendered, rendered later
     if unchanged and (shipped or (scaffold.pure and (CONFIG_FILES.search(rel) or CODE_STUBS.search(rel)))):
         return f"unchanged since the {scaffold.template} scaffold ({scaffold.describe()})"
     if shipped:
         return f"identical to {shipped}"
     return None
+
+
+# --- sections of a structured file ----------------------------------------------------------
+# A group edits its pyproject.toml (dependencies, scripts) but may leave the template's
+# `[tool.ruff]` table as it came: that table is still a leftover. A section is a TOML/INI
+# table, a top-level YAML key, or one job of a GitHub workflow.
+TABLE_HEADER = re.compile(r"^\s*\[\[?\s*([^\]\n]+?)\s*\]\]?\s*(#.*)?$")
+YAML_KEY = re.compile(r"^(?P<key>[A-Za-z_\"'][^:#\n]*?)\s*:(\s|$)")
+YAML_CHILD = re.compile(r"^(?P<indent>[ \t]+)(?P<key>[A-Za-z_\"'][^:#\n]*?)\s*:(\s|$)")
+TABLE_FILES = re.compile(r"\.(toml|cfg|ini)$|(^|/)\.flake8$")
+YAML_FILES = re.compile(r"\.ya?ml$")
+WORKFLOW = re.compile(r"^\.github/workflows/[^/]+\.ya?ml$")
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    start: int  # 1-based line of its header
+    end: int    # 1-based last line
+    lines: tuple[str, ...]  # normalized (no blank lines, no trailing spaces)
+
+
+def sections(rel: str, text: str) -> list[Section]:
+    """The sections of a structured file (empty for any other kind of file)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if TABLE_FILES.search(rel):
+        starts = [(i, m.group(1)) for i, line in enumerate(lines) if (m := TABLE_HEADER.match(line))]
+    elif YAML_FILES.search(rel):
+        starts = _yaml_starts(lines, split_jobs=bool(WORKFLOW.match(rel)))
+    else:
+        return []
+    bounds = [*starts, (len(lines), None)]
+    return [Section(name, start + 1, end, tuple(normalized_lines("\n".join(lines[start:end]))))
+            for (start, name), (end, _) in zip(bounds, bounds[1:])]
+
+
+def _yaml_starts(lines: list[str], split_jobs: bool) -> list[tuple[int, str]]:
+    starts, in_jobs, job_indent = [], False, None
+    for index, line in enumerate(lines):
+        top = YAML_KEY.match(line)
+        if top:
+            key = top.group("key").strip("\"'")
+            in_jobs, job_indent = split_jobs and key == "jobs", None
+            starts.append((index, "" if split_jobs else key))  # a workflow's sections are its jobs
+            continue
+        child = YAML_CHILD.match(line) if in_jobs else None
+        if child and (job_indent is None or child.group("indent") == job_indent):
+            job_indent = child.group("indent")
+            starts.append((index, "jobs." + child.group("key").strip("\"'")))
+    return starts
+
+
+def section_at(rel: str, text: str, line: int) -> Section | None:
+    return next((s for s in sections(rel, text) if s.start <= line <= s.end), None)
+
+
+def same_as_generated(generated: Iterable[str], current: Iterable[str]) -> bool:
+    """Current lines are the generated ones, placeholders (`{{ cookiecutter.* }}` committed
+    un-rendered) rendered or not."""
+    generated, current = list(generated), list(current)
+    if len(generated) != len(current):
+        return False
+    return all(old == new or PLACEHOLDER.search(old) for old, new in zip(generated, current))
+
+
+def _with_subtables(found: list[Section], name: str) -> list[str]:
+    """The lines of a section and its sub-tables (`[tool.ruff]` with `[tool.ruff.lint]`)."""
+    return [line for s in found if s.name == name or s.name.startswith(name + ".") for line in s.lines]
+
+
+def section_leftover_reason(rel: str, line: int, scaffold: Scaffold | None, scaffold_text: str | None,
+                            text: str | None) -> str | None:
+    """Why the section holding `line` is a template leftover in a file the group edited
+    elsewhere: it came with a pure template scaffold and is unchanged since (None otherwise)."""
+    if scaffold is None or not scaffold.pure or scaffold_text is None or text is None:
+        return None
+    current = section_at(rel, text, line)
+    if current is None or not current.name:
+        return None
+    generated = _with_subtables(sections(rel, scaffold_text), current.name)
+    if not generated or not same_as_generated(generated, _with_subtables(sections(rel, text), current.name)):
+        return None
+    return f"its section `{current.name}` is unchanged since the {scaffold.template} scaffold ({scaffold.describe()})"

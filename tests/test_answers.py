@@ -229,6 +229,17 @@ def test_relative_path(href, expected):
         ("The logs of the training are written locally by the python logger.", {"logging": True}),
         ("We used wandb for logging the training loss.", {"logging": None, "wandb": True}),
         ("We also considered using locust for load testing.", {"load-test": None}),
+        # a condition inside a description is not a hypothesis about the whole sentence
+        ("We set a counter where an alert is fired if the function is invoked twice.", {"alerts": True}),
+        # the family's negation does not outweigh what the answer says of the item itself
+        ("We set a counter where an alert is fired. Overall we did not prioritize monitoring.",
+         {"alerts": True, "api-metrics": False}),
+        # the subject of "as it seems ... monitoring" is not the group
+        ("Overall we did not prioritize this topic as it seems Google Cloud does a lot of monitoring.",
+         {"api-metrics": None, "alerts": None}),
+        ("Each prediction is logged to GCS with the input image and the predicted class.", {"io-collection": True}),
+        ("Our bucket stores the prediction logs.", {"io-collection": True}),
+        ("We log the training loss to a file.", {"io-collection": None}),
     ],
 )
 def test_statements(text, expected):
@@ -236,6 +247,17 @@ def test_statements(text, expected):
     for item_id, used in expected.items():
         decided = answer_claim(found.get(item_id, []))
         assert (decided.used if decided else None) is used, (item_id, found.get(item_id))
+
+
+@pytest.mark.parametrize(("text", "used"), [
+    ("As we do not have platform dependent code, we did not run the pipeline over multiple systems.", False),
+    ("The tests run on windows, macos and ubuntu.", True),
+    ("We run the tests with pytest.", None),
+])
+def test_the_ci_answer_speaks_of_the_matrix(text, used):
+    found = statements(one_answer(text, "Discuss your continuous integration setup."))
+    decided = answer_claim(found.get("ci-cache-matrix", []))
+    assert (decided.used if decided else None) is used
 
 
 def test_a_linter_in_the_ci_answer_runs_in_ci():

@@ -229,7 +229,7 @@ TERMS: dict[str, Terms] = {
             r"\bcach(e|es|ed|ing)\b",
             r"\bmatrix\b",
             r"\b(multiple|several|different|various|three|two)\s+"
-            r"(operating systems|os|oses|python versions)\b",
+            r"(operating systems|os|oses|python versions|systems|platforms)\b",
             r"\b(windows|macos|mac)\b && \b(ubuntu|linux)\b",
         ),
         context=CI_HEADING,

@@ -6,7 +6,8 @@ item (statement_terms) is a statement about it. Negated clauses ("did not", "nev
 say nothing. Per item, one affirmative statement is enough for `used`; only negations
 give `not used`; nothing said gives no claim. Within one answer, a negation outweighs
 impersonal mentions ("we did not use DVC. DVC lets teams ..."): there only first-person
-mentions ("we", "our") still count.
+mentions ("we", "our") still count; a negation of the item's family ("we did not implement
+monitoring") does not outweigh what the answer says of the item itself.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ CLAUSE_BREAK = re.compile(
     r"\s*[;:]\s+|\s*\(\s*|\s*\)\s*"
     r"|\s*,\s*(?=(?:we|they|which|so|but|however|while|whereas|although|though|since|because|instead|hence|thus)\b)"
     r"|\s+(?=(?:but|however|whereas|while|although|though|instead|except|hence|thus|when|whenever|where|unless|because"
-    r"|every\s+time|in\s+order\s+to|so\s+that|such\s+that)\b)"
+    r"|if|as\s+(?:it|they|we)|every\s+time|in\s+order\s+to|so\s+that|such\s+that)\b)"
     r"|\s+and\s+(?=(?:we|they|then|also|instead|used|use|using)\b)",
     re.IGNORECASE,
 )
@@ -262,7 +263,7 @@ def _clause_of(term: Term, sentence: str, lowered: str) -> str | None:
 def _weigh(local: list[Statement]) -> list[Statement]:
     """Within one answer, a negation outweighs impersonal mentions and attempts ("we
     experimented with X ... we ended up not merging X")."""
-    if any(not s.used for s in local) and any(s.used for s in local):
+    if any(not s.used and not s.broad for s in local) and any(s.used for s in local):
         return [s for s in local if not s.used or _owned_and_done(s.quote)]
     return local
 

@@ -20,7 +20,8 @@ from auditor.report.reader import (CHECKLIST_ELSEWHERE, ReportClaims, ReportErro
                                    study_numbers)
 from auditor.verdicts import summarize, verdict
 from auditor.answers.checks import check_answers
-from auditor.answers.claims import answer_statements, github_slug
+from auditor.answers.claims import answer_statements, github_slug, is_this_repository
+from auditor.report.links import github_path, markdown_links, relative_path
 from auditor.answers.course import course_checks
 from auditor.report.statements import Statement, answer_claim
 
@@ -64,7 +65,7 @@ def audit_source(source: Source, git, report_file: Path | None = None) -> AuditR
     except ReportError as exc:
         raise InputError(str(exc)) from exc
     if not report.checklist_lines:
-        _checklist_elsewhere(source, report, catalog)
+        _checklist_elsewhere(source, report, catalog, git)
     repo = Repository(source.root, source=source, git=git, report_path=display if report.path else None,
                       study_numbers=study_numbers(report.text))
     outcomes = run_all(repo)
@@ -83,9 +84,10 @@ def audit_source(source: Source, git, report_file: Path | None = None) -> AuditR
                        answers=answers, course_checks=course)
 
 
-def _checklist_elsewhere(source: Source, report: ReportClaims, catalog) -> None:
-    """A report without a checklist: the group may keep it in a file of its own or the root README."""
-    for candidate in CHECKLIST_ELSEWHERE:
+def _checklist_elsewhere(source: Source, report: ReportClaims, catalog, git) -> None:
+    """A report without a checklist: the group may keep it in a file of its own, the root
+    README, or a Markdown file the report links to."""
+    for candidate in dict.fromkeys((*CHECKLIST_ELSEWHERE, *_linked_files(report, git, source))):
         if candidate == report.path:
             continue
         try:
@@ -94,6 +96,24 @@ def _checklist_elsewhere(source: Source, report: ReportClaims, catalog) -> None:
             continue
         if b"\0" not in data[:8192] and adopt_checklist(report, data.decode("utf-8", "replace"), candidate, catalog):
             return
+
+
+MAX_LINKED_FILES = 10
+
+
+def _linked_files(report: ReportClaims, git, source: Source) -> list[str]:
+    """The repository's Markdown files the report links to (relative or to this repository on GitHub)."""
+    if not report.text or not report.path:
+        return []
+    slug = github_slug(git.remote, source.root.name)
+    found = []
+    for href in markdown_links(report.text)[:50]:
+        place = github_path(href)
+        if place is not None:
+            found += [place.path] if is_this_repository(place.owner, place.repo, slug) and place.path else []
+        elif (rel := relative_path(href, report.path)) is not None:
+            found.append(rel)
+    return found[:MAX_LINKED_FILES]
 
 
 def claimed_via(item_id: str, line: ChecklistLine | None) -> str | None:

@@ -7,7 +7,7 @@ import json
 
 import jsonschema
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, git, make_git_repo
 from rich.console import Console
 
 from auditor.audit import audit
@@ -147,3 +147,30 @@ def test_dashboard_cells_carry_the_claim_source_and_the_combined_line(tmp_path):
     cells = {item["id"]: _cell(item) for item in document["items"]}
     assert (cells["sweep"]["s"], cells["sweep"]["w"]) == ("checklist", "wandb")
     assert cells["wandb"]["w"] is None
+
+
+@pytest.mark.parametrize(("link", "remote", "found"), [
+    ("[our checklist](../docs/progress.md)", None, True),
+    ("[checklist](https://github.com/acme/project/blob/main/docs/progress.md)", "https://github.com/acme/project.git", True),
+    ("[checklist](https://github.com/other/fork/blob/main/docs/progress.md)", "https://github.com/acme/project.git", False),
+])
+def test_a_checklist_in_a_file_the_report_links_to(tmp_path, link, remote, found):
+    report = f"# Exam report\n\nThe checklist is kept in {link}.\n\n" + questions_of(TEMPLATE_2023)
+    make_git_repo(tmp_path, {"reports/README.md": report, "docs/progress.md": checklist_of(TEMPLATE_2023)})
+    if remote:
+        git(tmp_path, "remote", "add", "origin", remote)
+    result = audit(tmp_path)
+    assert (result.report.checklist_path == "docs/progress.md") is found
+    assert {i.id: i for i in result.items}["hydra"].claimed is (True if found else None)
+
+
+def test_unreadable_places_are_passed_over(tmp_path):
+    outside = tmp_path / "outside.md"
+    outside.write_text(checklist_of(TEMPLATE_2023), encoding="utf-8")
+    repo = tmp_path / "repo"
+    (repo / "reports").mkdir(parents=True)
+    (repo / "reports" / "README.md").write_text(REPORT_WITHOUT_CHECKLIST, encoding="utf-8")
+    (repo / "README.md").symlink_to(outside)  # leaves the repository
+    (repo / "CHECKLIST.md").write_bytes(b"\0\1binary" + checklist_of(TEMPLATE_2023).encode())
+    result = audit(repo)
+    assert result.report.checklist_path is None and not result.report.checklist_lines

@@ -124,3 +124,9 @@ def relative_path(href: str, base: str) -> str | None:
         else:
             parts.append(part)
     return "/".join(parts)
+
+
+def markdown_links(text: str) -> list[str]:
+    """The targets of every Markdown or HTML link of a whole document that name a `.md` file."""
+    hrefs = [m.group("href") for m in MD_LINK.finditer(text)] + [m.group("href") for m in HTML_LINK.finditer(text)]
+    return [href for href in hrefs if href.split("#", 1)[0].split("?", 1)[0].lower().endswith(".md")]

@@ -240,6 +240,9 @@ def test_relative_path(href, expected):
         ("Each prediction is logged to GCS with the input image and the predicted class.", {"io-collection": True}),
         ("Our bucket stores the prediction logs.", {"io-collection": True}),
         ("We log the training loss to a file.", {"io-collection": None}),
+        ("We found logging the performance using hydra to be sufficient.", {"logging": True}),
+        ("We used the hydra logger for our runs.", {"logging": True}),
+        ("We used hydra for the configs and wandb for logging.", {"logging": None}),
     ],
 )
 def test_statements(text, expected):

@@ -174,6 +174,8 @@ TERMS: dict[str, Terms] = {
             r"\blogging\s+(module|library|package|statements?)\b",
             r"\b(general|application|event|info|debug|console|python|local)\s+logs?\b",
             r"\blog\s+(files?|messages?|statements?|levels?)\b",
+            r"\blogg(ing|ed)\b.{0,40}\b(with|using|via|through)\s+hydra\b",  # Hydra configures Python's logging
+            r"\bhydra(\W+\w+)?\s+logg(ing|er)\b",
         ),
     ),
     "wandb": Terms(

@@ -7,8 +7,9 @@
 
 Every version of every file the template generates (each commit of the default branch and
 of the tags) is reduced to a fingerprint: a hash of its normalized fixed lines, its line
-count and the positions of its placeholder lines (see auditor/facts/template.py). No
-template content is stored.
+count and the positions of its placeholder lines (see auditor/facts/template.py); every
+section of a structured file (TOML table with its sub-tables, YAML key, workflow job) to a
+hash of its lines. No template content is stored.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from auditor.facts.template import template_fingerprint
+from auditor.facts.template import section_fingerprints, template_fingerprint
 
 OUT = Path(__file__).resolve().parent.parent / "auditor" / "facts" / "template_prints.json"
 GENERATED = re.compile(r"^\{\{ ?cookiecutter\.repo_name ?\}\}/(.+)$")
@@ -42,6 +43,7 @@ def generated_path(path: str) -> str | None:
 
 def main(name: str, source: str, mirror: Path) -> None:
     prints: dict[str, list[dict]] = {}
+    section_prints: dict[str, list[str]] = {}
     seen_blobs: set[bytes] = set()
     tags = git(mirror, "tag").decode().split()
     for commit in git(mirror, "rev-list", "HEAD", *tags).decode().split():
@@ -52,13 +54,17 @@ def main(name: str, source: str, mirror: Path) -> None:
             if target is None or parts[2] in seen_blobs:
                 continue
             seen_blobs.add(parts[2])
-            fingerprint = template_fingerprint(git(mirror, "cat-file", "blob", parts[2].decode()).decode("utf-8", "replace"))
+            text = git(mirror, "cat-file", "blob", parts[2].decode()).decode("utf-8", "replace")
+            fingerprint = template_fingerprint(text)
             if fingerprint and fingerprint not in prints.setdefault(target, []):
                 prints[target].append(fingerprint)
+            known = section_prints.setdefault(target, [])
+            known += [d for d in section_fingerprints(target, text) if d not in known]
     document = json.loads(OUT.read_text("utf-8")) if OUT.exists() else {"templates": {}}
     document["templates"][name] = {
         "source": source, "commit": git(mirror, "rev-parse", "HEAD").decode().strip(),
         "files": {path: prints[path] for path in sorted(prints) if prints[path]},
+        "sections": {path: section_prints[path] for path in sorted(section_prints) if section_prints[path]},
     }
     OUT.write_text(json.dumps(document, indent=0, sort_keys=True) + "\n", encoding="utf-8")
     files = document["templates"][name]["files"]

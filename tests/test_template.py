@@ -222,3 +222,25 @@ def test_a_template_committed_unrendered_and_rendered_later_is_still_a_leftover(
     repo = Repository(root)
     assert bool(repo.template_leftover("pyproject.toml")) is leftover
     assert (run_rule(RUFF, repo).evidence == "weak") is leftover
+
+
+@pytest.mark.parametrize(("ruff", "evidence"), [
+    ("[tool.ruff]\nline-length = 120\n", "weak"),  # exactly as the course template ships it
+    ("[tool.ruff]\nline-length = 99\n", "strong"),  # the group's own table, in its own big first commit
+])
+def test_in_a_mixed_first_commit_only_a_section_the_template_ships_is_a_leftover(tmp_path, ruff, evidence):
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    own = {f"src/proj/module_{i}.py": f"def f{i}():\n    return {i}\n" for i in range(12)}
+    commit(root, {**SCAFFOLD, **own, "pyproject.toml": '[project]\nname = "proj"\n\n' + ruff}, "everything at once")
+    commit(root, {"pyproject.toml": '[project]\nname = "proj"\ndependencies = ["torch"]\n\n' + ruff}, "deps")
+    repo = Repository(root)
+    assert not repo.template_scaffold.pure
+    assert run_rule(RUFF, repo).evidence == evidence
+
+
+def test_section_fingerprints_of_the_shipped_templates():
+    assert template.section_shipped("pyproject.toml", ["[tool.ruff]", "line-length = 120"]) == "mlops_template"
+    assert template.section_shipped("pyproject.toml", ["[tool.ruff]", "line-length = 99"]) is None
+    assert template.section_shipped("setup.py", ["[tool.ruff]", "line-length = 120"]) is None

@@ -303,13 +303,41 @@ def _with_subtables(found: list[Section], name: str) -> list[str]:
 def section_leftover_reason(rel: str, line: int, scaffold: Scaffold | None, scaffold_text: str | None,
                             text: str | None) -> str | None:
     """Why the section holding `line` is a template leftover in a file the group edited
-    elsewhere: it came with a pure template scaffold and is unchanged since (None otherwise)."""
-    if scaffold is None or not scaffold.pure or scaffold_text is None or text is None:
+    elsewhere: it came with the scaffold, is unchanged since, and either the scaffold is the
+    pure template or the section is what the template ships (None otherwise)."""
+    if scaffold is None or scaffold_text is None or text is None:
         return None
     current = section_at(rel, text, line)
     if current is None or not current.name:
         return None
     generated = _with_subtables(sections(rel, scaffold_text), current.name)
-    if not generated or not same_as_generated(generated, _with_subtables(sections(rel, text), current.name)):
+    lines = _with_subtables(sections(rel, text), current.name)
+    if not generated or not same_as_generated(generated, lines):
+        return None
+    if not scaffold.pure and not section_shipped(rel, lines):
         return None
     return f"its section `{current.name}` is unchanged since the {scaffold.template} scaffold ({scaffold.describe()})"
+
+
+def section_fingerprints(rel: str, text: str) -> list[str]:
+    """Hashes of a template file's sections (with their sub-tables), placeholder-free ones only."""
+    found = sections(rel, text)
+    prints = []
+    for section in found:
+        lines = _with_subtables(found, section.name) if section.name else []
+        if lines and not any(PLACEHOLDER.search(line) for line in lines):
+            prints.append(digest(lines))
+    return prints
+
+
+@lru_cache(maxsize=1)
+def _shipped_sections() -> list[tuple[re.Pattern[str], str, frozenset[str]]]:
+    data = json.loads(resources.files("auditor.facts").joinpath("template_prints.json").read_text("utf-8"))
+    return [(_path_regex(path), name, frozenset(prints))
+            for name, template in data["templates"].items() for path, prints in template.get("sections", {}).items()]
+
+
+def section_shipped(rel: str, lines: list[str]) -> str | None:
+    """The template that ships this section (with its sub-tables) in a file at `rel`, or None."""
+    print_ = digest(lines)
+    return next((name for regex, name, prints in _shipped_sections() if regex.match(rel) and print_ in prints), None)

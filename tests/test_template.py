@@ -244,3 +244,13 @@ def test_section_fingerprints_of_the_shipped_templates():
     assert template.section_shipped("pyproject.toml", ["[tool.ruff]", "line-length = 120"]) == "mlops_template"
     assert template.section_shipped("pyproject.toml", ["[tool.ruff]", "line-length = 99"]) is None
     assert template.section_shipped("setup.py", ["[tool.ruff]", "line-length = 120"]) is None
+
+
+@pytest.mark.parametrize("rel", ["pyproject.toml", "docs/mkdocs.yaml", ".github/workflows/ci.yaml"])
+def test_sections_of_hostile_lines_are_read_in_linear_time(rel):
+    import time
+
+    start = time.perf_counter()
+    text = "[" + " " * 100_000 + "\nkey" + " " * 100_000 + "\njobs:\n  a" + " " * 100_000 + "\n"
+    template.sections(rel, text)
+    assert time.perf_counter() - start < 1.0

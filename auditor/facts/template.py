@@ -236,9 +236,10 @@ def leftover_reason(rel: str, scaffold: Scaffold | None, current_blob: str | Non
 # A group edits its pyproject.toml (dependencies, scripts) but may leave the template's
 # `[tool.ruff]` table as it came: that table is still a leftover. A section is a TOML/INI
 # table, a top-level YAML key, or one job of a GitHub workflow.
-TABLE_HEADER = re.compile(r"^\s*\[\[?\s*([^\]\n]+?)\s*\]\]?\s*(#.*)?$")
-YAML_KEY = re.compile(r"^(?P<key>[A-Za-z_\"'][^:#\n]*?)\s*:(\s|$)")
-YAML_CHILD = re.compile(r"^(?P<indent>[ \t]+)(?P<key>[A-Za-z_\"'][^:#\n]*?)\s*:(\s|$)")
+# no lazy part before optional spaces: a long line of spaces must not backtrack quadratically
+TABLE_HEADER = re.compile(r"^[ \t]*\[\[?([^\]\n]+)\]\]?[ \t]*(#.*)?$")
+YAML_KEY = re.compile(r"^(?P<key>[A-Za-z_\"'][^:#\n]*):(\s|$)")
+YAML_CHILD = re.compile(r"^(?P<indent>[ \t]+)(?P<key>[A-Za-z_\"'][^:#\n]*):(\s|$)")
 TABLE_FILES = re.compile(r"\.(toml|cfg|ini)$|(^|/)\.flake8$")
 YAML_FILES = re.compile(r"\.ya?ml$")
 WORKFLOW = re.compile(r"^\.github/workflows/[^/]+\.ya?ml$")
@@ -256,7 +257,7 @@ def sections(rel: str, text: str) -> list[Section]:
     """The sections of a structured file (empty for any other kind of file)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if TABLE_FILES.search(rel):
-        starts = [(i, m.group(1)) for i, line in enumerate(lines) if (m := TABLE_HEADER.match(line))]
+        starts = [(i, m.group(1).strip()) for i, line in enumerate(lines) if (m := TABLE_HEADER.match(line))]
     elif YAML_FILES.search(rel):
         starts = _yaml_starts(lines, split_jobs=bool(WORKFLOW.match(rel)))
     else:
@@ -271,14 +272,14 @@ def _yaml_starts(lines: list[str], split_jobs: bool) -> list[tuple[int, str]]:
     for index, line in enumerate(lines):
         top = YAML_KEY.match(line)
         if top:
-            key = top.group("key").strip("\"'")
+            key = top.group("key").strip().strip("\"'")
             in_jobs, job_indent = split_jobs and key == "jobs", None
             starts.append((index, "" if split_jobs else key))  # a workflow's sections are its jobs
             continue
         child = YAML_CHILD.match(line) if in_jobs else None
         if child and (job_indent is None or child.group("indent") == job_indent):
             job_indent = child.group("indent")
-            starts.append((index, "jobs." + child.group("key").strip("\"'")))
+            starts.append((index, "jobs." + child.group("key").strip().strip("\"'")))
     return starts
 
 

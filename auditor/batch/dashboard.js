@@ -113,12 +113,15 @@
         tr.appendChild(el("td", "count", group.summary.claimed));
         tr.appendChild(el("td", "count", group.summary.unsupported));
         group.cells.forEach(function (cell, i) {
-          var td = el("td", "cell " + (cell ? verdictClass(cell.v) : "v-missing"), cell ? SYMBOL[cell.v] : "");
+          var soft = cell && cell.c !== null && (cell.w || cell.s === "answers") ? " soft" : "";
+          var td = el("td", "cell " + (cell ? verdictClass(cell.v) : "v-missing") + soft, cell ? SYMBOL[cell.v] : "");
           td.tabIndex = 0;
           td.setAttribute("role", "button");
           td.dataset.group = g;
           td.dataset.item = i;
-          td.title = group.name + " \u00b7 " + data.items[i].id + ": " + (cell ? LABEL[cell.v] || cell.v : "no result");
+          td.title = group.name + " \u00b7 " + data.items[i].id + ": " + (cell ? LABEL[cell.v] || cell.v : "no result") +
+            (cell && cell.w ? " (ticked only through the " + cell.w + " line)" : "") +
+            (soft && cell.s === "answers" ? " (claimed in the answers)" : "");
           tr.appendChild(td);
         });
       }

@@ -242,6 +242,9 @@ def test_relative_path(href, expected):
         ("We log the training loss to a file.", {"io-collection": None}),
         ("We found logging the performance using hydra to be sufficient.", {"logging": True}),
         ("We used the hydra logger for our runs.", {"logging": True}),
+        ("To test the API another python script was written which streams webcam images.", {"api-tests-ci": None}),
+        ("We wrote tests for the API that run in our workflow.", {"api-tests-ci": True}),
+        ("We use pytest with the FastAPI TestClient to call the API endpoints.", {"api-tests-ci": True}),
         ("We used hydra for the configs and wandb for logging.", {"logging": None}),
     ],
 )

@@ -299,7 +299,9 @@ TERMS: dict[str, Terms] = {
     "api-tests-ci": Terms(
         specific=_c(
             r"\b(api|endpoints?|integration)\s+tests?\b",
-            r"\btest(s|ed|ing)?\s+((of|for|on|the|our)\s+){1,3}(api|endpoints?)\b",
+            # tests as a noun ("tests for the API"); "to test the API we ..." may be by hand
+            r"\btests\s+((of|for|on|the|our)\s+){1,3}(api|endpoints?)\b",
+            r"\b(pytest|unit\s*tests?|test\s*client|testclient)\b.{0,60}\b(api|endpoints?)\b",
         ),
     ),
     "load-test": Terms(

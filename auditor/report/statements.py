@@ -159,7 +159,7 @@ def _required(source: str) -> tuple[str, ...] | None:
 def _top_level(source: str) -> tuple[str, list[str]]:
     """The pattern's top-level literal text (groups, classes, escapes and optional parts
     blanked) and its required groups' contents (no lookarounds, no optional groups)."""
-    out, groups, depth, start, in_class, escaped = [], [], 0, 0, False, False
+    out, groups, depth, start, in_class, escaped, in_count = [], [], 0, 0, False, False, False
     for index, char in enumerate(source):
         blank = True
         if escaped:
@@ -168,8 +168,12 @@ def _top_level(source: str) -> tuple[str, list[str]]:
             escaped = True
         elif in_class:
             in_class = char != "]"
+        elif in_count:  # a `{0,40}` quantifier's digits are no literal text
+            in_count = char != "}"
         elif char == "[":
             in_class = True
+        elif char == "{":
+            in_count = True
         elif char == "(":
             depth += 1
             start = index + 1 if depth == 1 else start

@@ -41,7 +41,8 @@ def render(result: AuditResult, console: Console, verbose: bool = False) -> None
                   f"{len(report.checklist_lines)} checklist lines"
                   + (f" [yellow]in {escape(elsewhere)}[/yellow]" if elsewhere else ""))
     if elsewhere:
-        console.print(f"[yellow]The report holds no checklist; the group's checklist was found in "
+        missing = "holds no checklist" if report.path else "is missing"
+        console.print(f"[yellow]The report {missing}; the group's checklist was found in "
                       f"{escape(elsewhere)}[/yellow] (its line numbers are shown)")
     elif report.message:
         said = any(item.claim_source == "answers" and item.claimed is not None for item in result.items)

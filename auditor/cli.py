@@ -16,6 +16,7 @@ from auditor import __version__
 from auditor.audit import InputError, audit_target
 from auditor.catalog import by_id, load_catalog
 from auditor.render import json_report, terminal
+from auditor.render.attention import FailOn, fails
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Does the repository back up what the report claims?")
 
@@ -25,6 +26,12 @@ EXIT_OK, EXIT_UNSUPPORTED, EXIT_INPUT = 0, 1, 2
 class Format(str, Enum):
     text = "text"
     json = "json"
+    markdown = "markdown"
+    sarif = "sarif"
+
+
+EXIT_CODES_HELP = ("Exit codes: 0 nothing found that --fail-on fails on, 1 something found (the report is "
+                   "still printed), 2 usage or input error (bad option, path or report).")
 
 
 def _fail(message: str) -> None:
@@ -32,12 +39,14 @@ def _fail(message: str) -> None:
     raise typer.Exit(EXIT_INPUT)
 
 
-@app.command("audit")
+@app.command("audit", epilog=EXIT_CODES_HELP)
 def audit_command(
     target: str = typer.Argument(..., metavar="TARGET",
                                  help="The repository: a folder, a bare repository or a URL (https, ssh, file://)."),
     report: Optional[Path] = typer.Option(None, "--report", help="The report file (default: TARGET/reports/README.md)."),
-    format: Format = typer.Option(Format.text, "--format", "-f", help="text for people, json for dashboards."),
+    format: Format = typer.Option(Format.text, "--format", "-f",
+                                  help="text for people, json for dashboards, markdown for a PR comment or "
+                                       "job summary, sarif for GitHub code scanning."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Also write the JSON document to this file."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show every finding, not only the best."),
     at: Optional[str] = typer.Option(None, "--at", metavar="REV", help="Audit the tree of this commit (read from git, nothing checked out)."),
@@ -45,6 +54,10 @@ def audit_command(
         None, "--deadline", help='Audit the last commit of the default branch committed at or before this time ("2026-01-23 23:59").'),
     tz: Optional[str] = typer.Option(None, "--tz", help="The deadline's time zone (e.g. Europe/Copenhagen; default: this machine's)."),
     keep: Optional[Path] = typer.Option(None, "--keep", metavar="DIR", help="Keep the clone of a URL or bare repository in DIR."),
+    fail_on: FailOn = typer.Option(
+        FailOn.unsupported, "--fail-on",
+        help="Exit 1 on: unsupported claims (default); weak or contradicted answers or failed course "
+             "checks as well; any of these; or never."),
 ) -> None:
     """Audit one repository against its report and print the honesty report."""
     try:
@@ -60,9 +73,17 @@ def audit_command(
             _fail(f"cannot write {output}: {exc.strerror or exc}")
     if format is Format.json:
         sys.stdout.write(document + "\n")
+    elif format is Format.markdown:
+        from auditor.render import markdown
+
+        sys.stdout.write(markdown.render(result))
+    elif format is Format.sarif:
+        from auditor.render import sarif
+
+        sys.stdout.write(sarif.dumps(result) + "\n")
     else:
         terminal.render(result, terminal.make_console(), verbose)
-    raise typer.Exit(EXIT_UNSUPPORTED if result.summary["unsupported"] else EXIT_OK)
+    raise typer.Exit(EXIT_UNSUPPORTED if fails(result, fail_on) else EXIT_OK)
 
 
 @app.command("rules")
@@ -116,6 +137,20 @@ def batch_command(
 
     raise typer.Exit(batch(source, out, jobs=jobs, deadline=deadline, tz=tz, use_cache=not no_cache,
                            timeout=timeout or None))
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        typer.echo(__version__)
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def main_options(
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                 help="Print the auditor's version and exit."),
+) -> None:
+    """Does the repository back up what the report claims?"""
 
 
 @app.command("version")

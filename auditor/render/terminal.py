@@ -8,6 +8,7 @@ from rich.table import Table
 
 from auditor.audit import AuditResult
 from auditor.catalog import WEEK_ORDER
+from auditor.render.attention import needs_a_look
 
 VERDICT_STYLE = {
     "corroborated": ("✔", "green"),
@@ -159,7 +160,7 @@ def _answers_section(result: AuditResult, console: Console, verbose: bool) -> No
     """Claims of the free-text answers (all with -v, else those that need a look) and the
     course's own report check."""
     sources = {item.id: item.claim_source for item in result.items if item.claimed is not None}
-    checks = result.answers if verbose else [a for a in result.answers if _needs_a_look(a, sources)]
+    checks = result.answers if verbose else [a for a in result.answers if needs_a_look(a, sources)]
     if result.answers:
         table = Table(title="Claims in the answers", title_justify="left", expand=False)
         for column in ("Q", "check", "claim", "found", "verdict"):
@@ -184,13 +185,3 @@ def _answers_section(result: AuditResult, console: Console, verbose: bool) -> No
                           f"expected {escape(check.expected)}")
         if not verbose and len(failed) > 12:
             console.print(f"  ... {len(failed) - 12} more (-v)")
-
-
-def _needs_a_look(check, sources: dict[str, str]) -> bool:
-    """Shown by default: what is not corroborated, except statements that only repeat the
-    verdict of their item above (its claim came from the tick or from this very statement)."""
-    if check.verdict == "corroborated":
-        return False
-    if check.check != "statement" or check.verdict in ("contradicted", "unclaimed"):
-        return True
-    return sources.get(check.item) is None

@@ -15,6 +15,7 @@ from rich.table import Table
 from auditor import __version__
 from auditor.audit import InputError, audit_target
 from auditor.catalog import by_id, load_catalog
+from auditor.config import ConfigError, project_config
 from auditor.render import json_report, terminal
 from auditor.render.attention import FailOn, fails
 
@@ -54,17 +55,27 @@ def audit_command(
         None, "--deadline", help='Audit the last commit of the default branch committed at or before this time ("2026-01-23 23:59").'),
     tz: Optional[str] = typer.Option(None, "--tz", help="The deadline's time zone (e.g. Europe/Copenhagen; default: this machine's)."),
     keep: Optional[Path] = typer.Option(None, "--keep", metavar="DIR", help="Keep the clone of a URL or bare repository in DIR."),
-    fail_on: FailOn = typer.Option(
-        FailOn.unsupported, "--fail-on",
-        help="Exit 1 on: unsupported claims (default); weak or contradicted answers or failed course "
+    fail_on: Optional[FailOn] = typer.Option(
+        None, "--fail-on",
+        help="Exit 1 on: unsupported claims (the default); weak or contradicted answers or failed course "
              "checks as well; any of these; or never."),
 ) -> None:
-    """Audit one repository against its report and print the honesty report."""
+    """Audit one repository against its report and print the honesty report.
+
+    A folder's pyproject.toml may set defaults in [tool.auditor] (report, deadline, tz, fail-on,
+    skip); these flags win over it."""
     try:
-        result = audit_target(target, report_file=report, at=at, deadline=deadline, tz=tz, keep=keep)
-    except InputError as exc:
+        config = project_config(target)
+        if config.warning:
+            Console(stderr=True, soft_wrap=True).print(f"[yellow]warning:[/yellow] {escape(config.warning)}")
+        if at is None and deadline is None:
+            deadline = config.deadline
+        result = audit_target(target, report_file=report or config.report, at=at, deadline=deadline,
+                              tz=tz or (config.tz if deadline else None), keep=keep)
+    except (InputError, ConfigError) as exc:
         _fail(str(exc))
         return
+    policy = fail_on or FailOn(config.fail_on or FailOn.unsupported.value)
     document = json_report.dumps(result) if output is not None or format is Format.json else None
     if output is not None:
         try:
@@ -76,14 +87,14 @@ def audit_command(
     elif format is Format.markdown:
         from auditor.render import markdown
 
-        sys.stdout.write(markdown.render(result))
+        sys.stdout.write(markdown.render(result, config.skip))
     elif format is Format.sarif:
         from auditor.render import sarif
 
-        sys.stdout.write(sarif.dumps(result) + "\n")
+        sys.stdout.write(sarif.dumps(result, config.skip) + "\n")
     else:
-        terminal.render(result, terminal.make_console(), verbose)
-    raise typer.Exit(EXIT_UNSUPPORTED if fails(result, fail_on) else EXIT_OK)
+        terminal.render(result, terminal.make_console(), verbose, config.skip)
+    raise typer.Exit(EXIT_UNSUPPORTED if fails(result, policy, config.skip) else EXIT_OK)
 
 
 @app.command("rules")

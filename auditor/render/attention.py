@@ -50,19 +50,27 @@ class Attention:
     item_id: str | None = None
 
 
-def attention_items(result: AuditResult) -> list[Attention]:
-    """Everything that needs a look, worst kind first, each kind in report order."""
+def attention_items(result: AuditResult, skip: dict[str, str] | None = None) -> list[Attention]:
+    """Everything that needs a look, worst kind first, each kind in report order; what the
+    group's config skips (item id -> reason) is left out."""
     found = [*_items(result), *_answers(result), *_course(result)]
-    return sorted(found, key=lambda a: (KINDS.index(a.kind), a.line or 0))
+    kept = [a for a in found if a.item_id not in (skip or {})]
+    return sorted(kept, key=lambda a: (KINDS.index(a.kind), a.line or 0))
 
 
-def fails(result: AuditResult, policy: FailOn) -> bool:
+def skipped_items(result: AuditResult, skip: dict[str, str]) -> list[Attention]:
+    """What would need a look but the group's config skips, with the group's reason."""
+    found = [*_items(result), *_answers(result)]
+    return [a for a in found if a.item_id in skip]
+
+
+def fails(result: AuditResult, policy: FailOn, skip: dict[str, str] | None = None) -> bool:
     """Whether the audit found what the policy fails on (exit code 1). Unsupported claims of the
     answers (a dead link, a missing figure) fail only `any`: the other policies keep to the
     checklist's unsupported items, as the default always has."""
     kinds = FAILING_KINDS[policy]
     return any(a.kind in kinds and (a.source == "item" or a.kind != "unsupported" or policy is FailOn.any)
-               for a in attention_items(result))
+               for a in attention_items(result, skip))
 
 
 def _items(result: AuditResult):

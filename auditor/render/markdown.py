@@ -9,22 +9,26 @@ from urllib.parse import quote
 from auditor.answers.claims import github_slug
 from auditor.audit import AuditResult
 from auditor.catalog import WEEK_ORDER
-from auditor.render.attention import Attention, attention_items
+from auditor.render.attention import Attention, attention_items, skipped_items
 
 ICON = {"corroborated": "✔", "weak": "~", "unsupported": "✘", "contradicted": "≠", "course": "!",
         "unverifiable": "?", "unclaimed": "+", "not-claimed": "·", "not-in-checklist": ""}
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#!~])")
 
 
-def render(result: AuditResult) -> str:
+def render(result: AuditResult, skip: dict[str, str] | None = None) -> str:
     links = Links.of(result)
-    needed = attention_items(result)
+    needed = attention_items(result, skip)
     parts = [f"## auditor: {summary_line(result)}", "", _about(result), ""]
     if needed:
         parts += [f"### Needs attention ({len(needed)})", "", *_attention_table(needed, result.report.path, links), ""]
     else:
         parts += ["Nothing needs attention.", ""]
     parts += _details("All checklist items", _items_table(result, links))
+    skipped = skipped_items(result, skip or {})
+    if skipped:
+        parts += _details(f"Skipped by [tool.auditor] ({len(skipped)})",
+                          [f"- {escape(a.title)}: {escape((skip or {})[a.item_id])}" for a in skipped])
     if result.problems:
         parts += _details(f"Files that could not be read ({len(result.problems)})",
                           [f"- `{_code(p.path)}`: {escape(p.message)}" for p in result.problems])

@@ -11,22 +11,24 @@ from auditor import __version__
 from auditor.answers.claims import github_slug
 from auditor.audit import AuditResult
 from auditor.catalog import RuleSpec, load_catalog
-from auditor.render.attention import Attention, attention_items
+from auditor.render.attention import Attention, attention_items, skipped_items
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"unsupported": "error", "contradicted": "error", "weak": "warning", "course": "note"}
 SOURCE_ROOT = "SRCROOT"
 
 
-def to_document(result: AuditResult) -> dict:
-    needed = attention_items(result)
+def to_document(result: AuditResult, skip: dict[str, str] | None = None) -> dict:
+    needed = attention_items(result, skip)
+    skipped = skipped_items(result, skip or {})
     rules = [item_rule(spec) for spec in load_catalog()]
-    rules += _other_rules(needed, {r["id"] for r in rules})
+    rules += _other_rules([*needed, *skipped], {r["id"] for r in rules})
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     run = {
         "tool": {"driver": {"name": "auditor", "version": __version__, "rules": rules}},
         "originalUriBaseIds": {SOURCE_ROOT: {"description": {"text": "the audited repository"}}},
-        "results": [_result(a, index, result.report.path) for a in needed],
+        "results": [_result(a, index, result.report.path) for a in needed]
+                   + [_suppressed(_result(a, index, result.report.path), (skip or {})[a.item_id]) for a in skipped],
     }
     git = result.repository.git
     owner, repo = github_slug(git.remote)
@@ -36,8 +38,8 @@ def to_document(result: AuditResult) -> dict:
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-def dumps(result: AuditResult) -> str:
-    return json.dumps(to_document(result), indent=2, ensure_ascii=False)
+def dumps(result: AuditResult, skip: dict[str, str] | None = None) -> str:
+    return json.dumps(to_document(result, skip), indent=2, ensure_ascii=False)
 
 
 def item_rule(spec: RuleSpec) -> dict:
@@ -89,6 +91,11 @@ def _result(a: Attention, index: dict[str, int], report_path: str | None) -> dic
     if related:
         found["relatedLocations"] = related
     return found
+
+
+def _suppressed(found: dict, reason: str) -> dict:
+    """A result the group's [tool.auditor] skip explains: kept, but marked as suppressed."""
+    return {**found, "suppressions": [{"kind": "external", "status": "accepted", "justification": reason}]}
 
 
 def _location(path: str, line: int | None, message: str | None = None, number: int | None = None) -> dict:

@@ -30,7 +30,7 @@ def make_console() -> Console:
     return console
 
 
-def render(result: AuditResult, console: Console, verbose: bool = False) -> None:
+def render(result: AuditResult, console: Console, verbose: bool = False, skip: dict[str, str] | None = None) -> None:
     repo, report = result.repository, result.report
     commit = repo.git.commit[:10] if repo.git.commit else "no commit"
     console.print(f"[bold]Audit of[/bold] {escape(repo.git.target or str(repo.root))}  ({commit}"
@@ -68,6 +68,8 @@ def render(result: AuditResult, console: Console, verbose: bool = False) -> None
         console.print("[bold]Files that could not be read[/bold]")
         for problem in result.problems[:20]:
             console.print(f"  [red]{escape(problem.path)}[/red]: {escape(problem.message)}")
+    for item_id, reason in (skip or {}).items():
+        console.print(f"[dim]{item_id} skipped by {escape('[tool.auditor]')}: {escape(reason)}[/dim]")
     s = result.summary
     console.print(
         f"[bold]{s['claimed']} claimed[/bold]: [green]{s['corroborated']} corroborated[/green], "

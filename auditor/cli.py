@@ -15,7 +15,6 @@ from rich.table import Table
 from auditor import __version__
 from auditor.audit import InputError, audit_target
 from auditor.catalog import by_id, load_catalog
-from auditor.config import ConfigError, project_config
 from auditor.render import json_report, terminal
 from auditor.render.attention import FailOn, fails
 
@@ -64,6 +63,8 @@ def audit_command(
 
     A folder's pyproject.toml may set defaults in [tool.auditor] (report, deadline, tz, fail-on,
     skip); these flags win over it."""
+    from auditor.config import ConfigError, project_config
+
     try:
         config = project_config(target)
         if config.warning:

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from auditor.audit import AuditResult
 from auditor.model import Finding
+
+if TYPE_CHECKING:  # the CLI imports this module for FailOn before any audit runs
+    from auditor.audit import AuditResult
 
 KINDS = ("unsupported", "contradicted", "weak", "course")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -14,7 +15,8 @@ import yaml
 from conftest import FIXTURES, ROOT, write_tree
 
 SCRIPT = ROOT / "scripts" / "github-action.sh"
-SCHEMA = ROOT / "tests" / "schemas" / "sarif-2.1.0.json"
+SCHEMAS = ROOT / "tests" / "schemas"
+SCHEMA = SCHEMAS / "sarif-2.1.0.json"
 UNSUPPORTED = ("# Report\n\n## Overall project checklist\n\n"
                "* [x] Construct one or multiple docker files for your code (M10)\n")
 
@@ -81,3 +83,50 @@ def test_action_yml_installs_from_the_action_path_and_runs_the_script():
 
 def test_the_script_is_valid_bash():
     assert subprocess.run(["bash", "-n", str(SCRIPT)]).returncode == 0
+
+
+def schema_errors(document, schema_name: str) -> list[str]:
+    schema = json.loads((SCHEMAS / schema_name).read_text(encoding="utf-8"))
+    return [error.message for error in jsonschema.Draft7Validator(schema).iter_errors(document)]
+
+
+def action_yml() -> dict:
+    return yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+
+
+def test_action_yml_matches_the_action_metadata_schema():
+    assert schema_errors(action_yml(), "github-action.json") == []
+
+
+def test_a_composite_run_step_without_shell_breaks_the_schema():
+    action = action_yml()
+    run_step = next(step for step in action["runs"]["steps"] if "run" in step)
+    del run_step["shell"]
+    assert schema_errors(action, "github-action.json")
+
+
+def test_an_unknown_top_level_key_breaks_the_schema():
+    action = {**action_yml(), "entrypoint": "scripts/github-action.sh"}
+    assert schema_errors(action, "github-action.json")
+
+
+def readme_workflow() -> dict:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(# \.github/workflows/.*?)```", readme, re.S).group(1)
+    workflow = yaml.safe_load(block)
+    # PyYAML reads YAML 1.1, where the key `on` is the boolean True; GitHub reads it as "on".
+    workflow["on"] = workflow.pop(True)
+    return workflow
+
+
+def test_the_readme_workflow_matches_the_workflow_schema():
+    workflow = readme_workflow()
+    assert any(step.get("uses", "").endswith("mlops-auditor@v1")
+               for step in workflow["jobs"]["audit"]["steps"])
+    assert schema_errors(workflow, "github-workflow.json") == []
+
+
+def test_a_workflow_job_without_runs_on_breaks_the_schema():
+    workflow = readme_workflow()
+    del workflow["jobs"]["audit"]["runs-on"]
+    assert schema_errors(workflow, "github-workflow.json")

@@ -1,59 +1,94 @@
-"""A workflow step that lints or type-checks the code; one that only reformats, or is commented out, is weak."""
+"""A workflow step that lints or type-checks the code; one that only reformats, or is commented out, is weak.
+
+Commands are read as shell (the `commands` fact): the linter is the program a step actually runs,
+behind runners (`uvx --with X pre-commit run`, `uv run ruff`, `... | xargs ruff check`), never a
+word inside an `echo` or an install.
+"""
 
 import re
 
+from auditor.facts.shell import read_shell
 from auditor.model import Finding
-from auditor.rules._workflows import actions, commands, commented_lines, place, problems
+from auditor.rules._workflows import actions, commented_lines, place, problems
 
-# A tool in command position: at the start of a command (after `&&`, `;`, `|`, env assignments)
-# or behind a runner (`python -m`, `uv run`, `poetry run`, ...); not a word inside a message.
-# `uv run`'s options (`--frozen`, `--with pkg=1`) are read one way only: a hostile line of many
-# options must not make the regex try every way of splitting them.
-TOOL = (r"(?:^|&&|\|\||;|\||\$\()\s*(?:sudo\s+)?(?:\w+=\S*\s+)*(?:python3?\s+-m\s+|uv\s+run\s+(?:-\S+(?:\s+[^\s-][^\s=]*=\S+)?\s+)*"
-        r"|poetry\s+run\s+|pdm\s+run\s+|pipenv\s+run\s+|uvx\s+|pipx\s+run\s+|conda\s+run\s+(?:-n\s+\S+\s+)?)?")
-CHECKS = re.compile(
-    TOOL + r"(ruff(\s+check)?(\s|$)(?!\s*format)|ruff\s+format\s+.*--(check|diff)|flake8\b|pylint\b|mypy\b|pyright\b|"
-    r"black\b.*--(check|diff)|isort\b.*(--check|\s-c\b|--diff)|pre-commit\s+run\b|pydocstyle\b|pycodestyle\b|"
-    r"bandit\b|(invoke|inv|make|tox\s+-e|nox\s+-s)\s+\w*lint)",
-    re.IGNORECASE,
-)
-FORMAT_ONLY = re.compile(TOOL + r"(ruff\s+format|black|isort|autopep8|yapf)\b", re.IGNORECASE)
+CHECKERS = {"flake8", "pylint", "mypy", "pyright", "pydocstyle", "pycodestyle", "bandit", "pyflakes", "pylama",
+            "prospector", "codespell", "basedpyright", "ty", "pyre", "pytype", "ruff-check"}
+FORMATTERS = {"ruff", "black", "isort", "autopep8", "yapf"}
+TASK_RUNNERS = {"invoke", "inv", "make", "just", "task"}
+VERSION_ONLY = {"--version", "-V", "--help", "-h"}
+LINT_TASK = re.compile(r"lint|mypy|ruff|flake8|typecheck|type-check", re.IGNORECASE)
+RUFF_OTHER = {"clean", "rule", "config", "server", "version", "linter", "analyze", "help"}
 LINT_ACTIONS = re.compile(
     r"^(pre-commit/action|pre-commit-ci/lite-action|chartboost/ruff-action|astral-sh/ruff-action|py-actions/flake8|"
     r"suo/flake8-github-action|psf/black|ricardochaves/python-lint|jpetrucciani/(ruff|mypy|black)-check|"
     r"github/super-linter|super-linter/super-linter|reviewdog/action-\w+|wearerequired/lint-action|isort/isort-action)$"
 )
-INSTALL = re.compile(
-    r"^\s*(sudo\s+)?(python3?\s+-m\s+)?(pip3?|uv\s+pip|uv\s+add|uv\s+tool|poetry\s+add|pipx|conda|mamba|apt(-get)?|brew|npm|yarn)"
-    r"\s+(install|add|i)\b|^\s*echo\b",
-    re.IGNORECASE,
-)
-VERSION_ONLY = re.compile(r"\s(--version|-V|--help|-h)\s*$")
 COMMENTED = re.compile(r"\b(ruff|flake8|pylint|mypy|black|isort|pre-commit|lint)\b", re.IGNORECASE)
 
 
-def probe(workflows):
+def lint_kind(program: str, args: tuple[str, ...]) -> str | None:
+    """`checks` for a command that fails on lint or type errors, `format` for one that only rewrites."""
+    program = program.lower()
+    if any(a in VERSION_ONLY for a in args):
+        return None
+    first = next((a for a in args if not a.startswith("-")), None)
+    if program in CHECKERS:
+        return "checks"
+    if program == "ruff":
+        if first == "format":
+            return "checks" if {"--check", "--diff"} & set(args) else "format"
+        return None if first in RUFF_OTHER else "checks"
+    if program == "black":
+        return "checks" if {"--check", "--diff"} & set(args) else "format"
+    if program == "isort":
+        return "checks" if {"--check", "--check-only", "-c", "--diff"} & set(args) else "format"
+    if program in FORMATTERS:
+        return "format"
+    if program == "pre-commit":
+        return "checks" if first == "run" else None
+    if program in ("tox", "nox") and any(LINT_TASK.search(a) for a in args if not a.startswith("-")):
+        return "checks"
+    if program in TASK_RUNNERS and first and LINT_TASK.search(first):
+        return "checks"
+    return None
+
+
+def classify(script: str) -> str | None:
+    """The strongest lint kind among a script's commands (for tests and single lines)."""
+    kinds = {lint_kind(c.program, c.args) for c in read_shell(script).commands}
+    return "checks" if "checks" in kinds else "format" if "format" in kinds else None
+
+
+def probe(workflows, commands):
     strong, weak = [], []
+    for command in commands.at("workflow"):
+        if not command.live:
+            continue
+        kind = lint_kind(command.program, command.args)
+        if kind is None:
+            continue
+        what = f"`{command.text[:70]}`"
+        detail = f"{command.program}, job {command.job}" if command.job else command.program
+        if kind == "checks":
+            item = (command.path, command.line, what, detail, command.rejected)
+            (weak if command.rejected else strong).append(item)
+        else:
+            weak.append((command.path, command.line, f"{what} reformats the code but checks nothing", detail,
+                         command.rejected))
     for wf in workflows:
         if not wf.valid:
             continue
         rejected = problems(wf)
-        for command in commands(wf):
-            if INSTALL.search(command.text) or VERSION_ONLY.search(command.text):
-                continue
-            if CHECKS.search(command.text):
-                (weak if rejected else strong).append((wf, command.line, f"`{command.text[:70]}`", rejected))
-            elif FORMAT_ONLY.search(command.text):
-                weak.append((wf, command.line, f"`{command.text[:70]}` reformats the code but checks nothing", rejected))
-        for _, _, action, line in actions(wf):
+        for job, _, action, line in actions(wf):
             if LINT_ACTIONS.match(action):
-                (weak if rejected else strong).append((wf, line, f"the `{action}` action", rejected))
+                item = (wf.path, line, f"the `{action}` action", f"job {job}", rejected[0] if rejected else None)
+                (weak if rejected else strong).append(item)
         for line, text in commented_lines(wf, COMMENTED):
-            weak.append((wf, line, f"a commented-out lint line `{text[:60]}`", []))
-    for wf, line, what, _ in strong[:3]:
-        yield Finding(wf.path, line, f"{what} runs in {place(wf.path, line)}")
+            weak.append((wf.path, line, f"a commented-out lint line `{text[:60]}`", "", None))
+    for path, line, what, detail, _ in strong[:3]:
+        yield Finding(path, line, f"{what} runs in {place(path, line)} ({detail})")
     if strong:
         return
-    for wf, line, what, rejected in weak[:3]:
-        tail = f", but GitHub would reject that workflow: {rejected[0]}" if rejected else ""
-        yield Finding(wf.path, line, f"{what} in {place(wf.path, line)}{tail}", "weak")
+    for path, line, what, _, rejected in weak[:3]:
+        tail = f", but GitHub would reject that workflow: {rejected}" if rejected else ""
+        yield Finding(path, line, f"{what} in {place(path, line)}{tail}", "weak")

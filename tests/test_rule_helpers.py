@@ -110,11 +110,16 @@ def test_declared_prefers_dependency_files_and_says_where(tmp_path):
     ("echo uv run ruff check", None),
     ("uv run " + "-a -b=c " * 40 + "x", None),  # many options: must answer at once, not after minutes
     ("uv run " + "--a " * 40 + "x", None),
+    ("uvx --with pre-commit-uv pre-commit run --all-files", "checks"),
+    ("git diff --name-only A B | grep '\\.py$' | xargs ruff check", "checks"),
+    ("pip install ruff flake8 && ruff --version", None),
+    ("ruff format --check .", "checks"),
+    ("black src", "format"),
+    ("bash -c 'poetry run mypy src'", "checks"),
 ])
 def test_ci_lint_reads_commands_behind_uv_run(command, kind):
     ci_lint = importlib.import_module("auditor.rules.ci_lint")
-    found = "checks" if ci_lint.CHECKS.search(command) else "format" if ci_lint.FORMAT_ONLY.search(command) else None
-    assert found == kind
+    assert ci_lint.classify(command) == kind
 
 
 @pytest.mark.parametrize(("page", "kind"), [

@@ -1,7 +1,7 @@
 """Run every rule of the catalogue against one repository's facts.
 
 A rule's probe asks for the facts it needs by parameter name (`repo`, or a Repository fact
-named in INJECTABLE: `source`, `workflows`, `docker`, `dvc`, `dependencies` ...), as in
+named in INJECTABLE: `source`, `workflows`, `docker`, `dvc`, `dependencies`, `commands` ...), as in
 repo-review; the engine injects them. Probes only collect findings; the evidence level
 is derived from the findings here, and the verdict is a separate step.
 """
@@ -22,7 +22,7 @@ from auditor.model import EVIDENCE_ORDER, Evidence, Finding
 
 INJECTABLE = ("repo", "source", "tests", "python", "workflows", "dockerfiles", "dependencies", "pyproject", "git", "files", "dependency_names",
               "test_functions", "history", "team", "dvc", "docker",
-              "compose_files")
+              "compose_files", "commands")
 
 
 @dataclass

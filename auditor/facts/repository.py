@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from auditor.facts import dependencies as deps
+from auditor.facts.commands import Commands, read_commands
 from auditor.facts.docker import COMPOSE_FILES, Dockerfile, is_dockerfile, read_dockerfile
 from auditor.facts.dvc import Dvc, read_dvc
 from auditor.facts.files import FileText, Unreadable, decode_text, glob_to_regex
@@ -357,6 +358,11 @@ class Repository:
             parsed = self.yaml(rel)
             found.append(Workflow(rel, content.text or "", parsed.data, parsed.error))
         return found
+
+    @cached_property
+    def commands(self) -> Commands:
+        """Every command the project runs or documents, read as shell (auditor.facts.commands)."""
+        return read_commands(self)
 
     @cached_property
     def dockerfiles(self) -> list[str]:

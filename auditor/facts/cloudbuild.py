@@ -1,0 +1,87 @@
+"""Cloud Build configs, recognised by their content (a top-level `steps:` list of builder steps),
+not by their file name: groups call them `cloudbuild.yaml`, `vertex_ai_train.yaml`, ...
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+STEPS_KEY = re.compile(r"^[\"']?steps[\"']?\s*:", re.MULTILINE)
+JSON_STEPS_KEY = re.compile(r"^[^\S\n]*+\{?[^\S\n]*+\"steps\"\s*:", re.MULTILINE)
+SHELLS = {"bash", "sh", "/bin/bash", "/bin/sh", "/usr/bin/env"}
+
+
+@dataclass(frozen=True)
+class BuildStep:
+    path: str
+    line: int | None
+    builder: str
+    command: str
+    step: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+def cloudbuild_configs(repo) -> list[tuple[str, list[BuildStep]]]:
+    """(path, steps) of every Cloud Build config in the repository."""
+    found = []
+    for path in repo.glob("**/*.yaml", "**/*.yml", "**/*.json"):
+        if path.startswith(".github/"):
+            continue
+        content = repo.text(path)
+        key = JSON_STEPS_KEY if path.lower().endswith(".json") else STEPS_KEY
+        if content.text is None or not key.search(content.text):
+            continue
+        data = repo.yaml(path).data
+        steps = data.get("steps") if isinstance(data, dict) else None
+        if not isinstance(steps, list) or not any(_is_build_step(s) for s in steps):
+            continue
+        lines = _step_lines(content.text)
+        found.append((path, [
+            BuildStep(path, lines[i] if i < len(lines) else None, str(s["name"]), step_command(s), s)
+            for i, s in enumerate(steps) if _is_build_step(s)
+        ]))
+    return found
+
+
+def _is_build_step(step) -> bool:
+    return isinstance(step, dict) and isinstance(step.get("name"), str) and (
+        "args" in step or "entrypoint" in step or "script" in step)
+
+
+def step_command(step: dict) -> str:
+    """What a Cloud Build step runs, as one command line: `docker build -t ...`, `gcloud run deploy ...`."""
+    if isinstance(step.get("script"), str):
+        return step["script"]
+    args = step.get("args") or []
+    args = [str(a) for a in (args if isinstance(args, list) else [args])]
+    entry = str(step.get("entrypoint") or "")
+    if entry in SHELLS and args and args[0].startswith("-"):
+        return " ".join(args[1:])
+    builder = str(step["name"])
+    tool = entry or ("kaniko" if "kaniko" in builder else builder.split(":")[0].rsplit("/", 1)[-1])
+    if tool in ("cloud-sdk", "google-cloud-cli") and not entry:
+        tool = "gcloud"
+    return " ".join([tool, *args])
+
+
+def _step_lines(text: str) -> list[int]:
+    """1-based line of each item of the top-level `steps:` list (block style)."""
+    lines = text.splitlines()
+    start = next((i for i, text in enumerate(lines) if STEPS_KEY.match(text)), None)
+    if start is None:
+        return []
+    found, indent = [], None
+    for index in range(start + 1, len(lines)):
+        line = lines[index]
+        stripped = line.lstrip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if not line[0].isspace() and not stripped.startswith("-"):
+            break
+        if stripped.startswith("- ") or stripped == "-":
+            depth = len(line) - len(stripped)
+            if indent is None:
+                indent = depth
+            if depth == indent:
+                found.append(index + 1)
+    return found

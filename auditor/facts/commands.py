@@ -1,0 +1,376 @@
+"""Every command the project runs or documents, read as shell, with where it is written.
+
+Sites read: GitHub workflow `run:` steps, Cloud Build steps, Dockerfile RUN / CMD / ENTRYPOINT,
+Makefile recipes, invoke `c.run("...")` calls in tasks.py, pre-commit hook `entry`s, shell
+scripts and `[project.scripts]` (kind `run`); fenced shell blocks in READMEs and docs and
+commented-out lines of Dockerfiles and workflows (kind `documented`). Each command is one simple
+command (see auditor.facts.shell), unwrapped to the program it actually runs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from auditor.facts.cloudbuild import SHELLS as CLOUD_SHELLS, cloudbuild_configs
+from auditor.facts.shell import MAX_LINE, Simple, read_shell
+from auditor.facts.workflow_checks import is_disabled, problems
+
+SCRIPT_FILES = ("**/*.sh", "**/*.bash")
+MAKEFILES = ("Makefile", "**/Makefile", "**/*.mk", "makefile", "GNUmakefile")
+DOC_FILES = ("README.md", "**/README.md", "docs/**/*.md", "README.rst")
+FENCE = re.compile(r"^\s*(```+|~~~+)\s*([\w+-]*)")
+SHELL_FENCES = {"", "bash", "sh", "shell", "console", "zsh", "terminal", "shell-session", "shellsession", "cmd"}
+PROMPT = re.compile(r"^\s*(\(\S+\)\s*)?[$>%]\s+")
+PROSE_LEAD = re.compile(r"^\s*[A-Za-z][\w ,()'/-]{0,60}?:\s+(?=\S)")
+MAKE_VARIABLE = re.compile(r"\$\(([A-Za-z_][\w.-]*)\)")
+MAKE_TARGET = re.compile(r"^([^\s:=#][^:=]*?)\s*::?(?!=)")
+MAX_PER_FILE = 2_000
+SITE_HOLDERS = {"workflow": "job", "makefile": "target", "tasks": "task", "cloudbuild": "step",
+                "pre-commit": "hook"}
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command (program + arguments) and the place that runs or documents it."""
+
+    path: str
+    line: int | None
+    site: str                  # workflow, cloudbuild, dockerfile, makefile, tasks, pre-commit, script,
+    #                            project-script, docs
+    kind: str                  # run | documented
+    program: str               # what actually runs, runners peeled off: pytest, ruff, docker ...
+    args: tuple[str, ...]
+    text: str                  # the command as written
+    wrappers: tuple[str, ...] = ()   # uvx, uv run, xargs, bash -c ...
+    job: str | None = None     # the workflow job, the Makefile target, the invoke task
+    condition: str | None = None     # a workflow step's or job's `if:`
+    live: bool = True          # False: a job or step switched off with `if: false`
+    rejected: str | None = None      # why GitHub would reject the workflow holding it
+    step: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @property
+    def subcommand(self) -> str | None:
+        """The first argument that is not an option (`check` of `ruff check .`)."""
+        return next((a for a in self.args if not a.startswith("-")), None)
+
+    def has_option(self, *names: str) -> bool:
+        return any(a == n or a.startswith(n + "=") for a in self.args for n in names)
+
+    def option_values(self, name: str) -> list[str]:
+        """Values of `--name X` / `--name=X` (`-k X` for a short option)."""
+        found = []
+        for index, arg in enumerate(self.args):
+            if arg == name and index + 1 < len(self.args):
+                found.append(self.args[index + 1])
+            elif arg.startswith(name + "="):
+                found.append(arg[len(name) + 1:])
+        return found
+
+    def positionals(self, value_options: set[str] | frozenset[str] = frozenset()) -> list[str]:
+        """Arguments that are neither options nor an option's value."""
+        found, skip = [], False
+        for arg in self.args:
+            if skip:
+                skip = False
+            elif arg.startswith("-"):
+                skip = arg in value_options
+            else:
+                found.append(arg)
+        return found
+
+    @property
+    def where(self) -> str:
+        """`path:line` and the job, target, task or step holding the command."""
+        place = f"{self.path}:{self.line}" if self.line else self.path
+        holder = SITE_HOLDERS.get(self.site)
+        return f"{place}, {holder} {self.job}" if holder and self.job else place
+
+    @property
+    def runs(self) -> bool:
+        """Run by the project (not documented, not switched off)."""
+        return self.kind == "run" and self.live
+
+
+@dataclass(frozen=True)
+class Note:
+    path: str
+    line: int | None
+    message: str
+    level: str = "error"
+
+
+@dataclass
+class Commands:
+    """The commands of one repository, read once per audit and shared by every rule."""
+
+    all: list[Command] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Command]:
+        return iter(self.all)
+
+    def __len__(self) -> int:
+        return len(self.all)
+
+    def of(self, *programs: str, site: str | None = None, kind: str | None = "run") -> list[Command]:
+        wanted = set(programs)
+        return [c for c in self.all if c.program in wanted and (site is None or c.site == site)
+                and (kind is None or c.kind == kind)]
+
+    def at(self, site: str, kind: str | None = "run") -> list[Command]:
+        return [c for c in self.all if c.site == site and (kind is None or c.kind == kind)]
+
+
+def read_commands(repo) -> Commands:
+    found = Commands()
+    for reader in (_workflows, _cloudbuild, _dockerfiles, _makefiles, _tasks, _pre_commit, _scripts,
+                   _project_scripts, _docs):
+        reader(repo, found)
+    return found
+
+
+class _Collector:
+    """Adds the commands of one script at a place, capped per file."""
+
+    def __init__(self, sink: Commands, path: str, site: str, kind: str = "run", **extra: Any):
+        self.sink, self.path, self.site, self.kind, self.extra = sink, path, site, kind, extra
+        self.count = 0
+
+    def script(self, script: str, first_line: int | None, rows: bool = True, **extra: Any) -> None:
+        """`rows`: the script's lines are the file's lines from `first_line` on (else all at `first_line`)."""
+        read = read_shell(script)
+        if read.refused:
+            self.sink.notes.append(Note(self.path, first_line, f"{self.path}: {read.refused}"))
+        for simple in read.commands:
+            self.add(simple, first_line + simple.row if first_line is not None and rows else first_line, **extra)
+
+    def add(self, simple: Simple, line: int | None, **extra: Any) -> None:
+        self.count += 1
+        if self.count > MAX_PER_FILE:
+            if self.count == MAX_PER_FILE + 1:
+                self.sink.notes.append(Note(self.path, line, f"{self.path}: more than {MAX_PER_FILE} commands, the rest was not read"))
+            return
+        self.sink.all.append(Command(self.path, line, self.site, extra.pop("kind", self.kind), simple.program,
+                                     simple.args, simple.text, simple.wrappers, **{**self.extra, **extra}))
+
+
+# --- GitHub workflows ---------------------------------------------------------------------------
+def _workflows(repo, sink: Commands) -> None:
+    for wf in repo.workflows:
+        if not wf.valid:
+            continue
+        reasons = problems(wf)
+        collect = _Collector(sink, wf.path, "workflow", rejected=reasons[0] if reasons else None)
+        lines = wf.text.splitlines()
+        cursor = 0
+        for job_name, job in wf.jobs().items():
+            for step in job.get("steps") or []:
+                if not isinstance(step, dict) or not isinstance(step.get("run"), str):
+                    continue
+                script = step["run"]
+                first = _script_start(lines, script, cursor)
+                if first is not None:
+                    cursor = first
+                condition = step.get("if", job.get("if"))
+                collect.script(script, None if first is None else first + 1 - _leading_blank(script), job=job_name,
+                               condition=None if condition is None else str(condition),
+                               live=not (is_disabled(job) or is_disabled(step)), step=step)
+        _comments(sink, wf.path, wf.text, "workflow")
+
+
+def _leading_blank(script: str) -> int:
+    return len(script) - len(script.lstrip("\n")) if script.strip() else 0
+
+
+def _script_start(lines: list[str], script: str, start: int) -> int | None:
+    """0-based index of the file line holding the script's first non-blank line, searched from `start`."""
+    needle = next((s.strip() for s in script.splitlines() if s.strip()), "")[:60]
+    if not needle:
+        return None
+    for origin in (start, 0):
+        for index in range(origin, len(lines)):
+            if needle in lines[index] and not lines[index].lstrip().startswith("#"):
+                return index
+    return None
+
+
+def _comments(sink: Commands, path: str, text: str, site: str) -> None:
+    """Commented-out lines read as commands documented there (`# docker build -f x.dockerfile .`)."""
+    collect = _Collector(sink, path, site, "documented")
+    for number, raw in enumerate(text.splitlines(), 1):
+        stripped = raw.strip()
+        if not stripped.startswith("#") or len(stripped) > MAX_LINE:
+            continue
+        body = stripped.lstrip("#").strip()
+        body = re.sub(r"^-?\s*run:\s*[|>]?\s*", "", body)
+        body = PROSE_LEAD.sub("", body) if not body.startswith(("http", "-")) else body
+        if not body or body.startswith("!"):
+            continue
+        for simple in read_shell(body).commands:
+            collect.add(simple, number)
+
+
+# --- Cloud Build --------------------------------------------------------------------------------
+def _cloudbuild(repo, sink: Commands) -> None:
+    for path, steps in cloudbuild_configs(repo):
+        collect = _Collector(sink, path, "cloudbuild")
+        for step in steps:
+            raw = step.step
+            args = raw.get("args") or []
+            args = [str(a) for a in (args if isinstance(args, list) else [args])]
+            entry = str(raw.get("entrypoint") or "")
+            if isinstance(raw.get("script"), str):
+                collect.script(raw["script"], step.line, rows=False, job=str(raw.get("id") or "") or None)
+            elif entry in CLOUD_SHELLS and args and args[0].startswith("-") and "c" in args[0] and len(args) > 1:
+                collect.script(args[1], step.line, rows=False, job=str(raw.get("id") or "") or None)
+            else:
+                collect.script(_shell_join([step.command.split(" ", 1)[0], *args]), step.line, rows=False,
+                               job=str(raw.get("id") or "") or None)
+
+
+def _shell_join(words: list[str]) -> str:
+    return " ".join(w if re.fullmatch(r"[\w@%+=:,./-]+", w) else "'" + w.replace("'", "'\"'\"'") + "'" for w in words)
+
+
+# --- Dockerfiles --------------------------------------------------------------------------------
+def _dockerfiles(repo, sink: Commands) -> None:
+    for dockerfile in repo.docker:
+        if dockerfile.error:
+            continue
+        collect = _Collector(sink, dockerfile.path, "dockerfile")
+        for instruction in dockerfile.instructions:
+            if instruction.keyword not in ("RUN", "CMD", "ENTRYPOINT"):
+                continue
+            exec_form = _exec_form(instruction.arguments)
+            if exec_form is not None:
+                collect.script(_shell_join(exec_form), instruction.line, rows=False)
+            else:
+                arguments = re.sub(r"^(--\w+(=\S*)?\s+)+", "", instruction.arguments)   # RUN --mount=...
+                collect.script(arguments, instruction.line, rows=False)
+        _comments(sink, dockerfile.path, repo.text(dockerfile.path).text or "", "dockerfile")
+
+
+def _exec_form(arguments: str) -> list[str] | None:
+    if not arguments.lstrip().startswith("["):
+        return None
+    try:
+        words = json.loads(arguments)
+    except ValueError:
+        return None
+    return [str(w) for w in words] if isinstance(words, list) and words else None
+
+
+# --- Makefiles, invoke tasks, pre-commit, scripts, entry points ---------------------------------
+def _makefiles(repo, sink: Commands) -> None:
+    for path in repo.glob(*MAKEFILES):
+        text = repo.text(path).text
+        if text is None:
+            continue
+        collect = _Collector(sink, path, "makefile")
+        target, pending, start = None, "", 0
+        for number, raw in enumerate(text.splitlines(), 1):
+            if raw.startswith("\t") and target is not None:
+                line = raw.strip()
+                if not pending:
+                    start = number
+                    line = line.lstrip("@-+ ")
+                if line.endswith("\\"):
+                    pending += line[:-1] + " "
+                    continue
+                script = MAKE_VARIABLE.sub(r"${\1}", (pending + line).replace("$$", "$"))
+                pending = ""
+                if script and not script.startswith("#"):
+                    collect.script(script, start, job=target)
+                continue
+            match = MAKE_TARGET.match(raw)
+            if match and not raw.startswith((".PHONY", "export ")):
+                target = match.group(1).strip()
+            elif raw.strip() and not raw.startswith((" ", "#")):
+                target = None if "=" in raw else target
+
+
+def _tasks(repo, sink: Commands) -> None:
+    for path, module in repo.python.items():
+        if path.rsplit("/", 1)[-1] != "tasks.py" or not module.imports_any("invoke"):
+            continue
+        collect = _Collector(sink, path, "tasks")
+        for call in module.calls:
+            if call.name.rsplit(".", 1)[-1] == "run" and call.args and call.name.split(".", 1)[0] in ("c", "ctx", "context", "cx"):
+                literal = _string_literal(call.args[0])
+                if literal:
+                    collect.script(literal, call.line, job=_enclosing(module, call.line))
+
+
+def _string_literal(source: str) -> str | None:
+    match = re.fullmatch(r"[rRfFbBuU]{0,2}(\"\"\"|'''|\"|')(.*)\1", source.strip(), re.DOTALL)
+    if not match:
+        return None
+    return re.sub(r"\{[^{}]*\}", "X", match.group(2)) if source.lstrip()[:2].lower() in ("f'", 'f"', "rf", "fr") else match.group(2)
+
+
+def _enclosing(module, line: int) -> str | None:
+    inside = [f for f in module.functions if f.line <= line <= (f.end_line or f.line)]
+    return inside[-1].name if inside else None
+
+
+def _pre_commit(repo, sink: Commands) -> None:
+    for path in repo.glob(".pre-commit-config.yaml", ".pre-commit-config.yml"):
+        data = repo.yaml(path).data
+        text = repo.text(path).text or ""
+        collect = _Collector(sink, path, "pre-commit")
+        for entry_repo in (data.get("repos") or []) if isinstance(data, dict) else []:
+            for hook in (entry_repo.get("hooks") or []) if isinstance(entry_repo, dict) else []:
+                if isinstance(hook, dict) and isinstance(hook.get("entry"), str):
+                    line = next((n for n, t in enumerate(text.splitlines(), 1) if hook["entry"][:40] in t), None)
+                    args = hook.get("args") if isinstance(hook.get("args"), list) else []
+                    collect.script(" ".join([hook["entry"], *map(str, args)]), line, job=str(hook.get("id") or "") or None)
+
+
+def _scripts(repo, sink: Commands) -> None:
+    for path in repo.glob(*SCRIPT_FILES):
+        text = repo.text(path).text
+        if text is not None:
+            _Collector(sink, path, "script").script(text, 1)
+
+
+def _project_scripts(repo, sink: Commands) -> None:
+    data = repo.pyproject.data if isinstance(repo.pyproject.data, dict) else {}
+    scripts = (data.get("project") or {}).get("scripts") if isinstance(data.get("project"), dict) else None
+    if not isinstance(scripts, dict):
+        return
+    text = repo.text("pyproject.toml").text or ""
+    for name, target in scripts.items():
+        line = next((n for n, t in enumerate(text.splitlines(), 1) if t.strip().strip("'\"").startswith(str(name))), None)
+        sink.all.append(Command("pyproject.toml", line, "project-script", "run", str(name), (str(target),),
+                                f"{name} = {target}"))
+
+
+# --- documentation ------------------------------------------------------------------------------
+def _docs(repo, sink: Commands) -> None:
+    for path in repo.glob(*DOC_FILES):
+        text = repo.text(path).text
+        if text is None:
+            continue
+        collect = _Collector(sink, path, "docs", "documented")
+        for start, block in fenced_shell_blocks(text):
+            collect.script(block, start)
+
+
+def fenced_shell_blocks(text: str) -> Iterator[tuple[int, str]]:
+    """(first line, body with prompts stripped) of every fenced block tagged as shell or untagged."""
+    lines = text.splitlines()
+    index = 0
+    while index < len(lines):
+        opening = FENCE.match(lines[index])
+        if not opening:
+            index += 1
+            continue
+        fence, language = opening.group(1), opening.group(2).lower()
+        end = next((j for j in range(index + 1, len(lines)) if lines[j].strip().startswith(fence[:3])), len(lines))
+        if language in SHELL_FENCES:
+            body = [PROMPT.sub("", line) for line in lines[index + 1:end]]
+            yield index + 2, "\n".join(body)
+        index = end + 1

@@ -102,40 +102,51 @@ class Note:
     level: str = "error"
 
 
-@dataclass
 class Commands:
-    """The commands of one repository, read once per audit and shared by every rule."""
+    """The commands of one repository, read once per audit and shared by every rule; each kind of
+    site is read on first use (a rule about workflows does not pay for parsing the docs)."""
 
-    all: list[Command] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
+    def __init__(self, repo):
+        self._repo = repo
+        self._sites: dict[str, list[Command]] = {}
+        self.notes: list[Note] = []
+
+    def at(self, site: str, kind: str | None = "run") -> list[Command]:
+        """The commands of one kind of site (workflow, cloudbuild, dockerfile, makefile, tasks,
+        pre-commit, script, project-script, docs)."""
+        if site not in self._sites:
+            sink = _Sink([], self.notes)
+            READERS[site](self._repo, sink)
+            self._sites[site] = sink.all
+        return [c for c in self._sites[site] if kind is None or c.kind == kind]
+
+    @property
+    def all(self) -> list[Command]:
+        return [c for site in READERS for c in self.at(site, None)]
 
     def __iter__(self) -> Iterator[Command]:
         return iter(self.all)
 
-    def __len__(self) -> int:
-        return len(self.all)
-
-    def of(self, *programs: str, site: str | None = None, kind: str | None = "run") -> list[Command]:
+    def of(self, *programs: str, sites: tuple[str, ...] = (), kind: str | None = "run") -> list[Command]:
+        """Commands running one of `programs` (in `sites`, default everywhere)."""
         wanted = set(programs)
-        return [c for c in self.all if c.program in wanted and (site is None or c.site == site)
-                and (kind is None or c.kind == kind)]
+        return [c for site in (sites or tuple(READERS)) for c in self.at(site, kind) if c.program in wanted]
 
-    def at(self, site: str, kind: str | None = "run") -> list[Command]:
-        return [c for c in self.all if c.site == site and (kind is None or c.kind == kind)]
+
+@dataclass
+class _Sink:
+    all: list[Command]
+    notes: list[Note]
 
 
 def read_commands(repo) -> Commands:
-    found = Commands()
-    for reader in (_workflows, _cloudbuild, _dockerfiles, _makefiles, _tasks, _pre_commit, _scripts,
-                   _project_scripts, _docs):
-        reader(repo, found)
-    return found
+    return Commands(repo)
 
 
 class _Collector:
     """Adds the commands of one script at a place, capped per file."""
 
-    def __init__(self, sink: Commands, path: str, site: str, kind: str = "run", **extra: Any):
+    def __init__(self, sink: _Sink, path: str, site: str, kind: str = "run", **extra: Any):
         self.sink, self.path, self.site, self.kind, self.extra = sink, path, site, kind, extra
         self.count = 0
 
@@ -158,7 +169,7 @@ class _Collector:
 
 
 # --- GitHub workflows ---------------------------------------------------------------------------
-def _workflows(repo, sink: Commands) -> None:
+def _workflows(repo, sink: _Sink) -> None:
     for wf in repo.workflows:
         if not wf.valid:
             continue
@@ -197,7 +208,7 @@ def _script_start(lines: list[str], script: str, start: int) -> int | None:
     return None
 
 
-def _comments(sink: Commands, path: str, text: str, site: str) -> None:
+def _comments(sink: _Sink, path: str, text: str, site: str) -> None:
     """Commented-out lines read as commands documented there (`# docker build -f x.dockerfile .`)."""
     collect = _Collector(sink, path, site, "documented")
     for number, raw in enumerate(text.splitlines(), 1):
@@ -214,7 +225,7 @@ def _comments(sink: Commands, path: str, text: str, site: str) -> None:
 
 
 # --- Cloud Build --------------------------------------------------------------------------------
-def _cloudbuild(repo, sink: Commands) -> None:
+def _cloudbuild(repo, sink: _Sink) -> None:
     for path, steps in cloudbuild_configs(repo):
         collect = _Collector(sink, path, "cloudbuild")
         for step in steps:
@@ -236,7 +247,7 @@ def _shell_join(words: list[str]) -> str:
 
 
 # --- Dockerfiles --------------------------------------------------------------------------------
-def _dockerfiles(repo, sink: Commands) -> None:
+def _dockerfiles(repo, sink: _Sink) -> None:
     for dockerfile in repo.docker:
         if dockerfile.error:
             continue
@@ -264,7 +275,7 @@ def _exec_form(arguments: str) -> list[str] | None:
 
 
 # --- Makefiles, invoke tasks, pre-commit, scripts, entry points ---------------------------------
-def _makefiles(repo, sink: Commands) -> None:
+def _makefiles(repo, sink: _Sink) -> None:
     for path in repo.glob(*MAKEFILES):
         text = repo.text(path).text
         if text is None:
@@ -292,7 +303,7 @@ def _makefiles(repo, sink: Commands) -> None:
                 target = None if "=" in raw else target
 
 
-def _tasks(repo, sink: Commands) -> None:
+def _tasks(repo, sink: _Sink) -> None:
     for path, module in repo.python.items():
         if path.rsplit("/", 1)[-1] != "tasks.py" or not module.imports_any("invoke"):
             continue
@@ -316,7 +327,7 @@ def _enclosing(module, line: int) -> str | None:
     return inside[-1].name if inside else None
 
 
-def _pre_commit(repo, sink: Commands) -> None:
+def _pre_commit(repo, sink: _Sink) -> None:
     for path in repo.glob(".pre-commit-config.yaml", ".pre-commit-config.yml"):
         data = repo.yaml(path).data
         text = repo.text(path).text or ""
@@ -329,14 +340,14 @@ def _pre_commit(repo, sink: Commands) -> None:
                     collect.script(" ".join([hook["entry"], *map(str, args)]), line, job=str(hook.get("id") or "") or None)
 
 
-def _scripts(repo, sink: Commands) -> None:
+def _scripts(repo, sink: _Sink) -> None:
     for path in repo.glob(*SCRIPT_FILES):
         text = repo.text(path).text
         if text is not None:
             _Collector(sink, path, "script").script(text, 1)
 
 
-def _project_scripts(repo, sink: Commands) -> None:
+def _project_scripts(repo, sink: _Sink) -> None:
     data = repo.pyproject.data if isinstance(repo.pyproject.data, dict) else {}
     scripts = (data.get("project") or {}).get("scripts") if isinstance(data.get("project"), dict) else None
     if not isinstance(scripts, dict):
@@ -349,7 +360,7 @@ def _project_scripts(repo, sink: Commands) -> None:
 
 
 # --- documentation ------------------------------------------------------------------------------
-def _docs(repo, sink: Commands) -> None:
+def _docs(repo, sink: _Sink) -> None:
     for path in repo.glob(*DOC_FILES):
         text = repo.text(path).text
         if text is None:
@@ -374,3 +385,8 @@ def fenced_shell_blocks(text: str) -> Iterator[tuple[int, str]]:
             body = [PROMPT.sub("", line) for line in lines[index + 1:end]]
             yield index + 2, "\n".join(body)
         index = end + 1
+
+
+READERS = {"workflow": _workflows, "cloudbuild": _cloudbuild, "dockerfile": _dockerfiles, "makefile": _makefiles,
+           "tasks": _tasks, "pre-commit": _pre_commit, "script": _scripts, "project-script": _project_scripts,
+           "docs": _docs}

@@ -10,7 +10,6 @@ replaced by a placeholder word before parsing and put back in the words.
 from __future__ import annotations
 
 import re
-import shlex
 from dataclasses import dataclass
 
 import tree_sitter_bash
@@ -137,20 +136,25 @@ def _words(node: Node, expressions: list[str]) -> list[str]:
     for child in node.named_children:
         if child.type in ("variable_assignment", "file_redirect", "herestring_redirect", "heredoc_redirect", "comment"):
             continue
-        words.append(_restore(_unquote(_node_text(child)), expressions))
+        words.append(_restore(_word(child), expressions))
         if len(words) >= MAX_WORDS:
             break
     return words
 
 
-def _unquote(text: str) -> str:
-    if not any(q in text for q in "'\"\\"):
-        return text
-    try:
-        parts = shlex.split(text, posix=True)
-    except ValueError:
-        return text.strip("'\"")
-    return " ".join(parts) if parts else ""
+def _word(node: Node) -> str:
+    """A word as the shell would pass it: quotes removed, escapes resolved (expansions kept as written)."""
+    kind = node.type
+    if kind == "raw_string":
+        return _node_text(node)[1:-1]
+    if kind == "string":
+        return "".join(_word(c) if c.type != "string_content" else _node_text(c).replace('\\"', '"')
+                       for c in node.named_children) if node.named_children else ""
+    if kind == "concatenation":
+        return "".join(_word(c) for c in node.children)
+    if kind in ("word", "number") and "\\" in _node_text(node):
+        return re.sub(r"\\(.)", r"\1", _node_text(node))
+    return _node_text(node)
 
 
 def _expand(words: list[str], row: int, text: str, depth: int) -> list[Simple]:

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import shlex
 from dataclasses import dataclass
 
 from auditor.model import Finding
 from auditor.rules._code import calls_within
-from auditor.rules._workflows import commands, problems
 
 TRIVIAL_ASSERT = re.compile(r"^\s*assert\s*\(?\s*(True|1|not\s+False|1\s*==\s*1|True\s+is\s+True)\s*\)?\s*(,.*)?(#.*)?$")
 NOT_EXERCISE = re.compile(r"^(assert\w*|self\.assert\w*|isinstance|issubclass|len|print|str|int|float|type|hasattr|"
@@ -18,17 +16,12 @@ NOT_EXERCISE = re.compile(r"^(assert\w*|self\.assert\w*|isinstance|issubclass|le
 SETUPS = {"setUp", "setUpClass", "setup_method", "setup_class", "setup", "asyncSetUp"}
 PARAMS = re.compile(r"def\s+\w+\s*\(([^)]*)")
 INI_FILES = {"pytest.ini": r"\[pytest\]", "setup.cfg": r"\[tool:pytest\]", "tox.ini": r"\[pytest\]"}
-RUNS_TESTS = re.compile(
-    r"(^|[\s;&|(/\"'])(py\.test|pytest)(\s|$|[\"';&|)])|-m\s+(pytest|unittest)\b|"
-    r"\b(invoke|inv|make|just|nox|tox|task|uv\s+run\s+invoke|poetry\s+run\s+invoke)\s+(-\S+\s+)*\w*test",
-    re.IGNORECASE,
-)
-INSTALLS = re.compile(r"^\s*(sudo\s+)?(python3?\s+-m\s+)?(pip3?|uv\s+pip|uv\s+add|poetry\s+add|conda|pipx)\s+install\b|"
-                      r"^\s*(uv\s+)?pip\s+install\b|^\s*echo\b", re.IGNORECASE)
+PYTEST = {"pytest", "py.test"}
+TASK_RUNNERS = {"invoke", "inv", "make", "just", "nox", "tox", "task"}
+TEST_TASK = re.compile(r"^[\w.:-]*test", re.IGNORECASE)
 VALUE_OPTIONS = {"-k", "-m", "-c", "-p", "-o", "-n", "--cov", "--cov-report", "--cov-config", "--rootdir", "--junitxml",
                  "--ignore", "--deselect", "--durations", "--maxfail", "--timeout", "--log-level", "--basetemp",
                  "--confcutdir", "--source", "--tb", "-W", "--junit-xml", "--html", "--data-file", "--omit", "--include"}
-SHELL_STOP = {"&&", "||", ";", "|", ">", ">>", "2>&1", "then", "do"}
 
 
 def probe_topic(tests, test_functions, topic: re.Pattern, label: str, repo=None):
@@ -134,61 +127,58 @@ def python_files_setting(repo) -> list[str]:
 
 @dataclass(frozen=True)
 class TestRun:
-    """A workflow command that runs the tests, and the paths it gives pytest (empty: all tests)."""
+    """A workflow command that runs the tests, the paths it gives pytest (empty: all tests) and the
+    paths it leaves out (`--ignore`, `--deselect` of a whole file)."""
 
-    workflow: object
+    path: str
     line: int | None
     text: str
     targets: tuple[str, ...]
     working_directory: str
     rejected: str | None
+    ignored: tuple[str, ...] = ()
+    selects: bool = False      # `-k` / `-m`: only some of the tests run
 
 
-def test_runs(workflows) -> list[TestRun]:
-    """Every workflow command that runs pytest (directly or through a task runner)."""
+def test_runs(commands) -> list[TestRun]:
+    """Every workflow command that runs pytest (directly, behind runners, or through a task runner)."""
     runs = []
-    for wf in workflows:
-        if not wf.valid:
+    for command in commands.at("workflow"):
+        if not command.live or not runs_tests(command):
             continue
-        reasons = problems(wf)
-        for command in commands(wf):
-            if INSTALLS.search(command.text) or not RUNS_TESTS.search(command.text):
-                continue
-            folder = str(command.step.get("working-directory") or "").strip("./")
-            runs.append(TestRun(wf, command.line, command.text, pytest_targets(command.text), folder,
-                                reasons[0] if reasons else None))
+        folder = str(command.step.get("working-directory") or "").strip("./")
+        is_pytest = command.program in PYTEST
+        runs.append(TestRun(command.path, command.line, command.text,
+                            pytest_targets(command) if is_pytest else (), folder, command.rejected,
+                            _ignored(command) if is_pytest else (),
+                            is_pytest and command.has_option("-k", "-m")))
     return runs
 
 
-def pytest_targets(text: str) -> tuple[str, ...]:
-    """The file / folder arguments of a pytest command line (empty: pytest picks the tests itself)."""
-    words = [w for word in _split(text) for w in (_split(word) if " " in word else [word])]
-    start = next((i for i, w in enumerate(words) if w.rsplit("/", 1)[-1] in ("pytest", "py.test")), None)
-    if start is None:
-        return ()
-    targets, skip = [], False
-    for word in words[start + 1:]:
-        if word in SHELL_STOP or word.startswith(("&&", "||", ";", "|", ">")):
-            break
-        if skip:
-            skip = False
-            continue
-        if word.startswith("-"):
-            skip = word in VALUE_OPTIONS
-            continue
-        targets.append(word.split("::", 1)[0].rstrip(";"))
+def runs_tests(command) -> bool:
+    if command.program in PYTEST or command.program == "unittest":
+        return not command.has_option("--version", "--help", "-h", "--collect-only", "--co")
+    if command.program in TASK_RUNNERS:
+        return any(TEST_TASK.search(a) for a in command.args[:4] if not a.startswith("-"))
+    return False
+
+
+def pytest_targets(command) -> tuple[str, ...]:
+    """The file / folder arguments of a pytest command (empty: pytest picks the tests itself)."""
+    targets = [t.split("::", 1)[0] for t in command.positionals(VALUE_OPTIONS)]
     return tuple(t for t in targets if t)
 
 
-def _split(text: str) -> list[str]:
-    try:
-        return shlex.split(text, posix=True)
-    except ValueError:
-        return text.split()
+def _ignored(command) -> tuple[str, ...]:
+    ignored = command.option_values("--ignore") + command.option_values("--ignore-glob")
+    ignored += [d for d in command.option_values("--deselect") if "::" not in d]
+    return tuple(i for i in ignored if i)
 
 
 def runs_file(run: TestRun, path: str) -> bool:
-    """Whether a test run would include the test file `path`."""
+    """Whether a test run would include the test file `path` (not one it ignores)."""
+    if any(_under(path, ignored, run.working_directory) for ignored in run.ignored):
+        return False
     if not run.targets:
         return not run.working_directory or path.startswith(run.working_directory + "/")
     for target in run.targets:
@@ -198,3 +188,10 @@ def runs_file(run: TestRun, path: str) -> bool:
         if target in ("", ".") or path == target or path.startswith(target + "/") or fnmatch.fnmatch(path, target):
             return True
     return False
+
+
+def _under(path: str, target: str, working_directory: str) -> bool:
+    target = target.removeprefix("./").rstrip("/")
+    if working_directory:
+        target = f"{working_directory}/{target}"
+    return path == target or path.startswith(target + "/") or fnmatch.fnmatch(path, target)

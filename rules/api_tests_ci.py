@@ -9,11 +9,10 @@ from auditor.rules._workflows import place
 
 HTTP_CLIENTS = ("fastapi.testclient", "starlette.testclient", "httpx", "requests", "aiohttp", "flask.testing")
 HTTP_METHOD = re.compile(r"^(get|post|put|patch|delete|request|options|head)$")
-SELECTS = re.compile(r"\s(-k|-m)\s")
 CLIENT_OBJECT = re.compile(r"(client|requests|httpx|session|api|^c|^ac)$", re.IGNORECASE)
 
 
-def probe(tests, test_functions, workflows, repo):
+def probe(tests, test_functions, commands, repo):
     shared_client = any(p.rsplit("/", 1)[-1] == "conftest.py" and m.imports_any(*HTTP_CLIENTS) for p, m in tests.items())
     api_tests = [fn for fn in test_functions if _calls_api(tests[fn.path], fn, shared_client)]
     if not api_tests:
@@ -24,22 +23,22 @@ def probe(tests, test_functions, workflows, repo):
         yield Finding(fn.path, fn.line, f"`{fn.name}` in {fn.path}:{fn.line} calls the API, but "
                                         f"{shortfall(fn, tests[fn.path], repo)}", "weak")
         return
-    runs = test_runs(workflows)
+    runs = test_runs(commands)
     working = [r for r in runs if r.rejected is None]
-    working.sort(key=lambda r: 1 if SELECTS.search(r.text) else 0)
+    working.sort(key=lambda r: 1 if r.selects else 0)
     files = sorted({fn.path for fn in real})
     for path in files:
         run = next((r for r in working if runs_file(r, path)), None)
         if run is not None:
             count = sum(1 for fn in real if fn.path == path)
             yield Finding(path, next(fn.line for fn in real if fn.path == path),
-                          f"{count} API test(s) in {path}, run by `{run.text[:60]}` in {place(run.workflow.path, run.line)}")
-            yield Finding(run.workflow.path, run.line, f"{place(run.workflow.path, run.line)} runs the API tests in {path}")
+                          f"{count} API test(s) in {path}, run by `{run.text[:60]}` in {place(run.path, run.line)}")
+            yield Finding(run.path, run.line, f"{place(run.path, run.line)} runs the API tests in {path}")
             return
     fn = real[0]
     broken = next((r for r in runs if r.rejected and runs_file(r, fn.path)), None)
     if broken is not None:
-        why = f"only {broken.workflow.path} runs them, and GitHub would reject that workflow: {broken.rejected}"
+        why = f"only {broken.path} runs them, and GitHub would reject that workflow: {broken.rejected}"
     elif working:
         targets = ", ".join(f"`{r.text[:40]}`" for r in working[:2])
         why = f"the workflows run other tests ({targets})"

@@ -8,6 +8,7 @@ import time
 import pytest
 
 from auditor.catalog import rules_dir
+from auditor.facts.commands import parse_commands
 from auditor.facts.repository import Workflow
 from auditor.facts.structured import parse_yaml
 
@@ -29,9 +30,36 @@ def workflow(text: str) -> Workflow:
     ("python -m pytest tests/test_api.py::test_root -k slow", ("tests/test_api.py",)),
     ('sh -lc "uv run coverage run -m pytest tests/ && uv run coverage report"', ("tests/",)),
     ("invoke test", ()),
+    ("uvx --with pytest-cov pytest tests/unit -q", ("tests/unit",)),
+    ("pytest ${{ matrix.test-dir }} -v", ("${{ matrix.test-dir }}",)),
 ])
 def test_pytest_targets(command, targets):
-    assert testing.pytest_targets(command) == targets
+    runs = [c for c in parse_commands(command) if testing.runs_tests(c)]
+    assert runs
+    pytest_run = next((c for c in runs if c.program in testing.PYTEST), None)
+    assert (testing.pytest_targets(pytest_run) if pytest_run else ()) == targets
+
+
+@pytest.mark.parametrize(("command", "path", "runs"), [
+    ("coverage run -m pytest tests/ --ignore=tests/integrationtests/", "tests/integrationtests/test_api.py", False),
+    ("coverage run -m pytest tests/ --ignore=tests/integrationtests/", "tests/unit/test_model.py", True),
+    ("pytest --ignore tests/test_api.py", "tests/test_api.py", False),
+    ("pytest --deselect tests/test_api.py::test_root", "tests/test_api.py", True),
+    ("pytest tests/unit", "tests/api/test_api.py", False),
+    ("echo pytest tests/api", "tests/api/test_api.py", None),
+    ("pip install pytest", "tests/test_api.py", None),
+])
+def test_test_runs_respect_paths_and_ignores(tmp_path, command, path, runs):
+    from auditor.facts import Repository
+
+    from conftest import write_tree
+    text = f"on: push\njobs:\n  t:\n    runs-on: x\n    steps:\n      - run: {command}\n"
+    repo = Repository(write_tree(tmp_path, {".github/workflows/t.yml": text}))
+    found = testing.test_runs(repo.commands)
+    if runs is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and found[0].line == 6 and testing.runs_file(found[0], path) is runs
 
 
 @pytest.mark.parametrize(("script", "expected"), [

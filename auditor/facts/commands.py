@@ -143,6 +143,13 @@ def read_commands(repo) -> Commands:
     return Commands(repo)
 
 
+def parse_commands(script: str, path: str = "<text>", site: str = "text", kind: str = "run") -> list[Command]:
+    """The commands of one script read on its own (a line of a report, a table test)."""
+    sink = _Sink([], [])
+    _Collector(sink, path, site, kind).script(script, 1)
+    return sink.all
+
+
 class _Collector:
     """Adds the commands of one script at a place, capped per file."""
 

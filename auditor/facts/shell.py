@@ -170,12 +170,12 @@ def _expand(words: list[str], row: int, text: str, depth: int) -> list[Simple]:
             inner = read_shell(script, depth + 1)
             return found + [Simple(c.program, c.args, tuple(wrappers) + (base + " -c",) + c.wrappers, row, c.text)
                             for c in inner.commands]
-    if base == "docker":
+    if base == "docker" and depth < MAX_DEPTH:
         inside = docker_inner_command(args)
         if inside:
-            program2, args2, wrappers2 = unwrap(inside[1])
-            found.append(Simple(program2, tuple(args2), tuple(wrappers) + (f"docker {inside[0]}",) + tuple(wrappers2),
-                                row, text))
+            outer = tuple(wrappers) + (f"docker {inside[0]}",)
+            found += [Simple(c.program, c.args, outer + c.wrappers, row, text)
+                      for c in _expand(inside[1], row, text, depth + 1)]
     return found
 
 

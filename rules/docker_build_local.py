@@ -1,11 +1,13 @@
-"""Traces of building the Dockerfiles locally: build commands in tasks, Makefile, docs or compose.
-The report itself is the claim, not evidence for it."""
+"""Traces of building the Dockerfiles locally: build commands in tasks, Makefile, scripts, docs,
+Dockerfile comments (`# to run: docker build -f trainer.dockerfile .`) or compose. The report
+itself is the claim, not evidence for it."""
 
 import re
 
 from auditor.facts.repository import find_line
 from auditor.model import Finding
 from auditor.rules._code import grep_text_files
+from auditor.rules._commands import builds_locally
 
 BUILD = re.compile(r"\bdocker(-|\s+)compose\b.*\b(build|up)\b|\bdocker(\s+buildx)?\s+build\b")
 BUILD_HELPER = re.compile(r"docker_build|docker\.build|images\.build\(")
@@ -13,19 +15,37 @@ WHERE = ("tasks.py", "Makefile", "**/*.md", "**/*.sh", "**/*.mk", "justfile", "*
          "pyproject.toml", "**/*.txt")
 
 
+READ_AS_SHELL = re.compile(r"(\.sh|(^|/)Makefile|\.mk)$")   # their commands are read as shell, not grepped
+COMMAND_SITES = ("tasks", "makefile", "script", "docs", "dockerfile", "pre-commit")
+SITE_NAMES = {"tasks": "an invoke task", "makefile": "a Makefile target", "script": "a script", "docs": "the docs",
+              "dockerfile": "a Dockerfile comment", "pre-commit": "a pre-commit hook"}
+
+
+def _read_commands(repo, commands):
+    """(path, line, text, where) of every build command read as shell outside the workflows and the report."""
+    for site in COMMAND_SITES:
+        for command in commands.at(site, kind=None):
+            if command.path != repo.report_path and builds_locally(command):
+                yield command.path, command.line, command.text, SITE_NAMES[site]
+
+
 def _build_commands(repo):
     for pattern in (BUILD, BUILD_HELPER):
         hits = [h for h in grep_text_files(repo, pattern, WHERE, limit=12)
-                if not h[0].startswith(".github/") and h[0] != repo.report_path]
+                if not h[0].startswith(".github/") and h[0] != repo.report_path and not READ_AS_SHELL.search(h[0])]
         if hits:
             return hits
     return []
 
 
-def probe(repo, dockerfiles, compose_files):
+def probe(repo, dockerfiles, compose_files, commands):
     if not dockerfiles:
         return
     seen = set()
+    for path, line, text, where in _read_commands(repo, commands):
+        if path not in seen and len(seen) < 3:
+            seen.add(path)
+            yield Finding(path, line, f"build command `{text[:80]}` in {path}:{line} ({where})")
     for path, line, text in _build_commands(repo):
         if path not in seen and len(seen) < 3:
             seen.add(path)

@@ -250,7 +250,7 @@ def _cloudbuild(repo, sink: _Sink) -> None:
 
 
 def _shell_join(words: list[str]) -> str:
-    return " ".join(w if re.fullmatch(r"[\w@%+=:,./-]+", w) else "'" + w.replace("'", "'\"'\"'") + "'" for w in words)
+    return " ".join(w if re.fullmatch(r"[\w@%+=:,./${}-]+", w) else "'" + w.replace("'", "'\"'\"'") + "'" for w in words)
 
 
 # --- Dockerfiles --------------------------------------------------------------------------------
@@ -326,7 +326,7 @@ def _string_literal(source: str) -> str | None:
     match = re.fullmatch(r"[rRfFbBuU]{0,2}(\"\"\"|'''|\"|')(.*)\1", source.strip(), re.DOTALL)
     if not match:
         return None
-    return re.sub(r"\{[^{}]*\}", "X", match.group(2)) if source.lstrip()[:2].lower() in ("f'", 'f"', "rf", "fr") else match.group(2)
+    return re.sub(r"\{([^{}]*)\}", r"${\1}", match.group(2)) if source.lstrip()[:2].lower() in ("f'", 'f"', "rf", "fr") else match.group(2)
 
 
 def _enclosing(module, line: int) -> str | None:

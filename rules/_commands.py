@@ -1,0 +1,63 @@
+"""Shared reading of commands (the `commands` fact): what builds or pushes an image, and how a
+finding names a command."""
+
+from __future__ import annotations
+
+COMPOSE_BUILDS = {"build", "create"}
+
+
+def _compose_words(command) -> list[str] | None:
+    """The words after `docker compose` / `docker-compose` / `podman-compose` (options left out)."""
+    if command.program in ("docker-compose", "podman-compose"):
+        return [a for a in command.args if not a.startswith("-")]
+    if command.program in ("docker", "podman") and command.subcommand == "compose":
+        words = [a for a in command.args if not a.startswith("-")]
+        return words[1:]
+    return None
+
+
+def builds_image(command) -> bool:
+    """`docker build`, `docker buildx build`, `docker compose build` / `up --build`, kaniko,
+    `gcloud builds submit --tag/--pack`, `pack build`."""
+    words = [a for a in command.args if not a.startswith("-")]
+    program = command.program
+    if program in ("docker", "podman", "buildah"):
+        if words[:1] in (["build"], ["bud"]) or words[:2] in (["buildx", "build"], ["image", "build"]):
+            return True
+    compose = _compose_words(command)
+    if compose is not None:
+        return bool(compose) and (compose[0] in COMPOSE_BUILDS or (compose[0] == "up" and command.has_option("--build")))
+    if program in ("kaniko", "executor") or program.startswith("kaniko"):
+        return True
+    if program == "gcloud" and words[:2] == ["builds", "submit"]:
+        return command.has_option("--tag", "-t", "--pack")
+    return program == "pack" and words[:1] == ["build"]
+
+
+def pushes_image(command) -> bool:
+    words = [a for a in command.args if not a.startswith("-")]
+    if command.program in ("docker", "podman") and (words[:1] == ["push"] or words[:2] == ["image", "push"]):
+        return True
+    compose = _compose_words(command)
+    if compose is not None:
+        return compose[:1] == ["push"]
+    return command.program == "gcloud" and words[:2] == ["builds", "submit"]
+
+
+def builds_locally(command) -> bool:
+    """An image build on the machine at hand (`docker build`, `docker compose build|up`)."""
+    compose = _compose_words(command)
+    if compose is not None:
+        return compose[:1] in (["build"], ["up"])
+    return command.program in ("docker", "podman", "buildah") and builds_image(command)
+
+
+def quoted(command, width: int = 70) -> str:
+    return f"`{command.text[:width]}`"
+
+
+def runs_what(command) -> str:
+    """`... runs pytest (behind uvx)`: the program a command actually runs, when runners hide it."""
+    if not command.wrappers:
+        return command.program
+    return f"{command.program} (through {', '.join(command.wrappers)})"

@@ -89,6 +89,9 @@ def probe(workflows, commands):
         yield Finding(path, line, f"{what} runs in {place(path, line)} ({detail})")
     if strong:
         return
+    workflow_paths = {wf.path for wf in workflows}
+    for note in [n for n in commands.notes if n.path in workflow_paths][:2]:
+        yield Finding(note.path, note.line, f"{note.message}: a lint step there could not be seen", "error")
     for path, line, what, _, rejected in weak[:3]:
         tail = f", but GitHub would reject that workflow: {rejected}" if rejected else ""
         yield Finding(path, line, f"{what} in {place(path, line)}{tail}", "weak")

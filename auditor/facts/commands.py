@@ -117,7 +117,8 @@ class Commands:
         if site not in self._sites:
             sink = _Sink([], self.notes)
             READERS[site](self._repo, sink)
-            self._sites[site] = sink.all
+            files = {path: index for index, path in enumerate(dict.fromkeys(c.path for c in sink.all))}
+            self._sites[site] = sorted(sink.all, key=lambda c: (files[c.path], c.line or 0))
         return [c for c in self._sites[site] if kind is None or c.kind == kind]
 
     @property

@@ -230,6 +230,8 @@ class Repository:
         """Every file that was read for a fact but could not be read or parsed."""
         seen = [Problem(p, t.error) for p, t in self._texts.items() if t.error]
         seen += [Problem(p, y.error) for p, y in self._documents.items() if y.error and not self._texts[p].error]
+        if "commands" in self.__dict__:   # only when a rule read the commands
+            seen += [Problem(n.path, n.message) for n in self.commands.notes]
         return sorted(set(seen), key=lambda p: p.path)
 
     def grep(self, pattern: str | re.Pattern[str], *globs: str, limit: int = 20) -> list[Match]:

@@ -70,7 +70,7 @@ class Simple:
     args: tuple[str, ...]
     wrappers: tuple[str, ...]
     row: int           # 0-based line within the script
-    text: str          # the command as written (one line, shortened)
+    text: str          # the command as written, with the pipeline it is part of (one line, shortened)
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,8 @@ def read_shell(script: str, depth: int = 0) -> ShellRead:
         words = _words(node, expressions)
         if not words:
             continue
-        text = _restore(_node_text(node), expressions).replace("\n", " ")
+        shown = node.parent if node.parent is not None and node.parent.type == "pipeline" else node
+        text = _restore(_node_text(shown), expressions).replace("\n", " ")
         text = re.sub(r"\\\s+", "", text)
         text = re.sub(r"\s+", " ", text).strip()[:300]
         found += _expand(words, node.start_point[0], text, depth)

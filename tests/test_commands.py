@@ -1,0 +1,197 @@
+"""Table tests of the command reader (auditor.facts.shell / auditor.facts.commands): shell split into
+simple commands, runners unwrapped to the program that runs, sites and kinds, hostile input."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from auditor.facts import Repository
+from auditor.facts.commands import parse_commands
+from auditor.facts.shell import read_shell
+
+from conftest import write_tree
+
+
+def programs(script: str) -> list[tuple[str, tuple[str, ...]]]:
+    return [(c.program, c.args) for c in read_shell(script).commands]
+
+
+@pytest.mark.parametrize(("script", "expected"), [
+    ("sudo apt-get install -y gcc", [("apt-get", ("install", "-y", "gcc"))]),
+    ("sudo -u app ruff check .", [("ruff", ("check", "."))]),
+    ("env -u X A=1 B=2 pytest -q", [("pytest", ("-q",))]),
+    ("FOO=1 BAR=x mypy src", [("mypy", ("src",))]),
+    ("python -m pytest tests", [("pytest", ("tests",))]),
+    ("python3.11 -u -W ignore -m src.train --lr 1", [("src.train", ("--lr", "1"))]),
+    ("python train.py", [("python", ("train.py",))]),
+    ("uv run --frozen --with pytest-cov pytest -x", [("pytest", ("-x",))]),
+    ("uv run -- ruff format --check", [("ruff", ("format", "--check"))]),
+    ("uvx --with pre-commit-uv pre-commit run --all-files", [("pre-commit", ("run", "--all-files"))]),
+    ("uvx --from ruff==0.5 ruff check", [("ruff", ("check",))]),
+    ("uv tool run mypy .", [("mypy", (".",))]),
+    ("pipx run --spec black==24 black --check .", [("black", ("--check", "."))]),
+    ("poetry run pytest", [("pytest", ())]),
+    ("pdm run lint", [("lint", ())]),
+    ("pipenv run flake8", [("flake8", ())]),
+    ("hatch run test:pytest -q", [("pytest", ("-q",))]),
+    ("conda run -n env python -m pytest", [("pytest", ())]),
+    ("npx -y pyright", [("pyright", ())]),
+    ("time timeout 300 dvc pull", [("dvc", ("pull",))]),
+    ("timeout -s KILL 5m locust -f x.py", [("locust", ("-f", "x.py"))]),
+    ("coverage run --source=src -m pytest tests/", [("pytest", ("tests/",))]),
+    ("nohup uvicorn app:app &", [("uvicorn", ("app:app",))]),
+])
+def test_runners_are_unwrapped_to_the_program_that_runs(script, expected):
+    assert programs(script) == expected
+
+
+@pytest.mark.parametrize(("script", "expected"), [
+    ("ruff check . && mypy src; pytest || true", ["ruff", "mypy", "pytest", "true"]),
+    ("git diff --name-only A B | grep '\\.py$' | xargs ruff check", ["git", "grep", "ruff"]),
+    ("xargs -n1 -I{} flake8 {}", ["flake8"]),
+    ("echo $(ruff --version)", ["echo", "ruff"]),
+    ("bash -c 'ruff check . && mypy src'", ["bash", "ruff", "mypy"]),
+    ('sh -lc "uv run pytest tests/"', ["sh", "pytest"]),
+    ("docker run --rm -v $PWD:/app -e A=1 img:1 python -m pytest", ["docker", "pytest"]),
+    ("docker compose run --rm api pytest", ["docker", "pytest"]),
+    ("if [ -f x ]; then make lint; fi", ["make"]),
+    ("for f in a b; do black --check $f; done", ["black"]),
+])
+def test_compound_commands_are_split(script, expected):
+    assert [p for p, _ in programs(script)] == expected
+
+
+def test_wrappers_are_kept_in_order():
+    command = read_shell("sudo uv run --with x xargs -n1 ruff check").commands[0]
+    assert (command.program, command.wrappers) == ("ruff", ("sudo", "uv run", "xargs"))
+
+
+@pytest.mark.parametrize(("script", "expected"), [
+    ("pytest --ignore=\"tests/slow tests\" -k 'not api'", ("--ignore=tests/slow tests", "-k", "not api")),
+    ("ruff check \\\n  src \\\n  tests", ("check", "src", "tests")),
+    ("echo \"a $HOME b\" 'c d' e\\ f", ("a $HOME b", "c d", "e f")),
+    ("pytest ${{ matrix.dir }} -m \"${{ inputs.mark }}\"", ("${{ matrix.dir }}", "-m", "${{ inputs.mark }}")),
+    ("echo ${{ github.event_name == 'push' && 'a' || 'b' }}", ("${{ github.event_name == 'push' && 'a' || 'b' }}",)),
+])
+def test_quoting_continuations_and_github_expressions(script, expected):
+    assert read_shell(script).commands[0].args == expected
+
+
+def test_heredoc_bodies_are_not_commands_and_lines_are_counted():
+    script = "cat <<EOF > config.yaml\nruff: not a command\nEOF\nmypy src\n"
+    commands = read_shell(script).commands
+    assert [(c.program, c.row) for c in commands] == [("cat", 0), ("mypy", 3)]
+
+
+@pytest.mark.parametrize("script", [
+    "echo " + "x" * 100_000,
+    "$(" * 10_000 + "x" + ")" * 10_000,
+    "a | " * 20_000 + "b",
+])
+def test_hostile_scripts_are_read_in_bounded_time_or_refused(script):
+    started = time.perf_counter()
+    read = read_shell(script)
+    assert time.perf_counter() - started < 2
+    assert read.refused or len(read.commands) <= 1_000
+
+
+def test_a_refused_script_leaves_an_error_note(tmp_path):
+    repo = Repository(write_tree(tmp_path, {"run.sh": "echo " + "x" * 100_000 + "\n",
+                                            "ok.sh": "ruff check .\n"}))
+    assert [c.program for c in repo.commands.at("script")] == ["ruff"]
+    assert [(n.path, n.level) for n in repo.commands.notes] == [("run.sh", "error")]
+    assert [p.path for p in repo.problems] == ["run.sh"]
+
+
+WORKFLOW = """\
+on: push
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          pip install ruff
+          uvx --with pre-commit-uv pre-commit run --all-files
+      - if: false
+        run: mypy .
+      # - run: pylint src
+"""
+
+
+def test_workflow_commands_say_line_job_liveness_and_comments(tmp_path):
+    repo = Repository(write_tree(tmp_path, {".github/workflows/ci.yml": WORKFLOW}))
+    found = [(c.line, c.program, c.kind, c.job, c.live) for c in repo.commands.at("workflow", kind=None)]
+    assert found == [(7, "pip", "run", "lint", True), (8, "pre-commit", "run", "lint", True),
+                     (10, "mypy", "run", "lint", False), (11, "pylint", "documented", None, True)]
+    assert repo.commands.at("workflow")[1].where == ".github/workflows/ci.yml:8, job lint"
+
+
+def test_rejected_workflow_commands_carry_the_reason(tmp_path):
+    text = "on: push\njobs:\n  a:\n    runs-on: x\n    matrix: {p: [1]}\n    steps:\n      - run: ruff check .\n"
+    repo = Repository(write_tree(tmp_path, {".github/workflows/w.yml": text}))
+    assert repo.commands.at("workflow")[0].rejected == "job `a`: unexpected key `matrix`"
+
+
+SITES = {
+    "Dockerfile": "# to run: docker build -f trainer.dockerfile .\nFROM python:3.11\nRUN pip install -r r.txt && \\\n"
+                  "    python -m compileall .\nCMD [\"uvicorn\", \"app:app\", \"--port\", \"80\"]\n"
+                  "ENTRYPOINT python -m src.train\n",
+    "Makefile": "lint:\n\t@ruff check $(SRC)\n\ntest: lint\n\tpytest tests\n",
+    "tasks.py": "from invoke import task\n\n@task\ndef build(c):\n    c.run(f\"docker build -f {name} .\")\n",
+    ".pre-commit-config.yaml": "repos:\n  - repo: local\n    hooks:\n      - id: mypy\n        entry: uv run mypy\n"
+                              "        args: [src]\n",
+    "scripts/train.sh": "#!/bin/bash\nset -e\npython -m src.train \"$@\"\n",
+    "pyproject.toml": "[project]\nname = 'x'\n[project.scripts]\ntrain = 'x.train:main'\n",
+    "README.md": "Run:\n\n```bash\n$ docker compose up --build\n```\n\n```python\nprint('no')\n```\n",
+    "vertex_train.yaml": "steps:\n  - name: gcr.io/cloud-builders/docker\n    args: ['build', '-t', 'eu/${PROJECT_ID}/x', '.']\n"
+                         "  - name: gcr.io/google.com/cloudsdktool/cloud-sdk\n    entrypoint: bash\n"
+                         "    args: ['-c', 'gcloud ai custom-jobs create --region=eu && echo done']\n",
+}
+
+
+@pytest.mark.parametrize(("site", "expected"), [
+    ("dockerfile", [(1, "docker", "documented"), (3, "pip", "run"), (3, "compileall", "run"), (5, "uvicorn", "run"),
+                    (6, "src.train", "run")]),
+    ("makefile", [(2, "ruff", "run"), (5, "pytest", "run")]),
+    ("tasks", [(5, "docker", "run")]),
+    ("pre-commit", [(5, "mypy", "run")]),
+    ("script", [(2, "set", "run"), (3, "src.train", "run")]),
+    ("project-script", [(4, "train", "run")]),
+    ("docs", [(4, "docker", "documented")]),
+    ("cloudbuild", [(2, "docker", "run"), (4, "gcloud", "run"), (4, "echo", "run")]),
+])
+def test_every_site_is_read_with_lines_and_kinds(tmp_path, site, expected):
+    repo = Repository(write_tree(tmp_path, SITES))
+    assert [(c.line, c.program, c.kind) for c in repo.commands.at(site, kind=None)] == expected
+
+
+def test_site_details_targets_tasks_and_arguments(tmp_path):
+    repo = Repository(write_tree(tmp_path, SITES))
+    make = repo.commands.at("makefile")
+    assert [(c.job, c.args) for c in make] == [("lint", ("check", "${SRC}")), ("test", ("tests",))]
+    task = repo.commands.at("tasks")[0]
+    assert (task.job, task.args) == ("build", ("build", "-f", "${name}", "."))
+    assert repo.commands.at("pre-commit")[0].args == ("src",)
+    assert repo.commands.of("docker", kind="documented")[0].path == "Dockerfile"
+
+
+def test_option_helpers():
+    command = parse_commands("pytest tests/unit --ignore tests/unit/slow -k 'not gpu' --cov=src tests/api")[0]
+    assert command.positionals({"--ignore", "-k"}) == ["tests/unit", "tests/api"]
+    assert command.option_values("--ignore") == ["tests/unit/slow"]
+    assert command.option_values("--cov") == ["src"]
+    assert command.has_option("-k") and not command.has_option("-m")
+    assert command.subcommand == "tests/unit"
+
+
+def test_a_workflow_script_too_long_to_read_makes_ci_lint_weak_not_none(tmp_path):
+    from auditor.catalog import by_id
+    from auditor.engine.run import run_rule
+
+    text = "on: push\njobs:\n  lint:\n    runs-on: x\n    steps:\n      - run: echo " + "x" * 20_000 + "\n"
+    repo = Repository(write_tree(tmp_path, {".github/workflows/lint.yaml": text}))
+    outcome = run_rule(by_id()["ci-lint"], repo)
+    assert outcome.evidence == "weak"
+    assert [(f.path, f.line, f.strength) for f in outcome.findings] == [(".github/workflows/lint.yaml", 6, "error")]

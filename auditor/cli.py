@@ -15,6 +15,7 @@ from rich.table import Table
 from auditor import __version__
 from auditor.audit import InputError, audit_target
 from auditor.catalog import by_id, load_catalog
+from auditor.engine.run import facts_read
 from auditor.render import json_report, terminal
 from auditor.render.attention import FailOn, fails
 
@@ -128,6 +129,9 @@ def explain_command(item: str = typer.Argument(..., help="An item id (e.g. docke
     elif spec.na_when_absent:
         console.print("[cyan]n/a[/cyan] when the repository holds nothing: this can live only in a cloud console")
     console.print("report wording matched: " + escape(", ".join(f"/{p.pattern}/" for p in spec.match)))
+    facts = facts_read(spec)
+    if facts:
+        console.print("facts read: " + escape(", ".join(facts)))
 
 
 @app.command("batch")

@@ -193,3 +193,10 @@ def test_a_file_name_that_is_not_utf8_keeps_the_json_valid_utf8(tmp_path):
                           check=False, capture_output=True, timeout=120)
     document = json.loads(done.stdout.decode("utf-8"))  # strict: raises on invalid UTF-8
     assert [p["path"] for p in document["problems"]] == [os.fsdecode(b"src/bin\xe9.py")]
+
+
+@pytest.mark.parametrize(("item", "facts"), [("ci-lint", "workflows, commands"), ("api-tests-ci", "commands")])
+def test_explain_names_the_facts_a_rule_reads(item, facts):
+    result = runner.invoke(app, ["explain", item])
+    assert result.exit_code == 0
+    assert "facts read:" in result.output and facts in " ".join(result.output.split())

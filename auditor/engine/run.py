@@ -44,6 +44,19 @@ def probe_function(spec: RuleSpec) -> Callable | None:
     return getattr(_probe_module(spec.probe), "probe")
 
 
+PATTERN_FACTS = {"files": "files", "dependencies": "dependencies", "grep": "text"}
+
+
+def facts_read(spec: RuleSpec) -> list[str]:
+    """The facts a rule reads: its probe's parameters, and those its evidence patterns search."""
+    probe = probe_function(spec)
+    names = list(inspect.signature(probe).parameters) if probe is not None else []
+    for pattern in spec.evidence:
+        kind = next((k for k in PATTERN_FACTS if k in pattern), None)
+        names.append(PATTERN_FACTS[kind] if kind else str(pattern.get("scope", "source")))
+    return list(dict.fromkeys(names))
+
+
 def _inject(func: Callable, repo: Repository) -> dict:
     kwargs = {}
     for name in inspect.signature(func).parameters:

@@ -12,11 +12,12 @@ import weakref
 from dataclasses import dataclass
 
 from auditor.facts.cloudbuild import JSON_STEPS_KEY, STEPS_KEY, BuildStep, cloudbuild_configs, step_command  # noqa: F401 (shared)
-from auditor.rules._workflows import accepted, commands, place, rejected, rejection
+from auditor.rules._workflows import place
 
 SCRIPT_FILES = ("**/*.sh", "**/*.bash", "**/Makefile", "**/*.mk", "**/justfile", "tasks.py", "**/tasks.py",
                 "noxfile.py", "**/*.ps1", "**/*.bat", "**/*.cmd", "tox.ini")
 DOC_FILES = ("**/*.md", "**/*.rst")
+MENTIONS = {"echo", "printf", "cat", "tee"}
 SHELL_COMMENT = re.compile(r"^\s*(#|//|REM\b|::)")
 
 
@@ -36,14 +37,15 @@ _COMMANDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _structured_commands(repo) -> list[Seen]:
-    """Every workflow and Cloud Build command of the repository, read once per repository."""
+    """Every workflow and Cloud Build command of the repository (the `commands` fact, read as shell:
+    one simple command each, `echo` lines that only mention a command left out), read once per repository."""
     cached = _COMMANDS.get(repo)
     if cached is None:
-        cached = [Seen(c.path, c.line, c.text, "workflow") for wf in accepted(repo.workflows) for c in commands(wf)]
-        cached += [Seen(s.path, s.line, s.command, "cloudbuild")
-                   for _, steps in cloudbuild_configs(repo) for s in steps]
-        cached += [Seen(c.path, c.line, c.text, "workflow-rejected", rejection(wf))
-                   for wf in rejected(repo.workflows) if wf.valid for c in commands(wf)]
+        workflow = [c for c in repo.commands.at("workflow") if c.live and c.program not in MENTIONS]
+        cached = [Seen(c.path, c.line, c.text, "workflow") for c in workflow if not c.rejected]
+        cached += [Seen(c.path, c.line, c.text, "cloudbuild") for c in repo.commands.at("cloudbuild")
+                   if c.program not in MENTIONS]
+        cached += [Seen(c.path, c.line, c.text, "workflow-rejected", c.rejected) for c in workflow if c.rejected]
         _COMMANDS[repo] = cached
     return cached
 

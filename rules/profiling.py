@@ -15,7 +15,10 @@ PROFILER_CALL = re.compile(r"^(cProfile|pstats|torch\.profiler|torch\.autograd\.
 PROFILER_OFF = {"None", "False", '""', "''"}
 COMMAND = re.compile(r"-m\s+cProfile|snakeviz|pyinstrument|py-spy|scalene|kernprof|line_profiler|torch\.profiler", re.IGNORECASE)
 DOC_FILES = ("**/*.md", "**/*.rst", "**/*.ipynb")
-COMMAND_FILES = ("tasks.py", "Makefile", "justfile", "**/*.sh", ".github/workflows/*.y*ml")
+COMMAND_SITES = ("tasks", "makefile", "script", "workflow")
+GREPPED_FILES = ("tasks.py", "justfile")
+PROFILER_PROGRAMS = {"cprofile", "snakeviz", "pyinstrument", "py-spy", "scalene", "kernprof", "line_profiler",
+                     "memray", "austin", "memory_profiler", "mprof", "viztracer"}
 ARTIFACTS = ("**/*.prof", "**/*.pstats", "**/*.pt.trace.json", "**/*trace*.json", "**/*.speedscope.json")
 PROFILER_PACKAGES = ("snakeviz", "line-profiler", "pyinstrument", "memory-profiler", "scalene", "py-spy", "torch-tb-profiler",
                      "tensorboard-plugin-profile", "yappi")
@@ -44,10 +47,27 @@ def _in_code(python):
             yield Finding(path, line, f"{what} in {path}:{line}")
 
 
-def _commands(repo):
-    for hit in repo.grep(COMMAND, *COMMAND_FILES, limit=2):
+def _commands(repo, commands):
+    """A profiler the project runs: in a task, Makefile target, script or workflow step (read as shell),
+    else a line of a task file the shell reader cannot see (justfile, tasks.py built strings)."""
+    found = [c for site in COMMAND_SITES for c in commands.at(site) if c.live and _profiles(c)]
+    seen = set()
+    for command in found[:2]:
+        seen.add(command.path)
+        yield Finding(command.path, command.line, f"profiler command `{command.text[:70]}` in {command.where} "
+                                                  f"(runs {command.program})")
+    if found:
+        return
+    for hit in repo.grep(COMMAND, *GREPPED_FILES, limit=2):
         if not hit.text.lstrip().startswith("#") and not re.search(r"\binstall\b|==|>=", hit.text):
             yield Finding(hit.path, hit.line, f"profiler command `{hit.text[:70]}` in {hit.path}:{hit.line}")
+
+
+def _profiles(command) -> bool:
+    program = command.program.lower()
+    if program in PROFILER_PROGRAMS or (program == "torch.profiler"):
+        return not command.has_option("--version", "--help")
+    return False
 
 
 def _documented_runs(repo):
@@ -78,8 +98,8 @@ def _weak_traces(repo, python):
         yield Finding(path, line, f"`{text[:40]}` listed in {path}:{line}, but never used", "weak")
 
 
-def probe(repo, python):
-    strong = [*_in_code(python), *_commands(repo)]
+def probe(repo, python, commands):
+    strong = [*_in_code(python), *_commands(repo, commands)]
     yield from strong[:4]
     if not strong:
         yield from _weak_traces(repo, python)

@@ -17,6 +17,12 @@ SWEEP_CALLS = {
 }
 SWEEP_COMMAND = re.compile(r"wandb\s+(sweep|agent)\b|--multirun\b|\bhydra/sweeper\b|\boptuna\b", re.IGNORECASE)
 HYDRA_SWEEPER = re.compile(r"^[^\S\n]*(-\s*)?(override\s+)?hydra/sweeper\s*:|^[^\S\n]*sweeper\s*:\s*$|^[^\S\n]*mode\s*:\s*MULTIRUN", re.MULTILINE)
+COMMAND_SITES = ("tasks", "makefile", "script", "workflow")
+GREPPED_FILES = ("tasks.py", "justfile")
+MENTIONS = {"echo", "printf", "cat"}
+INSTALLERS = {"pip", "pip3", "uv", "poetry", "conda", "mamba", "pipx", "apt-get", "apt"}
+SWEEP_WORD = re.compile(r"^hydra/sweeper=|^optuna\b", re.IGNORECASE)
+OPTUNA = re.compile(r"\boptuna\b", re.IGNORECASE)
 SWEEP_DEPENDENCIES = ("optuna", "ray", "hyperopt", "hydra-optuna-sweeper", "hydra-ax-sweeper", "hydra-nevergrad-sweeper",
                       "wandb-sweeps", "scikit-optimize", "ax-platform")
 
@@ -60,17 +66,35 @@ def _sweep_calls(python):
                 break
 
 
-def _commands(repo):
+def _commands(repo, commands):
+    """A sweep the project launches (`wandb sweep` / `wandb agent`, a Hydra `--multirun`) in a task,
+    Makefile target, script or workflow step, read as shell; else a line of a justfile / tasks.py."""
     seen = set()
-    for hit in repo.grep(SWEEP_COMMAND, "tasks.py", "Makefile", "justfile", "**/*.sh", ".github/workflows/*.y*ml", limit=6):
+    for command in [c for site in COMMAND_SITES for c in commands.at(site) if c.live and _sweeps(c)]:
+        if command.path not in seen:
+            seen.add(command.path)
+            yield Finding(command.path, command.line, f"sweep command `{command.text[:70]}` in {command.where}")
+    if seen:
+        return
+    for hit in repo.grep(SWEEP_COMMAND, *GREPPED_FILES, limit=6):
         installing = re.search(r"\b(install|add)\b|==|>=", hit.text)
         if not hit.text.lstrip().startswith("#") and not installing and hit.path not in seen:
             seen.add(hit.path)
             yield Finding(hit.path, hit.line, f"sweep command `{hit.text[:70]}` in {hit.path}:{hit.line}")
 
 
-def probe(repo, source):
-    found = [*_sweep_configs(repo), *_sweep_calls(source), *_commands(repo)]
+def _sweeps(command) -> bool:
+    if command.program == "wandb":
+        return command.subcommand in ("sweep", "agent")
+    if command.program in MENTIONS or command.program in INSTALLERS:
+        return False
+    hydra_multirun = bool(command.args) and command.args[0].endswith(".py") and "-m" in command.args[1:]
+    return (command.has_option("--multirun") or hydra_multirun or bool(OPTUNA.search(command.program))
+            or any(SWEEP_WORD.search(a) for a in command.args))
+
+
+def probe(repo, source, commands):
+    found = [*_sweep_configs(repo), *_sweep_calls(source), *_commands(repo, commands)]
     strong = [f for f in found if f.strength == "strong"]
     yield from (strong or found)[:4]
     if strong:

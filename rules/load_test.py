@@ -7,14 +7,16 @@ from auditor.model import Finding
 from auditor.rules._cloud import by_kind, find, where
 from auditor.rules._declared import declared, only_declared
 
+COMMAND_SITES = ("workflow", "cloudbuild", "script", "makefile", "tasks")
+LOAD_TOOLS = {"locust": (), "k6": ("run", "cloud"), "vegeta": ("attack",), "wrk": (), "hey": (), "artillery": ("run",)}
 USERS = ("HttpUser", "FastHttpUser", "User")
 K6_IMPORT = re.compile(r"""from\s+['"]k6(/http)?['"]|require\(\s*['"]k6""")
 COMMAND = re.compile(r"(^|[\s;&|(])(locust\s+-f|locust\s+--locustfile|k6\s+run|vegeta\s+attack|wrk\s+-|hey\s+-n|ab\s+-n|"
                      r"artillery\s+run)", re.IGNORECASE)
 
 
-def probe(repo, python):
-    strong = list(_locustfiles(python)) + list(_k6(repo))
+def probe(repo, python, commands):
+    strong = list(_locustfiles(python)) + list(_k6(repo)) + list(_load_commands(commands))
     strong += [Finding(s.path, s.line, f"load test `{s.text[:70]}` ({where(s)})")
                for s in by_kind(find(repo, COMMAND), "workflow", "cloudbuild", "script")[:2]]
     yield from strong[:4]
@@ -31,6 +33,22 @@ def probe(repo, python):
     dep = declared(repo, "locust", "k6")
     if dep:
         yield only_declared(dep, ", no load test script")
+
+
+def _load_commands(commands):
+    """A load-test tool the project runs (read as shell, behind any runner): `uv run locust --headless`."""
+    found = [c for site in COMMAND_SITES for c in commands.at(site)
+             if c.live and not c.rejected and _loads(c)]
+    for command in found[:2]:
+        yield Finding(command.path, command.line, f"load test `{command.text[:70]}` in {command.where} "
+                                                  f"(runs {command.program})")
+
+
+def _loads(command) -> bool:
+    if command.has_option("--version", "--help", "-V", "-h"):
+        return False
+    wanted = LOAD_TOOLS.get(command.program)
+    return wanted is not None and (not wanted or command.subcommand in wanted)
 
 
 def _locustfiles(python):

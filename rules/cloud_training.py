@@ -23,12 +23,13 @@ GCP_BASE = re.compile(r"^\S*(deeplearning-platform-release|vertex-ai/training|cl
 NOT_CONFIG = ("reports/",)
 
 
-def probe(repo, workflows, python, docker):
+def probe(repo, workflows, python, docker, commands):
     strong = list(_pool_specs(repo)) + list(_commands(repo)) + list(_sdk_jobs(python))
     yield from strong[:4]
     if strong:
         return
     yield from _weak(repo, workflows, python, docker)
+    yield from _vm_setup(commands)
 
 
 def _pool_specs(repo):
@@ -96,3 +97,28 @@ def _training_image_pushes(repo, workflows):
         for command in commands(wf):
             if PUSH.search(command.text) and GCP_REGISTRY.search(command.text):
                 yield command.path, command.line, command.text
+
+
+def _vm_setup(commands):
+    """A training container and a script that fetches its data from a GCS bucket: the setup of a
+    training run on a cloud machine, without the command that started it."""
+    trainer = next((c for c in commands.at("dockerfile") if _trains(c)), None)
+    if trainer is None:
+        return
+    fetch = next((c for site in ("script", "makefile", "tasks") for c in commands.at(site) if _fetches_from_bucket(c)), None)
+    if fetch is not None:
+        yield Finding(fetch.path, fetch.line, f"`{fetch.text[:60]}` in {fetch.where} fetches data from a GCS bucket and "
+                                              f"{trainer.path}:{trainer.line} runs training: a cloud training setup, "
+                                              "but no Vertex AI or Compute Engine command seen", "weak")
+
+
+def _trains(command) -> bool:
+    return bool(TRAINING.search(command.path.rsplit("/", 1)[-1])) and bool(
+        TRAINING.search(" ".join([command.program, *command.args])))
+
+
+def _fetches_from_bucket(command) -> bool:
+    words = [a for a in command.args if not a.startswith("-")]
+    copies = (command.program == "gsutil" and words[:1] in (["cp"], ["rsync"])) or (
+        command.program == "gcloud" and words[:2] in (["storage", "cp"], ["storage", "rsync"]))
+    return copies and len(words) > 2 and words[1].startswith("gs://")

@@ -5,7 +5,6 @@ import re
 
 from auditor.model import Finding
 from auditor.rules._api import fastapi_apps
-from auditor.rules._declared import declared, only_declared
 from auditor.rules._monitoring import http_routes, importers, route_path
 
 METRIC_CALL = re.compile(
@@ -13,20 +12,15 @@ METRIC_CALL = re.compile(
     r"start_http_server)|prometheus_fastapi_instrumentator\.Instrumentator|prometheus_flask_exporter\.\w+|"
     r"starlette_exporter\.\w+|opentelemetry\.instrumentation\.\w+(\.\w+)*|opentelemetry\.metrics\.\w+)$"
 )
-METRIC_PACKAGES = ("prometheus-client", "prometheus-fastapi-instrumentator", "prometheus-flask-exporter",
-                   "starlette-exporter", "opentelemetry-instrumentation-fastapi", "opentelemetry-sdk",
-                   "opentelemetry-api")
 
 
 def probe(repo, source):
     api_paths = _api_modules(source)
-    strong = False
     for path, module in sorted(source.items()):
         calls = [c for c in module.calls if METRIC_CALL.search(module.resolve(c.name))]
         if not calls:
             continue
         if path in api_paths or api_paths & set(importers(repo, path, source)):
-            strong = True
             yield Finding(path, calls[0].line, f"`{calls[0].name}(...)` in the API in {path}:{calls[0].line}"
                           + (f" ({len(calls)} metric calls)" if len(calls) > 1 else ""))
         else:
@@ -34,12 +28,7 @@ def probe(repo, source):
     for path in sorted(api_paths):
         for route in http_routes(source[path]):
             if route_path(source[path], route).rstrip("/") == "/metrics":
-                strong = True
                 yield Finding(path, route.line, f"`/metrics` route {route.function}() in {path}:{route.line}")
-    if not strong:
-        dep = declared(repo, *METRIC_PACKAGES)
-        if dep:
-            yield only_declared(dep, ", but the API is not instrumented")
 
 
 def _api_modules(source) -> set[str]:

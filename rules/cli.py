@@ -6,7 +6,6 @@ import re
 from auditor.facts.repository import find_line
 from auditor.model import Finding
 from auditor.rules._code import pyproject_table, pyproject_unreadable
-from auditor.rules._declared import only_declared
 
 CLI_CALLS = {"typer.Typer": "typer app", "typer.run": "typer entry point", "argparse.ArgumentParser": "argparse parser",
              "fire.Fire": "fire entry point", "docopt.docopt": "docopt parser"}
@@ -17,7 +16,6 @@ TEMPLATE_MAKE_TARGETS = frozenset({
     "create_environment", "requirements", "dev_requirements", "clean", "data", "build_documentation",
     "serve_documentation", "help", "lint", "sync_data_to_s3", "sync_data_from_s3", "test_environment",
 })
-CLI_DEPENDENCIES = ("typer", "click", "fire", "invoke", "docopt")
 
 
 def _source_clis(source):
@@ -81,9 +79,6 @@ def _weak_hints(repo, source):
             yield Finding(path, hydra, f"`@hydra.main` in {path}:{hydra} takes config overrides on the command line, "
                                        "but no CLI of its own", "weak")
             break
-    dep = repo.dependency(*CLI_DEPENDENCIES)
-    if dep:
-        yield only_declared(dep)
 
 
 def probe(repo, source, python):

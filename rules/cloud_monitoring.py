@@ -6,7 +6,6 @@ import re
 
 from auditor.facts.repository import VENDORED
 from auditor.model import Finding
-from auditor.rules._declared import declared, only_declared
 from auditor.rules._monitoring import console_command, mention
 
 CONFIG_FILES = ("**/*.y*ml", "**/*.tf", "**/*.sh", "**/*.py", "**/*alert*.json", "**/*polic*.json", "**/*monitor*.json", "**/*dashboard*.json")
@@ -29,9 +28,6 @@ def probe(repo, source):
     yield from found
     if any(f.strength == "strong" for f in found):
         return
-    dep = declared(repo, "google-cloud-monitoring", "opentelemetry-exporter-gcp-monitoring")
-    if dep:
-        yield only_declared(dep, ", never used")
     yield from mention(repo, MENTION)
 
 

@@ -6,7 +6,6 @@ import re
 
 from auditor.model import Finding
 from auditor.rules._cloud import by_kind, cloudbuild_configs, find, where
-from auditor.rules._declared import only_declared
 from auditor.rules._workflows import accepted, commands, place
 
 POOL_SPECS = re.compile(r"\b(workerPoolSpecs|worker_pool_specs)\b")
@@ -80,9 +79,6 @@ def _weak(repo, workflows, python, docker):
         if hit:
             yield Finding(path, hit[1], f"`{hit[0]}` imported in {path}:{hit[1]}, but no training job created", "weak")
             break
-    dep = repo.dependency("google-cloud-aiplatform")
-    if dep:
-        yield only_declared(dep)
 
 
 def _training_image_pushes(repo, workflows):

@@ -5,7 +5,6 @@ import re
 
 from auditor.model import Finding
 from auditor.rules._cloud import by_kind, find, where
-from auditor.rules._declared import declared, only_declared
 from auditor.rules._workflows import accepted, actions, place
 
 RUN = re.compile(r"\bcoverage\s+run\b|(^|\s)--cov(=|\s|$)|\bcoverage\s+(report|xml|html)\b",
@@ -28,9 +27,6 @@ def probe(repo, workflows):
         yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` (only {where(seen)})", "weak")
     for path in repo.glob(*ARTIFACTS)[:1]:
         yield Finding(path, None, f"coverage output {path} committed, without the command that made it", "weak")
-    dep = declared(repo, "coverage", "pytest-cov")
-    if dep:
-        yield only_declared(dep, ", never run")
 
 
 def _uploads(workflows):

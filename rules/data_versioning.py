@@ -1,11 +1,9 @@
 """DVC with tracked data (or Git LFS); an initialised but unused DVC is weak."""
 
-import re
-
 from auditor.model import Finding
 
 
-def probe(repo, dvc):
+def probe(repo, dvc, lfs_patterns):
     has_config = dvc.config is not None
     tracked = dvc.tracked
     pipelines = dvc.pipelines
@@ -19,12 +17,9 @@ def probe(repo, dvc):
         yield Finding(path, 1, f"{path} tracked by DVC (no .dvc/config committed)")
     elif has_config or dvc.folder:
         yield Finding(dvc.config or dvc.folder[0], None, "DVC initialised but no data tracked", "weak")
-    for path in repo.glob(".gitattributes", "**/.gitattributes"):
-        text = repo.text(path).text or ""
-        for number, line in enumerate(text.splitlines(), 1):
-            if re.search(r"filter=lfs", line):
-                yield Finding(path, number, f"Git LFS tracks `{line.split()[0]}`")
-                break
+    for path in dict.fromkeys(p.path for p in lfs_patterns):
+        first = next(p for p in lfs_patterns if p.path == path)
+        yield Finding(path, first.line, f"Git LFS tracks `{first.pattern}`")
     dep = repo.dependency("dvc", "dvc-gs", "dvc-gdrive", "dvc-s3")
     if dep:
         yield Finding(dep.path, dep.line, f"`{dep.name}` declared as a dependency", "weak")

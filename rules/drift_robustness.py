@@ -4,8 +4,7 @@ work in Python or a notebook, or a script named for a drift / robustness experim
 import re
 
 from auditor.model import Finding
-from auditor.rules._declared import declared, only_declared
-from auditor.rules._monitoring import DRIFT_LIBRARIES, DRIFT_PACKAGES, drift_call, drift_modules
+from auditor.rules._monitoring import DRIFT_LIBRARIES, drift_call, drift_modules
 
 EXPERIMENT_NAME = re.compile(r"(drift|robust|distribution_shift|perturb|corrupt)[^/]*\.py$", re.IGNORECASE)
 NOTEBOOK_IMPORT = re.compile(r"(from|import) (" + "|".join(DRIFT_LIBRARIES) + r")\b")
@@ -17,9 +16,6 @@ def probe(repo, python):
     if not any(f.strength == "strong" for f in used):
         yield from _notebooks(repo)
         yield from _experiment_scripts(python)
-    dep = declared(repo, *DRIFT_PACKAGES)
-    if dep:
-        yield only_declared(dep)
 
 
 def _library_use(python):

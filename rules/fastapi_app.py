@@ -2,15 +2,11 @@
 
 from auditor.model import Finding
 from auditor.rules._api import api_modules, fastapi_apps, routes, runs_model
-from auditor.rules._declared import only_declared
 
 
 def probe(repo, source):
     apps = list(fastapi_apps(source))
     if not apps:
-        dep = repo.dependency("fastapi")
-        if dep:
-            yield only_declared(dep, ", but no FastAPI() app")
         return
     found = 0
     for path in sorted(set(api_modules(source))):

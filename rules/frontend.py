@@ -5,7 +5,6 @@ UI framework only declared is weak."""
 import re
 
 from auditor.model import Finding
-from auditor.rules._declared import declared, only_declared
 
 UI_FRAMEWORKS = {"streamlit": "streamlit", "gradio": "gradio", "dash": "Dash", "nicegui": "NiceGUI", "panel": "Panel"}
 HTTP_CALL = re.compile(r"^(requests|httpx|aiohttp|urllib\.request|urllib3)\.|\.(get|post|put|request|urlopen)$")
@@ -45,9 +44,6 @@ def probe(repo, source):
     yield from weak[:2]
     for path in [f for f in repo.files if FRONTEND_DOC.search(f)][:1]:
         yield Finding(path, None, f"{path} describes a frontend, but its code is not in this repository", "weak")
-    dep = declared(repo, "streamlit", "gradio")
-    if dep:
-        yield only_declared(dep)
 
 
 def _framework_call(module, name: str) -> bool:

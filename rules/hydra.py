@@ -2,7 +2,6 @@
 as a dependency, an `instantiate` helper or leftover output folders are weak."""
 
 from auditor.model import Finding
-from auditor.rules._declared import only_declared
 
 LOADERS = ("hydra.initialize", "hydra.initialize_config_dir", "hydra.initialize_config_module", "hydra.compose",
            "hydra.experimental.initialize", "hydra.experimental.compose")
@@ -26,9 +25,6 @@ def _hints(repo, source):
         if call:
             yield Finding(path, call.line, f"`{call.name}(...)` in {path}:{call.line}, but no config loaded by hydra", "weak")
             break
-    dep = repo.dependency("hydra-core", "hydra")
-    if dep:
-        yield only_declared(dep)
     outputs = repo.glob("**/.hydra/config.yaml")
     if outputs:
         yield Finding(outputs[0], None, f"{len(outputs)} hydra output folder(s), e.g. {outputs[0]}, "

@@ -5,7 +5,6 @@ import re
 
 from auditor.model import Finding
 from auditor.rules._cloud import by_kind, find, where
-from auditor.rules._declared import declared, only_declared
 
 COMMAND_SITES = ("workflow", "cloudbuild", "script", "makefile", "tasks")
 LOAD_TOOLS = {"locust": (), "k6": ("run", "cloud"), "vegeta": ("attack",), "wrk": (), "hey": (), "artillery": ("run",)}
@@ -30,9 +29,6 @@ def probe(repo, python, commands):
     for seen in by_kind(find(repo, COMMAND), "workflow-rejected", "docs", "report")[:1]:
         yield Finding(seen.path, seen.line, f"load test command `{seen.text[:60]}` (only {where(seen)})",
                       "weak")
-    dep = declared(repo, "locust", "k6")
-    if dep:
-        yield only_declared(dep, ", no load test script")
 
 
 def _load_commands(commands):

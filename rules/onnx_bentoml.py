@@ -2,7 +2,6 @@
 a stray `.onnx` file, an import or a dependency alone is weak."""
 
 from auditor.model import Finding
-from auditor.rules._declared import declared, only_declared
 
 EXPORTS = ("torch.onnx.export", "torch.onnx.dynamo_export", "tf2onnx.convert.from_keras", "tf2onnx.convert.from_function",
            "skl2onnx.convert_sklearn", "skl2onnx.to_onnx", "onnxmltools.convert_sklearn")
@@ -27,9 +26,6 @@ def probe(repo, python):
     models = repo.glob("**/*.onnx")
     if models:
         yield Finding(models[0], None, f"ONNX model file {models[0]}, without the code that made or serves it", "weak")
-    dep = declared(repo, "onnx", "onnxruntime", "onnxruntime-gpu", "bentoml", "onnxscript")
-    if dep:
-        yield only_declared(dep)
 
 
 def _calls(python):

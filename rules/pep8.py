@@ -6,7 +6,6 @@ import re
 from auditor.facts.repository import find_line
 from auditor.model import Finding
 from auditor.rules._code import pyproject_table, pyproject_unreadable
-from auditor.rules._declared import only_declared
 
 TOOLS = ("ruff", "flake8", "black", "isort", "pylint", "autopep8", "yapf", "pycodestyle", "pyflakes")
 TOOL = re.compile(r"\b(ruff|flake8|black|isort|pylint|autopep8|yapf|pycodestyle|pyflakes)\b", re.IGNORECASE)
@@ -98,6 +97,3 @@ def probe(repo, workflows):
     unreadable = pyproject_unreadable(repo)
     if unreadable:
         yield unreadable
-    dep = repo.dependency(*TOOLS)
-    if dep:
-        yield only_declared(dep, ", but not configured or run")

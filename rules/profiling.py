@@ -5,7 +5,6 @@ import re
 
 from auditor.model import Finding
 from auditor.rules._code import grep_text_files
-from auditor.rules._declared import only_declared
 
 PROFILER_MODULES = ("cProfile", "pstats", "torch.profiler", "torch.autograd.profiler", "line_profiler", "pyinstrument",
                     "memory_profiler", "scalene", "yappi", "lightning.pytorch.profilers", "pytorch_lightning.profilers",
@@ -20,8 +19,6 @@ GREPPED_FILES = ("tasks.py", "justfile")
 PROFILER_PROGRAMS = {"cprofile", "snakeviz", "pyinstrument", "py-spy", "scalene", "kernprof", "line_profiler",
                      "memray", "austin", "memory_profiler", "mprof", "viztracer"}
 ARTIFACTS = ("**/*.prof", "**/*.pstats", "**/*.pt.trace.json", "**/*trace*.json", "**/*.speedscope.json")
-PROFILER_PACKAGES = ("snakeviz", "line-profiler", "pyinstrument", "memory-profiler", "scalene", "py-spy", "torch-tb-profiler",
-                     "tensorboard-plugin-profile", "yappi")
 PACKAGE_MENTION = re.compile(r"^[^\S\n]*(?:-\s*)?[\"']?(snakeviz|line[-_]profiler|pyinstrument|memory[-_]profiler|scalene|py-spy|"
                              r"torch[-_]tb[-_]profiler)\b", re.IGNORECASE | re.MULTILINE)
 ENVIRONMENT_FILES = ("*.y*ml", "*.txt", "*.toml", "*.cfg", "**/*requirements*.txt", "**/*env*.y*ml", "**/conda*.y*ml")
@@ -90,10 +87,6 @@ def _weak_traces(repo, python):
             if timer:
                 yield Finding(path, timer.line, f"timing with `{timer.name}()` in {path}:{timer.line}, but no profiler", "weak")
                 break
-    dep = repo.dependency(*PROFILER_PACKAGES)
-    if dep:
-        yield only_declared(dep, ", but never used")
-        return
     for path, line, text in grep_text_files(repo, PACKAGE_MENTION, ENVIRONMENT_FILES, limit=1):
         yield Finding(path, line, f"`{text[:40]}` listed in {path}:{line}, but never used", "weak")
 

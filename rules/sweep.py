@@ -5,7 +5,6 @@ import re
 
 from auditor.facts.repository import find_line
 from auditor.model import Finding
-from auditor.rules._declared import only_declared
 
 SWEEP_METHODS = {"grid", "random", "bayes", "bayesian"}
 NOT_CONFIG = re.compile(r"(^|/)(\.github|\.dvc|\.hydra|outputs|multirun|node_modules)/|pre-commit|dvc\.(yaml|lock)$|cloudbuild")
@@ -23,8 +22,6 @@ MENTIONS = {"echo", "printf", "cat"}
 INSTALLERS = {"pip", "pip3", "uv", "poetry", "conda", "mamba", "pipx", "apt-get", "apt"}
 SWEEP_WORD = re.compile(r"^hydra/sweeper=|^optuna\b", re.IGNORECASE)
 OPTUNA = re.compile(r"\boptuna\b", re.IGNORECASE)
-SWEEP_DEPENDENCIES = ("optuna", "ray", "hyperopt", "hydra-optuna-sweeper", "hydra-ax-sweeper", "hydra-nevergrad-sweeper",
-                      "wandb-sweeps", "scikit-optimize", "ax-platform")
 
 
 MAX_PARSED = 40  # YAML files with a top-level `method:` parsed; more is a generated folder, not configs
@@ -99,6 +96,3 @@ def probe(repo, source, commands):
     yield from (strong or found)[:4]
     if strong:
         return
-    dep = repo.dependency(*SWEEP_DEPENDENCIES)
-    if dep:
-        yield only_declared(dep, ", but no sweep found")

@@ -4,7 +4,6 @@ report_to="wandb"); wandb only declared, configured or used for login is weak.""
 import re
 
 from auditor.model import Finding
-from auditor.rules._declared import only_declared
 
 LOGGING_CALL = re.compile(r"^wandb\.(init|log|log_artifact|log_model|Artifact|watch|save|Table|Image|plot\.\w+|run\.log\w*)$"
                           r"|(^|\.)WandbLogger$")
@@ -49,9 +48,6 @@ def _weak_hints(repo, source):
         if hit:
             yield Finding(path, hit[1], f"wandb imported in {path}:{hit[1]} but never called", "weak")
             break
-    dep = repo.dependency("wandb")
-    if dep:
-        yield only_declared(dep)
     for hit in repo.grep(r"\bwandb\b", "configs/**", "conf/**", "**/*.y*ml", limit=1):
         yield Finding(hit.path, hit.line, f"wandb mentioned in config {hit.path}:{hit.line}", "weak")
 

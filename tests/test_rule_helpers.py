@@ -120,13 +120,13 @@ def test_declared_prefers_dependency_files_and_says_where(tmp_path):
     from auditor.facts import Repository
 
     from conftest import write_tree
-    declared = importlib.import_module("auditor.rules._declared")
+    from auditor.engine.patterns import only_declared
     repo = Repository(write_tree(tmp_path, {"exe_req.yaml": CONDA_ENV, "requirements.txt": "numpy\nlocust==2\n"}))
-    dep = declared.declared(repo, "locust", "k6")
+    dep = repo.declared("locust", "k6")
     assert (dep.path, dep.line) == ("requirements.txt", 2)
-    assert declared.declared(repo, "prometheus_client").path == "exe_req.yaml"
-    assert declared.declared(repo, "k6") is None
-    finding = declared.only_declared(dep, ", never run")
+    assert repo.declared("prometheus_client").path == "exe_req.yaml"
+    assert repo.declared("k6") is None
+    finding = only_declared(dep, ", never run")
     assert (finding.path, finding.line, finding.strength) == ("requirements.txt", 2, "weak")
     assert finding.message == "`locust` declared as a dependency in requirements.txt:2, never run"
 

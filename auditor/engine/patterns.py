@@ -11,6 +11,10 @@ Each entry of a rule's `evidence:` list has one kind key and a `strength`:
     - grep: "gcloud run deploy"                         # a line of text in the files `in:`
       in: [".github/workflows/*.y*ml", "cloudbuild*.y*ml"]
 
+A rule may also ask for the shared weak tail, added when nothing strong was found:
+
+    only_declared: {packages: [wandb], but: ", but never used"}   # declared and nothing more: weak
+
 Optional keys: `scope` (source | tests | all, for Python kinds), `message` (with {name}),
 `limit` (findings kept, default 3).
 """
@@ -20,7 +24,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable
 
 from auditor.facts import Repository
-from auditor.facts.dependencies import normalize
+from auditor.facts.dependencies import Dependency, normalize
 from auditor.facts.python_code import PythonModule
 from auditor.model import Finding
 
@@ -128,3 +132,19 @@ _EVALUATORS = {
     "files": _files, "imports": _imports, "calls": _calls, "decorators": _decorators,
     "bases": _bases, "dependencies": _dependencies, "grep": _grep,
 }
+
+
+def only_declared(dep: Dependency, but: str = "") -> Finding:
+    """The weak finding for a package that is declared and nothing more: "`wandb` declared as a dependency in
+    requirements.txt:3" followed by `but` (", but never used")."""
+    where = f"{dep.path}:{dep.line}" if dep.line else dep.path
+    return Finding(dep.path, dep.line, f"`{dep.name}` declared as a dependency in {where}{but}", "weak")
+
+
+def declared_tail(step: dict[str, Any] | None, findings: list[Finding], repo: Repository) -> list[Finding]:
+    """The rule's `only_declared` step: when no finding is strong, a declaration of one of its packages is weak."""
+    if not step or any(f.strength == "strong" for f in findings):
+        return []
+    packages = step.get("packages") or []
+    dep = repo.declared(*([packages] if isinstance(packages, str) else packages))
+    return [only_declared(dep, step.get("but", ""))] if dep else []

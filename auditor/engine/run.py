@@ -16,13 +16,13 @@ from types import ModuleType
 from typing import Callable
 
 from auditor.catalog import RuleSpec, load_catalog, rules_dir
-from auditor.engine.patterns import evaluate
+from auditor.engine.patterns import declared_tail, evaluate
 from auditor.facts import Repository
 from auditor.model import EVIDENCE_ORDER, Evidence, Finding
 
 INJECTABLE = ("repo", "source", "tests", "python", "workflows", "dockerfiles", "dependencies", "pyproject", "git", "files", "dependency_names",
               "test_functions", "history", "team", "dvc", "docker",
-              "compose_files", "commands")
+              "compose_files", "commands", "lfs_patterns")
 
 
 @dataclass
@@ -86,6 +86,7 @@ def run_rule(spec: RuleSpec, repo: Repository) -> RuleOutcome:
         findings += list(probe(**_inject(probe, repo)) or [])
     for pattern in spec.evidence:
         findings += evaluate(pattern, repo)
+    findings += declared_tail(spec.only_declared, findings, repo)
     if not spec.template_is_evidence:
         findings = _downgrade_template_leftovers(findings, repo)
     findings = _dedupe(findings)

@@ -1,7 +1,10 @@
-"""Declared dependencies: requirements files, pyproject, environment.yml, setup.cfg, Pipfile."""
+"""Declared dependencies, the one fact rules and the YAML `dependencies:` kind ask: requirements files
+(and the files they `-r` include), pyproject (PEP 621, optional groups, `dynamic` requirement files,
+poetry, uv), environment.yml, setup.cfg / setup.py, Pipfile; each with file, line and group."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -20,6 +23,7 @@ class Dependency:
     name: str   # normalized (PEP 503)
     path: str
     line: int | None
+    group: str = "main"   # main | dev | extra | conda
 
 
 def normalize(name: str) -> str:
@@ -28,7 +32,7 @@ def normalize(name: str) -> str:
 
 def collect(repo: "Repository") -> list[Dependency]:
     found: list[Dependency] = []
-    for rel in repo.glob(*REQUIREMENT_FILES):
+    for rel in _requirement_files(repo):
         found += _from_requirement_lines(repo, rel)
     if repo.pyproject.data:
         found += _from_pyproject(repo, repo.pyproject.data)
@@ -38,6 +42,63 @@ def collect(repo: "Repository") -> list[Dependency]:
         if repo.exists(rel):
             found += _from_listing_text(repo, rel)
     return found
+
+
+def declared(repo: "Repository", *names: str) -> Dependency | None:
+    """The first declaration of one of `names`: dependency files first, then conda environments under other names."""
+    wanted = {normalize(n) for n in names}
+    found = next((d for d in repo.dependencies if d.name in wanted), None)
+    if found is not None:
+        return found
+    return next((d for d in conda_environments_elsewhere(repo) if d.name in wanted), None)
+
+
+def _requirement_files(repo: "Repository") -> list[str]:
+    """Requirements files by name, the files they include with `-r` / `-c`, and the files a pyproject's
+    `dynamic` dependencies point at; in the order found, each once."""
+    queue = list(repo.glob(*REQUIREMENT_FILES)) + _dynamic_requirement_files(repo)
+    seen: list[str] = []
+    while queue:
+        rel = queue.pop(0)
+        if rel in seen or not repo.exists(rel):
+            continue
+        seen.append(rel)
+        queue += _included_files(repo, rel)
+    return seen
+
+
+INCLUDE = re.compile(r"^\s*(?:-r|-c|--requirement|--constraint)[\s=]+(\S+)")
+
+
+def _included_files(repo: "Repository", rel: str) -> list[str]:
+    folder = posixpath.dirname(rel)
+    included = []
+    for line in (repo.text(rel).text or "").splitlines():
+        match = INCLUDE.match(line)
+        if match:
+            included.append(posixpath.normpath(posixpath.join(folder, match.group(1))))
+    return included
+
+
+def _dynamic_requirement_files(repo: "Repository") -> list[str]:
+    """`[tool.setuptools.dynamic] dependencies = {file = ["requirements.txt"]}` (and optional-dependencies)."""
+    data = repo.pyproject.data
+    if not isinstance(data, dict):
+        return []
+    dynamic = (((data.get("tool") or {}).get("setuptools") or {}).get("dynamic") or {})
+    if not isinstance(dynamic, dict):
+        return []
+    optional = dynamic.get("optional-dependencies")
+    tables = [dynamic.get("dependencies")] + (list(optional.values()) if isinstance(optional, dict) else [])
+    files: list[str] = []
+    for table in tables:
+        entry = table.get("file") if isinstance(table, dict) else None
+        files += [entry] if isinstance(entry, str) else [f for f in entry or [] if isinstance(f, str)]
+    return [posixpath.normpath(f) for f in files]
+
+
+def _requirement_group(rel: str) -> str:
+    return "dev" if re.search(r"(dev|test|lint|doc)", posixpath.basename(rel), re.IGNORECASE) else "main"
 
 
 def conda_environments_elsewhere(repo: "Repository") -> list[Dependency]:
@@ -65,37 +126,38 @@ def _from_requirement_lines(repo: "Repository", rel: str) -> list[Dependency]:
             continue
         match = REQUIREMENT_NAME.match(stripped)
         if match:
-            out.append(Dependency(normalize(match.group(1)), rel, number))
+            out.append(Dependency(normalize(match.group(1)), rel, number, _requirement_group(rel)))
     return out
 
 
-def _pyproject_requirement_lists(data: dict) -> list[str]:
+def _pyproject_requirement_lists(data: dict) -> list[tuple[str, str]]:
+    """(requirement, group) of every PEP 621, dependency-groups, uv and poetry declaration."""
     project = data.get("project") or {}
-    lists: list = [project.get("dependencies") or []]
-    lists += list((project.get("optional-dependencies") or {}).values())
-    lists += list((data.get("dependency-groups") or {}).values())
-    uv = (data.get("tool") or {}).get("uv") or {}
-    lists.append(uv.get("dev-dependencies") or [])
-    names = []
-    for entries in lists:
+    tool = data.get("tool") or {}
+    lists: list[tuple[str, object]] = [("main", project.get("dependencies") or [])]
+    lists += [("extra", v) for v in (project.get("optional-dependencies") or {}).values()]
+    lists += [("dev", v) for v in (data.get("dependency-groups") or {}).values()]
+    lists.append(("dev", (tool.get("uv") or {}).get("dev-dependencies") or []))
+    named = []
+    for group, entries in lists:
         if isinstance(entries, list):
-            names += [e for e in entries if isinstance(e, str)]
-    poetry = (data.get("tool") or {}).get("poetry") or {}
-    groups = [poetry.get("dependencies"), poetry.get("dev-dependencies")]
-    groups += [g.get("dependencies") for g in (poetry.get("group") or {}).values() if isinstance(g, dict)]
-    for table in groups:
+            named += [(e, group) for e in entries if isinstance(e, str)]
+    poetry = tool.get("poetry") or {}
+    tables = [("main", poetry.get("dependencies")), ("dev", poetry.get("dev-dependencies"))]
+    tables += [("dev", g.get("dependencies")) for g in (poetry.get("group") or {}).values() if isinstance(g, dict)]
+    for group, table in tables:
         if isinstance(table, dict):
-            names += [k for k in table if k.lower() != "python"]
-    return names
+            named += [(k, group) for k in table if k.lower() != "python"]
+    return named
 
 
 def _from_pyproject(repo: "Repository", data: dict) -> list[Dependency]:
     text = repo.text("pyproject.toml").text or ""
     out = []
-    for entry in _pyproject_requirement_lists(data):
+    for entry, group in _pyproject_requirement_lists(data):
         match = REQUIREMENT_NAME.match(entry)
         if match:
-            out.append(Dependency(normalize(match.group(1)), "pyproject.toml", _line_mentioning(text, match.group(1))))
+            out.append(Dependency(normalize(match.group(1)), "pyproject.toml", _line_mentioning(text, match.group(1)), group))
     return out
 
 
@@ -111,7 +173,7 @@ def _from_conda(repo: "Repository", rel: str) -> list[Dependency]:
             if isinstance(item, str):
                 match = REQUIREMENT_NAME.match(item.split("::")[-1])
                 if match:
-                    out.append(Dependency(normalize(match.group(1)), rel, _line_mentioning(text, match.group(1))))
+                    out.append(Dependency(normalize(match.group(1)), rel, _line_mentioning(text, match.group(1)), "conda"))
     return out
 
 

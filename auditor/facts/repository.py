@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterator
 
 from auditor.facts import dependencies as deps
 from auditor.facts.commands import Commands, read_commands
+from auditor.facts.lfs import LfsPattern, read_lfs_patterns
 from auditor.facts.docker import COMPOSE_FILES, Dockerfile, is_dockerfile, read_dockerfile
 from auditor.facts.dvc import Dvc, read_dvc
 from auditor.facts.files import FileText, Unreadable, decode_text, glob_to_regex
@@ -395,6 +396,15 @@ class Repository:
     def dependency(self, *names: str) -> deps.Dependency | None:
         wanted = {deps.normalize(n) for n in names}
         return next((d for d in self.dependencies if d.name in wanted), None)
+
+    def declared(self, *names: str) -> deps.Dependency | None:
+        """The first declaration of one of `names`, also in conda environments exported under other names."""
+        return deps.declared(self, *names)
+
+    @cached_property
+    def lfs_patterns(self) -> list[LfsPattern]:
+        """The path patterns Git LFS tracks (`filter=lfs` lines of every .gitattributes)."""
+        return read_lfs_patterns(self)
 
     def exists_at(self, ref: str, rel: str) -> bool | None:
         """Whether `rel` is a file or folder at `ref` of the history; None when git cannot say."""

@@ -1,0 +1,104 @@
+"""The dependency fact (every declaration with file, line and group) and the Git LFS fact."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.facts import Repository
+from conftest import write_tree
+
+PYPROJECT = """[project]
+name = "proj"
+dependencies = ["torch>=2", "hydra-core"]
+dynamic = ["optional-dependencies"]
+
+[project.optional-dependencies]
+serve = ["fastapi"]
+
+[dependency-groups]
+dev = ["pytest"]
+
+[tool.poetry.dependencies]
+python = "^3.11"
+typer = "*"
+
+[tool.poetry.group.lint.dependencies]
+ruff = "*"
+"""
+
+DYNAMIC = """[project]
+name = "proj"
+dynamic = ["dependencies"]
+
+[tool.setuptools.dynamic]
+dependencies = {file = ["deps/base.txt"]}
+"""
+
+CONDA = """name: proj
+dependencies:
+  - python=3.11
+  - conda-forge::pytorch
+  - pip:
+    - wandb==0.16
+"""
+
+CASES = [
+    ("requirements.txt", {"requirements.txt": "# pinned\nnumpy==1.26\n\nwandb  # logging\n"},
+     [("numpy", "requirements.txt", 2, "main"), ("wandb", "requirements.txt", 4, "main")]),
+    ("requirements in any folder, dev by name", {"app/requirements_dev.txt": "pytest\n"},
+     [("pytest", "app/requirements_dev.txt", 1, "dev")]),
+    ("-r includes a file under another name", {"requirements.txt": "-r deps/base.txt\nfastapi\n", "deps/base.txt": "torch\n"},
+     [("fastapi", "requirements.txt", 2, "main"), ("torch", "deps/base.txt", 1, "main")]),
+    ("pyproject PEP 621, extras, groups, poetry", {"pyproject.toml": PYPROJECT},
+     [("torch", "pyproject.toml", 3, "main"), ("hydra-core", "pyproject.toml", 3, "main"),
+      ("fastapi", "pyproject.toml", 7, "extra"), ("pytest", "pyproject.toml", 10, "dev"),
+      ("typer", "pyproject.toml", 14, "main"), ("ruff", "pyproject.toml", 17, "dev")]),
+    ("pyproject dynamic dependencies read from a requirements file", {"pyproject.toml": DYNAMIC, "deps/base.txt": "torch\n"},
+     [("torch", "deps/base.txt", 1, "main")]),
+    ("environment.yml in a folder: conda and pip sections", {"envs/environment.yml": CONDA},
+     [("python", "envs/environment.yml", 3, "conda"), ("pytorch", "envs/environment.yml", 4, "conda"),
+      ("wandb", "envs/environment.yml", 6, "conda")]),
+    ("Pipfile", {"Pipfile": "[packages]\nrequests = \"*\"\n\n[dev-packages]\npytest = \"*\"\n"},
+     [("requests", "Pipfile", 2, "main"), ("pytest", "Pipfile", 5, "main")]),
+    ("setup.cfg install_requires", {"setup.cfg": "[options]\ninstall_requires =\n    click>=8\n"},
+     [("click", "setup.cfg", 3, "main")]),
+    ("a wandb run's copy of the environment is not a declaration of the project",
+     {"wandb/run-20240101_000000-abc/files/requirements.txt": "torch==2.1\n", "requirements.txt": "numpy\n"},
+     [("numpy", "requirements.txt", 1, "main")]),
+    ("an include cycle and an include outside the repository end", {"requirements.txt": "-r requirements.txt\n-r ../../etc/passwd\nnumpy\n"},
+     [("numpy", "requirements.txt", 3, "main")]),
+    ("broken pyproject: nothing declared, no traceback", {"pyproject.toml": "[project\ndependencies = ["},
+     []),
+]
+
+
+@pytest.mark.parametrize("files, expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_every_declaration_with_file_line_and_group(tmp_path, files, expected):
+    repo = Repository(write_tree(tmp_path, files))
+    assert [(d.name, d.path, d.line, d.group) for d in repo.dependencies] == expected
+
+
+def test_declared_also_finds_conda_environments_under_other_names(tmp_path):
+    repo = Repository(write_tree(tmp_path, {"exe_req.yaml": CONDA, "requirements.txt": "numpy\n"}))
+    assert repo.dependency("wandb") is None
+    found = repo.declared("wandb", "comet-ml")
+    assert (found.name, found.path, found.line, found.group) == ("wandb", "exe_req.yaml", 6, "conda")
+    assert repo.declared("numpy").path == "requirements.txt"
+    assert repo.declared("k6") is None
+
+
+LFS_CASES = [
+    ("root .gitattributes", {".gitattributes": "*.pt filter=lfs diff=lfs merge=lfs -text\n*.py text\n"},
+     [("*.pt", ".gitattributes", 1)]),
+    ("nested .gitattributes, several patterns", {"models/.gitattributes": "*.ckpt filter=lfs\n\n*.onnx filter=lfs -text\n"},
+     [("*.ckpt", "models/.gitattributes", 1), ("*.onnx", "models/.gitattributes", 3)]),
+    ("a commented-out LFS line is not tracked", {".gitattributes": "# *.pt filter=lfs\n"}, []),
+    ("no .gitattributes", {"README.md": "filter=lfs\n"}, []),
+    ("binary .gitattributes", {".gitattributes": b"\x00\xff filter=lfs"}, []),
+]
+
+
+@pytest.mark.parametrize("files, expected", [c[1:] for c in LFS_CASES], ids=[c[0] for c in LFS_CASES])
+def test_lfs_patterns(tmp_path, files, expected):
+    repo = Repository(write_tree(tmp_path, files))
+    assert [(p.pattern, p.path, p.line) for p in repo.lfs_patterns] == expected

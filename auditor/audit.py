@@ -67,7 +67,7 @@ def audit_source(source: Source, git, report_file: Path | None = None) -> AuditR
     if not report.checklist_lines:
         _checklist_elsewhere(source, report, catalog, git)
     repo = Repository(source.root, source=source, git=git, report_path=display if report.path else None,
-                      study_numbers=study_numbers(report.text))
+                      study_numbers=study_numbers(report.text), report_text=report.text)
     outcomes = run_all(repo)
     items = []
     for spec in catalog:

@@ -25,18 +25,18 @@ DIAGRAM_FOLDERS = re.compile(r"^(reports|docs|doc|figures|images|assets|img)/|/(
 COURSE_EXAMPLE_BLOBS = {"2541ccd65a81134f9aaf7dd1ca3f0d70f06ae2a1"}
 
 
-def probe(repo):
-    referenced = list(_report_images(repo))
+def probe(repo, report_text):
+    referenced = list(_report_images(repo, report_text))
     yield from referenced
     if not any(f.strength == "strong" for f in referenced):
         yield from _diagram_files(repo, {f.path for f in referenced})
 
 
-def _report_images(repo):
+def _report_images(repo, report_text):
     report = repo.report_path
-    if not report or not repo.exists(report):
+    if report_text is None:
         return
-    lines = (repo.text(report).text or "").splitlines()
+    lines = report_text.splitlines()
     start = next((i for question in QUESTIONS for i, line in enumerate(lines) if question.search(line)), None)
     if start is None:
         return

@@ -14,7 +14,7 @@ NOT_REPOSITORIES = {"features", "orgs", "settings", "marketplace", "topics", "ap
 OUR_REPOSITORY = re.compile(r"\b(our|the|this|project'?s?|group'?s?)\s+(github\s+)?repo(sitory)?\b", re.IGNORECASE)
 
 
-def probe(repo, git):
+def probe(repo, git, report_text):
     remote = GITHUB_REMOTE.search(git.remote or "")
     if remote:
         yield Finding(".git", None, f"origin is github.com/{remote.group(1)}/{remote.group(2)} ({git.remote})")
@@ -22,7 +22,8 @@ def probe(repo, git):
     folder = re.sub(r"\.git$", "", repo.root.name).lower()
     found = False
     for path in dict.fromkeys(p for p in (repo.report_path, "README.md") if p and repo.exists(p)):
-        for finding in _links(repo, path, ours, folder):
+        text = report_text if path == repo.report_path else repo.text(path).text
+        for finding in _links(repo, path, text or "", ours, folder):
             found = True
             yield finding
     if not remote and not found and not _hosted_elsewhere(git.remote):
@@ -37,8 +38,7 @@ def _hosted_elsewhere(remote):
     return bool(host) and bool(re.fullmatch(r"[\w-]+(\.[\w-]+)+", host.group(1)))
 
 
-def _links(repo, path, ours, folder):
-    text = repo.text(path).text or ""
+def _links(repo, path, text, ours, folder):
     strong = weak = None
     for number, line in enumerate(text.splitlines(), 1):
         for match in GITHUB_LINK.finditer(line):

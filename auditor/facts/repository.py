@@ -132,9 +132,11 @@ class Repository:
     """Read-only, lazily gathered facts about the audited repository."""
 
     def __init__(self, root: Path, source: Source | None = None, git: GitInfo | None = None,
-                 report_path: str | None = None, study_numbers: tuple[list[str], int | None] = ([], None)):
+                 report_path: str | None = None, study_numbers: tuple[list[str], int | None] = ([], None),
+                 report_text: str | None = None):
         self.root = root.resolve()
         self.report_path = report_path
+        self._report_text = report_text
         self.study_numbers = study_numbers
         self._texts: dict[str, FileText] = {}
         self._documents: dict[str, Parsed] = {}
@@ -400,6 +402,13 @@ class Repository:
     def declared(self, *names: str) -> deps.Dependency | None:
         """The first declaration of one of `names`, also in conda environments exported under other names."""
         return deps.declared(self, *names)
+
+    @cached_property
+    def report_text(self) -> str | None:
+        """The report as the audit read it (once); None without a report in the repository."""
+        if not self.report_path or not self.exists(self.report_path):
+            return None
+        return self._report_text if self._report_text is not None else self.text(self.report_path).text
 
     @cached_property
     def lfs_patterns(self) -> list[LfsPattern]:

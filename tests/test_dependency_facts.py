@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from auditor.engine.patterns import declared_tail
 from auditor.facts import Repository
+from auditor.model import Finding
 from conftest import write_tree
 
 PYPROJECT = """[project]
@@ -102,3 +104,17 @@ LFS_CASES = [
 def test_lfs_patterns(tmp_path, files, expected):
     repo = Repository(write_tree(tmp_path, files))
     assert [(p.pattern, p.path, p.line) for p in repo.lfs_patterns] == expected
+
+
+@pytest.mark.parametrize("found, expected", [
+    ([], ["`wandb` declared as a dependency in requirements.txt:1, but never used"]),
+    ([Finding("a.py", 3, "weak hint", "weak")], ["`wandb` declared as a dependency in requirements.txt:1, but never used"]),
+    ([Finding("a.py", 3, "wandb.init", "strong")], []),
+], ids=["nothing else", "a weak hint", "a strong finding"])
+def test_only_declared_step_adds_a_weak_finding_when_nothing_is_strong(tmp_path, found, expected):
+    repo = Repository(write_tree(tmp_path, {"requirements.txt": "wandb\n"}))
+    step = {"packages": ["wandb"], "but": ", but never used"}
+    added = declared_tail(step, found, repo)
+    assert [f.message for f in added] == expected
+    assert all(f.strength == "weak" and (f.path, f.line) == ("requirements.txt", 1) for f in added)
+    assert declared_tail(None, [], repo) == []

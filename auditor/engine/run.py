@@ -54,6 +54,8 @@ def facts_read(spec: RuleSpec) -> list[str]:
     for pattern in spec.evidence:
         kind = next((k for k in PATTERN_FACTS if k in pattern), None)
         names.append(PATTERN_FACTS[kind] if kind else str(pattern.get("scope", "source")))
+    if spec.only_declared:
+        names.append("dependencies")
     return list(dict.fromkeys(names))
 
 

@@ -89,6 +89,43 @@ def test_declared_also_finds_conda_environments_under_other_names(tmp_path):
     assert repo.declared("k6") is None
 
 
+UV_LOCK = """version = 1
+
+[[package]]
+name = "Torch"
+version = "2.1.0"
+dependencies = [
+    { name = "filelock" },
+]
+
+[package.optional-dependencies]
+name = "not-a-package"
+
+[[package]]
+name = "filelock"
+version = "3.13"
+"""
+
+POETRY_LOCK = """[[package]]
+name = "numpy"
+version = "1.26.0"
+
+[metadata]
+name = "not-a-package"
+"""
+
+
+@pytest.mark.parametrize("files, expected", [
+    ({"uv.lock": UV_LOCK}, [("torch", "uv.lock", 4, "lock"), ("filelock", "uv.lock", 14, "lock")]),
+    ({"backend/poetry.lock": POETRY_LOCK}, [("numpy", "backend/poetry.lock", 2, "lock")]),
+    ({"uv.lock": b"\xff\xfe\x00broken"}, []),
+], ids=["uv.lock", "poetry.lock in a folder", "unreadable lock file"])
+def test_lock_files_are_read_apart_from_the_declarations(tmp_path, files, expected):
+    repo = Repository(write_tree(tmp_path, files))
+    assert [(d.name, d.path, d.line, d.group) for d in repo.locked_dependencies] == expected
+    assert repo.dependencies == [] and repo.declared("torch", "numpy") is None
+
+
 LFS_CASES = [
     ("root .gitattributes", {".gitattributes": "*.pt filter=lfs diff=lfs merge=lfs -text\n*.py text\n"},
      [("*.pt", ".gitattributes", 1)]),

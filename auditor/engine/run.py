@@ -22,7 +22,8 @@ from auditor.model import EVIDENCE_ORDER, Evidence, Finding
 
 INJECTABLE = ("repo", "source", "tests", "python", "workflows", "dockerfiles", "dependencies", "pyproject", "git", "files", "dependency_names",
               "test_functions", "history", "team", "dvc", "docker",
-              "compose_files", "commands", "lfs_patterns", "report_text")
+              "compose_files", "commands", "lfs_patterns", "report_text",
+              "locked_dependencies")
 
 
 @dataclass

@@ -23,7 +23,7 @@ class Dependency:
     name: str   # normalized (PEP 503)
     path: str
     line: int | None
-    group: str = "main"   # main | dev | extra | conda
+    group: str = "main"   # main | dev | extra | conda | lock
 
 
 def normalize(name: str) -> str:
@@ -41,6 +41,27 @@ def collect(repo: "Repository") -> list[Dependency]:
     for rel in ("setup.cfg", "setup.py", "Pipfile"):
         if repo.exists(rel):
             found += _from_listing_text(repo, rel)
+    return found
+
+
+LOCK_FILES = ("uv.lock", "**/uv.lock", "poetry.lock", "**/poetry.lock")
+LOCKED_NAME = re.compile(r"""^name\s*=\s*["']([A-Za-z0-9][A-Za-z0-9._-]*)["']""")
+
+
+def collect_locked(repo: "Repository") -> list[Dependency]:
+    """The packages lock files pin (group `lock`), transitive ones included: kept apart from the declarations,
+    since a package locked is not a package the group chose."""
+    found: list[Dependency] = []
+    for rel in repo.glob(*LOCK_FILES):
+        in_package = False
+        for number, line in enumerate((repo.text(rel).text or "").splitlines(), 1):
+            if line.startswith("["):
+                in_package = line.strip() == "[[package]]"
+                continue
+            match = LOCKED_NAME.match(line) if in_package else None
+            if match:
+                found.append(Dependency(normalize(match.group(1)), rel, number, "lock"))
+                in_package = False
     return found
 
 

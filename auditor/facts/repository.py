@@ -392,6 +392,11 @@ class Repository:
         return deps.collect(self)
 
     @cached_property
+    def locked_dependencies(self) -> list[deps.Dependency]:
+        """What uv.lock / poetry.lock pin; not declarations (lookups by name ignore them)."""
+        return deps.collect_locked(self)
+
+    @cached_property
     def dependency_names(self) -> set[str]:
         return {d.name for d in self.dependencies}
 

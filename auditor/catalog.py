@@ -36,7 +36,7 @@ class RuleSpec:
     na: bool = False
     na_when_absent: bool = False
     probe: str | None = None
-    only_declared: dict[str, Any] | None = None   # the shared weak tail: {packages: [...], but: "..."}
+    unused: dict[str, Any] | None = None   # the shared weak tail: {imports, imported, scope, declared, but}
     template_is_evidence: bool = False   # the template itself is what the item asks for (cookiecutter)
     order: int = 0
 
@@ -60,7 +60,7 @@ def _spec(data: dict[str, Any], order: int) -> RuleSpec:
         na=bool(data.get("na", False)),
         na_when_absent=bool(data.get("na_when_absent", False)),
         probe=data.get("probe"),
-        only_declared=data.get("only_declared"),
+        unused=data.get("unused"),
         template_is_evidence=bool(data.get("template_is_evidence", False)),
         order=order,
     )

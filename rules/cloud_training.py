@@ -27,7 +27,7 @@ def probe(repo, workflows, python, docker, commands):
     yield from strong[:4]
     if strong:
         return
-    yield from _weak(repo, workflows, python, docker)
+    yield from _weak(repo, workflows, docker)
     yield from _vm_setup(commands)
 
 
@@ -58,7 +58,7 @@ def _sdk_jobs(python):
                 return
 
 
-def _weak(repo, workflows, python, docker):
+def _weak(repo, workflows, docker):
     for seen in by_kind(find(repo, JOB_COMMAND), "workflow-rejected", "report")[:1]:
         yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` (only {where(seen)})", "weak")
     for seen in by_kind(find(repo, VM_COMMAND), "workflow", "cloudbuild", "script", "docs")[:1]:
@@ -73,11 +73,6 @@ def _weak(repo, workflows, python, docker):
         if base:
             yield Finding(dockerfile.path, base.line, f"{dockerfile.path} builds on a GCP training image "
                                                       f"(`{base.text[:70]}`)", "weak")
-            break
-    for path, module in python.items():
-        hit = module.imports_any("google.cloud.aiplatform", "vertexai")
-        if hit:
-            yield Finding(path, hit[1], f"`{hit[0]}` imported in {path}:{hit[1]}, but no training job created", "weak")
             break
 
 

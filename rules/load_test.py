@@ -21,11 +21,6 @@ def probe(repo, python, commands):
     yield from strong[:4]
     if strong:
         return
-    for path, module in python.items():
-        hit = module.imports_any("locust")
-        if hit:
-            yield Finding(path, hit[1], f"locust imported in {path}:{hit[1]}, but no user class with tasks", "weak")
-            break
     for seen in by_kind(find(repo, COMMAND), "workflow-rejected", "docs", "report")[:1]:
         yield Finding(seen.path, seen.line, f"load test command `{seen.text[:60]}` (only {where(seen)})",
                       "weak")

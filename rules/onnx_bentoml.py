@@ -17,12 +17,6 @@ def probe(repo, python):
     yield from strong[:4]
     if strong:
         return
-    for path, module in python.items():
-        hit = module.imports_any("onnx", "onnxruntime", "bentoml", "optimum.onnxruntime")
-        if hit:
-            yield Finding(path, hit[1], f"`{hit[0]}` imported in {path}:{hit[1]}, but no export, session or service",
-                          "weak")
-            break
     models = repo.glob("**/*.onnx")
     if models:
         yield Finding(models[0], None, f"ONNX model file {models[0]}, without the code that made or serves it", "weak")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.engine.patterns import declared_tail
+from auditor.engine.patterns import unused_tail
 from auditor.facts import Repository
 from auditor.model import Finding
 from conftest import write_tree
@@ -150,8 +150,8 @@ def test_lfs_patterns(tmp_path, files, expected):
 ], ids=["nothing else", "a weak hint", "a strong finding"])
 def test_only_declared_step_adds_a_weak_finding_when_nothing_is_strong(tmp_path, found, expected):
     repo = Repository(write_tree(tmp_path, {"requirements.txt": "wandb\n"}))
-    step = {"packages": ["wandb"], "but": ", but never used"}
-    added = declared_tail(step, found, repo)
+    step = {"declared": ["wandb"], "but": ", but never used"}
+    added = unused_tail(step, found, repo)
     assert [f.message for f in added] == expected
     assert all(f.strength == "weak" and (f.path, f.line) == ("requirements.txt", 1) for f in added)
-    assert declared_tail(None, [], repo) == []
+    assert unused_tail(None, [], repo) == []

@@ -11,9 +11,14 @@ Each entry of a rule's `evidence:` list has one kind key and a `strength`:
     - grep: "gcloud run deploy"                         # a line of text in the files `in:`
       in: [".github/workflows/*.y*ml", "cloudbuild*.y*ml"]
 
-A rule may also ask for the shared weak tail, added when nothing strong was found:
+A rule may also ask for the shared weak tail `unused`, added when nothing strong was found:
 
-    only_declared: {packages: [wandb], but: ", but never used"}   # declared and nothing more: weak
+    unused:
+      imports: [locust]                                 # the first module importing it: weak
+      imported: "locust imported in {where}, but no user class with tasks"
+      scope: all                                        # modules searched, as for the Python kinds
+      declared: [locust, k6]                            # the first declaration: weak
+      but: ", no load test script"                      # appended to "`locust` declared as a dependency in ..."
 
 Optional keys: `scope` (source | tests | all, for Python kinds), `message` (with {name}),
 `limit` (findings kept, default 3).
@@ -141,10 +146,30 @@ def only_declared(dep: Dependency, but: str = "") -> Finding:
     return Finding(dep.path, dep.line, f"`{dep.name}` declared as a dependency in {where}{but}", "weak")
 
 
-def declared_tail(step: dict[str, Any] | None, findings: list[Finding], repo: Repository) -> list[Finding]:
-    """The rule's `only_declared` step: when no finding is strong, a declaration of one of its packages is weak."""
+def unused_tail(step: dict[str, Any] | None, findings: list[Finding], repo: Repository) -> list[Finding]:
+    """The rule's `unused` step, when no finding is strong: the first module importing one of `imports`
+    (message `imported`, with {name} and {where}) and the first declaration of one of `declared` are weak."""
     if not step or any(f.strength == "strong" for f in findings):
         return []
-    packages = step.get("packages") or []
-    dep = repo.declared(*([packages] if isinstance(packages, str) else packages))
-    return [only_declared(dep, step.get("but", ""))] if dep else []
+    return [*_imported_only(step, repo), *_declared_only(step, repo)]
+
+
+def _as_list(values) -> list[str]:
+    return [values] if isinstance(values, str) else list(values or [])
+
+
+def _imported_only(step: dict[str, Any], repo: Repository) -> Iterable[Finding]:
+    imports = _as_list(step.get("imports"))
+    for path, module in (_modules(step, repo).items() if imports else ()):
+        hit = module.imports_any(*imports)
+        if hit:
+            message = step.get("imported", "`{name}` imported in {where}, but never used")
+            yield Finding(path, hit[1], message.format(name=hit[0], where=f"{path}:{hit[1]}"), "weak")
+            return
+
+
+def _declared_only(step: dict[str, Any], repo: Repository) -> Iterable[Finding]:
+    packages = _as_list(step.get("declared"))
+    dep = repo.declared(*packages) if packages else None
+    if dep:
+        yield only_declared(dep, step.get("but", ""))

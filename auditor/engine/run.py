@@ -16,7 +16,7 @@ from types import ModuleType
 from typing import Callable
 
 from auditor.catalog import RuleSpec, load_catalog, rules_dir
-from auditor.engine.patterns import declared_tail, evaluate
+from auditor.engine.patterns import unused_tail, evaluate
 from auditor.facts import Repository
 from auditor.model import EVIDENCE_ORDER, Evidence, Finding
 
@@ -55,8 +55,9 @@ def facts_read(spec: RuleSpec) -> list[str]:
     for pattern in spec.evidence:
         kind = next((k for k in PATTERN_FACTS if k in pattern), None)
         names.append(PATTERN_FACTS[kind] if kind else str(pattern.get("scope", "source")))
-    if spec.only_declared:
-        names.append("dependencies")
+    if spec.unused:
+        names += [str(spec.unused.get("scope", "source"))] if spec.unused.get("imports") else []
+        names += ["dependencies"] if spec.unused.get("declared") else []
     return list(dict.fromkeys(names))
 
 
@@ -89,7 +90,7 @@ def run_rule(spec: RuleSpec, repo: Repository) -> RuleOutcome:
         findings += list(probe(**_inject(probe, repo)) or [])
     for pattern in spec.evidence:
         findings += evaluate(pattern, repo)
-    findings += declared_tail(spec.only_declared, findings, repo)
+    findings += unused_tail(spec.unused, findings, repo)
     if not spec.template_is_evidence:
         findings = _downgrade_template_leftovers(findings, repo)
     findings = _dedupe(findings)

@@ -4,6 +4,7 @@ Codecov upload. A coverage dependency, a documented command or a coverage artifa
 import re
 
 from auditor.model import Finding
+from auditor.rules._artefacts import coverage_badge, screenshots
 from auditor.rules._cloud import by_kind, find, where
 from auditor.rules._workflows import accepted, actions, place
 
@@ -27,6 +28,8 @@ def probe(repo, workflows):
         yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` (only {where(seen)})", "weak")
     for path in repo.glob(*ARTIFACTS)[:1]:
         yield Finding(path, None, f"coverage output {path} committed, without the command that made it", "weak")
+    yield from screenshots(repo, "coverage", "a coverage report")
+    yield from coverage_badge(repo)
 
 
 def _uploads(workflows):

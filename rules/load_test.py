@@ -4,6 +4,7 @@ commands; a load-test tool only declared as a dependency is weak."""
 import re
 
 from auditor.model import Finding
+from auditor.rules._artefacts import screenshots
 from auditor.rules._cloud import by_kind, find, where
 
 COMMAND_SITES = ("workflow", "cloudbuild", "script", "makefile", "tasks")
@@ -21,6 +22,7 @@ def probe(repo, python, commands):
     yield from strong[:4]
     if strong:
         return
+    yield from screenshots(repo, "load-test", "a load test")
     for seen in by_kind(find(repo, COMMAND), "workflow-rejected", "docs", "report")[:1]:
         yield Finding(seen.path, seen.line, f"load test command `{seen.text[:60]}` (only {where(seen)})",
                       "weak")

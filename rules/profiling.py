@@ -4,6 +4,7 @@ pyinstrument, snakeviz ...); profile artifacts, timing benchmarks or a dependenc
 import re
 
 from auditor.model import Finding
+from auditor.rules._artefacts import screenshots
 from auditor.rules._code import grep_text_files
 
 PROFILER_MODULES = ("cProfile", "pstats", "torch.profiler", "torch.autograd.profiler", "line_profiler", "pyinstrument",
@@ -81,6 +82,7 @@ def _weak_traces(repo, python):
     yield from _documented_runs(repo)
     for path in repo.glob(*ARTIFACTS)[:2]:
         yield Finding(path, None, f"{path}: a profiling artifact, without the code that made it", "weak")
+    yield from screenshots(repo, "profiling", "a profiling run")
     for path, module in python.items():
         if BENCHMARK_FILE.search(path):
             timer = next((c for c in module.calls if TIMERS.match(module.resolve(c.name))), None)

@@ -5,6 +5,7 @@ import re
 
 from auditor.facts.repository import find_line
 from auditor.model import Finding
+from auditor.rules._artefacts import screenshots
 
 SWEEP_METHODS = {"grid", "random", "bayes", "bayesian"}
 NOT_CONFIG = re.compile(r"(^|/)(\.github|\.dvc|\.hydra|outputs|multirun|node_modules)/|pre-commit|dvc\.(yaml|lock)$|cloudbuild")
@@ -96,3 +97,4 @@ def probe(repo, source, commands):
     yield from (strong or found)[:4]
     if strong:
         return
+    yield from screenshots(repo, "sweep", "a hyperparameter sweep")

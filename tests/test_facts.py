@@ -13,6 +13,7 @@ from auditor.catalog import rules_dir
 from auditor.facts import Repository
 from auditor.facts.docker import is_dockerfile, parse_instructions
 from auditor.facts.dvc import DvcRemote, remotes_in
+from auditor.facts.vendored import origin_in_header
 from conftest import make_git_repo, write_tree
 
 DVC_CONFIG = """[core]
@@ -180,3 +181,16 @@ def test_a_report_path_holding_no_file_means_no_report(tmp_path, report, at):
     make_git_repo(root, {})
     result = audit_target(str(root), at=at)
     assert result.report.path is None and "no report" in result.report.message
+
+
+@pytest.mark.parametrize(("header", "origin"), [
+    ("# From https://github.com/huggingface/pytorch-image-models\nimport torch\n",
+     "https://github.com/huggingface/pytorch-image-models"),
+    ('"""Adapted from: https://github.com/pytorch/examples/blob/main/mnist/main.py"""\n', "https://github.com/pytorch/examples"),
+    ("# Copied from https://www.github.com/a/b.\n", "https://www.github.com/a/b"),
+    ("import torch\n# see https://github.com/a/b for the paper\n", None),
+    ("from torch import nn\n", None),
+    ("", None),
+])
+def test_vendored_origin_is_read_from_the_file_header(header, origin):
+    assert origin_in_header(header) == origin

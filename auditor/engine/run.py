@@ -18,6 +18,7 @@ from typing import Callable
 from auditor.catalog import RuleSpec, load_catalog, rules_dir
 from auditor.engine.patterns import unused_tail, evaluate
 from auditor.facts import Repository
+from auditor.facts.vendored import vendored_origin
 from auditor.model import EVIDENCE_ORDER, Evidence, Finding
 
 INJECTABLE = ("repo", "source", "tests", "python", "workflows", "dockerfiles", "dependencies", "pyproject", "git", "files", "dependency_names",
@@ -93,7 +94,7 @@ def run_rule(spec: RuleSpec, repo: Repository) -> RuleOutcome:
     findings += unused_tail(spec.unused, findings, repo)
     if not spec.template_is_evidence:
         findings = _downgrade_template_leftovers(findings, repo)
-    findings = _dedupe(findings)
+    findings = _mark_vendored(_dedupe(findings), repo)
     findings.sort(key=lambda f: -EVIDENCE_ORDER.get("weak" if f.strength == "error" else f.strength, -1))
     return RuleOutcome(spec, evidence_of(spec, findings), findings)
 
@@ -111,6 +112,21 @@ def _downgrade_template_leftovers(findings: list[Finding], repo: Repository) -> 
                               f"{finding.message} (template leftover, counts at most weak: {reason})", "weak")
         kept.append(finding)
     return kept
+
+
+def _mark_vendored(findings: list[Finding], repo: Repository) -> list[Finding]:
+    """Findings in a file copied from another repository keep their strength, and say so."""
+    origins: dict[str, str | None] = {}
+    marked = []
+    for finding in findings:
+        if finding.path and finding.path not in origins:
+            origins[finding.path] = vendored_origin(repo, finding.path)
+        origin = origins.get(finding.path) if finding.path else None
+        if origin:
+            finding = Finding(finding.path, finding.line, f"{finding.message} (vendored code: its header says it is "
+                                                          f"from {origin})", finding.strength)
+        marked.append(finding)
+    return marked
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

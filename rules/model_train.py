@@ -10,10 +10,12 @@ MODEL_CALL = re.compile(
     r"(^|\.)(AutoModel\w*|\w+For\w+|\w+Model)\.from_pretrained$|^timm\.create_model$|^torchvision\.models\.\w+$"
     r"|^(sklearn|xgboost|lightgbm|catboost)\.[\w.]*(Classifier|Regressor|Regression|SVC|SVR|KMeans|NB|Forest\w*)$"
     r"|(^|\.)nn\.Sequential$|(^|\.)keras(\.models)?\.Sequential$|^torch\.hub\.load$"
+    r"|^ultralytics(\.models)?\.(YOLO|RTDETR|NAS|YOLOWorld)$"
 )
 BACKWARD = re.compile(r"(^|\.)(manual_)?backward$")
 FIT_RECEIVER = re.compile(r"trainer|model|clf|classif|regress|estimator|pipe|search|learner|net|xgb|lgbm|forest|svm", re.I)
 MODEL_OR_TRAIN_FILE = re.compile(r"(^|/)\w*(model|train)\w*\.py$", re.IGNORECASE)
+ULTRALYTICS_TRAIN_KEYWORDS = ("data", "epochs", "imgsz", "batch")
 NOT_A_MODEL = re.compile(r"scaler|encoder|vectori[sz]er|tokeni[sz]er|transform(?!er)|imputer|pca", re.I)
 
 
@@ -42,6 +44,13 @@ def _training_calls(source):
                 yield Finding(path, call.line, f"`{call.name}(...)` trains in {path}:{call.line}")
             elif tail == "train" and "trainer" in head.lower():
                 yield Finding(path, call.line, f"`{call.name}()` trains in {path}:{call.line}")
+            elif tail == "train" and _ultralytics_training(module, call):
+                yield Finding(path, call.line, f"Ultralytics `{call.name}(...)` trains in {path}:{call.line}")
+
+
+def _ultralytics_training(module, call) -> bool:
+    """`model.train(data=..., epochs=...)` on an Ultralytics model (YOLO trains itself)."""
+    return bool(module.imports_any("ultralytics")) and any(k in call.keywords for k in ULTRALYTICS_TRAIN_KEYWORDS)
 
 
 def _first_per_file(findings, limit=2):

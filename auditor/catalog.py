@@ -38,6 +38,7 @@ class RuleSpec:
     probe: str | None = None
     unused: dict[str, Any] | None = None   # the shared weak tail: {imports, imported, scope, declared, but}
     template_is_evidence: bool = False   # the template itself is what the item asks for (cookiecutter)
+    frameworks: tuple[str, ...] = ()     # the libraries and tools the probe recognises as doing the item's job
     order: int = 0
 
     @property
@@ -62,6 +63,7 @@ def _spec(data: dict[str, Any], order: int) -> RuleSpec:
         probe=data.get("probe"),
         unused=data.get("unused"),
         template_is_evidence=bool(data.get("template_is_evidence", False)),
+        frameworks=tuple(str(f) for f in data.get("frameworks") or ()),
         order=order,
     )
 

@@ -128,6 +128,8 @@ def explain_command(item: str = typer.Argument(..., help="An item id (e.g. docke
         console.print("always [cyan]n/a[/cyan]: a repository cannot show this")
     elif spec.na_when_absent:
         console.print("[cyan]n/a[/cyan] when the repository holds nothing: this can live only in a cloud console")
+    if spec.frameworks:
+        console.print("frameworks recognised: " + escape(", ".join(spec.frameworks)))
     console.print("report wording matched: " + escape(", ".join(f"/{p.pattern}/" for p in spec.match)))
     facts = facts_read(spec)
     if facts:

@@ -139,6 +139,12 @@ def test_rules_and_explain(command):
     assert result.output.strip()
 
 
+def test_explain_names_the_frameworks_a_rule_recognises():
+    result = runner.invoke(app, ["explain", "model-train"])
+    assert result.exit_code == 0
+    assert "frameworks recognised" in result.output and "Ultralytics" in result.output
+
+
 def test_explain_unknown_item_exits_2():
     assert runner.invoke(app, ["explain", "nope"]).exit_code == 2
 

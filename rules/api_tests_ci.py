@@ -9,6 +9,7 @@ from auditor.rules._workflows import place
 
 HTTP_CLIENTS = ("fastapi.testclient", "starlette.testclient", "httpx", "requests", "aiohttp", "flask.testing")
 HTTP_METHOD = re.compile(r"^(get|post|put|patch|delete|request|options|head)$")
+BENTOML_CLIENT = re.compile(r"^bentoml\.(client\.)?(SyncHTTPClient|AsyncHTTPClient|HTTPClient|Client)$")
 CLIENT_OBJECT = re.compile(r"(client|requests|httpx|session|api|^c|^ac)$", re.IGNORECASE)
 
 
@@ -48,7 +49,10 @@ def probe(tests, test_functions, commands, repo):
 
 
 def _calls_api(module, fn, shared_client: bool) -> bool:
-    """A test that calls the app's routes through a client (its own, or a conftest fixture's)."""
+    """A test that calls the app's routes through a client (its own, or a conftest fixture's), or a
+    BentoML service through a BentoML client (typically after `bentoml serve` in a subprocess)."""
+    if _calls_bentoml(module, fn):
+        return True
     if not (module.imports_any(*HTTP_CLIENTS) or shared_client) or module.imports_any("locust"):
         return False
     for call in module.calls:
@@ -58,6 +62,11 @@ def _calls_api(module, fn, shared_client: bool) -> bool:
                                                      and CLIENT_OBJECT.search(receiver.rsplit(".", 1)[-1])):
                 return True
     return False
+
+
+def _calls_bentoml(module, fn) -> bool:
+    return bool(module.imports_any("bentoml")) and any(
+        fn.line <= call.line <= _end(module, fn) and BENTOML_CLIENT.match(module.resolve(call.name)) for call in module.calls)
 
 
 def _end(module, fn) -> int:

@@ -18,6 +18,8 @@ from typing import Callable
 from auditor.catalog import RuleSpec, load_catalog, rules_dir
 from auditor.engine.patterns import unused_tail, evaluate
 from auditor.facts import Repository
+from auditor.facts.branches import Branch, BranchView, other_branches
+from auditor.facts.gitsource import GitTreeSource
 from auditor.facts.vendored import vendored_origin
 from auditor.model import EVIDENCE_ORDER, Evidence, Finding
 
@@ -141,4 +143,41 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def run_all(repo: Repository, only: set[str] | None = None) -> dict[str, RuleOutcome]:
-    return {spec.id: run_rule(spec, repo) for spec in load_catalog() if only is None or spec.id in only}
+    outcomes = {spec.id: run_rule(spec, repo) for spec in load_catalog() if only is None or spec.id in only}
+    missing = [o for o in outcomes.values() if o.evidence == "none"]
+    if missing:
+        for outcome in missing:
+            _look_on_other_branches(outcome, repo)
+    return outcomes
+
+
+def _look_on_other_branches(outcome: RuleOutcome, repo: Repository) -> None:
+    """An item with nothing at the audited commit is weak when another branch holds the work: the
+    rule's probes run again over the files that branch changed; the first branch with a finding wins."""
+    for branch, view in _branch_views(repo):
+        found = [f for f in run_rule(outcome.spec, view).findings
+                 if f.path and f.strength in ("strong", "weak") and f.path in branch.changed
+                 and not f.path.startswith("reports/")]
+        if found:
+            outcome.findings = [_on_branch(found[0], branch)]
+            outcome.evidence = "weak"
+            return
+
+
+def _on_branch(finding: Finding, branch: Branch) -> Finding:
+    return Finding(finding.path, finding.line,
+                   f"only on branch `{branch.name}` (last commit {branch.committed_at[:10]}), never merged into the "
+                   f"audited commit: {finding.message}", "weak")
+
+
+def _branch_views(repo: Repository) -> list[tuple[Branch, Repository]]:
+    """One Repository per other branch over the files it changed (built once per audit)."""
+    cached = repo.__dict__.get("_branch_views")
+    if cached is None:
+        branches = other_branches(repo.git)
+        reader = GitTreeSource(repo.git.where, repo.git.commit, repo.root) if branches else None
+        cached = [(b, Repository(repo.root, source=BranchView(repo.git, b, repo.root, reader), git=repo.git,
+                                 report_path=repo.report_path, study_numbers=repo.study_numbers))
+                  for b in branches]
+        repo.__dict__["_branch_views"] = cached
+    return cached

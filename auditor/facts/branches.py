@@ -1,0 +1,95 @@
+"""Work on other branches: the files a branch (local or remote-tracking) added or changed since it
+left the audited commit's history. Code that exists only there was never merged, so at most it
+points to the work (weak). Read from git objects only; with a deadline, a branch counts as it was
+then, and a branch created after it not at all."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass, field
+
+from auditor.facts.gitcmd import GitError, git_command, git_env, git_text
+from auditor.facts.gitinfo import GitInfo
+from auditor.facts.gitsource import GitTreeSource, TreeEntry
+
+MAX_BRANCHES = 60
+MAX_CHANGED_FILES = 400
+MODE_FILE = "100644"
+
+
+@dataclass(frozen=True)
+class Branch:
+    name: str            # as git shows it: `profiling`, `origin/profiling`
+    tip: str             # the commit read (the last one before the deadline, when one is given)
+    committed_at: str    # ISO 8601
+    changed: tuple[str, ...]
+    entries: dict = field(default_factory=dict, compare=False, repr=False)   # path -> TreeEntry
+
+
+def other_branches(git: GitInfo) -> list[Branch]:
+    """Branches with commits the audited commit's history lacks, with the files those commits added
+    or changed (newest version on the branch). Empty when git cannot tell: this is extra evidence."""
+    if not git.is_repo or not git.commit or git.where is None:
+        return []
+    try:
+        return _read_branches(git)
+    except (GitError, OSError, subprocess.SubprocessError):
+        return []
+
+
+def _read_branches(git: GitInfo) -> list[Branch]:
+    """One `git log` over every branch not reachable from the audited commit (`--source` names the
+    branch each commit was reached from), one `cat-file --batch-check` for the blob sizes."""
+    before = [f"--before={git.deadline}"] if git.deadline else []
+    out = git_text(git.where, "log", "--source", "--raw", "--no-abbrev", "--no-renames", "--diff-filter=AM",
+                   "--format=%x00%H%x00%S%x00%cI", *before, "--branches", "--remotes", "--not", git.commit,
+                   timeout=60)
+    tips: dict[str, tuple[str, str]] = {}
+    blobs: dict[str, dict[str, str]] = {}
+    current = None
+    for line in out.splitlines():
+        if line.startswith("\0"):
+            _, commit, source, date = (line.split("\0") + ["", "", "", ""])[:4]
+            current = source.removeprefix("refs/heads/").removeprefix("refs/remotes/")
+            tips.setdefault(current, (commit, date))
+            blobs.setdefault(current, {})
+        elif line.startswith(":") and current is not None and "\t" in line:
+            meta, _, path = line.partition("\t")
+            fields = meta.split()
+            if len(fields) >= 4 and fields[0] != ":160000" and fields[1] != "160000":
+                blobs[current].setdefault(path, fields[3])
+    names = list(tips)[:MAX_BRANCHES]
+    sizes = _blob_sizes(git, {sha for name in names for sha in list(blobs[name].values())[:MAX_CHANGED_FILES]})
+    branches = []
+    for name in names:
+        files = {p: TreeEntry(MODE_FILE, sha, sizes[sha])
+                 for p, sha in list(blobs[name].items())[:MAX_CHANGED_FILES] if sha in sizes}
+        if files:
+            branches.append(Branch(name, tips[name][0], tips[name][1], tuple(files), files))
+    return branches
+
+
+def _blob_sizes(git: GitInfo, shas: set[str]) -> dict[str, int]:
+    if not shas:
+        return {}
+    done = subprocess.run(git_command(git.where, "cat-file", "--batch-check"), input="\n".join(sorted(shas)) + "\n",
+                          capture_output=True, text=True, timeout=60, env=git_env(), check=False)
+    sizes = {}
+    for row in done.stdout.splitlines():
+        parts = row.split()
+        if len(parts) == 3 and parts[1] == "blob" and parts[2].isdigit():
+            sizes[parts[0]] = int(parts[2])
+    return sizes
+
+
+class BranchView(GitTreeSource):
+    """Only the files a branch changed, at their newest version there: the rest of the tree is the
+    audited commit's, already judged. All views share one `cat-file` reader."""
+
+    def __init__(self, git: GitInfo, branch: Branch, root, reader: GitTreeSource):
+        super().__init__(git.where, branch.tip, root)
+        self._entries = dict(branch.entries)
+        self._reader = reader
+
+    def _cat(self, sha: str) -> bytes:
+        return self._reader._cat(sha)

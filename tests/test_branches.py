@@ -1,0 +1,83 @@
+"""Evidence that exists only on another branch: weak, naming the branch; ignored when the branch
+was made after the deadline; never read when the audited commit already shows the work."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from auditor.engine.run import run_all
+from auditor.facts import Repository
+from auditor.facts.gitinfo import read_git_info
+from conftest import git, make_git_repo, write_tree
+
+PROFILER = 'import cProfile\n\ncProfile.run("print(1)")\n'
+
+
+def _dated(when: str) -> dict:
+    return {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+
+
+def _repo_with_branch(root: Path, branch_files: dict, when: str = "2026-01-10T12:00:00+00:00") -> Path:
+    make_git_repo(root, {"src/proj/train.py": "print('hi')\n"})
+    git(root, "checkout", "-q", "-b", "profiling")
+    write_tree(root, branch_files)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "branch work", env=_dated(when))
+    git(root, "checkout", "-q", "main")
+    return root
+
+
+def _outcome(root: Path, item: str, deadline: str | None = None):
+    info = read_git_info(root.resolve())
+    if deadline:
+        info = replace(info, deadline=deadline)
+    return run_all(Repository(root, git=info), only={item})[item]
+
+
+def test_work_only_on_another_branch_is_weak_and_names_the_branch(tmp_path):
+    root = _repo_with_branch(tmp_path / "r", {"src/proj/profile_train.py": PROFILER})
+    outcome = _outcome(root, "profiling")
+    assert outcome.evidence == "weak"
+    [finding] = outcome.findings
+    assert "branch `profiling`" in finding.message and "2026-01-10" in finding.message
+    assert finding.where() == "src/proj/profile_train.py:3"
+
+
+def test_a_branch_without_the_work_adds_nothing(tmp_path):
+    root = _repo_with_branch(tmp_path / "r", {"src/proj/other.py": "print('nothing')\n"})
+    assert _outcome(root, "profiling").evidence == "none"
+
+
+def test_work_at_the_audited_commit_stays_strong_and_does_not_mention_branches(tmp_path):
+    root = _repo_with_branch(tmp_path / "r", {"src/proj/profile_train.py": PROFILER})
+    write_tree(root, {"src/proj/prof_main.py": PROFILER})
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "profiling on main")
+    outcome = _outcome(root, "profiling")
+    assert outcome.evidence == "strong"
+    assert not any("branch" in f.message for f in outcome.findings)
+
+
+@pytest.mark.parametrize(("deadline", "expected"), [
+    ("2026-01-05T00:00:00+00:00", "none"),    # the branch's only commit came after the deadline
+    ("2026-01-20T00:00:00+00:00", "weak"),
+])
+def test_a_branch_committed_after_the_deadline_is_ignored(tmp_path, deadline, expected):
+    root = make_git_repo(tmp_path / "r", {"src/proj/train.py": "print('hi')\n"})
+    git(root, "commit", "-q", "--amend", "--no-edit", "--date=2026-01-01T00:00:00+00:00",
+        env=_dated("2026-01-01T00:00:00+00:00"))
+    git(root, "checkout", "-q", "-b", "profiling")
+    write_tree(root, {"src/proj/profile_train.py": PROFILER})
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "late", env=_dated("2026-01-10T12:00:00+00:00"))
+    git(root, "checkout", "-q", "main")
+    assert _outcome(root, "profiling", deadline).evidence == expected
+
+
+def test_a_plain_folder_has_no_branches(tmp_path):
+    write_tree(tmp_path / "r", {"src/proj/train.py": "print('hi')\n"})
+    assert _outcome(tmp_path / "r", "profiling").evidence == "none"

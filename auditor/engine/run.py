@@ -18,7 +18,7 @@ from typing import Callable
 from auditor.catalog import RuleSpec, load_catalog, rules_dir
 from auditor.engine.patterns import unused_tail, evaluate
 from auditor.facts import Repository
-from auditor.facts.branches import Branch, BranchView, other_branches
+from auditor.facts.branches import Branch, BranchView, branch_of_each_file, other_branches
 from auditor.facts.gitsource import GitTreeSource
 from auditor.facts.vendored import vendored_origin
 from auditor.model import EVIDENCE_ORDER, Evidence, Finding
@@ -153,15 +153,16 @@ def run_all(repo: Repository, only: set[str] | None = None) -> dict[str, RuleOut
 
 def _look_on_other_branches(outcome: RuleOutcome, repo: Repository) -> None:
     """An item with nothing at the audited commit is weak when another branch holds the work: the
-    rule's probes run again over the files that branch changed; the first branch with a finding wins."""
-    for branch, view in _branch_views(repo):
-        found = [f for f in run_rule(outcome.spec, view).findings
-                 if f.path and f.strength in ("strong", "weak") and f.path in branch.changed
-                 and not f.path.startswith("reports/")]
-        if found:
-            outcome.findings = [_on_branch(found[0], branch)]
-            outcome.evidence = "weak"
-            return
+    rule's probes run again over the files the other branches changed (one view of them all)."""
+    view = _branches_view(repo)
+    if view is None:
+        return
+    owners, files = view
+    found = [f for f in run_rule(outcome.spec, files).findings
+             if f.path in owners and f.strength in ("strong", "weak") and not f.path.startswith("reports/")]
+    if found:
+        outcome.findings = [_on_branch(found[0], owners[found[0].path])]
+        outcome.evidence = "weak"
 
 
 def _on_branch(finding: Finding, branch: Branch) -> Finding:
@@ -170,14 +171,16 @@ def _on_branch(finding: Finding, branch: Branch) -> Finding:
                    f"audited commit: {finding.message}", "weak")
 
 
-def _branch_views(repo: Repository) -> list[tuple[Branch, Repository]]:
-    """One Repository per other branch over the files it changed (built once per audit)."""
-    cached = repo.__dict__.get("_branch_views")
-    if cached is None:
-        branches = other_branches(repo.git)
-        reader = GitTreeSource(repo.git.where, repo.git.commit, repo.root) if branches else None
-        cached = [(b, Repository(repo.root, source=BranchView(repo.git, b, repo.root, reader), git=repo.git,
-                                 report_path=repo.report_path, study_numbers=repo.study_numbers))
-                  for b in branches]
-        repo.__dict__["_branch_views"] = cached
-    return cached
+def _branches_view(repo: Repository) -> tuple[dict[str, Branch], Repository] | None:
+    """The files other branches changed (a path two branches changed: the first branch's, the most
+    recent) as one Repository, and which branch each file comes from. Built once per audit."""
+    if "_branches_view" not in repo.__dict__:
+        owners = branch_of_each_file(other_branches(repo.git))
+        view = None
+        if owners:
+            entries = {path: branch.entries[path] for path, branch in owners.items()}
+            source = BranchView(repo.git, entries, repo.root, GitTreeSource(repo.git.where, repo.git.commit, repo.root))
+            view = owners, Repository(repo.root, source=source, git=repo.git, report_path=repo.report_path,
+                                      study_numbers=repo.study_numbers)
+        repo.__dict__["_branches_view"] = view
+    return repo.__dict__["_branches_view"]

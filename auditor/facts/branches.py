@@ -82,13 +82,22 @@ def _blob_sizes(git: GitInfo, shas: set[str]) -> dict[str, int]:
     return sizes
 
 
-class BranchView(GitTreeSource):
-    """Only the files a branch changed, at their newest version there: the rest of the tree is the
-    audited commit's, already judged. All views share one `cat-file` reader."""
+def branch_of_each_file(branches: list[Branch]) -> dict[str, Branch]:
+    """path -> the branch whose version of it is read (branches come newest first)."""
+    owners: dict[str, Branch] = {}
+    for branch in branches:
+        for path in branch.changed:
+            owners.setdefault(path, branch)
+    return owners
 
-    def __init__(self, git: GitInfo, branch: Branch, root, reader: GitTreeSource):
-        super().__init__(git.where, branch.tip, root)
-        self._entries = dict(branch.entries)
+
+class BranchView(GitTreeSource):
+    """Only the files other branches changed, at their version there: the rest of the tree is the
+    audited commit's, already judged. Contents come through `reader`'s `cat-file` process."""
+
+    def __init__(self, git: GitInfo, entries: dict[str, TreeEntry], root, reader: GitTreeSource):
+        super().__init__(git.where, git.commit, root)
+        self._entries = dict(entries)
         self._reader = reader
 
     def _cat(self, sha: str) -> bytes:

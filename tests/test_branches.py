@@ -12,6 +12,7 @@ import pytest
 from auditor.engine.run import run_all
 from auditor.facts import Repository
 from auditor.facts.gitinfo import read_git_info
+from auditor.facts.gitsource import GitTreeSource
 from conftest import git, make_git_repo, write_tree
 
 PROFILER = 'import cProfile\n\ncProfile.run("print(1)")\n'
@@ -81,3 +82,16 @@ def test_a_branch_committed_after_the_deadline_is_ignored(tmp_path, deadline, ex
 def test_a_plain_folder_has_no_branches(tmp_path):
     write_tree(tmp_path / "r", {"src/proj/train.py": "print('hi')\n"})
     assert _outcome(tmp_path / "r", "profiling").evidence == "none"
+
+
+def test_auditing_an_older_commit_does_not_count_later_work_as_another_branch(tmp_path):
+    root = make_git_repo(tmp_path / "r", {"src/proj/train.py": "print('hi')\n"})
+    git(root, "commit", "-q", "--amend", "--no-edit", "--date=2026-01-01T00:00:00+00:00",
+        env=_dated("2026-01-01T00:00:00+00:00"))
+    old = git(root, "rev-parse", "HEAD").strip()
+    write_tree(root, {"src/proj/profile_train.py": PROFILER})
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "later", env=_dated("2026-01-10T12:00:00+00:00"))
+    info = replace(read_git_info(root.resolve()), commit=old, committed_at="2026-01-01T00:00:00+00:00", at=old)
+    at_old = Repository(root, source=GitTreeSource(root, old, root), git=info)
+    assert run_all(at_old, only={"profiling"})["profiling"].evidence == "none"

@@ -40,7 +40,8 @@ def other_branches(git: GitInfo) -> list[Branch]:
 def _read_branches(git: GitInfo) -> list[Branch]:
     """One `git log` over every branch not reachable from the audited commit (`--source` names the
     branch each commit was reached from), one `cat-file --batch-check` for the blob sizes."""
-    before = [f"--before={git.deadline}"] if git.deadline else []
+    cutoff = git.deadline or (git.committed_at if git.at else None)   # an older commit audited: not its future
+    before = [f"--before={cutoff}"] if cutoff else []
     out = git_text(git.where, "log", "--source", "--raw", "--no-abbrev", "--no-renames", "--diff-filter=AM",
                    "--format=%x00%H%x00%S%x00%cI", *before, "--branches", "--remotes", "--not", git.commit,
                    timeout=60)

@@ -18,7 +18,8 @@ from auditor.facts.commands import Commands, read_commands
 from auditor.facts.lfs import LfsPattern, read_lfs_patterns
 from auditor.facts.docker import COMPOSE_FILES, Dockerfile, is_dockerfile, read_dockerfile
 from auditor.facts.dvc import Dvc, read_dvc
-from auditor.facts.files import FileText, Unreadable, decode_text, glob_to_regex
+from auditor.facts.files import FileText, Unreadable, decode_text
+from auditor.facts.path_index import PathIndex
 from auditor.facts.source import FolderSource, Source
 from auditor.facts.gitinfo import GitInfo, read_branch_names, read_git_info
 from auditor.facts.python_code import PythonModule, parse_python
@@ -186,6 +187,10 @@ class Repository:
     def _file_set(self) -> frozenset[str]:
         return frozenset(self.files)
 
+    @cached_property
+    def _paths(self) -> PathIndex:
+        return PathIndex(self.files)
+
     def exists(self, rel: str) -> bool:
         return rel in self._file_set
 
@@ -193,13 +198,11 @@ class Repository:
         """Files matching any of the globs, in listing order (each glob is matched once per audit)."""
         if len(patterns) == 1:
             return list(self._glob_one(patterns[0]))
-        hits = set().union(*(self._glob_one(p) for p in patterns))
-        return [f for f in self.files if f in hits]
+        return self._paths.in_listing_order(set().union(*(self._paths.matching(p) for p in patterns)))
 
     def _glob_one(self, pattern: str) -> list[str]:
         if pattern not in self._globs:
-            regex = glob_to_regex(pattern)
-            self._globs[pattern] = [f for f in self.files if regex.match(f)]
+            self._globs[pattern] = self._paths.in_listing_order(self._paths.matching(pattern))
         return self._globs[pattern]
 
     # --- reading -------------------------------------------------------------------------

@@ -1,0 +1,109 @@
+"""Benchmark `auditor audit REPO --format json` against the floor of any such tool (not a test).
+
+    python3 benchmarks/audit.py                       # every repository in /work/corpus
+    python3 benchmarks/audit.py --corpus DIR REPO...  # another folder, plus single repositories
+    python3 benchmarks/audit.py --generated 50000     # also a generated 50k-file repository
+
+For each repository: the auditor's wall time as a fresh process (the minimum of --runs),
+its peak memory (the children's maxrss), and the floor measured in the same run: a bare
+`python -c pass`, `git ls-files`, and reading every tracked file under 1 MB; then the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+READ_LIMIT = 1 << 20
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("repos", nargs="*", type=Path, help="extra repositories")
+    parser.add_argument("--corpus", type=Path, default=Path("/work/corpus"), help="folder of repositories")
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure (the minimum is reported)")
+    parser.add_argument("--generated", type=int, default=0, help="also a generated repository of this many files")
+    args = parser.parse_args()
+
+    repos = sorted(p for p in args.corpus.iterdir() if (p / ".git").exists()) if args.corpus.is_dir() else []
+    repos += args.repos
+    if args.generated:
+        repos.append(generated_repository(args.generated))
+    print(f"{len(repos)} repositories; minimum of {args.runs} runs; {os.cpu_count()} CPUs (other work adds noise)")
+    print(f"{'repository':<40} {'files':>6} {'auditor s':>10} {'floor s':>8} {'ratio':>6} {'peak MB':>8}")
+    walls = []
+    for repo in repos:
+        files, floor = measure_floor(repo, args.runs)
+        wall, peak = measure_auditor(repo, args.runs)
+        walls.append(wall)
+        print(f"{repo.name[:40]:<40} {files:>6} {wall:>10.3f} {floor:>8.3f} {wall / floor:>6.1f} {peak:>8.0f}")
+    if walls:
+        print(f"median auditor wall {statistics.median(walls):.3f} s over {len(walls)} repositories")
+
+
+def measure_auditor(repo: Path, runs: int) -> tuple[float, float]:
+    """(best wall seconds, peak MB of the largest child so far) of the CLI as a fresh process."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "auditor", "audit", str(repo), "--format", "json"]
+    best = min(timed(command, env) for _ in range(runs))
+    return best, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def measure_floor(repo: Path, runs: int) -> tuple[int, float]:
+    """(tracked files, best seconds of: python start, `git ls-files`, reading the tracked files)."""
+    best = float("inf")
+    files: list[str] = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        listing = subprocess.run(["git", "-C", str(repo), "ls-files", "-z"], capture_output=True, check=True)
+        files = [f for f in listing.stdout.decode("utf-8", "surrogateescape").split("\0") if f]
+        for rel in files:
+            read_small(repo / rel)
+        best = min(best, time.perf_counter() - started)
+    return len(files), best
+
+
+def read_small(path: Path) -> None:
+    try:
+        if path.is_file() and not path.is_symlink() and path.stat().st_size <= READ_LIMIT:
+            path.read_bytes()
+    except OSError:
+        pass
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def generated_repository(count: int) -> Path:
+    """A committed repository of `count` small files: mostly images and data in nested folders."""
+    repo = Path(tempfile.mkdtemp(prefix="auditor-bench-gen-")) / f"generated-{count}"
+    (repo / "reports").mkdir(parents=True)
+    (repo / "reports" / "README.md").write_text("# Report\n\n* [x] Create a git repository (M5)\n")
+    (repo / "src" / "proj").mkdir(parents=True)
+    (repo / "src" / "proj" / "train.py").write_text("def main():\n    return 1\n")
+    suffixes = (".png", ".jpg", ".txt", ".json", ".csv")
+    for i in range(count):
+        folder = repo / "data" / f"d{i % 50}" / f"e{i % 7}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"item{i}{suffixes[i % len(suffixes)]}").write_bytes(b"x%d\n" % i)
+    git = ["git", "-C", str(repo), "-c", "user.name=bench", "-c", "user.email=bench@example.com"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "generated"], check=True)
+    return repo
+
+
+if __name__ == "__main__":
+    main()

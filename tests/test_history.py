@@ -330,3 +330,15 @@ def test_hostile_targets_run_nothing(tmp_path, target):
 def test_an_unknown_commit_is_an_input_error(project):
     with pytest.raises(InputError, match="no such commit"):
         audit_target(str(project), at="0" * 40)
+
+
+def test_line_counts_skip_model_and_image_files_as_binary_without_reading_them(tmp_path):
+    """A Git LFS pointer (`model.pt`, three text lines) counts as binary like the model it stands for."""
+    from auditor.facts.history import LineCounts
+    root = tmp_path / "lfs"
+    root.mkdir()
+    git(root, "init", "-q")
+    pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 12\n"
+    sha = commit(root, {"models/model.pt": pointer, "figures/Loss.PNG": "not really\n", "src/a.py": "x = 1\n"}, "add")
+    assert LineCounts(root, sha).result() == {sha: (1, 0)}
+    assert list(root.rglob("*.gitattributes")) == []

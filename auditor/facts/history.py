@@ -10,11 +10,14 @@ ancestors count: an audit at the deadline never sees what was committed after it
 
 from __future__ import annotations
 
+import atexit
+import os
 import re
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from auditor.facts.gitcmd import GIT_TIMEOUT, GitError, git_bytes, git_command, git_env, git_text
@@ -95,7 +98,7 @@ class LineCounts:
         self._counts: dict[str, tuple[int, int]] | None = None
         try:
             self._process = subprocess.Popen(
-                git_command(where, "log", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", "--numstat",
+                git_command(where, "-c", f"core.attributesFile={binary_attributes_file()}", "log", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", "--numstat",
                             "--format=%x1e%H", commit, "--"),
                 stdout=self._output, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=git_env())
         except OSError:
@@ -129,6 +132,33 @@ class LineCounts:
                     deleted += int(parts[1]) if parts[1].isdigit() else 0
             counts[sha.decode().strip()] = (added, deleted)
         return counts
+
+
+BINARY_SUFFIXES = (
+    "png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp", "ico",
+    "pt", "pth", "ckpt", "onnx", "pkl", "pickle", "joblib", "h5", "hdf5", "safetensors", "bin", "npy", "npz",
+    "zip", "gz", "tgz", "tar", "7z", "whl", "pdf", "parquet", "feather", "mp3", "mp4", "wav", "avi", "mov",
+)
+
+
+@lru_cache(maxsize=1)
+def binary_attributes_file() -> str:
+    """A gitattributes file, outside the audited repository, marking common binary suffixes
+    `-diff`: git then counts them as binary (`-` lines, as it would anyway) without inflating
+    every version of every image in history to find out. The repository's own attributes win."""
+    handle, path = tempfile.mkstemp(prefix="auditor-binary-", suffix=".gitattributes")
+    with os.fdopen(handle, "w") as out:
+        for suffix in BINARY_SUFFIXES:
+            out.write(f"*.{suffix} -diff\n*.{suffix.upper()} -diff\n")
+    atexit.register(_remove, path)
+    return path
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def iso(timestamp: int) -> str:

@@ -25,7 +25,8 @@ def _hints(repo, source):
         if call:
             yield Finding(path, call.line, f"`{call.name}(...)` in {path}:{call.line}, but no config loaded by hydra", "weak")
             break
-    outputs = repo.glob("**/.hydra/config.yaml")
+    run_folders = [rel for rel in repo.generated_files if rel.lower().endswith("/.hydra/config.yaml")]
+    outputs = sorted({*repo.glob("**/.hydra/config.yaml"), *run_folders})
     if outputs:
         yield Finding(outputs[0], None, f"{len(outputs)} hydra output folder(s), e.g. {outputs[0]}, "
                                         "without the code that made them", "weak")

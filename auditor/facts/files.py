@@ -16,10 +16,15 @@ from pathlib import Path
 from auditor.facts.gitcmd import GitError, git_bytes
 
 MAX_FILE_BYTES = 2_000_000
-SKIPPED_DIRS = {
-    ".git", ".venv", "venv", "env", ".env", "node_modules", "__pycache__", ".mypy_cache",
-    ".pytest_cache", ".ruff_cache", ".tox", ".nox", "site-packages", ".dvc/cache", "wandb",
-    "outputs", "multirun", "mlruns", ".ipynb_checkpoints",
+# Folders tools write while running (experiment trackers, Hydra, caches, environments): even when
+# committed they are the output of a run, not the project, so they are not read and never evidence.
+GENERATED_DIRS = frozenset({
+    "wandb", "outputs", "multirun", "lightning_logs", "mlruns", ".dvc/cache", "__pycache__", "node_modules",
+    ".venv", "venv",
+})
+SKIPPED_DIRS = GENERATED_DIRS | {
+    ".git", "env", ".env", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".tox", ".nox", "site-packages",
+    ".ipynb_checkpoints",
 }
 DATA_DIRS = {"data", "datasets"}
 DATA_SUFFIXES = {".csv", ".parquet", ".pt", ".pth", ".ckpt", ".npy", ".npz", ".pkl", ".jpg", ".jpeg", ".png",
@@ -41,6 +46,13 @@ def list_files(root: Path, is_git: bool) -> list[str]:
         if listed is not None:
             return listed
     return _walk(root)
+
+
+def is_generated(rel: str) -> bool:
+    """Whether the path lies in a generated folder (`wandb/run-1/files/requirements.txt`, `src/outputs/x`)."""
+    folders = rel.split("/")[:-1]
+    return any(name in GENERATED_DIRS or f"{parent}/{name}" in GENERATED_DIRS
+               for parent, name in zip(["", *folders], folders))
 
 
 def _git_tracked(root: Path) -> list[str] | None:

@@ -18,7 +18,7 @@ from auditor.facts.commands import Commands, read_commands
 from auditor.facts.lfs import LfsPattern, read_lfs_patterns
 from auditor.facts.docker import COMPOSE_FILES, Dockerfile, is_dockerfile, read_dockerfile
 from auditor.facts.dvc import Dvc, read_dvc
-from auditor.facts.files import FileText, Unreadable, decode_text
+from auditor.facts.files import FileText, Unreadable, decode_text, is_generated
 from auditor.facts.path_index import PathIndex
 from auditor.facts.source import FolderSource, Source
 from auditor.facts.gitinfo import GitInfo, read_branch_names, read_git_info
@@ -181,7 +181,13 @@ class Repository:
 
     @cached_property
     def files(self) -> list[str]:
-        return self.file_source.list_files()
+        return [rel for rel in self.file_source.list_files() if not is_generated(rel)]
+
+    @cached_property
+    def generated_files(self) -> list[str]:
+        """Files in generated folders (run outputs, caches), left out of `files`: never read, only
+        listed, for a rule that counts a committed run folder as a trace that a tool was run."""
+        return [rel for rel in self.file_source.list_files() if is_generated(rel)]
 
     @cached_property
     def _file_set(self) -> frozenset[str]:

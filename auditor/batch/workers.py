@@ -1,6 +1,6 @@
 """Auditing groups in parallel worker processes, each group isolated from the others.
 
-Workers are spawned processes that audit one group at a time, handed to them by the
+Workers are forked (Linux; spawned elsewhere) processes that audit one group at a time, handed to them by the
 parent, which so knows which group every worker is on. A group whose audit raises becomes
 an error row; a worker that dies (a crash in a parser, the out-of-memory killer) or runs
 past the time limit is replaced, and only the group it was on gets the error.
@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import time
 import traceback
 from collections import deque
@@ -49,6 +50,22 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def _start_method() -> str:
+    """Fork where it is safe and cheap (Linux): workers start with the auditor already imported."""
+    return "fork" if sys.platform == "linux" else "spawn"
+
+
+def preload_auditor() -> None:
+    """Import the auditor, its catalogue and every probe once in the parent, for forked workers to share."""
+    from auditor.audit import audit_target  # noqa: F401
+    from auditor.catalog import load_catalog
+    from auditor.engine.run import probe_function
+    from auditor.render.json_report import to_document  # noqa: F401
+
+    for spec in load_catalog():
+        probe_function(spec)
 
 
 def audit_group(task: Task) -> Outcome:
@@ -151,7 +168,9 @@ class WorkerPool:
         self.jobs = max(1, jobs)
         self.timeout = timeout
         self.pending: deque[Task] = deque()
-        self.context = multiprocessing.get_context("spawn")
+        self.context = multiprocessing.get_context(_start_method())
+        if self.context.get_start_method() == "fork" and work is audit_group:
+            preload_auditor()
 
     def submit(self, task: Task) -> None:
         """Add a task; allowed while `run` is yielding."""

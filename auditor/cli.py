@@ -8,16 +8,12 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from auditor import __version__
-from auditor.audit import InputError, audit_target
-from auditor.catalog import by_id, load_catalog
-from auditor.engine.run import facts_read
-from auditor.render import json_report, terminal
 from auditor.render.attention import FailOn, fails
+
+# The audit, the catalogue and rich are imported by the commands that use them, so that
+# `--version`, `--help` and the machine formats start without them.
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Does the repository back up what the report claims?")
 
@@ -35,8 +31,14 @@ EXIT_CODES_HELP = ("Exit codes: 0 nothing found that --fail-on fails on, 1 somet
                    "still printed), 2 usage or input error (bad option, path or report).")
 
 
+def _print_to_stderr(markup: str) -> None:
+    from rich.console import Console
+
+    Console(stderr=True, soft_wrap=True).print(markup)
+
+
 def _fail(message: str) -> None:
-    Console(stderr=True, soft_wrap=True).print(f"[red]error:[/red] {message}")
+    _print_to_stderr(f"[red]error:[/red] {message}")
     raise typer.Exit(EXIT_INPUT)
 
 
@@ -64,12 +66,15 @@ def audit_command(
 
     A folder's pyproject.toml may set defaults in [tool.auditor] (report, deadline, tz, fail-on,
     skip); these flags win over it."""
+    from auditor.audit import InputError, audit_target
     from auditor.config import ConfigError, project_config
 
     try:
         config = project_config(target)
         if config.warning:
-            Console(stderr=True, soft_wrap=True).print(f"[yellow]warning:[/yellow] {escape(config.warning)}")
+            from rich.markup import escape
+
+            _print_to_stderr(f"[yellow]warning:[/yellow] {escape(config.warning)}")
         if at is None and deadline is None:
             deadline = config.deadline
         result = audit_target(target, report_file=report or config.report, at=at, deadline=deadline,
@@ -77,6 +82,8 @@ def audit_command(
     except (InputError, ConfigError) as exc:
         _fail(str(exc))
         return
+    from auditor.render import json_report
+
     policy = fail_on or FailOn(config.fail_on or FailOn.unsupported.value)
     document = json_report.dumps(result) if output is not None or format is Format.json else None
     if output is not None:
@@ -95,6 +102,8 @@ def audit_command(
 
         sys.stdout.write(sarif.dumps(result, config.skip) + "\n")
     else:
+        from auditor.render import terminal
+
         terminal.render(result, terminal.make_console(), verbose, config.skip)
     raise typer.Exit(EXIT_UNSUPPORTED if fails(result, policy, config.skip) else EXIT_OK)
 
@@ -102,6 +111,12 @@ def audit_command(
 @app.command("rules")
 def rules_command() -> None:
     """List every rule: code, id, module and what counts as evidence."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from auditor.catalog import load_catalog
+
     table = Table(show_lines=False)
     for column in ("code", "id", "module", "title", "strong", "weak"):
         table.add_column(column, overflow="fold")
@@ -113,6 +128,12 @@ def rules_command() -> None:
 @app.command("explain")
 def explain_command(item: str = typer.Argument(..., help="An item id (e.g. dockerfiles) or code (e.g. MLO112).")) -> None:
     """Explain one rule: what it checks and what counts as strong or weak evidence."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    from auditor.catalog import by_id
+    from auditor.engine.run import facts_read
+
     specs = by_id()
     spec = specs.get(item) or next((s for s in specs.values() if s.code.lower() == item.lower()), None)
     if spec is None:

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from auditor.report.answers import Answers, Question
 from auditor.report.numbers import sentences
-from auditor.report.statement_terms import TERMS, Term, Terms
+from auditor.report.statement_terms import Term, Terms, all_terms
 
 WHITESPACE = re.compile(r"\s+")
 CLAUSE_BREAK = re.compile(
@@ -102,7 +102,7 @@ def polarity(clause: str) -> bool | None:
 
 def statements(answers: Answers, terms: dict[str, Terms] | None = None) -> dict[str, list[Statement]]:
     """Every statement of the answers, per item id, in report order."""
-    terms = TERMS if terms is None else terms
+    terms = all_terms() if terms is None else terms
     found: dict[str, list[Statement]] = {}
     for question in answers.questions:
         if not question.filled:

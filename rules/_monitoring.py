@@ -38,6 +38,14 @@ def http_routes(module):
                 break
 
 
+def bentoml_apis(module):
+    """Methods a BentoML service exposes over HTTP (`@bentoml.api`)."""
+    for fn in module.functions:
+        decorator = next((d for d in fn.decorators if module.resolve(d) == "bentoml.api"), None)
+        if decorator:
+            yield Route(module.path, fn.line, decorator, fn.name, fn.end_line)
+
+
 def route_path(module, route) -> str:
     """The URL path written in the route decorator (`/predict`), or '' when there is none."""
     for call in module.calls:

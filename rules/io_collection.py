@@ -5,7 +5,7 @@ import re
 
 from auditor.facts.repository import TEST_FILE
 from auditor.model import Finding
-from auditor.rules._monitoring import http_routes, lines_of, reachable_calls
+from auditor.rules._monitoring import bentoml_apis, http_routes, lines_of, reachable_calls
 
 STORE_CALL = re.compile(
     r"(upload_from_(string|filename|file)|upload_blob|put_object|insert_(one|many|rows(_json)?)|writerow|writerows|"
@@ -33,6 +33,12 @@ def probe(repo, source, python):
     yield from _client_scripts(python)
 
 
+def _served(module):
+    """FastAPI/Flask routes and Cloud Functions, and BentoML service APIs."""
+    yield from http_routes(module)
+    yield from bentoml_apis(module)
+
+
 def _is_store(call) -> bool:
     tail = call.name.rsplit(".", 1)[-1]
     if STORE_CALL.search(call.name) or STORE_HELPER.search(tail):
@@ -52,7 +58,7 @@ def _stored_from_routes(repo, source):
     """The strongest storing call per app module: input and prediction both in the storing function is strong."""
     for path, module in sorted(source.items()):
         weak = None
-        for route in http_routes(module):
+        for route in _served(module):
             for reached in reachable_calls(module, route):
                 stores = _stores_in(reached)
                 if stores is None:
@@ -82,7 +88,7 @@ def _stores_in(reached):
 
 def _unused_helpers(source):
     for path, module in sorted(source.items()):
-        if not list(http_routes(module)):
+        if not list(_served(module)):
             continue
         for fn in module.functions:
             if STORE_HELPER.search(fn.name) and not fn.trivial:

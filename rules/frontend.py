@@ -10,7 +10,7 @@ UI_FRAMEWORKS = {"streamlit": "streamlit", "gradio": "gradio", "dash": "Dash", "
 HTTP_CALL = re.compile(r"^(requests|httpx|aiohttp|urllib\.request|urllib3)\.|\.(get|post|put|request|urlopen)$")
 PAGE_CALL = re.compile(
     r"""fetch\(\s*[`'"](/|https?://|\$\{)|fetch\(\s*\w*(url|api|endpoint|backend|server)\w*\s*[,)+]|"""
-    r"""axios(\.(get|post|put|delete))?\(|\.open\(\s*['"](GET|POST)['"]\s*,|<form[^>]*\baction\s*=\s*['"](/|https?:)""",
+    r"""axios(\.(get|post|put|delete))?\(|\.open\(\s*['"](GET|POST)['"]\s*,|<form[^>]*\baction\s*=\s*['"](/|https?:|\{\{\s*url_for\()""",
     re.IGNORECASE,
 )
 PAGE_FILES = ("**/*.html", "**/*.htm", "**/*.js", "**/*.jsx", "**/*.ts", "**/*.tsx", "**/*.vue", "**/*.svelte")

@@ -3,11 +3,17 @@ that API; a drift route nothing deploys, or drift code without any route, is wea
 
 import re
 
+from auditor.facts.repository import TEST_FILE
 from auditor.model import Finding
 from auditor.rules._monitoring import (deployment_of, drift_call, drift_modules, http_routes, reachable_calls,
                                        route_path)
 
 DRIFT_WORD = re.compile(r"drift", re.IGNORECASE)
+DEPLOYED_URL = re.compile(r"https?://[\w.-]+\.(run\.app|cloudfunctions\.net|a\.run\.app)|[\w.-]+\.run\.app")
+CLIENT_CALL = re.compile(r"^(requests|httpx|aiohttp|session|client)\.(post|get|request)$|\.(post|get)$")
+METRIC_CALL = re.compile(r"(^|\.)(accuracy_score|f1_score|precision_score|recall_score|classification_report|"
+                         r"confusion_matrix|Accuracy|F1Score|MulticlassAccuracy|BinaryAccuracy)$")
+METRIC_NAME = re.compile(r"(^|_)(accuracy|acc|f1|precision|recall)($|_)", re.IGNORECASE)
 
 
 def probe(repo, source, python):
@@ -24,6 +30,25 @@ def probe(repo, source, python):
         return
     for path, (name, line) in sorted(drift_code.items())[:2]:
         yield Finding(path, line, f"drift code (`import {name}`) in {path}:{line}, but no API route serves it", "weak")
+    if not drift_code:
+        yield from _performance_monitors(python)
+
+
+def _performance_monitors(python):
+    """A script that sends data to the deployed service and scores its answers: monitoring of the
+    deployed model's performance (the 2023 wording of this item), but not a drift API."""
+    for path, module in sorted(python.items()):
+        if TEST_FILE.search(path):
+            continue
+        url = next(((text, line) for text, line in module.strings if DEPLOYED_URL.search(text)), None)
+        posts = [c for c in module.calls if CLIENT_CALL.search(module.resolve(c.name))]
+        metric = next((c.line for c in module.calls if METRIC_CALL.search(module.resolve(c.name))), None)
+        metric = metric or next((line for target, _, line in module.assigns if METRIC_NAME.search(target)), None)
+        if url and posts and metric:
+            yield Finding(path, posts[0].line,
+                          f"{path} sends requests to the deployed service ({path}:{url[1]}) and scores its predictions "
+                          f"({path}:{metric}): performance monitoring of the deployed model, not a drift API", "weak")
+            return
 
 
 def _drift_routes(source, drift_code):

@@ -1,13 +1,15 @@
 """A workflow whose trigger watches the data (`paths:` on data folders or `*.dvc` files).
 
 A workflow that checks the data (statistics, a CML report) but runs only by hand or on every
-push is weak; a test workflow that merely pulls the data does not count at all.
+push is weak; a test workflow that merely pulls the data does not count at all. Steps are read
+as shell (the `commands` fact): the check is the program a step runs, behind `uv run` or
+`xargs` too, and a line that only prints (`echo data_check`) is no check.
 """
 
 import re
 
 from auditor.model import Finding
-from auditor.rules._workflows import commands, problems, trigger_line, trigger_paths
+from auditor.rules._workflows import problems, trigger_line, trigger_paths
 
 DATA_PATH = re.compile(r"\.dvc\b|(^|/|\*)dvc\.(lock|yaml)$|(^|/)(data|datasets?)(/|$)|"
                        r"\.(csv|tsv|parquet|npy|npz|h5|hdf5|pkl|arrow|feather)$", re.IGNORECASE)
@@ -18,9 +20,10 @@ DATA_CHECK = re.compile(
     re.IGNORECASE,
 )
 CML = re.compile(r"\bcml\b|setup-cml", re.IGNORECASE)
+PRINTERS = {"echo", "printf", "cat", "true", ":"}
 
 
-def probe(workflows):
+def probe(workflows, commands):
     weak = []
     for wf in workflows:
         if not wf.valid:
@@ -38,7 +41,7 @@ def probe(workflows):
             weak.append(Finding(wf.path, wf.line_of(watched[0][1]),
                                 f"{wf.path} watches data paths, but GitHub would reject it: {rejected[0]}", "weak"))
             continue
-        check = _data_check(wf)
+        check = _data_check(wf, commands)
         if check:
             line, what = check
             events = ", ".join(f"`{e}`" for e in wf.triggers()) or "no trigger"
@@ -47,12 +50,18 @@ def probe(workflows):
     yield from weak[:3]
 
 
-def _data_check(wf):
+def _data_check(wf, commands):
     """(line, what) of a step that checks the data, if the workflow has one."""
     name = str(wf.data.get("name", ""))
-    for command in commands(wf):
-        if DATA_CHECK.search(command.text):
-            return command.line, f"`{command.text[:60]}`"
+    for command in commands.at("workflow"):
+        if command.path == wf.path and command.live and _checks_data(command):
+            return command.line, f"`{command.text[:60]}` at {command.where} runs `{command.program}`"
     if DATA_CHECK.search(name) or (re.search(r"\bdata\b", name, re.IGNORECASE) and CML.search(wf.text)):
         return 1, f"workflow `{name}`"
     return None
+
+
+def _checks_data(command) -> bool:
+    if command.program in PRINTERS:
+        return False
+    return bool(DATA_CHECK.search(" ".join((command.program, *command.args))))

@@ -1,10 +1,12 @@
 """A workflow triggered by the model registry (a `repository_dispatch` sent by e.g. a W&B automation)
-that stages or tests the model; a workflow that only downloads registry models is weak."""
+that stages or tests the model; a workflow that only downloads registry models is weak. Steps are
+read as shell (the `commands` fact): each simple command on its own, so `echo x && pytest` runs
+pytest and a printing command beside real work does not hide it."""
 
 import re
 
 from auditor.model import Finding
-from auditor.rules._workflows import commands, live_steps, place, problems, trigger_line, trigger_paths
+from auditor.rules._workflows import live_steps, place, problems, trigger_line, trigger_paths
 
 REGISTRY_EVENTS = ("repository_dispatch",)
 REGISTRY_USE = re.compile(
@@ -27,15 +29,15 @@ REGISTRY_LOAD = re.compile(r"(^|\.)(use_artifact|use_model|artifact)$")
 MODEL_PATH = re.compile(r"^(\./)?models?(/|\.dvc$|$)|\.(ckpt|pt|pth|onnx|safetensors|joblib|pkl)$", re.IGNORECASE)
 
 
-def probe(workflows, source):
-    weak = list(_model_file_triggers(workflows)) + list(_dispatched_deploys(workflows, source))
+def probe(workflows, source, commands):
+    weak = list(_model_file_triggers(workflows)) + list(_dispatched_deploys(workflows, source, commands))
     for wf in workflows:
         if not wf.valid:
             continue
         events = [e for e in wf.triggers() if e in REGISTRY_EVENTS]
         rejected = problems(wf)
         if events:
-            work = [c for c in commands(wf) if not ECHO_ONLY.match(c.text)]
+            work = [c for c in _run_by(commands, wf) if not ECHO_ONLY.match(c.text)]
             work.sort(key=_relevance)
             uses = [s["uses"] for _, s in live_steps(wf)
                     if isinstance(s.get("uses"), str) and not SETUP_ACTION.search(s["uses"])]
@@ -48,14 +50,14 @@ def probe(workflows, source):
                 weak.append(Finding(wf.path, trigger_line(wf), f"{wf.path} runs on `{events[0]}`{types}, but nothing in "
                                                                "it concerns a model or the registry", "weak"))
             elif work or uses:
-                shown = f"`{work[0].text[:60]}`" if work else f"the `{uses[0]}` action"
+                shown = _shown(work[0]) if work else f"the `{uses[0]}` action"
                 yield Finding(wf.path, trigger_line(wf),
                               f"{wf.path} runs on `{events[0]}`{types} and then {shown}")
             else:
                 weak.append(Finding(wf.path, trigger_line(wf),
                                     f"{wf.path} runs on `{events[0]}`{types} but its steps only print", "weak"))
             continue
-        for command in commands(wf):
+        for command in _run_by(commands, wf):
             if REGISTRY_USE.search(command.text) and not ECHO_ONLY.match(command.text):
                 events = ", ".join(f"`{e}`" for e in wf.triggers())
                 weak.append(Finding(wf.path, command.line,
@@ -78,7 +80,7 @@ def _model_file_triggers(workflows):
             return
 
 
-def _dispatched_deploys(workflows, source):
+def _dispatched_deploys(workflows, source, commands):
     """A workflow anyone outside can dispatch (a W&B automation calls `workflow_dispatch` too)
     that deploys or tests the app, whose code loads its model from a registry: the trigger
     itself lives outside the repository, so this is all a repository can show."""
@@ -90,13 +92,22 @@ def _dispatched_deploys(workflows, source):
     for wf in workflows:
         if not wf.valid or "workflow_dispatch" not in wf.triggers():
             continue
-        work = next((c for c in commands(wf) if DEPLOY_OR_TEST.search(c.text) and not ECHO_ONLY.match(c.text)), None)
+        work = next((c for c in _run_by(commands, wf) if DEPLOY_OR_TEST.search(c.text) and not ECHO_ONLY.match(c.text)), None)
         if work is not None:
             yield Finding(wf.path, work.line,
                           f"{place(wf.path, work.line)} can be dispatched from outside (`workflow_dispatch`) and runs "
                           f"`{work.text[:50]}`; the code loads its model from a registry (`{call.name}(...)` in "
                           f"{path}:{call.line}), but no registry event in the repository triggers it", "weak")
             return
+
+
+def _shown(command) -> str:
+    return f"`{command.text[:60]}` ({command.where} runs `{command.program}`)"
+
+
+def _run_by(commands, wf) -> list:
+    """The commands the workflow's live steps run, in file order."""
+    return [c for c in commands.at("workflow") if c.path == wf.path and c.live]
 
 
 def _relevance(command) -> int:

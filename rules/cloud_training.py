@@ -6,7 +6,7 @@ import re
 
 from auditor.model import Finding
 from auditor.rules._cloud import by_kind, cloudbuild_configs, find, where
-from auditor.rules._workflows import accepted, commands, place
+from auditor.rules._workflows import place
 
 POOL_SPECS = re.compile(r"\b(workerPoolSpecs|worker_pool_specs)\b")
 JOB_COMMAND = re.compile(r"\bgcloud\s+(beta\s+)?(ai\s+custom-jobs\s+create|ai-platform\s+jobs\s+submit\s+training)\b",
@@ -22,12 +22,12 @@ GCP_BASE = re.compile(r"^\S*(deeplearning-platform-release|vertex-ai/training|cl
 NOT_CONFIG = ("reports/",)
 
 
-def probe(repo, workflows, python, docker, commands):
+def probe(repo, python, docker, commands):
     strong = list(_pool_specs(repo)) + list(_commands(repo)) + list(_sdk_jobs(python))
     yield from strong[:4]
     if strong:
         return
-    yield from _weak(repo, workflows, docker)
+    yield from _weak(repo, docker, commands)
     yield from _vm_setup(commands)
 
 
@@ -58,13 +58,13 @@ def _sdk_jobs(python):
                 return
 
 
-def _weak(repo, workflows, docker):
+def _weak(repo, docker, commands):
     for seen in by_kind(find(repo, JOB_COMMAND), "workflow-rejected", "report")[:1]:
         yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` (only {where(seen)})", "weak")
     for seen in by_kind(find(repo, VM_COMMAND), "workflow", "cloudbuild", "script", "docs")[:1]:
         yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` uses Compute Engine ({where(seen)}), "
                                             "no training command seen with it", "weak")
-    for path, line, text in _training_image_pushes(repo, workflows):
+    for path, line, text in _training_image_pushes(repo, commands):
         yield Finding(path, line, f"a training image is built for a GCP registry (`{text[:70]}` in {place(path, line)}), "
                                   "but no Vertex AI or Compute Engine job runs it", "weak")
         break
@@ -76,7 +76,7 @@ def _weak(repo, workflows, docker):
             break
 
 
-def _training_image_pushes(repo, workflows):
+def _training_image_pushes(repo, commands):
     """(path, line, command) where a training image goes to a GCP registry: a push step, or a Cloud
     Build config that builds it (Cloud Build pushes what its `images:` lists)."""
     for path, steps in cloudbuild_configs(repo):
@@ -84,10 +84,9 @@ def _training_image_pushes(repo, workflows):
         builds = [s for s in steps if BUILD.search(s.command) or PUSH.search(s.command)]
         if builds and GCP_REGISTRY.search(" ".join(text.split())) and TRAINING.search(" ".join(s.command for s in builds)):
             yield path, builds[0].line, builds[0].command
-    for wf in accepted(workflows):
-        for command in commands(wf):
-            if PUSH.search(command.text) and GCP_REGISTRY.search(command.text):
-                yield command.path, command.line, command.text
+    for command in commands.at("workflow"):
+        if command.live and not command.rejected and PUSH.search(command.text) and GCP_REGISTRY.search(command.text):
+            yield command.path, command.line, command.text
 
 
 def _vm_setup(commands):

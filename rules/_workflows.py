@@ -1,4 +1,5 @@
-"""Shared reading of GitHub workflows: whether GitHub would accept them, and what their steps run.
+"""Shared reading of GitHub workflows: whether GitHub would accept them, their jobs, steps and
+triggers (what the steps run is the `commands` fact, auditor/facts/commands.py).
 
 A workflow that parses as YAML can still be rejected by GitHub (a `matrix:` outside
 `strategy:`, a job without `runs-on`, a step with neither `run` nor `uses`). Such a file
@@ -8,24 +9,12 @@ shows intent but runs nothing, so rules count it as weak evidence at most.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Iterator
 
 from auditor.facts.workflow_checks import DISABLED, EVENTS, is_disabled, problems  # noqa: F401 (shared)
 
 ON_LINE = re.compile(r"^['\"]?on['\"]?\s*:")
 JOBS_LINE = re.compile(r"^jobs\s*:")
-
-
-@dataclass(frozen=True)
-class Command:
-    """One shell command of a workflow step (continuation lines joined), where it is written."""
-
-    path: str
-    line: int | None
-    text: str
-    job: str
-    step: dict
 
 
 def accepted(workflows) -> list:
@@ -46,40 +35,6 @@ def live_steps(wf) -> Iterator[tuple[str, dict]]:
         for step in job.get("steps") or []:
             if isinstance(step, dict) and not is_disabled(step):
                 yield name, step
-
-
-def commands(wf) -> Iterator[Command]:
-    """Every shell command the workflow's steps run (jobs and steps with `if: false` left out),
-    with its line in the file."""
-    lines = wf.text.splitlines()
-    cursor = 0
-    for job, step in live_steps(wf):
-        script = step.get("run")
-        if not isinstance(script, str):
-            continue
-        for text, first in shell_commands(script):
-            found = locate(lines, first[:60], cursor)
-            if found is not None:
-                cursor = found
-            yield Command(wf.path, None if found is None else found + 1, text, job, step)
-
-
-def shell_commands(script: str) -> Iterator[tuple[str, str]]:
-    """(command, its first physical line) for each non-comment command of a script."""
-    pending, first = "", ""
-    for raw in script.splitlines():
-        line = raw.strip()
-        if not pending and (not line or line.startswith(("#", "//", "REM "))):
-            continue
-        if not pending:
-            first = line
-        if line.endswith(("\\", "`", "^")) and not line.endswith("\\\\"):
-            pending += line[:-1].rstrip() + " "
-            continue
-        yield pending + line, first
-        pending = ""
-    if pending.strip():
-        yield pending.strip(), first
 
 
 def locate(lines: list[str], needle: str, start: int = 0) -> int | None:

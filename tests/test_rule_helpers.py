@@ -62,16 +62,6 @@ def test_test_runs_respect_paths_and_ignores(tmp_path, command, path, runs):
         assert len(found) == 1 and found[0].line == 6 and testing.runs_file(found[0], path) is runs
 
 
-@pytest.mark.parametrize(("script", "expected"), [
-    ("ruff check .\n# mypy .\n", [("ruff check .", "ruff check .")]),
-    ("gcloud run deploy api \\\n  --image x \\\n  --region r\n",
-     [("gcloud run deploy api --image x --region r", "gcloud run deploy api \\")]),
-    ("\n\necho one\necho two", [("echo one", "echo one"), ("echo two", "echo two")]),
-])
-def test_shell_commands_join_continuations_and_skip_comments(script, expected):
-    assert list(workflows.shell_commands(script)) == expected
-
-
 @pytest.mark.parametrize(("text", "problem"), [
     ("on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: pytest\n", None),
     ("on: push\njobs:\n  a:\n    uses: org/repo/.github/workflows/t.yml@main\n", None),
@@ -86,12 +76,6 @@ def test_shell_commands_join_continuations_and_skip_comments(script, expected):
 def test_workflow_problems(text, problem):
     found = workflows.problems(workflow(text))
     assert (found[0] if found else None) == problem
-
-
-def test_commands_know_their_lines_and_skip_disabled_steps():
-    wf = workflow("on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo skip\n        if: false\n"
-                  "      - run: |\n          pip install ruff\n          ruff check .\n")
-    assert [(c.line, c.text) for c in workflows.commands(wf)] == [(9, "pip install ruff"), (10, "ruff check .")]
 
 
 CONDA_ENV = "name: env\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - conda-forge::locust>=2\n  - pip:\n    - Prometheus_Client==0.20\n"

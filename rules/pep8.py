@@ -81,14 +81,20 @@ def _ci(workflows):
                 break
 
 
-def _commands(repo):
-    for hit in repo.grep(COMMAND, "tasks.py", "Makefile", "justfile", "noxfile.py", limit=4):
+def _commands(repo, commands):
+    """Linter runs in Makefiles, invoke tasks and shell scripts (read as shell: `uv run ruff check`
+    runs ruff, `pip install ruff` does not); justfiles and noxfiles by their text."""
+    found = [c for c in commands.of(*TOOLS, sites=("makefile", "tasks", "script")) if c.args][:4]
+    for command in found:
+        yield Finding(command.path, command.line, f"lint command `{command.text[:60]}` at {command.where} "
+                                                  f"runs `{command.program}`")
+    for hit in repo.grep(COMMAND, "justfile", "noxfile.py", limit=4 - len(found)) if len(found) < 4 else []:
         if not INSTALLING.search(hit.text):
             yield Finding(hit.path, hit.line, f"lint command `{hit.text[:60]}` in {hit.path}:{hit.line}")
 
 
-def probe(repo, workflows):
-    found = [*_pyproject(repo), *_config_files(repo), *_pre_commit(repo), *_ci(workflows), *_commands(repo)]
+def probe(repo, workflows, commands):
+    found = [*_pyproject(repo), *_config_files(repo), *_pre_commit(repo), *_ci(workflows), *_commands(repo, commands)]
     strong = [f for f in found if f.strength == "strong"]
     yield from strong[:6]
     if strong:

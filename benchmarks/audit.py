@@ -34,7 +34,7 @@ def main() -> None:
     args = parser.parse_args()
 
     repos = sorted(p for p in args.corpus.iterdir() if (p / ".git").exists()) if args.corpus.is_dir() else []
-    repos += args.repos
+    repos += [p for p in args.repos if _is_repository(p)]
     if args.generated:
         repos.append(generated_repository(args.generated))
     print(f"{len(repos)} repositories; minimum of {args.runs} runs; {os.cpu_count()} CPUs (other work adds noise)")
@@ -47,6 +47,13 @@ def main() -> None:
         print(f"{repo.name[:40]:<40} {files:>6} {wall:>10.3f} {floor:>8.3f} {wall / floor:>6.1f} {peak:>8.0f}")
     if walls:
         print(f"median auditor wall {statistics.median(walls):.3f} s over {len(walls)} repositories")
+
+
+def _is_repository(path: Path) -> bool:
+    if (path / ".git").exists():
+        return True
+    print(f"skipped {path}: not a git working tree", file=sys.stderr)
+    return False
 
 
 def measure_auditor(repo: Path, runs: int) -> tuple[float, float]:

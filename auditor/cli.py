@@ -133,6 +133,7 @@ def explain_command(item: str = typer.Argument(..., help="An item id (e.g. docke
 
     from auditor.catalog import by_id
     from auditor.engine.run import facts_read
+    from auditor.render.explain import LABEL_STYLES, evidence_lines
 
     specs = by_id()
     spec = specs.get(item) or next((s for s in specs.values() if s.code.lower() == item.lower()), None)
@@ -142,13 +143,9 @@ def explain_command(item: str = typer.Argument(..., help="An item id (e.g. docke
     console = Console()
     console.print(f"[bold]{spec.code} {spec.id}[/bold] ({spec.module or 'no module'}, week {spec.week})")
     console.print(escape(spec.title))
-    console.print(f"[green]strong[/green]: {escape(spec.strong)}")
-    if spec.weak:
-        console.print(f"[yellow]weak[/yellow]: {escape(spec.weak)}")
-    if spec.na:
-        console.print("always [cyan]n/a[/cyan]: a repository cannot show this")
-    elif spec.na_when_absent:
-        console.print("[cyan]n/a[/cyan] when the repository holds nothing: this can live only in a cloud console")
+    for label, rest in evidence_lines(spec):
+        style = LABEL_STYLES[label]
+        console.print(f"[{style}]{label}[/{style}]{escape(rest)}")
     if spec.frameworks:
         console.print("frameworks recognised: " + escape(", ".join(spec.frameworks)))
     console.print("report wording matched: " + escape(", ".join(f"/{p.pattern}/" for p in spec.match)))

@@ -12,6 +12,7 @@ from auditor.answers.claims import github_slug
 from auditor.audit import AuditResult
 from auditor.catalog import RuleSpec, load_catalog
 from auditor.render.attention import Attention, attention_items, skipped_items
+from auditor.render.explain import evidence_lines
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"unsupported": "error", "contradicted": "error", "weak": "warning", "course": "note"}
@@ -55,14 +56,8 @@ def item_rule(spec: RuleSpec) -> dict:
 
 
 def explanation(spec: RuleSpec) -> str:
-    lines = [f"{spec.code} {spec.id}: {spec.title}", f"strong: {spec.strong}"]
-    if spec.weak:
-        lines.append(f"weak: {spec.weak}")
-    if spec.na:
-        lines.append("always n/a: a repository cannot show this")
-    elif spec.na_when_absent:
-        lines.append("n/a when the repository holds nothing: this can live only in a cloud console")
-    return "\n".join(lines)
+    heading = f"{spec.code} {spec.id}: {spec.title}"
+    return "\n".join([heading, *(label + rest for label, rest in evidence_lines(spec))])
 
 
 def _other_rules(needed: list[Attention], known: set[str]) -> list[dict]:

@@ -144,9 +144,8 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 def run_all(repo: Repository, only: set[str] | None = None) -> dict[str, RuleOutcome]:
     outcomes = {spec.id: run_rule(spec, repo) for spec in load_catalog() if only is None or spec.id in only}
-    missing = [o for o in outcomes.values() if o.evidence == "none"]
-    if missing:
-        for outcome in missing:
+    for outcome in outcomes.values():
+        if outcome.evidence == "none":
             _look_on_other_branches(outcome, repo)
     return outcomes
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import subprocess
 from dataclasses import dataclass, field
 
-from auditor.facts.gitcmd import GitError, git_command, git_env, git_text
+from auditor.facts.gitcmd import GitError, cat_file, git_text
 from auditor.facts.gitinfo import GitInfo
 from auditor.facts.gitsource import GitTreeSource, TreeEntry
 
@@ -71,16 +71,7 @@ def _read_branches(git: GitInfo) -> list[Branch]:
 
 
 def _blob_sizes(git: GitInfo, shas: set[str]) -> dict[str, int]:
-    if not shas:
-        return {}
-    done = subprocess.run(git_command(git.where, "cat-file", "--batch-check"), input="\n".join(sorted(shas)) + "\n",
-                          capture_output=True, text=True, timeout=60, env=git_env(), check=False)
-    sizes = {}
-    for row in done.stdout.splitlines():
-        parts = row.split()
-        if len(parts) == 3 and parts[1] == "blob" and parts[2].isdigit():
-            sizes[parts[0]] = int(parts[2])
-    return sizes
+    return {sha: size for sha, (size, _) in cat_file(git.where, "--batch-check", sorted(shas)).items()}
 
 
 def branch_of_each_file(branches: list[Branch]) -> dict[str, Branch]:

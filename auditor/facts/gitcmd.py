@@ -64,3 +64,25 @@ def first_complaint(stderr: bytes) -> str:
     lines = [l.strip() for l in stderr.decode("utf-8", "replace").splitlines() if l.strip()]
     fatal = [l for l in lines if l.lower().startswith(("fatal:", "error:"))]
     return (fatal or lines or [""])[0]
+
+
+def cat_file(where: Path, mode: str, blobs: list[str]) -> dict[str, tuple[int, bytes]]:
+    """`git cat-file --batch(-check)` for these blobs: blob -> (size, content; empty when only checked)."""
+    if not blobs:
+        return {}
+    done = subprocess.run(git_command(where, "cat-file", mode), input="\n".join(blobs).encode() + b"\n",
+                          capture_output=True, timeout=GIT_TIMEOUT, env=git_env(), check=False)
+    if done.returncode != 0:
+        raise GitError(first_complaint(done.stderr))
+    out, found, at = done.stdout, {}, 0
+    while at < len(out):
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        at = end + 1
+        if len(header) != 3 or header[1] != b"blob":
+            continue
+        size = int(header[2])
+        data = out[at : at + size] if mode == "--batch" else b""
+        at += size + 1 if mode == "--batch" else 0
+        found[header[0].decode()] = (size, data)
+    return found

@@ -26,7 +26,7 @@ from auditor.facts.python_code import PythonModule, parse_python
 from auditor.facts.structured import Parsed, parse_json, parse_toml, parse_yaml
 from auditor.facts.history import History, read_history
 from auditor.facts.team import Team, build_team
-from auditor.facts.gitcmd import GIT_TIMEOUT, GitError, first_complaint, git_command, git_env
+from auditor.facts.gitcmd import GitError, cat_file
 from auditor.facts.template import (Scaffold, blob_id, is_template_shaped, leftover_reason, read_scaffold,
                                     section_leftover_reason)
 from auditor.facts.test_suite import PYTEST_FILE as TEST_FILE, TestFunction, test_functions
@@ -105,28 +105,6 @@ def find_line(text: str, needle: str | re.Pattern[str]) -> int | None:
 
 
 MAX_SCAFFOLD_BYTES = 1_000_000
-
-
-def _batch(where: Path, mode: str, blobs: list[str]) -> dict[str, tuple[int, bytes]]:
-    """`git cat-file --batch(-check)` for these blobs: blob -> (size, content; empty when only checked)."""
-    if not blobs:
-        return {}
-    done = subprocess.run(git_command(where, "cat-file", mode), input="\n".join(blobs).encode() + b"\n",
-                          capture_output=True, timeout=GIT_TIMEOUT, env=git_env(), check=False)
-    if done.returncode != 0:
-        raise GitError(first_complaint(done.stderr))
-    out, found, at = done.stdout, {}, 0
-    while at < len(out):
-        end = out.index(b"\n", at)
-        header = out[at:end].split()
-        at = end + 1
-        if len(header) != 3 or header[1] != b"blob":
-            continue
-        size = int(header[2])
-        data = out[at : at + size] if mode == "--batch" else b""
-        at += size + 1 if mode == "--batch" else 0
-        found[header[0].decode()] = (size, data)
-    return found
 
 
 class Repository:
@@ -316,9 +294,9 @@ class Repository:
         wanted = {rel: blob for rel, blob in scaffold.blobs.items() if is_template_shaped(rel)}
         where = self.git.where or self.root
         try:
-            sizes = _batch(where, "--batch-check", list(dict.fromkeys(wanted.values())))
+            sizes = cat_file(where, "--batch-check", list(dict.fromkeys(wanted.values())))
             small = [blob for blob, (size, _) in sizes.items() if size <= MAX_SCAFFOLD_BYTES]
-            contents = _batch(where, "--batch", small)
+            contents = cat_file(where, "--batch", small)
         except (GitError, OSError, ValueError, subprocess.SubprocessError):
             return {}
         return {rel: decode_text(contents[blob][1]).text if blob in contents else None for rel, blob in wanted.items()}

@@ -18,8 +18,7 @@ from typing import Callable
 from auditor.catalog import RuleSpec, load_catalog, rules_dir
 from auditor.engine.patterns import unused_tail, evaluate
 from auditor.facts import Repository
-from auditor.facts.branches import Branch, BranchView, branch_of_each_file, other_branches
-from auditor.facts.gitsource import GitTreeSource
+from auditor.facts.branches import Branch
 from auditor.facts.vendored import vendored_origin
 from auditor.model import EVIDENCE_ORDER, Evidence, Finding
 
@@ -153,7 +152,7 @@ def run_all(repo: Repository, only: set[str] | None = None) -> dict[str, RuleOut
 def _look_on_other_branches(outcome: RuleOutcome, repo: Repository) -> None:
     """An item with nothing at the audited commit is weak when another branch holds the work: the
     rule's probes run again over the files the other branches changed (one view of them all)."""
-    view = _branches_view(repo)
+    view = repo.branches_view
     if view is None:
         return
     owners, files = view
@@ -168,18 +167,3 @@ def _on_branch(finding: Finding, branch: Branch) -> Finding:
     return Finding(finding.path, finding.line,
                    f"only on branch `{branch.name}` (last commit {branch.committed_at[:10]}), never merged into the "
                    f"audited commit: {finding.message}", "weak")
-
-
-def _branches_view(repo: Repository) -> tuple[dict[str, Branch], Repository] | None:
-    """The files other branches changed (a path two branches changed: the first branch's, the most
-    recent) as one Repository, and which branch each file comes from. Built once per audit."""
-    if "_branches_view" not in repo.__dict__:
-        owners = branch_of_each_file(other_branches(repo.git))
-        view = None
-        if owners:
-            entries = {path: branch.entries[path] for path, branch in owners.items()}
-            source = BranchView(repo.git, entries, repo.root, GitTreeSource(repo.git.where, repo.git.commit, repo.root))
-            view = owners, Repository(repo.root, source=source, git=repo.git, report_path=repo.report_path,
-                                      study_numbers=repo.study_numbers)
-        repo.__dict__["_branches_view"] = view
-    return repo.__dict__["_branches_view"]

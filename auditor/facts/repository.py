@@ -26,7 +26,9 @@ from auditor.facts.python_code import PythonModule, parse_python
 from auditor.facts.structured import Parsed, parse_json, parse_toml, parse_yaml
 from auditor.facts.history import History, read_history
 from auditor.facts.team import Team, build_team
+from auditor.facts.branches import Branch, BranchView, branch_of_each_file, other_branches
 from auditor.facts.gitcmd import GitError, cat_file
+from auditor.facts.gitsource import GitTreeSource
 from auditor.facts.template import (Scaffold, blob_id, is_template_shaped, leftover_reason, read_scaffold,
                                     section_leftover_reason)
 from auditor.facts.test_suite import PYTEST_FILE as TEST_FILE, TestFunction, test_functions
@@ -160,6 +162,19 @@ class Repository:
     @cached_property
     def files(self) -> list[str]:
         return [rel for rel in self.file_source.list_files() if not is_generated(rel)]
+
+    @cached_property
+    def branches_view(self) -> tuple[dict[str, Branch], Repository] | None:
+        """The files other branches changed (a path two branches changed: the first branch's, the
+        most recent) as one Repository, and which branch each file comes from."""
+        owners = branch_of_each_file(other_branches(self.git))
+        if not owners:
+            return None
+        entries = {path: branch.entries[path] for path, branch in owners.items()}
+        reader = GitTreeSource(self.git.where, self.git.commit, self.root)
+        source = BranchView(self.git, entries, self.root, reader)
+        return owners, Repository(self.root, source=source, git=self.git, report_path=self.report_path,
+                                  study_numbers=self.study_numbers)
 
     @cached_property
     def generated_files(self) -> list[str]:

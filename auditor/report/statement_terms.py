@@ -15,7 +15,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-Term = re.Pattern[str] | tuple[re.Pattern[str], ...]
+from auditor.lazy_pattern import LazyPattern
+
+Term = LazyPattern | tuple[LazyPattern, ...]
 
 
 @dataclass(frozen=True)
@@ -23,15 +25,15 @@ class Terms:
     specific: tuple[Term, ...] = ()
     broad: tuple[Term, ...] = ()
     in_context: tuple[Term, ...] = ()  # specific, but only in answers to a `context` question
-    context: re.Pattern[str] | None = None
-    exclude: re.Pattern[str] | None = None  # a clause that matches this is about something else
+    context: LazyPattern | None = None
+    exclude: LazyPattern | None = None  # a clause that matches this is about something else
 
 
 def _c(*patterns: str) -> tuple[Term, ...]:
     """Each argument one term; `a && b` means both in the same sentence."""
     terms: list[Term] = []
     for pattern in patterns:
-        parts = tuple(re.compile(p.strip(), re.IGNORECASE) for p in pattern.split("&&"))
+        parts = tuple(LazyPattern(p.strip(), re.IGNORECASE) for p in pattern.split("&&"))
         terms.append(parts[0] if len(parts) == 1 else parts)
     return tuple(terms)
 
@@ -40,12 +42,12 @@ LINTERS = r"\b(flake8|ruff|pylint|isort|mypy|black(?!\s*[- ]?box)|lint(ing|er|s)
 CI_WORDS = r"\b(github actions?|workflows?|continuous integration|CI)\b"
 MONITORING = r"\bmonitor(ing|ed)?\b"
 DOCKER_IMAGE = r"\b(docker\s*(images?|files?|containers?)?|dockerfiles?|containers?|images?)\b"
-CI_HEADING = re.compile(r"continuous integration|\bCI\b", re.IGNORECASE)
+CI_HEADING = LazyPattern(r"continuous integration|\bCI\b", re.IGNORECASE)
 
 
 @cache
 def all_terms() -> dict[str, Terms]:
-    """Every item's terms, compiled on first use (some 170 patterns, needed only once answers are read)."""
+    """Every item's terms (some 170 patterns, each compiled on its first search)."""
     return {
         "git-repo": Terms(
             specific=_c(
@@ -249,7 +251,7 @@ def all_terms() -> dict[str, Terms]:
                 LINTERS,
             ),
             context=CI_HEADING,
-            exclude=re.compile(r"\bpre-?commit|\blocally\b", re.IGNORECASE),
+            exclude=LazyPattern(r"\bpre-?commit|\blocally\b", re.IGNORECASE),
         ),
         "pre-commit": Terms(
             specific=_c(

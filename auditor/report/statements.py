@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from auditor.lazy_pattern import LazyPattern
 from auditor.report.answers import Answers, Question
 from auditor.report.numbers import sentences
 from auditor.report.statement_terms import Term, Terms, all_terms
@@ -124,17 +125,25 @@ def answer_claim(found: list[Statement]) -> Statement | None:
 
 
 @lru_cache(maxsize=256)
-def _mentions(terms: Terms) -> tuple[re.Pattern[str], tuple[str, ...] | None]:
-    """What any statement about the item needs: one pattern, and (when every term has them)
-    literal words one of which must occur: a quick test before the pattern."""
-    firsts = [t[0] if isinstance(t, tuple) else t for t in (*terms.specific, *terms.in_context, *terms.broad)]
-    pattern = re.compile("|".join(f"(?:{p.pattern})" for p in firsts) or "(?!)", re.IGNORECASE)
-    words = [_anchors(p) for p in firsts]
-    return pattern, (None if None in words else tuple(w for group in words for w in group))
+def _mention_words(terms: Terms) -> tuple[str, ...] | None:
+    """Literal words one of which any statement about the item contains (when every term
+    has them): a quick test that needs no pattern compiled."""
+    words = [_anchors(p) for p in _first_parts(terms)]
+    return None if None in words else tuple(w for group in words for w in group)
+
+
+@lru_cache(maxsize=256)
+def _mention_pattern(terms: Terms) -> re.Pattern[str]:
+    """One pattern any statement about the item matches: for items without quick words."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in _first_parts(terms)) or "(?!)", re.IGNORECASE)
+
+
+def _first_parts(terms: Terms) -> list[LazyPattern]:
+    return [t[0] if isinstance(t, tuple) else t for t in (*terms.specific, *terms.in_context, *terms.broad)]
 
 
 @lru_cache(maxsize=1024)
-def _anchors(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+def _anchors(pattern: LazyPattern) -> tuple[str, ...] | None:
     """Lowercase words one of which every match of the pattern contains; None when the
     pattern guarantees none (a quick substring test can then not rule a sentence out)."""
     return _required(pattern.pattern)
@@ -211,10 +220,10 @@ def _split_top(source: str, separator: str) -> list[str]:
 
 
 def _mentioned(terms: Terms, text: str, lowered: str) -> bool:
-    pattern, words = _mentions(terms)
+    words = _mention_words(terms)
     if words is not None:
         return any(word in lowered for word in words)
-    return bool(pattern.search(text))
+    return bool(_mention_pattern(terms).search(text))
 
 
 def _sentences(question: Question) -> list[tuple[int, str]]:
@@ -233,7 +242,7 @@ def _statements_in(question: Question, said: list[tuple[int, str, str]], item_id
         terms.in_context if terms.context is not None and terms.context.search(question.heading) else ()
     )
     candidates = [(t, False) for t in (*terms.specific, *contextual)] + [(t, True) for t in terms.broad]
-    words = _mentions(terms)[1]
+    words = _mention_words(terms)
     for line, sentence, lowered in said:
         if words is not None and not any(word in lowered for word in words):
             continue

@@ -4,6 +4,7 @@ and the checks against mini-repositories (fixtures/reports/ holds the synthetic 
 from __future__ import annotations
 
 import json
+import re
 
 import jsonschema
 import pytest
@@ -520,6 +521,7 @@ def test_collected_tests_skip_fixtures_and_count_long_parametrize_lists():
 
 def test_the_quick_word_test_never_rules_out_a_match():
     """Every sentence a term's pattern matches holds one of the words the quick test looks for."""
+    from auditor.report.anchors import may_match
     from auditor.report.statement_terms import all_terms
     from auditor.report.statements import _anchors
 
@@ -534,6 +536,35 @@ def test_the_quick_word_test_never_rules_out_a_match():
                 for sample in samples:
                     if words is not None and pattern.search(sample):
                         assert any(w in sample.lower() for w in words), (item_id, pattern.pattern, sample)
+                    if pattern.search(sample):
+                        assert may_match(pattern.pattern, sample.lower()), (item_id, pattern.pattern, sample)
+
+
+@pytest.mark.parametrize(
+    "source, needed",
+    [
+        (r"\bcloud\s+training\b", (("cloud",), ("training",))),
+        (r"\bmodels?\b", (("model",),)),
+        (r"\b(data|dataset)\s+(unit\s+)?tests?\b", (("test",), ("data", "dataset"))),
+        (r"\bdvc\b|\bgit[\s-]lfs\b", (("dvc", "git"),)),
+        (r"\bw\s*&\s*b\b", ()),
+        (r"\bab{0,3}c", ()),  # `b` may be absent, and `a`, `c` alone are too short to be words
+        (r"(?!foo)bar(baz)?", (("bar",),)),
+    ],
+)
+def test_the_words_every_match_needs_are_read_from_the_source(source, needed):
+    from auditor.report.anchors import all_required_words
+
+    assert all_required_words(source) == needed
+
+
+def test_a_pattern_is_compiled_only_when_the_text_holds_the_words_it_needs():
+    from auditor.lazy_pattern import LazyPattern
+    from auditor.report.anchors import may_match
+
+    pattern = LazyPattern(r"\bcloud\s+training\b", re.IGNORECASE)
+    assert not may_match(pattern.pattern, "we trained on the cloud") and "compiled" not in vars(pattern)
+    assert may_match(pattern.pattern, "cloud training was used") and pattern.search("Cloud Training was used")
 
 
 def test_an_attempt_that_was_dropped_is_not_a_claim():

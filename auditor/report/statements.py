@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from auditor.lazy_pattern import LazyPattern
+from auditor.report.anchors import may_match, required_words
 from auditor.report.answers import Answers, Question
 from auditor.report.numbers import sentences
 from auditor.report.statement_terms import Term, Terms, all_terms
@@ -68,7 +69,6 @@ FIRST_PERSON = re.compile(r"\b(we|our|us|ours|i|my)\b", re.IGNORECASE)
 LINK_OR_IMAGE = re.compile(r"!?\[([^\]]{0,500})\]\([^)]{0,1000}\)")
 TAG_OR_URL = re.compile(r"<[^>]{1,300}>|https?://\S+")
 EMPHASIS = re.compile(r"[*_`]+")
-LITERAL_RUN = re.compile(r"[A-Za-z0-9]{2,}(?![?*{])")
 
 
 @dataclass(frozen=True)
@@ -146,77 +146,7 @@ def _first_parts(terms: Terms) -> list[LazyPattern]:
 def _anchors(pattern: LazyPattern) -> tuple[str, ...] | None:
     """Lowercase words one of which every match of the pattern contains; None when the
     pattern guarantees none (a quick substring test can then not rule a sentence out)."""
-    return _required(pattern.pattern)
-
-
-def _required(source: str) -> tuple[str, ...] | None:
-    branches = _split_top(source, "|")
-    if len(branches) > 1:
-        found = [_required(branch) for branch in branches]
-        return None if None in found else tuple(w for words in found for w in words)
-    literal, groups = _top_level(source)
-    runs = LITERAL_RUN.findall(literal)
-    if runs:
-        return (max(runs, key=len).lower(),)
-    for group in groups:
-        inner = _required(group)
-        if inner is not None:
-            return inner
-    return None
-
-
-def _top_level(source: str) -> tuple[str, list[str]]:
-    """The pattern's top-level literal text (groups, classes, escapes and optional parts
-    blanked) and its required groups' contents (no lookarounds, no optional groups)."""
-    out, groups, depth, start, in_class, escaped, in_count = [], [], 0, 0, False, False, False
-    for index, char in enumerate(source):
-        blank = True
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif in_count:  # a `{0,40}` quantifier's digits are no literal text
-            in_count = char != "}"
-        elif char == "[":
-            in_class = True
-        elif char == "{":
-            in_count = True
-        elif char == "(":
-            depth += 1
-            start = index + 1 if depth == 1 else start
-        elif char == ")":
-            depth -= 1
-            inner = source[start:index]
-            required = source[index + 1 : index + 2] not in ("?", "*", "{")
-            if depth == 0 and required and (inner.startswith("?:") or not inner.startswith("?")):
-                groups.append(inner.removeprefix("?:"))
-        else:
-            blank = depth > 0
-        out.append(" " if blank else char)
-    return "".join(out), groups
-
-
-def _split_top(source: str, separator: str) -> list[str]:
-    parts, depth, current, in_class, escaped = [], 0, "", False, False
-    for char in source:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char in "()":
-            depth += 1 if char == "(" else -1
-        elif char == separator and depth == 0:
-            parts.append(current)
-            current = ""
-            continue
-        current += char
-    return [*parts, current]
+    return required_words(pattern.pattern)
 
 
 def _mentioned(terms: Terms, text: str, lowered: str) -> bool:
@@ -238,15 +168,14 @@ def _plain(text: str) -> str:
 
 
 def _statements_in(question: Question, said: list[tuple[int, str, str]], item_id: str, terms: Terms):
-    contextual = (
-        terms.in_context if terms.context is not None and terms.context.search(question.heading) else ()
-    )
+    in_context = terms.context is not None and _occurs(terms.context, question.heading)
+    contextual = terms.in_context if in_context else ()
     candidates = [(t, False) for t in (*terms.specific, *contextual)] + [(t, True) for t in terms.broad]
     words = _mention_words(terms)
     for line, sentence, lowered in said:
         if words is not None and not any(word in lowered for word in words):
             continue
-        if terms.exclude is not None and terms.exclude.search(sentence):  # about something else
+        if terms.exclude is not None and _occurs(terms.exclude, sentence, lowered):  # about something else
             continue
         for term, broad in candidates:
             clause = _clause_of(term, sentence, lowered)
@@ -259,11 +188,16 @@ def _statements_in(question: Question, said: list[tuple[int, str, str]], item_id
             break
 
 
+def _occurs(pattern: LazyPattern, text: str, lowered: str | None = None) -> bool:
+    """Whether the pattern matches, compiled and searched only when the text holds the words it needs."""
+    lowered = text.lower() if lowered is None else lowered
+    return may_match(pattern.pattern, lowered) and bool(pattern.search(text))
+
+
 def _clause_of(term: Term, sentence: str, lowered: str) -> str | None:
     """The clause holding the term's (first) match, when the whole term occurs in the sentence."""
     parts = term if isinstance(term, tuple) else (term,)
-    words = _anchors(parts[0])
-    if words is not None and not any(word in lowered for word in words):
+    if not all(may_match(p.pattern, lowered) for p in parts):
         return None
     if not all(p.search(sentence) for p in parts):
         return None

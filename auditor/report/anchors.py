@@ -1,0 +1,101 @@
+"""Literal words every match of a regex contains, read from its source without compiling it.
+
+A substring test on the lowered text then rules a pattern out before it is compiled or
+searched. The reading is conservative: what it cannot tell is required, it does not require.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+LITERAL_RUN = re.compile(r"[A-Za-z0-9]{2,}(?![?*{])")
+
+
+def may_match(source: str, lowered: str) -> bool:
+    """False when the lowered text lacks a word every match of the pattern needs."""
+    return all(any(word in lowered for word in either) for either in all_required_words(source))
+
+
+@lru_cache(maxsize=2048)
+def all_required_words(source: str) -> tuple[tuple[str, ...], ...]:
+    """Groups of lowercase words: every match contains a word of each group."""
+    if len(_split_top(source, "|")) > 1:
+        either = required_words(source)
+        return () if either is None else (either,)
+    literal, groups = _top_level(source)
+    needed = [(run.lower(),) for run in LITERAL_RUN.findall(literal)]
+    needed += [either for group in groups if (either := required_words(group)) is not None]
+    return tuple(needed)
+
+
+def required_words(source: str) -> tuple[str, ...] | None:
+    """Lowercase words one of which every match contains; None when the source guarantees none."""
+    branches = _split_top(source, "|")
+    if len(branches) > 1:
+        found = [required_words(branch) for branch in branches]
+        return None if None in found else tuple(w for words in found for w in words)
+    literal, groups = _top_level(source)
+    runs = LITERAL_RUN.findall(literal)
+    if runs:
+        return (max(runs, key=len).lower(),)
+    for group in groups:
+        inner = required_words(group)
+        if inner is not None:
+            return inner
+    return None
+
+
+def _top_level(source: str) -> tuple[str, list[str]]:
+    """The pattern's top-level literal text (groups, classes, escapes and optional parts
+    blanked) and its required groups' contents (no lookarounds, no optional groups)."""
+    out, groups, depth, start, in_class, escaped, in_count = [], [], 0, 0, False, False, False
+    for index, char in enumerate(source):
+        blank = True
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif in_count:  # a `{0,40}` quantifier's digits are no literal text
+            in_count = char != "}"
+        elif char == "[":
+            in_class = True
+        elif char == "{":  # kept, so that the literal run before it is known to be counted
+            in_count = True
+            blank = depth > 0
+        elif char == "(":
+            depth += 1
+            start = index + 1 if depth == 1 else start
+        elif char == ")":
+            depth -= 1
+            inner = source[start:index]
+            required = source[index + 1 : index + 2] not in ("?", "*", "{")
+            if depth == 0 and required and (inner.startswith("?:") or not inner.startswith("?")):
+                groups.append(inner.removeprefix("?:"))
+        else:
+            blank = depth > 0
+        out.append(" " if blank else char)
+    return "".join(out), groups
+
+
+def _split_top(source: str, separator: str) -> list[str]:
+    parts, depth, current, in_class, escaped = [], 0, "", False, False
+    for char in source:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == separator and depth == 0:
+            parts.append(current)
+            current = ""
+            continue
+        current += char
+    return [*parts, current]

@@ -20,3 +20,6 @@ class LazyPattern:
 
     def search(self, text: str) -> re.Match[str] | None:
         return self.compiled.search(text)
+
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        return self.compiled.fullmatch(text)

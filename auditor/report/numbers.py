@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from auditor.lazy_pattern import LazyPattern
 from auditor.report.answers import Question
 
 WORDS = {
@@ -45,8 +46,9 @@ TEST_COUNT = re.compile(
     + r"(?!\s*(?:files?|modules?|scripts?|folders?|suites?|cases?|classes?|directory))",
     re.IGNORECASE,
 )
-BARE_COUNT = re.compile(r"\W*" + COUNT + r"\W*", re.IGNORECASE)  # an answer that is only a number
-ADDITION = re.compile(
+# the next two serve only some answers: compiled on first use
+BARE_COUNT = LazyPattern(r"\W*" + COUNT + r"\W*", re.IGNORECASE)  # an answer that is only a number
+ADDITION = LazyPattern(
     r"^\W*(also|additionally|in addition|finally|furthermore|moreover|besides|lastly|plus)\b"
     r"|\b(also|additionally|as well)\b",
     re.IGNORECASE,

@@ -17,7 +17,6 @@ from typing import Any
 import yaml
 
 from auditor.facts.structured import SAFE_LOADER
-from auditor.lazy_pattern import LazyPattern
 
 WEEK_ORDER = ("1", "2", "3", "extra")
 
@@ -31,8 +30,8 @@ class RuleSpec:
     title: str
     strong: str
     weak: str
-    match: tuple[LazyPattern, ...]   # report wording, compiled only when a line holds its words
-    also_claims: dict[str, LazyPattern] = field(default_factory=dict)
+    match: tuple[re.Pattern[str], ...]
+    also_claims: dict[str, re.Pattern[str]] = field(default_factory=dict)
     evidence: tuple[dict[str, Any], ...] = ()
     na: bool = False
     na_when_absent: bool = False
@@ -56,8 +55,8 @@ def _spec(data: dict[str, Any], order: int) -> RuleSpec:
         title=data["title"],
         strong=data.get("strong", ""),
         weak=data.get("weak", ""),
-        match=tuple(LazyPattern(p, re.IGNORECASE) for p in data.get("match", [])),
-        also_claims={k: LazyPattern(v, re.IGNORECASE) for k, v in (data.get("also_claims") or {}).items()},
+        match=tuple(re.compile(p, re.IGNORECASE) for p in data.get("match", [])),
+        also_claims={k: re.compile(v, re.IGNORECASE) for k, v in (data.get("also_claims") or {}).items()},
         evidence=tuple(data.get("evidence") or ()),
         na=bool(data.get("na", False)),
         na_when_absent=bool(data.get("na_when_absent", False)),

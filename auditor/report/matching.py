@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 
 from auditor.catalog import RuleSpec
-from auditor.lazy_pattern import LazyPattern
 from auditor.model import ChecklistLine
-from auditor.report.anchors import may_match
 
 MODULE_TAG = re.compile(r"\bM\d+\b")
 
@@ -15,10 +13,9 @@ MODULE_TAG = re.compile(r"\bM\d+\b")
 def match_line(text: str, catalog: tuple[RuleSpec, ...]) -> tuple[str, ...]:
     """The ids a checklist line claims: the best-matching item, plus any it explicitly also claims."""
     tags = set(MODULE_TAG.findall(text))
-    lowered = text.lower()
     scored = []
     for spec in catalog:
-        length = max((len(m.group(0)) for p in spec.match if (m := _search(p, text, lowered))), default=0)
+        length = max((len(m.group(0)) for p in spec.match if (m := p.search(text))), default=0)
         if length:
             tag_agrees = bool(tags & spec.modules)
             scored.append((tag_agrees, length, -spec.order, spec))
@@ -27,17 +24,12 @@ def match_line(text: str, catalog: tuple[RuleSpec, ...]) -> tuple[str, ...]:
     if tags and any(s[0] for s in scored):
         scored = [s for s in scored if s[0]]
     best = max(scored, key=lambda s: s[:3])[3]
-    extra = {other: m.start() for other, p in best.also_claims.items() if (m := _search(p, text, lowered))}
+    extra = {other: m.start() for other, pattern in best.also_claims.items() if (m := pattern.search(text))}
     if not extra:
         return (best.id,)
     # a combined line is about what it names first ("Use W&B ... Additionally, consider a sweep")
-    found = {best.id: min(m.start() for p in best.match if (m := _search(p, text, lowered))), **extra}
+    found = {best.id: min(m.start() for p in best.match if (m := p.search(text))), **extra}
     return tuple(sorted(found, key=found.__getitem__))
-
-
-def _search(pattern: LazyPattern, text: str, lowered: str) -> re.Match[str] | None:
-    """The pattern's first match, looked for only when the line holds the words it needs."""
-    return pattern.search(text) if may_match(pattern.pattern, lowered) else None
 
 
 def assign_ids(lines: list[ChecklistLine], catalog: tuple[RuleSpec, ...]) -> list[ChecklistLine]:

@@ -29,6 +29,7 @@ def all_required_words(source: str) -> tuple[tuple[str, ...], ...]:
     return tuple(needed)
 
 
+@lru_cache(maxsize=4096)
 def required_words(source: str) -> tuple[str, ...] | None:
     """Lowercase words one of which every match contains; None when the source guarantees none."""
     branches = _split_top(source, "|")

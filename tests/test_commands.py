@@ -128,6 +128,13 @@ def test_workflow_commands_say_line_job_liveness_and_comments(tmp_path):
     assert repo.commands.at("workflow")[1].where == ".github/workflows/ci.yml:8, job lint"
 
 
+def test_a_workflow_script_opening_with_a_comment_keeps_its_lines(tmp_path):
+    text = ("on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: |\n"
+            "          # stop on syntax errors\n          flake8 . --select=E9\n")
+    repo = Repository(write_tree(tmp_path, {".github/workflows/w.yml": text}))
+    assert [(c.line, c.program) for c in repo.commands.at("workflow")] == [(8, "flake8")]
+
+
 def test_rejected_workflow_commands_carry_the_reason(tmp_path):
     text = "on: push\njobs:\n  a:\n    runs-on: x\n    matrix: {p: [1]}\n    steps:\n      - run: ruff check .\n"
     repo = Repository(write_tree(tmp_path, {".github/workflows/w.yml": text}))

@@ -209,9 +209,10 @@ def _script_start(lines: list[str], script: str, start: int) -> int | None:
     needle = next((s.strip() for s in script.splitlines() if s.strip()), "")[:60]
     if not needle:
         return None
+    commented = needle.startswith("#")   # a script opening with a comment line
     for origin in (start, 0):
         for index in range(origin, len(lines)):
-            if needle in lines[index] and not lines[index].lstrip().startswith("#"):
+            if needle in lines[index] and (commented or not lines[index].lstrip().startswith("#")):
                 return index
     return None
 

@@ -6,21 +6,17 @@ import re
 from auditor.facts.repository import find_line
 from auditor.model import Finding
 from auditor.rules._code import pyproject_table, pyproject_unreadable
+from auditor.rules._commands import runs_what
 
 TOOLS = ("ruff", "flake8", "black", "isort", "pylint", "autopep8", "yapf", "pycodestyle", "pyflakes")
 TOOL = re.compile(r"\b(ruff|flake8|black|isort|pylint|autopep8|yapf|pycodestyle|pyflakes)\b", re.IGNORECASE)
 OWN_CONFIG_FILES = (".flake8", "ruff.toml", ".ruff.toml", ".pylintrc", "pylintrc", ".isort.cfg", ".style.yapf")
 INI_SECTION = re.compile(r"^\[(tool:)?(flake8|pycodestyle|isort|pylint[^\]]*|yapf|autopep8)\]", re.IGNORECASE | re.MULTILINE)
+CI_TOOLS = {*TOOLS, "mypy"}
+VERSION_ONLY = ("--version", "-V", "--help", "-h")
+RUFF_NOT_LINTING = {"clean", "rule", "config", "server", "version", "linter", "analyze", "help"}
 COMMAND = re.compile(r"(?<![\w-])(ruff([ \t]+(check|format))?|flake8|black|isort|pylint|autopep8)[ \t]+[-.\w/]", re.IGNORECASE)
 INSTALLING = re.compile(r"\b(install|add|sync)\b|==|>=")
-
-
-def lint_command(text: str) -> str | None:
-    """The first line of `text` that runs a linter (installing one does not count)."""
-    for line in text.splitlines():
-        if COMMAND.search(line) and not INSTALLING.search(line):
-            return line.strip()
-    return None
 
 
 def _pyproject(repo):
@@ -63,22 +59,46 @@ def _pre_commit(repo):
                     return
 
 
-def _ci(workflows):
+def runs_linter(command) -> bool:
+    """A linter or formatter actually run (`ruff check .`, `uv run black --check src`), not
+    installed, asked for its version or given nothing to check."""
+    if command.program not in CI_TOOLS or not command.args or command.has_option(*VERSION_ONLY):
+        return False
+    return command.program != "ruff" or command.subcommand not in RUFF_NOT_LINTING
+
+
+def _ci_commands(commands, path: str):
+    """Live lint runs of one workflow; those of a workflow GitHub would reject are weak."""
+    for command in commands.at("workflow"):
+        if command.path != path or not command.live or not runs_linter(command):
+            continue
+        if command.rejected:
+            yield command.line, Finding(path, command.line, f"`{command.text[:60]}` at {command.where} runs "
+                                        f"{runs_what(command)}, but GitHub would reject that workflow: "
+                                        f"{command.rejected}", "weak")
+        else:
+            yield command.line, Finding(path, command.line, f"`{command.text[:60]}` run in CI ({command.where}): "
+                                        f"runs {runs_what(command)}")
+
+
+def _lint_actions(wf):
+    for _, step in wf.steps():
+        uses = step.get("uses")
+        if isinstance(uses, str) and TOOL.search(uses.split("@")[0]):
+            line = wf.step_line(step)
+            yield line, Finding(wf.path, line, f"lint action `{uses}` in {wf.path}:{line}")
+
+
+def _ci(workflows, commands):
+    """The first lint run or lint action of each workflow."""
     for wf in workflows:
         if wf.error and TOOL.search(wf.text):
             yield Finding(wf.path, None, f"{wf.path} mentions {TOOL.search(wf.text).group(1)} but cannot be read: {wf.error}", "error")
             continue
-        for _, step in wf.steps():
-            run, uses = step.get("run"), step.get("uses")
-            command = lint_command(run) if isinstance(run, str) else None
-            if command:
-                line = wf.line_of(command) or wf.step_line(step)
-                yield Finding(wf.path, line, f"`{command[:60]}` run in CI ({wf.path}:{line})")
-                break
-            if isinstance(uses, str) and TOOL.search(uses.split("@")[0]):
-                line = wf.step_line(step)
-                yield Finding(wf.path, line, f"lint action `{uses}` in {wf.path}:{line}")
-                break
+        found = [*_ci_commands(commands, wf.path), *_lint_actions(wf)]
+        strong = [item for item in found if item[1].strength == "strong"] or found
+        if strong:
+            yield min(strong, key=lambda item: item[0] or 0)[1]
 
 
 def _commands(repo, commands):
@@ -94,7 +114,7 @@ def _commands(repo, commands):
 
 
 def probe(repo, workflows, commands):
-    found = [*_pyproject(repo), *_config_files(repo), *_pre_commit(repo), *_ci(workflows), *_commands(repo, commands)]
+    found = [*_pyproject(repo), *_config_files(repo), *_pre_commit(repo), *_ci(workflows, commands), *_commands(repo, commands)]
     strong = [f for f in found if f.strength == "strong"]
     yield from strong[:6]
     if strong:

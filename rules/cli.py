@@ -1,11 +1,12 @@
 """Command line interfaces (typer, click, argparse, fire) in source, or project commands (invoke
-tasks, Makefile targets, [project.scripts]); a CLI library only declared is weak."""
+tasks, Makefile targets, console entry points of pyproject / setup.cfg / setup.py); a CLI library
+only declared is weak."""
 
 import re
 
 from auditor.facts.repository import find_line
 from auditor.model import Finding
-from auditor.rules._code import pyproject_table, pyproject_unreadable
+from auditor.rules._code import pyproject_unreadable
 
 CLI_CALLS = {"typer.Typer": "typer app", "typer.run": "typer entry point", "argparse.ArgumentParser": "argparse parser",
              "fire.Fire": "fire entry point", "docopt.docopt": "docopt parser"}
@@ -62,14 +63,23 @@ def _justfile(repo):
             yield Finding(path, line, f"{path} recipes {', '.join(recipes[:5])}")
 
 
-def _scripts(repo):
-    scripts = pyproject_table(repo, "project", "scripts") or pyproject_table(repo, "tool", "poetry", "scripts")
-    if scripts:
-        text = repo.text("pyproject.toml").text or ""
-        line = find_line(text, re.compile(r"^\[(project|tool\.poetry)\.scripts\]"))
-        yield Finding("pyproject.toml", line, f"console scripts in pyproject.toml:{line}: {', '.join(list(scripts)[:4])}")
-    for hit in repo.grep(r"console_scripts", "setup.py", "setup.cfg", limit=1):
-        yield Finding(hit.path, hit.line, f"console_scripts entry points in {hit.path}:{hit.line}")
+def _entry_points(repo, entry_points):
+    """One finding per file declaring console commands: which command runs what, from which line."""
+    for path in dict.fromkeys(e.path for e in entry_points.found):
+        entries = [e for e in entry_points.found if e.path == path]
+        first = entries[0]
+        runs = ", ".join(f"`{e.name}` runs `{e.target}`" for e in entries[:3])
+        more = f" (+{len(entries) - 3} more)" if len(entries) > 3 else ""
+        yield Finding(path, first.line, f"console scripts in {first.table} of {path}:{first.line}: {runs}{more}")
+    read = {e.path for e in entry_points.found} | {u[0] for u in entry_points.unreadable}
+    for path, line, why in entry_points.unreadable:
+        yield Finding(path, line, f"console_scripts entry points in {path}:{line} ({why}, so their commands "
+                                  "cannot be named)")
+    for hit in repo.grep(r"console_scripts", "setup.py", "setup.cfg", limit=2):
+        if hit.path not in read:
+            read.add(hit.path)
+            yield Finding(hit.path, hit.line, f"`console_scripts` written in {hit.path}:{hit.line}, but no entry "
+                                              "point could be read there", "weak")
 
 
 def _weak_hints(repo, source):
@@ -81,8 +91,8 @@ def _weak_hints(repo, source):
             break
 
 
-def probe(repo, source, python):
-    found = [*_source_clis(source), *_invoke_tasks(repo, python), *_makefile(repo), *_justfile(repo), *_scripts(repo), *_weak_hints(repo, source)]
+def probe(repo, source, python, entry_points):
+    found = [*_source_clis(source), *_invoke_tasks(repo, python), *_makefile(repo), *_justfile(repo), *_entry_points(repo, entry_points), *_weak_hints(repo, source)]
     strong = [f for f in found if f.strength == "strong"]
     yield from strong[:5]
     if not strong:

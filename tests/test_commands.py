@@ -202,3 +202,12 @@ def test_a_workflow_script_too_long_to_read_makes_ci_lint_weak_not_none(tmp_path
     outcome = run_rule(by_id()["ci-lint"], repo)
     assert outcome.evidence == "weak"
     assert [(f.path, f.line, f.strength) for f in outcome.findings] == [(".github/workflows/lint.yaml", 6, "error")]
+
+
+def test_entry_points_of_setup_cfg_and_setup_py_are_project_scripts(tmp_path):
+    repo = Repository(write_tree(tmp_path, {
+        "setup.cfg": "[options.entry_points]\nconsole_scripts =\n    train = proj.train:main\n",
+        "setup.py": "import setuptools\nsetuptools.setup(entry_points={'console_scripts': ['serve=proj.api:run']})\n",
+    }))
+    found = [(c.path, c.line, c.program, c.args) for c in repo.commands.at("project-script")]
+    assert found == [("setup.cfg", 3, "train", ("proj.train:main",)), ("setup.py", 2, "serve", ("proj.api:run",))]

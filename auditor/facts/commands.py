@@ -2,7 +2,7 @@
 
 Sites read: GitHub workflow `run:` steps, Cloud Build steps, Dockerfile RUN / CMD / ENTRYPOINT,
 Makefile recipes, invoke `c.run("...")` calls in tasks.py, pre-commit hook `entry`s, shell
-scripts and `[project.scripts]` (kind `run`); fenced shell blocks in READMEs and docs and
+scripts and the console entry points a package installs (kind `run`); fenced shell blocks in READMEs and docs and
 commented-out lines of Dockerfiles and workflows (kind `documented`). Each command is one simple
 command (see auditor.facts.shell), unwrapped to the program it actually runs.
 """
@@ -357,15 +357,9 @@ def _scripts(repo, sink: _Sink) -> None:
 
 
 def _project_scripts(repo, sink: _Sink) -> None:
-    data = repo.pyproject.data if isinstance(repo.pyproject.data, dict) else {}
-    scripts = (data.get("project") or {}).get("scripts") if isinstance(data.get("project"), dict) else None
-    if not isinstance(scripts, dict):
-        return
-    text = repo.text("pyproject.toml").text or ""
-    for name, target in scripts.items():
-        line = next((n for n, t in enumerate(text.splitlines(), 1) if t.strip().strip("'\"").startswith(str(name))), None)
-        sink.all.append(Command("pyproject.toml", line, "project-script", "run", str(name), (str(target),),
-                                f"{name} = {target}"))
+    for entry in repo.entry_points.found:
+        sink.all.append(Command(entry.path, entry.line, "project-script", "run", entry.name, (entry.target,),
+                                f"{entry.name} = {entry.target}"))
 
 
 # --- documentation ------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterator
 
 from auditor.facts import dependencies as deps
 from auditor.facts.commands import Commands, read_commands
+from auditor.facts.entry_points import EntryPoints, read_entry_points
 from auditor.facts.lfs import LfsPattern, read_lfs_patterns
 from auditor.facts.docker import COMPOSE_FILES, Dockerfile, is_dockerfile, read_dockerfile
 from auditor.facts.dvc import Dvc, read_dvc
@@ -416,6 +417,11 @@ class Repository:
         if not self.report_path or not self.exists(self.report_path):
             return None
         return self._report_text if self._report_text is not None else self.text(self.report_path).text
+
+    @cached_property
+    def entry_points(self) -> EntryPoints:
+        """The console commands the package installs (pyproject scripts, setup.cfg / setup.py console_scripts)."""
+        return read_entry_points(self)
 
     @cached_property
     def lfs_patterns(self) -> list[LfsPattern]:

@@ -17,6 +17,7 @@ DEPLOY_FILES = ("**/*ockerfile*", "**/*.dockerfile", "**/docker-compose*.y*ml", 
                 "tasks.py", "Makefile", "**/Procfile", "**/app.yaml", "**/service*.y*ml", "**/*.sh")
 GENERIC_STEMS = {"main", "app", "api", "server", "__init__", "__main__"}
 README_AND_DOCS = ("README.md", "docs/**/*.md")
+RUN_SITES = ("workflow", "cloudbuild", "makefile", "tasks", "script")
 
 
 @dataclass(frozen=True)
@@ -144,10 +145,38 @@ def lines_of(repo, path: str, start: int, end: int) -> str:
     return "\n".join(text.splitlines()[max(start - 1, 0):end])
 
 
-def console_command(repo, pattern: re.Pattern[str], files: tuple[str, ...]):
-    """The first command matching `pattern` (`gcloud monitoring ...`): strong in a script, task or workflow,
-    weak when it is only written in the documentation."""
-    for hit in repo.grep(pattern, *files, limit=1):
+def gcloud_words(command) -> list[str]:
+    """The command words of a gcloud call, release track left out:
+    `gcloud alpha monitoring policies create --x=y` -> ["monitoring", "policies", "create"]."""
+    if command.program != "gcloud":
+        return []
+    words = command.positionals()
+    return words[1:] if words[:1] in (["alpha"], ["beta"]) else words
+
+
+def _not_running(command) -> str:
+    if command.kind == "documented":
+        return "only written in a comment"
+    if not command.live:
+        return "in a step switched off with `if: false`"
+    return f"GitHub would reject that workflow: {command.rejected}"
+
+
+def console_command(repo, commands, wanted, pattern: re.Pattern[str], text_files: tuple[str, ...]):
+    """The first command `wanted` accepts (`gcloud monitoring ...`): strong when a workflow, Cloud Build
+    step, Makefile, invoke task or script runs it, weak when switched off, rejected or commented out;
+    in `text_files` (documentation, Python) by its text, weak when only documented."""
+    seen = [c for site in RUN_SITES for c in commands.at(site, None) if wanted(c)]
+    running = [c for c in seen if c.runs and not c.rejected]
+    for command in running[:1]:
+        yield Finding(command.path, command.line, f"`{command.text[:80]}` runs at {command.where} "
+                                                  f"(gcloud {' '.join(gcloud_words(command)[:3])})")
+    if running:
+        return
+    for command in seen[:1]:
+        yield Finding(command.path, command.line, f"`{command.text[:80]}` at {command.where}, "
+                                                  f"{_not_running(command)}", "weak")
+    for hit in repo.grep(pattern, *text_files, limit=1):
         documented = hit.path.endswith(".md")
         suffix = " (a documented command, not a script)" if documented else ""
         yield Finding(hit.path, hit.line, f"`{hit.text[:80]}` in {hit.path}:{hit.line}{suffix}", "weak" if documented else "strong")

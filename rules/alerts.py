@@ -5,20 +5,25 @@ is n/a: alerts are usually created in the cloud console."""
 import re
 
 from auditor.model import Finding
-from auditor.rules._monitoring import console_command, mention
+from auditor.rules._monitoring import console_command, gcloud_words, mention
 
 POLICY_FILE = re.compile(r"(\"?combiner\"?\s*:|\"?conditionThreshold\"?\s*:|\"?conditionMatchedLog\"?\s*:|"
                          r"\"?notificationChannels\"?\s*:|^[^\S\n]*-\s*alert:\s*[A-Za-z])", re.MULTILINE)
 POLICY_COMMAND = re.compile(r"gcloud\s+(alpha\s+|beta\s+)?monitoring\s+(policies|channels)\s+create")
-COMMAND_FILES = (".github/workflows/*.y*ml", "**/cloudbuild*.y*ml", "**/*.sh", "tasks.py", "Makefile", "README.md", "docs/**/*.md",
-                 "**/*.py")
+TEXT_FILES = ("README.md", "docs/**/*.md", "**/*.py")   # documented commands, subprocess calls
 SDK = re.compile(r"^google\.cloud\.monitoring_v3(\.|$)")
 SDK_CALL = re.compile(r"(AlertPolicyServiceClient|NotificationChannelServiceClient|create_alert_policy)")
 MENTION = re.compile(r"alert(ing)? polic(y|ies)", re.IGNORECASE)
 
 
-def probe(repo, source):
-    found = list(_policy_files(repo)) + list(console_command(repo, POLICY_COMMAND, COMMAND_FILES)) + list(_sdk(source))
+def creates_alerting(command) -> bool:
+    words = gcloud_words(command)
+    return words[:1] == ["monitoring"] and words[1:2] in (["policies"], ["channels"]) and words[2:3] == ["create"]
+
+
+def probe(repo, source, commands):
+    found = [*_policy_files(repo), *console_command(repo, commands, creates_alerting, POLICY_COMMAND, TEXT_FILES),
+             *_sdk(source)]
     yield from found
     if not found:
         yield from mention(repo, MENTION)

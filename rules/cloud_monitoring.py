@@ -6,7 +6,7 @@ import re
 
 from auditor.facts.repository import VENDORED
 from auditor.model import Finding
-from auditor.rules._monitoring import console_command, mention
+from auditor.rules._monitoring import console_command, gcloud_words, mention
 
 CONFIG_FILES = ("**/*.y*ml", "**/*.tf", "**/*.sh", "**/*.py", "**/*alert*.json", "**/*polic*.json", "**/*monitor*.json", "**/*dashboard*.json")
 TEXT_FILES = ("**/*.txt", "**/*.md", "**/*.cfg", "**/*.conf")
@@ -17,14 +17,20 @@ MONITORING_CONFIG = re.compile(
 )
 SELF_HOSTED = re.compile(r"^scrape_configs:", re.MULTILINE)
 MONITORING_COMMAND = re.compile(r"gcloud\s+(alpha\s+|beta\s+)?monitoring\s+(dashboards|metrics|uptime|channels)")
-COMMAND_FILES = (".github/workflows/*.y*ml", "**/cloudbuild*.y*ml", "**/*.sh", "tasks.py", "Makefile", "README.md", "docs/**/*.md")
+DOCUMENTED = ("README.md", "docs/**/*.md")
+MONITORING_GROUPS = {"dashboards", "metrics", "uptime", "channels"}
 SDK = re.compile(r"^(google\.cloud\.monitoring(_v3|_dashboard)?|opentelemetry\.exporter\.cloud_monitoring|"
                  r"google\.cloud\.monitoring_dashboards)(\.|$)")
 MENTION = re.compile(r"(google )?cloud monitoring|monitoring dashboard|managed (service for )?prometheus|stackdriver", re.IGNORECASE)
 
 
-def probe(repo, source):
-    found = list(_configs(repo)) + list(_sdk(source)) + list(console_command(repo, MONITORING_COMMAND, COMMAND_FILES))
+def monitors(command) -> bool:
+    words = gcloud_words(command)
+    return words[:1] == ["monitoring"] and bool(MONITORING_GROUPS & set(words[1:2]))
+
+
+def probe(repo, source, commands):
+    found = [*_configs(repo), *_sdk(source), *console_command(repo, commands, monitors, MONITORING_COMMAND, DOCUMENTED)]
     yield from found
     if any(f.strength == "strong" for f in found):
         return

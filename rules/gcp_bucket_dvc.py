@@ -1,4 +1,6 @@
-"""A GCP bucket as DVC remote (`url = gs://...` in .dvc/config); buckets used elsewhere are weak."""
+"""A GCP bucket as DVC remote (`url = gs://...` in .dvc/config, or a `dvc remote add NAME gs://...`
+that a workflow, Cloud Build step, Dockerfile, Makefile, invoke task or script runs); buckets used
+elsewhere are weak."""
 
 import re
 
@@ -8,15 +10,40 @@ GS_URL = re.compile(r"\bgs://[\w.${}-]+", re.IGNORECASE)  # gs://$BUCKET counts 
 GS_FILES = ("**/*.py", "**/*.y*ml", "**/*.sh", "**/*.toml", "**/*.cfg", "**/*.json", "**/Makefile", "**/*Dockerfile*",
             "**/*.dockerfile", "**/*.md")
 GCS_CLIENTS = ("google.cloud.storage", "gcsfs")
+RUN_SITES = ("workflow", "cloudbuild", "dockerfile", "makefile", "tasks", "script")
 
 
-def probe(repo, source, dvc):
+def added_gcs_remote(command) -> tuple[str, str] | None:
+    """(name, url) of `dvc remote add [-d] NAME gs://...`."""
+    if command.program != "dvc":
+        return None
+    words = command.positionals()
+    if words[:2] == ["remote", "add"] and len(words) >= 4 and words[3].lower().startswith("gs://"):
+        return words[2], words[3]
+    return None
+
+
+def _remote_commands(commands):
+    for site in RUN_SITES:
+        for command in commands.at(site):
+            remote = added_gcs_remote(command) if command.live and not command.rejected else None
+            if remote:
+                yield Finding(command.path, command.line, f"`{command.text[:80]}` at {command.where} adds the DVC "
+                                                          f"remote `{remote[0]}` on the GCP bucket `{remote[1]}`")
+                return
+
+
+def probe(repo, source, dvc, commands):
     remotes = dvc.remotes
     gcs = [r for r in remotes if r.url.lower().startswith("gs://")]
     for r in gcs[:3]:
         yield Finding(r.path, r.line, f"DVC remote `{r.name}`{' (default)' if r.default else ''} is the GCP bucket "
                                       f"`{r.url}` ({r.path}:{r.line})")
     if gcs:
+        return
+    added = list(_remote_commands(commands))
+    yield from added
+    if added:
         return
     others = ", ".join(f"`{r.name}` ({r.url[:40]})" for r in remotes[:2])
     for hit in repo.grep(GS_URL, *GS_FILES, limit=20):

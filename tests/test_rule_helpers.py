@@ -169,7 +169,7 @@ def test_whole_file_patterns_stay_linear_on_blank_runs(module, name):
 
 @pytest.mark.parametrize(("files", "expected"), [
     ({"deploy.sh": "gcloud monitoring dashboards create --config=d.json\n"},
-     ("deploy.sh", 1, "strong", "`gcloud monitoring dashboards create --config=d.json` in deploy.sh:1")),
+     ("deploy.sh", 1, "strong", "`gcloud monitoring dashboards create --config=d.json` runs at deploy.sh:1")),
     ({"README.md": "# Ops\n\nRun `gcloud monitoring dashboards create`.\n"},
      ("README.md", 3, "weak", "in README.md:3 (a documented command, not a script)")),
     ({"README.md": "We use Cloud Monitoring dashboards.\n"}, None),
@@ -181,7 +181,8 @@ def test_console_command_is_strong_in_scripts_and_weak_in_docs(tmp_path, files, 
     monitoring = importlib.import_module("auditor.rules._monitoring")
     cloud_monitoring = importlib.import_module("auditor.rules.cloud_monitoring")
     repo = Repository(write_tree(tmp_path, files))
-    found = list(monitoring.console_command(repo, cloud_monitoring.MONITORING_COMMAND, cloud_monitoring.COMMAND_FILES))
+    found = list(monitoring.console_command(repo, repo.commands, cloud_monitoring.monitors,
+                                            cloud_monitoring.MONITORING_COMMAND, cloud_monitoring.DOCUMENTED))
     if expected is None:
         assert found == []
         return

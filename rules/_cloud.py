@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from auditor.facts.cloudbuild import JSON_STEPS_KEY, STEPS_KEY, BuildStep, cloudbuild_configs, step_command  # noqa: F401 (shared)
 from auditor.rules._workflows import place
 
-SCRIPT_FILES = ("**/*.sh", "**/*.bash", "**/Makefile", "**/*.mk", "**/justfile", "tasks.py", "**/tasks.py",
-                "noxfile.py", "**/*.ps1", "**/*.bat", "**/*.cmd", "tox.ini")
+SCRIPT_SITES = ("script", "makefile", "tasks")   # shell scripts, Makefiles, invoke tasks: the commands fact
+TEXT_SCRIPT_FILES = ("**/justfile", "noxfile.py", "**/*.ps1", "**/*.bat", "**/*.cmd", "tox.ini")   # by their lines
+TASK_FILES = ("tasks.py", "**/tasks.py")   # also by their lines: a command built in a variable before c.run(cmd)
 DOC_FILES = ("**/*.md", "**/*.rst")
 MENTIONS = {"echo", "printf", "cat", "tee"}
 SHELL_COMMENT = re.compile(r"^\s*(#|//|REM\b|::)")
@@ -37,8 +38,9 @@ _COMMANDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _structured_commands(repo) -> list[Seen]:
-    """Every workflow and Cloud Build command of the repository (the `commands` fact, read as shell:
-    one simple command each, `echo` lines that only mention a command left out), read once per repository."""
+    """Every workflow, Cloud Build, script, Makefile and invoke-task command of the repository (the
+    `commands` fact, read as shell: one simple command each, `echo` lines that only mention a command
+    left out), read once per repository."""
     cached = _COMMANDS.get(repo)
     if cached is None:
         workflow = [c for c in repo.commands.at("workflow") if c.live and c.program not in MENTIONS]
@@ -46,6 +48,8 @@ def _structured_commands(repo) -> list[Seen]:
         cached += [Seen(c.path, c.line, c.text, "cloudbuild") for c in repo.commands.at("cloudbuild")
                    if c.program not in MENTIONS]
         cached += [Seen(c.path, c.line, c.text, "workflow-rejected", c.rejected) for c in workflow if c.rejected]
+        cached += [Seen(c.path, c.line, c.text, "script") for site in SCRIPT_SITES for c in repo.commands.at(site)
+                   if c.program not in MENTIONS]
         _COMMANDS[repo] = cached
     return cached
 
@@ -54,10 +58,13 @@ def find(repo, pattern: re.Pattern[str], limit: int = 6) -> list[Seen]:
     """Commands and lines matching `pattern`, strongest places first: working workflows and
     Cloud Build steps, then scripts and task files, rejected workflows, documentation, the report."""
     structured = [_excerpt(pattern, s) for s in _structured_commands(repo) if pattern.search(s.text)]
-    found = [s for s in structured if s.kind != "workflow-rejected"]
-    for hit in repo.grep(pattern, *SCRIPT_FILES, limit=limit * 3):
-        if not SHELL_COMMENT.match(hit.text):
-            found.append(_excerpt(pattern, Seen(hit.path, hit.line, hit.text, "script")))
+    found = [s for s in structured if s.kind in ("workflow", "cloudbuild")]
+    scripts = [s for s in structured if s.kind == "script"][:limit * 3]
+    read = {(c.path, c.line) for c in repo.commands.at("tasks")}   # an echo there stays left out
+    for hit in repo.grep(pattern, *TEXT_SCRIPT_FILES, *TASK_FILES, limit=limit * 3):
+        if not SHELL_COMMENT.match(hit.text) and (hit.path, hit.line) not in read:
+            scripts.append(_excerpt(pattern, Seen(hit.path, hit.line, hit.text, "script")))
+    found += scripts
     found += [s for s in structured if s.kind == "workflow-rejected"]
     report = repo.report_path or "reports/README.md"
     for hit in repo.grep(pattern, *DOC_FILES, limit=limit * 3):

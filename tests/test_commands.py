@@ -211,3 +211,16 @@ def test_entry_points_of_setup_cfg_and_setup_py_are_project_scripts(tmp_path):
     }))
     found = [(c.path, c.line, c.program, c.args) for c in repo.commands.at("project-script")]
     assert found == [("setup.cfg", 3, "train", ("proj.train:main",)), ("setup.py", 2, "serve", ("proj.api:run",))]
+
+
+def test_hostile_entry_points_are_refused_in_bounded_time(tmp_path):
+    nested = "[" * 3000 + "]" * 3000
+    repo = Repository(write_tree(tmp_path, {
+        "setup.py": "from setuptools import setup\nsetup(entry_points={'console_scripts': " + nested + "})\n",
+        "setup.cfg": "[options.entry_points]\nconsole_scripts =\n" + "    x" * 100_000 + " = a:b\n",
+    }))
+    started = time.perf_counter()
+    points = repo.entry_points
+    assert time.perf_counter() - started < 5
+    assert points.found == []
+    assert [path for path, _, _ in points.unreadable] in (["setup.py"], [])   # [] when setup.py itself is refused

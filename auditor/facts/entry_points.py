@@ -103,7 +103,7 @@ def _setup_py(repo, unreadable: list) -> Iterator[EntryPoint]:
         try:
             value = ast.literal_eval(call.keywords["entry_points"])
         except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-            unreadable.append(("setup.py", call.line, "`entry_points=` is not a literal"))
+            unreadable.append(("setup.py", call.line, "`entry_points=` cannot be read as a literal"))
             continue
         scripts = value.get("console_scripts") if isinstance(value, dict) else None
         for spec in [scripts] if isinstance(scripts, str) else scripts if isinstance(scripts, (list, tuple)) else []:

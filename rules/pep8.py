@@ -104,7 +104,7 @@ def _ci(workflows, commands):
 def _commands(repo, commands):
     """Linter runs in Makefiles, invoke tasks and shell scripts (read as shell: `uv run ruff check`
     runs ruff, `pip install ruff` does not); justfiles and noxfiles by their text."""
-    found = [c for c in commands.of(*TOOLS, sites=("makefile", "tasks", "script")) if c.args][:4]
+    found = [c for c in commands.of(*CI_TOOLS, sites=("makefile", "tasks", "script")) if runs_linter(c)][:4]
     for command in found:
         yield Finding(command.path, command.line, f"lint command `{command.text[:60]}` at {command.where} "
                                                   f"runs `{command.program}`")

@@ -44,16 +44,46 @@ def git_command(where: Path | None, *args: str) -> list[str]:
 
 def git_bytes(where: Path | None, *args: str, timeout: float = GIT_TIMEOUT) -> bytes:
     """stdout of `git -C where args...`; GitError with git's message when it fails."""
-    try:
-        done = subprocess.run(git_command(where, *args), capture_output=True, timeout=timeout, check=False,
-                              env=git_env(), stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired as exc:
-        raise GitError(f"git {args[0]} took longer than {timeout:.0f} s") from exc
-    except OSError as exc:
-        raise GitError(f"git cannot be run ({exc.strerror or exc})") from exc
-    if done.returncode != 0:
-        raise GitError(first_complaint(done.stderr) or f"git {args[0]} failed (exit {done.returncode})")
-    return done.stdout
+    return GitRun(where, *args, timeout=timeout).output()
+
+
+class GitRun:
+    """A git command started at once and read later, so that independent commands run side by side."""
+
+    def __init__(self, where: Path | None, *args: str, timeout: float = GIT_TIMEOUT):
+        self.args, self.timeout = args, timeout
+        self._error: GitError | None = None
+        try:
+            self._process: subprocess.Popen | None = subprocess.Popen(
+                git_command(where, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                stdin=subprocess.DEVNULL, env=git_env())
+        except OSError as exc:
+            self._process, self._error = None, GitError(f"git cannot be run ({exc.strerror or exc})")
+
+    def output(self) -> bytes:
+        """The command's stdout; GitError with git's message when it failed or took too long."""
+        if self._process is None:
+            raise self._error or GitError(f"git {self.args[0]} was cancelled")
+        try:
+            stdout, stderr = self._process.communicate(timeout=self.timeout)
+        except subprocess.TimeoutExpired as exc:
+            self.cancel()
+            raise GitError(f"git {self.args[0]} took longer than {self.timeout:.0f} s") from exc
+        code = self._process.returncode
+        if code != 0:
+            raise GitError(first_complaint(stderr) or f"git {self.args[0]} failed (exit {code})")
+        return stdout
+
+    def text(self) -> str:
+        return self.output().decode("utf-8", "replace")
+
+    def cancel(self) -> None:
+        """Stops the command when its answer is no longer wanted."""
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.kill()
+        if process is not None:
+            process.communicate()
 
 
 def git_text(where: Path | None, *args: str, timeout: float = GIT_TIMEOUT) -> str:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from auditor.facts.gitcmd import GitError, git_text
+from auditor.facts.gitcmd import GitError, GitRun, git_text
 
 
 @dataclass(frozen=True)
@@ -25,35 +25,55 @@ class GitInfo:
     target: str | None = None            # what the user named, when it is not a folder kept on disk
 
 
+REMOTE_URLS = ("config", "--get-regexp", r"^remote\..*\.url$")
+
+
 def read_git_info(root: Path) -> GitInfo:
-    """The folder's HEAD, when the folder is a git work tree."""
+    """The folder's HEAD, when the folder is a git work tree: three git calls run side by side."""
     if not (root / ".git").exists():
         return GitInfo(is_repo=False)
+    remote = GitRun(root, *REMOTE_URLS)
+    dates = _commit_dates(root, "HEAD^{commit}")
     try:
-        head = git_text(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").strip()
+        shallow, _, head = git_text(root, "rev-parse", "--is-shallow-repository", "--verify", "--quiet",
+                                    "HEAD^{commit}").strip().partition("\n")
     except GitError as exc:
+        remote.cancel()
+        dates.cancel()
         if str(exc).endswith("(exit 1)"):  # --verify --quiet: HEAD names no commit yet
             return GitInfo(is_repo=True, where=root, error="the repository has no commits")
         return GitInfo(is_repo=True, where=root, error=f"git could not read the repository: {exc}")
-    return commit_info(root, head)
+    return _gather(root, head.strip(), dates, shallow, remote)
+
 
 def commit_info(where: Path, commit: str, **extra) -> GitInfo:
     """The facts of one commit of the repository at `where` (extra: at, deadline, ...)."""
+    shallow = GitRun(where, "rev-parse", "--is-shallow-repository")
+    info = _gather(where, commit, _commit_dates(where, commit), shallow, GitRun(where, *REMOTE_URLS))
+    return info if info.error else replace(info, **extra)
+
+
+def _commit_dates(where: Path, revision: str) -> GitRun:
+    """The commit dates of `revision` and its ancestors, newest first: the first is the commit's, the count
+    of lines the number of commits."""
+    return GitRun(where, "rev-list", "--no-commit-header", "--format=%cI", revision, "--")
+
+
+def _gather(where: Path, commit: str, dates: GitRun, shallow: GitRun | str, remote: GitRun) -> GitInfo:
     try:
-        committed_at = git_text(where, "show", "-s", "--format=%cI", commit).strip()
-        count = int(git_text(where, "rev-list", "--count", commit).strip() or 0)
-        shallow = git_text(where, "rev-parse", "--is-shallow-repository").strip() == "true"
-    except (GitError, ValueError) as exc:
+        listed = dates.text().splitlines()
+        is_shallow = (shallow if isinstance(shallow, str) else shallow.text()).strip() == "true"
+    except GitError as exc:
+        remote.cancel()
         return GitInfo(is_repo=True, where=where, error=f"git could not read the repository: {exc}")
-    info = GitInfo(is_repo=True, commit=commit, committed_at=committed_at, remote=read_remote(where),
-                   commit_count=count, shallow=shallow, where=where)
-    return replace(info, **extra)
+    return GitInfo(is_repo=True, commit=commit, committed_at=listed[0].strip() if listed else "",
+                   remote=_remote_url(remote), commit_count=len(listed), shallow=is_shallow, where=where)
 
 
-def read_remote(where: Path) -> str | None:
+def _remote_url(listing: GitRun) -> str | None:
     """origin's URL (else the first remote's), without any credentials in it."""
     try:
-        listed = git_text(where, "config", "--get-regexp", r"^remote\..*\.url$")
+        listed = listing.text()
     except GitError:
         return None
     urls = {}

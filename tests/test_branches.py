@@ -95,3 +95,26 @@ def test_auditing_an_older_commit_does_not_count_later_work_as_another_branch(tm
     info = replace(read_git_info(root.resolve()), commit=old, committed_at="2026-01-01T00:00:00+00:00", at=old)
     at_old = Repository(root, source=GitTreeSource(root, old, root), git=info)
     assert run_all(at_old, only={"profiling"})["profiling"].evidence == "none"
+
+
+@pytest.mark.parametrize(("merge_it", "merged_names", "every_branch_merged"), [
+    (True, ["main", "profiling"], True),    # the branch's tip is in the audited history
+    (False, ["main"], False),               # the branch holds a commit of its own
+])
+def test_one_listing_of_the_branches_tells_merged_from_unmerged(tmp_path, merge_it, merged_names, every_branch_merged):
+    root = _repo_with_branch(tmp_path / "r", {"src/proj/other.py": "print('nothing')\n"})
+    if merge_it:
+        git(root, "merge", "-q", "--ff-only", "profiling")
+    repo = Repository(root)
+    assert repo.branches == ["main", "profiling"]
+    assert repo.history.branches == merged_names
+    assert repo.every_branch_merged is every_branch_merged
+
+
+def test_no_branch_log_is_run_when_every_branch_is_merged(tmp_path, monkeypatch):
+    root = _repo_with_branch(tmp_path / "r", {"src/proj/profile_train.py": PROFILER})
+    git(root, "merge", "-q", "--ff-only", "profiling")
+    git(root, "reset", "-q", "--hard", "HEAD~1")
+    git(root, "branch", "-q", "-f", "profiling", "main")
+    monkeypatch.setattr("auditor.facts.repository.other_branches", lambda git: pytest.fail("branch log run"))
+    assert Repository(root).branches_view is None

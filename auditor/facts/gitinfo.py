@@ -89,10 +89,26 @@ def redact(url: str) -> str:
     return re.sub(r"^([a-z][a-z0-9+.-]*://)[^/@]*@", r"\1", url, flags=re.IGNORECASE)
 
 
-def read_branch_names(root: Path) -> list[str]:
-    """Local and remote-tracking branch names (`gh-pages`, `origin/gh-pages`); read-only."""
+@dataclass(frozen=True)
+class Ref:
+    """A local or remote-tracking branch."""
+
+    name: str    # `refs/heads/main`, `refs/remotes/origin/main`
+    short: str   # `main`, `origin/main`
+    tip: str     # the commit it points to
+
+
+def read_refs(where: Path) -> list[Ref] | None:
+    """Every local and remote-tracking branch with its tip, in one call; None when git cannot list them."""
     try:
-        out = git_text(root, "for-each-ref", "--format=%(refname:short)", "refs/heads", "refs/remotes")
+        out = git_text(where, "for-each-ref", "--format=%(objectname) %(refname) %(refname:short)",
+                       "refs/heads", "refs/remotes")
     except GitError:
-        return []
-    return sorted({line for line in out.splitlines() if line})
+        return None
+    fields = (line.split(" ", 2) for line in out.splitlines())
+    return [Ref(name, short, tip) for tip, name, short in (f for f in fields if len(f) == 3)]
+
+
+def branch_names(refs: list[Ref] | None) -> list[str]:
+    """Local and remote-tracking branch names (`gh-pages`, `origin/gh-pages`)."""
+    return sorted({ref.short for ref in refs or [] if ref.short})

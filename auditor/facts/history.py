@@ -20,7 +20,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from auditor.facts.gitcmd import GIT_TIMEOUT, GitError, git_bytes, git_command, git_env, git_text
+from auditor.facts.gitcmd import GIT_TIMEOUT, GitError, git_bytes, git_command, git_env
+from auditor.facts.gitinfo import Ref, read_refs
 
 LOG_FORMAT = "%x1e%H%x1f%P%x1f%aN%x1f%aE%x1f%at%x1f%ct%x1f%s"
 PULL_REQUEST = re.compile(r"^Merge pull request #(\d+) from [^/\s]+/(\S+)|\(#(\d+)\)\s*$")
@@ -56,6 +57,7 @@ class History:
     branches: list[str] = field(default_factory=list)
     error: str | None = None
     _line_counts: LineCounts | None = field(default=None, repr=False)
+    reachable: frozenset[str] = field(default=frozenset(), repr=False)   # every commit read, parsed or not
 
     @property
     def available(self) -> bool:
@@ -165,16 +167,20 @@ def iso(timestamp: int) -> str:
     return datetime.fromtimestamp(timestamp, UTC).isoformat()
 
 
-def read_history(where: Path, commit: str, shallow: bool = False) -> History:
-    """Every ancestor of `commit` with its author, dates, subject and changed paths."""
+def read_history(where: Path, commit: str, shallow: bool = False, refs: list[Ref] | None = None) -> History:
+    """Every ancestor of `commit` with its author, dates, subject and changed paths (`refs`: the
+    branches, read here when not given)."""
     lines = LineCounts(where, commit)
     try:
         raw = git_bytes(where, "log", "-z", "--topo-order", "--no-renames", "--name-only",
                         f"--format={LOG_FORMAT}", commit, "--")
     except GitError as exc:
         return History(shallow=shallow, error=f"git log failed: {exc}")
-    commits = [c for c in (_parse_commit(chunk) for chunk in raw.split(b"\x1e")[1:]) if c is not None]
-    return History(commits[::-1], shallow, _merged_branches(where, commit, commits), None, lines)
+    chunks = raw.split(b"\x1e")[1:]
+    commits = [c for c in map(_parse_commit, chunks) if c is not None]
+    reachable = frozenset(chunk.partition(b"\x1f")[0].decode("ascii", "replace") for chunk in chunks)
+    refs = read_refs(where) if refs is None else refs
+    return History(commits[::-1], shallow, _merged_branches(refs or [], reachable, commits), None, lines, reachable)
 
 
 def _parse_commit(chunk: bytes) -> Commit | None:
@@ -188,16 +194,12 @@ def _parse_commit(chunk: bytes) -> Commit | None:
                   int(committed), subject.strip(), paths)
 
 
-def _merged_branches(where: Path, commit: str, commits: list[Commit]) -> list[str]:
+def _merged_branches(refs: list[Ref], reachable: frozenset[str], commits: list[Commit]) -> list[str]:
     """Branch names whose tips are in the audited history, and those named by merge commits."""
     names = set()
-    try:
-        refs = git_text(where, "for-each-ref", f"--merged={commit}", "--format=%(refname)", "refs/heads", "refs/remotes")
-    except GitError:
-        refs = ""
-    for ref in refs.split():
-        name = re.sub(r"^refs/(heads/|remotes/[^/]+/)", "", ref)
-        if name != "HEAD":
+    for ref in refs:
+        name = re.sub(r"^refs/(heads/|remotes/[^/]+/)", "", ref.name)
+        if ref.tip in reachable and name != "HEAD":
             names.add(name)
     for c in commits:
         match = PULL_REQUEST.search(c.subject) or MERGED_BRANCH.search(c.subject)

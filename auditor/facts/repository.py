@@ -22,7 +22,7 @@ from auditor.facts.dvc import Dvc, read_dvc
 from auditor.facts.files import FileText, Unreadable, decode_text, is_generated
 from auditor.facts.path_index import PathIndex
 from auditor.facts.source import FolderSource, Source
-from auditor.facts.gitinfo import GitInfo, read_branch_names, read_git_info
+from auditor.facts.gitinfo import GitInfo, Ref, branch_names, read_git_info, read_refs
 from auditor.facts.python_code import PythonModule, parse_python
 from auditor.facts.structured import Parsed, parse_json, parse_toml, parse_yaml
 from auditor.facts.history import History, read_history
@@ -142,7 +142,7 @@ class Repository:
             return None
         if not git.commit:
             return History(error=git.error or "the repository has no commits")
-        return read_history(git.where or self.root, git.commit, git.shallow)
+        return read_history(git.where or self.root, git.commit, git.shallow, self.refs)
 
     @cached_property
     def team(self) -> Team | None:
@@ -154,7 +154,20 @@ class Repository:
     @cached_property
     def branches(self) -> list[str]:
         """Branch names, local and remote-tracking (`origin/gh-pages`); empty for a plain folder."""
-        return read_branch_names(self.git.where or self.root) if self.git.is_repo else []
+        return branch_names(self.refs)
+
+    @cached_property
+    def refs(self) -> list[Ref] | None:
+        """The local and remote-tracking branches with their tips; None when git cannot list them."""
+        return read_refs(self.git.where or self.root) if self.git.is_repo else []
+
+    @cached_property
+    def every_branch_merged(self) -> bool:
+        """Every branch tip is in the audited history: no branch holds commits of its own."""
+        history = self.history
+        if self.refs is None or history is None or not history.available:
+            return False
+        return all(ref.tip in history.reachable for ref in self.refs)
 
     @cached_property
     def file_source(self) -> Source:
@@ -168,7 +181,7 @@ class Repository:
     def branches_view(self) -> tuple[dict[str, Branch], Repository] | None:
         """The files other branches changed (a path two branches changed: the first branch's, the
         most recent) as one Repository, and which branch each file comes from."""
-        owners = branch_of_each_file(other_branches(self.git))
+        owners = branch_of_each_file(other_branches(self.git)) if not self.every_branch_merged else {}
         if not owners:
             return None
         entries = {path: branch.entries[path] for path, branch in owners.items()}

@@ -28,9 +28,13 @@ class FolderSource:
     def __init__(self, root: Path, is_git: bool):
         self.root = root.resolve()
         self.is_git = is_git
+        self._listed: list[str] | None = None
 
     def list_files(self) -> list[str]:
-        return list_files(self.root, self.is_git)
+        """Listed once (`git ls-files` or the walk): the files and the generated folders share it."""
+        if self._listed is None:
+            self._listed = list_files(self.root, self.is_git)
+        return list(self._listed)
 
     def read_bytes(self, rel: str, limit: int = MAX_FILE_BYTES) -> bytes:
         return read_folder_bytes(self.root, rel, limit)

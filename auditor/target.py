@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from auditor.facts.gitcmd import GitError, git_text
 
@@ -137,6 +136,8 @@ def parse_deadline(text: str, tz: str | None = None) -> datetime:
     if moment.tzinfo is not None:
         return moment
     if tz:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # only a deadline with --tz needs the zone database
+
         try:
             return moment.replace(tzinfo=ZoneInfo(tz))
         except (ZoneInfoNotFoundError, ValueError) as exc:

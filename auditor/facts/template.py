@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 from auditor.facts.gitcmd import GitError, git_bytes
 from auditor.facts.history import Commit, History
@@ -134,9 +134,15 @@ def matches_fingerprint(lines: list[str], print_: dict) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _template_prints() -> dict:
+    """The fingerprints shipped with the package, read once (beside this module, also when installed)."""
+    return json.loads(Path(__file__).with_name("template_prints.json").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
 def _shipped() -> list[tuple[re.Pattern[str], str, str, list[dict]]]:
     """(path regex, path, template, fingerprints) of every file a known template generates."""
-    data = json.loads(resources.files("auditor.facts").joinpath("template_prints.json").read_text("utf-8"))
+    data = _template_prints()
     return [(_path_regex(path), path, name, prints)
             for name, template in data["templates"].items() for path, prints in template["files"].items()]
 
@@ -333,7 +339,7 @@ def section_fingerprints(rel: str, text: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _shipped_sections() -> list[tuple[re.Pattern[str], str, frozenset[str]]]:
-    data = json.loads(resources.files("auditor.facts").joinpath("template_prints.json").read_text("utf-8"))
+    data = _template_prints()
     return [(_path_regex(path), name, frozenset(prints))
             for name, template in data["templates"].items() for path, prints in template.get("sections", {}).items()]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from importlib import resources
 
 from auditor import __version__
 from auditor.audit import AuditResult
@@ -122,4 +121,6 @@ def dumps(result: AuditResult) -> str:
 
 
 def schema() -> dict:
+    from importlib import resources  # only tests and validators ask for the schema
+
     return json.loads(resources.files("auditor.render").joinpath("report.schema.json").read_text("utf-8"))

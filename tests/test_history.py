@@ -342,3 +342,31 @@ def test_line_counts_skip_model_and_image_files_as_binary_without_reading_them(t
     sha = commit(root, {"models/model.pt": pointer, "figures/Loss.PNG": "not really\n", "src/a.py": "x = 1\n"}, "add")
     assert LineCounts(root, sha).result() == {sha: (1, 0)}
     assert list(root.rglob("*.gitattributes")) == []
+
+
+def test_one_cat_file_process_gives_sizes_in_bulk_and_contents_one_by_one(project):
+    from auditor.facts.gitcmd import CatFile
+
+    blob = git(project, "rev-parse", "HEAD:src/proj/train.py").strip()
+    tree = git(project, "rev-parse", "HEAD^{tree}").strip()
+    absent = "0" * 40
+    store = CatFile(project)
+    try:
+        many = [blob, tree, absent] * 400   # more than one bulk of requests
+        assert store.sizes(many) == {blob: len(store.read(blob))}
+        assert store.read(absent) is None
+        assert store.read(blob) == (project / "src/proj/train.py").read_bytes()
+    finally:
+        store.close()
+    assert store.read(blob) is not None   # a closed reader starts again
+    store.close()
+
+
+def test_a_repository_audited_at_a_commit_reads_its_blobs_through_the_tree_reader(project):
+    first = git(project, "rev-list", "--max-parents=0", "HEAD").strip()
+    source = GitTreeSource(project, first)
+    try:
+        repo = Repository(project, source=source)
+        assert repo.cat_file is source.cat_file
+    finally:
+        source.close()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import subprocess
 from dataclasses import dataclass, field
 
-from auditor.facts.gitcmd import GitError, cat_file, git_text
+from auditor.facts.gitcmd import CatFile, GitError, git_text
 from auditor.facts.gitinfo import GitInfo
 from auditor.facts.gitsource import GitTreeSource, TreeEntry
 
@@ -26,20 +26,20 @@ class Branch:
     entries: dict = field(default_factory=dict, compare=False, repr=False)   # path -> TreeEntry
 
 
-def other_branches(git: GitInfo) -> list[Branch]:
+def other_branches(git: GitInfo, cat_file: CatFile) -> list[Branch]:
     """Branches with commits the audited commit's history lacks, with the files those commits added
     or changed (newest version on the branch). Empty when git cannot tell: this is extra evidence."""
     if not git.is_repo or not git.commit or git.where is None:
         return []
     try:
-        return _read_branches(git)
+        return _read_branches(git, cat_file)
     except (GitError, OSError, subprocess.SubprocessError):
         return []
 
 
-def _read_branches(git: GitInfo) -> list[Branch]:
+def _read_branches(git: GitInfo, cat_file: CatFile) -> list[Branch]:
     """One `git log` over every branch not reachable from the audited commit (`--source` names the
-    branch each commit was reached from), one `cat-file --batch-check` for the blob sizes."""
+    branch each commit was reached from); the blob sizes from the repository's cat-file process."""
     cutoff = git.deadline or (git.committed_at if git.at else None)   # an older commit audited: not its future
     before = [f"--before={cutoff}"] if cutoff else []
     out = git_text(git.where, "log", "--source", "--raw", "--no-abbrev", "--no-renames", "--diff-filter=AM",
@@ -60,7 +60,7 @@ def _read_branches(git: GitInfo) -> list[Branch]:
             if len(fields) >= 4 and fields[0] != ":160000" and fields[1] != "160000":
                 blobs[current].setdefault(path, fields[3])
     names = list(tips)[:MAX_BRANCHES]
-    sizes = _blob_sizes(git, {sha for name in names for sha in list(blobs[name].values())[:MAX_CHANGED_FILES]})
+    sizes = cat_file.sizes(sorted({sha for name in names for sha in list(blobs[name].values())[:MAX_CHANGED_FILES]}))
     branches = []
     for name in names:
         files = {p: TreeEntry(MODE_FILE, sha, sizes[sha])
@@ -68,10 +68,6 @@ def _read_branches(git: GitInfo) -> list[Branch]:
         if files:
             branches.append(Branch(name, tips[name][0], tips[name][1], tuple(files), files))
     return branches
-
-
-def _blob_sizes(git: GitInfo, shas: set[str]) -> dict[str, int]:
-    return {sha: size for sha, (size, _) in cat_file(git.where, "--batch-check", sorted(shas)).items()}
 
 
 def branch_of_each_file(branches: list[Branch]) -> dict[str, Branch]:
@@ -85,12 +81,8 @@ def branch_of_each_file(branches: list[Branch]) -> dict[str, Branch]:
 
 class BranchView(GitTreeSource):
     """Only the files other branches changed, at their version there: the rest of the tree is the
-    audited commit's, already judged. Contents come through `reader`'s `cat-file` process."""
+    audited commit's, already judged. Contents come through the repository's `cat-file` process."""
 
-    def __init__(self, git: GitInfo, entries: dict[str, TreeEntry], root, reader: GitTreeSource):
-        super().__init__(git.where, git.commit, root)
+    def __init__(self, git: GitInfo, entries: dict[str, TreeEntry], root, cat_file: CatFile):
+        super().__init__(git.where, git.commit, root, cat_file)
         self._entries = dict(entries)
-        self._reader = reader
-
-    def _cat(self, sha: str) -> bytes:
-        return self._reader._cat(sha)

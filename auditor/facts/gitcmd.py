@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import weakref
 from pathlib import Path
 
 SAFE_CONFIG = (
@@ -96,23 +97,86 @@ def first_complaint(stderr: bytes) -> str:
     return (fatal or lines or [""])[0]
 
 
-def cat_file(where: Path, mode: str, blobs: list[str]) -> dict[str, tuple[int, bytes]]:
-    """`git cat-file --batch(-check)` for these blobs: blob -> (size, content; empty when only checked)."""
-    if not blobs:
-        return {}
-    done = subprocess.run(git_command(where, "cat-file", mode), input="\n".join(blobs).encode() + b"\n",
-                          capture_output=True, timeout=GIT_TIMEOUT, env=git_env(), check=False)
-    if done.returncode != 0:
-        raise GitError(first_complaint(done.stderr))
-    out, found, at = done.stdout, {}, 0
-    while at < len(out):
-        end = out.index(b"\n", at)
-        header = out[at:end].split()
-        at = end + 1
-        if len(header) != 3 or header[1] != b"blob":
-            continue
+class GitUnavailable(GitError):
+    """git itself cannot be started."""
+
+
+class CatFile:
+    """One long-lived `git cat-file --batch-command` for every object an audit reads from git: sizes
+    asked in bulk, contents one at a time (so a huge blob is never asked for unread)."""
+
+    BULK = 500   # info requests written at once: their answers stay well below a pipe's buffer
+
+    def __init__(self, where: Path):
+        self.where = where
+        self._process: subprocess.Popen | None = None
+        self._finalizer = weakref.finalize(self, _stop, None)
+
+    def sizes(self, objects: list[str]) -> dict[str, int]:
+        """object -> size, for the objects among these that are blobs in the object store."""
+        found = {}
+        for start in range(0, len(objects), self.BULK):
+            chunk = objects[start : start + self.BULK]
+            for header in self._ask(b"".join(b"info %s\n" % name.encode() for name in chunk), len(chunk)):
+                if len(header) == 3 and header[1] == b"blob" and header[2].isdigit():
+                    found[header[0].decode()] = int(header[2])
+        return found
+
+    def read(self, name: str) -> bytes | None:
+        """The object's content; None when the object store lacks it."""
+        [header] = self._ask(b"contents %s\n" % name.encode(), 1)
+        if len(header) != 3 or not header[2].isdigit():
+            return None
         size = int(header[2])
-        data = out[at : at + size] if mode == "--batch" else b""
-        at += size + 1 if mode == "--batch" else 0
-        found[header[0].decode()] = (size, data)
-    return found
+        try:
+            data = self._process.stdout.read(size)
+            self._process.stdout.read(1)
+        except (OSError, ValueError) as exc:
+            self.close()
+            raise GitError(str(exc)) from exc
+        if len(data) != size:
+            self.close()
+            raise GitError("git cat-file stopped early")
+        return data
+
+    def _ask(self, commands: bytes, answers: int) -> list[list[bytes]]:
+        process = self._running()
+        try:
+            process.stdin.write(commands)
+            process.stdin.flush()
+            headers = [process.stdout.readline().split() for _ in range(answers)]
+        except (OSError, ValueError) as exc:
+            self.close()
+            raise GitError(str(exc)) from exc
+        if not all(headers):
+            self.close()
+            raise GitError("git cat-file stopped early")
+        return headers
+
+    def _running(self) -> subprocess.Popen:
+        if self._process is None or self._process.poll() is not None:
+            try:
+                self._process = subprocess.Popen(
+                    git_command(self.where, "cat-file", "--batch-command"), stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=git_env())
+            except OSError as exc:
+                raise GitUnavailable(str(exc.strerror or exc)) from exc
+            self._finalizer.detach()
+            self._finalizer = weakref.finalize(self, _stop, self._process)
+        return self._process
+
+    def close(self) -> None:
+        """Ends the process (a later request starts a new one)."""
+        self._finalizer()
+        self._process = None
+
+
+def _stop(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    try:
+        process.stdin.close()
+        process.wait(timeout=5)
+    except (OSError, subprocess.TimeoutExpired):
+        process.kill()
+        process.wait()

@@ -1,19 +1,18 @@
 """The files of one commit, read straight from git objects.
 
-`git ls-tree` lists the tree once; one long-lived `git cat-file --batch` process serves the
-contents. Nothing is checked out, and the repository (bare or a work tree) is never written.
+`git ls-tree` lists the tree once; one long-lived `git cat-file --batch-command` process, shared
+with the repository's other blob reads, serves the contents. Nothing is checked out, and the
+repository (bare or a work tree) is never written.
 """
 
 from __future__ import annotations
 
 import posixpath
-import subprocess
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.facts.files import MAX_FILE_BYTES, Absent, Unreadable
-from auditor.facts.gitcmd import git_bytes, git_command, git_env
+from auditor.facts.gitcmd import CatFile, GitError, GitUnavailable, git_bytes
 
 SYMLINK = "120000"
 SUBMODULE = "160000"
@@ -30,14 +29,13 @@ class TreeEntry:
 class GitTreeSource:
     """The tree of `commit` in the repository at `git_dir` (a bare repository or a work tree)."""
 
-    def __init__(self, git_dir: Path, commit: str, root: Path | None = None):
+    def __init__(self, git_dir: Path, commit: str, root: Path | None = None, cat_file: CatFile | None = None):
         self.git_dir = Path(git_dir)
         self.commit = commit
         self.root = (root or self.git_dir).resolve()
+        self.cat_file = cat_file or CatFile(self.git_dir)   # shared with the repository's other git reads
         self._entries: dict[str, TreeEntry] | None = None
         self._folders: frozenset[str] | None = None
-        self._batch: subprocess.Popen | None = None
-        self._finalizer = weakref.finalize(self, _stop, [None])
 
     # --- listing ---------------------------------------------------------------------------
     @property
@@ -102,48 +100,16 @@ class GitTreeSource:
         return rel in self._folders or any(p.startswith(rel.rstrip("/") + "/") for p in self.entries)
 
     def _cat(self, sha: str) -> bytes:
-        batch = self._process()
         try:
-            batch.stdin.write(sha.encode() + b"\n")
-            batch.stdin.flush()
-            header = batch.stdout.readline().split()
-            if len(header) != 3 or not header[2].isdigit():
-                raise Unreadable("cannot be read (its content is absent from the git object store)")
-            size = int(header[2])
-            data = batch.stdout.read(size)
-            batch.stdout.read(1)
-            if len(data) != size:
-                raise OSError("git cat-file stopped early")
-            return data
-        except (OSError, ValueError) as exc:
-            self.close()
+            data = self.cat_file.read(sha)
+        except GitUnavailable as exc:
+            raise Unreadable(f"cannot be read (git cannot be run: {exc})") from exc
+        except GitError as exc:
             raise Unreadable(f"cannot be read from git ({exc})") from exc
-
-    def _process(self) -> subprocess.Popen:
-        if self._batch is None or self._batch.poll() is not None:
-            try:
-                self._batch = subprocess.Popen(
-                    git_command(self.git_dir, "cat-file", "--batch"), stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=git_env())
-            except OSError as exc:
-                raise Unreadable(f"cannot be read (git cannot be run: {exc.strerror or exc})") from exc
-            self._finalizer.detach()
-            self._finalizer = weakref.finalize(self, _stop, [self._batch])
-        return self._batch
+        if data is None:
+            raise Unreadable("cannot be read (its content is absent from the git object store)")
+        return data
 
     def close(self) -> None:
         """Ends the cat-file process (a later read starts a new one)."""
-        self._finalizer()
-        self._batch = None
-
-
-def _stop(holder: list) -> None:
-    process = holder[0] if holder else None
-    if process is None or process.poll() is not None:
-        return
-    try:
-        process.stdin.close()
-        process.wait(timeout=5)
-    except (OSError, subprocess.TimeoutExpired):
-        process.kill()
-        process.wait()
+        self.cat_file.close()

@@ -28,8 +28,7 @@ from auditor.facts.structured import Parsed, parse_json, parse_toml, parse_yaml
 from auditor.facts.history import History, read_history
 from auditor.facts.team import Team, build_team
 from auditor.facts.branches import Branch, BranchView, branch_of_each_file, other_branches
-from auditor.facts.gitcmd import GitError, cat_file
-from auditor.facts.gitsource import GitTreeSource
+from auditor.facts.gitcmd import CatFile, GitError
 from auditor.facts.template import (Scaffold, blob_id, is_template_shaped, leftover_reason, read_scaffold,
                                     section_leftover_reason)
 from auditor.facts.test_suite import PYTEST_FILE as TEST_FILE, TestFunction, test_functions
@@ -181,14 +180,19 @@ class Repository:
     def branches_view(self) -> tuple[dict[str, Branch], Repository] | None:
         """The files other branches changed (a path two branches changed: the first branch's, the
         most recent) as one Repository, and which branch each file comes from."""
-        owners = branch_of_each_file(other_branches(self.git)) if not self.every_branch_merged else {}
+        owners = branch_of_each_file(other_branches(self.git, self.cat_file)) if not self.every_branch_merged else {}
         if not owners:
             return None
         entries = {path: branch.entries[path] for path, branch in owners.items()}
-        reader = GitTreeSource(self.git.where, self.git.commit, self.root)
-        source = BranchView(self.git, entries, self.root, reader)
+        source = BranchView(self.git, entries, self.root, self.cat_file)
         return owners, Repository(self.root, source=source, git=self.git, report_path=self.report_path,
                                   study_numbers=self.study_numbers)
+
+    @cached_property
+    def cat_file(self) -> CatFile:
+        """The one `git cat-file` process that reads blobs for the scaffold, the branches and a commit's tree."""
+        shared = getattr(self.file_source, "cat_file", None)
+        return shared if isinstance(shared, CatFile) else CatFile(self.git.where or self.root)
 
     @cached_property
     def generated_files(self) -> list[str]:
@@ -316,19 +320,19 @@ class Repository:
 
     @cached_property
     def _scaffold_files(self) -> dict[str, str | None]:
-        """Every template-shaped file of the scaffold commit as it brought it, read in two git calls."""
+        """Every template-shaped file of the scaffold commit as it brought it (none larger than
+        MAX_SCAFFOLD_BYTES), read through the repository's cat-file process."""
         scaffold = self.template_scaffold
         if scaffold is None:
             return {}
         wanted = {rel: blob for rel, blob in scaffold.blobs.items() if is_template_shaped(rel)}
-        where = self.git.where or self.root
         try:
-            sizes = cat_file(where, "--batch-check", list(dict.fromkeys(wanted.values())))
-            small = [blob for blob, (size, _) in sizes.items() if size <= MAX_SCAFFOLD_BYTES]
-            contents = cat_file(where, "--batch", small)
+            sizes = self.cat_file.sizes(list(dict.fromkeys(wanted.values())))
+            contents = {blob: self.cat_file.read(blob) for blob, size in sizes.items() if size <= MAX_SCAFFOLD_BYTES}
         except (GitError, OSError, ValueError, subprocess.SubprocessError):
             return {}
-        return {rel: decode_text(contents[blob][1]).text if blob in contents else None for rel, blob in wanted.items()}
+        return {rel: decode_text(contents[blob]).text if contents.get(blob) is not None else None
+                for rel, blob in wanted.items()}
 
     def _blob_of(self, rel: str) -> str | None:
         try:

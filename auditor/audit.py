@@ -12,7 +12,7 @@ from auditor.facts.files import Absent, Unreadable
 from auditor.facts.gitcmd import GitError
 from auditor.facts.gitinfo import commit_info, read_git_info, redact
 from auditor.facts.gitsource import GitTreeSource
-from auditor.facts.repository import Problem
+from auditor.facts.repository import GitReads, Problem
 from auditor.facts.source import FolderSource, Source
 from auditor.model import AnswerCheck, ChecklistLine, CourseCheck, ItemResult
 from auditor.target import CLONE_TIMEOUT, TargetError, cloned, is_bare_repository, is_remote, resolve
@@ -58,16 +58,21 @@ def audit(path: Path, report_file: Path | None = None) -> AuditResult:
 
 def audit_source(source: Source, git, report_file: Path | None = None) -> AuditResult:
     """Audit the files of any source (a folder, or a commit's tree) with its git facts."""
-    catalog = load_catalog()
-    data, display = _report_bytes(source, report_file)
+    started = GitReads.start(source, git)
     try:
-        report = read_report(data, display, catalog)
-    except ReportError as exc:
-        raise InputError(str(exc)) from exc
-    if not report.checklist_lines:
-        _checklist_elsewhere(source, report, catalog, git)
+        catalog = load_catalog()
+        data, display = _report_bytes(source, report_file)
+        try:
+            report = read_report(data, display, catalog)
+        except ReportError as exc:
+            raise InputError(str(exc)) from exc
+        if not report.checklist_lines:
+            _checklist_elsewhere(source, report, catalog, git)
+    except BaseException:
+        started.cancel()
+        raise
     repo = Repository(source.root, source=source, git=git, report_path=display if report.path else None,
-                      study_numbers=study_numbers(report.text), report_text=report.text)
+                      study_numbers=study_numbers(report.text), report_text=report.text, started=started)
     outcomes = run_all(repo)
     items = []
     for spec in catalog:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import git, write_tree
+from conftest import git, make_git_repo, write_tree
 from typer.testing import CliRunner
 
 from auditor.audit import InputError, audit, audit_target
@@ -370,3 +370,16 @@ def test_a_repository_audited_at_a_commit_reads_its_blobs_through_the_tree_reade
         assert repo.cat_file is source.cat_file
     finally:
         source.close()
+
+
+def test_git_reads_started_early_are_stopped_when_the_report_cannot_be_read(tmp_path, monkeypatch):
+    from auditor.facts.repository import GitReads
+
+    root = make_git_repo(tmp_path / "r", {"reports/README.md": b"\x00\x01binary report"})
+    started = []
+    real_start = GitReads.start
+    monkeypatch.setattr(GitReads, "start", classmethod(lambda cls, *a: started.append(real_start(*a)) or started[-1]))
+    with pytest.raises(InputError):
+        audit(root)
+    [reads] = started
+    assert reads.history._log._process is None and reads.refs._process is None

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.facts.gitcmd import GitError, git_bytes
+from auditor.facts.gitcmd import GitError, GitRun
 
 MAX_FILE_BYTES = 2_000_000
 # Folders tools write while running (experiment trackers, Hydra, caches, environments): even when
@@ -39,13 +39,18 @@ class FileText:
     error: str | None = None
 
 
-def list_files(root: Path, is_git: bool) -> list[str]:
-    """Relative POSIX paths of the repository's files: git's tracked files, else a filtered walk."""
+def list_files(root: Path, is_git: bool, started: GitRun | None = None) -> list[str]:
+    """Relative POSIX paths of the repository's files: git's tracked files, else a filtered walk
+    (`started`: the `git ls-files` of start_listing, already under way)."""
     if is_git:
-        listed = _git_tracked(root)
+        listed = _git_tracked(started or start_listing(root))
         if listed is not None:
             return listed
     return _walk(root)
+
+
+def start_listing(root: Path) -> GitRun:
+    return GitRun(root, "ls-files", "-z", "--cached", timeout=60)
 
 
 def is_generated(rel: str) -> bool:
@@ -55,9 +60,9 @@ def is_generated(rel: str) -> bool:
                for parent, name in zip(["", *folders], folders))
 
 
-def _git_tracked(root: Path) -> list[str] | None:
+def _git_tracked(listing: GitRun) -> list[str] | None:
     try:
-        out = git_bytes(root, "ls-files", "-z", "--cached", timeout=60)
+        out = listing.output()
     except GitError:
         return None
     return sorted({p for p in out.decode("utf-8", "replace").split("\0") if p})

@@ -98,11 +98,16 @@ class Ref:
     tip: str     # the commit it points to
 
 
-def read_refs(where: Path) -> list[Ref] | None:
-    """Every local and remote-tracking branch with its tip, in one call; None when git cannot list them."""
+def start_refs(where: Path) -> GitRun:
+    return GitRun(where, "for-each-ref", "--format=%(objectname) %(refname) %(refname:short)",
+                  "refs/heads", "refs/remotes")
+
+
+def read_refs(where: Path, started: GitRun | None = None) -> list[Ref] | None:
+    """Every local and remote-tracking branch with its tip, in one call (`started`: that call, already
+    under way); None when git cannot list them."""
     try:
-        out = git_text(where, "for-each-ref", "--format=%(objectname) %(refname) %(refname:short)",
-                       "refs/heads", "refs/remotes")
+        out = (started or start_refs(where)).text()
     except GitError:
         return None
     fields = (line.split(" ", 2) for line in out.splitlines())

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from auditor.facts.gitcmd import GIT_TIMEOUT, GitError, git_bytes, git_command, git_env
+from auditor.facts.gitcmd import GIT_TIMEOUT, GitError, GitRun, git_command, git_env
 from auditor.facts.gitinfo import Ref, read_refs
 
 LOG_FORMAT = "%x1e%H%x1f%P%x1f%aN%x1f%aE%x1f%at%x1f%ct%x1f%s"
@@ -106,6 +106,13 @@ class LineCounts:
         except OSError:
             self._process = None
 
+    def cancel(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        self._process = None
+        self._output.close()
+
     def result(self) -> dict[str, tuple[int, int]]:
         if self._counts is None:
             self._counts = self._collect()
@@ -170,17 +177,34 @@ def iso(timestamp: int) -> str:
 def read_history(where: Path, commit: str, shallow: bool = False, refs: list[Ref] | None = None) -> History:
     """Every ancestor of `commit` with its author, dates, subject and changed paths (`refs`: the
     branches, read here when not given)."""
-    lines = LineCounts(where, commit)
-    try:
-        raw = git_bytes(where, "log", "-z", "--topo-order", "--no-renames", "--name-only",
-                        f"--format={LOG_FORMAT}", commit, "--")
-    except GitError as exc:
-        return History(shallow=shallow, error=f"git log failed: {exc}")
-    chunks = raw.split(b"\x1e")[1:]
-    commits = [c for c in map(_parse_commit, chunks) if c is not None]
-    reachable = frozenset(chunk.partition(b"\x1f")[0].decode("ascii", "replace") for chunk in chunks)
-    refs = read_refs(where) if refs is None else refs
-    return History(commits[::-1], shallow, _merged_branches(refs or [], reachable, commits), None, lines, reachable)
+    return HistoryRead(where, commit, shallow).result(refs)
+
+
+class HistoryRead:
+    """The history's two `git log` processes, started at once and read on first use, so that
+    they run while the report is read and the rules work."""
+
+    def __init__(self, where: Path, commit: str, shallow: bool = False):
+        self.where, self.shallow = where, shallow
+        self._lines = LineCounts(where, commit)
+        self._log = GitRun(where, "log", "-z", "--topo-order", "--no-renames", "--name-only",
+                           f"--format={LOG_FORMAT}", commit, "--")
+
+    def result(self, refs: list[Ref] | None = None) -> History:
+        try:
+            raw = self._log.output()
+        except GitError as exc:
+            return History(shallow=self.shallow, error=f"git log failed: {exc}")
+        chunks = raw.split(b"\x1e")[1:]
+        commits = [c for c in map(_parse_commit, chunks) if c is not None]
+        reachable = frozenset(chunk.partition(b"\x1f")[0].decode("ascii", "replace") for chunk in chunks)
+        refs = read_refs(self.where) if refs is None else refs
+        return History(commits[::-1], self.shallow, _merged_branches(refs or [], reachable, commits), None,
+                       self._lines, reachable)
+
+    def cancel(self) -> None:
+        self._log.cancel()
+        self._lines.cancel()
 
 
 def _parse_commit(chunk: bytes) -> Commit | None:

@@ -22,13 +22,13 @@ from auditor.facts.dvc import Dvc, read_dvc
 from auditor.facts.files import FileText, Unreadable, decode_text, is_generated
 from auditor.facts.path_index import PathIndex
 from auditor.facts.source import FolderSource, Source
-from auditor.facts.gitinfo import GitInfo, Ref, branch_names, read_git_info, read_refs
+from auditor.facts.gitinfo import GitInfo, Ref, branch_names, read_git_info, read_refs, start_refs
 from auditor.facts.python_code import PythonModule, parse_python
 from auditor.facts.structured import Parsed, parse_json, parse_toml, parse_yaml
-from auditor.facts.history import History, read_history
+from auditor.facts.history import History, HistoryRead
 from auditor.facts.team import Team, build_team
 from auditor.facts.branches import Branch, BranchView, branch_of_each_file, other_branches
-from auditor.facts.gitcmd import CatFile, GitError
+from auditor.facts.gitcmd import CatFile, GitError, GitRun
 from auditor.facts.template import (Scaffold, blob_id, is_template_shaped, leftover_reason, read_scaffold,
                                     section_leftover_reason)
 from auditor.facts.test_suite import PYTEST_FILE as TEST_FILE, TestFunction, test_functions
@@ -109,13 +109,41 @@ def find_line(text: str, needle: str | re.Pattern[str]) -> int | None:
 MAX_SCAFFOLD_BYTES = 1_000_000
 
 
+@dataclass
+class GitReads:
+    """The git commands every audit of a commit needs (listing, history, branches), started before
+    the report is read so that git works alongside; the Repository reads them on first use."""
+
+    history: HistoryRead | None = None
+    refs: GitRun | None = None
+    source: Source | None = None
+
+    @classmethod
+    def start(cls, source: Source, git: GitInfo) -> GitReads:
+        if isinstance(source, FolderSource):
+            source.start_listing()
+        if not git.is_repo or not git.commit:
+            return cls(source=source)
+        where = git.where or source.root
+        return cls(HistoryRead(where, git.commit, git.shallow), start_refs(where), source)
+
+    def cancel(self) -> None:
+        """Stops what was started, when the audit ends before reading it."""
+        for started in (self.history, self.refs):
+            if started is not None:
+                started.cancel()
+        if isinstance(self.source, FolderSource):
+            self.source.cancel()
+
+
 class Repository:
     """Read-only, lazily gathered facts about the audited repository."""
 
     def __init__(self, root: Path, source: Source | None = None, git: GitInfo | None = None,
                  report_path: str | None = None, study_numbers: tuple[list[str], int | None] = ([], None),
-                 report_text: str | None = None):
+                 report_text: str | None = None, started: GitReads | None = None):
         self.root = root.resolve()
+        self._started = started or GitReads()
         self.report_path = report_path
         self._report_text = report_text
         self.study_numbers = study_numbers
@@ -141,7 +169,8 @@ class Repository:
             return None
         if not git.commit:
             return History(error=git.error or "the repository has no commits")
-        return read_history(git.where or self.root, git.commit, git.shallow, self.refs)
+        started = self._started.history or HistoryRead(git.where or self.root, git.commit, git.shallow)
+        return started.result(self.refs)
 
     @cached_property
     def team(self) -> Team | None:
@@ -158,7 +187,7 @@ class Repository:
     @cached_property
     def refs(self) -> list[Ref] | None:
         """The local and remote-tracking branches with their tips; None when git cannot list them."""
-        return read_refs(self.git.where or self.root) if self.git.is_repo else []
+        return read_refs(self.git.where or self.root, self._started.refs) if self.git.is_repo else []
 
     @cached_property
     def every_branch_merged(self) -> bool:

@@ -118,3 +118,12 @@ def test_no_branch_log_is_run_when_every_branch_is_merged(tmp_path, monkeypatch)
     git(root, "branch", "-q", "-f", "profiling", "main")
     monkeypatch.setattr("auditor.facts.repository.other_branches", lambda git: pytest.fail("branch log run"))
     assert Repository(root).branches_view is None
+
+
+def test_the_other_branches_view_shares_the_history_read_for_the_audited_commit(tmp_path):
+    root = _repo_with_branch(tmp_path / "r", {"src/proj/profile_train.py": PROFILER})
+    repo = Repository(root)
+    _, view = repo.branches_view
+    assert view.history is repo.history
+    assert view.refs is repo.refs
+    assert view.template_scaffold is repo.template_scaffold

@@ -141,9 +141,11 @@ class Repository:
 
     def __init__(self, root: Path, source: Source | None = None, git: GitInfo | None = None,
                  report_path: str | None = None, study_numbers: tuple[list[str], int | None] = ([], None),
-                 report_text: str | None = None, started: GitReads | None = None):
+                 report_text: str | None = None, started: GitReads | None = None,
+                 history_of: Repository | None = None):
         self.root = root.resolve()
         self._started = started or GitReads()
+        self._history_of = history_of   # a view of the same commit's other branches shares its history
         self.report_path = report_path
         self._report_text = report_text
         self.study_numbers = study_numbers
@@ -164,6 +166,8 @@ class Repository:
     @cached_property
     def history(self) -> History | None:
         """The audited commit and its ancestors (None for a plain folder)."""
+        if self._history_of is not None:
+            return self._history_of.history
         git = self.git
         if not git.is_repo:
             return None
@@ -187,6 +191,8 @@ class Repository:
     @cached_property
     def refs(self) -> list[Ref] | None:
         """The local and remote-tracking branches with their tips; None when git cannot list them."""
+        if self._history_of is not None:
+            return self._history_of.refs
         return read_refs(self.git.where or self.root, self._started.refs) if self.git.is_repo else []
 
     @cached_property
@@ -215,7 +221,7 @@ class Repository:
         entries = {path: branch.entries[path] for path, branch in owners.items()}
         source = BranchView(self.git, entries, self.root, self.cat_file)
         return owners, Repository(self.root, source=source, git=self.git, report_path=self.report_path,
-                                  study_numbers=self.study_numbers)
+                                  study_numbers=self.study_numbers, history_of=self)
 
     @cached_property
     def cat_file(self) -> CatFile:
@@ -317,6 +323,8 @@ class Repository:
     @cached_property
     def template_scaffold(self) -> Scaffold | None:
         """The commit that brought the project template, found in the history."""
+        if self._history_of is not None:
+            return self._history_of.template_scaffold
         return read_scaffold(self.history, self.git.where or self.root)
 
     def template_leftover(self, rel: str) -> str | None:
@@ -351,6 +359,8 @@ class Repository:
     def _scaffold_files(self) -> dict[str, str | None]:
         """Every template-shaped file of the scaffold commit as it brought it (none larger than
         MAX_SCAFFOLD_BYTES), read through the repository's cat-file process."""
+        if self._history_of is not None:
+            return self._history_of._scaffold_files
         scaffold = self.template_scaffold
         if scaffold is None:
             return {}

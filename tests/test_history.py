@@ -383,3 +383,22 @@ def test_git_reads_started_early_are_stopped_when_the_report_cannot_be_read(tmp_
         audit(root)
     [reads] = started
     assert reads.history._log._process is None and reads.refs._process is None
+
+
+@pytest.mark.parametrize(("ref", "rel", "expected"), [
+    ("main", "src/proj/train.py", True),
+    ("main", "src/proj/", True),            # a folder
+    ("main", "src/proj/absent.py", False),
+    ("no-such-branch", "src/proj/train.py", None),
+    ("--output=x", "src/proj/train.py", None),  # not a ref name: never handed to git
+    ("main", "src/proj/train.py\ninfo HEAD", None),
+])
+def test_a_path_at_a_ref_is_asked_of_the_cat_file_process(project, ref, rel, expected):
+    from auditor.facts.git_paths import path_at_ref
+    from auditor.facts.gitcmd import CatFile
+
+    objects = CatFile(project)
+    try:
+        assert path_at_ref(objects, ref, rel) is expected
+    finally:
+        objects.close()

@@ -122,6 +122,11 @@ class CatFile:
                     found[header[0].decode()] = int(header[2])
         return found
 
+    def kind(self, name: str) -> str | None:
+        """The object's type (`blob`, `tree`, `commit`, `tag`); None when the name resolves to nothing."""
+        [header] = self._ask(b"info %s\n" % name.encode("utf-8", "surrogateescape"), 1)
+        return header[1].decode() if len(header) == 3 and header[2].isdigit() else None
+
     def read(self, name: str) -> bytes | None:
         """The object's content; None when the object store lacks it."""
         [header] = self._ask(b"contents %s\n" % name.encode(), 1)

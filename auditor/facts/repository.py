@@ -486,7 +486,7 @@ class Repository:
 
     def exists_at(self, ref: str, rel: str) -> bool | None:
         """Whether `rel` is a file or folder at `ref` of the history; None when git cannot say."""
-        return path_at_ref(self.root, ref, rel) if self.git.is_repo else None
+        return path_at_ref(self.cat_file, ref, rel) if self.git.is_repo else None
 
 
 def is_test_path(rel: str) -> bool:

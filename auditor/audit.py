@@ -22,6 +22,7 @@ from auditor.verdicts import summarize, verdict
 from auditor.answers.checks import check_answers
 from auditor.answers.claims import answer_statements, github_slug, is_this_repository
 from auditor.report.links import github_path, markdown_links, relative_path
+from auditor.report.parsed import ParsedReport
 from auditor.answers.course import course_checks
 from auditor.report.statements import Statement, answer_claim
 
@@ -71,8 +72,9 @@ def audit_source(source: Source, git, report_file: Path | None = None) -> AuditR
     except BaseException:
         started.cancel()
         raise
+    parsed = ParsedReport(report.path, report.text, report.answers, github_slug(git.remote, source.root.name))
     repo = Repository(source.root, source=source, git=git, report_path=display if report.path else None,
-                      study_numbers=study_numbers(report.text), report_text=report.text, started=started)
+                      study_numbers=study_numbers(report.text), report=parsed, started=started)
     outcomes = run_all(repo)
     items = []
     for spec in catalog:

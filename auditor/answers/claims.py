@@ -10,31 +10,10 @@ from __future__ import annotations
 import re
 
 from auditor.report.answers import Answers
-from auditor.report.links import github_path, images, links
+from auditor.report.links import github_path, github_slug, images, is_this_repository, links  # noqa: F401 (re-exported)
 from auditor.report.statements import Statement, statements
 
 ARCHITECTURE = re.compile(r"architecture", re.IGNORECASE)
-GITHUB_REMOTE = re.compile(
-    r"github\.com[:/](?P<owner>[\w.-]+)/(?P<repo>[\w.-]+?)(?:\.git)?/?$", re.IGNORECASE
-)
-
-
-def github_slug(remote: str | None, folder_name: str | None = None) -> tuple[str | None, str | None]:
-    """(owner, repo) of this repository on GitHub, lowercased; without a GitHub remote only
-    the folder's name is known, as the repository name."""
-    match = GITHUB_REMOTE.search(remote or "")
-    if match:
-        return match.group("owner").lower(), match.group("repo").lower()
-    return None, (folder_name or "").lower() or None
-
-
-def is_this_repository(owner: str | None, repo: str | None, slug: tuple[str | None, str | None]) -> bool:
-    this_owner, this_repo = slug
-    if not repo or not this_repo or repo.lower().removesuffix(".git") != this_repo:
-        return False
-    return this_owner is None or (owner or "").lower() == this_owner
-
-
 def answer_statements(answers: Answers, slug: tuple[str | None, str | None]) -> dict[str, list[Statement]]:
     """Every statement per item id: the sentences, the architecture figure, links to this repository."""
     found = statements(answers)

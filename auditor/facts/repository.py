@@ -33,6 +33,8 @@ from auditor.facts.template import (Scaffold, blob_id, is_template_shaped, lefto
                                     section_leftover_reason)
 from auditor.facts.test_suite import PYTEST_FILE as TEST_FILE, TestFunction, test_functions
 from auditor.facts.git_paths import path_at_ref
+from auditor.report.links import GitHubMention, github_mentions, github_slug
+from auditor.report.parsed import ParsedReport
 
 MAX_GREP_LINE = 4000  # longer lines (minified files, hostile input) are matched on their start only
 NON_SOURCE_DIRS = ("tests/", "test/", "docs/", "reports/", "notebooks/", "examples/", "scripts/legacy/")
@@ -141,13 +143,14 @@ class Repository:
 
     def __init__(self, root: Path, source: Source | None = None, git: GitInfo | None = None,
                  report_path: str | None = None, study_numbers: tuple[list[str], int | None] = ([], None),
-                 report_text: str | None = None, started: GitReads | None = None,
-                 history_of: Repository | None = None):
+                 report_text: str | None = None, report: ParsedReport | None = None,
+                 started: GitReads | None = None, history_of: Repository | None = None):
         self.root = root.resolve()
         self._started = started or GitReads()
         self._history_of = history_of   # a view of the same commit's other branches shares its history
         self.report_path = report_path
         self._report_text = report_text
+        self._report = report
         self.study_numbers = study_numbers
         self._texts: dict[str, FileText] = {}
         self._documents: dict[str, Parsed] = {}
@@ -157,6 +160,7 @@ class Repository:
         self._leftovers: dict[str, str | None] = {}
         self._scaffold_texts: dict[str, str | None] = {}
         self._searchable: dict[str, str | None] = {}
+        self._mentions: dict[str, tuple[GitHubMention, ...]] = {}
 
     # --- the file list -------------------------------------------------------------------
     @cached_property
@@ -468,11 +472,29 @@ class Repository:
         return deps.declared(self, *names)
 
     @cached_property
-    def report_text(self) -> str | None:
-        """The report as the audit read it (once); None without a report in the repository."""
+    def report(self) -> ParsedReport:
+        """The report as the audit parsed it (once): questions, answers, images, GitHub mentions;
+        empty without a report in the repository."""
+        slug = github_slug(self.git.remote, self.root.name)
         if not self.report_path or not self.exists(self.report_path):
-            return None
-        return self._report_text if self._report_text is not None else self.text(self.report_path).text
+            return ParsedReport(None, None, slug=slug)
+        if self._report is not None:
+            return self._report
+        text = self._report_text if self._report_text is not None else self.text(self.report_path).text
+        return ParsedReport(self.report_path, text, slug=slug)
+
+    @property
+    def report_text(self) -> str | None:
+        """The report's text as the audit read it; None without a report in the repository."""
+        return self.report.text
+
+    def github_mentions(self, rel: str) -> tuple[GitHubMention, ...]:
+        """The github.com repositories a Markdown file of the repository names (the report's from its fact)."""
+        if rel == self.report.path:
+            return self.report.github_mentions
+        if rel not in self._mentions:
+            self._mentions[rel] = tuple(github_mentions(self.text(rel).text or ""))
+        return self._mentions[rel]
 
     @cached_property
     def entry_points(self) -> EntryPoints:

@@ -130,3 +130,51 @@ def markdown_links(text: str) -> list[str]:
     """The targets of every Markdown or HTML link of a whole document that name a `.md` file."""
     hrefs = [m.group("href") for m in MD_LINK.finditer(text)] + [m.group("href") for m in HTML_LINK.finditer(text)]
     return [href for href in hrefs if href.split("#", 1)[0].split("?", 1)[0].lower().endswith(".md")]
+
+
+GITHUB_REMOTE = re.compile(r"github\.com[:/](?P<owner>[\w.-]+)/(?P<repo>[\w.-]+?)(?:\.git)?/?$", re.IGNORECASE)
+
+
+def github_slug(remote: str | None, folder_name: str | None = None) -> tuple[str | None, str | None]:
+    """(owner, repo) of this repository on GitHub, lowercased; without a GitHub remote only
+    the folder's name is known, as the repository name."""
+    match = GITHUB_REMOTE.search(remote or "")
+    if match:
+        return match.group("owner").lower(), match.group("repo").lower()
+    return None, (folder_name or "").lower() or None
+
+
+def is_this_repository(owner: str | None, repo: str | None, slug: tuple[str | None, str | None]) -> bool:
+    this_owner, this_repo = slug
+    if not repo or not this_repo or repo.lower().removesuffix(".git") != this_repo:
+        return False
+    return this_owner is None or (owner or "").lower() == this_owner
+
+
+GITHUB_MENTION = re.compile(
+    r"github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?(?:/(?:blob|tree)/[^/\s)\]]+/([^\s)\]#?\"'>]+))?(?=[\s)\]#?\"'>/.,;:]|$)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class GitHubMention:
+    """A `github.com/<owner>/<repo>[/blob|tree/<ref>/<path>]` written anywhere in a document (link,
+    bare URL or code), with the line it is on."""
+
+    line: int
+    owner: str
+    repo: str
+    path: str | None  # the file or folder a blob/tree URL names
+    context: str  # the whole line, for what the sentence says about it
+
+
+def github_mentions(text: str) -> list[GitHubMention]:
+    """Every github.com repository a Markdown document names, line by line."""
+    found = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if "github.com" not in line.lower():
+            continue
+        for match in GITHUB_MENTION.finditer(line):
+            found.append(GitHubMention(number, match.group(1), match.group(2), match.group(3), line))
+    return found

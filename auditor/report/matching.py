@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from auditor.catalog import RuleSpec
 from auditor.model import ChecklistLine
+
+if TYPE_CHECKING:  # the catalogue is only a parameter's type here (importing it would be circular)
+    from auditor.catalog import RuleSpec
 
 MODULE_TAG = re.compile(r"\bM\d+\b")
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from auditor.catalog import RuleSpec
 from auditor.model import ChecklistLine, Claim
 from auditor.report.answers import Answers, parse_answers
 from auditor.report.checklist import parse_checklist, report_lines
 from auditor.report.matching import assign_ids
+
+if TYPE_CHECKING:  # the catalogue is only a parameter's type here (importing it would be circular)
+    from auditor.catalog import RuleSpec
 
 MODULE_TAG = re.compile(r"\(M\d+")
 QUESTION_2 = re.compile(r"#+\s*Question\s*2\b", re.IGNORECASE)

@@ -1,0 +1,111 @@
+"""The report as one fact the rules ask (`repo.report`): its questions and answers, the images
+it shows and the github.com repositories it names, each with its line, and this repository's
+GitHub slug. The audit parses the report once and hands the result to the Repository; a rule
+never reads or scans the report's text itself."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from auditor.report.answers import Answers, Question, parse_answers
+from auditor.report.checklist import report_lines
+from auditor.report.links import (HTML_IMAGE, MD_IMAGE, GitHubMention, Reference, github_mentions, images,
+                                  links)
+
+FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+@dataclass(frozen=True)
+class ReportImage:
+    """An image the report shows (Markdown `![alt](src)` or HTML `<img src>`) and where it sits.
+
+    `question` / `asked` are the number and heading of the `### Question N` section the image
+    is in (both None outside any question); `in_answer` is True when the line belongs to the
+    group's answer, False in the template's prompt (its example figures); `shown` is False
+    inside a fenced code block, where the image is written but not rendered."""
+
+    line: int  # 1-based line of the report
+    target: str  # the image's source as written (`<...>` brackets removed)
+    question: int | None
+    asked: str | None
+    in_answer: bool
+    shown: bool
+
+
+class ParsedReport:
+    """What the report says, read once. Everything is empty when the repository has no report."""
+
+    def __init__(self, path: str | None, text: str | None, answers: Answers | None = None,
+                 slug: tuple[str | None, str | None] = (None, None)):
+        self.path = path
+        self.text = text
+        self._answers = answers
+        self.slug = slug  # (owner, repo) on GitHub, lowercased; owner None without a GitHub remote
+
+    @cached_property
+    def answers(self) -> Answers:
+        return self._answers if self._answers is not None else parse_answers(self.text)
+
+    @property
+    def questions(self) -> list[Question]:
+        return self.answers.questions
+
+    def asking(self, pattern: str | re.Pattern[str]) -> Question | None:
+        """The first question whose heading (as asked) matches `pattern`."""
+        return self.answers.asking(pattern)
+
+    @cached_property
+    def images(self) -> tuple[ReportImage, ...]:
+        """Every image of the whole report, in order, each tied to the question it sits under."""
+        if not self.text:
+            return ()
+        found = []
+        in_code = False
+        for number, line in enumerate(report_lines(self.text), 1):
+            if FENCE.match(line):
+                in_code = not in_code
+                continue
+            if "<img" in line.lower() or "![" in line:
+                found += self._images_on(number, line, not in_code)
+        return tuple(found)
+
+    def images_under(self, question: Question, answer_only: bool = True) -> list[ReportImage]:
+        return [i for i in self.images if i.question == question.number and i.line >= question.start
+                and i.line <= question.end and (i.in_answer or not answer_only)]
+
+    def _images_on(self, number: int, line: str, shown: bool) -> list[ReportImage]:
+        question = self._question_at(number)
+        in_answer = question is not None and number in self._answer_lines[question.start]
+        matches = sorted((m.start(), m.group("src")) for pattern in (MD_IMAGE, HTML_IMAGE) for m in pattern.finditer(line))
+        return [ReportImage(number, _unbracketed(src), question.number if question else None,
+                            question.heading if question else None, in_answer, shown) for _, src in matches]
+
+    def _question_at(self, number: int) -> Question | None:
+        return next((q for q in self.questions if q.start <= number <= q.end), None)
+
+    @cached_property
+    def _answer_lines(self) -> dict[int, frozenset[int]]:
+        return {q.start: frozenset(line.number for line in q.lines) for q in self.questions}
+
+    @cached_property
+    def answer_images(self) -> list[Reference]:
+        """The answers' images as the answer checks read them (code blocks included, `shown` False)."""
+        return images(self.answers)
+
+    @cached_property
+    def links(self) -> list[Reference]:
+        """Every link of the answers' prose (Markdown, HTML, bare URLs)."""
+        return links(self.answers)
+
+    @cached_property
+    def github_mentions(self) -> tuple[GitHubMention, ...]:
+        """Every github.com repository the report names, anywhere (links, bare URLs, code)."""
+        return tuple(github_mentions(self.text or ""))
+
+
+def _unbracketed(src: str) -> str:
+    """`<figures/a b.png>` -> `figures/a b.png` (Markdown's brackets around a source with spaces)."""
+    src = src.strip()
+    return src[1:-1].strip() if src.startswith("<") and src.endswith(">") else src

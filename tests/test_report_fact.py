@@ -1,0 +1,76 @@
+"""The parsed report as a Repository fact: images tied to the question they sit under, GitHub mentions."""
+
+from auditor.facts import Repository
+from auditor.report.parsed import ParsedReport, ReportImage
+from tests.conftest import write_tree
+
+REPORT = """\
+# Report
+![logo](figures/logo.png)
+
+### Question 1
+> **Include a figure of your overall architecture.**
+> Example: ![my_image](figures/<image>.<extension>)
+>
+> Answer:
+
+Our pipeline: ![Architecture](<figures/pipeline one.png>) and <img src="figures/b.png">
+
+```
+![not rendered](figures/code.png)
+```
+<!-- ![commented out](figures/old.png) -->
+
+### Question 2
+> **Show your W&B dashboard.**
+>
+> Answer:
+
+![wandb](figures/wandb.png "the dashboard")
+Code at https://github.com/Owner/Project/blob/main/src/train.py
+"""
+
+
+def _report(text: str = REPORT) -> ParsedReport:
+    return ParsedReport("reports/README.md", text)
+
+
+def test_every_image_is_tied_to_the_question_it_sits_under():
+    found = _report().images
+    assert found[0] == ReportImage(2, "figures/logo.png", None, None, False, True)
+    assert [(i.line, i.target, i.question, i.in_answer, i.shown) for i in found[1:]] == [
+        (6, "figures/<image>.<extension>", 1, False, True),
+        (10, "figures/pipeline one.png", 1, True, True),
+        (10, "figures/b.png", 1, True, True),
+        (13, "figures/code.png", 1, True, False),
+        (22, "figures/wandb.png", 2, True, True),
+    ]
+    assert found[-1].asked == "Show your W&B dashboard."
+
+
+def test_images_under_a_question_are_its_answer_images_only_unless_asked():
+    report = _report()
+    first = report.asking("architecture")
+    assert [i.target for i in report.images_under(first)] == ["figures/pipeline one.png", "figures/b.png",
+                                                              "figures/code.png"]
+    assert report.images_under(first, answer_only=False)[0].target == "figures/<image>.<extension>"
+
+
+def test_github_mentions_name_owner_repo_path_and_line():
+    mention = _report().github_mentions[0]
+    assert (mention.line, mention.owner, mention.repo, mention.path) == (23, "Owner", "Project", "src/train.py")
+
+
+def test_a_report_without_questions_or_text_is_empty():
+    assert _report("no questions here\n").images == () and _report("").questions == []
+    assert ParsedReport(None, None).github_mentions == ()
+
+
+def test_the_repository_fact_reads_the_report_once_and_is_empty_without_one(tmp_path):
+    root = write_tree(tmp_path, {"reports/README.md": REPORT})
+    repo = Repository(root, report_path="reports/README.md")
+    assert repo.report is repo.report and repo.report.images[1].question == 1
+    assert repo.report_text == REPORT
+    assert Repository(root, report_path="reports/missing.md").report.text is None
+    given = ParsedReport("reports/README.md", "given\n")
+    assert Repository(root, report_path="reports/README.md", report=given).report is given

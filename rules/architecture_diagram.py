@@ -11,10 +11,8 @@ from auditor.facts.files import Unreadable
 from auditor.model import Finding
 
 QUESTIONS = (re.compile(r"overall architecture of your system", re.IGNORECASE),
-             re.compile(r"^(?!\s*[-*+]\s*\[).*architectur(e|al) (diagram|figure|overview)", re.IGNORECASE))
-NEXT_QUESTION = re.compile(r"^#{1,4}\s")
-MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*(<[^>\n]+>|[^)\s]+)")
-HTML_IMAGE = re.compile(r"<img\b[^>]*\bsrc\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
+             re.compile(r"architectur(e|al) (diagram|figure|overview)", re.IGNORECASE))
+MERMAID = re.compile(r"^\s*(```|~~~)\s*mermaid", re.IGNORECASE)
 GITHUB_FILE = re.compile(r"^https?://(github\.com/[^/]+/[^/]+/(blob|raw)/[^/]+|raw\.githubusercontent\.com/[^/]+/[^/]+/[^/]+)/(.+)$")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp", ".pdf")
 DIAGRAM_FILES = (".drawio", ".excalidraw", ".puml", ".mmd")
@@ -25,40 +23,30 @@ DIAGRAM_FOLDERS = re.compile(r"^(reports|docs|doc|figures|images|assets|img)/|/(
 COURSE_EXAMPLE_BLOBS = {"2541ccd65a81134f9aaf7dd1ca3f0d70f06ae2a1"}
 
 
-def probe(repo, report_text):
-    referenced = list(_report_images(repo, report_text))
+def probe(repo, report):
+    referenced = list(_report_images(repo, report))
     yield from referenced
     if not any(f.strength == "strong" for f in referenced):
         yield from _diagram_files(repo, {f.path for f in referenced})
 
 
-def _report_images(repo, report_text):
-    report = repo.report_path
-    if report_text is None:
+def _report_images(repo, report):
+    """The answer's first figure (a shown image, or a mermaid block) judged; the template's own
+    prompt and example figure are not the answer."""
+    question = next((q for pattern in QUESTIONS if (q := report.asking(pattern)) is not None), None)
+    question = question or next((q for pattern in QUESTIONS if (q := report.passage_after(pattern)) is not None), None)
+    if question is None:
         return
-    lines = report_text.splitlines()
-    start = next((i for question in QUESTIONS for i, line in enumerate(lines) if question.search(line)), None)
-    if start is None:
-        return
-    for number in range(start + 1, len(lines)):
-        line = lines[number]
-        if NEXT_QUESTION.match(line):
-            break
-        if line.lstrip().startswith(">"):
-            continue
-        if line.strip().startswith("```mermaid"):
-            yield Finding(report, number + 1, f"a mermaid diagram in the architecture answer in {report}:{number + 1}")
-            return
-        for ref in _image_refs(line):
-            yield _judge(repo, report, number + 1, ref)
-            return
+    image = next((i for i in report.images_under(question) if i.shown and not _placeholder(i.target)), None)
+    mermaid = next((line.number for line in question.lines if line.in_code and MERMAID.match(line.text)), None)
+    if mermaid is not None and (image is None or mermaid < image.line):
+        yield Finding(report.path, mermaid, f"a mermaid diagram in the architecture answer in {report.path}:{mermaid}")
+    elif image is not None:
+        yield _judge(repo, report.path, image.line, image.target)
 
 
-def _image_refs(line: str):
-    for ref in [*MARKDOWN_IMAGE.findall(line), *HTML_IMAGE.findall(line)]:
-        ref = ref.strip("<>").strip()
-        if ref and "<image>" not in ref and "<extension>" not in ref:
-            yield ref
+def _placeholder(target: str) -> bool:
+    return not target or "<image>" in target or "<extension>" in target
 
 
 def _judge(repo, report: str, line: int, ref: str) -> Finding:

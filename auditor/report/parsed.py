@@ -9,12 +9,14 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from auditor.report.answers import Answers, Question, parse_answers
+from auditor.report.answers import AnswerLine, Answers, Question, parse_answers
 from auditor.report.checklist import report_lines
 from auditor.report.links import (HTML_IMAGE, MD_IMAGE, GitHubMention, Reference, github_mentions, images,
                                   links)
 
 FENCE = re.compile(r"^\s*(```|~~~)")
+CHECKLIST_LINE = re.compile(r"^\s*[-*+]\s*\[")
+SECTION_HEADING = re.compile(r"^#{1,4}\s")
 
 
 @dataclass(frozen=True)
@@ -58,36 +60,63 @@ class ParsedReport:
 
     @cached_property
     def images(self) -> tuple[ReportImage, ...]:
-        """Every image of the whole report, in order, each tied to the question it sits under."""
+        """Every image of the whole report, in order, each tied to the question it sits under.
+        Code blocks are read as the answers are: an answer's own fences, reset at each question."""
         if not self.text:
             return ()
         found = []
         in_code = False
+        starts = {q.start for q in self.questions}
         for number, line in enumerate(report_lines(self.text), 1):
+            if number in starts:
+                in_code = False
             if FENCE.match(line):
                 in_code = not in_code
                 continue
             if "<img" in line.lower() or "![" in line:
-                found += self._images_on(number, line, not in_code)
+                found += self._images_on(number, line, in_code)
         return tuple(found)
 
     def images_under(self, question: Question, answer_only: bool = True) -> list[ReportImage]:
-        return [i for i in self.images if i.question == question.number and i.line >= question.start
-                and i.line <= question.end and (i.in_answer or not answer_only)]
+        """The images inside `question`'s section (only those of its answer, unless told)."""
+        answer = {line.number for line in question.lines}
+        return [i for i in self.images if question.start <= i.line <= question.end
+                and (i.line in answer or not answer_only)]
 
-    def _images_on(self, number: int, line: str, shown: bool) -> list[ReportImage]:
+    def passage_after(self, pattern: re.Pattern[str]) -> Question | None:
+        """For a report without `### Question N` headings: the text after the first line (not a
+        checklist line) matching `pattern`, up to the next heading, as an unnumbered question
+        (number 0) whose answer is every line outside blockquotes (the template's prompt)."""
+        lines = report_lines(self.text or "")
+        start = next((i for i, line in enumerate(lines) if not CHECKLIST_LINE.match(line) and pattern.search(line)), None)
+        if start is None:
+            return None
+        end = next((i for i in range(start + 1, len(lines)) if SECTION_HEADING.match(lines[i])), len(lines))
+        answer, in_code = [], False
+        for number in range(start + 1, end):
+            line = lines[number]
+            if FENCE.match(line):
+                in_code = not in_code
+                answer.append(AnswerLine(number + 1, line, True, False))
+            elif in_code or not line.lstrip().startswith(">"):
+                answer.append(AnswerLine(number + 1, line, in_code, not in_code and line.lstrip().startswith("|")))
+        return Question(0, lines[start].strip(), start + 1, end, answer[0].number if answer else None, tuple(answer))
+
+    def _images_on(self, number: int, line: str, in_code: bool) -> list[ReportImage]:
         question = self._question_at(number)
-        in_answer = question is not None and number in self._answer_lines[question.start]
+        answer_line = self._answer_lines.get(number)
+        shown = not answer_line.in_code if answer_line is not None else not in_code
         matches = sorted((m.start(), m.group("src")) for pattern in (MD_IMAGE, HTML_IMAGE) for m in pattern.finditer(line))
         return [ReportImage(number, _unbracketed(src), question.number if question else None,
-                            question.heading if question else None, in_answer, shown) for _, src in matches]
+                            question.heading if question else None, answer_line is not None, shown)
+                for _, src in matches]
 
     def _question_at(self, number: int) -> Question | None:
         return next((q for q in self.questions if q.start <= number <= q.end), None)
 
     @cached_property
-    def _answer_lines(self) -> dict[int, frozenset[int]]:
-        return {q.start: frozenset(line.number for line in q.lines) for q in self.questions}
+    def _answer_lines(self) -> dict[int, AnswerLine]:
+        return {line.number: line for q in self.questions for line in q.lines}
 
     @cached_property
     def answer_images(self) -> list[Reference]:

@@ -5,25 +5,20 @@ import re
 from auditor.model import Finding
 
 GITHUB_REMOTE = re.compile(r"github\.com[:/]+([\w.-]+)/([\w.-]+?)(?:\.git)?/*$", re.IGNORECASE)
-GITHUB_LINK = re.compile(
-    r"github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?(?:/(?:blob|tree)/[^/\s)\]]+/([^\s)\]#?\"'>]+))?(?=[\s)\]#?\"'>/.,;:]|$)",
-    re.IGNORECASE,
-)
 REMOTE_HOST = re.compile(r"^(?:(?:https?|ssh|git)://)?(?:[^@/\s]+@)?([\w.-]+)[:/]")  # not file:// or a path
 NOT_REPOSITORIES = {"features", "orgs", "settings", "marketplace", "topics", "apps", "sponsors", "about"}
 OUR_REPOSITORY = re.compile(r"\b(our|the|this|project'?s?|group'?s?)\s+(github\s+)?repo(sitory)?\b", re.IGNORECASE)
 
 
-def probe(repo, git, report_text):
+def probe(repo, git, report):
     remote = GITHUB_REMOTE.search(git.remote or "")
     if remote:
         yield Finding(".git", None, f"origin is github.com/{remote.group(1)}/{remote.group(2)} ({git.remote})")
     ours = (remote.group(1).lower(), remote.group(2).lower()) if remote else None
     folder = re.sub(r"\.git$", "", repo.root.name).lower()
     found = False
-    for path in dict.fromkeys(p for p in (repo.report_path, "README.md") if p and repo.exists(p)):
-        text = report_text if path == repo.report_path else repo.text(path).text
-        for finding in _links(repo, path, text or "", ours, folder):
+    for path in dict.fromkeys(p for p in (report.path, "README.md") if p and repo.exists(p)):
+        for finding in _links(repo, path, repo.github_mentions(path), ours, folder):
             found = True
             yield finding
     if not remote and not found and not _hosted_elsewhere(git.remote):
@@ -38,19 +33,18 @@ def _hosted_elsewhere(remote):
     return bool(host) and bool(re.fullmatch(r"[\w-]+(\.[\w-]+)+", host.group(1)))
 
 
-def _links(repo, path, text, ours, folder):
+def _links(repo, path, mentions, ours, folder):
     strong = weak = None
-    for number, line in enumerate(text.splitlines(), 1):
-        for match in GITHUB_LINK.finditer(line):
-            owner, name, file_path = match.group(1), match.group(2), match.group(3)
-            if owner.lower() in NOT_REPOSITORIES:
-                continue
-            this = ((owner.lower(), name.lower()) == ours or name.lower() == folder
-                    or bool(file_path and repo.exists(file_path.rstrip("/")))
-                    or bool(file_path and any(f.startswith(file_path.rstrip("/") + "/") for f in repo.files)))
-            if this and strong is None:
-                strong = Finding(path, number, f"links to this repository on github.com/{owner}/{name}")
-            elif not this and weak is None and OUR_REPOSITORY.search(line):
-                weak = Finding(path, number, f"links to github.com/{owner}/{name} as the group's repository, "
-                                             "which does not match this repository's name or files", "weak")
+    for mention in mentions:
+        owner, name, file_path = mention.owner, mention.repo, mention.path
+        if owner.lower() in NOT_REPOSITORIES:
+            continue
+        this = ((owner.lower(), name.lower()) == ours or name.lower() == folder
+                or bool(file_path and repo.exists(file_path.rstrip("/")))
+                or bool(file_path and any(f.startswith(file_path.rstrip("/") + "/") for f in repo.files)))
+        if this and strong is None:
+            strong = Finding(path, mention.line, f"links to this repository on github.com/{owner}/{name}")
+        elif not this and weak is None and OUR_REPOSITORY.search(mention.context):
+            weak = Finding(path, mention.line, f"links to github.com/{owner}/{name} as the group's repository, "
+                                               "which does not match this repository's name or files", "weak")
     yield from (f for f in (strong, weak) if f is not None)

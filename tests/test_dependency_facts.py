@@ -44,6 +44,29 @@ dependencies:
     - wandb==0.16
 """
 
+SETUP_PY = """from setuptools import find_packages, setup
+
+REQUIRED = [
+    "torch>=2.1",
+    'numpy',
+]
+EXTRAS = {"dev": ["pytest>=8"],
+          "docs": ["mkdocs"]}
+
+setup(name="proj", packages=find_packages(),
+      install_requires=REQUIRED + ["typer"],  # the CLI
+      extras_require=EXTRAS,
+      tests_require=("coverage",))
+"""
+
+SETUP_PY_NOT_DECLARING = """import setuptools
+NOT_A_LIST = ["requests"]
+with open("requirements.txt") as handle:
+    requirements = handle.read().splitlines()
+description = "install_requires = ['numpy']"
+setuptools.setup(install_requires=requirements, setup_requires=["wheel"], extras_require={"x": f"{NOT_A_LIST}"})
+"""
+
 CASES = [
     ("requirements.txt", {"requirements.txt": "# pinned\nnumpy==1.26\n\nwandb  # logging\n"},
      [("numpy", "requirements.txt", 2, "main"), ("wandb", "requirements.txt", 4, "main")]),
@@ -60,8 +83,16 @@ CASES = [
     ("environment.yml in a folder: conda and pip sections", {"envs/environment.yml": CONDA},
      [("python", "envs/environment.yml", 3, "conda"), ("pytorch", "envs/environment.yml", 4, "conda"),
       ("wandb", "envs/environment.yml", 6, "conda")]),
-    ("Pipfile", {"Pipfile": "[packages]\nrequests = \"*\"\n\n[dev-packages]\npytest = \"*\"\n"},
-     [("requests", "Pipfile", 2, "main"), ("pytest", "Pipfile", 5, "main")]),
+    ("Pipfile: packages and dev-packages", {"Pipfile": "[packages]\nrequests = \"*\"\n\n[dev-packages]\npytest = \"*\"\n"},
+     [("requests", "Pipfile", 2, "main"), ("pytest", "Pipfile", 5, "dev")]),
+    ("a broken Pipfile declares nothing, no traceback", {"Pipfile": "[packages\nrequests = "}, []),
+    ("setup.py install_requires, a bound name, extras and tests_require", {"setup.py": SETUP_PY},
+     [("torch", "setup.py", 4, "main"), ("numpy", "setup.py", 5, "main"), ("typer", "setup.py", 11, "main"),
+      ("pytest", "setup.py", 7, "extra"), ("mkdocs", "setup.py", 8, "extra"), ("coverage", "setup.py", 13, "dev")]),
+    ("setup.py: requirements read from a file at run time, a setup_requires, strings outside setup() are no declaration",
+     {"setup.py": SETUP_PY_NOT_DECLARING}, []),
+    ("a setup.py that does not parse declares nothing, no traceback",
+     {"setup.py": "from setuptools import setup\nsetup(install_requires=['torch', \n"}, []),
     ("setup.cfg install_requires", {"setup.cfg": "[options]\ninstall_requires =\n    click>=8\n"},
      [("click", "setup.cfg", 3, "main")]),
     ("a wandb run's copy of the environment is not a declaration of the project",

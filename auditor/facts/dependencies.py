@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from auditor.facts.python_code import setup_requirements
+
 if TYPE_CHECKING:
     from auditor.facts.repository import Repository
 
@@ -38,9 +40,12 @@ def collect(repo: "Repository") -> list[Dependency]:
         found += _from_pyproject(repo, repo.pyproject.data)
     for rel in repo.glob(*CONDA_FILES):
         found += _from_conda(repo, rel)
-    for rel in ("setup.cfg", "setup.py", "Pipfile"):
-        if repo.exists(rel):
-            found += _from_listing_text(repo, rel)
+    if repo.exists("setup.py"):
+        found += _from_setup_py(repo, "setup.py")
+    if repo.exists("setup.cfg"):
+        found += _from_listing_text(repo, "setup.cfg")
+    if repo.exists("Pipfile"):
+        found += _from_pipfile(repo, "Pipfile")
     return found
 
 
@@ -198,8 +203,49 @@ def _from_conda(repo: "Repository", rel: str) -> list[Dependency]:
     return out
 
 
+def _from_setup_py(repo: "Repository", rel: str) -> list[Dependency]:
+    """setup.py's install_requires / extras_require / tests_require, read from its syntax tree."""
+    text = repo.text(rel).text
+    found = []
+    for declared in setup_requirements(text) if text is not None else []:
+        match = REQUIREMENT_NAME.match(declared.requirement)
+        if match:
+            found.append(Dependency(normalize(match.group(1)), rel, declared.line, declared.group))
+    return found
+
+
+PIPFILE_GROUPS = (("packages", "main"), ("dev-packages", "dev"))
+
+
+def _from_pipfile(repo: "Repository", rel: str) -> list[Dependency]:
+    """A Pipfile (TOML): `[packages]` and `[dev-packages]` tables; a broken one declares nothing."""
+    data = repo.toml(rel).data
+    if not isinstance(data, dict):
+        return []
+    text = repo.text(rel).text or ""
+    found = []
+    for table, group in PIPFILE_GROUPS:
+        packages = data.get(table)
+        for name in packages if isinstance(packages, dict) else []:
+            if REQUIREMENT_NAME.match(name):
+                found.append(Dependency(normalize(name), rel, _line_in_table(text, table, name), group))
+    return found
+
+
+def _line_in_table(text: str, table: str, name: str) -> int | None:
+    """The line declaring `name` inside the TOML table `[table]`."""
+    key = re.compile(r"""^\s*["']?""" + re.escape(name) + r"""["']?\s*=""", re.IGNORECASE)
+    inside = False
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith("["):
+            inside = line.strip() == f"[{table}]"
+        elif inside and key.match(line):
+            return number
+    return None
+
+
 def _from_listing_text(repo: "Repository", rel: str) -> list[Dependency]:
-    """setup.py / setup.cfg / Pipfile: quoted or listed requirement names, read as text only."""
+    """setup.cfg: the names listed under `install_requires` / `extras_require`, read as text."""
     text = repo.text(rel).text
     if text is None:
         return []
@@ -208,7 +254,7 @@ def _from_listing_text(repo: "Repository", rel: str) -> list[Dependency]:
     in_block = False
     for number, line in enumerate(text.splitlines(), 1):
         lowered = line.lower()
-        if any(k in lowered for k in ("install_requires", "[packages]", "[dev-packages]", "extras_require", "requires =")):
+        if any(k in lowered for k in ("install_requires", "extras_require", "requires =")):
             in_block = True
             continue
         if in_block and (line.startswith("[") or lowered.strip().startswith(")")):

@@ -225,3 +225,87 @@ def _is_trivial(stmt: Node) -> bool:
     if stmt.type == "raise_statement" and "NotImplementedError" in _text(stmt):
         return True
     return stmt.type == "return_statement" and len(stmt.named_children) == 0
+
+
+# --- setup.py's declared requirements --------------------------------------------------------
+SETUP_GROUPS = {"install_requires": "main", "extras_require": "extra", "tests_require": "dev"}
+MAX_VALUE_DEPTH = 8  # `a + b + ...` and names bound to names: followed this far, no further
+
+
+@dataclass(frozen=True)
+class SetupRequirement:
+    """One requirement string a `setup(...)` call declares, with its line and its group:
+    `main` (install_requires), `extra` (an extras_require group, named in `extra`), `dev` (tests_require)."""
+
+    requirement: str
+    line: int
+    group: str
+    extra: str | None = None
+
+
+def setup_requirements(text: str) -> list[SetupRequirement]:
+    """The requirements of every `setup(...)` / `setuptools.setup(...)` call of a setup.py, read as
+    a syntax tree: literal lists and dicts, also through a module-level name bound to one
+    (`install_requires=REQUIRED`). A list built at run time (read from a file) is not followed."""
+    root = _PARSER.parse(text.encode("utf-8", "replace")).root_node
+    bindings = _module_bindings(root)
+    found: list[SetupRequirement] = []
+    for call in _setup_calls(root):
+        arguments = call.child_by_field_name("arguments")
+        for arg in arguments.named_children if arguments is not None else []:
+            group = SETUP_GROUPS.get(_text(arg.child_by_field_name("name"))) if arg.type == "keyword_argument" else None
+            if group is not None:
+                found += _requirements_in(arg.child_by_field_name("value"), group, bindings)
+    return found
+
+
+def _setup_calls(root: Node) -> list[Node]:
+    calls, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "call" and _text(node.child_by_field_name("function")).rsplit(".", 1)[-1] == "setup":
+            calls.append(node)
+        stack.extend(reversed(node.named_children))
+    return calls
+
+
+def _module_bindings(root: Node) -> dict[str, Node]:
+    """`NAME = value` at the module's top level (the last binding of a name wins)."""
+    bound = {}
+    for statement in root.named_children:
+        assignment = statement.named_children[0] if statement.type == "expression_statement" and statement.named_children else None
+        if assignment is not None and assignment.type == "assignment":
+            left, right = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
+            if left is not None and left.type == "identifier" and right is not None:
+                bound[_text(left)] = right
+    return bound
+
+
+def _requirements_in(value: Node | None, group: str, bindings: dict[str, Node], extra: str | None = None,
+                     depth: int = 0) -> list[SetupRequirement]:
+    if value is None or depth > MAX_VALUE_DEPTH:
+        return []
+    if value.type == "identifier" and _text(value) in bindings:
+        return _requirements_in(bindings[_text(value)], group, bindings, extra, depth + 1)
+    if value.type in ("list", "tuple", "set"):
+        return [SetupRequirement(_string_value(item), _line(item), group, extra)
+                for item in value.named_children if item.type == "string" and _string_value(item)]
+    if value.type == "binary_operator":
+        return [*_requirements_in(value.child_by_field_name("left"), group, bindings, extra, depth + 1),
+                *_requirements_in(value.child_by_field_name("right"), group, bindings, extra, depth + 1)]
+    if value.type == "dictionary" and group == "extra":
+        found = []
+        for pair in value.named_children:
+            if pair.type == "pair" and pair.child_by_field_name("key").type == "string":
+                name = _string_value(pair.child_by_field_name("key"))
+                found += _requirements_in(pair.child_by_field_name("value"), group, bindings, name, depth + 1)
+        return found
+    return []
+
+
+def _string_value(node: Node) -> str:
+    """The content of a plain string literal (no f-string interpolation, no concatenation)."""
+    parts = [c for c in node.named_children if c.type == "string_content"]
+    if any(c.type == "interpolation" for c in node.named_children):
+        return ""
+    return "".join(_text(p) for p in parts).strip()

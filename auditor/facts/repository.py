@@ -281,6 +281,10 @@ class Repository:
     def yaml(self, rel: str) -> Parsed:
         return self._parsed(rel, parse_yaml)
 
+    def toml(self, rel: str) -> Parsed:
+        """A TOML file whatever its name (a Pipfile), parsed once."""
+        return self._parsed(rel, parse_toml)
+
     def _parsed(self, rel: str, parser: Callable[[str], Parsed]) -> Parsed:
         if rel not in self._documents:
             content = self.text(rel)

@@ -7,6 +7,7 @@ from auditor.model import Finding
 from auditor.rules._code import pyproject_unreadable
 
 LOCK_FILES = ("uv.lock", "poetry.lock", "Pipfile.lock", "pdm.lock", "pixi.lock", "conda-lock.y*ml", "pixi.toml")
+LISTING_KINDS = ("requirements", "conda", "pipfile")  # files whose only purpose is to list packages
 INTERPRETER_ONLY = (".python-version", ".tool-versions", ".devcontainer/devcontainer.json", "runtime.txt")
 README_SETUP = re.compile(r"(conda\s+(env\s+)?create|python3?\s+-m\s+venv|\bvirtualenv\b|uv\s+venv|pyenv\s+virtualenv)", re.IGNORECASE)
 
@@ -18,7 +19,7 @@ def _declaring_files(dependencies):
     return sorted(counts.items(), key=lambda item: ("/" in item[0], -len(item[1]), item[0]))
 
 
-def probe(repo, dependencies):
+def probe(repo, dependencies, dependency_files):
     strong = 0
     for path, declared in _declaring_files(dependencies)[:3]:
         strong += 1
@@ -31,12 +32,13 @@ def probe(repo, dependencies):
     unreadable = pyproject_unreadable(repo)
     if unreadable:
         yield unreadable
-    for path in repo.glob("requirements*.txt", "environment.y*ml"):
-        error = repo.text(path).error or (repo.yaml(path).error if path.endswith(("yml", "yaml")) else None)
-        if error:
-            yield Finding(path, None, f"{path} {error}", "error")
+    for listing in dependency_files:
+        if listing.kind not in LISTING_KINDS:
+            continue
+        if listing.error:
+            yield Finding(listing.path, None, f"{listing.path} {listing.error}", "error")
         else:
-            yield Finding(path, None, f"{path} exists but lists no package", "weak")
+            yield Finding(listing.path, None, f"{listing.path} exists but lists no package", "weak")
     for path in repo.glob(*INTERPRETER_ONLY):
         yield Finding(path, None, f"{path} pins the interpreter only", "weak")
     for hit in repo.grep(README_SETUP, "README.md", "README.rst", "docs/**/*.md", limit=1):

@@ -24,7 +24,7 @@ from auditor.model import EVIDENCE_ORDER, Evidence, Finding
 INJECTABLE = ("repo", "source", "tests", "python", "workflows", "dockerfiles", "dependencies", "pyproject", "git", "files", "dependency_names",
               "test_functions", "history", "team", "dvc", "docker",
               "compose_files", "commands", "entry_points", "lfs_patterns", "report_text", "report",
-              "locked_dependencies")
+              "locked_dependencies", "dependency_files")
 
 
 @dataclass

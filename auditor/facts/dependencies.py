@@ -28,6 +28,28 @@ class Dependency:
     group: str = "main"   # main | dev | extra | conda | lock
 
 
+@dataclass(frozen=True)
+class DependencyFile:
+    """A file the dependency fact reads as a declaration: requirements (and what they include),
+    conda environments, pyproject, setup.py / setup.cfg, Pipfile; `error` when it cannot be read or parsed."""
+
+    path: str
+    kind: str   # requirements | conda | pyproject | setup.py | setup.cfg | pipfile
+    error: str | None
+
+
+def dependency_files(repo: "Repository") -> list[DependencyFile]:
+    """Every file `collect` reads, in the order it reads them, each once."""
+    found = [DependencyFile(rel, "requirements", repo.text(rel).error) for rel in _requirement_files(repo)]
+    if repo.exists("pyproject.toml"):
+        found.append(DependencyFile("pyproject.toml", "pyproject", repo.pyproject.error))
+    found += [DependencyFile(rel, "conda", repo.text(rel).error or repo.yaml(rel).error) for rel in repo.glob(*CONDA_FILES)]
+    found += [DependencyFile(rel, rel.lower(), repo.text(rel).error) for rel in ("setup.py", "setup.cfg") if repo.exists(rel)]
+    if repo.exists("Pipfile"):
+        found.append(DependencyFile("Pipfile", "pipfile", repo.text("Pipfile").error or repo.toml("Pipfile").error))
+    return found
+
+
 def normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 

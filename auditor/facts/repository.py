@@ -459,6 +459,11 @@ class Repository:
         return deps.collect(self)
 
     @cached_property
+    def dependency_files(self) -> list[deps.DependencyFile]:
+        """Every file read for the declarations, with why it could not be read (auditor.facts.dependencies)."""
+        return deps.dependency_files(self)
+
+    @cached_property
     def locked_dependencies(self) -> list[deps.Dependency]:
         """What uv.lock / poetry.lock pin; not declarations (lookups by name ignore them)."""
         return deps.collect_locked(self)

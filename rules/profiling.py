@@ -1,11 +1,11 @@
 """Profilers used in code or tasks (cProfile, torch.profiler, Lightning profilers, line_profiler,
-pyinstrument, snakeviz ...); profile artifacts, timing benchmarks or a dependency only are weak."""
+pyinstrument, snakeviz ...); profile artifacts, timing benchmarks or a dependency only are weak
+(the dependency through the rule's `unused: declared:` step, which asks the dependency fact)."""
 
 import re
 
 from auditor.model import Finding
 from auditor.rules._artefacts import screenshots
-from auditor.rules._code import grep_text_files
 
 PROFILER_MODULES = ("cProfile", "pstats", "torch.profiler", "torch.autograd.profiler", "line_profiler", "pyinstrument",
                     "memory_profiler", "scalene", "yappi", "lightning.pytorch.profilers", "pytorch_lightning.profilers",
@@ -20,9 +20,6 @@ GREPPED_FILES = ("tasks.py", "justfile")
 PROFILER_PROGRAMS = {"cprofile", "snakeviz", "pyinstrument", "py-spy", "scalene", "kernprof", "line_profiler",
                      "memray", "austin", "memory_profiler", "mprof", "viztracer"}
 ARTIFACTS = ("**/*.prof", "**/*.pstats", "**/*.pt.trace.json", "**/*trace*.json", "**/*.speedscope.json")
-PACKAGE_MENTION = re.compile(r"^[^\S\n]*(?:-\s*)?[\"']?(snakeviz|line[-_]profiler|pyinstrument|memory[-_]profiler|scalene|py-spy|"
-                             r"torch[-_]tb[-_]profiler)\b", re.IGNORECASE | re.MULTILINE)
-ENVIRONMENT_FILES = ("*.y*ml", "*.txt", "*.toml", "*.cfg", "**/*requirements*.txt", "**/*env*.y*ml", "**/conda*.y*ml")
 BENCHMARK_FILE = re.compile(r"(^|/)[^/]*(bench|timing|latency|speed)[^/]*\.py$", re.IGNORECASE)
 TIMERS = re.compile(r"^(time\.(time|perf_counter|perf_counter_ns|process_time|monotonic)|timeit\.\w+|perf_counter|default_timer)$")
 
@@ -89,8 +86,6 @@ def _weak_traces(repo, python):
             if timer:
                 yield Finding(path, timer.line, f"timing with `{timer.name}()` in {path}:{timer.line}, but no profiler", "weak")
                 break
-    for path, line, text in grep_text_files(repo, PACKAGE_MENTION, ENVIRONMENT_FILES, limit=1):
-        yield Finding(path, line, f"`{text[:40]}` listed in {path}:{line}, but never used", "weak")
 
 
 def probe(repo, python, commands):

@@ -156,7 +156,7 @@ BLANK_RUN = "x\n" + "\n" * 20000 + " " * 20000 + "x"
 
 @pytest.mark.parametrize(("module", "name"), [
     ("_cloud", "JSON_STEPS_KEY"), ("_docs", "API_DIRECTIVE"), ("_docs", "TEMPLATE_MARKERS"), ("alerts", "POLICY_FILE"),
-    ("distributed_training", "CONFIG_SETTING"), ("profiling", "PACKAGE_MENTION"), ("sweep", "HYDRA_SWEEPER"),
+    ("distributed_training", "CONFIG_SETTING"), ("sweep", "HYDRA_SWEEPER"),
 ])
 def test_whole_file_patterns_stay_linear_on_blank_runs(module, name):
     """Patterns searched over whole files: `^\\s*` under MULTILINE tried every split of a blank run (a .json

@@ -95,6 +95,12 @@ CASES = [
      {"setup.py": "from setuptools import setup\nsetup(install_requires=['torch', \n"}, []),
     ("setup.cfg install_requires", {"setup.cfg": "[options]\ninstall_requires =\n    click>=8\n"},
      [("click", "setup.cfg", 3, "main")]),
+    ("setup.cfg extras and tests_require in their groups; flake8 settings are no declaration",
+     {"setup.cfg": "[flake8]\nmax-line-length = 100\n[options]\ninstall_requires = typer, rich\n"
+                   "tests_require =\n    pytest  # runner\n[options.extras_require]\nserve =\n    fastapi\n"},
+     [("typer", "setup.cfg", 4, "main"), ("rich", "setup.cfg", 4, "main"), ("pytest", "setup.cfg", 6, "dev"),
+      ("fastapi", "setup.cfg", 9, "extra")]),
+    ("a setup.cfg that does not parse declares nothing, no traceback", {"setup.cfg": "install_requires = torch\n"}, []),
     ("a wandb run's copy of the environment is not a declaration of the project",
      {"wandb/run-20240101_000000-abc/files/requirements.txt": "torch==2.1\n", "requirements.txt": "numpy\n"},
      [("numpy", "requirements.txt", 1, "main")]),

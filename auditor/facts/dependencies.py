@@ -4,6 +4,7 @@ poetry, uv), environment.yml, setup.cfg / setup.py, Pipfile; each with file, lin
 
 from __future__ import annotations
 
+import configparser
 import posixpath
 import re
 from dataclasses import dataclass
@@ -65,7 +66,7 @@ def collect(repo: "Repository") -> list[Dependency]:
     if repo.exists("setup.py"):
         found += _from_setup_py(repo, "setup.py")
     if repo.exists("setup.cfg"):
-        found += _from_listing_text(repo, "setup.cfg")
+        found += _from_setup_cfg(repo, "setup.cfg")
     if repo.exists("Pipfile"):
         found += _from_pipfile(repo, "Pipfile")
     return found
@@ -266,26 +267,28 @@ def _line_in_table(text: str, table: str, name: str) -> int | None:
     return None
 
 
-def _from_listing_text(repo: "Repository", rel: str) -> list[Dependency]:
-    """setup.cfg: the names listed under `install_requires` / `extras_require`, read as text."""
+SETUP_CFG_OPTIONS = (("install_requires", "main"), ("tests_require", "dev"))
+
+
+def _from_setup_cfg(repo: "Repository", rel: str) -> list[Dependency]:
+    """setup.cfg (INI): `[options] install_requires` / `tests_require` and every `[options.extras_require]`
+    key, one requirement a line (or `;`-free comma list); a file that does not parse declares nothing."""
     text = repo.text(rel).text
-    if text is None:
+    parser = configparser.RawConfigParser(strict=False, interpolation=None)
+    try:
+        parser.read_string(text or "")
+    except (configparser.Error, ValueError):
         return []
-    out = []
-    pattern = re.compile(r"""^\s*["']?([A-Za-z][A-Za-z0-9._-]*)\s*(?:[<>=!~]=?|["']\s*[,=]|$)""")
-    in_block = False
-    for number, line in enumerate(text.splitlines(), 1):
-        lowered = line.lower()
-        if any(k in lowered for k in ("install_requires", "extras_require", "requires =")):
-            in_block = True
-            continue
-        if in_block and (line.startswith("[") or lowered.strip().startswith(")")):
-            in_block = False
-        if in_block:
-            match = pattern.match(line)
+    listed = [(parser.get("options", key, fallback=""), group) for key, group in SETUP_CFG_OPTIONS]
+    if parser.has_section("options.extras_require"):
+        listed += [(value, "extra") for _, value in parser.items("options.extras_require")]
+    found = []
+    for value, group in listed:
+        for entry in re.split(r"[\n,]", value or ""):
+            match = REQUIREMENT_NAME.match(entry.split("#", 1)[0])
             if match:
-                out.append(Dependency(normalize(match.group(1)), rel, number))
-    return out
+                found.append(Dependency(normalize(match.group(1)), rel, _line_mentioning(text, match.group(1)), group))
+    return found
 
 
 def _line_mentioning(text: str, name: str) -> int | None:

@@ -72,7 +72,7 @@ def audit_source(source: Source, git, report_file: Path | None = None) -> AuditR
     except BaseException:
         started.cancel()
         raise
-    parsed = ParsedReport(report.path, report.text, report.answers, github_slug(git.remote, source.root.name))
+    parsed = ParsedReport(report.path, report.text, report.answers, github_slug(git.remote, source.root.resolve().name))
     repo = Repository(source.root, source=source, git=git, report_path=display if report.path else None,
                       study_numbers=study_numbers(report.text), report=parsed, started=started)
     outcomes = run_all(repo)
@@ -136,7 +136,7 @@ def _answers(report: ReportClaims, repo: Repository, items: list[ItemResult],
     """The answers' claims: they fill the claims the checklist lacks, then get checked."""
     if report.answers is None or not report.answers.questions:
         return [], []
-    slug = github_slug(git.remote, repo.root.name)
+    slug = repo.report.slug
     said = answer_statements(report.answers, slug)
     claims_from_answers(items, said)
     checked = check_answers(report.answers, repo, items, report.path or DEFAULT_REPORT, slug, said)

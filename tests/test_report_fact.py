@@ -61,6 +61,11 @@ def test_github_mentions_name_owner_repo_path_and_line():
     assert (mention.line, mention.owner, mention.repo, mention.path) == (23, "Owner", "Project", "src/train.py")
 
 
+def test_a_mention_at_a_sentence_end_keeps_the_path_without_the_full_stop():
+    mention = _report("See https://github.com/o/r/blob/main/src/train.py.\n").github_mentions[0]
+    assert mention.path == "src/train.py"
+
+
 def test_a_report_without_questions_or_text_is_empty():
     assert _report("no questions here\n").images == () and _report("").questions == []
     assert ParsedReport(None, None).github_mentions == ()

@@ -176,5 +176,6 @@ def github_mentions(text: str) -> list[GitHubMention]:
         if "github.com" not in line.lower():
             continue
         for match in GITHUB_MENTION.finditer(line):
-            found.append(GitHubMention(number, match.group(1), match.group(2), match.group(3), line))
+            path = match.group(3).rstrip(".,;:!?") if match.group(3) else None  # a sentence's end is not the path's
+            found.append(GitHubMention(number, match.group(1), match.group(2), path or None, line))
     return found

@@ -5,6 +5,7 @@ never reads or scans the report's text itself."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -112,7 +113,14 @@ class ParsedReport:
                 for _, src in matches]
 
     def _question_at(self, number: int) -> Question | None:
-        return next((q for q in self.questions if q.start <= number <= q.end), None)
+        """The question whose section holds line `number` (sections follow each other in order)."""
+        index = bisect.bisect_right(self._starts, number) - 1
+        question = self.questions[index] if index >= 0 else None
+        return question if question is not None and number <= question.end else None
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [q.start for q in self.questions]
 
     @cached_property
     def _answer_lines(self) -> dict[int, AnswerLine]:

@@ -4,34 +4,71 @@ badge in the README. They show that something was run once, not the code that ru
 import re
 
 from auditor.model import Finding
+from auditor.report.links import MD_LINK, relative_path
 
-FIGURE_FOLDERS = ("reports/figures/", "reports/", "figures/", "docs/figures/", "docs/images/", "images/")
+IMAGE_EXTENSIONS = ("png", "jpg", "jpeg", "gif", "webp", "svg")
+FIGURE_FOLDERS = ("reports/", "figures/", "docs/figures/", "docs/images/", "images/")
+FIGURE_GLOBS = tuple(f"{folder}**/*.{ext}" for folder in FIGURE_FOLDERS for ext in IMAGE_EXTENSIONS)
 IMAGE = re.compile(r"\.(png|jpe?g|gif|webp|svg)$", re.IGNORECASE)
 WHAT_FOR = {
     "profiling": re.compile(r"prof(il(e|er|ing)|\b|_)|snakeviz|flame[_-]?graph|pstats", re.IGNORECASE),
     "coverage": re.compile(r"coverage|codecov|(^|[_-])cov([_-]|\.|$)", re.IGNORECASE),
     "sweep": re.compile(r"sweep|hyper[_-]?param|optuna", re.IGNORECASE),
     "load-test": re.compile(r"load[_-]?test|locust|stress[_-]?test|\bk6\b", re.IGNORECASE),
+    "wandb": re.compile(r"wandb|weights[_-]?(and[_-]?)?biases", re.IGNORECASE),
+}
+QUESTION_ABOUT = {   # the report question under which a screenshot of the item is shown
+    "profiling": re.compile(r"\bprofil", re.IGNORECASE),
+    "coverage": re.compile(r"code coverage", re.IGNORECASE),
+    "load-test": re.compile(r"load[ -]?testing", re.IGNORECASE),
+    "wandb": re.compile(r"W&B|weights\s*(&|and)\s*biases", re.IGNORECASE),
 }
 COVERAGE_BADGE = re.compile(r"!\[[^\]]*\]\([^)]*(coverage|codecov|coveralls)[^)]*\)|"
                             r"img\.shields\.io/[^\s)\"']*coverage", re.IGNORECASE)
 
 
-def _figure_name(path: str) -> str | None:
-    folder, _, name = path.rpartition("/")
-    if not IMAGE.search(name) or not any((folder + "/").startswith(f) for f in FIGURE_FOLDERS):
-        return None
-    return IMAGE.sub("", name)
+def _figure_name(path: str) -> str:
+    return IMAGE.sub("", path.rpartition("/")[2])
 
 
 def screenshots(repo, item: str, what: str, limit: int = 1):
-    """Weak findings for images whose file name says they show `item` (a profiling run, a coverage
-    report ...), e.g. `reports/figures/pytorch_profiling.png`."""
+    """Weak findings for screenshots of `item` (a profiling run, a coverage report ...): images the
+    report shows under the question about it, else images whose file name says what they show,
+    e.g. `reports/figures/pytorch_profiling.png`."""
+    report = repo.report
+    examples = _template_examples(report)
+    shown = list(_shown_under_question(repo, report, examples, item, what))[:limit]
+    yield from shown or _named(repo, examples, item, what, limit)
+
+
+def _shown_under_question(repo, report, examples: set[str], item: str, what: str):
+    about = QUESTION_ABOUT.get(item)
+    if about is None or not report.path:
+        return
+    for image in report.images:
+        if not (image.in_answer and image.shown and image.asked and about.search(image.asked)):
+            continue
+        path = relative_path(image.target, report.path)
+        if path and path not in examples and IMAGE.search(path) and repo.exists(path):
+            heading = image.asked[:70] + ("..." if len(image.asked) > 70 else "")
+            yield Finding(report.path, image.line, f"a screenshot ({path}) shown under Question {image.question} "
+                                                   f"(\"{heading}\") as {what}, without the code that made it", "weak")
+
+
+def _template_examples(report) -> set[str]:
+    """The figures the template's questions offer as examples ("You can take inspiration from [this
+    figure](figures/wandb.png)"): the template ships them, they are not the group's screenshots."""
+    if not report.path:
+        return set()
+    hrefs = (m.group("href") for q in report.questions for m in MD_LINK.finditer(q.prompt))
+    return {path for href in hrefs if (path := relative_path(href, report.path))}
+
+
+def _named(repo, examples: set[str], item: str, what: str, limit: int):
     keyword = WHAT_FOR[item]
     found = 0
-    for path in repo.files:
-        name = _figure_name(path)
-        if name is not None and keyword.search(name):
+    for path in repo.glob(*FIGURE_GLOBS):
+        if path not in examples and keyword.search(_figure_name(path)):
             yield Finding(path, None, f"{path}: a screenshot of {what}, without the code that made it", "weak")
             found += 1
             if found >= limit:

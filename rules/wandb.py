@@ -4,6 +4,7 @@ report_to="wandb"); wandb only declared, configured or used for login is weak.""
 import re
 
 from auditor.model import Finding
+from auditor.rules._artefacts import screenshots
 
 LOGGING_CALL = re.compile(r"^wandb\.(init|log|log_artifact|log_model|Artifact|watch|save|Table|Image|plot\.\w+|run\.log\w*)$"
                           r"|(^|\.)WandbLogger$")
@@ -62,3 +63,4 @@ def probe(repo, source):
         yield instantiated
     if not instantiated or instantiated.strength != "strong":
         yield from _weak_hints(repo, source)
+        yield from screenshots(repo, "wandb", "W&B experiments")

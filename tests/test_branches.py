@@ -127,3 +127,15 @@ def test_the_other_branches_view_shares_the_history_read_for_the_audited_commit(
     assert view.history is repo.history
     assert view.refs is repo.refs
     assert view.template_scaffold is repo.template_scaffold
+
+
+def test_a_merged_branch_is_not_read_again(tmp_path):
+    """Its tip is an ancestor of the audited commit: work removed after the merge is not on a branch."""
+    root = _repo_with_branch(tmp_path / "r", {"src/proj/profile_train.py": PROFILER})
+    git(root, "merge", "-q", "--no-ff", "-m", "merge profiling", "profiling")
+    git(root, "rm", "-q", "src/proj/profile_train.py")
+    git(root, "commit", "-q", "-m", "drop the profiler")
+    repo = Repository(root)
+    assert repo.branches_view is None
+    assert _outcome(root, "profiling").evidence == "none"
+

@@ -5,6 +5,8 @@
                                                            # repositories with the most branches
     python3 benchmarks/branches.py /path/to/repo ...       # any work trees instead of the corpus ones
     python3 benchmarks/branches.py --branches 100          # a bigger generated repository
+    python3 benchmarks/branches.py --process               # each audit a fresh `auditor audit --format json`
+                                                           # process (start-up included, as a user sees it)
 
 "Without" replaces the Repository fact `branches_view` by one that finds no branch, in this
 process only: the audit itself has no switch for it.
@@ -101,14 +103,36 @@ def _no_branches(self) -> None:
     return None
 
 
+def _process_seconds(repo: Path, plain: bool) -> float:
+    """One fresh `auditor audit REPO --format json`; the plain one through this script, which swaps
+    the fact before handing over to the command line."""
+    head = [sys.executable, __file__, "--cli-without-branches"] if plain else [sys.executable, "-m", "auditor"]
+    start = time.perf_counter()
+    subprocess.run([*head, "audit", str(repo), "--format", "json"], stdout=subprocess.DEVNULL, check=False,
+                   env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return time.perf_counter() - start
+
+
+def _without_branches() -> None:
+    Repository.branches_view = cached_property(_no_branches)
+    Repository.branches_view.__set_name__(Repository, "branches_view")
+
+
+def _paired_processes(repo: Path, rounds: int) -> tuple[float, float]:
+    plain, with_branches = float("inf"), float("inf")
+    for _ in range(rounds):
+        plain = min(plain, _process_seconds(repo, plain=True))
+        with_branches = min(with_branches, _process_seconds(repo, plain=False))
+    return plain, with_branches
+
+
 def _paired(repo: Path, rounds: int) -> tuple[float, float]:
     """Best plain and best with-branches time, the two alternating so that noise hits both alike."""
     real = Repository.__dict__["branches_view"]
     plain, with_branches = float("inf"), float("inf")
     try:
         for _ in range(rounds):
-            Repository.branches_view = cached_property(_no_branches)
-            Repository.branches_view.__set_name__(Repository, "branches_view")
+            _without_branches()
             plain = min(plain, _seconds(repo))
             Repository.branches_view = real
             with_branches = min(with_branches, _seconds(repo))
@@ -118,11 +142,16 @@ def _paired(repo: Path, rounds: int) -> tuple[float, float]:
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["--cli-without-branches"]:
+        from auditor.cli import app
+        _without_branches()
+        return app(args=sys.argv[2:], prog_name="auditor")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("repos", nargs="*", type=Path)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--branches", type=int, default=50, help="branches of the generated repository (0: none)")
     parser.add_argument("--corpus-top", type=int, default=4, help="corpus repositories with the most branches")
+    parser.add_argument("--process", action="store_true", help="time fresh command-line processes")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-branches-") as scratch:
         repos = [generated_repository(args.branches, Path(scratch))] if args.branches else []
@@ -131,14 +160,14 @@ def main() -> int:
         elif CORPUS.is_dir():
             repos += sorted(CORPUS.iterdir(), key=_branch_count, reverse=True)[:args.corpus_top]
         return _report([r for r in repos if _is_work_tree(r) or print(f"{r}: not a git work tree, skipped")],
-                       args.rounds)
+                       args.rounds, _paired_processes if args.process else _paired)
 
 
-def _report(repos: list[Path], rounds: int) -> int:
+def _report(repos: list[Path], rounds: int, paired) -> int:
     audit_module.audit(repos[0]) if repos else None   # imports and catalogue loaded before any timing
     worst = 0.0
     for repo in repos:
-        plain, with_branches = _paired(repo, rounds)
+        plain, with_branches = paired(repo, rounds)
         ratio = with_branches / plain
         worst = max(worst, ratio)
         print(f"{repo.name[:45]:45} refs {_branch_count(repo):3}  plain {plain:5.2f}s  "

@@ -1,7 +1,9 @@
+import itertools
+
 import pytest
 
 from auditor.facts.files import glob_to_regex
-from auditor.facts.path_index import PathIndex, literal_ending
+from auditor.facts.path_index import PathIndex, SegmentGlob
 
 FILES = [
     "README.md", "docs/readme.MD", "a/b/config.yaml", "a/.hydra/config.yaml", "x.yml", "x.YML",
@@ -24,10 +26,43 @@ def test_index_matches_exactly_what_a_full_scan_matches(pattern):
     assert index.in_listing_order(index.matching(pattern)) == expected
 
 
-def test_literal_ending_is_the_text_after_the_last_wildcard():
-    assert literal_ending("**/*.yaml") == ".yaml"
-    assert literal_ending("environment.y*ml") == "ml"
-    assert literal_ending(".dvc/**") == ""
-    assert literal_ending("Makefile") == "Makefile"
-    assert literal_ending("**/Makefile") == "Makefile"
-    assert literal_ending("a*/b") == "/b"
+def test_the_globs_rules_use_need_no_regex():
+    for pattern in ("**/*.py", "Dockerfile*", "*.yaml", "README.md", ".github/workflows/*.y*ml", "docs/**/*.md",
+                    ".dvc/**", "**", "**/.hydra/config.yaml", "**/*config*.json"):
+        assert SegmentGlob.parse(pattern) is not None, pattern
+
+
+@pytest.mark.parametrize("pattern", ["?", "a**", "**.py", "\u00e9t\u00e9.json", "a\nb"])
+def test_globs_outside_the_segment_vocabulary_go_to_the_regex(pattern):
+    assert SegmentGlob.parse(pattern) is None
+
+
+NAMES = ["a", "A", "b", "ab", "ba", ".py", "x.py", "X.PY", "a.y.ml", "ayml", "", "k", "\u212a", "a\nb", "\u00e9"]
+GLOB_PARTS = ["a", "b", "*", "**", "*.py", "a*", "*b", "a*b", "*y*ml", "", "k", "?"]
+
+
+def _generated_paths():
+    paths = set()
+    for depth in (1, 2, 3):
+        paths.update("/".join(names) for names in itertools.product(NAMES[:8] + NAMES[10:], repeat=depth)
+                     if depth < 3 or len(set(names)) == 1 or names[0] in ("a", "k"))
+    return sorted(paths)
+
+
+def _generated_globs():
+    globs = set()
+    for depth in (1, 2, 3):
+        globs.update("/".join(parts) for parts in itertools.product(GLOB_PARTS, repeat=depth))
+    return sorted(globs)
+
+
+def test_segment_matching_agrees_with_the_regex_on_every_generated_path_and_glob():
+    paths = _generated_paths()
+    index = PathIndex(paths)
+    wrong = []
+    for pattern in _generated_globs():
+        regex = glob_to_regex(pattern)
+        expected = [p for p in paths if regex.match(p)]
+        if index.in_listing_order(index.matching(pattern)) != expected:
+            wrong.append(pattern)
+    assert not wrong

@@ -1,8 +1,9 @@
 """The repository's file list indexed once, so a glob costs its candidates, not the whole list.
 
 The globs rules ask for (`**/*.py`, `Dockerfile*`, `.github/workflows/*.y*ml`, `docs/**/*.md`,
-exact paths) are answered without any regex: candidates come from an index by basename, by
-first folder or by the last characters, and each candidate is tested segment by segment with
+exact paths) are answered without any regex: candidates are the paths that start with the glob's literal
+start (a binary search in the sorted list) or end with its literal ending (an index by the last
+characters), whichever are fewer, and each candidate is tested segment by segment with
 plain string tests. That is exact for paths that are ASCII and hold no newline (the regex's
 case folding and `.` behave like `str.lower()` and "any character" there); the few other
 paths, and globs outside that vocabulary (`?`, `**` inside a name), go through the glob's
@@ -11,18 +12,18 @@ regex (`files.glob_to_regex`), compiled only then.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import cached_property
 
 from auditor.facts.files import glob_to_regex
 
-TAIL = 3  # characters a path is bucketed by (fewer when the glob's literal ending is shorter)
+TAIL = 3  # characters a path is bucketed by (a shorter ending gathers the buckets ending with it)
 GLOBSTAR = "**"
 
 
 class PathIndex:
     def __init__(self, files: list[str]):
         self.files = files
-        self._buckets: dict[int, dict[str, list[int]]] = {}
         self._matches: dict[str, list[int]] = {}
 
     def matching(self, pattern: str) -> list[int]:
@@ -52,39 +53,48 @@ class PathIndex:
         return [i for i, low in enumerate(self._lowered) if low is None]
 
     @cached_property
-    def _by_name(self) -> dict[str, list[int]]:
-        return self._grouped(lambda low: low.rpartition("/")[2])
-
-    @cached_property
-    def _by_top(self) -> dict[str, list[int]]:
-        return self._grouped(lambda low: low.partition("/")[0])
-
-    def _grouped(self, key) -> dict[str, list[int]]:
+    def _by_tail(self) -> dict[str, list[int]]:
+        """Plain paths by their last TAIL characters (the whole path when shorter)."""
         groups: dict[str, list[int]] = {}
         lowered = self._lowered
         for i in self._plain:
-            groups.setdefault(key(lowered[i]), []).append(i)
+            groups.setdefault(lowered[i][-TAIL:], []).append(i)
         return groups
 
-    def _by_tail(self, size: int) -> dict[str, list[int]]:
-        if size not in self._buckets:
-            self._buckets[size] = self._grouped(lambda low: low[-size:])
-        return self._buckets[size]
+    @cached_property
+    def _sorted(self) -> tuple[list[str], list[int]]:
+        """Plain paths sorted lower-cased, for the paths that start with a text."""
+        lowered = self._lowered
+        order = sorted(self._plain, key=lowered.__getitem__)
+        return [lowered[i] for i in order], order
 
     def _plain_matches(self, glob: SegmentGlob) -> list[int]:
         lowered = self._lowered
         return [i for i in self._candidates(glob) if glob.matches(lowered[i])]
 
     def _candidates(self, glob: SegmentGlob) -> list[int]:
-        """Plain paths that may match, in listing order: a superset of the matches."""
-        if glob.name is not None:
-            return self._by_name.get(glob.name, [])
-        if glob.top is not None:
-            return self._by_top.get(glob.top, [])
+        """Plain paths that may match, in listing order: those that start with the glob's literal
+        start or end with its literal ending, whichever are fewer; else those holding its longest piece."""
+        choices = []
+        if glob.start:
+            choices.append(self._starting_with(glob.start))
         if glob.ending:
-            size = min(TAIL, len(glob.ending))
-            return self._by_tail(size).get(glob.ending[-size:], [])
-        return self._plain
+            choices.append(self._ending_with(glob.ending))
+        if choices:
+            return sorted(min(choices, key=len))
+        lowered, needle = self._lowered, glob.needle
+        return [i for i in self._plain if needle in lowered[i]] if needle else self._plain
+
+    def _starting_with(self, start: str) -> list[int]:
+        keys, order = self._sorted
+        first = bisect_left(keys, start)
+        after = bisect_left(keys, start[:-1] + chr(ord(start[-1]) + 1), first)
+        return order[first:after]
+
+    def _ending_with(self, ending: str) -> list[int]:
+        if len(ending) >= TAIL:
+            return self._by_tail.get(ending[-TAIL:], [])
+        return [i for tail, group in self._by_tail.items() if tail.endswith(ending) for i in group]
 
     # --- the rest, through the glob's regex ----------------------------------------------------
     def _regex_matches(self, pattern: str, positions: list[int]) -> list[int]:
@@ -100,10 +110,11 @@ class SegmentGlob:
     def __init__(self, segments: list[str]):
         self.segments = segments
         self.parts = [None if s == GLOBSTAR else s.split("*") for s in segments]
-        last, first = segments[-1], segments[0]
-        self.name = last if "*" not in last else None               # the basename every match has
-        self.top = first if len(segments) > 1 and "*" not in first else None   # the first folder
+        first, last = segments[0], segments[-1]
+        self.start = "" if first == GLOBSTAR else "/".join(segments).partition("*")[0]  # every match starts so
         self.ending = last.rpartition("*")[2]                        # every match ends with it
+        self.needle = max(last.split("*"), key=len)                  # every match holds it
+        self._fixed_tail = GLOBSTAR not in segments[1:] and (segments[0] == GLOBSTAR or GLOBSTAR not in segments)
 
     @classmethod
     def parse(cls, pattern: str) -> SegmentGlob | None:
@@ -116,7 +127,18 @@ class SegmentGlob:
         return cls(segments)
 
     def matches(self, lowered_path: str) -> bool:
-        return self._from(0, lowered_path.split("/"), 0)
+        names = lowered_path.split("/")
+        if self._fixed_tail:  # `a/*.py` or `**/a/*.py`: the last names are matched one to one
+            parts = self.parts
+            if parts[0] is None:
+                parts = parts[1:]
+                if len(names) < len(parts):
+                    return False
+                names = names[len(names) - len(parts):]
+            elif len(names) != len(parts):
+                return False
+            return all(name_matches(part, name) for part, name in zip(parts, names))
+        return self._from(0, names, 0)
 
     def _from(self, k: int, names: list[str], j: int) -> bool:
         parts = self.parts

@@ -301,11 +301,15 @@ class Repository:
         return sorted(set(seen), key=lambda p: p.path)
 
     def grep(self, pattern: str | re.Pattern[str], *globs: str, limit: int = 20) -> list[Match]:
-        """Lines matching `pattern` in the text files selected by `globs`."""
+        """Lines matching `pattern` in the text files selected by `globs` (a pattern given as text is
+        compiled only when a file is selected)."""
+        selected = self.glob(*globs)
+        if not selected:
+            return []
         regex = re.compile(pattern, re.IGNORECASE | re.MULTILINE) if isinstance(pattern, str) else pattern
         whole_file = regex if regex.flags & re.MULTILINE else re.compile(regex.pattern, regex.flags | re.MULTILINE)
         found: list[Match] = []
-        for rel in self.glob(*globs):
+        for rel in selected:
             searchable = self.searchable_text(rel)
             if searchable is None or not whole_file.search(searchable):
                 continue

@@ -1,21 +1,22 @@
 """Signature paths of a known project template (mlops_template or cookiecutter-data-science)."""
 
-from auditor.facts.template import SIGNATURES
+from auditor.facts.template import SIGNATURES, PathNames
 from auditor.model import Finding
 
 
-def _hits(files, signatures):
+def _hits(names, signatures):
     found = {}
-    for label, pattern in signatures.items():
-        path = next((f for f in files if pattern.search(f)), None)
+    for label, signature in signatures.items():
+        path = signature.first_in(names)
         if path:
             found[label] = path
     return found
 
 
 def probe(files):
+    names = PathNames(files)
     best_name, best = max(
-        ((name, _hits(files, signatures)) for name, signatures in SIGNATURES.items()),
+        ((name, _hits(names, signatures)) for name, signatures in SIGNATURES.items()),
         key=lambda pair: len(pair[1]),
     )
     count = len(best)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 
 import pytest
 from conftest import git, write_tree
@@ -123,7 +124,7 @@ line-length = 120
 @pytest.fixture
 def known_template(monkeypatch):
     prints = [template.template_fingerprint(TEMPLATE_PYPROJECT)]
-    monkeypatch.setattr(template, "_shipped", lambda: [(template._path_regex("pyproject.toml"), "pyproject.toml",
+    monkeypatch.setattr(template, "_shipped", lambda: [(template.PathShape("pyproject.toml"), "pyproject.toml",
                                                          "test-template", prints)])
 
 
@@ -151,6 +152,74 @@ def test_shipped_fingerprints_are_loadable():
     paths = {path for _, path, name, _ in shipped if name == "mlops_template"}
     assert {"tasks.py", ".pre-commit-config.yaml", ".github/workflows/tests.yaml", "dockerfiles/train.dockerfile",
             "docs/mkdocs.yaml", "pyproject.toml"} <= paths
+
+
+SHIPPED_PATHS = ["src/*/data.py", "*/config.py", "tasks.py", "docs/mkdocs.yaml", "a*b/*c"]
+CANDIDATE_PATHS = ["src/pkg/data.py", "src//data.py", "src/a/b/data.py", "src/data.py", "src/pkg/data.py\n",
+                   "src/p\nk/data.py", "x/config.py", "config.py", "/config.py", "a/b/config.py", "tasks.py",
+                   "tasks.py\n", "tasks.py\n\n", "Tasks.py", "docs/mkdocs.yaml", "docs/mkdocs.yml", "axb/yc", "a*b/*c"]
+
+
+@pytest.mark.parametrize("shipped", SHIPPED_PATHS)
+def test_shipped_path_tests_agree_with_the_path_regex(shipped):
+    test, regex = template.PathShape(shipped), template._path_regex(shipped)
+    assert [test.match(p) for p in CANDIDATE_PATHS] == [bool(regex.match(p)) for p in CANDIDATE_PATHS]
+
+
+REGEX_SIGNATURES = {  # the regexes the signatures were written as before: the reference
+    "mlops_template": {
+        "src/<pkg>/data.py": re.compile(r"^src/[^/]+/data\.py$"),
+        "src/<pkg>/model.py": re.compile(r"^src/[^/]+/models?\.py$"),
+        "src/<pkg>/train.py": re.compile(r"^src/[^/]+/train\.py$"),
+        "tests/": re.compile(r"^tests/"),
+        "configs/": re.compile(r"^configs/"),
+        "dockerfiles/": re.compile(r"^dockerfiles/"),
+        "reports/": re.compile(r"^reports/"),
+        "tasks.py": re.compile(r"^tasks\.py$"),
+    },
+    "mlops_template (2023 layout)": {  # before the template moved to src/ (December 2024)
+        "<pkg>/data/make_dataset.py": re.compile(r"^(?!src/)[^/]+/data/make_dataset\.py$"),
+        "<pkg>/models/model.py": re.compile(r"^(?!src/)[^/]+/models/model\.py$"),
+        "<pkg>/train_model.py": re.compile(r"^(?!src/)[^/]+/train_model\.py$"),
+        "<pkg>/predict_model.py": re.compile(r"^(?!src/)[^/]+/predict_model\.py$"),
+        "<pkg>/visualizations/visualize.py": re.compile(r"^(?!src/)[^/]+/visualizations/visualize\.py$"),
+        "tests/": re.compile(r"^tests/"),
+        "dockerfiles/": re.compile(r"^dockerfiles/"),
+        "reports/": re.compile(r"^reports/"),
+        "docs/mkdocs.yaml": re.compile(r"^docs/mkdocs\.ya?ml$"),
+    },
+    "cookiecutter-data-science": {
+        "src/data/make_dataset.py": re.compile(r"^(src|[^/]+)/data/make_dataset\.py$"),
+        "src/models/train_model.py": re.compile(r"^(src|[^/]+)/models/train_model\.py$"),
+        "src/features/build_features.py": re.compile(r"^(src|[^/]+)/features/build_features\.py$"),
+        "src/visualization/visualize.py": re.compile(r"^(src|[^/]+)/visualization/visualize\.py$"),
+        "references/": re.compile(r"^references/"),
+        "Makefile": re.compile(r"^Makefile$"),
+        "test_environment.py": re.compile(r"^test_environment\.py$"),
+        "tox.ini": re.compile(r"^tox\.ini$"),
+        "docs/conf.py": re.compile(r"^docs/(source/)?conf\.py$"),
+        "data/{raw,processed}": re.compile(r"^data/(raw|interim|processed|external)/"),
+    },
+}
+SIGNATURE_PATHS = [
+    "src/pkg/data.py", "src/pkg/models.py", "src/pkg/model.py", "src/a/b/train.py", "src//data.py", "tests/x.py",
+    "tests", "Tests/x.py", "configs/a.yaml", "tasks.py", "tasks.py\n", "x/tasks.py", "pkg/data/make_dataset.py",
+    "src/data/make_dataset.py", "a/b/data/make_dataset.py", "srcx/models/model.py", "pkg/train_model.py",
+    "pkg/predict_model.py\n", "pkg/visualizations/visualize.py", "docs/mkdocs.yml", "docs/mkdocs.yaml\n\n",
+    "src/models/train_model.py", "p\nkg/features/build_features.py", "src/visualization/visualize.py",
+    "references/a.md", "Makefile", "makefile", "test_environment.py", "tox.ini", "docs/source/conf.py",
+    "docs/conf.py", "data/raw/a.csv", "data/interim/", "data/x/raw/a", "reports/figures/a.png", "dockerfiles/a",
+]
+
+
+@pytest.mark.parametrize("template_name", list(REGEX_SIGNATURES))
+def test_signatures_find_what_their_regexes_found(template_name):
+    for label, regex in REGEX_SIGNATURES[template_name].items():
+        signature = template.SIGNATURES[template_name][label]
+        assert [signature.search(p) for p in SIGNATURE_PATHS] == [bool(regex.search(p)) for p in SIGNATURE_PATHS]
+        for paths in (SIGNATURE_PATHS, SIGNATURE_PATHS[::-1]):
+            expected = next((p for p in paths if regex.search(p)), None)
+            assert signature.first_in(template.PathNames(paths)) == expected, label
 
 
 # --- sections of a file the group edited elsewhere -----------------------------------------

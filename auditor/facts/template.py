@@ -34,45 +34,116 @@ from pathlib import Path
 from auditor.facts.gitcmd import GitError, git_bytes
 from auditor.facts.history import Commit, History
 
-SIGNATURES: dict[str, dict[str, re.Pattern[str]]] = {
-    # label shown to people -> the path pattern that signs a template's layout
+class PathShape:
+    """A path where `*` stands for one folder name (`src/*/data.py`), tested with string
+    comparisons; a path holding a newline (where `$` may match before it) or a shape with
+    several `*` goes through the equivalent regex, compiled only then."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.head, star, self.tail = path.partition("*")
+        self.starred = bool(star)
+
+    def match(self, rel: str) -> bool:
+        if "\n" in rel or "*" in self.tail:
+            return bool(_path_regex(self.path).match(rel))
+        if not self.starred:
+            return rel == self.path
+        head, tail = self.head, self.tail
+        return (len(rel) > len(head) + len(tail) and rel.startswith(head) and rel.endswith(tail)
+                and "/" not in rel[len(head):len(rel) - len(tail)])
+
+
+@lru_cache(maxsize=None)
+def _path_regex(path: str) -> re.Pattern[str]:
+    return re.compile("^" + re.escape(path).replace(r"\*", "[^/]+") + "$")
+
+
+class PathNames:
+    """Positions of paths by first folder and by basename: what a signature looks up instead of
+    testing every path. Paths holding a newline are always tested."""
+
+    def __init__(self, paths: list[str]):
+        self.paths = paths
+        self.by_top: dict[str, list[int]] = {}
+        self.by_name: dict[str, list[int]] = {}
+        self.odd: list[int] = []
+        for i, path in enumerate(paths):
+            if "\n" in path:
+                self.odd.append(i)
+                continue
+            top, slash, _ = path.partition("/")
+            if slash:
+                self.by_top.setdefault(top, []).append(i)
+            self.by_name.setdefault(path.rpartition("/")[2], []).append(i)
+
+
+class Signature:
+    """A path that signs a template's layout: one of `shapes` (a `PathShape`, or a folder when it
+    ends with `/`: anything in it), never under the folder `not_under`."""
+
+    def __init__(self, *shapes: str, not_under: str | None = None):
+        self.folders = tuple(s for s in shapes if s.endswith("/"))
+        self.files = tuple(PathShape(s) for s in shapes if not s.endswith("/"))
+        self.not_under = f"{not_under}/" if not_under else None
+
+    def search(self, path: str) -> bool:
+        if self.not_under and path.startswith(self.not_under):
+            return False
+        return path.startswith(self.folders) or any(shape.match(path) for shape in self.files)
+
+    def first_in(self, names: PathNames) -> str | None:
+        """The first of the paths that has this signature."""
+        candidates = list(names.odd)
+        for folder in self.folders:
+            candidates += names.by_top.get(folder.partition("/")[0], [])
+        for shape in self.files:
+            name = shape.path.rpartition("/")[2]
+            candidates += range(len(names.paths)) if "*" in name else names.by_name.get(name, [])
+        found = [i for i in candidates if self.search(names.paths[i])]
+        return names.paths[min(found)] if found else None
+
+
+SIGNATURES: dict[str, dict[str, Signature]] = {
+    # label shown to people -> the paths that sign a template's layout
     "mlops_template": {
-        "src/<pkg>/data.py": re.compile(r"^src/[^/]+/data\.py$"),
-        "src/<pkg>/model.py": re.compile(r"^src/[^/]+/models?\.py$"),
-        "src/<pkg>/train.py": re.compile(r"^src/[^/]+/train\.py$"),
-        "tests/": re.compile(r"^tests/"),
-        "configs/": re.compile(r"^configs/"),
-        "dockerfiles/": re.compile(r"^dockerfiles/"),
-        "reports/": re.compile(r"^reports/"),
-        "tasks.py": re.compile(r"^tasks\.py$"),
+        "src/<pkg>/data.py": Signature("src/*/data.py"),
+        "src/<pkg>/model.py": Signature("src/*/model.py", "src/*/models.py"),
+        "src/<pkg>/train.py": Signature("src/*/train.py"),
+        "tests/": Signature("tests/"),
+        "configs/": Signature("configs/"),
+        "dockerfiles/": Signature("dockerfiles/"),
+        "reports/": Signature("reports/"),
+        "tasks.py": Signature("tasks.py"),
     },
     "mlops_template (2023 layout)": {  # before the template moved to src/ (December 2024)
-        "<pkg>/data/make_dataset.py": re.compile(r"^(?!src/)[^/]+/data/make_dataset\.py$"),
-        "<pkg>/models/model.py": re.compile(r"^(?!src/)[^/]+/models/model\.py$"),
-        "<pkg>/train_model.py": re.compile(r"^(?!src/)[^/]+/train_model\.py$"),
-        "<pkg>/predict_model.py": re.compile(r"^(?!src/)[^/]+/predict_model\.py$"),
-        "<pkg>/visualizations/visualize.py": re.compile(r"^(?!src/)[^/]+/visualizations/visualize\.py$"),
-        "tests/": re.compile(r"^tests/"),
-        "dockerfiles/": re.compile(r"^dockerfiles/"),
-        "reports/": re.compile(r"^reports/"),
-        "docs/mkdocs.yaml": re.compile(r"^docs/mkdocs\.ya?ml$"),
+        "<pkg>/data/make_dataset.py": Signature("*/data/make_dataset.py", not_under="src"),
+        "<pkg>/models/model.py": Signature("*/models/model.py", not_under="src"),
+        "<pkg>/train_model.py": Signature("*/train_model.py", not_under="src"),
+        "<pkg>/predict_model.py": Signature("*/predict_model.py", not_under="src"),
+        "<pkg>/visualizations/visualize.py": Signature("*/visualizations/visualize.py", not_under="src"),
+        "tests/": Signature("tests/"),
+        "dockerfiles/": Signature("dockerfiles/"),
+        "reports/": Signature("reports/"),
+        "docs/mkdocs.yaml": Signature("docs/mkdocs.yaml", "docs/mkdocs.yml"),
     },
     "cookiecutter-data-science": {
-        "src/data/make_dataset.py": re.compile(r"^(src|[^/]+)/data/make_dataset\.py$"),
-        "src/models/train_model.py": re.compile(r"^(src|[^/]+)/models/train_model\.py$"),
-        "src/features/build_features.py": re.compile(r"^(src|[^/]+)/features/build_features\.py$"),
-        "src/visualization/visualize.py": re.compile(r"^(src|[^/]+)/visualization/visualize\.py$"),
-        "references/": re.compile(r"^references/"),
-        "Makefile": re.compile(r"^Makefile$"),
-        "test_environment.py": re.compile(r"^test_environment\.py$"),
-        "tox.ini": re.compile(r"^tox\.ini$"),
-        "docs/conf.py": re.compile(r"^docs/(source/)?conf\.py$"),
-        "data/{raw,processed}": re.compile(r"^data/(raw|interim|processed|external)/"),
+        "src/data/make_dataset.py": Signature("*/data/make_dataset.py"),
+        "src/models/train_model.py": Signature("*/models/train_model.py"),
+        "src/features/build_features.py": Signature("*/features/build_features.py"),
+        "src/visualization/visualize.py": Signature("*/visualization/visualize.py"),
+        "references/": Signature("references/"),
+        "Makefile": Signature("Makefile"),
+        "test_environment.py": Signature("test_environment.py"),
+        "tox.ini": Signature("tox.ini"),
+        "docs/conf.py": Signature("docs/conf.py", "docs/source/conf.py"),
+        "data/{raw,processed}": Signature("data/raw/", "data/interim/", "data/processed/", "data/external/"),
     },
 }
 MIN_SIGNATURES = 4
 # Configuration and tooling a template ships: unchanged since the scaffold = not the group's work.
-CONFIG_FILES = re.compile(
+# Kept as pattern text: TEMPLATE_SHAPED compiles both at once; each alone is needed only for a pure scaffold.
+CONFIG_FILES = (
     r"^(pyproject\.toml|setup\.py|setup\.cfg|tox\.ini|Makefile|tasks\.py|test_environment\.py|"
     r"requirements(_dev|_tests?)?\.txt|README\.md|LICENSE|\.gitignore|\.env|\.python-version|AGENTS\.md|"
     r"\.pre-commit-config\.ya?ml|docker-compose\.ya?ml|"
@@ -82,13 +153,13 @@ CONFIG_FILES = re.compile(
     r"getting-started\.rst|commands\.rst))$"
 )
 # Code stubs a template ships: the group usually fills them in.
-CODE_STUBS = re.compile(
+CODE_STUBS = (
     r"^(src/[^/]+/(data|models?|train|api|evaluate|visualize|inference|__init__)\.py|"
     r"(src|[^/]+)/(data/make_dataset|models/(model|train_model|predict_model)|train_model|predict_model|"
     r"features/build_features|visualizations?/visualize)\.py|"
     r"tests/(__init__|test_(data|model|api))\.py)$"
 )
-TEMPLATE_SHAPED = re.compile(CONFIG_FILES.pattern + "|" + CODE_STUBS.pattern + r"|(^|/)\.gitkeep$|(^|/)__init__\.py$")
+TEMPLATE_SHAPED = re.compile(CONFIG_FILES + "|" + CODE_STUBS + r"|(^|/)\.gitkeep$|(^|/)__init__\.py$")
 PURE_SCAFFOLD = 0.8
 PLACEHOLDER = re.compile(r"\{\{-?\s*cookiecutter\.|\{%")
 MAX_OPTIONAL = 3
@@ -140,15 +211,11 @@ def _template_prints() -> dict:
 
 
 @lru_cache(maxsize=1)
-def _shipped() -> list[tuple[re.Pattern[str], str, str, list[dict]]]:
-    """(path regex, path, template, fingerprints) of every file a known template generates."""
+def _shipped() -> list[tuple[PathShape, str, str, list[dict]]]:
+    """(path test, path, template, fingerprints) of every file a known template generates."""
     data = _template_prints()
-    return [(_path_regex(path), path, name, prints)
+    return [(PathShape(path), path, name, prints)
             for name, template in data["templates"].items() for path, prints in template["files"].items()]
-
-
-def _path_regex(path: str) -> re.Pattern[str]:
-    return re.compile("^" + re.escape(path).replace(r"\*", "[^/]+") + "$")
 
 
 def shipped_as(rel: str, text: str) -> str | None:
@@ -180,15 +247,16 @@ class Scaffold:
 
 def find_scaffold_commit(history: History) -> tuple[Commit, str, bool] | None:
     """The first commit that adds >= 4 signature paths of one known template at once."""
-    signatures = {name: list(patterns.values()) for name, patterns in SIGNATURES.items()}
+    signatures = {name: list(signed.values()) for name, signed in SIGNATURES.items()}
     seen: set[str] = set()
     for commit in history.commits:
         added = [p for p in commit.paths if p not in seen]
         seen.update(commit.paths)
         if commit.is_merge or not added:
             continue
-        hits, name = max((sum(1 for pattern in patterns if any(pattern.search(p) for p in added)), name)
-                         for name, patterns in signatures.items())
+        names = PathNames(added)
+        hits, name = max((sum(1 for signature in signed if signature.first_in(names)), name)
+                         for name, signed in signatures.items())
         if hits >= MIN_SIGNATURES:
             shaped = sum(1 for p in added if is_template_shaped(p))
             return commit, name, shaped >= PURE_SCAFFOLD * len(added)
@@ -231,7 +299,7 @@ def leftover_reason(rel: str, scaffold: Scaffold | None, current_blob: str | Non
     if not unchanged and scaffold is not None and scaffold_text is not None and text is not None:
         unchanged = PLACEHOLDER.search(scaffold_text) is not None and same_as_generated(
             normalized_lines(scaffold_text), normalized_lines(text))  # committed un-rendered, rendered later
-    if unchanged and (shipped or (scaffold.pure and (CONFIG_FILES.search(rel) or CODE_STUBS.search(rel)))):
+    if unchanged and (shipped or (scaffold.pure and (re.search(CONFIG_FILES, rel) or re.search(CODE_STUBS, rel)))):
         return f"unchanged since the {scaffold.template} scaffold ({scaffold.describe()})"
     if shipped:
         return f"identical to {shipped}"
@@ -338,9 +406,9 @@ def section_fingerprints(rel: str, text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _shipped_sections() -> list[tuple[re.Pattern[str], str, frozenset[str]]]:
+def _shipped_sections() -> list[tuple[PathShape, str, frozenset[str]]]:
     data = _template_prints()
-    return [(_path_regex(path), name, frozenset(prints))
+    return [(PathShape(path), name, frozenset(prints))
             for name, template in data["templates"].items() for path, prints in template.get("sections", {}).items()]
 
 

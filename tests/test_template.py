@@ -213,14 +213,19 @@ SIGNATURE_PATHS = [
 
 
 @pytest.mark.parametrize("template_name", list(REGEX_SIGNATURES))
-def test_signatures_find_what_their_regexes_found(template_name):
+def test_signatures_test_what_their_regexes_tested(template_name):
     for label, regex in REGEX_SIGNATURES[template_name].items():
         signature = template.SIGNATURES[template_name][label]
         assert [signature.search(p) for p in SIGNATURE_PATHS] == [bool(regex.search(p)) for p in SIGNATURE_PATHS]
-        for paths in (SIGNATURE_PATHS, SIGNATURE_PATHS[::-1]):
-            expected = next((p for p in paths if regex.search(p)), None)
-            assert signature.first_in(template.PathNames(paths)) == expected, label
 
+
+@pytest.mark.parametrize("paths", [SIGNATURE_PATHS, SIGNATURE_PATHS[::-1], SIGNATURE_PATHS[5:], []])
+def test_signature_paths_are_the_first_paths_the_regexes_find(paths):
+    expected = {name: {label: next(p for p in paths if regex.search(p))
+                       for label, regex in signed.items() if any(regex.search(p) for p in paths)}
+                for name, signed in REGEX_SIGNATURES.items()}
+    assert template.signature_paths(paths) == expected
+    assert [list(found) for found in template.signature_paths(paths).values()] == [list(e) for e in expected.values()]
 
 # --- sections of a file the group edited elsewhere -----------------------------------------
 LINT_WORKFLOW = ("name: Lint\non: push\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"

@@ -59,25 +59,6 @@ def _path_regex(path: str) -> re.Pattern[str]:
     return re.compile("^" + re.escape(path).replace(r"\*", "[^/]+") + "$")
 
 
-class PathNames:
-    """Positions of paths by first folder and by basename: what a signature looks up instead of
-    testing every path. Paths holding a newline are always tested."""
-
-    def __init__(self, paths: list[str]):
-        self.paths = paths
-        self.by_top: dict[str, list[int]] = {}
-        self.by_name: dict[str, list[int]] = {}
-        self.odd: list[int] = []
-        for i, path in enumerate(paths):
-            if "\n" in path:
-                self.odd.append(i)
-                continue
-            top, slash, _ = path.partition("/")
-            if slash:
-                self.by_top.setdefault(top, []).append(i)
-            self.by_name.setdefault(path.rpartition("/")[2], []).append(i)
-
-
 class Signature:
     """A path that signs a template's layout: one of `shapes` (a `PathShape`, or a folder when it
     ends with `/`: anything in it), never under the folder `not_under`."""
@@ -92,16 +73,11 @@ class Signature:
             return False
         return path.startswith(self.folders) or any(shape.match(path) for shape in self.files)
 
-    def first_in(self, names: PathNames) -> str | None:
-        """The first of the paths that has this signature."""
-        candidates = list(names.odd)
-        for folder in self.folders:
-            candidates += names.by_top.get(folder.partition("/")[0], [])
-        for shape in self.files:
-            name = shape.path.rpartition("/")[2]
-            candidates += range(len(names.paths)) if "*" in name else names.by_name.get(name, [])
-        found = [i for i in candidates if self.search(names.paths[i])]
-        return names.paths[min(found)] if found else None
+    def keys(self) -> list[str | None]:
+        """What a path with this signature has: one of the folders as its start, or the basename
+        of one of the files (None: a basename with `*`, every path may have it)."""
+        names = [shape.path.rpartition("/")[2] for shape in self.files]
+        return [*self.folders, *(None if "*" in name else name for name in names)]
 
 
 SIGNATURES: dict[str, dict[str, Signature]] = {
@@ -141,6 +117,57 @@ SIGNATURES: dict[str, dict[str, Signature]] = {
     },
 }
 MIN_SIGNATURES = 4
+
+
+def signature_paths(paths: list[str]) -> dict[str, dict[str, str]]:
+    """For each known template, the labels of its signatures found among `paths`, each with the
+    first path that has it. A path is tested only against the signatures its folders or its
+    basename may give (every signature for a path holding a newline)."""
+    by_key, unkeyed, depth = _signature_keys()
+    every = _all_signatures()
+    first: dict[Signature, str] = {}
+    for path in paths:
+        if "\n" in path:
+            candidates = every
+        else:
+            candidates = [*unkeyed, *by_key.get(path.rpartition("/")[2], ())]
+            for folder in _folders(path, depth):
+                candidates += by_key.get(folder, ())
+        for signature in candidates:
+            if signature not in first and signature.search(path):
+                first[signature] = path
+    return {name: {label: first[sig] for label, sig in signed.items() if sig in first}
+            for name, signed in SIGNATURES.items()}
+
+
+@lru_cache(maxsize=1)
+def _signature_keys() -> tuple[dict[str, list[Signature]], list[Signature], int]:
+    """Signatures by key (folder or basename), those without a key, and the deepest folder."""
+    by_key: dict[str, list[Signature]] = {}
+    unkeyed: list[Signature] = []
+    for signature in _all_signatures():
+        for key in signature.keys():
+            if key is None:
+                unkeyed.append(signature)
+            else:
+                by_key.setdefault(key, []).append(signature)
+    depth = max((folder.count("/") for signature in _all_signatures() for folder in signature.folders), default=0)
+    return by_key, unkeyed, depth
+
+
+def _all_signatures() -> list[Signature]:
+    return [signature for signed in SIGNATURES.values() for signature in signed.values()]
+
+
+def _folders(path: str, depth: int) -> list[str]:
+    """The path's first `depth` folders as starts: `data/raw/x.csv` -> `data/`, `data/raw/`."""
+    starts, at = [], -1
+    for _ in range(depth):
+        at = path.find("/", at + 1)
+        if at < 0:
+            break
+        starts.append(path[:at + 1])
+    return starts
 # Configuration and tooling a template ships: unchanged since the scaffold = not the group's work.
 # Kept as pattern text: TEMPLATE_SHAPED compiles both at once; each alone is needed only for a pure scaffold.
 CONFIG_FILES = (
@@ -247,16 +274,14 @@ class Scaffold:
 
 def find_scaffold_commit(history: History) -> tuple[Commit, str, bool] | None:
     """The first commit that adds >= 4 signature paths of one known template at once."""
-    signatures = {name: list(signed.values()) for name, signed in SIGNATURES.items()}
     seen: set[str] = set()
     for commit in history.commits:
         added = [p for p in commit.paths if p not in seen]
         seen.update(commit.paths)
         if commit.is_merge or not added:
             continue
-        names = PathNames(added)
-        hits, name = max((sum(1 for signature in signed if signature.first_in(names)), name)
-                         for name, signed in signatures.items())
+        found = signature_paths(added)
+        hits, name = max((len(found[name]), name) for name in SIGNATURES)
         if hits >= MIN_SIGNATURES:
             shaped = sum(1 for p in added if is_template_shaped(p))
             return commit, name, shaped >= PURE_SCAFFOLD * len(added)

@@ -121,53 +121,46 @@ MIN_SIGNATURES = 4
 
 def signature_paths(paths: list[str]) -> dict[str, dict[str, str]]:
     """For each known template, the labels of its signatures found among `paths`, each with the
-    first path that has it. A path is tested only against the signatures its folders or its
-    basename may give (every signature for a path holding a newline)."""
-    by_key, unkeyed, depth = _signature_keys()
-    every = _all_signatures()
+    first path that has it. A path is tested only against the signatures not found yet that its
+    start or its basename may give (every signature for a path holding a newline)."""
+    folders, names, unkeyed = _signature_keys()
     first: dict[Signature, str] = {}
+    open_folders = tuple(folders)
     for path in paths:
         if "\n" in path:
-            candidates = every
+            candidates = _all_signatures()
+        elif unkeyed or path.startswith(open_folders) or path.rpartition("/")[2] in names:
+            candidates = [*unkeyed, *names.get(path.rpartition("/")[2], ()),
+                          *(sig for folder in open_folders if path.startswith(folder) for sig in folders[folder])]
         else:
-            candidates = [*unkeyed, *by_key.get(path.rpartition("/")[2], ())]
-            for folder in _folders(path, depth):
-                candidates += by_key.get(folder, ())
+            continue
         for signature in candidates:
             if signature not in first and signature.search(path):
                 first[signature] = path
+                open_folders = tuple(f for f in open_folders if any(sig not in first for sig in folders[f]))
     return {name: {label: first[sig] for label, sig in signed.items() if sig in first}
             for name, signed in SIGNATURES.items()}
 
 
 @lru_cache(maxsize=1)
-def _signature_keys() -> tuple[dict[str, list[Signature]], list[Signature], int]:
-    """Signatures by key (folder or basename), those without a key, and the deepest folder."""
-    by_key: dict[str, list[Signature]] = {}
+def _signature_keys() -> tuple[dict[str, list[Signature]], dict[str, list[Signature]], list[Signature]]:
+    """Signatures by the folder a path starts with, by basename, and those with no key."""
+    folders: dict[str, list[Signature]] = {}
+    names: dict[str, list[Signature]] = {}
     unkeyed: list[Signature] = []
     for signature in _all_signatures():
         for key in signature.keys():
             if key is None:
                 unkeyed.append(signature)
             else:
-                by_key.setdefault(key, []).append(signature)
-    depth = max((folder.count("/") for signature in _all_signatures() for folder in signature.folders), default=0)
-    return by_key, unkeyed, depth
+                (folders if key.endswith("/") else names).setdefault(key, []).append(signature)
+    return folders, names, unkeyed
 
 
 def _all_signatures() -> list[Signature]:
     return [signature for signed in SIGNATURES.values() for signature in signed.values()]
 
 
-def _folders(path: str, depth: int) -> list[str]:
-    """The path's first `depth` folders as starts: `data/raw/x.csv` -> `data/`, `data/raw/`."""
-    starts, at = [], -1
-    for _ in range(depth):
-        at = path.find("/", at + 1)
-        if at < 0:
-            break
-        starts.append(path[:at + 1])
-    return starts
 # Configuration and tooling a template ships: unchanged since the scaffold = not the group's work.
 # Kept as pattern text: TEMPLATE_SHAPED compiles both at once; each alone is needed only for a pure scaffold.
 CONFIG_FILES = (

@@ -43,6 +43,8 @@ class Dockerfile:
 def is_dockerfile(rel: str) -> bool:
     """`Dockerfile`, `Dockerfile.api`, `api.dockerfile`, `Dockerfile_api`, `api-Dockerfile`."""
     name = rel.rsplit("/", 1)[-1].lower()
+    if "dockerfile" not in name:
+        return False
     return (name == "dockerfile" or name.startswith("dockerfile.") or name.endswith(".dockerfile")
             or bool(OTHER_SPELLING.fullmatch(name)))
 

@@ -22,6 +22,7 @@ GENERATED_DIRS = frozenset({
     "wandb", "outputs", "multirun", "lightning_logs", "mlruns", ".dvc/cache", "__pycache__", "node_modules",
     ".venv", "venv",
 })
+_GENERATED_NAMES = frozenset(folder.rpartition("/")[2] for folder in GENERATED_DIRS)  # the last folder of each
 SKIPPED_DIRS = GENERATED_DIRS | {
     ".git", "env", ".env", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".tox", ".nox", "site-packages",
     ".ipynb_checkpoints",
@@ -56,6 +57,8 @@ def start_listing(root: Path) -> GitRun:
 def is_generated(rel: str) -> bool:
     """Whether the path lies in a generated folder (`wandb/run-1/files/requirements.txt`, `src/outputs/x`)."""
     folders = rel.split("/")[:-1]
+    if _GENERATED_NAMES.isdisjoint(folders):
+        return False
     return any(name in GENERATED_DIRS or f"{parent}/{name}" in GENERATED_DIRS
                for parent, name in zip(["", *folders], folders))
 

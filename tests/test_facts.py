@@ -194,3 +194,27 @@ def test_a_report_path_holding_no_file_means_no_report(tmp_path, report, at):
 ])
 def test_vendored_origin_is_read_from_the_file_header(header, origin):
     assert origin_in_header(header) == origin
+
+
+def test_a_lazy_pattern_compiles_on_first_use_and_then_answers_like_the_compiled_one(monkeypatch):
+    import re
+
+    from auditor.facts import lazy_regex
+
+    compiled = []
+    real_compile = re.compile
+    monkeypatch.setattr(lazy_regex.re, "compile", lambda *a: compiled.append(a) or real_compile(*a))
+    pattern = lazy_regex.lazy(r"^(a+)b", re.IGNORECASE)
+    assert compiled == []
+    expected = real_compile(r"^(a+)b", re.IGNORECASE)
+    assert pattern.search("AAb").group(1) == expected.search("AAb").group(1) == "AA"
+    assert (pattern.match("xab"), pattern.pattern, pattern.flags) == (None, expected.pattern, expected.flags)
+    assert pattern.sub("-", "ab ab") == expected.sub("-", "ab ab")
+    assert len(compiled) == 1
+
+
+def test_find_line_takes_a_lazy_pattern_like_a_compiled_one():
+    from auditor.facts.lazy_regex import lazy
+    from auditor.facts.repository import find_line
+
+    assert find_line("a\njobs:\n", lazy(r"^jobs:")) == find_line("a\njobs:\n", "jobs:") == 2

@@ -103,7 +103,7 @@ class Match:
 def find_line(text: str, needle: str | re.Pattern[str]) -> int | None:
     """The 1-based line where `needle` (a substring or a compiled pattern) first occurs."""
     for number, line in enumerate(text.splitlines(), 1):
-        if (needle.search(line) if isinstance(needle, re.Pattern) else needle in line):
+        if (needle in line if isinstance(needle, str) else needle.search(line)):
             return number
     return None
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from auditor.facts.lazy_regex import lazy
+
 TOP_KEYS = {"name", "run-name", "on", "permissions", "env", "defaults", "concurrency", "jobs"}
 JOB_KEYS = {"name", "permissions", "needs", "if", "runs-on", "environment", "concurrency", "outputs", "env",
             "defaults", "steps", "timeout-minutes", "strategy", "continue-on-error", "container", "services",
@@ -25,7 +27,7 @@ EVENTS = {
     "release", "repository_dispatch", "schedule", "status", "watch", "workflow_call", "workflow_dispatch",
     "workflow_run",
 }
-DISABLED = re.compile(r"^\s*(\$\{\{\s*)?false(\s*\}\})?\s*$", re.IGNORECASE)
+DISABLED = lazy(r"^\s*(\$\{\{\s*)?false(\s*\}\})?\s*$", re.IGNORECASE)
 
 
 def problems(wf) -> list[str]:

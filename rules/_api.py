@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass
 
-from auditor.facts.lazy_regex import lazy
+from auditor.lazy_pattern import LazyPattern
 from auditor.rules._code import calls_within
 
 ROUTE_METHODS = re.compile(r"\.(get|post|put|patch|delete|api_route|websocket)$")
@@ -18,7 +18,7 @@ INFERENCE = re.compile(
 LOADERS = re.compile(r"^(torch\.load|torch\.jit\.load|joblib\.load|pickle\.load|onnx\.load|tf\.keras\.models\.load_model|"
                      r"keras\.models\.load_model|load_model)$")
 MODEL_OBJECT = re.compile(r"(^|_)(model|net|network|classifier|clf|predictor|pipe|pipeline)s?$", re.IGNORECASE)
-RUNNER = lazy(r"(^|_)(model|net|classifier|predictor|session|sess|ort\w*|onnx\w*|runtime)s?$", re.IGNORECASE)
+RUNNER = LazyPattern(r"(^|_)(model|net|classifier|predictor|session|sess|ort\w*|onnx\w*|runtime)s?$", re.IGNORECASE)
 NOT_MODEL = re.compile(r"^(subprocess|os|asyncio|uvicorn|app|router|report|loop|threading|multiprocessing|shutil|"
                        r"trio|anyio|background_tasks|click|typer|pytest)$", re.IGNORECASE)
 

@@ -7,7 +7,8 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from auditor.facts.lazy_regex import lazy
+from auditor.lazy_pattern import LazyPattern
+
 
 MKDOCS = ("mkdocs.y*ml", "**/mkdocs.y*ml")
 SPHINX = ("conf.py", "docs/conf.py", "docs/source/conf.py", "doc/conf.py", "doc/source/conf.py")
@@ -24,7 +25,7 @@ TEMPLATE_MARKERS = re.compile(
     r"make sync_data_to_s3)"
 )
 DOCS_DIR = re.compile(r"^docs_dir:\s*(\S+)", re.MULTILINE)
-API_DIRECTIVE = lazy(r"^[^\S\n]*(:::\s*\S|\.\. auto(module|class|function|summary)::)", re.MULTILINE)
+API_DIRECTIVE = LazyPattern(r"^[^\S\n]*(:::\s*\S|\.\. auto(module|class|function|summary)::)", re.MULTILINE)
 WRITTEN_WORDS = 40
 
 

@@ -7,7 +7,7 @@ import fnmatch
 import re
 from dataclasses import dataclass
 
-from auditor.facts.lazy_regex import lazy
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._code import calls_within
 
@@ -15,11 +15,11 @@ TRIVIAL_ASSERT = re.compile(r"^\s*assert\s*\(?\s*(True|1|not\s+False|1\s*==\s*1|
 NOT_EXERCISE = re.compile(r"^(assert\w*|self\.assert\w*|isinstance|issubclass|len|print|str|int|float|type|hasattr|"
                           r"callable|repr|bool|list|dict|set|tuple|pytest\.(raises|approx|fail|skip)|all|any)$")
 SETUPS = {"setUp", "setUpClass", "setup_method", "setup_class", "setup", "asyncSetUp"}
-PARAMS = lazy(r"def\s+\w+\s*\(([^)]*)")
+PARAMS = LazyPattern(r"def\s+\w+\s*\(([^)]*)")
 INI_FILES = {"pytest.ini": r"\[pytest\]", "setup.cfg": r"\[tool:pytest\]", "tox.ini": r"\[pytest\]"}
 PYTEST = {"pytest", "py.test"}
 TASK_RUNNERS = {"invoke", "inv", "make", "just", "nox", "tox", "task"}
-TEST_TASK = lazy(r"^[\w.:-]*test", re.IGNORECASE)
+TEST_TASK = LazyPattern(r"^[\w.:-]*test", re.IGNORECASE)
 VALUE_OPTIONS = {"-k", "-m", "-c", "-p", "-o", "-n", "--cov", "--cov-report", "--cov-config", "--rootdir", "--junitxml",
                  "--ignore", "--deselect", "--durations", "--maxfail", "--timeout", "--log-level", "--basetemp",
                  "--confcutdir", "--source", "--tb", "-W", "--junit-xml", "--html", "--data-file", "--omit", "--include"}

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from auditor.facts.lazy_regex import lazy
 from auditor.facts.workflow_checks import DISABLED, EVENTS, is_disabled, problems  # noqa: F401 (shared)
+from auditor.lazy_pattern import LazyPattern
 
 ON_LINE = re.compile(r"^['\"]?on['\"]?\s*:")
-JOBS_LINE = lazy(r"^jobs\s*:")
+JOBS_LINE = LazyPattern(r"^jobs\s*:")
 
 
 def accepted(workflows) -> list:

@@ -4,7 +4,7 @@ is n/a: alerts are usually created in the cloud console."""
 
 import re
 
-from auditor.facts.lazy_regex import lazy
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._monitoring import console_command, gcloud_words, mention
 
@@ -13,7 +13,7 @@ POLICY_FILE = re.compile(r"(\"?combiner\"?\s*:|\"?conditionThreshold\"?\s*:|\"?c
 POLICY_COMMAND = re.compile(r"gcloud\s+(alpha\s+|beta\s+)?monitoring\s+(policies|channels)\s+create")
 TEXT_FILES = ("README.md", "docs/**/*.md", "**/*.py")   # documented commands, subprocess calls
 SDK = re.compile(r"^google\.cloud\.monitoring_v3(\.|$)")
-SDK_CALL = lazy(r"(AlertPolicyServiceClient|NotificationChannelServiceClient|create_alert_policy)")
+SDK_CALL = LazyPattern(r"(AlertPolicyServiceClient|NotificationChannelServiceClient|create_alert_policy)")
 MENTION = re.compile(r"alert(ing)? polic(y|ies)", re.IGNORECASE)
 
 

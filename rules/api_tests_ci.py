@@ -3,15 +3,15 @@ that no working workflow runs, or that assert nothing, are weak."""
 
 import re
 
-from auditor.facts.lazy_regex import lazy
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._testing import runs_file, shortfall, test_runs
 from auditor.rules._workflows import place
 
 HTTP_CLIENTS = ("fastapi.testclient", "starlette.testclient", "httpx", "requests", "aiohttp", "flask.testing")
 HTTP_METHOD = re.compile(r"^(get|post|put|patch|delete|request|options|head)$")
-BENTOML_CLIENT = lazy(r"^bentoml\.(client\.)?(SyncHTTPClient|AsyncHTTPClient|HTTPClient|Client)$")
-CLIENT_OBJECT = lazy(r"(client|requests|httpx|session|api|^c|^ac)$", re.IGNORECASE)
+BENTOML_CLIENT = LazyPattern(r"^bentoml\.(client\.)?(SyncHTTPClient|AsyncHTTPClient|HTTPClient|Client)$")
+CLIENT_OBJECT = LazyPattern(r"(client|requests|httpx|session|api|^c|^ac)$", re.IGNORECASE)
 
 
 def probe(tests, test_functions, commands, repo):

@@ -7,8 +7,8 @@ word inside an `echo` or an install.
 
 import re
 
-from auditor.facts.lazy_regex import lazy
 from auditor.facts.shell import read_shell
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._workflows import actions, commented_lines, place, problems
 
@@ -17,7 +17,7 @@ CHECKERS = {"flake8", "pylint", "mypy", "pyright", "pydocstyle", "pycodestyle", 
 FORMATTERS = {"ruff", "black", "isort", "autopep8", "yapf"}
 TASK_RUNNERS = {"invoke", "inv", "make", "just", "task"}
 VERSION_ONLY = {"--version", "-V", "--help", "-h"}
-LINT_TASK = lazy(r"lint|mypy|ruff|flake8|typecheck|type-check", re.IGNORECASE)
+LINT_TASK = LazyPattern(r"lint|mypy|ruff|flake8|typecheck|type-check", re.IGNORECASE)
 RUFF_OTHER = {"clean", "rule", "config", "server", "version", "linter", "analyze", "help"}
 LINT_ACTIONS = re.compile(
     r"^(pre-commit/action|pre-commit-ci/lite-action|chartboost/ruff-action|astral-sh/ruff-action|py-actions/flake8|"

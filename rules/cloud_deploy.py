@@ -3,7 +3,7 @@ deploy`, deploy actions) or the source of a Cloud Function; a service URL alone 
 
 import re
 
-from auditor.facts.lazy_regex import lazy
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._cloud import by_kind, find, where
 from auditor.rules._workflows import accepted, actions
@@ -11,12 +11,12 @@ from auditor.rules._workflows import accepted, actions
 DEPLOY = re.compile(r"\bgcloud\s+(beta\s+|alpha\s+)?(run\s+deploy|run\s+services\s+replace|functions\s+deploy)\b",
                     re.IGNORECASE)
 DEPLOY_ACTIONS = ("google-github-actions/deploy-cloudrun", "google-github-actions/deploy-cloud-functions")
-TERRAFORM = lazy(r"resource\s+\"(google_cloud_run_(v2_)?service|google_cloudfunctions2?_function)\"")
+TERRAFORM = LazyPattern(r"resource\s+\"(google_cloud_run_(v2_)?service|google_cloudfunctions2?_function)\"")
 SERVICE_HOST = re.compile(r"\.run\.app\b|\.cloudfunctions\.net\b", re.IGNORECASE)   # cheap to search for
 SERVICE_URL = re.compile(r"[\w.-]{1,253}\.run\.app\b|[\w.-]{1,253}\.cloudfunctions\.net\b", re.IGNORECASE)
 URL_FILES = ("**/*.md", "**/*.rst", "**/*.py", "**/*.y*ml", "**/*.sh", "**/*.toml", "**/*.js", "**/*.ts",
              "**/*Dockerfile*", "**/*.dockerfile", "**/*.env", "**/*.cfg", "**/*.ini", "**/*.json")
-REQUEST_HANDLER = lazy(r"^\s*def\s+(\w+)\s*\(\s*request\b")
+REQUEST_HANDLER = LazyPattern(r"^\s*def\s+(\w+)\s*\(\s*request\b")
 REQUEST_USE = ("request.get_json", "request.args.get", "request.files", "request.form", "request.get_data")
 
 

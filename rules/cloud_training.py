@@ -4,7 +4,7 @@ image or an aiplatform dependency alone is weak."""
 
 import re
 
-from auditor.facts.lazy_regex import lazy
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._cloud import by_kind, cloudbuild_configs, find, where
 from auditor.rules._workflows import place
@@ -16,8 +16,8 @@ VM_COMMAND = re.compile(r"\bgcloud\s+(beta\s+)?compute\s+(instances\s+create(-wi
 TRAINING = re.compile(r"train", re.IGNORECASE)
 SDK_JOBS = ("CustomJob", "CustomContainerTrainingJob", "CustomTrainingJob", "CustomPythonPackageTrainingJob",
             "HyperparameterTuningJob", "PipelineJob")
-GCP_REGISTRY = lazy(r"(gcr\.io|-docker\.pkg\.dev)/.{0,5000}?train", re.IGNORECASE)  # bounded: no backtracking blow-up
-BUILD = lazy(r"\bdocker\s+(buildx\s+)?build\b|^kaniko\b", re.IGNORECASE)
+GCP_REGISTRY = LazyPattern(r"(gcr\.io|-docker\.pkg\.dev)/.{0,5000}?train", re.IGNORECASE)  # bounded: no backtracking blow-up
+BUILD = LazyPattern(r"\bdocker\s+(buildx\s+)?build\b|^kaniko\b", re.IGNORECASE)
 PUSH = re.compile(r"\bdocker\s+(image\s+)?push\b|\bgcloud\s+builds\s+submit\b.{0,1000}?--tag", re.IGNORECASE)
 GCP_BASE = re.compile(r"^\S*(deeplearning-platform-release|vertex-ai/training|cloud-aiplatform)", re.IGNORECASE)
 NOT_CONFIG = ("reports/",)

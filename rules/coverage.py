@@ -3,7 +3,7 @@ Codecov upload. A coverage dependency, a documented command or a coverage artifa
 
 import re
 
-from auditor.facts.lazy_regex import lazy
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._artefacts import coverage_badge, screenshots
 from auditor.rules._cloud import by_kind, find, where
@@ -14,7 +14,7 @@ RUN = re.compile(r"\bcoverage\s+run\b|(^|\s)--cov(=|\s|$)|\bcoverage\s+(report|x
 UPLOAD_ACTIONS = ("codecov/codecov-action", "coverallsapp/github-action", "py-cov-action/python-coverage-comment-action",
                   "orgoro/coverage", "mishakav/pytest-coverage-comment")
 CONFIG_FILES = (".coveragerc", "**/.coveragerc", "codecov.yml", ".codecov.yml", "**/codecov.yml")
-ADDOPTS_COV = lazy(r"addopts\s*=.{0,1000}?--cov", re.IGNORECASE)
+ADDOPTS_COV = LazyPattern(r"addopts\s*=.{0,1000}?--cov", re.IGNORECASE)
 ARTIFACTS = ("**/.coverage", "**/coverage.xml", "**/htmlcov/index.html", "**/coverage.json")
 
 

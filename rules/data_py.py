@@ -3,7 +3,7 @@ one that is still the template's placeholder is weak."""
 
 import re
 
-from auditor.facts.lazy_regex import lazy
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._code import does_work, is_template_stub, unreadable_python, working_calls
 
@@ -14,7 +14,7 @@ DATA_FILE = re.compile(
 )
 DATA_LIKE_FILE = re.compile(r"(^|/)[^/]*(data|preprocess|download|ingest)[^/]*\.py$", re.IGNORECASE)
 NOT_A_DATA_MODULE = re.compile(r"statistic|stats|drift|visuali[sz]|monitor|validat|check|__init__", re.IGNORECASE)
-DATA_LOADING = lazy(r"^(pandas\.read_\w+|datasets\.load_dataset|torchvision\.datasets\.\w+|torch\.utils\.data\.DataLoader"
+DATA_LOADING = LazyPattern(r"^(pandas\.read_\w+|datasets\.load_dataset|torchvision\.datasets\.\w+|torch\.utils\.data\.DataLoader"
                           r"|kaggle\.\w+|kagglehub\.\w+|urllib\.request\.urlretrieve|numpy\.load|torch\.load|gdown\.\w+)$")
 DATA_FOLDER = re.compile(r"(^|/)(data|datasets)/[^/]+\.py$", re.IGNORECASE)
 DATASET_BASE = re.compile(r"(^|\.)(Dataset|IterableDataset|LightningDataModule)$")

@@ -4,14 +4,14 @@ itself is the claim, not evidence for it."""
 
 import re
 
-from auditor.facts.lazy_regex import lazy
 from auditor.facts.repository import find_line
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._code import grep_text_files
 from auditor.rules._commands import builds_locally
 
 BUILD = re.compile(r"\bdocker(-|\s+)compose\b.*\b(build|up)\b|\bdocker(\s+buildx)?\s+build\b")
-BUILD_HELPER = lazy(r"docker_build|docker\.build|images\.build\(")
+BUILD_HELPER = LazyPattern(r"docker_build|docker\.build|images\.build\(")
 WHERE = ("tasks.py", "Makefile", "**/*.md", "**/*.sh", "**/*.mk", "justfile", "**/*.ps1", "**/*.bat", "**/*.rst",
          "pyproject.toml", "**/*.txt")
 

@@ -3,12 +3,12 @@ work in Python or a notebook, or a script named for a drift / robustness experim
 
 import re
 
-from auditor.facts.lazy_regex import lazy
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._monitoring import DRIFT_LIBRARIES, drift_call, drift_modules
 
 EXPERIMENT_NAME = re.compile(r"(drift|robust|distribution_shift|perturb|corrupt)[^/]*\.py$", re.IGNORECASE)
-NOTEBOOK_IMPORT = lazy(r"(from|import) (" + "|".join(DRIFT_LIBRARIES) + r")\b")
+NOTEBOOK_IMPORT = LazyPattern(r"(from|import) (" + "|".join(DRIFT_LIBRARIES) + r")\b")
 
 
 def probe(repo, python):

@@ -4,7 +4,7 @@ UI framework only declared is weak."""
 
 import re
 
-from auditor.facts.lazy_regex import lazy
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 
 UI_FRAMEWORKS = {"streamlit": "streamlit", "gradio": "gradio", "dash": "Dash", "nicegui": "NiceGUI", "panel": "Panel"}
@@ -15,10 +15,10 @@ PAGE_CALL = re.compile(
     re.IGNORECASE,
 )
 PAGE_FILES = ("**/*.html", "**/*.htm", "**/*.js", "**/*.jsx", "**/*.ts", "**/*.tsx", "**/*.vue", "**/*.svelte")
-NOT_PAGES = lazy(r"^(docs|reports|site|htmlcov|tests?)/|(^|/)(report|.*drift.*|.*evidently.*)\.html?$|\.min\.js$",
+NOT_PAGES = LazyPattern(r"^(docs|reports|site|htmlcov|tests?)/|(^|/)(report|.*drift.*|.*evidently.*)\.html?$|\.min\.js$",
                        re.IGNORECASE)
 MAX_PAGE_CHARS = 300_000
-EMBEDDED_PAGE = lazy(r"<script|<form|<html", re.IGNORECASE)
+EMBEDDED_PAGE = LazyPattern(r"<script|<form|<html", re.IGNORECASE)
 FRONTEND_DOC = re.compile(r"(^|/)[^/]*front[-_ ]?end[^/]*\.md$", re.IGNORECASE)
 
 

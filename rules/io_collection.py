@@ -3,8 +3,8 @@ route; a storage helper the routes never call, or a client script that collects 
 
 import re
 
-from auditor.facts.lazy_regex import lazy
 from auditor.facts.repository import TEST_FILE
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._monitoring import bentoml_apis, http_routes, lines_of, reachable_calls
 
@@ -18,8 +18,8 @@ STORE_HELPER = re.compile(
     r"db|database|firestore|bigquery|csv|json|storage|cloud)",
     re.IGNORECASE,
 )
-INPUT_WORDS = lazy(r"input|request|text|image|feature|payload|query|prompt|body|sentence|review|tweet|\bx\b", re.IGNORECASE)
-OUTPUT_WORDS = lazy(r"pred|output|label|result|class|score|prob|logit|sentiment|answer|response", re.IGNORECASE)
+INPUT_WORDS = LazyPattern(r"input|request|text|image|feature|payload|query|prompt|body|sentence|review|tweet|\bx\b", re.IGNORECASE)
+OUTPUT_WORDS = LazyPattern(r"pred|output|label|result|class|score|prob|logit|sentiment|answer|response", re.IGNORECASE)
 CLIENT_CALL = re.compile(r"^(requests|httpx|session|client)\.(post|get)$")
 CLIENT_WRITE = re.compile(r"(to_csv|to_parquet|writerow|json\.dump|to_json)$")
 

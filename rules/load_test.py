@@ -3,7 +3,7 @@ commands; a load-test tool only declared as a dependency is weak."""
 
 import re
 
-from auditor.facts.lazy_regex import lazy
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._artefacts import screenshots
 from auditor.rules._cloud import by_kind, find, where
@@ -11,7 +11,7 @@ from auditor.rules._cloud import by_kind, find, where
 COMMAND_SITES = ("workflow", "cloudbuild", "script", "makefile", "tasks")
 LOAD_TOOLS = {"locust": (), "k6": ("run", "cloud"), "vegeta": ("attack",), "wrk": (), "hey": (), "artillery": ("run",)}
 USERS = ("HttpUser", "FastHttpUser", "User")
-K6_IMPORT = lazy(r"""from\s+['"]k6(/http)?['"]|require\(\s*['"]k6""")
+K6_IMPORT = LazyPattern(r"""from\s+['"]k6(/http)?['"]|require\(\s*['"]k6""")
 COMMAND = re.compile(r"(^|[\s;&|(])(locust\s+-f|locust\s+--locustfile|k6\s+run|vegeta\s+attack|wrk\s+-|hey\s+-n|ab\s+-n|"
                      r"artillery\s+run)", re.IGNORECASE)
 

@@ -3,13 +3,13 @@ report_to="wandb"); wandb only declared, configured or used for login is weak.""
 
 import re
 
-from auditor.facts.lazy_regex import lazy
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._artefacts import screenshots
 
 LOGGING_CALL = re.compile(r"^wandb\.(init|log|log_artifact|log_model|Artifact|watch|save|Table|Image|plot\.\w+|run\.log\w*)$"
                           r"|(^|\.)WandbLogger$")
-OTHER_CALL = lazy(r"^wandb\.")
+OTHER_CALL = LazyPattern(r"^wandb\.")
 
 
 PREFERRED = re.compile(r"^wandb\.(init|log)$|WandbLogger$")

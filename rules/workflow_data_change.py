@@ -8,7 +8,7 @@ as shell (the `commands` fact): the check is the program a step runs, behind `uv
 
 import re
 
-from auditor.facts.lazy_regex import lazy
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._workflows import problems, trigger_line, trigger_paths
 
@@ -20,7 +20,7 @@ DATA_CHECK = re.compile(
     r"great_expectations|great-expectations|\bgx\b|pandera|deepchecks|evidently",
     re.IGNORECASE,
 )
-CML = lazy(r"\bcml\b|setup-cml", re.IGNORECASE)
+CML = LazyPattern(r"\bcml\b|setup-cml", re.IGNORECASE)
 PRINTERS = {"echo", "printf", "cat", "true", ":"}
 
 

@@ -5,7 +5,7 @@ pytest and a printing command beside real work does not hide it."""
 
 import re
 
-from auditor.facts.lazy_regex import lazy
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._workflows import live_steps, place, problems, trigger_line, trigger_paths
 
@@ -15,14 +15,14 @@ REGISTRY_USE = re.compile(
     r"models:/|huggingface-cli\s+download|hf\s+download",
     re.IGNORECASE,
 )
-INSTALL = lazy(r"^\s*(python3?\s+-m\s+)?(pip3?|uv|poetry|conda)\s+(install|sync|add)\b", re.IGNORECASE)
-LISTING = lazy(r"^\s*(pip3?|uv\s+pip|conda)\s+(list|freeze)\b|^\s*(python3?\s+(-V|--version)|which)\b")
-SETUP_ACTION = lazy(r"^actions/checkout@|/setup-[\w-]+@|^actions/cache@", re.IGNORECASE)
-MODEL_WORDS = lazy(r"model|artifact|registry|stag(e|ing)|checkpoint|alias", re.IGNORECASE)
-ECHO_ONLY = lazy(r"^\s*(echo|printf|cat|ls|pwd|env|true)\b")
+INSTALL = LazyPattern(r"^\s*(python3?\s+-m\s+)?(pip3?|uv|poetry|conda)\s+(install|sync|add)\b", re.IGNORECASE)
+LISTING = LazyPattern(r"^\s*(pip3?|uv\s+pip|conda)\s+(list|freeze)\b|^\s*(python3?\s+(-V|--version)|which)\b")
+SETUP_ACTION = LazyPattern(r"^actions/checkout@|/setup-[\w-]+@|^actions/cache@", re.IGNORECASE)
+MODEL_WORDS = LazyPattern(r"model|artifact|registry|stag(e|ing)|checkpoint|alias", re.IGNORECASE)
+ECHO_ONLY = LazyPattern(r"^\s*(echo|printf|cat|ls|pwd|env|true)\b")
 
 
-DEPLOY_OR_TEST = lazy(r"\b(gcloud\s+run|gcloud\s+functions|kubectl|docker\s+(run|push)|pytest|locust|"
+DEPLOY_OR_TEST = LazyPattern(r"\b(gcloud\s+run|gcloud\s+functions|kubectl|docker\s+(run|push)|pytest|locust|"
                             r"curl)\b", re.IGNORECASE)
 REGISTRY_LOAD = re.compile(r"(^|\.)(use_artifact|use_model|artifact)$")
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from auditor.facts.lazy_regex import lazy
+from auditor.lazy_pattern import LazyPattern
+
 
 TOP_KEYS = {"name", "run-name", "on", "permissions", "env", "defaults", "concurrency", "jobs"}
 JOB_KEYS = {"name", "permissions", "needs", "if", "runs-on", "environment", "concurrency", "outputs", "env",
@@ -27,7 +28,7 @@ EVENTS = {
     "release", "repository_dispatch", "schedule", "status", "watch", "workflow_call", "workflow_dispatch",
     "workflow_run",
 }
-DISABLED = lazy(r"^\s*(\$\{\{\s*)?false(\s*\}\})?\s*$", re.IGNORECASE)
+DISABLED = LazyPattern(r"^\s*(\$\{\{\s*)?false(\s*\}\})?\s*$", re.IGNORECASE)
 
 
 def problems(wf) -> list[str]:

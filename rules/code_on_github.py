@@ -41,7 +41,7 @@ def _links(repo, path, mentions, ours, folder):
             continue
         this = ((owner.lower(), name.lower()) == ours or name.lower() == folder
                 or bool(file_path and repo.exists(file_path.rstrip("/")))
-                or bool(file_path and any(f.startswith(file_path.rstrip("/") + "/") for f in repo.files)))
+                or bool(file_path and repo.is_folder(file_path)))
         if this and strong is None:
             strong = Finding(path, mention.line, f"links to this repository on github.com/{owner}/{name}")
         elif not this and weak is None and OUR_REPOSITORY.search(mention.context):

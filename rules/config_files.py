@@ -17,7 +17,7 @@ NOT_EXPERIMENT = re.compile(
     re.IGNORECASE,
 )
 SWEEP_FILE = re.compile(r"(^|/)[^/]*sweep[^/]*$", re.IGNORECASE)
-CONFIG_FILE = re.compile(r"\.(ya?ml|json|toml|cfg|ini)$", re.IGNORECASE)
+CONFIG_FILES = ("**/*.yaml", "**/*.yml", "**/*.json", "**/*.toml", "**/*.cfg", "**/*.ini")
 
 
 def _keys(data, depth=0):
@@ -32,8 +32,8 @@ def _keys(data, depth=0):
             yield from _keys(value, depth + 1)
 
 
-def probe(repo, files):
-    candidates = [f for f in files if CONFIG_FILE.search(f) and not NOT_EXPERIMENT.search(f)]
+def probe(repo):
+    candidates = [f for f in repo.glob(*CONFIG_FILES) if not NOT_EXPERIMENT.search(f)]
     weak = []
     strong = 0
     for path in candidates[:300]:

@@ -66,3 +66,16 @@ def test_segment_matching_agrees_with_the_regex_on_every_generated_path_and_glob
         if index.in_listing_order(index.matching(pattern)) != expected:
             wrong.append(pattern)
     assert not wrong
+
+
+FOLDER_FILES = ["src/app/main.py", "Docs/index.md", "docsy.txt", "données/x.csv", "a/b/c/d.txt"]
+
+
+@pytest.mark.parametrize("folder, holds", [
+    ("src", True), ("src/", True), ("src/app", True), ("src/ap", False), ("Docs", True), ("docs", False),
+    ("docsy.txt", False), ("données", True), ("a/b/c", True), ("a/b/c/d.txt", False), ("b", False),
+])
+def test_a_folder_is_held_when_a_listed_path_lies_under_it(folder, holds):
+    index = PathIndex(FOLDER_FILES)
+    assert index.holds_folder(folder) is holds
+    assert holds is any(f.startswith(folder.rstrip("/") + "/") for f in FOLDER_FILES)

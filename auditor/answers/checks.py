@@ -300,7 +300,7 @@ def _resolve(ctx: Context, ref: Reference, place: RepoPath, check: str) -> Answe
 def _exists(repo: Repository, path: str) -> bool:
     if not path:
         return True
-    return repo.exists(path) or any(f.startswith(path.rstrip("/") + "/") for f in repo.files)
+    return repo.exists(path) or repo.is_folder(path)
 
 
 def _is_audited_ref(ref: str, ctx: Context) -> bool:

@@ -35,6 +35,13 @@ class PathIndex:
             self._matches[pattern] = sorted(found + odd) if odd else found
         return self._matches[pattern]
 
+    def holds_folder(self, folder: str) -> bool:
+        """Whether some path lies under `folder` (case-sensitive, as `str.startswith`)."""
+        prefix = folder.rstrip("/") + "/"
+        if any(self.files[i].startswith(prefix) for i in self._starting_with(prefix.lower())):
+            return True
+        return any(self.files[i].startswith(prefix) for i in self._odd)
+
     def in_listing_order(self, positions) -> list[str]:
         return [self.files[i] for i in sorted(positions)]
 

@@ -250,6 +250,10 @@ class Repository:
     def exists(self, rel: str) -> bool:
         return rel in self._file_set
 
+    def is_folder(self, rel: str) -> bool:
+        """Whether a listed file lies under `rel`."""
+        return self._paths.holds_folder(rel)
+
     def glob(self, *patterns: str) -> list[str]:
         """Files matching any of the globs, in listing order (each glob is matched once per audit)."""
         if len(patterns) == 1:

@@ -26,7 +26,8 @@ from auditor.batch.cache import Cache, group_key, repository_state
 from auditor.batch.outputs import class_schema
 from auditor.batch.roster import Group
 from auditor.batch.run import run_batch
-from auditor.batch.workers import Outcome, Task, WorkerPool, audit_group
+from auditor.batch import workers
+from auditor.batch.workers import Outcome, Task, WorkerPool, audit_group, largest_first
 from auditor.catalog import load_catalog
 from auditor.cli import app
 from auditor.render.json_report import schema as report_schema
@@ -310,3 +311,22 @@ def test_an_idle_worker_that_died_is_replaced():
                     child.join()
             pool.submit(Task(Group("b", "b", "b"), "tool"))
     assert [(o.group.name, o.status) for o in outcomes] == [("a", "audited"), ("b", "audited")]
+
+
+def test_without_the_cache_no_key_is_computed(monkeypatch, tmp_path):
+    monkeypatch.setattr(workers, "group_key", lambda *args: pytest.fail("a key nobody keeps"))
+    monkeypatch.setattr(auditor.audit, "audit_target", lambda target, **kw: 1 / 0)
+    outcome = audit_group(Task(Group("g", str(tmp_path), "g"), "tool", keyed=False))
+    assert outcome.status == "error" and outcome.key is None
+
+
+def test_the_biggest_repositories_are_handed_out_first(tmp_path):
+    def repo(name: str, files: int) -> Group:
+        make_git_repo(tmp_path / name, {f"f{i}.txt": "x\n" for i in range(files)})
+        return Group(name, str(tmp_path / name), name)
+
+    plain = Group("plain", str(write_tree(tmp_path / "plain", {"f.txt": "x\n"})), "plain")
+    url = Group("url", "https://example.invalid/x.git", "url")
+    groups = [repo("small", 1), plain, repo("big", 30), repo("middle", 8), url]
+    order = [task.group.name for task in largest_first([Task(g, "tool") for g in groups])]
+    assert order == ["big", "middle", "small", "plain", "url"], "sizes it cannot tell keep the roster's order, last"

@@ -20,7 +20,7 @@ from auditor.batch import dashboard
 from auditor.batch.cache import Cache, tool_fingerprint, write_atomic
 from auditor.batch.outputs import GroupRow, class_document, item_catalog, summary_csv
 from auditor.batch.roster import Group, read_input
-from auditor.batch.workers import DEFAULT_TIMEOUT, Outcome, Task, WorkerPool, default_jobs
+from auditor.batch.workers import DEFAULT_TIMEOUT, Outcome, Task, WorkerPool, default_jobs, largest_first
 
 GROUPS_DIR = "groups"
 
@@ -51,11 +51,12 @@ def run_batch(source: Path, out: Path, *, jobs: int | None = None, deadline: str
     pool = WorkerPool(jobs or default_jobs(), timeout)
     rows: dict[str, GroupRow] = {}
     try:
-        tasks = [Task(g, tool, tz, cache.key(g.slug) if _report_path(out, g).is_file() else None) for g in groups]
-        for outcome in pool.run(tasks):
+        tasks = [Task(g, tool, tz, cache.key(g.slug) if _report_path(out, g).is_file() else None, use_cache)
+                 for g in groups]
+        for outcome in pool.run(largest_first(tasks)):
             row = _record(outcome, out, cache)
             if row is None:  # the cached report could not be read back: audit the group again
-                pool.submit(Task(outcome.group, tool, tz, None))
+                pool.submit(Task(outcome.group, tool, tz, None, use_cache))
                 continue
             rows[outcome.group.slug] = row
             if on_row:

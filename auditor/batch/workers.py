@@ -8,6 +8,7 @@ past the time limit is replaced, and only the group it was on gets the error.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -18,6 +19,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import wait
+from pathlib import Path
 
 from auditor.batch.cache import group_key
 from auditor.batch.roster import Group
@@ -31,6 +33,7 @@ class Task:
     tool: str
     tz: str | None = None
     cached_key: str | None = None
+    keyed: bool = True  # False under --no-cache: nothing would keep the key, so it is not computed
 
 
 @dataclass
@@ -58,14 +61,37 @@ def _start_method() -> str:
 
 
 def preload_auditor() -> None:
-    """Import the auditor, its catalogue and every probe once in the parent, for forked workers to share."""
+    """Import the auditor, its catalogue and every probe once in the parent, for forked workers to share.
+
+    The shared gitattributes file is made here too: a forked worker ends without running
+    `atexit`, so one it made itself would be left behind in the temporary folder."""
     from auditor.audit import audit_target  # noqa: F401
     from auditor.catalog import load_catalog
     from auditor.engine.run import probe_function
+    from auditor.facts.history import binary_attributes_file
     from auditor.render.json_report import to_document  # noqa: F401
 
     for spec in load_catalog():
         probe_function(spec)
+    binary_attributes_file()
+    gc.freeze()  # the collector then leaves the preloaded objects alone: no copy-on-write of their pages in workers
+
+
+def largest_first(tasks: list[Task]) -> list[Task]:
+    """The biggest repositories first, so the last groups to finish are small ones and no
+    core idles waiting on one long audit; equal sizes keep the roster's order."""
+    return sorted(tasks, key=lambda task: -estimated_size(task.group))
+
+
+def estimated_size(group: Group) -> int:
+    """The size of git's index (one entry per tracked file): what an audit's cost grows with,
+    known from one stat. 0 for what it cannot tell cheaply (URLs, bare repositories, plain folders)."""
+    if group.is_remote:
+        return 0
+    try:
+        return (Path(group.target) / ".git" / "index").stat().st_size
+    except (OSError, ValueError):
+        return 0
 
 
 def audit_group(task: Task) -> Outcome:
@@ -79,10 +105,7 @@ def audit_group(task: Task) -> Outcome:
         return Outcome(group, status, seconds=round(time.perf_counter() - started, 3), **kwargs)
 
     try:
-        try:
-            key = group_key(group, task.tool, task.tz)
-        except OSError:  # the state cannot be read: no caching, the audit will say what is wrong
-            key = None
+        key = _cache_key(task)
         if key is not None and key == task.cached_key:
             return outcome("cached", key=key)
         tz = task.tz if group.deadline else None  # a zone alone would move the audit off the work tree
@@ -94,6 +117,15 @@ def audit_group(task: Task) -> Outcome:
         where = traceback.extract_tb(exc.__traceback__)[-1]
         return outcome("error", error=f"the auditor failed on this repository: {type(exc).__name__}: {exc} "
                                       f"({os.path.basename(where.filename)}:{where.lineno})")
+
+
+def _cache_key(task: Task) -> str | None:
+    if not task.keyed:
+        return None
+    try:
+        return group_key(task.group, task.tool, task.tz)
+    except OSError:  # the state cannot be read: no caching, the audit will say what is wrong
+        return None
 
 
 def _serve(connection, work: Callable[[Task], Outcome]) -> None:

@@ -3,17 +3,19 @@
     python3 benchmarks/audit.py                       # every repository in /work/corpus
     python3 benchmarks/audit.py --corpus DIR REPO...  # another folder, plus single repositories
     python3 benchmarks/audit.py --generated 50000     # also a generated 50k-file repository
+    python3 benchmarks/audit.py --python VENV/bin/python  # an installed copy instead of this checkout
 
 For each repository: the auditor's wall time as a fresh process (the minimum of --runs),
-its peak memory (the children's maxrss), and the floor measured in the same run: a bare
-`python -c pass`, `git ls-files`, and reading every tracked file under 1 MB; then the ratio.
+its peak memory (the largest resident size of that repository's audit process or a git
+child it waited for, from os.wait4, over its runs), and the floor measured in the same run: a
+bare `python -c pass`, `git ls-files`, and reading every tracked file under 1 MB; then the ratio.
+The first line says which interpreter and which copy of the auditor are measured.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -31,18 +33,22 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=Path("/work/corpus"), help="folder of repositories")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (the minimum is reported)")
     parser.add_argument("--generated", type=int, default=0, help="also a generated repository of this many files")
+    parser.add_argument("--python", help="run the auditor installed for this interpreter (default: this checkout, "
+                                         "through PYTHONPATH, with the running interpreter)")
     args = parser.parse_args()
+    auditor = Auditor(args.python)
 
     repos = sorted(p for p in args.corpus.iterdir() if (p / ".git").exists()) if args.corpus.is_dir() else []
     repos += [p for p in args.repos if _is_repository(p)]
     if args.generated:
         repos.append(generated_repository(args.generated))
+    print(f"measuring {auditor.describe()}")
     print(f"{len(repos)} repositories; minimum of {args.runs} runs; {os.cpu_count()} CPUs (other work adds noise)")
     print(f"{'repository':<40} {'files':>6} {'auditor s':>10} {'floor s':>8} {'ratio':>6} {'peak MB':>8}")
     walls = []
     for repo in repos:
         files, floor = measure_floor(repo, args.runs)
-        wall, peak = measure_auditor(repo, args.runs)
+        wall, peak = measure_auditor(auditor, repo, args.runs)
         walls.append(wall)
         print(f"{repo.name[:40]:<40} {files:>6} {wall:>10.3f} {floor:>8.3f} {wall / floor:>6.1f} {peak:>8.0f}")
     if walls:
@@ -56,12 +62,34 @@ def _is_repository(path: Path) -> bool:
     return False
 
 
-def measure_auditor(repo: Path, runs: int) -> tuple[float, float]:
-    """(best wall seconds, peak MB of the largest child so far) of the CLI as a fresh process."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "auditor", "audit", str(repo), "--format", "json"]
-    best = min(timed(command, env) for _ in range(runs))
-    return best, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+class Auditor:
+    """The copy measured: `python -m auditor` of an installed interpreter, or this checkout."""
+
+    def __init__(self, python: str | None):
+        self.python = python or sys.executable
+        self.env = {**os.environ}
+        if python is None:
+            self.env["PYTHONPATH"] = str(ROOT)
+        else:
+            self.env.pop("PYTHONPATH", None)
+
+    def command(self, *args: str) -> list[str]:
+        return [self.python, "-m", "auditor", *args]
+
+    def describe(self) -> str:
+        where = subprocess.run(
+            [self.python, "-c", "import auditor, sys; print(auditor.__version__, auditor.__file__, sys.version.split()[0])"],
+            env=self.env, capture_output=True, text=True, check=True).stdout.split()
+        version, package, python_version = where
+        return (f"{self.python} -m auditor (Python {python_version}); auditor {version} from "
+                f"{Path(package).parent}{' (this checkout, PYTHONPATH)' if 'PYTHONPATH' in self.env else ''}")
+
+
+def measure_auditor(auditor: Auditor, repo: Path, runs: int) -> tuple[float, float]:
+    """(best wall seconds, peak MB of this repository's audits) of the CLI as a fresh process."""
+    command = auditor.command("audit", str(repo), "--format", "json")
+    results = [timed(command, auditor.env) for _ in range(runs)]
+    return min(wall for wall, _ in results), max(peak for _, peak in results)
 
 
 def measure_floor(repo: Path, runs: int) -> tuple[int, float]:
@@ -87,10 +115,15 @@ def read_small(path: Path) -> None:
         pass
 
 
-def timed(command: list[str], env: dict[str, str]) -> float:
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, peak MB) of one run: os.wait4 gives the rusage of that process alone
+    (and the children it waited for), where RUSAGE_CHILDREN would be the maximum over all runs so far."""
     started = time.perf_counter()
-    subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss / 1024
 
 
 def generated_repository(count: int) -> Path:

@@ -8,7 +8,6 @@ past the time limit is replaced, and only the group it was on gets the error.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import signal
@@ -74,7 +73,6 @@ def preload_auditor() -> None:
     for spec in load_catalog():
         probe_function(spec)
     binary_attributes_file()
-    gc.freeze()  # the collector then leaves the preloaded objects alone: no copy-on-write of their pages in workers
 
 
 def largest_first(tasks: list[Task]) -> list[Task]:

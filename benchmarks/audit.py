@@ -33,8 +33,8 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=Path("/work/corpus"), help="folder of repositories")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (the minimum is reported)")
     parser.add_argument("--generated", type=int, default=0, help="also a generated repository of this many files")
-    parser.add_argument("--python", help="run the auditor installed for this interpreter (default: this checkout, "
-                                         "through PYTHONPATH, with the running interpreter)")
+    parser.add_argument("--python", help="run the auditor installed for this interpreter (default: this "
+                                         "checkout, through PYTHONPATH, with the running interpreter)")
     args = parser.parse_args()
     auditor = Auditor(args.python)
 
@@ -77,10 +77,9 @@ class Auditor:
         return [self.python, "-m", "auditor", *args]
 
     def describe(self) -> str:
-        where = subprocess.run(
-            [self.python, "-c", "import auditor, sys; print(auditor.__version__, auditor.__file__, sys.version.split()[0])"],
-            env=self.env, capture_output=True, text=True, check=True).stdout.split()
-        version, package, python_version = where
+        probe = "import auditor, sys; print(auditor.__version__, auditor.__file__, sys.version.split()[0])"
+        answer = subprocess.run([self.python, "-c", probe], env=self.env, capture_output=True, text=True, check=True)
+        version, package, python_version = answer.stdout.split()
         return (f"{self.python} -m auditor (Python {python_version}); auditor {version} from "
                 f"{Path(package).parent}{' (this checkout, PYTHONPATH)' if 'PYTHONPATH' in self.env else ''}")
 

@@ -38,7 +38,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (the median is reported)")
     parser.add_argument("--scale", type=int, nargs="+", default=[1], help="how many times to repeat the class")
     parser.add_argument("--screenshot", type=Path, help="also save a screenshot of the corpus dashboard here")
-    parser.add_argument("--python", help="run the auditor installed for this interpreter (default: this checkout)")
+    parser.add_argument("--python", help="run the auditor installed for this interpreter "
+                                         "(default: this checkout)")
     args = parser.parse_args()
     auditor = Auditor(args.python)
 
@@ -60,12 +61,14 @@ def main() -> None:
             first_out = first_out or out
         wall = statistics.median(r[0] for r in runs)
         groups = len(repos) * scale
-        flag = "" if scale != 1 else f"  (goal <= {GOAL_SECONDS:g} s: {'met' if wall <= GOAL_SECONDS else 'MISSED'})"
+        met = "met" if wall <= GOAL_SECONDS else "MISSED"
+        flag = "" if scale != 1 else f"  (goal <= {GOAL_SECONDS:g} s: {met})"
         best = min(r[0] for r in runs)
         print(f"{groups:>7} {wall:>8.2f} {best:>7.2f} {wall / groups:>8.3f} {max(r[1] for r in runs):>14.0f} "
               f"{max(r[2] for r in runs):>18.0f}{flag}")
     klass = make_class(work / f"class-x{args.scale[0]}", repos, args.scale[0])
-    primed = run_batch(auditor, klass, work / "out-cached", args.jobs, cache=True)  # --no-cache runs leave no cache behind
+    # --no-cache runs leave no cache behind: one cached run primes it
+    primed = run_batch(auditor, klass, work / "out-cached", args.jobs, cache=True)
     cached = run_batch(auditor, klass, work / "out-cached", args.jobs, cache=True)
     print(f"re-run with nothing changed (cache): {cached[0]:.2f} s (first cached run {primed[0]:.2f} s)")
     per_repository(first_out, repos)

@@ -11,6 +11,7 @@ import re
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from auditor.batch import workers
 from auditor.batch.workers import Outcome, Task, WorkerPool, audit_group, largest_first
 from auditor.catalog import load_catalog
 from auditor.cli import app
+from auditor.facts.history import binary_attributes_file
 from auditor.render.json_report import schema as report_schema
 
 REPORT = """# Report
@@ -329,4 +331,18 @@ def test_the_biggest_repositories_are_handed_out_first(tmp_path):
     url = Group("url", "https://example.invalid/x.git", "url")
     groups = [repo("small", 1), plain, repo("big", 30), repo("middle", 8), url]
     order = [task.group.name for task in largest_first([Task(g, "tool") for g in groups])]
-    assert order == ["big", "middle", "small", "plain", "url"], "sizes it cannot tell keep the roster's order, last"
+    assert order == ["big", "middle", "small", "plain", "url"], "unknown sizes last, in the roster's order"
+
+
+def test_forked_workers_leave_no_temporary_file_behind(klass, tmp_path, monkeypatch):
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    binary_attributes_file.cache_clear()
+    try:
+        run_batch(klass, tmp_path / "out", jobs=2, use_cache=False)
+        made = list(temporary.glob("auditor-binary-*"))
+        assert binary_attributes_file.cache_info().currsize == 1, "the parent made it before forking"
+        assert made == [Path(binary_attributes_file())], "the parent's alone (gone at its exit)"
+    finally:
+        binary_attributes_file.cache_clear()

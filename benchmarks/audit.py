@@ -78,7 +78,8 @@ class Auditor:
 
     def describe(self) -> str:
         probe = "import auditor, sys; print(auditor.__version__, auditor.__file__, sys.version.split()[0])"
-        answer = subprocess.run([self.python, "-c", probe], env=self.env, capture_output=True, text=True, check=True)
+        answer = subprocess.run([self.python, "-c", probe], env=self.env, capture_output=True, text=True,
+                                check=True)
         version, package, python_version = answer.stdout.split()
         return (f"{self.python} -m auditor (Python {python_version}); auditor {version} from "
                 f"{Path(package).parent}{' (this checkout, PYTHONPATH)' if 'PYTHONPATH' in self.env else ''}")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from auditor.lazy_pattern import LazyPattern
-from auditor.report.anchors import may_match, required_words
+from auditor.report.anchors import all_required_words, may_match, required_words
 from auditor.report.answers import Answers, Question
 from auditor.report.numbers import sentences
 from auditor.report.statement_terms import Term, Terms, all_terms
@@ -103,25 +103,78 @@ def polarity(clause: str) -> bool | None:
 
 def statements(answers: Answers, terms: dict[str, Terms] | None = None) -> dict[str, list[Statement]]:
     """Every statement of the answers, per item id, in report order."""
-    terms = all_terms() if terms is None else terms
+    probes = _probes(all_terms() if terms is None else terms)
+    vocabulary = _vocabulary(probes)
     found: dict[str, list[Statement]] = {}
     for question in answers.questions:
         if not question.filled:
             continue
-        said = [(line, sentence, sentence.lower()) for line, sentence in _sentences(question)]
+        said = _said(question)
         text = "\n".join(sentence for _, sentence, _ in said)
-        lowered = text.lower()
-        for item_id, item_terms in terms.items():
-            if not _mentioned(item_terms, text, lowered):
+        present = _words_in(vocabulary, "\n".join(lowered for _, _, lowered in said))
+        per_sentence = [_words_in(present, lowered) for _, _, lowered in said]
+        for probe in probes:
+            if not _mentioned(probe, present, text):
                 continue
-            local = list(_statements_in(question, said, item_id, item_terms))
-            found.setdefault(item_id, []).extend(_weigh(local))
+            local = list(_statements_in(question, said, per_sentence, probe))
+            found.setdefault(probe.item_id, []).extend(_weigh(local))
     return {k: v for k, v in found.items() if v}
 
 
 def answer_claim(found: list[Statement]) -> Statement | None:
     """The statement that decides an item: the first affirmative one, else the first negation."""
     return next((s for s in found if s.used), None) or next((s for s in found if not s.used), None)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A term with the literal words its parts need (word groups: one word of each group)."""
+
+    parts: tuple[LazyPattern, ...]
+    broad: bool
+    needs: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class _Probe:
+    """One item's terms, read once per run: its quick words and its candidate terms."""
+
+    item_id: str
+    terms: Terms
+    words: frozenset[str] | None
+    specific: tuple[_Candidate, ...]
+    contextual: tuple[_Candidate, ...]
+    broad: tuple[_Candidate, ...]
+
+
+def _probes(terms: dict[str, Terms]) -> list[_Probe]:
+    return [_probe(item_id, item_terms) for item_id, item_terms in terms.items()]
+
+
+def _probe(item_id: str, terms: Terms) -> _Probe:
+    words = _mention_words(terms)
+    return _Probe(item_id, terms, None if words is None else frozenset(words),
+                  _candidates(terms.specific, False), _candidates(terms.in_context, False),
+                  _candidates(terms.broad, True))
+
+
+@lru_cache(maxsize=1024)
+def _candidates(terms: tuple[Term, ...], broad: bool) -> tuple[_Candidate, ...]:
+    return tuple(_candidate(term, broad) for term in terms)
+
+
+def _candidate(term: Term, broad: bool) -> _Candidate:
+    parts = term if isinstance(term, tuple) else (term,)
+    return _Candidate(parts, broad, tuple(group for p in parts for group in all_required_words(p.pattern)))
+
+
+def _vocabulary(probes: list[_Probe]) -> frozenset[str]:
+    """Every quick word of every item: searched once per answer, not once per item."""
+    return frozenset(word for probe in probes if probe.words is not None for word in probe.words)
+
+
+def _words_in(words: frozenset[str], lowered: str) -> frozenset[str]:
+    return frozenset(word for word in words if word in lowered)
 
 
 @lru_cache(maxsize=256)
@@ -149,16 +202,15 @@ def _anchors(pattern: LazyPattern) -> tuple[str, ...] | None:
     return required_words(pattern.pattern)
 
 
-def _mentioned(terms: Terms, text: str, lowered: str) -> bool:
-    words = _mention_words(terms)
-    if words is not None:
-        return any(word in lowered for word in words)
-    return bool(_mention_pattern(terms).search(text))
+def _mentioned(probe: _Probe, present: frozenset[str], text: str) -> bool:
+    if probe.words is not None:
+        return not probe.words.isdisjoint(present)
+    return bool(_mention_pattern(probe.terms).search(text))
 
 
-def _sentences(question: Question) -> list[tuple[int, str]]:
-    """Sentences as read: link targets and URLs dropped, emphasis marks removed."""
-    return [(line, _plain(text)) for line, text in sentences(question)]
+def _said(question: Question) -> list[tuple[int, str, str]]:
+    """Sentences as read (link targets and URLs dropped, emphasis marks removed), with their lowered text."""
+    return [(line, plain, plain.lower()) for line, plain in ((line, _plain(text)) for line, text in sentences(question))]
 
 
 def _plain(text: str) -> str:
@@ -167,24 +219,24 @@ def _plain(text: str) -> str:
     return EMPHASIS.sub("", text)
 
 
-def _statements_in(question: Question, said: list[tuple[int, str, str]], item_id: str, terms: Terms):
+def _statements_in(question: Question, said: list[tuple[int, str, str]], per_sentence: list[frozenset[str]],
+                   probe: _Probe):
+    terms = probe.terms
     in_context = terms.context is not None and _occurs(terms.context, question.heading)
-    contextual = terms.in_context if in_context else ()
-    candidates = [(t, False) for t in (*terms.specific, *contextual)] + [(t, True) for t in terms.broad]
-    words = _mention_words(terms)
-    for line, sentence, lowered in said:
-        if words is not None and not any(word in lowered for word in words):
+    candidates = (*probe.specific, *(probe.contextual if in_context else ()), *probe.broad)
+    for (line, sentence, lowered), words in zip(said, per_sentence):
+        if probe.words is not None and probe.words.isdisjoint(words):
             continue
         if terms.exclude is not None and _occurs(terms.exclude, sentence, lowered):  # about something else
             continue
-        for term, broad in candidates:
-            clause = _clause_of(term, sentence, lowered)
+        for candidate in candidates:
+            clause = _clause_of(candidate, sentence, lowered)
             if clause is None:
                 continue
-            used = polarity(clause)
-            if used is None or (broad and used):
+            used = _polarity(clause)
+            if used is None or (candidate.broad and used):
                 continue
-            yield Statement(item_id, used, question.number, line, clause[:200], broad)
+            yield Statement(probe.item_id, used, question.number, line, clause[:200], candidate.broad)
             break
 
 
@@ -194,17 +246,28 @@ def _occurs(pattern: LazyPattern, text: str, lowered: str | None = None) -> bool
     return may_match(pattern.pattern, lowered) and bool(pattern.search(text))
 
 
-def _clause_of(term: Term, sentence: str, lowered: str) -> str | None:
+def _clause_of(candidate: _Candidate, sentence: str, lowered: str) -> str | None:
     """The clause holding the term's (first) match, when the whole term occurs in the sentence."""
-    parts = term if isinstance(term, tuple) else (term,)
-    if not all(may_match(p.pattern, lowered) for p in parts):
+    if not all(any(word in lowered for word in either) for either in candidate.needs):
         return None
+    parts = candidate.parts
     if not all(p.search(sentence) for p in parts):
         return None
-    for clause in clauses(sentence):
+    for clause in _clauses(sentence):
         if parts[0].search(clause):
             return clause
     return sentence
+
+
+@lru_cache(maxsize=1024)
+def _clauses(sentence: str) -> tuple[str, ...]:
+    """clauses(), once per sentence however many items it names."""
+    return tuple(clauses(sentence))
+
+
+@lru_cache(maxsize=1024)
+def _polarity(clause: str) -> bool | None:
+    return polarity(clause)
 
 
 def _weigh(local: list[Statement]) -> list[Statement]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from auditor.lazy_pattern import LazyPattern
 from auditor.report.anchors import all_required_words, may_match, required_words
@@ -132,7 +132,11 @@ class _Candidate:
 
     parts: tuple[LazyPattern, ...]
     broad: bool
-    needs: tuple[tuple[str, ...], ...]
+
+    @cached_property
+    def needs(self) -> tuple[tuple[str, ...], ...]:
+        """Read from the sources on first use: most terms are never near a sentence that names them."""
+        return tuple(group for part in self.parts for group in all_required_words(part.pattern))
 
 
 @dataclass(frozen=True)
@@ -164,8 +168,7 @@ def _candidates(terms: tuple[Term, ...], broad: bool) -> tuple[_Candidate, ...]:
 
 
 def _candidate(term: Term, broad: bool) -> _Candidate:
-    parts = term if isinstance(term, tuple) else (term,)
-    return _Candidate(parts, broad, tuple(group for p in parts for group in all_required_words(p.pattern)))
+    return _Candidate(term if isinstance(term, tuple) else (term,), broad)
 
 
 def _vocabulary(probes: list[_Probe]) -> frozenset[str]:

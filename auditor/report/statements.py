@@ -213,7 +213,8 @@ def _mentioned(probe: _Probe, present: frozenset[str], text: str) -> bool:
 
 def _said(question: Question) -> list[tuple[int, str, str]]:
     """Sentences as read (link targets and URLs dropped, emphasis marks removed), with their lowered text."""
-    return [(line, plain, plain.lower()) for line, plain in ((line, _plain(text)) for line, text in sentences(question))]
+    plain = [(line, _plain(text)) for line, text in sentences(question)]
+    return [(line, text, text.lower()) for line, text in plain]
 
 
 def _plain(text: str) -> str:

@@ -86,7 +86,7 @@ def audit_source(source: Source, git, report_file: Path | None = None) -> AuditR
             evidence=outcome.evidence, verdict=verdict(claimed, outcome.evidence), findings=outcome.findings,
             claim_via=claimed_via(spec.id, line),
         ))
-    answers, course = _answers(report, repo, items, git)
+    answers, course = _answers(report, parsed, repo, items)
     return AuditResult(repo, report, items, summarize(items), report.unmatched, repo.problems,
                        answers=answers, course_checks=course)
 
@@ -131,15 +131,15 @@ def claimed_via(item_id: str, line: ChecklistLine | None) -> str | None:
     return line.item_ids[0]
 
 
-def _answers(report: ReportClaims, repo: Repository, items: list[ItemResult],
-             git) -> tuple[list[AnswerCheck], list[CourseCheck]]:
+def _answers(report: ReportClaims, parsed: ParsedReport, repo: Repository,
+             items: list[ItemResult]) -> tuple[list[AnswerCheck], list[CourseCheck]]:
     """The answers' claims: they fill the claims the checklist lacks, then get checked."""
     if report.answers is None or not report.answers.questions:
         return [], []
     slug = repo.report.slug
     said = answer_statements(report.answers, slug)
     claims_from_answers(items, said)
-    checked = check_answers(report.answers, repo, items, report.path or DEFAULT_REPORT, slug, said)
+    checked = check_answers(parsed, repo, items, report.path or DEFAULT_REPORT, slug, said)
     return checked, course_checks(report.answers)
 
 

@@ -63,7 +63,7 @@ def _justfile(repo):
             yield Finding(path, line, f"{path} recipes {', '.join(recipes[:5])}")
 
 
-def _entry_points(repo, entry_points):
+def _entry_points(entry_points):
     """One finding per file declaring console commands: which command runs what, from which line."""
     for path in dict.fromkeys(e.path for e in entry_points.found):
         entries = [e for e in entry_points.found if e.path == path]
@@ -71,15 +71,12 @@ def _entry_points(repo, entry_points):
         runs = ", ".join(f"`{e.name}` runs `{e.target}`" for e in entries[:3])
         more = f" (+{len(entries) - 3} more)" if len(entries) > 3 else ""
         yield Finding(path, first.line, f"console scripts in {first.table} of {path}:{first.line}: {runs}{more}")
-    read = {e.path for e in entry_points.found} | {u[0] for u in entry_points.unreadable}
     for path, line, why in entry_points.unreadable:
         yield Finding(path, line, f"console_scripts entry points in {path}:{line} ({why}, so their commands "
                                   "cannot be named)")
-    for hit in repo.grep(r"console_scripts", "setup.py", "setup.cfg", limit=2):
-        if hit.path not in read:
-            read.add(hit.path)
-            yield Finding(hit.path, hit.line, f"`console_scripts` written in {hit.path}:{hit.line}, but no entry "
-                                              "point could be read there", "weak")
+    for path, line in entry_points.written_only:
+        yield Finding(path, line, f"`console_scripts` written in {path}:{line}, but no entry "
+                                  "point could be read there", "weak")
 
 
 def _weak_hints(repo, source):
@@ -92,7 +89,7 @@ def _weak_hints(repo, source):
 
 
 def probe(repo, source, python, entry_points):
-    found = [*_source_clis(source), *_invoke_tasks(repo, python), *_makefile(repo), *_justfile(repo), *_entry_points(repo, entry_points), *_weak_hints(repo, source)]
+    found = [*_source_clis(source), *_invoke_tasks(repo, python), *_makefile(repo), *_justfile(repo), *_entry_points(entry_points), *_weak_hints(repo, source)]
     strong = [f for f in found if f.strength == "strong"]
     yield from strong[:5]
     if not strong:

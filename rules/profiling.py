@@ -16,7 +16,8 @@ PROFILER_OFF = {"None", "False", '""', "''"}
 COMMAND = re.compile(r"-m\s+cProfile|snakeviz|pyinstrument|py-spy|scalene|kernprof|line_profiler|torch\.profiler", re.IGNORECASE)
 DOC_FILES = ("**/*.md", "**/*.rst", "**/*.ipynb")
 COMMAND_SITES = ("tasks", "makefile", "script", "workflow")
-GREPPED_FILES = ("tasks.py", "justfile")
+JUSTFILES = ("justfile",)
+INSTALLS = re.compile(r"\binstall\b|==|>=")
 PROFILER_PROGRAMS = {"cprofile", "snakeviz", "pyinstrument", "py-spy", "scalene", "kernprof", "line_profiler",
                      "memray", "austin", "memory_profiler", "mprof", "viztracer"}
 ARTIFACTS = ("**/*.prof", "**/*.pstats", "**/*.pt.trace.json", "**/*trace*.json", "**/*.speedscope.json")
@@ -42,20 +43,27 @@ def _in_code(python):
             yield Finding(path, line, f"{what} in {path}:{line}")
 
 
-def _commands(repo, commands):
+def _commands(repo, python, commands):
     """A profiler the project runs: in a task, Makefile target, script or workflow step (read as shell),
-    else a line of a task file the shell reader cannot see (justfile, tasks.py built strings)."""
+    else a string of an invoke tasks.py the shell reader cannot see (a command built from pieces),
+    else a line of a justfile, which no fact reads yet (so it is the one file grepped here)."""
     found = [c for site in COMMAND_SITES for c in commands.at(site) if c.live and _profiles(c)]
-    seen = set()
     for command in found[:2]:
-        seen.add(command.path)
         yield Finding(command.path, command.line, f"profiler command `{command.text[:70]}` in {command.where} "
                                                   f"(runs {command.program})")
     if found:
         return
-    for hit in repo.grep(COMMAND, *GREPPED_FILES, limit=2):
-        if not hit.text.lstrip().startswith("#") and not re.search(r"\binstall\b|==|>=", hit.text):
-            yield Finding(hit.path, hit.line, f"profiler command `{hit.text[:70]}` in {hit.path}:{hit.line}")
+    justfile = [(h.path, h.line, h.text) for h in repo.grep(COMMAND, *JUSTFILES, limit=2) if not h.text.lstrip().startswith("#")]
+    for path, line, text in [*_task_strings(python), *justfile][:2]:
+        if not INSTALLS.search(text):
+            yield Finding(path, line, f"profiler command `{text[:70]}` in {path}:{line}")
+
+
+def _task_strings(python):
+    """(path, line, text) of the string pieces of tasks.py files that name a profiler command."""
+    for path, module in python.items():
+        if path.rsplit("/", 1)[-1] == "tasks.py":
+            yield from ((path, line, text) for text, line in module.strings if COMMAND.search(text))
 
 
 def _profiles(command) -> bool:
@@ -65,18 +73,22 @@ def _profiles(command) -> bool:
     return False
 
 
-def _documented_runs(repo):
+def _documented_runs(repo, commands):
     """A profiler command written up in the project's docs (not the report): a run described,
-    not code or a task that makes it again."""
-    for hit in repo.grep(COMMAND, *DOC_FILES, limit=10):
-        if not hit.path.startswith("reports/") and not re.search(r"\binstall\b|==|>=", hit.text):
-            yield Finding(hit.path, hit.line, f"a profiling run documented in {hit.path}:{hit.line} "
-                                              f"(`{hit.text[:60]}`), but no profiler in code or tasks", "weak")
-            return
+    not code or a task that makes it again. Fenced shell blocks of READMEs and docs/ come from
+    the commands fact; prose lines, inline code, notebooks and other Markdown have no fact, so
+    only those are grepped."""
+    documented = [c for c in commands.at("docs", "documented") if _profiles(c) and not c.path.startswith("reports/")]
+    hits = [(c.path, c.line, c.text) for c in documented[:1]] or [
+        (h.path, h.line, h.text) for h in repo.grep(COMMAND, *DOC_FILES, limit=10)
+        if not h.path.startswith("reports/") and not INSTALLS.search(h.text)]
+    for path, line, text in hits[:1]:
+        yield Finding(path, line, f"a profiling run documented in {path}:{line} "
+                                  f"(`{text[:60]}`), but no profiler in code or tasks", "weak")
 
 
-def _weak_traces(repo, python):
-    yield from _documented_runs(repo)
+def _weak_traces(repo, python, commands):
+    yield from _documented_runs(repo, commands)
     for path in repo.glob(*ARTIFACTS)[:2]:
         yield Finding(path, None, f"{path}: a profiling artifact, without the code that made it", "weak")
     yield from screenshots(repo, "profiling", "a profiling run")
@@ -89,7 +101,7 @@ def _weak_traces(repo, python):
 
 
 def probe(repo, python, commands):
-    strong = [*_in_code(python), *_commands(repo, commands)]
+    strong = [*_in_code(python), *_commands(repo, python, commands)]
     yield from strong[:4]
     if not strong:
-        yield from _weak_traces(repo, python)
+        yield from _weak_traces(repo, python, commands)

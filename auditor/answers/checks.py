@@ -18,8 +18,9 @@ from auditor.answers.claims import is_this_repository
 from auditor.facts import Repository
 from auditor.model import AnswerCheck, Finding, ItemResult
 from auditor.report.answers import Answers
-from auditor.report.links import EXTERNAL, Reference, RepoPath, github_path, images, links, relative_path
+from auditor.report.links import EXTERNAL, Reference, RepoPath, github_path, relative_path
 from auditor.report.numbers import coverage_claimed, tests_claimed
+from auditor.report.parsed import ParsedReport
 from auditor.report.statements import Statement, answer_claim
 
 ANSWER_VERDICTS = ("corroborated", "weak", "unsupported", "contradicted", "unclaimed", "unverifiable")
@@ -33,14 +34,18 @@ EVIDENCE_VERDICT = {"strong": "corroborated", "weak": "weak", "none": "unsupport
 
 @dataclass
 class Context:
-    """What every check needs: the answers, the repository, the judged items, and names."""
+    """What every check needs: the parsed report, the repository, the judged items, and names."""
 
-    answers: Answers
+    report: ParsedReport
     repo: Repository
     items: dict[str, ItemResult]
     report_path: str
     slug: tuple[str | None, str | None]
     said: dict[str, list[Statement]]
+
+    @property
+    def answers(self) -> Answers:
+        return self.report.answers
 
     def at(self, line: int | None, message: str) -> Finding:
         """A finding that points into the report."""
@@ -48,14 +53,14 @@ class Context:
 
 
 def check_answers(
-    answers: Answers,
+    report: ParsedReport,
     repo: Repository,
     items: list[ItemResult],
     report_path: str,
     slug: tuple[str | None, str | None],
     said: dict[str, list[Statement]],
 ) -> list[AnswerCheck]:
-    ctx = Context(answers, repo, {i.id: i for i in items}, report_path, slug, said)
+    ctx = Context(report, repo, {i.id: i for i in items}, report_path, slug, said)
     found: list[AnswerCheck] = []
     for check in (tests_count, coverage_percent, team_size):
         result = check(ctx)
@@ -167,7 +172,7 @@ def figures(ctx: Context) -> list[AnswerCheck]:
     """Every image the answers show exists under the report's folder (URL-decoded names)."""
     checks = []
     seen: set[str] = set()
-    for image in images(ctx.answers):
+    for image in ctx.report.answer_images:
         if not image.shown or image.target in seen:
             continue
         seen.add(image.target)
@@ -182,7 +187,7 @@ def repository_links(ctx: Context) -> list[AnswerCheck]:
     """Every link into this repository resolves to a file or folder (at its ref or the audited commit)."""
     checks = []
     seen: set[str] = set()
-    for link in links(ctx.answers):
+    for link in ctx.report.links:
         if link.target in seen:
             continue
         seen.add(link.target)

@@ -31,13 +31,27 @@ class EntryPoint:
 class EntryPoints:
     found: list[EntryPoint]
     unreadable: list[tuple[str, int | None, str]]   # (path, line, why) of declarations that cannot be read
+    # (path, line) where setup.py / setup.cfg writes `console_scripts` but neither an entry point
+    # nor an unreadable declaration came out of the file (an empty group, a string-valued
+    # `entry_points=`, a setup.py that does not parse)
+    written_only: tuple[tuple[str, int | None], ...] = ()
 
 
 def read_entry_points(repo) -> EntryPoints:
     found = list(_pyproject(repo)) + list(_setup_cfg(repo))
     unreadable: list[tuple[str, int | None, str]] = []
     found += _setup_py(repo, unreadable)
-    return EntryPoints(found, unreadable)
+    return EntryPoints(found, unreadable, _written_only(repo, found, unreadable))
+
+
+def _written_only(repo, found: list[EntryPoint], unreadable: list) -> tuple[tuple[str, int | None], ...]:
+    read = {e.path for e in found} | {u[0] for u in unreadable}
+    places: list[tuple[str, int | None]] = []
+    for hit in repo.grep(r"console_scripts", "setup.py", "setup.cfg", limit=2):
+        if hit.path not in read:
+            read.add(hit.path)
+            places.append((hit.path, hit.line))
+    return tuple(places)
 
 
 def _line_of(lines: list[str], start: int, pattern: re.Pattern[str]) -> int | None:

@@ -10,7 +10,7 @@ import re
 
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
-from auditor.rules._workflows import problems, trigger_line, trigger_paths
+from auditor.rules._workflows import live_steps, problems, trigger_line, trigger_paths
 
 DATA_PATH = re.compile(r"\.dvc\b|(^|/|\*)dvc\.(lock|yaml)$|(^|/)(data|datasets?)(/|$)|"
                        r"\.(csv|tsv|parquet|npy|npz|h5|hdf5|pkl|arrow|feather)$", re.IGNORECASE)
@@ -20,7 +20,7 @@ DATA_CHECK = re.compile(
     r"great_expectations|great-expectations|\bgx\b|pandera|deepchecks|evidently",
     re.IGNORECASE,
 )
-CML = LazyPattern(r"\bcml\b|setup-cml", re.IGNORECASE)
+CML_ACTION = LazyPattern(r"(^|/)setup-cml@", re.IGNORECASE)
 PRINTERS = {"echo", "printf", "cat", "true", ":"}
 
 
@@ -57,9 +57,16 @@ def _data_check(wf, commands):
     for command in commands.at("workflow"):
         if command.path == wf.path and command.live and _checks_data(command):
             return command.line, f"`{command.text[:60]}` at {command.where} runs `{command.program}`"
-    if DATA_CHECK.search(name) or (re.search(r"\bdata\b", name, re.IGNORECASE) and CML.search(wf.text)):
+    if DATA_CHECK.search(name) or (re.search(r"\bdata\b", name, re.IGNORECASE) and _uses_cml(wf, commands)):
         return 1, f"workflow `{name}`"
     return None
+
+
+def _uses_cml(wf, commands) -> bool:
+    """A live step runs `cml` (behind any runner) or sets it up with the setup-cml action."""
+    if any(c.path == wf.path and c.live and c.program == "cml" for c in commands.at("workflow")):
+        return True
+    return any(isinstance(step.get("uses"), str) and CML_ACTION.search(step["uses"]) for _, step in live_steps(wf))
 
 
 def _checks_data(command) -> bool:

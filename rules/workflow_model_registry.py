@@ -47,7 +47,7 @@ def probe(workflows, source, commands):
                 weak.append(Finding(wf.path, trigger_line(wf),
                                     f"{wf.path} is triggered by `{events[0]}`, but GitHub would reject it: {rejected[0]}",
                                     "weak"))
-            elif not MODEL_WORDS.search(wf.text):
+            elif not _mentions_model(wf.data):
                 weak.append(Finding(wf.path, trigger_line(wf), f"{wf.path} runs on `{events[0]}`{types}, but nothing in "
                                                                "it concerns a model or the registry", "weak"))
             elif work or uses:
@@ -66,6 +66,18 @@ def probe(workflows, source, commands):
                                     f"but runs on {events}, not on registry changes", "weak"))
                 break
     yield from weak[:3]
+
+
+def _mentions_model(node, depth: int = 0) -> bool:
+    """Some key or value of the parsed workflow (names, dispatch types, inputs, steps) speaks of a
+    model or the registry; comments, which GitHub ignores, do not count."""
+    if depth > 20:
+        return False
+    if isinstance(node, dict):
+        return any(_mentions_model(key, depth + 1) or _mentions_model(value, depth + 1) for key, value in node.items())
+    if isinstance(node, list):
+        return any(_mentions_model(item, depth + 1) for item in node)
+    return isinstance(node, str) and bool(MODEL_WORDS.search(node))
 
 
 def _model_file_triggers(workflows):

@@ -76,6 +76,7 @@ def audit_source(source: Source, git, report_file: Path | None = None) -> AuditR
     repo = Repository(source.root, source=source, git=git, report_path=display if report.path else None,
                       study_numbers=study_numbers(report.text), report=parsed, started=started)
     outcomes = run_all(repo)
+    started.cancel_branch_log()
     items = []
     for spec in catalog:
         outcome = outcomes[spec.id]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import subprocess
 from dataclasses import dataclass, field
 
-from auditor.facts.gitcmd import CatFile, GitError, git_text
+from auditor.facts.gitcmd import CatFile, GitError, GitRun
 from auditor.facts.gitinfo import GitInfo
 from auditor.facts.gitsource import GitTreeSource, TreeEntry
 
@@ -26,25 +26,47 @@ class Branch:
     entries: dict = field(default_factory=dict, compare=False, repr=False)   # path -> TreeEntry
 
 
-def other_branches(git: GitInfo, cat_file: CatFile) -> list[Branch]:
+class BranchLog:
+    """The one `git log` over every branch not reachable from the audited commit (`--source` names
+    the branch each commit was reached from), started with the audit's other git reads so that it
+    runs alongside the rules at the audited commit; read at most once, or cancelled unread."""
+
+    def __init__(self, git: GitInfo):
+        cutoff = git.deadline or (git.committed_at if git.at else None)   # an older commit audited: not its future
+        before = [f"--before={cutoff}"] if cutoff else []
+        self._run: GitRun | None = GitRun(
+            git.where, "log", "--source", "--raw", "--no-abbrev", "--no-renames", "--diff-filter=AM",
+            "--format=%x00%H%x00%S%x00%cI", *before, "--branches", "--remotes", "--not", git.commit, timeout=60)
+
+    @classmethod
+    def start(cls, git: GitInfo) -> BranchLog | None:
+        return cls(git) if git.is_repo and git.commit and git.where is not None else None
+
+    def text(self) -> str:
+        run, self._run = self._run, None
+        if run is None:
+            raise GitError("git log of the other branches was already read or cancelled")
+        return run.text()
+
+    def cancel(self) -> None:
+        run, self._run = self._run, None
+        if run is not None:
+            run.cancel()
+
+
+def other_branches(git: GitInfo, cat_file: CatFile, log: BranchLog | None = None) -> list[Branch]:
     """Branches with commits the audited commit's history lacks, with the files those commits added
     or changed (newest version on the branch). Empty when git cannot tell: this is extra evidence."""
     if not git.is_repo or not git.commit or git.where is None:
         return []
     try:
-        return _read_branches(git, cat_file)
+        return _read_branches((log or BranchLog(git)).text(), cat_file)
     except (GitError, OSError, subprocess.SubprocessError):
         return []
 
 
-def _read_branches(git: GitInfo, cat_file: CatFile) -> list[Branch]:
-    """One `git log` over every branch not reachable from the audited commit (`--source` names the
-    branch each commit was reached from); the blob sizes from the repository's cat-file process."""
-    cutoff = git.deadline or (git.committed_at if git.at else None)   # an older commit audited: not its future
-    before = [f"--before={cutoff}"] if cutoff else []
-    out = git_text(git.where, "log", "--source", "--raw", "--no-abbrev", "--no-renames", "--diff-filter=AM",
-                   "--format=%x00%H%x00%S%x00%cI", *before, "--branches", "--remotes", "--not", git.commit,
-                   timeout=60)
+def _read_branches(out: str, cat_file: CatFile) -> list[Branch]:
+    """The log's commits grouped by branch, with the blob sizes from the repository's cat-file process."""
     tips: dict[str, tuple[str, str]] = {}
     blobs: dict[str, dict[str, str]] = {}
     current = None

@@ -27,7 +27,7 @@ from auditor.facts.python_code import PythonModule, parse_python
 from auditor.facts.structured import Parsed, parse_json, parse_toml, parse_yaml
 from auditor.facts.history import History, HistoryRead
 from auditor.facts.team import Team, build_team
-from auditor.facts.branches import Branch, BranchView, branch_of_each_file, other_branches
+from auditor.facts.branches import Branch, BranchLog, BranchView, branch_of_each_file, other_branches
 from auditor.facts.gitcmd import CatFile, GitError, GitRun
 from auditor.facts.template import (Scaffold, blob_id, is_template_shaped, leftover_reason, read_scaffold,
                                     section_leftover_reason)
@@ -119,6 +119,7 @@ class GitReads:
     history: HistoryRead | None = None
     refs: GitRun | None = None
     source: Source | None = None
+    branches: BranchLog | None = None
 
     @classmethod
     def start(cls, source: Source, git: GitInfo) -> GitReads:
@@ -127,15 +128,21 @@ class GitReads:
         if not git.is_repo or not git.commit:
             return cls(source=source)
         where = git.where or source.root
-        return cls(HistoryRead(where, git.commit, git.shallow), start_refs(where), source)
+        return cls(HistoryRead(where, git.commit, git.shallow), start_refs(where), source, BranchLog.start(git))
 
     def cancel(self) -> None:
         """Stops what was started, when the audit ends before reading it."""
+        self.cancel_branch_log()
         for started in (self.history, self.refs):
             if started is not None:
                 started.cancel()
         if isinstance(self.source, FolderSource):
             self.source.cancel()
+
+    def cancel_branch_log(self) -> None:
+        """The other branches are read only when some item has nothing at the audited commit."""
+        if self.branches is not None:
+            self.branches.cancel()
 
 
 class Repository:
@@ -219,7 +226,10 @@ class Repository:
     def branches_view(self) -> tuple[dict[str, Branch], Repository] | None:
         """The files other branches changed (a path two branches changed: the first branch's, the
         most recent) as one Repository, and which branch each file comes from."""
-        owners = branch_of_each_file(other_branches(self.git, self.cat_file)) if not self.every_branch_merged else {}
+        if self.every_branch_merged:
+            self._started.cancel_branch_log()
+            return None
+        owners = branch_of_each_file(other_branches(self.git, self.cat_file, self._started.branches))
         if not owners:
             return None
         entries = {path: branch.entries[path] for path, branch in owners.items()}

@@ -97,6 +97,8 @@ def _dispatched_deploys(workflows, source, commands):
     """A workflow anyone outside can dispatch (a W&B automation calls `workflow_dispatch` too)
     that deploys or tests the app, whose code loads its model from a registry: the trigger
     itself lives outside the repository, so this is all a repository can show."""
+    if not any(wf.valid and "workflow_dispatch" in wf.triggers() for wf in workflows):
+        return
     loads = next(((path, call) for path, module in source.items() if module.imports_any("wandb", "mlflow")
                   for call in module.calls if REGISTRY_LOAD.search(call.name)), None)
     if loads is None:

@@ -26,10 +26,11 @@ Optional keys: `scope` (source | tests | all, for Python kinds), `message` (with
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from auditor.facts import Repository
 from auditor.facts.dependencies import Dependency, normalize
+from auditor.facts.modules_on_demand import ModulesOnDemand
 from auditor.facts.python_code import PythonModule
 from auditor.model import Finding
 
@@ -57,9 +58,12 @@ def evaluate(pattern: dict[str, Any], repo: Repository) -> list[Finding]:
     ]
 
 
-def _modules(pattern: dict[str, Any], repo: Repository) -> dict[str, PythonModule]:
+def _modules(pattern: dict[str, Any], repo: Repository, names) -> Mapping[str, PythonModule]:
+    """The modules of the pattern's scope; when they are parsed on demand, only those that can
+    hold one of the names."""
     scope = pattern.get("scope", "source")
-    return {"source": repo.source, "tests": repo.tests, "all": repo.python}[scope]
+    modules = {"source": repo.source, "tests": repo.tests, "all": repo.python}[scope]
+    return modules.mentioning(names) if isinstance(modules, ModulesOnDemand) else modules
 
 
 def _files(values, pattern, repo: Repository) -> Iterable[tuple]:
@@ -68,7 +72,7 @@ def _files(values, pattern, repo: Repository) -> Iterable[tuple]:
 
 
 def _imports(values, pattern, repo: Repository) -> Iterable[tuple]:
-    for path, module in _modules(pattern, repo).items():
+    for path, module in _modules(pattern, repo, values).items():
         hit = module.imports_any(*values)
         if hit:
             yield path, hit[1], hit[0], f"`import {hit[0]}` in {path}:{hit[1]}"
@@ -94,7 +98,7 @@ def matches_any(values) -> Callable[[str], bool]:
 
 def _calls(values, pattern, repo: Repository) -> Iterable[tuple]:
     wanted = matches_any(values)
-    for path, module in _modules(pattern, repo).items():
+    for path, module in _modules(pattern, repo, values).items():
         for call in module.calls:
             if wanted(module.resolve(call.name)):
                 yield path, call.line, call.name, f"`{call.name}(...)` called in {path}:{call.line}"
@@ -102,7 +106,7 @@ def _calls(values, pattern, repo: Repository) -> Iterable[tuple]:
 
 def _decorators(values, pattern, repo: Repository) -> Iterable[tuple]:
     wanted = matches_any(values)
-    for path, module in _modules(pattern, repo).items():
+    for path, module in _modules(pattern, repo, values).items():
         for name, line in module.decorators:
             if wanted(module.resolve(name)):
                 yield path, line, name, f"`@{name}` in {path}:{line}"
@@ -110,7 +114,7 @@ def _decorators(values, pattern, repo: Repository) -> Iterable[tuple]:
 
 def _bases(values, pattern, repo: Repository) -> Iterable[tuple]:
     wanted = matches_any(values)
-    for path, module in _modules(pattern, repo).items():
+    for path, module in _modules(pattern, repo, values).items():
         for cls in module.classes:
             for base in cls.bases:
                 if wanted(module.resolve(base)):
@@ -160,7 +164,7 @@ def _as_list(values) -> list[str]:
 
 def _imported_only(step: dict[str, Any], repo: Repository) -> Iterable[Finding]:
     imports = _as_list(step.get("imports"))
-    for path, module in (_modules(step, repo).items() if imports else ()):
+    for path, module in (_modules(step, repo, imports).items() if imports else ()):
         hit = module.imports_any(*imports)
         if hit:
             message = step.get("imported", "`{name}` imported in {where}, but never used")

@@ -313,9 +313,10 @@ def _makefiles(repo, sink: _Sink) -> None:
 
 
 def _tasks(repo, sink: _Sink) -> None:
-    for path, module in repo.python.items():
-        if path.rsplit("/", 1)[-1] != "tasks.py" or not module.imports_any("invoke"):
+    for path in repo.python:
+        if path.rsplit("/", 1)[-1] != "tasks.py" or not repo.python[path].imports_any("invoke"):
             continue
+        module = repo.python[path]
         collect = _Collector(sink, path, "tasks")
         for call in module.calls:
             if call.name.rsplit(".", 1)[-1] == "run" and call.args and call.name.split(".", 1)[0] in ("c", "ctx", "context", "cx"):

@@ -33,6 +33,7 @@ from auditor.facts.template import (Scaffold, blob_id, is_template_shaped, lefto
                                     section_leftover_reason)
 from auditor.facts.test_suite import PYTEST_FILE as TEST_FILE, TestFunction, test_functions
 from auditor.facts.git_paths import path_at_ref
+from auditor.facts.modules_on_demand import ModulesOnDemand
 from auditor.report.links import GitHubMention, github_mentions, github_slug
 from auditor.report.parsed import ParsedReport
 
@@ -407,24 +408,32 @@ class Repository:
 
     # --- Python --------------------------------------------------------------------------
     @cached_property
-    def python(self) -> dict[str, PythonModule]:
-        modules: dict[str, PythonModule] = {}
+    def python(self) -> dict[str, PythonModule] | ModulesOnDemand:
+        """Every readable Python file parsed; in the other branches' view, each parsed when first asked for."""
+        texts: dict[str, str] = {}
         for rel in self.files:
             if not rel.endswith(".py") or VENDORED.search(rel):
                 continue
             content = self.text(rel)
             if content.text is not None:
-                modules[rel] = parse_python(rel, content.text)
-        return modules
+                texts[rel] = content.text
+        if self._history_of is not None:
+            return ModulesOnDemand(texts)
+        return {rel: parse_python(rel, text) for rel, text in texts.items()}
 
     @cached_property
-    def source(self) -> dict[str, PythonModule]:
+    def source(self) -> dict[str, PythonModule] | ModulesOnDemand:
         """The project's own code: no tests, reports/report.py, docs or vendored folders."""
-        return {p: m for p, m in self.python.items() if is_source_path(p)}
+        return self._python_where(is_source_path)
 
     @cached_property
-    def tests(self) -> dict[str, PythonModule]:
-        return {p: m for p, m in self.python.items() if is_test_path(p)}
+    def tests(self) -> dict[str, PythonModule] | ModulesOnDemand:
+        return self._python_where(is_test_path)
+
+    def _python_where(self, keep) -> dict[str, PythonModule] | ModulesOnDemand:
+        if isinstance(self.python, ModulesOnDemand):
+            return self.python.subset(keep)
+        return {p: m for p, m in self.python.items() if keep(p)}
 
     @cached_property
     def test_functions(self) -> list[TestFunction]:

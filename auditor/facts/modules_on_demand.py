@@ -1,0 +1,54 @@
+"""Python modules parsed when first asked for: the other branches' view holds many changed files
+that most re-run rules never look at, so parsing them all up front would cost more than the rules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+
+from auditor.facts.python_code import PythonModule, parse_python
+
+
+class ModulesOnDemand(Mapping):
+    """path -> PythonModule, in the order of `texts`; each module parsed once, on first access,
+    and shared with every subset taken from it."""
+
+    def __init__(self, texts: dict[str, str], parsed: dict[str, PythonModule] | None = None,
+                 squeezed: dict[str, str] | None = None):
+        self._texts = texts
+        self._parsed = {} if parsed is None else parsed
+        self._squeezed = {} if squeezed is None else squeezed
+
+    def __getitem__(self, path: str) -> PythonModule:
+        module = self._parsed.get(path)
+        if module is None:
+            module = self._parsed[path] = parse_python(path, self._texts[path])
+        return module
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def subset(self, keep: Callable[[str], bool]) -> ModulesOnDemand:
+        return ModulesOnDemand({p: t for p, t in self._texts.items() if keep(p)}, self._parsed, self._squeezed)
+
+    def mentioning(self, names: list[str]) -> ModulesOnDemand:
+        """The modules that can import, call or subclass one of these dotted names: those whose text
+        holds every part of the name (a resolved name is made of the import's and the call's parts).
+        The parser's names are the source's text (calls with spaces and line breaks taken out), so the
+        text is searched with those taken out too."""
+        wanted = [tuple(name.split(".")) for name in names]
+        if not wanted or any(not part or " " in part or "\n" in part for parts in wanted for part in parts):
+            return self
+        return self.subset(lambda path: self._mentions_any(path, wanted))
+
+    def _mentions_any(self, path: str, wanted: list[tuple[str, ...]]) -> bool:
+        text = self._squeezed_text(path)
+        return any(all(part in text for part in parts) for parts in wanted)
+
+    def _squeezed_text(self, path: str) -> str:
+        text = self._squeezed.get(path)
+        if text is None:
+            text = self._squeezed[path] = self._texts[path].replace(" ", "").replace("\n", "")
+        return text

@@ -139,3 +139,26 @@ def test_a_merged_branch_is_not_read_again(tmp_path):
     assert repo.branches_view is None
     assert _outcome(root, "profiling").evidence == "none"
 
+
+
+def test_the_branch_log_started_with_the_audit_gives_the_same_view(tmp_path):
+    from auditor.facts.repository import GitReads
+    from auditor.facts.source import FolderSource
+
+    root = _repo_with_branch(tmp_path / "r", {"src/proj/profile_train.py": PROFILER})
+    info = read_git_info(root.resolve())
+    started = GitReads.start(FolderSource(root, info.is_repo), info)
+    owners, _ = Repository(root, git=info, started=started).branches_view
+    started.cancel_branch_log()   # already read: nothing left to stop
+    assert {p: b.name for p, b in owners.items()} == {p: b.name for p, b in Repository(root).branches_view[0].items()}
+    assert set(owners) == {"src/proj/profile_train.py"}
+
+
+def test_an_unread_branch_log_is_cancelled(tmp_path):
+    from auditor.facts.branches import BranchLog
+
+    root = _repo_with_branch(tmp_path / "r", {"src/proj/profile_train.py": PROFILER})
+    log = BranchLog(read_git_info(root.resolve()))
+    log.cancel()
+    with pytest.raises(Exception, match="already read or cancelled"):
+        log.text()

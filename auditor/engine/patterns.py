@@ -30,7 +30,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from auditor.facts import Repository
 from auditor.facts.dependencies import Dependency, normalize
-from auditor.facts.modules_on_demand import ModulesOnDemand
+from auditor.facts.modules_on_demand import modules_mentioning
 from auditor.facts.python_code import PythonModule
 from auditor.model import Finding
 
@@ -63,7 +63,7 @@ def _modules(pattern: dict[str, Any], repo: Repository, names) -> Mapping[str, P
     hold one of the names."""
     scope = pattern.get("scope", "source")
     modules = {"source": repo.source, "tests": repo.tests, "all": repo.python}[scope]
-    return modules.mentioning(names) if isinstance(modules, ModulesOnDemand) else modules
+    return modules_mentioning(modules, names)
 
 
 def _files(values, pattern, repo: Repository) -> Iterable[tuple]:

@@ -52,3 +52,9 @@ class ModulesOnDemand(Mapping):
         if text is None:
             text = self._squeezed[path] = self._texts[path].replace(" ", "").replace("\n", "")
         return text
+
+
+def modules_mentioning(modules: Mapping[str, PythonModule], names) -> Mapping[str, PythonModule]:
+    """The modules that can import, call or subclass one of these dotted names: all of a parsed
+    dict, the possible ones of modules parsed on demand."""
+    return modules.mentioning(list(names)) if isinstance(modules, ModulesOnDemand) else modules

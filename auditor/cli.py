@@ -15,7 +15,7 @@ from auditor.render.attention import FailOn, fails
 # The audit, the catalogue and rich are imported by the commands that use them, so that
 # `--version`, `--help` and the machine formats start without them.
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Does the repository back up what the report claims?")
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, help="Does the repository back up what the report claims?")
 
 EXIT_OK, EXIT_UNSUPPORTED, EXIT_INPUT = 0, 1, 2
 

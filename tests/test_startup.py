@@ -37,3 +37,15 @@ def test_a_json_audit_does_not_import_rich():
         "sys.stdout = sys.__stdout__\n"
     )
     assert "rich" not in _modules_after(script)
+
+
+def test_help_is_drawn_without_rich():
+    script = (
+        "import io, sys\n"
+        "from auditor.cli import app\n"
+        "sys.stdout = io.StringIO()\n"
+        "try:\n    app(['audit', '--help'])\n"
+        "except SystemExit:\n    pass\n"
+        "sys.stdout = sys.__stdout__\n"
+    )
+    assert "rich" not in _modules_after(script)

@@ -550,6 +550,11 @@ def test_the_quick_word_test_never_rules_out_a_match():
         (r"\bw\s*&\s*b\b", ()),
         (r"\bab{0,3}c", ()),  # `b` may be absent, and `a`, `c` alone are too short to be words
         (r"(?!foo)bar(baz)?", (("bar",),)),
+        (r"\x41bcdef", ()),  # the hex digits of an escape are no literal text ("Abcdef" matches)
+        (r"\u00e9tude", (("tude",),)),
+        (r"(ab)\1xyz", (("xyz",), ("ab",))),  # a back reference's digit is blanked, the run after it is not hex
+        (r"\N{LATIN SMALL LETTER E WITH ACUTE}cole", (("cole",),)),
+        (r"[\]ab]cd", (("cd",),)),
     ],
 )
 def test_the_words_every_match_needs_are_read_from_the_source(source, needed):

@@ -50,19 +50,13 @@ def required_words(source: str) -> tuple[str, ...] | None:
 def _top_level(source: str) -> tuple[str, list[str]]:
     """The pattern's top-level literal text (groups, classes, escapes and optional parts
     blanked) and its required groups' contents (no lookarounds, no optional groups)."""
-    out, groups, depth, start, in_class, escaped, in_count = [], [], 0, 0, False, False, False
-    for index, char in enumerate(source):
+    out, groups, depth, start, in_count = [], [], 0, 0, False
+    for index, char, plain in _scan(source):
         blank = True
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
+        if not plain:
+            pass
         elif in_count:  # a `{0,40}` quantifier's digits are no literal text
             in_count = char != "}"
-        elif char == "[":
-            in_class = True
         elif char == "{":  # kept, so that the literal run before it is known to be counted
             in_count = True
             blank = depth > 0
@@ -82,21 +76,45 @@ def _top_level(source: str) -> tuple[str, list[str]]:
 
 
 def _split_top(source: str, separator: str) -> list[str]:
-    parts, depth, current, in_class, escaped = [], 0, "", False, False
-    for char in source:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char in "()":
+    parts, depth, current = [], 0, ""
+    for _, char, plain in _scan(source):
+        if plain and char in "()":
             depth += 1 if char == "(" else -1
-        elif char == separator and depth == 0:
+        elif plain and char == separator and depth == 0:
             parts.append(current)
             current = ""
             continue
         current += char
     return [*parts, current]
+
+
+NUMERIC_ESCAPES = frozenset("xuU0123456789")
+HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+
+
+def _scan(source: str):
+    """Each character of the pattern with whether it is plain syntax: not escaped, not inside a
+    character class. The digits of a numeric escape (`\\x41`, `\\101`, `\\1`) and the name of `\\N{...}`
+    are not plain either (they would otherwise read as literal text)."""
+    in_class = escaped = in_name = False
+    hex_left = 0
+    for index, char in enumerate(source):
+        plain = False
+        if in_name:
+            in_name = char != "}"
+        elif hex_left and char in HEX_DIGITS:
+            hex_left -= 1
+        elif escaped:
+            escaped = False
+            hex_left = 8 if char in NUMERIC_ESCAPES else 0
+            in_name = char == "N" and source[index + 1 : index + 2] == "{"
+        elif char == "\\":
+            escaped, hex_left = True, 0
+        elif in_class:
+            hex_left = 0
+            in_class = char != "]"
+        elif char == "[":
+            hex_left, in_class = 0, True
+        else:
+            hex_left, plain = 0, True
+        yield index, char, plain

@@ -4,7 +4,6 @@ badge in the README. They show that something was run once, not the code that ru
 import re
 
 from auditor.model import Finding
-from auditor.report.links import MD_LINK, relative_path
 
 IMAGE_EXTENSIONS = ("png", "jpg", "jpeg", "gif", "webp", "svg")
 FIGURE_FOLDERS = ("reports/", "figures/", "docs/figures/", "docs/images/", "images/")
@@ -36,35 +35,26 @@ def screenshots(repo, item: str, what: str, limit: int = 1):
     report shows under the question about it, else images whose file name says what they show,
     e.g. `reports/figures/pytorch_profiling.png`."""
     report = repo.report
-    examples = _template_examples(report)
+    examples = report.prompt_links
     shown = list(_shown_under_question(repo, report, examples, item, what))[:limit]
     yield from shown or _named(repo, examples, item, what, limit)
 
 
-def _shown_under_question(repo, report, examples: set[str], item: str, what: str):
+def _shown_under_question(repo, report, examples: frozenset[str], item: str, what: str):
     about = QUESTION_ABOUT.get(item)
     if about is None or not report.path:
         return
     for image in report.images:
         if not (image.in_answer and image.shown and image.asked and about.search(image.asked)):
             continue
-        path = relative_path(image.target, report.path)
+        path = report.repository_path(image.target)
         if path and path not in examples and IMAGE.search(path) and repo.exists(path):
             heading = image.asked[:70] + ("..." if len(image.asked) > 70 else "")
             yield Finding(report.path, image.line, f"a screenshot ({path}) shown under Question {image.question} "
                                                    f"(\"{heading}\") as {what}, without the code that made it", "weak")
 
 
-def _template_examples(report) -> set[str]:
-    """The figures the template's questions offer as examples ("You can take inspiration from [this
-    figure](figures/wandb.png)"): the template ships them, they are not the group's screenshots."""
-    if not report.path:
-        return set()
-    hrefs = (m.group("href") for q in report.questions for m in MD_LINK.finditer(q.prompt))
-    return {path for href in hrefs if (path := relative_path(href, report.path))}
-
-
-def _named(repo, examples: set[str], item: str, what: str, limit: int):
+def _named(repo, examples: frozenset[str], item: str, what: str, limit: int):
     keyword = WHAT_FOR[item]
     found = 0
     for path in repo.glob(*FIGURE_GLOBS):

@@ -12,8 +12,8 @@ from functools import cached_property
 
 from auditor.report.answers import AnswerLine, Answers, Question, parse_answers
 from auditor.report.checklist import report_lines
-from auditor.report.links import (HTML_IMAGE, MD_IMAGE, GitHubMention, Reference, github_mentions, images,
-                                  links)
+from auditor.report.links import (HTML_IMAGE, MD_IMAGE, MD_LINK, GitHubMention, Reference, github_mentions,
+                                  images, links, relative_path)
 
 FENCE = re.compile(r"^\s*(```|~~~)")
 CHECKLIST_LINE = re.compile(r"^\s*[-*+]\s*\[")
@@ -135,6 +135,17 @@ class ParsedReport:
     def links(self) -> list[Reference]:
         """Every link of the answers' prose (Markdown, HTML, bare URLs)."""
         return links(self.answers)
+
+    def repository_path(self, href: str) -> str | None:
+        """The repository file a link of the report points at (relative to the report), if any."""
+        return relative_path(href, self.path) if self.path else None
+
+    @cached_property
+    def prompt_links(self) -> frozenset[str]:
+        """The repository files the template's question prompts link ("You can take inspiration from
+        [this figure](figures/wandb.png)"): the template ships them, the group did not make them."""
+        hrefs = (m.group("href") for q in self.questions for m in MD_LINK.finditer(q.prompt))
+        return frozenset(path for href in hrefs if (path := self.repository_path(href)))
 
     @cached_property
     def github_mentions(self) -> tuple[GitHubMention, ...]:

@@ -79,3 +79,11 @@ def test_the_repository_fact_reads_the_report_once_and_is_empty_without_one(tmp_
     assert Repository(root, report_path="reports/missing.md").report.text is None
     given = ParsedReport("reports/README.md", "given\n")
     assert Repository(root, report_path="reports/README.md", report=given).report is given
+
+
+def test_the_files_the_template_prompts_link_are_known_and_answers_links_are_not_among_them():
+    text = REPORT.replace("> **Show your W&B dashboard.**", "> **Show your W&B dashboard, e.g. [this figure](figures/wandb.png).**")
+    assert _report(text).prompt_links == {"reports/figures/wandb.png"}
+    assert _report().prompt_links == frozenset()
+    assert ParsedReport(None, None).prompt_links == frozenset()
+    assert _report().repository_path("figures/x.png") == "reports/figures/x.png"

@@ -17,6 +17,8 @@ CASES = [
      {"calls": ["torch.ao.quantization.quantize_dynamic"]}, 1),
     ("import torch\nmodel = (torch\n    .compile(model))\n", {"calls": ["torch.compile"]}, 1),
     ("import torch\nmodel = torch . compile(model)\n", {"calls": ["torch.compile"]}, 1),
+    ("import torch\r\nmodel = (torch\t.\r\n    compile(model))\r\n", {"calls": ["torch.compile"]}, 1),
+    ("import torch\nmodel = torch \\\n    .compile(model)\n", {"calls": ["torch.compile"]}, 1),
     ("import pytorch_lightning as pl\nclass M(pl.LightningModule):\n    pass\n",
      {"bases": ["pytorch_lightning.LightningModule"]}, 1),
     ("from fastapi import FastAPI\napp = FastAPI()\n@app.get('/')\ndef root():\n    pass\n",

@@ -37,9 +37,9 @@ class ModulesOnDemand(Mapping):
         """The modules that can import, call or subclass one of these dotted names: those whose text
         holds every part of the name (a resolved name is made of the import's and the call's parts).
         The parser's names are the source's text (calls with spaces and line breaks taken out), so the
-        text is searched with those taken out too."""
+        text is searched with all whitespace taken out (a part without whitespace found before is found after)."""
         wanted = [tuple(name.split(".")) for name in names]
-        if not wanted or any(not part or " " in part or "\n" in part for parts in wanted for part in parts):
+        if not wanted or any(not part or any(c.isspace() for c in part) for parts in wanted for part in parts):
             return self
         return self.subset(lambda path: self._mentions_any(path, wanted))
 
@@ -50,7 +50,7 @@ class ModulesOnDemand(Mapping):
     def _squeezed_text(self, path: str) -> str:
         text = self._squeezed.get(path)
         if text is None:
-            text = self._squeezed[path] = self._texts[path].replace(" ", "").replace("\n", "")
+            text = self._squeezed[path] = "".join(self._texts[path].split())
         return text
 
 

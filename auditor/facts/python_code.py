@@ -170,7 +170,7 @@ class _Collector:
                     keywords[_text(key)] = _text(value)[:200]
                 elif arg.type != "comment":
                     args.append(_text(arg)[:200])
-        name = _text(func).replace("\n", "").replace(" ", "")
+        name = _dotted_name(func)
         self.m.calls.append(Call(name, _line(node), keywords, tuple(args)))
         tail = name.rsplit(".", 1)[-1]
         if tail.startswith("assert") or tail in ("raises", "approx", "allclose", "assert_close", "fail"):
@@ -210,7 +210,13 @@ def _decorator_name(node: Node) -> str:
     expr = node.named_children[0] if node.named_children else None
     if expr is not None and expr.type == "call":
         expr = expr.child_by_field_name("function")
-    return _text(expr).replace(" ", "")
+    return _dotted_name(expr)
+
+
+def _dotted_name(node: Node | None) -> str:
+    """A called or decorating expression as one name: `torch .compile` split over lines, with tabs
+    or a backslash continuation, reads `torch.compile`."""
+    return "".join(_text(node).split()).replace("\\", "")
 
 
 def _is_docstring(stmt: Node) -> bool:

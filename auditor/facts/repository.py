@@ -151,13 +151,12 @@ class Repository:
 
     def __init__(self, root: Path, source: Source | None = None, git: GitInfo | None = None,
                  report_path: str | None = None, study_numbers: tuple[list[str], int | None] = ([], None),
-                 report_text: str | None = None, report: ParsedReport | None = None,
-                 started: GitReads | None = None, history_of: Repository | None = None):
+                 report: ParsedReport | None = None, started: GitReads | None = None,
+                 history_of: Repository | None = None):
         self.root = root.resolve()
         self._started = started or GitReads()
         self._history_of = history_of   # a view of the same commit's other branches shares its history
         self.report_path = report_path
-        self._report_text = report_text
         self._report = report
         self.study_numbers = study_numbers
         self._texts: dict[str, FileText] = {}
@@ -514,10 +513,7 @@ class Repository:
         slug = github_slug(self.git.remote, self.root.name)
         if not self.report_path or not self.exists(self.report_path):
             return ParsedReport(None, None, slug=slug)
-        if self._report is not None:
-            return self._report
-        text = self._report_text if self._report_text is not None else self.text(self.report_path).text
-        return ParsedReport(self.report_path, text, slug=slug)
+        return self._report or ParsedReport(self.report_path, self.text(self.report_path).text, slug=slug)
 
     @property
     def report_text(self) -> str | None:

@@ -20,8 +20,8 @@ from auditor.report.reader import (CHECKLIST_ELSEWHERE, ReportClaims, ReportErro
                                    study_numbers)
 from auditor.verdicts import summarize, verdict
 from auditor.answers.checks import check_answers
-from auditor.answers.claims import answer_statements, github_slug, is_this_repository
-from auditor.report.links import github_path, markdown_links, relative_path
+from auditor.answers.claims import answer_statements
+from auditor.report.links import github_path, github_slug, is_this_repository, markdown_links, relative_path
 from auditor.report.parsed import ParsedReport
 from auditor.answers.course import course_checks
 from auditor.report.statements import Statement, answer_claim

@@ -14,11 +14,10 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from auditor.answers.claims import is_this_repository
 from auditor.facts import Repository
 from auditor.model import AnswerCheck, Finding, ItemResult
 from auditor.report.answers import Answers
-from auditor.report.links import EXTERNAL, Reference, RepoPath, github_path, relative_path
+from auditor.report.links import EXTERNAL, Reference, RepoPath, github_path, is_this_repository, relative_path
 from auditor.report.numbers import coverage_claimed, tests_claimed
 from auditor.report.parsed import ParsedReport
 from auditor.report.statements import Statement, answer_claim

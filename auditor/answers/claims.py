@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from auditor.report.answers import Answers
-from auditor.report.links import github_path, github_slug, images, is_this_repository, links  # noqa: F401 (re-exported)
+from auditor.report.links import github_path, images, is_this_repository, links
 from auditor.report.statements import Statement, statements
 
 ARCHITECTURE = re.compile(r"architecture", re.IGNORECASE)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from auditor.answers.claims import github_slug
+from auditor.report.links import github_slug
 from auditor.audit import AuditResult
 from auditor.catalog import WEEK_ORDER
 from auditor.render.attention import Attention, attention_items, skipped_items

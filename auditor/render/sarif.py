@@ -8,7 +8,7 @@ import json
 from urllib.parse import quote
 
 from auditor import __version__
-from auditor.answers.claims import github_slug
+from auditor.report.links import github_slug
 from auditor.audit import AuditResult
 from auditor.catalog import RuleSpec, load_catalog
 from auditor.render.attention import Attention, attention_items, skipped_items

@@ -72,7 +72,8 @@ def audit_source(source: Source, git, report_file: Path | None = None) -> AuditR
     except BaseException:
         started.cancel()
         raise
-    parsed = ParsedReport(report.path, report.text, report.answers, github_slug(git.remote, source.root.resolve().name))
+    slug = github_slug(git.remote, source.root.resolve().name)
+    parsed = ParsedReport(report.path, report.text, report.answers, slug)
     repo = Repository(source.root, source=source, git=git, report_path=display if report.path else None,
                       study_numbers=study_numbers(report.text), report=parsed, started=started)
     outcomes = run_all(repo)

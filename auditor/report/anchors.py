@@ -14,7 +14,12 @@ LITERAL_RUN = re.compile(r"[A-Za-z0-9]{2,}(?![?*{])")
 
 def may_match(source: str, lowered: str) -> bool:
     """False when the lowered text lacks a word every match of the pattern needs."""
-    return all(any(word in lowered for word in either) for either in all_required_words(source))
+    return holds_words(all_required_words(source), lowered)
+
+
+def holds_words(needed: tuple[tuple[str, ...], ...], lowered: str) -> bool:
+    """Whether the lowered text holds a word of each group."""
+    return all(any(word in lowered for word in either) for either in needed)
 
 
 @lru_cache(maxsize=2048)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from auditor.lazy_pattern import LazyPattern
-from auditor.report.anchors import all_required_words, may_match, required_words
+from auditor.report.anchors import all_required_words, holds_words, may_match, required_words
 from auditor.report.answers import Answers, Question
 from auditor.report.numbers import sentences
 from auditor.report.statement_terms import Term, Terms, all_terms
@@ -252,7 +252,7 @@ def _occurs(pattern: LazyPattern, text: str, lowered: str | None = None) -> bool
 
 def _clause_of(candidate: _Candidate, sentence: str, lowered: str) -> str | None:
     """The clause holding the term's (first) match, when the whole term occurs in the sentence."""
-    if not all(any(word in lowered for word in either) for either in candidate.needs):
+    if not holds_words(candidate.needs, lowered):
         return None
     parts = candidate.parts
     if not all(p.search(sentence) for p in parts):

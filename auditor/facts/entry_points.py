@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
+from auditor.facts.python_code import setup_keyword_values
+
 CFG_SECTION = re.compile(r"^\s*\[([^\]]+)\]")
 CFG_KEY = re.compile(r"^([\w.-]+)\s*[=:]\s*(.*)$")
 ENTRY = re.compile(r"^\s*([\w.-]+)\s*=\s*([\w.]+(\s*:\s*[\w.]+)?)")
@@ -107,24 +109,22 @@ def _setup_cfg(repo) -> Iterator[EntryPoint]:
 
 
 def _setup_py(repo, unreadable: list) -> Iterator[EntryPoint]:
-    module = repo.python.get("setup.py")
-    if module is None:
+    text = repo.text("setup.py").text if "setup.py" in repo.python else None
+    if text is None:
         return
-    lines = (repo.text("setup.py").text or "").splitlines()
-    for call in module.calls:
-        if call.name.rsplit(".", 1)[-1] != "setup" or "entry_points" not in call.keywords:
-            continue
+    lines = text.splitlines()
+    for call_line, source in setup_keyword_values(text, "entry_points"):
         try:
-            value = ast.literal_eval(call.keywords["entry_points"])
+            value = ast.literal_eval(source)
         except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-            unreadable.append(("setup.py", call.line, "`entry_points=` cannot be read as a literal"))
+            unreadable.append(("setup.py", call_line, "`entry_points=` cannot be read as a literal"))
             continue
         scripts = value.get("console_scripts") if isinstance(value, dict) else None
         for spec in [scripts] if isinstance(scripts, str) else scripts if isinstance(scripts, (list, tuple)) else []:
             entry = ENTRY.match(str(spec))
             if entry:
-                line = _line_of(lines, max(call.line - 1, 0), re.compile(re.escape(str(spec).strip()[:40])))
-                yield EntryPoint("setup.py", line or call.line, entry.group(1), _compact(entry.group(2)), "setup()")
+                line = _line_of(lines, max(call_line - 1, 0), re.compile(re.escape(str(spec).strip()[:40])))
+                yield EntryPoint("setup.py", line or call_line, entry.group(1), _compact(entry.group(2)), "setup()")
 
 
 def _compact(target: str) -> str:

@@ -265,6 +265,22 @@ def setup_requirements(text: str) -> list[SetupRequirement]:
     return found
 
 
+MAX_SETUP_VALUE = 20_000  # characters of one setup() keyword value handed on (a hostile one is cut)
+
+
+def setup_keyword_values(text: str, keyword: str) -> list[tuple[int, str]]:
+    """(line, source text) of `keyword=` in every `setup(...)` call, whole (a call's recorded
+    keywords keep only their first 200 characters), cut at MAX_SETUP_VALUE."""
+    root = _PARSER.parse(text.encode("utf-8", "replace")).root_node
+    found = []
+    for call in _setup_calls(root):
+        arguments = call.child_by_field_name("arguments")
+        for arg in arguments.named_children if arguments is not None else []:
+            if arg.type == "keyword_argument" and _text(arg.child_by_field_name("name")) == keyword:
+                found.append((_line(call), _text(arg.child_by_field_name("value"))[:MAX_SETUP_VALUE]))
+    return found
+
+
 def _setup_calls(root: Node) -> list[Node]:
     calls, stack = [], [root]
     while stack:

@@ -344,7 +344,7 @@ def test_line_counts_skip_model_and_image_files_as_binary_without_reading_them(t
     assert list(root.rglob("*.gitattributes")) == []
 
 
-def test_one_cat_file_process_gives_sizes_in_bulk_and_contents_one_by_one(project):
+def test_the_cat_file_reader_gives_sizes_in_bulk_and_contents_one_by_one(project):
     from auditor.facts.gitcmd import CatFile
 
     blob = git(project, "rev-parse", "HEAD:src/proj/train.py").strip()

@@ -102,41 +102,44 @@ class GitUnavailable(GitError):
 
 
 class CatFile:
-    """One long-lived `git cat-file --batch-command` for every object an audit reads from git: sizes
-    asked in bulk, contents one at a time (so a huge blob is never asked for unread)."""
+    """Long-lived `git cat-file` processes for every object an audit reads from git: `--batch-check`
+    for sizes and kinds, asked in bulk, and `--batch` for contents one at a time (so a huge blob is
+    never asked for unread). `--batch-command` would serve both in one process, but needs git 2.36."""
 
     BULK = 500   # info requests written at once: their answers stay well below a pipe's buffer
+    INFO, CONTENTS = "--batch-check", "--batch"
 
     def __init__(self, where: Path):
         self.where = where
-        self._process: subprocess.Popen | None = None
-        self._finalizer = weakref.finalize(self, _stop, None)
+        self._processes: dict[str, subprocess.Popen] = {}
+        self._finalizer = weakref.finalize(self, _stop_all, self._processes)
 
     def sizes(self, objects: list[str]) -> dict[str, int]:
         """object -> size, for the objects among these that are blobs in the object store."""
         found = {}
         for start in range(0, len(objects), self.BULK):
             chunk = objects[start : start + self.BULK]
-            for header in self._ask(b"".join(b"info %s\n" % name.encode() for name in chunk), len(chunk)):
+            for header in self._ask(self.INFO, b"".join(b"%s\n" % name.encode() for name in chunk), len(chunk)):
                 if len(header) == 3 and header[1] == b"blob" and header[2].isdigit():
                     found[header[0].decode()] = int(header[2])
         return found
 
     def kind(self, name: str) -> str | None:
         """The object's type (`blob`, `tree`, `commit`, `tag`); None when the name resolves to nothing."""
-        [header] = self._ask(b"info %s\n" % name.encode("utf-8", "surrogateescape"), 1)
+        [header] = self._ask(self.INFO, b"%s\n" % name.encode("utf-8", "surrogateescape"), 1)
         return header[1].decode() if len(header) == 3 and header[2].isdigit() else None
 
     def read(self, name: str) -> bytes | None:
         """The object's content; None when the object store lacks it."""
-        [header] = self._ask(b"contents %s\n" % name.encode(), 1)
+        [header] = self._ask(self.CONTENTS, b"%s\n" % name.encode(), 1)
         if len(header) != 3 or not header[2].isdigit():
             return None
         size = int(header[2])
         try:
-            data = self._process.stdout.read(size)
-            self._process.stdout.read(1)
-        except (OSError, ValueError) as exc:
+            stdout = self._processes[self.CONTENTS].stdout
+            data = stdout.read(size)
+            stdout.read(1)
+        except (OSError, ValueError, KeyError) as exc:
             self.close()
             raise GitError(str(exc)) from exc
         if len(data) != size:
@@ -144,10 +147,10 @@ class CatFile:
             raise GitError("git cat-file stopped early")
         return data
 
-    def _ask(self, commands: bytes, answers: int) -> list[list[bytes]]:
-        process = self._running()
+    def _ask(self, mode: str, requests: bytes, answers: int) -> list[list[bytes]]:
+        process = self._running(mode)
         try:
-            process.stdin.write(commands)
+            process.stdin.write(requests)
             process.stdin.flush()
             headers = [process.stdout.readline().split() for _ in range(answers)]
         except (OSError, ValueError) as exc:
@@ -158,22 +161,27 @@ class CatFile:
             raise GitError("git cat-file stopped early")
         return headers
 
-    def _running(self) -> subprocess.Popen:
-        if self._process is None or self._process.poll() is not None:
+    def _running(self, mode: str) -> subprocess.Popen:
+        process = self._processes.get(mode)
+        if process is None or process.poll() is not None:
             try:
-                self._process = subprocess.Popen(
-                    git_command(self.where, "cat-file", "--batch-command"), stdin=subprocess.PIPE,
+                process = subprocess.Popen(
+                    git_command(self.where, "cat-file", mode), stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=git_env())
             except OSError as exc:
                 raise GitUnavailable(str(exc.strerror or exc)) from exc
-            self._finalizer.detach()
-            self._finalizer = weakref.finalize(self, _stop, self._process)
-        return self._process
+            self._processes[mode] = process
+        return process
 
     def close(self) -> None:
-        """Ends the process (a later request starts a new one)."""
-        self._finalizer()
-        self._process = None
+        """Ends the processes (a later request starts new ones)."""
+        _stop_all(self._processes)
+
+
+def _stop_all(processes: dict[str, subprocess.Popen]) -> None:
+    for process in processes.values():
+        _stop(process)
+    processes.clear()
 
 
 def _stop(process: subprocess.Popen | None) -> None:

@@ -54,14 +54,15 @@ def commit_info(where: Path, commit: str, **extra) -> GitInfo:
 
 
 def _commit_dates(where: Path, revision: str) -> GitRun:
-    """The commit dates of `revision` and its ancestors, newest first: the first is the commit's, the count
-    of lines the number of commits."""
-    return GitRun(where, "rev-list", "--no-commit-header", "--format=%cI", revision, "--")
+    """The commit dates of `revision` and its ancestors, newest first, each after a `commit SHA` header
+    line (`--no-commit-header` would need git 2.33): the first date is the commit's, their count the
+    number of commits."""
+    return GitRun(where, "rev-list", "--format=%cI", revision, "--")
 
 
 def _gather(where: Path, commit: str, dates: GitRun, shallow: GitRun | str, remote: GitRun) -> GitInfo:
     try:
-        listed = dates.text().splitlines()
+        listed = [line for line in dates.text().splitlines() if not line.startswith("commit ")]
         is_shallow = (shallow if isinstance(shallow, str) else shallow.text()).strip() == "true"
     except GitError as exc:
         remote.cancel()

@@ -1,7 +1,7 @@
 """The files of one commit, read straight from git objects.
 
-`git ls-tree` lists the tree once; one long-lived `git cat-file --batch-command` process, shared
-with the repository's other blob reads, serves the contents. Nothing is checked out, and the
+`git ls-tree` lists the tree once; the long-lived `git cat-file` processes shared
+with the repository's other blob reads serve the contents. Nothing is checked out, and the
 repository (bare or a work tree) is never written.
 """
 

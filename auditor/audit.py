@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditor.catalog import load_catalog
@@ -15,6 +14,7 @@ from auditor.facts.gitsource import GitTreeSource
 from auditor.facts.repository import GitReads, Problem
 from auditor.facts.source import FolderSource, Source
 from auditor.model import AnswerCheck, ChecklistLine, CourseCheck, ItemResult
+from auditor.record import field, record
 from auditor.target import CLONE_TIMEOUT, TargetError, cloned, is_bare_repository, is_remote, resolve
 from auditor.report.reader import (CHECKLIST_ELSEWHERE, ReportClaims, ReportError, adopt_checklist, read_report,
                                    study_numbers)
@@ -34,7 +34,7 @@ class InputError(Exception):
     """The command cannot audit what it was given (bad path, unreadable report)."""
 
 
-@dataclass
+@record
 class AuditResult:
     repository: Repository
     report: ReportClaims

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import sys
 import types
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,11 +16,12 @@ from typing import Any
 import yaml
 
 from auditor.facts.structured import SAFE_LOADER
+from auditor.record import field, record
 
 WEEK_ORDER = ("1", "2", "3", "extra")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RuleSpec:
     id: str
     code: str

@@ -6,12 +6,12 @@ no path may lead outside it. Command-line flags win over it; `auditor batch` nev
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditor.catalog import load_catalog
 from auditor.facts.files import Absent, Unreadable, decode_text, read_folder_bytes
 from auditor.facts.structured import parse_toml
+from auditor.record import field, record
 from auditor.target import is_bare_repository, is_remote
 
 PYPROJECT = "pyproject.toml"
@@ -24,7 +24,7 @@ class ConfigError(Exception):
     """[tool.auditor] holds something the command cannot use (a usage error, exit 2)."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Config:
     report: Path | None = None
     deadline: str | None = None

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cached_property
 
+from auditor.record import record
 
-@dataclass(frozen=True)
+
+@record(frozen=True)
 class LazyPattern:
     """Stands in for `re.compile(pattern, flags)`; equal and hashed by source and flags."""
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Literal
+
+from auditor.record import field, record
 
 Strength = Literal["strong", "weak", "error", "info", "n/a"]  # n/a: "this repository cannot show it"
 Evidence = Literal["strong", "weak", "none", "n/a"]
@@ -12,7 +13,7 @@ Claim = bool | Literal["partial"] | None
 EVIDENCE_ORDER = {"none": 0, "weak": 1, "strong": 2}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Finding:
     """One thing seen in the repository, at a place a person can open."""
 
@@ -30,7 +31,7 @@ class Finding:
         return {"path": self.path, "line": self.line, "message": self.message, "strength": self.strength}
 
 
-@dataclass
+@record
 class ChecklistLine:
     """One checkbox line of the report's checklist, as written."""
 
@@ -41,7 +42,7 @@ class ChecklistLine:
     item_ids: tuple[str, ...] = ()
 
 
-@dataclass
+@record
 class ItemResult:
     """What the auditor concludes about one checklist item."""
 
@@ -60,7 +61,7 @@ class ItemResult:
     claim_via: str | None = None  # the other item whose checklist line carried the claim
 
 
-@dataclass
+@record
 class AnswerCheck:
     """One claim of the free-text answers checked against the repository."""
 
@@ -79,7 +80,7 @@ class AnswerCheck:
                 "findings": [f.to_json() for f in self.findings]}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CourseCheck:
     """One of the course's own `report.py check` constraints on an answer."""
 

@@ -13,11 +13,11 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
 
 from auditor.facts.gitcmd import GitError, git_text
+from auditor.record import record
 
 CLONE_TIMEOUT = 600
 URL = re.compile(r"^(https?|ssh|git|file)://", re.IGNORECASE)
@@ -28,7 +28,7 @@ class TargetError(Exception):
     """The target cannot be audited as asked; the message says why."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Revision:
     commit: str
     at: str | None = None

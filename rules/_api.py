@@ -1,9 +1,9 @@
 """Shared reading of web APIs in source: FastAPI apps, their routes, and whether a route runs a model."""
 
 import re
-from dataclasses import dataclass
 
 from auditor.lazy_pattern import LazyPattern
+from auditor.record import record
 from auditor.rules._code import calls_within
 
 ROUTE_METHODS = re.compile(r"\.(get|post|put|patch|delete|api_route|websocket)$")
@@ -23,7 +23,7 @@ NOT_MODEL = re.compile(r"^(subprocess|os|asyncio|uvicorn|app|router|report|loop|
                        r"trio|anyio|background_tasks|click|typer|pytest)$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Route:
     path: str          # file
     line: int

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import weakref
-from dataclasses import dataclass
 
 from auditor.facts.cloudbuild import JSON_STEPS_KEY, STEPS_KEY, BuildStep, cloudbuild_configs, step_command  # noqa: F401 (shared)
+from auditor.record import record
 from auditor.rules._workflows import place
 
 SCRIPT_SITES = ("script", "makefile", "tasks")   # shell scripts, Makefiles, invoke tasks: the commands fact
@@ -22,7 +22,7 @@ MENTIONS = {"echo", "printf", "cat", "tee"}
 SHELL_COMMENT = re.compile(r"^\s*(#|//|REM\b|::)")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Seen:
     """A command (or line) that mentions something, with the kind of file it is written in:
     workflow, workflow-rejected, cloudbuild, script, docs or report."""

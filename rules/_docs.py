@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 
 from auditor.lazy_pattern import LazyPattern
+from auditor.record import record
 
 
 MKDOCS = ("mkdocs.y*ml", "**/mkdocs.y*ml")
@@ -29,7 +29,7 @@ API_DIRECTIVE = LazyPattern(r"^[^\S\n]*(:::\s*\S|\.\. auto(module|class|function
 WRITTEN_WORDS = 40
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DocsSite:
     config: str       # mkdocs.yaml or conf.py
     kind: str         # "mkdocs" | "sphinx"

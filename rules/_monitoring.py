@@ -4,9 +4,9 @@ module is deployed, and drift libraries."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from auditor.model import Finding
+from auditor.record import record
 from auditor.rules._api import ROUTE_METHODS, Route
 from auditor.rules._code import calls_within
 
@@ -20,7 +20,7 @@ README_AND_DOCS = ("README.md", "docs/**/*.md")
 RUN_SITES = ("workflow", "cloudbuild", "makefile", "tasks", "script")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reached:
     """A call reachable from a route, and the function body (lines) it sits in."""
 

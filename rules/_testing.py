@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass
 
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
+from auditor.record import record
 from auditor.rules._code import calls_within
 
 TRIVIAL_ASSERT = re.compile(r"^\s*assert\s*\(?\s*(True|1|not\s+False|1\s*==\s*1|True\s+is\s+True)\s*\)?\s*(,.*)?(#.*)?$")
@@ -126,7 +126,7 @@ def python_files_setting(repo) -> list[str]:
     return []
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TestRun:
     """A workflow command that runs the tests, the paths it gives pytest (empty: all tests) and the
     paths it leaves out (`--ignore`, `--deselect` of a whole file)."""

@@ -11,11 +11,11 @@ does not tick it; `unverifiable` the repository cannot tell (no history, unknown
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from auditor.facts import Repository
 from auditor.model import AnswerCheck, Finding, ItemResult
+from auditor.record import record
 from auditor.report.answers import Answers
 from auditor.report.links import EXTERNAL, Reference, RepoPath, github_path, is_this_repository, relative_path
 from auditor.report.numbers import coverage_claimed, tests_claimed
@@ -31,7 +31,7 @@ NOT_PATH_CHARACTER = re.compile(r"[^a-z0-9/.]")
 EVIDENCE_VERDICT = {"strong": "corroborated", "weak": "weak", "none": "unsupported", "n/a": "unverifiable"}
 
 
-@dataclass
+@record
 class Context:
     """What every check needs: the parsed report, the repository, the judged items, and names."""
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 
 from auditor import __version__
 from auditor.batch.roster import Group
+from auditor.record import record
 from auditor.verdicts import VERDICTS
 
 CLASS_SCHEMA_VERSION = "1"
@@ -23,7 +23,7 @@ CLAIMED = (True, "partial")
 SPREADSHEET_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-@dataclass
+@record
 class GroupRow:
     """One group's line in the class: its report, or why there is none."""
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from auditor.record import record
 
 MAX_ROSTER_BYTES = 5_000_000
 COLUMNS = ("group", "repository", "deadline", "commit")
@@ -38,7 +39,7 @@ class RosterError(Exception):
         self.problems = problems
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Group:
     """One group to audit: what to audit and at which point in its history."""
 

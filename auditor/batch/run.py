@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.batch import dashboard
@@ -21,11 +20,12 @@ from auditor.batch.cache import Cache, tool_fingerprint, write_atomic
 from auditor.batch.outputs import GroupRow, class_document, item_catalog, summary_csv
 from auditor.batch.roster import Group, read_input
 from auditor.batch.workers import DEFAULT_TIMEOUT, Outcome, Task, WorkerPool, default_jobs, largest_first
+from auditor.record import record
 
 GROUPS_DIR = "groups"
 
 
-@dataclass
+@record
 class BatchResult:
     out: Path
     rows: list[GroupRow]

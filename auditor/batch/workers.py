@@ -16,17 +16,17 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
 
 from auditor.batch.cache import group_key
 from auditor.batch.roster import Group
+from auditor.record import record
 
 DEFAULT_TIMEOUT = 900.0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Task:
     group: Group
     tool: str
@@ -35,7 +35,7 @@ class Task:
     keyed: bool = True  # False under --no-cache: nothing would keep the key, so it is not computed
 
 
-@dataclass
+@record
 class Outcome:
     """What became of one group: `audited` (with its document), `cached`, or `error`."""
 

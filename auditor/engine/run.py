@@ -9,7 +9,6 @@ is derived from the findings here, and the verdict is a separate step.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from functools import lru_cache
 from types import ModuleType
 from typing import Callable
@@ -20,6 +19,7 @@ from auditor.facts import Repository
 from auditor.facts.branches import Branch
 from auditor.facts.vendored import vendored_origin
 from auditor.model import EVIDENCE_ORDER, Evidence, Finding
+from auditor.record import record
 
 INJECTABLE = ("repo", "source", "tests", "python", "workflows", "dockerfiles", "dependencies", "pyproject", "git", "files", "dependency_names",
               "test_functions", "history", "team", "dvc", "docker",
@@ -27,7 +27,7 @@ INJECTABLE = ("repo", "source", "tests", "python", "workflows", "dockerfiles", "
               "locked_dependencies", "dependency_files")
 
 
-@dataclass
+@record
 class RuleOutcome:
     spec: RuleSpec
     evidence: Evidence

@@ -6,18 +6,18 @@ then, and a branch created after it not at all."""
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass, field
 
 from auditor.facts.gitcmd import CatFile, GitError, GitRun
 from auditor.facts.gitinfo import GitInfo
 from auditor.facts.gitsource import GitTreeSource, TreeEntry
+from auditor.record import field, record
 
 MAX_BRANCHES = 60
 MAX_CHANGED_FILES = 400
 MODE_FILE = "100644"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Branch:
     name: str            # as git shows it: `profiling`, `origin/profiling`
     tip: str             # the commit read (the last one before the deadline, when one is given)

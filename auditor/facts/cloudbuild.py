@@ -5,14 +5,15 @@ not by their file name: groups call them `cloudbuild.yaml`, `vertex_ai_train.yam
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from auditor.record import field, record
 
 STEPS_KEY = re.compile(r"^[\"']?steps[\"']?\s*:", re.MULTILINE)
 JSON_STEPS_KEY = re.compile(r"^[^\S\n]*+\{?[^\S\n]*+\"steps\"\s*:", re.MULTILINE)
 SHELLS = {"bash", "sh", "/bin/bash", "/bin/sh", "/usr/bin/env"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class BuildStep:
     path: str
     line: int | None

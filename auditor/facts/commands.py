@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from auditor.facts.cloudbuild import SHELLS as CLOUD_SHELLS, cloudbuild_configs
 from auditor.facts.shell import MAX_LINE, Simple, read_shell
 from auditor.facts.workflow_checks import is_disabled, problems
+from auditor.record import field, record
 
 SCRIPT_FILES = ("**/*.sh", "**/*.bash")
 MAKEFILES = ("Makefile", "**/Makefile", "**/*.mk", "makefile", "GNUmakefile")
@@ -32,7 +32,7 @@ SITE_HOLDERS = {"workflow": "job", "makefile": "target", "tasks": "task", "cloud
                 "pre-commit": "hook"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Command:
     """One command (program + arguments) and the place that runs or documents it."""
 
@@ -94,7 +94,7 @@ class Command:
         return self.kind == "run" and self.live
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Note:
     path: str
     line: int | None
@@ -134,7 +134,7 @@ class Commands:
         return [c for site in (sites or tuple(READERS)) for c in self.at(site, kind) if c.program in wanted]
 
 
-@dataclass
+@record
 class _Sink:
     all: list[Command]
     notes: list[Note]

@@ -7,10 +7,10 @@ from __future__ import annotations
 import configparser
 import posixpath
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from auditor.facts.python_code import setup_requirements
+from auditor.record import record
 
 if TYPE_CHECKING:
     from auditor.facts.repository import Repository
@@ -21,7 +21,7 @@ CONDA_FILES = ("environment.y*ml", "**/environment.y*ml", "**/conda*.y*ml")
 CONDA_DEPENDENCIES_KEY = re.compile(r"^dependencies\s*:", re.MULTILINE)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Dependency:
     name: str   # normalized (PEP 503)
     path: str
@@ -29,7 +29,7 @@ class Dependency:
     group: str = "main"   # main | dev | extra | conda | lock
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DependencyFile:
     """A file the dependency fact reads as a declaration: requirements (and what they include),
     conda environments, pyproject, setup.py / setup.cfg, Pipfile; `error` when it cannot be read or parsed."""

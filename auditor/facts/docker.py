@@ -8,9 +8,9 @@ Nothing is built or run.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from auditor.facts.files import FileText
+from auditor.record import record
 
 COMPOSE_FILES = ("**/docker-compose*.y*ml", "**/compose*.y*ml")
 OTHER_SPELLING = re.compile(r"dockerfile[-_][^/.]*|[^/]*[-_]dockerfile")   # Dockerfile_api, api-Dockerfile
@@ -19,7 +19,7 @@ KEYWORDS = frozenset({"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE"
 HEREDOC = re.compile(r"(?<!<)<<-?([\"']?)([A-Za-z_]\w{0,40})\1")   # not a `<<<` here-string
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Instruction:
     line: int          # where the instruction starts
     keyword: str       # upper case: FROM, RUN ...
@@ -27,7 +27,7 @@ class Instruction:
     text: str          # its first line as written, stripped
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Dockerfile:
     path: str
     instructions: tuple[Instruction, ...] = ()

@@ -7,8 +7,9 @@ line by line, commented lines skipped, so nothing of it is run or resolved.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from auditor.record import record
 
 if TYPE_CHECKING:
     from auditor.facts.repository import Repository
@@ -20,7 +21,7 @@ URL = re.compile(r"^\s*url\s*=\s*(\S+)")
 DEFAULT = re.compile(r"^\s*remote\s*=\s*(\S+)")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DvcRemote:
     path: str       # the config file that declares it
     line: int       # its `url = ...` line
@@ -29,7 +30,7 @@ class DvcRemote:
     default: bool   # the config's `remote = <name>`
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Dvc:
     config: str | None           # the top-level .dvc/config, when committed
     folder: list[str]            # files under the top-level .dvc/ folder

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
 from typing import Iterator
 
 from auditor.facts.python_code import setup_keyword_values
+from auditor.record import record
 
 CFG_SECTION = re.compile(r"^\s*\[([^\]]+)\]")
 CFG_KEY = re.compile(r"^([\w.-]+)\s*[=:]\s*(.*)$")
 ENTRY = re.compile(r"^\s*([\w.-]+)\s*=\s*([\w.]+(\s*:\s*[\w.]+)?)")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EntryPoint:
     path: str            # the file declaring it
     line: int | None
@@ -29,7 +29,7 @@ class EntryPoint:
     table: str           # [project.scripts], [tool.poetry.scripts], [options.entry_points], setup()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EntryPoints:
     found: list[EntryPoint]
     unreadable: list[tuple[str, int | None, str]]   # (path, line, why) of declarations that cannot be read

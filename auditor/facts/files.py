@@ -10,10 +10,10 @@ import fnmatch
 from functools import lru_cache
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.facts.gitcmd import GitError, GitRun
+from auditor.record import record
 
 MAX_FILE_BYTES = 2_000_000
 # Folders tools write while running (experiment trackers, Hydra, caches, environments): even when
@@ -32,7 +32,7 @@ DATA_SUFFIXES = {".csv", ".parquet", ".pt", ".pth", ".ckpt", ".npy", ".npz", ".p
                  ".gif", ".zip", ".gz", ".tar", ".h5", ".onnx", ".bin", ".safetensors", ".arrow"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FileText:
     """The text of a file, or why it could not be read."""
 

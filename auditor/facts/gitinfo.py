@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from auditor.facts.gitcmd import GitError, GitRun, git_text
+from auditor.record import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class GitInfo:
     is_repo: bool
     commit: str | None = None
@@ -90,7 +91,7 @@ def redact(url: str) -> str:
     return re.sub(r"^([a-z][a-z0-9+.-]*://)[^/@]*@", r"\1", url, flags=re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Ref:
     """A local or remote-tracking branch."""
 

@@ -8,18 +8,18 @@ repository (bare or a work tree) is never written.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.facts.files import MAX_FILE_BYTES, Absent, Unreadable
 from auditor.facts.gitcmd import CatFile, GitError, GitUnavailable, git_bytes
+from auditor.record import record
 
 SYMLINK = "120000"
 SUBMODULE = "160000"
 MAX_LINK_HOPS = 8
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TreeEntry:
     mode: str
     sha: str

@@ -15,20 +15,20 @@ import os
 import re
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
 from auditor.facts.gitcmd import GIT_TIMEOUT, GitError, GitRun, git_command, git_env
 from auditor.facts.gitinfo import Ref, read_refs
+from auditor.record import field, record
 
 LOG_FORMAT = "%x1e%H%x1f%P%x1f%aN%x1f%aE%x1f%at%x1f%ct%x1f%s"
 PULL_REQUEST = re.compile(r"^Merge pull request #(\d+) from [^/\s]+/(\S+)|\(#(\d+)\)\s*$")
 MERGED_BRANCH = re.compile(r"^Merge (?:remote-tracking )?branch '([^']+)'")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Commit:
     sha: str
     parents: tuple[str, ...]
@@ -48,7 +48,7 @@ class Commit:
         return iso(self.authored)
 
 
-@dataclass
+@record
 class History:
     """Commits from the audited commit back to the first one, oldest first."""
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from auditor.record import record
 
 if TYPE_CHECKING:
     from auditor.facts.repository import Repository
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LfsPattern:
     pattern: str   # as written, relative to the folder of its .gitattributes
     path: str      # the .gitattributes file

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
 import tree_sitter_python
 from tree_sitter import Language, Node, Parser
+
+from auditor.record import field, record
 
 _LANGUAGE = Language(tree_sitter_python.language())
 _PARSER = Parser(_LANGUAGE)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Call:
     name: str          # dotted callee as written, e.g. "wandb.init", "self.log", "Trainer"
     line: int
@@ -19,7 +20,7 @@ class Call:
     args: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Function:
     name: str
     line: int
@@ -33,14 +34,14 @@ class Function:
     class_name: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ClassDef:
     name: str
     line: int
     bases: tuple[str, ...]
 
 
-@dataclass
+@record
 class PythonModule:
     """The facts of one Python file."""
 
@@ -238,7 +239,7 @@ SETUP_GROUPS = {"install_requires": "main", "extras_require": "extra", "tests_re
 MAX_VALUE_DEPTH = 8  # `a + b + ...` and names bound to names: followed this far, no further
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SetupRequirement:
     """One requirement string a `setup(...)` call declares, with its line and its group:
     `main` (install_requires), `extra` (an extras_require group, named in `extra`), `dev` (tests_require)."""

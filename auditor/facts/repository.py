@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -34,6 +33,7 @@ from auditor.facts.template import (Scaffold, blob_id, is_template_shaped, lefto
 from auditor.facts.test_suite import PYTEST_FILE as TEST_FILE, TestFunction, test_functions
 from auditor.facts.git_paths import path_at_ref
 from auditor.facts.modules_on_demand import ModulesOnDemand
+from auditor.record import record
 from auditor.report.links import GitHubMention, github_mentions, github_slug
 from auditor.report.parsed import ParsedReport
 
@@ -42,7 +42,7 @@ NON_SOURCE_DIRS = ("tests/", "test/", "docs/", "reports/", "notebooks/", "exampl
 VENDORED = re.compile(r"(^|/)(\.?venv|env|site-packages|node_modules|build|dist|third_party|vendor|migrations)/")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Problem:
     """A file the auditor could not read or parse."""
 
@@ -50,7 +50,7 @@ class Problem:
     message: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Workflow:
     path: str
     text: str
@@ -94,7 +94,7 @@ class Workflow:
         return None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Match:
     path: str
     line: int
@@ -112,7 +112,7 @@ def find_line(text: str, needle: str | re.Pattern[str]) -> int | None:
 MAX_SCAFFOLD_BYTES = 1_000_000
 
 
-@dataclass
+@record
 class GitReads:
     """The git commands every audit of a commit needs (listing, history, branches), started before
     the report is read so that git works alongside; the Repository reads them on first use."""

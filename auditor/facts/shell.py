@@ -10,10 +10,11 @@ replaced by a placeholder word before parsing and put back in the words.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
+
+from auditor.record import record
 
 _LANGUAGE = Language(tree_sitter_bash.language())
 _PARSER = Parser(_LANGUAGE)
@@ -62,7 +63,7 @@ DOCKER_RUN_VALUE_OPTIONS = {"-v", "--volume", "-e", "--env", "-p", "--publish", 
                             "--runtime", "--add-host", "--device", "-h", "--hostname", "--cap-add", "--pull"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Simple:
     """One simple command: the program it runs, its arguments, the runners it was called through."""
 
@@ -73,7 +74,7 @@ class Simple:
     text: str          # the command as written, with the pipeline it is part of (one line, shortened)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ShellRead:
     commands: tuple[Simple, ...]
     refused: str | None = None   # why the script was not (fully) read

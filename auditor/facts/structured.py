@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import tomllib
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
+
+from auditor.record import record
 
 MAX_EXPANDED_NODES = 200_000
 MAX_DEPTH = 100
@@ -16,7 +17,7 @@ MAX_DEPTH = 100
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Parsed:
     """A parsed document, or the reason it could not be parsed."""
 

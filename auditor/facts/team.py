@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 
 from auditor.facts.history import Commit, History, iso
+from auditor.record import field, record
 
 BOT = re.compile(r"\[bot\]|dependabot|github-actions|copilot|renovate|pre-commit-ci|^noreply@github\.com$", re.IGNORECASE)
 NOREPLY = re.compile(r"^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$", re.IGNORECASE)
@@ -20,7 +20,7 @@ STUDY = re.compile(r"(?<![a-z0-9])s\d{6}(?!\d)", re.IGNORECASE)
 GENERIC_LOCAL_PARTS = {"info", "admin", "root", "user", "dev", "mail", "contact", "git", "github", "student", "me"}
 
 
-@dataclass
+@record
 class Author:
     names: set[str] = field(default_factory=set)
     emails: set[str] = field(default_factory=set)
@@ -84,7 +84,7 @@ class Author:
         }
 
 
-@dataclass
+@record
 class Team:
     authors: list[Author]
     study_numbers: list[str]

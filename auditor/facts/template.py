@@ -27,12 +27,12 @@ import itertools
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from auditor.facts.gitcmd import GitError, git_bytes
 from auditor.facts.history import Commit, History
+from auditor.record import record
 
 class PathShape:
     """A path where `*` stands for one folder name (`src/*/data.py`), tested with string
@@ -254,7 +254,7 @@ def is_template_shaped(rel: str) -> bool:
 
 
 # --- the scaffold commit in the repository's own history -----------------------------------
-@dataclass(frozen=True)
+@record(frozen=True)
 class Scaffold:
     commit: Commit
     template: str
@@ -337,7 +337,7 @@ YAML_FILES = re.compile(r"\.ya?ml$")
 WORKFLOW = re.compile(r"^\.github/workflows/[^/]+\.ya?ml$")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Section:
     name: str
     start: int  # 1-based line of its header

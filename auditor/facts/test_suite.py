@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from auditor.facts.python_code import PythonModule
+from auditor.record import record
 
 PYTEST_FILE = re.compile(r"(^|/)(test_[^/]*|[^/]*_test)\.py$")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TestFunction:
     path: str
     name: str

@@ -5,11 +5,11 @@ always agree on what was found."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
 from auditor.model import Finding
+from auditor.record import record
 
 if TYPE_CHECKING:  # the CLI imports this module for FailOn before any audit runs
     from auditor.audit import AuditResult
@@ -39,7 +39,7 @@ FAILING_KINDS = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Attention:
     """One thing to look at: a checklist item, an answer's claim or a course check."""
 

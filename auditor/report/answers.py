@@ -8,9 +8,9 @@ they need by its wording (`Answers.asking(...)`), never by a fixed number.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Iterator
 
+from auditor.record import field, record
 from auditor.report.checklist import WHITESPACE, read_heading, report_lines
 
 QUESTION_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*(?:[*_]+\s*)?question\s*(\d{1,3})\b", re.IGNORECASE)
@@ -26,7 +26,7 @@ STATED_LENGTH = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AnswerLine:
     """One line of an answer as written, with its line number in the report."""
 
@@ -36,7 +36,7 @@ class AnswerLine:
     in_table: bool  # a Markdown table row
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Question:
     """One question of the report: as asked, and as answered."""
 
@@ -68,7 +68,7 @@ class Question:
         return (line for line in self.lines if not line.in_code and not line.in_table)
 
 
-@dataclass
+@record
 class Answers:
     """Every question of a report, in the order written."""
 

@@ -7,9 +7,9 @@ line number of each item and never guesses an item from its position.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from auditor.model import ChecklistLine, Claim
+from auditor.record import field, record
 
 HEADING_START = re.compile(r"\s{0,3}(#{1,6})\s*")
 CLOSING_HASHES_REVERSED = re.compile(r"\s*#*\s*")  # `## Title ##`: the closing part, read from the end
@@ -27,7 +27,7 @@ TRUE_MARKS = {"x", "✓", "✔", "✅", "☑", "✔️", "ok", "done", "yes", "y
 FALSE_MARKS = {"", "-", "–", "—", "no", "n", "❌", "✗", "✘", "✖", "✖️", "☐", "n/a", "na"}
 
 
-@dataclass
+@record
 class Checklist:
     """The checklist section of a report: where it is and its item lines."""
 
@@ -50,7 +50,7 @@ def mark_to_claim(mark: str) -> Claim:
     return "partial"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Heading:
     level: int
     text: str  # without the closing hashes and surrounding spaces

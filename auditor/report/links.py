@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import unquote
 
+from auditor.record import record
 from auditor.report.answers import Answers
 
 MD_IMAGE = re.compile(
@@ -28,7 +28,7 @@ RAW_FILE = re.compile(
 EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reference:
     """A link or image of an answer: where it is and what it points at."""
 
@@ -72,7 +72,7 @@ def links(answers: Answers) -> list[Reference]:
     return found
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RepoPath:
     """A link resolved to a place in some GitHub repository (or in this one, when relative)."""
 
@@ -157,7 +157,7 @@ GITHUB_MENTION = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class GitHubMention:
     """A `github.com/<owner>/<repo>[/blob|tree/<ref>/<path>]` written anywhere in a document (link,
     bare URL or code), with the line it is on."""

@@ -8,9 +8,9 @@ readers below keep the line the number was read from, so a finding can point at 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from auditor.lazy_pattern import LazyPattern
+from auditor.record import record
 from auditor.report.answers import Question
 
 WORDS = {
@@ -64,7 +64,7 @@ HYPOTHETICAL = re.compile(r"\b(even|would|could|if|close to|near|never|not)\b", 
 ABOUT_COVERAGE = re.compile(r"coverage|covere", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Stated:
     """A number an answer states, where, and the words it was read from."""
 

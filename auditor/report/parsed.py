@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 from functools import cached_property
 
+from auditor.record import record
 from auditor.report.answers import AnswerLine, Answers, Question, parse_answers
 from auditor.report.checklist import report_lines
 from auditor.report.links import (HTML_IMAGE, MD_IMAGE, MD_LINK, GitHubMention, Reference, github_mentions,
@@ -20,7 +20,7 @@ CHECKLIST_LINE = re.compile(r"^\s*[-*+]\s*\[")
 SECTION_HEADING = re.compile(r"^#{1,4}\s")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ReportImage:
     """An image the report shows (Markdown `![alt](src)` or HTML `<img src>`) and where it sits.
 

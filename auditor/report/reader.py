@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from auditor.model import ChecklistLine, Claim
+from auditor.record import field, record
 from auditor.report.answers import Answers, parse_answers
 from auditor.report.checklist import parse_checklist, report_lines
 from auditor.report.matching import assign_ids
@@ -23,7 +23,7 @@ OTHER_STUDENT_ID = re.compile(r"(?<![\w.#/-])\d{6,9}(?![\w.%/-])")
 UNTAGGED_ONLY = ("torchserve",)
 
 
-@dataclass
+@record
 class ReportClaims:
     """What a report claims, item by item."""
 

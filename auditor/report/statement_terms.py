@@ -12,15 +12,15 @@ Items a repository cannot show (reflections, team habits) have no terms.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 
 from auditor.lazy_pattern import LazyPattern
+from auditor.record import record
 
 Term = LazyPattern | tuple[LazyPattern, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Terms:
     specific: tuple[Term, ...] = ()
     broad: tuple[Term, ...] = ()

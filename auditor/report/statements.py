@@ -13,10 +13,10 @@ monitoring") does not outweigh what the answer says of the item itself.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from auditor.lazy_pattern import LazyPattern
+from auditor.record import record
 from auditor.report.anchors import all_required_words, holds_words, may_match, required_words
 from auditor.report.answers import Answers, Question
 from auditor.report.numbers import sentences
@@ -71,7 +71,7 @@ TAG_OR_URL = re.compile(r"<[^>]{1,300}>|https?://\S+")
 EMPHASIS = re.compile(r"[*_`]+")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Statement:
     """One clause of an answer that says an item was (or was not) done."""
 
@@ -126,7 +126,7 @@ def answer_claim(found: list[Statement]) -> Statement | None:
     return next((s for s in found if s.used), None) or next((s for s in found if not s.used), None)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Candidate:
     """A term with the literal words its parts need (word groups: one word of each group)."""
 
@@ -139,7 +139,7 @@ class _Candidate:
         return tuple(group for part in self.parts for group in all_required_words(part.pattern))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Probe:
     """One item's terms, read once per run: its quick words and its candidate terms."""
 

@@ -6,8 +6,12 @@ evidence definitions; `auditor rules` and `auditor explain` print them from here
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 import sys
+import tempfile
 import types
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +20,7 @@ from typing import Any
 import yaml
 
 from auditor.facts.structured import SAFE_LOADER
+from auditor.lazy_pattern import LazyPattern
 from auditor.record import field, record
 
 WEEK_ORDER = ("1", "2", "3", "extra")
@@ -30,8 +35,8 @@ class RuleSpec:
     title: str
     strong: str
     weak: str
-    match: tuple[re.Pattern[str], ...]
-    also_claims: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    match: tuple[LazyPattern, ...]   # report wording, compiled when a checklist line holds its words
+    also_claims: dict[str, LazyPattern] = field(default_factory=dict)
     evidence: tuple[dict[str, Any], ...] = ()
     na: bool = False
     na_when_absent: bool = False
@@ -55,8 +60,8 @@ def _spec(data: dict[str, Any], order: int) -> RuleSpec:
         title=data["title"],
         strong=data.get("strong", ""),
         weak=data.get("weak", ""),
-        match=tuple(re.compile(p, re.IGNORECASE) for p in data.get("match", [])),
-        also_claims={k: re.compile(v, re.IGNORECASE) for k, v in (data.get("also_claims") or {}).items()},
+        match=tuple(LazyPattern(p, re.IGNORECASE) for p in data.get("match", [])),
+        also_claims={k: LazyPattern(v, re.IGNORECASE) for k, v in (data.get("also_claims") or {}).items()},
         evidence=tuple(data.get("evidence") or ()),
         na=bool(data.get("na", False)),
         na_when_absent=bool(data.get("na_when_absent", False)),
@@ -96,9 +101,75 @@ def _register_rules_package(folder: Path) -> None:
 @lru_cache(maxsize=1)
 def load_catalog() -> tuple[RuleSpec, ...]:
     """All rule specs in the spec's order (by code)."""
-    raw = [yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) for path in sorted(rules_dir().glob("*.yaml"))]
+    raw = rule_definitions(rules_dir())
     raw.sort(key=lambda d: d["code"])
     return tuple(_spec(d, i) for i, d in enumerate(raw))
+
+
+def rule_definitions(folder: Path) -> list[dict[str, Any]]:
+    """The parsed YAML of every rule file, from the user's cache when it was made from these
+    very files (same names, sizes and modification times, same auditor, Python and PyYAML)."""
+    paths = sorted(folder.glob("*.yaml"))
+    key = _definitions_key(folder, paths)
+    cache = _cache_file(folder)
+    cached = _read_cached(cache, key) if cache else None
+    if cached is not None:
+        return cached
+    raw = [yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) for path in paths]
+    if cache:
+        _write_cached(cache, key, raw)
+    return raw
+
+
+def _definitions_key(folder: Path, paths: list[Path]) -> list[Any]:
+    from auditor import __version__
+
+    files = [[path.name, (info := path.stat()).st_size, info.st_mtime_ns] for path in paths]
+    return [__version__, sys.version, yaml.__version__, str(folder), files]
+
+
+def _cache_file(folder: Path) -> Path | None:
+    """One cache file per rules folder (an installed copy and a source checkout keep their own),
+    under $XDG_CACHE_HOME/auditor or ~/.cache/auditor; None when there is no home to put it in."""
+    base = os.environ.get("XDG_CACHE_HOME") or (os.path.join(home, ".cache") if (home := os.environ.get("HOME")) else "")
+    if not os.path.isabs(base):
+        return None
+    name = hashlib.sha256(str(folder).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return Path(base) / "auditor" / f"catalog-{name}.json"
+
+
+def _read_cached(cache: Path, key: list[Any]) -> list[dict[str, Any]] | None:
+    """The cached definitions, or None when the cache is missing, unreadable, corrupt or stale."""
+    try:
+        stored = json.loads(cache.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stored, dict) or stored.get("key") != key:
+        return None
+    definitions = stored.get("definitions")
+    if not isinstance(definitions, list) or not all(isinstance(d, dict) for d in definitions):
+        return None
+    return definitions
+
+
+def _write_cached(cache: Path, key: list[Any], raw: list[Any]) -> None:
+    """Keep the definitions for the next run, whole or not at all; only what JSON gives back
+    unchanged is kept, and a cache that cannot be written is silently done without."""
+    try:
+        text = json.dumps({"key": key, "definitions": raw})
+        if json.loads(text) != {"key": key, "definitions": raw}:
+            return
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        handle, partial = tempfile.mkstemp(dir=cache.parent, prefix=f".{cache.name}.", suffix=".partial")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.replace(partial, cache)
+        except BaseException:
+            os.unlink(partial)
+            raise
+    except (OSError, TypeError, ValueError):
+        return
 
 
 def by_id() -> dict[str, RuleSpec]:

@@ -12,6 +12,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 import types
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from auditor import __version__
 from auditor.facts.structured import SAFE_LOADER
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import field, record
@@ -110,22 +112,26 @@ def rule_definitions(folder: Path) -> list[dict[str, Any]]:
     """The parsed YAML of every rule file, from the user's cache when it was made from these
     very files (same names, sizes and modification times, same auditor, Python and PyYAML)."""
     paths = sorted(folder.glob("*.yaml"))
-    key = _definitions_key(folder, paths)
+    files = [[path.name, (info := path.stat()).st_size, info.st_mtime_ns] for path in paths]
+    key = [__version__, sys.version, yaml.__version__, str(folder), files]
     cache = _cache_file(folder)
     cached = _read_cached(cache, key) if cache else None
     if cached is not None:
         return cached
     raw = [yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) for path in paths]
-    if cache:
+    if cache and not _changed_lately(files):
         _write_cached(cache, key, raw)
     return raw
 
 
-def _definitions_key(folder: Path, paths: list[Path]) -> list[Any]:
-    from auditor import __version__
+RACY_SECONDS = 2
 
-    files = [[path.name, (info := path.stat()).st_size, info.st_mtime_ns] for path in paths]
-    return [__version__, sys.version, yaml.__version__, str(folder), files]
+
+def _changed_lately(files: list[list[Any]]) -> bool:
+    """Whether a rule file changed so lately that a second change could keep its size and
+    modification time (a coarse file-system clock): such files are not cached."""
+    newest = max((mtime for _, _, mtime in files), default=0)
+    return time.time_ns() - newest < RACY_SECONDS * 1_000_000_000
 
 
 def _cache_file(folder: Path) -> Path | None:

@@ -137,7 +137,7 @@ def _changed_lately(files: list[list[Any]]) -> bool:
 def _cache_file(folder: Path) -> Path | None:
     """One cache file per rules folder (an installed copy and a source checkout keep their own),
     under $XDG_CACHE_HOME/auditor or ~/.cache/auditor; None when there is no home to put it in."""
-    base = os.environ.get("XDG_CACHE_HOME") or (os.path.join(home, ".cache") if (home := os.environ.get("HOME")) else "")
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.environ.get("HOME", ""), ".cache")
     if not os.path.isabs(base):
         return None
     name = hashlib.sha256(str(folder).encode("utf-8", "surrogateescape")).hexdigest()[:16]
@@ -148,7 +148,7 @@ def _read_cached(cache: Path, key: list[Any]) -> list[dict[str, Any]] | None:
     """The cached definitions, or None when the cache is missing, unreadable, corrupt or stale."""
     try:
         stored = json.loads(cache.read_bytes())
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(stored, dict) or stored.get("key") != key:
         return None

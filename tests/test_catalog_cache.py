@@ -61,7 +61,7 @@ def test_an_added_rule_file_is_parsed_again(rules, cache_home):
     assert [d["id"] for d in rule_definitions(rules)] == ["ci", "cli", "coverage"]
 
 
-@pytest.mark.parametrize("stored", [b"\x00\xff not json", b"[]", b'{"key": 1}', b"", b"{" * 100000])
+@pytest.mark.parametrize("stored", [b"\x00\xff not json", b"[]", b'{"key": 1}', b"", b"{" * 100000, b"[" * 100000 + b"]" * 100000])
 def test_a_corrupt_cache_is_replaced(rules, cache_home, stored):
     rule_definitions(rules)
     (cache,) = (cache_home / "auditor").glob("catalog-*.json")

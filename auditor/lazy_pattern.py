@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
+from typing import Any
 
 from auditor.record import record
 
 
 @record(frozen=True)
 class LazyPattern:
-    """Stands in for `re.compile(pattern, flags)`; equal and hashed by source and flags."""
+    """Stands in for `re.compile(pattern, flags)`; equal and hashed by source and flags.
+
+    Any method of the compiled pattern (`search`, `sub`, `finditer` ...) compiles it on first use;
+    the bound method is then kept on the instance, so later calls cost what the compiled one's do."""
 
     pattern: str
     flags: int = 0
@@ -19,11 +23,12 @@ class LazyPattern:
     def compiled(self) -> re.Pattern[str]:
         return re.compile(self.pattern, self.flags)
 
-    def search(self, text: str) -> re.Match[str] | None:
-        return self.compiled.search(text)
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        method = getattr(self.compiled, name)
+        self.__dict__[name] = method
+        return method
 
-    def fullmatch(self, text: str) -> re.Match[str] | None:
-        return self.compiled.fullmatch(text)
-
-    def match(self, text: str) -> re.Match[str] | None:
-        return self.compiled.match(text)
+    def __getstate__(self) -> dict[str, Any]:
+        return {"pattern": self.pattern, "flags": self.flags}

@@ -8,18 +8,18 @@ from auditor.rules._code import calls_within
 
 ROUTE_METHODS = re.compile(r"\.(get|post|put|patch|delete|api_route|websocket)$")
 # The callee's last name segment that means inference (matched on `predict_image`, `model.forward`, ...).
-INFERENCE = re.compile(
+INFERENCE = LazyPattern(
     r"^_*(\w{1,100}_)?(predict(ion|or)?|infer(ence)?|classify|classification|translate|transcribe|summari[sz]e|caption|"
     r"recogni[sz]e)(_\w+)?$|"
     r"^_*(forward|generate|pipeline|embed|segment|__call__|load_from_checkpoint|load_state_dict|from_pretrained|"
     r"inferencesession|softmax|argmax|topk|predict_proba)$",
     re.IGNORECASE,
 )
-LOADERS = re.compile(r"^(torch\.load|torch\.jit\.load|joblib\.load|pickle\.load|onnx\.load|tf\.keras\.models\.load_model|"
+LOADERS = LazyPattern(r"^(torch\.load|torch\.jit\.load|joblib\.load|pickle\.load|onnx\.load|tf\.keras\.models\.load_model|"
                      r"keras\.models\.load_model|load_model)$")
-MODEL_OBJECT = re.compile(r"(^|_)(model|net|network|classifier|clf|predictor|pipe|pipeline)s?$", re.IGNORECASE)
+MODEL_OBJECT = LazyPattern(r"(^|_)(model|net|network|classifier|clf|predictor|pipe|pipeline)s?$", re.IGNORECASE)
 RUNNER = LazyPattern(r"(^|_)(model|net|classifier|predictor|session|sess|ort\w*|onnx\w*|runtime)s?$", re.IGNORECASE)
-NOT_MODEL = re.compile(r"^(subprocess|os|asyncio|uvicorn|app|router|report|loop|threading|multiprocessing|shutil|"
+NOT_MODEL = LazyPattern(r"^(subprocess|os|asyncio|uvicorn|app|router|report|loop|threading|multiprocessing|shutil|"
                        r"trio|anyio|background_tasks|click|typer|pytest)$", re.IGNORECASE)
 
 

@@ -4,25 +4,26 @@ badge in the README. They show that something was run once, not the code that ru
 import re
 
 from auditor.model import Finding
+from auditor.lazy_pattern import LazyPattern
 
 IMAGE_EXTENSIONS = ("png", "jpg", "jpeg", "gif", "webp", "svg")
 FIGURE_FOLDERS = ("reports/", "figures/", "docs/figures/", "docs/images/", "images/")
 FIGURE_GLOBS = tuple(f"{folder}**/*.{ext}" for folder in FIGURE_FOLDERS for ext in IMAGE_EXTENSIONS)
-IMAGE = re.compile(r"\.(png|jpe?g|gif|webp|svg)$", re.IGNORECASE)
+IMAGE = LazyPattern(r"\.(png|jpe?g|gif|webp|svg)$", re.IGNORECASE)
 WHAT_FOR = {
-    "profiling": re.compile(r"prof(il(e|er|ing)|\b|_)|snakeviz|flame[_-]?graph|pstats", re.IGNORECASE),
-    "coverage": re.compile(r"coverage|codecov|(^|[_-])cov([_-]|\.|$)", re.IGNORECASE),
-    "sweep": re.compile(r"sweep|hyper[_-]?param|optuna", re.IGNORECASE),
-    "load-test": re.compile(r"load[_-]?test|locust|stress[_-]?test|\bk6\b", re.IGNORECASE),
-    "wandb": re.compile(r"wandb|weights[_-]?(and[_-]?)?biases", re.IGNORECASE),
+    "profiling": LazyPattern(r"prof(il(e|er|ing)|\b|_)|snakeviz|flame[_-]?graph|pstats", re.IGNORECASE),
+    "coverage": LazyPattern(r"coverage|codecov|(^|[_-])cov([_-]|\.|$)", re.IGNORECASE),
+    "sweep": LazyPattern(r"sweep|hyper[_-]?param|optuna", re.IGNORECASE),
+    "load-test": LazyPattern(r"load[_-]?test|locust|stress[_-]?test|\bk6\b", re.IGNORECASE),
+    "wandb": LazyPattern(r"wandb|weights[_-]?(and[_-]?)?biases", re.IGNORECASE),
 }
 QUESTION_ABOUT = {   # the report question under which a screenshot of the item is shown
-    "profiling": re.compile(r"\bprofil", re.IGNORECASE),
+    "profiling": LazyPattern(r"\bprofil", re.IGNORECASE),
     "coverage": re.compile(r"code coverage", re.IGNORECASE),
-    "load-test": re.compile(r"load[ -]?testing", re.IGNORECASE),
-    "wandb": re.compile(r"W&B|weights\s*(&|and)\s*biases", re.IGNORECASE),
+    "load-test": LazyPattern(r"load[ -]?testing", re.IGNORECASE),
+    "wandb": LazyPattern(r"W&B|weights\s*(&|and)\s*biases", re.IGNORECASE),
 }
-COVERAGE_BADGE = re.compile(r"!\[[^\]]*\]\([^)]*(coverage|codecov|coveralls)[^)]*\)|"
+COVERAGE_BADGE = LazyPattern(r"!\[[^\]]*\]\([^)]*(coverage|codecov|coveralls)[^)]*\)|"
                             r"img\.shields\.io/[^\s)\"']*coverage", re.IGNORECASE)
 
 

@@ -13,13 +13,14 @@ import weakref
 from auditor.facts.cloudbuild import JSON_STEPS_KEY, STEPS_KEY, BuildStep, cloudbuild_configs, step_command  # noqa: F401 (shared)
 from auditor.record import record
 from auditor.rules._workflows import place
+from auditor.lazy_pattern import LazyPattern
 
 SCRIPT_SITES = ("script", "makefile", "tasks")   # shell scripts, Makefiles, invoke tasks: the commands fact
 TEXT_SCRIPT_FILES = ("**/justfile", "noxfile.py", "**/*.ps1", "**/*.bat", "**/*.cmd", "tox.ini")   # by their lines
 TASK_FILES = ("tasks.py", "**/tasks.py")   # also by their lines: a command built in a variable before c.run(cmd)
 DOC_FILES = ("**/*.md", "**/*.rst")
 MENTIONS = {"echo", "printf", "cat", "tee"}
-SHELL_COMMENT = re.compile(r"^\s*(#|//|REM\b|::)")
+SHELL_COMMENT = LazyPattern(r"^\s*(#|//|REM\b|::)")
 
 
 @record(frozen=True)

@@ -17,14 +17,14 @@ PAGE_SUFFIXES = (".md", ".rst")
 # cookiecutter-data-science's sphinx pages): a page holding it was generated, not written.
 # Blank runs are read one way only (`[^\S\n]*\n\s*`, not `\s*\n+\s*`): a page of thousands of empty
 # lines must not make the search try every split of them.
-TEMPLATE_MARKERS = re.compile(
+TEMPLATE_MARKERS = LazyPattern(
     r"(^\s*#+\s*Documentation[^\S\n]*\n\s*Documentation for [^\n]*(\n\s*)?\Z|"
     r"Use \[mkdocs\]\(http://www\.mkdocs\.org/\) structure to update the documentation|"
     r"documentation master file, created by[^\S\n]*\n\s*sphinx-quickstart|"
     r"This is where you describe how to get set up on a clean install|"
     r"make sync_data_to_s3)"
 )
-DOCS_DIR = re.compile(r"^docs_dir:\s*(\S+)", re.MULTILINE)
+DOCS_DIR = LazyPattern(r"^docs_dir:\s*(\S+)", re.MULTILINE)
 API_DIRECTIVE = LazyPattern(r"^[^\S\n]*(:::\s*\S|\.\. auto(module|class|function|summary)::)", re.MULTILINE)
 WRITTEN_WORDS = 40
 
@@ -75,16 +75,16 @@ def page_kind(repo, path: str) -> str:
 
 
 # --- README ------------------------------------------------------------------------------
-INSTALL = re.compile(
+INSTALL = LazyPattern(
     r"(pip3? install|uv (sync|pip install|venv)|conda (env )?create|mamba (env )?create|poetry install|pipenv install|"
     r"invoke (requirements|create[-_]environment|dev[-_]requirements|setup)|make (requirements|install|env|setup)|"
     r"dvc pull|docker (pull|build)|git clone)"
 )
-RUN = re.compile(
+RUN = LazyPattern(
     r"(^|\s|`)(python3?\s+(-m\s+)?[\w./-]+|uv run|invoke [\w-]+|make [\w-]+|docker (run|compose)|docker-compose|"
     r"uvicorn|streamlit run|dvc repro|poetry run|pytest|locust|curl\s|gcloud\s|[\w-]+ --help)"
 )
-SECONDARY_RUN = re.compile(r"^(gcloud|curl|pytest|locust)\b|--help")
+SECONDARY_RUN = LazyPattern(r"^(gcloud|curl|pytest|locust)\b|--help")
 TREE_LINE = re.compile(r"[├└│]|<-")
 INLINE_CODE = re.compile(r"`([^`\n]+)`")
 

@@ -10,11 +10,11 @@ from auditor.rules._monitoring import console_command, gcloud_words, mention
 
 POLICY_FILE = re.compile(r"(\"?combiner\"?\s*:|\"?conditionThreshold\"?\s*:|\"?conditionMatchedLog\"?\s*:|"
                          r"\"?notificationChannels\"?\s*:|^[^\S\n]*-\s*alert:\s*[A-Za-z])", re.MULTILINE)
-POLICY_COMMAND = re.compile(r"gcloud\s+(alpha\s+|beta\s+)?monitoring\s+(policies|channels)\s+create")
+POLICY_COMMAND = LazyPattern(r"gcloud\s+(alpha\s+|beta\s+)?monitoring\s+(policies|channels)\s+create")
 TEXT_FILES = ("README.md", "docs/**/*.md", "**/*.py")   # documented commands, subprocess calls
 SDK = re.compile(r"^google\.cloud\.monitoring_v3(\.|$)")
 SDK_CALL = LazyPattern(r"(AlertPolicyServiceClient|NotificationChannelServiceClient|create_alert_policy)")
-MENTION = re.compile(r"alert(ing)? polic(y|ies)", re.IGNORECASE)
+MENTION = LazyPattern(r"alert(ing)? polic(y|ies)", re.IGNORECASE)
 
 
 def creates_alerting(command) -> bool:

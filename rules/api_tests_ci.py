@@ -9,7 +9,7 @@ from auditor.rules._testing import runs_file, shortfall, test_runs
 from auditor.rules._workflows import place
 
 HTTP_CLIENTS = ("fastapi.testclient", "starlette.testclient", "httpx", "requests", "aiohttp", "flask.testing")
-HTTP_METHOD = re.compile(r"^(get|post|put|patch|delete|request|options|head)$")
+HTTP_METHOD = LazyPattern(r"^(get|post|put|patch|delete|request|options|head)$")
 BENTOML_CLIENT = LazyPattern(r"^bentoml\.(client\.)?(SyncHTTPClient|AsyncHTTPClient|HTTPClient|Client)$")
 CLIENT_OBJECT = LazyPattern(r"(client|requests|httpx|session|api|^c|^ac)$", re.IGNORECASE)
 

@@ -9,16 +9,17 @@ from urllib.parse import unquote
 
 from auditor.facts.files import Unreadable
 from auditor.model import Finding
+from auditor.lazy_pattern import LazyPattern
 
 QUESTIONS = (re.compile(r"overall architecture of your system", re.IGNORECASE),
-             re.compile(r"architectur(e|al) (diagram|figure|overview)", re.IGNORECASE))
-MERMAID = re.compile(r"^\s*(```|~~~)\s*mermaid", re.IGNORECASE)
-GITHUB_FILE = re.compile(r"^https?://(github\.com/[^/]+/[^/]+/(blob|raw)/[^/]+|raw\.githubusercontent\.com/[^/]+/[^/]+/[^/]+)/(.+)$")
+             LazyPattern(r"architectur(e|al) (diagram|figure|overview)", re.IGNORECASE))
+MERMAID = LazyPattern(r"^\s*(```|~~~)\s*mermaid", re.IGNORECASE)
+GITHUB_FILE = LazyPattern(r"^https?://(github\.com/[^/]+/[^/]+/(blob|raw)/[^/]+|raw\.githubusercontent\.com/[^/]+/[^/]+/[^/]+)/(.+)$")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp", ".pdf")
 DIAGRAM_FILES = (".drawio", ".excalidraw", ".puml", ".mmd")
-DIAGRAM_NAME = re.compile(r"architect|pipeline|overview|diagram|flowchart|drawio|excalidraw|scheme|infrastructure|mlops",
+DIAGRAM_NAME = LazyPattern(r"architect|pipeline|overview|diagram|flowchart|drawio|excalidraw|scheme|infrastructure|mlops",
                           re.IGNORECASE)
-DIAGRAM_FOLDERS = re.compile(r"^(reports|docs|doc|figures|images|assets|img)/|/(figures|images|assets|img|diagrams)/", re.IGNORECASE)
+DIAGRAM_FOLDERS = LazyPattern(r"^(reports|docs|doc|figures|images|assets|img)/|/(figures|images|assets|img|diagrams)/", re.IGNORECASE)
 # The course's example architecture figure (reports/figures/overview.png of the report template), as a git blob id.
 COURSE_EXAMPLE_BLOBS = {"2541ccd65a81134f9aaf7dd1ca3f0d70f06ae2a1"}
 

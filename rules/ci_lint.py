@@ -24,7 +24,7 @@ LINT_ACTIONS = re.compile(
     r"suo/flake8-github-action|psf/black|ricardochaves/python-lint|jpetrucciani/(ruff|mypy|black)-check|"
     r"github/super-linter|super-linter/super-linter|reviewdog/action-\w+|wearerequired/lint-action|isort/isort-action)$"
 )
-COMMENTED = re.compile(r"\b(ruff|flake8|pylint|mypy|black|isort|pre-commit|lint)\b", re.IGNORECASE)
+COMMENTED = LazyPattern(r"\b(ruff|flake8|pylint|mypy|black|isort|pre-commit|lint)\b", re.IGNORECASE)
 
 
 def lint_kind(program: str, args: tuple[str, ...]) -> str | None:

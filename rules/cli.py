@@ -7,11 +7,12 @@ import re
 from auditor.facts.repository import find_line
 from auditor.model import Finding
 from auditor.rules._code import pyproject_unreadable
+from auditor.lazy_pattern import LazyPattern
 
 CLI_CALLS = {"typer.Typer": "typer app", "typer.run": "typer entry point", "argparse.ArgumentParser": "argparse parser",
              "fire.Fire": "fire entry point", "docopt.docopt": "docopt parser"}
 CLI_DECORATORS = {"click.command": "click command", "click.group": "click group"}
-MAKE_TARGET = re.compile(r"^([A-Za-z][\w.-]*)\s*:(?!=)", re.MULTILINE)
+MAKE_TARGET = LazyPattern(r"^([A-Za-z][\w.-]*)\s*:(?!=)", re.MULTILINE)
 # The targets the project templates' Makefiles ship (mlops_template, cookiecutter-data-science).
 TEMPLATE_MAKE_TARGETS = frozenset({
     "create_environment", "requirements", "dev_requirements", "clean", "data", "build_documentation",

@@ -12,8 +12,8 @@ DEPLOY = re.compile(r"\bgcloud\s+(beta\s+|alpha\s+)?(run\s+deploy|run\s+services
                     re.IGNORECASE)
 DEPLOY_ACTIONS = ("google-github-actions/deploy-cloudrun", "google-github-actions/deploy-cloud-functions")
 TERRAFORM = LazyPattern(r"resource\s+\"(google_cloud_run_(v2_)?service|google_cloudfunctions2?_function)\"")
-SERVICE_HOST = re.compile(r"\.run\.app\b|\.cloudfunctions\.net\b", re.IGNORECASE)   # cheap to search for
-SERVICE_URL = re.compile(r"[\w.-]{1,253}\.run\.app\b|[\w.-]{1,253}\.cloudfunctions\.net\b", re.IGNORECASE)
+SERVICE_HOST = LazyPattern(r"\.run\.app\b|\.cloudfunctions\.net\b", re.IGNORECASE)   # cheap to search for
+SERVICE_URL = LazyPattern(r"[\w.-]{1,253}\.run\.app\b|[\w.-]{1,253}\.cloudfunctions\.net\b", re.IGNORECASE)
 URL_FILES = ("**/*.md", "**/*.rst", "**/*.py", "**/*.y*ml", "**/*.sh", "**/*.toml", "**/*.js", "**/*.ts",
              "**/*Dockerfile*", "**/*.dockerfile", "**/*.env", "**/*.cfg", "**/*.ini", "**/*.json")
 REQUEST_HANDLER = LazyPattern(r"^\s*def\s+(\w+)\s*\(\s*request\b")

@@ -7,6 +7,7 @@ import re
 from auditor.facts.repository import VENDORED
 from auditor.model import Finding
 from auditor.rules._monitoring import console_command, gcloud_words, mention
+from auditor.lazy_pattern import LazyPattern
 
 CONFIG_FILES = ("**/*.y*ml", "**/*.tf", "**/*.sh", "**/*.py", "**/*alert*.json", "**/*polic*.json", "**/*monitor*.json", "**/*dashboard*.json")
 TEXT_FILES = ("**/*.txt", "**/*.md", "**/*.cfg", "**/*.conf")
@@ -15,13 +16,13 @@ MONITORING_CONFIG = re.compile(
     r"gmp-public/|\"(mosaicLayout|gridLayout)\"|otelcol|opentelemetry-collector|googlecloud(monitoring)?:)",
     re.MULTILINE,
 )
-SELF_HOSTED = re.compile(r"^scrape_configs:", re.MULTILINE)
-MONITORING_COMMAND = re.compile(r"gcloud\s+(alpha\s+|beta\s+)?monitoring\s+(dashboards|metrics|uptime|channels)")
+SELF_HOSTED = LazyPattern(r"^scrape_configs:", re.MULTILINE)
+MONITORING_COMMAND = LazyPattern(r"gcloud\s+(alpha\s+|beta\s+)?monitoring\s+(dashboards|metrics|uptime|channels)")
 DOCUMENTED = ("README.md", "docs/**/*.md")
 MONITORING_GROUPS = {"dashboards", "metrics", "uptime", "channels"}
 SDK = re.compile(r"^(google\.cloud\.monitoring(_v3|_dashboard)?|opentelemetry\.exporter\.cloud_monitoring|"
                  r"google\.cloud\.monitoring_dashboards)(\.|$)")
-MENTION = re.compile(r"(google )?cloud monitoring|monitoring dashboard|managed (service for )?prometheus|stackdriver", re.IGNORECASE)
+MENTION = LazyPattern(r"(google )?cloud monitoring|monitoring dashboard|managed (service for )?prometheus|stackdriver", re.IGNORECASE)
 
 
 def monitors(command) -> bool:

@@ -9,17 +9,17 @@ from auditor.model import Finding
 from auditor.rules._cloud import by_kind, cloudbuild_configs, find, where
 from auditor.rules._workflows import place
 
-POOL_SPECS = re.compile(r"\b(workerPoolSpecs|worker_pool_specs)\b")
+POOL_SPECS = LazyPattern(r"\b(workerPoolSpecs|worker_pool_specs)\b")
 JOB_COMMAND = re.compile(r"\bgcloud\s+(beta\s+)?(ai\s+custom-jobs\s+create|ai-platform\s+jobs\s+submit\s+training)\b",
                          re.IGNORECASE)
 VM_COMMAND = re.compile(r"\bgcloud\s+(beta\s+)?compute\s+(instances\s+create(-with-container)?|ssh)\b", re.IGNORECASE)
-TRAINING = re.compile(r"train", re.IGNORECASE)
+TRAINING = LazyPattern(r"train", re.IGNORECASE)
 SDK_JOBS = ("CustomJob", "CustomContainerTrainingJob", "CustomTrainingJob", "CustomPythonPackageTrainingJob",
             "HyperparameterTuningJob", "PipelineJob")
 GCP_REGISTRY = LazyPattern(r"(gcr\.io|-docker\.pkg\.dev)/.{0,5000}?train", re.IGNORECASE)  # bounded: no backtracking blow-up
 BUILD = LazyPattern(r"\bdocker\s+(buildx\s+)?build\b|^kaniko\b", re.IGNORECASE)
-PUSH = re.compile(r"\bdocker\s+(image\s+)?push\b|\bgcloud\s+builds\s+submit\b.{0,1000}?--tag", re.IGNORECASE)
-GCP_BASE = re.compile(r"^\S*(deeplearning-platform-release|vertex-ai/training|cloud-aiplatform)", re.IGNORECASE)
+PUSH = LazyPattern(r"\bdocker\s+(image\s+)?push\b|\bgcloud\s+builds\s+submit\b.{0,1000}?--tag", re.IGNORECASE)
+GCP_BASE = LazyPattern(r"^\S*(deeplearning-platform-release|vertex-ai/training|cloud-aiplatform)", re.IGNORECASE)
 NOT_CONFIG = ("reports/",)
 
 

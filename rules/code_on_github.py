@@ -3,11 +3,12 @@
 import re
 
 from auditor.model import Finding
+from auditor.lazy_pattern import LazyPattern
 
 GITHUB_REMOTE = re.compile(r"github\.com[:/]+([\w.-]+)/([\w.-]+?)(?:\.git)?/*$", re.IGNORECASE)
-REMOTE_HOST = re.compile(r"^(?:(?:https?|ssh|git)://)?(?:[^@/\s]+@)?([\w.-]+)[:/]")  # not file:// or a path
+REMOTE_HOST = LazyPattern(r"^(?:(?:https?|ssh|git)://)?(?:[^@/\s]+@)?([\w.-]+)[:/]")  # not file:// or a path
 NOT_REPOSITORIES = {"features", "orgs", "settings", "marketplace", "topics", "apps", "sponsors", "about"}
-OUR_REPOSITORY = re.compile(r"\b(our|the|this|project'?s?|group'?s?)\s+(github\s+)?repo(sitory)?\b", re.IGNORECASE)
+OUR_REPOSITORY = LazyPattern(r"\b(our|the|this|project'?s?|group'?s?)\s+(github\s+)?repo(sitory)?\b", re.IGNORECASE)
 
 
 def probe(repo, git, report):

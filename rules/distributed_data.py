@@ -4,10 +4,11 @@ as a number or configured; workers set to 0 everywhere is weak, never set at all
 import re
 
 from auditor.model import Finding
+from auditor.lazy_pattern import LazyPattern
 
 WORKER_KEYWORDS = ("num_workers", "dataloader_num_workers")
 CONFIG_FILES = ("**/*.y*ml", "**/*config*.json", "configs/**/*.json", "**/*.toml", "**/*.cfg")
-DYNAMIC = re.compile(r"cpu_count|nproc|sched_getaffinity")
+DYNAMIC = LazyPattern(r"cpu_count|nproc|sched_getaffinity")
 
 
 def probe(repo, source):

@@ -5,19 +5,20 @@ is selected; a config nothing selects, or "all GPUs" without a strategy, is weak
 import re
 
 from auditor.model import Finding
+from auditor.lazy_pattern import LazyPattern
 
 LIBRARY_CALL = re.compile(
     r"^(torch\.distributed\.(init_process_group|launch|run|elastic)\S*|torch\.nn\.parallel\.DistributedDataParallel|"
     r"torch\.nn\.DataParallel|torch\.nn\.parallel\.DataParallel|torch\.multiprocessing\.spawn|accelerate\.Accelerator|"
     r"deepspeed\.initialize|horovod\.\w+\.init)$"
 )
-MULTI_STRATEGY = re.compile(r"ddp|fsdp|deepspeed|\bdp\b|horovod|Strateg", re.IGNORECASE)
-LAUNCH = re.compile(r"(\btorchrun\b|torch\.distributed\.(launch|run)|accelerate\s+launch|deepspeed\s+\S+\.py)")
+MULTI_STRATEGY = LazyPattern(r"ddp|fsdp|deepspeed|\bdp\b|horovod|Strateg", re.IGNORECASE)
+LAUNCH = LazyPattern(r"(\btorchrun\b|torch\.distributed\.(launch|run)|accelerate\s+launch|deepspeed\s+\S+\.py)")
 LAUNCH_FILES = (".github/workflows/*.y*ml", "**/*ockerfile*", "**/*.dockerfile", "**/*.sh", "tasks.py", "Makefile",
                 "**/cloudbuild*.y*ml", "**/*.y*ml")
 SELECTION_FILES = ("**/*.y*ml", "**/*.py", "**/*.sh", "**/*.md", "**/*ockerfile*", "**/*.dockerfile", "Makefile",
                    "**/*.toml", "**/*.cfg", "**/*.ini")
-CONFIG_SETTING = re.compile(r"^[^\S\n]*(strategy:\s*[\"']?(ddp|fsdp|deepspeed)\w*|(devices|gpus):\s*([2-9]|\d\d+)\b)",
+CONFIG_SETTING = LazyPattern(r"^[^\S\n]*(strategy:\s*[\"']?(ddp|fsdp|deepspeed)\w*|(devices|gpus):\s*([2-9]|\d\d+)\b)",
                             re.MULTILINE)
 
 

@@ -16,7 +16,7 @@ WHERE = ("tasks.py", "Makefile", "**/*.md", "**/*.sh", "**/*.mk", "justfile", "*
          "pyproject.toml", "**/*.txt")
 
 
-READ_AS_SHELL = re.compile(r"(\.sh|(^|/)Makefile|\.mk)$")   # their commands are read as shell, not grepped
+READ_AS_SHELL = LazyPattern(r"(\.sh|(^|/)Makefile|\.mk)$")   # their commands are read as shell, not grepped
 COMMAND_SITES = ("tasks", "makefile", "script", "dockerfile", "pre-commit")   # docs: grepped below, as many files
 SITE_NAMES = {"tasks": "an invoke task", "makefile": "a Makefile target", "script": "a script", "docs": "the docs",
               "dockerfile": "a Dockerfile comment", "pre-commit": "a pre-commit hook"}

@@ -7,13 +7,14 @@ from auditor.facts.repository import TEST_FILE
 from auditor.model import Finding
 from auditor.rules._monitoring import (deployment_of, drift_call, drift_modules, http_routes, reachable_calls,
                                        route_path)
+from auditor.lazy_pattern import LazyPattern
 
-DRIFT_WORD = re.compile(r"drift", re.IGNORECASE)
-DEPLOYED_URL = re.compile(r"https?://[\w.-]+\.(run\.app|cloudfunctions\.net|a\.run\.app)|[\w.-]+\.run\.app")
-CLIENT_CALL = re.compile(r"^(requests|httpx|aiohttp|session|client)\.(post|get|request)$|\.(post|get)$")
-METRIC_CALL = re.compile(r"(^|\.)(accuracy_score|f1_score|precision_score|recall_score|classification_report|"
+DRIFT_WORD = LazyPattern(r"drift", re.IGNORECASE)
+DEPLOYED_URL = LazyPattern(r"https?://[\w.-]+\.(run\.app|cloudfunctions\.net|a\.run\.app)|[\w.-]+\.run\.app")
+CLIENT_CALL = LazyPattern(r"^(requests|httpx|aiohttp|session|client)\.(post|get|request)$|\.(post|get)$")
+METRIC_CALL = LazyPattern(r"(^|\.)(accuracy_score|f1_score|precision_score|recall_score|classification_report|"
                          r"confusion_matrix|Accuracy|F1Score|MulticlassAccuracy|BinaryAccuracy)$")
-METRIC_NAME = re.compile(r"(^|_)(accuracy|acc|f1|precision|recall)($|_)", re.IGNORECASE)
+METRIC_NAME = LazyPattern(r"(^|_)(accuracy|acc|f1|precision|recall)($|_)", re.IGNORECASE)
 
 
 def probe(repo, source, python):

@@ -7,7 +7,7 @@ from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._monitoring import DRIFT_LIBRARIES, drift_call, drift_modules
 
-EXPERIMENT_NAME = re.compile(r"(drift|robust|distribution_shift|perturb|corrupt)[^/]*\.py$", re.IGNORECASE)
+EXPERIMENT_NAME = LazyPattern(r"(drift|robust|distribution_shift|perturb|corrupt)[^/]*\.py$", re.IGNORECASE)
 NOTEBOOK_IMPORT = LazyPattern(r"(from|import) (" + "|".join(DRIFT_LIBRARIES) + r")\b")
 
 

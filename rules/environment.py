@@ -5,11 +5,12 @@ import re
 
 from auditor.model import Finding
 from auditor.rules._code import pyproject_unreadable
+from auditor.lazy_pattern import LazyPattern
 
 LOCK_FILES = ("uv.lock", "poetry.lock", "Pipfile.lock", "pdm.lock", "pixi.lock", "conda-lock.y*ml", "pixi.toml")
 LISTING_KINDS = ("requirements", "conda", "pipfile")  # files whose only purpose is to list packages
 INTERPRETER_ONLY = (".python-version", ".tool-versions", ".devcontainer/devcontainer.json", "runtime.txt")
-README_SETUP = re.compile(r"(conda\s+(env\s+)?create|python3?\s+-m\s+venv|\bvirtualenv\b|uv\s+venv|pyenv\s+virtualenv)", re.IGNORECASE)
+README_SETUP = LazyPattern(r"(conda\s+(env\s+)?create|python3?\s+-m\s+venv|\bvirtualenv\b|uv\s+venv|pyenv\s+virtualenv)", re.IGNORECASE)
 
 
 def _declaring_files(dependencies):

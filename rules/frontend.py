@@ -8,7 +8,7 @@ from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 
 UI_FRAMEWORKS = {"streamlit": "streamlit", "gradio": "gradio", "dash": "Dash", "nicegui": "NiceGUI", "panel": "Panel"}
-HTTP_CALL = re.compile(r"^(requests|httpx|aiohttp|urllib\.request|urllib3)\.|\.(get|post|put|request|urlopen)$")
+HTTP_CALL = LazyPattern(r"^(requests|httpx|aiohttp|urllib\.request|urllib3)\.|\.(get|post|put|request|urlopen)$")
 PAGE_CALL = re.compile(
     r"""fetch\(\s*[`'"](/|https?://|\$\{)|fetch\(\s*\w*(url|api|endpoint|backend|server)\w*\s*[,)+]|"""
     r"""axios(\.(get|post|put|delete))?\(|\.open\(\s*['"](GET|POST)['"]\s*,|<form[^>]*\baction\s*=\s*['"](/|https?:|\{\{\s*url_for\()""",
@@ -19,7 +19,7 @@ NOT_PAGES = LazyPattern(r"^(docs|reports|site|htmlcov|tests?)/|(^|/)(report|.*dr
                        re.IGNORECASE)
 MAX_PAGE_CHARS = 300_000
 EMBEDDED_PAGE = LazyPattern(r"<script|<form|<html", re.IGNORECASE)
-FRONTEND_DOC = re.compile(r"(^|/)[^/]*front[-_ ]?end[^/]*\.md$", re.IGNORECASE)
+FRONTEND_DOC = LazyPattern(r"(^|/)[^/]*front[-_ ]?end[^/]*\.md$", re.IGNORECASE)
 
 
 def probe(repo, source):

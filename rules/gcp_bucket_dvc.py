@@ -5,8 +5,9 @@ elsewhere are weak."""
 import re
 
 from auditor.model import Finding
+from auditor.lazy_pattern import LazyPattern
 
-GS_URL = re.compile(r"\bgs://[\w.${}-]+", re.IGNORECASE)  # gs://$BUCKET counts too
+GS_URL = LazyPattern(r"\bgs://[\w.${}-]+", re.IGNORECASE)  # gs://$BUCKET counts too
 GS_FILES = ("**/*.py", "**/*.y*ml", "**/*.sh", "**/*.toml", "**/*.cfg", "**/*.json", "**/Makefile", "**/*Dockerfile*",
             "**/*.dockerfile", "**/*.md")
 GCS_CLIENTS = ("google.cloud.storage", "gcsfs")

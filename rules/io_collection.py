@@ -8,11 +8,11 @@ from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._monitoring import bentoml_apis, http_routes, lines_of, reachable_calls
 
-STORE_CALL = re.compile(
+STORE_CALL = LazyPattern(
     r"(upload_from_(string|filename|file)|upload_blob|put_object|insert_(one|many|rows(_json)?)|writerow|writerows|"
     r"bulk_write|collection\(.*\)\.(add|set)|document\(.*\)\.set|log_struct|xadd|[lr]push)$"
 )
-STORE_HELPER = re.compile(
+STORE_HELPER = LazyPattern(
     r"^(save|store|log|record|persist|write|upload|insert|add|append|push|collect|dump)_\w*"
     r"(pred|request|input|output|result|inference|log|data|record|sample|query|response|feedback|gcs|gcp|bucket|"
     r"db|database|firestore|bigquery|csv|json|storage|cloud)",
@@ -20,8 +20,8 @@ STORE_HELPER = re.compile(
 )
 INPUT_WORDS = LazyPattern(r"input|request|text|image|feature|payload|query|prompt|body|sentence|review|tweet|\bx\b", re.IGNORECASE)
 OUTPUT_WORDS = LazyPattern(r"pred|output|label|result|class|score|prob|logit|sentiment|answer|response", re.IGNORECASE)
-CLIENT_CALL = re.compile(r"^(requests|httpx|session|client)\.(post|get)$")
-CLIENT_WRITE = re.compile(r"(to_csv|to_parquet|writerow|json\.dump|to_json)$")
+CLIENT_CALL = LazyPattern(r"^(requests|httpx|session|client)\.(post|get)$")
+CLIENT_WRITE = LazyPattern(r"(to_csv|to_parquet|writerow|json\.dump|to_json)$")
 
 
 def probe(repo, source, python):

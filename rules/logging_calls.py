@@ -3,8 +3,9 @@
 import re
 
 from auditor.model import Finding
+from auditor.lazy_pattern import LazyPattern
 
-LEVELS = re.compile(r"(^|\.)(debug|info|warning|warn|error|exception|critical|success|trace|log)$")
+LEVELS = LazyPattern(r"(^|\.)(debug|info|warning|warn|error|exception|critical|success|trace|log)$")
 LOGGER_NAMES = re.compile(r"^(logging|logger|log|_logger|_log|LOGGER|LOG|self\.logger|self\.log|self\._logger|\w*_logger|\w*logger)$")
 STRONG_CALLS = 4  # "several": three calls across a code base is still "barely used"
 CREATORS = ("logging.getLogger", "logging.basicConfig", "loguru.logger.add", "structlog.get_logger", "logging.config.dictConfig")

@@ -4,6 +4,7 @@ import re
 
 from auditor.model import Finding
 from auditor.rules._code import unreadable_python
+from auditor.lazy_pattern import LazyPattern
 
 MODEL_BASE = re.compile(r"(^|\.)(nn\.Module|LightningModule|PreTrainedModel|keras\.Model)$|^torch\.nn(\.modules\.module)?\.Module$")
 MODEL_CALL = re.compile(
@@ -13,8 +14,8 @@ MODEL_CALL = re.compile(
     r"|^ultralytics(\.models)?\.(YOLO|RTDETR|NAS|YOLOWorld)$"
 )
 BACKWARD = re.compile(r"(^|\.)(manual_)?backward$")
-FIT_RECEIVER = re.compile(r"trainer|model|clf|classif|regress|estimator|pipe|search|learner|net|xgb|lgbm|forest|svm", re.I)
-MODEL_OR_TRAIN_FILE = re.compile(r"(^|/)\w*(model|train)\w*\.py$", re.IGNORECASE)
+FIT_RECEIVER = LazyPattern(r"trainer|model|clf|classif|regress|estimator|pipe|search|learner|net|xgb|lgbm|forest|svm", re.I)
+MODEL_OR_TRAIN_FILE = LazyPattern(r"(^|/)\w*(model|train)\w*\.py$", re.IGNORECASE)
 ULTRALYTICS_TRAIN_KEYWORDS = ("data", "epochs", "imgsz", "batch")
 NOT_A_MODEL = re.compile(r"scaler|encoder|vectori[sz]er|tokeni[sz]er|transform(?!er)|imputer|pca", re.I)
 

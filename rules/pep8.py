@@ -7,16 +7,17 @@ from auditor.facts.repository import find_line
 from auditor.model import Finding
 from auditor.rules._code import pyproject_table, pyproject_unreadable
 from auditor.rules._commands import runs_what
+from auditor.lazy_pattern import LazyPattern
 
 TOOLS = ("ruff", "flake8", "black", "isort", "pylint", "autopep8", "yapf", "pycodestyle", "pyflakes")
 TOOL = re.compile(r"\b(ruff|flake8|black|isort|pylint|autopep8|yapf|pycodestyle|pyflakes)\b", re.IGNORECASE)
 OWN_CONFIG_FILES = (".flake8", "ruff.toml", ".ruff.toml", ".pylintrc", "pylintrc", ".isort.cfg", ".style.yapf")
-INI_SECTION = re.compile(r"^\[(tool:)?(flake8|pycodestyle|isort|pylint[^\]]*|yapf|autopep8)\]", re.IGNORECASE | re.MULTILINE)
+INI_SECTION = LazyPattern(r"^\[(tool:)?(flake8|pycodestyle|isort|pylint[^\]]*|yapf|autopep8)\]", re.IGNORECASE | re.MULTILINE)
 CI_TOOLS = {*TOOLS, "mypy"}
 VERSION_ONLY = ("--version", "-V", "--help", "-h")
 RUFF_NOT_LINTING = {"clean", "rule", "config", "server", "version", "linter", "analyze", "help"}
-COMMAND = re.compile(r"(?<![\w-])(ruff([ \t]+(check|format))?|flake8|black|isort|pylint|autopep8)[ \t]+[-.\w/]", re.IGNORECASE)
-INSTALLING = re.compile(r"\b(install|add|sync)\b|==|>=")
+COMMAND = LazyPattern(r"(?<![\w-])(ruff([ \t]+(check|format))?|flake8|black|isort|pylint|autopep8)[ \t]+[-.\w/]", re.IGNORECASE)
+INSTALLING = LazyPattern(r"\b(install|add|sync)\b|==|>=")
 
 
 def _pyproject(repo):

@@ -6,6 +6,7 @@ import re
 
 from auditor.model import Finding
 from auditor.rules._artefacts import screenshots
+from auditor.lazy_pattern import LazyPattern
 
 PROFILER_MODULES = ("cProfile", "pstats", "torch.profiler", "torch.autograd.profiler", "line_profiler", "pyinstrument",
                     "memory_profiler", "scalene", "yappi", "lightning.pytorch.profilers", "pytorch_lightning.profilers",
@@ -13,16 +14,16 @@ PROFILER_MODULES = ("cProfile", "pstats", "torch.profiler", "torch.autograd.prof
 PROFILER_CALL = re.compile(r"^(cProfile|pstats|torch\.profiler|torch\.autograd\.profiler|pyinstrument|line_profiler|yappi)\.|"
                            r"(^|\.)(PyTorchProfiler|SimpleProfiler|AdvancedProfiler|XLAProfiler)$")
 PROFILER_OFF = {"None", "False", '""', "''"}
-COMMAND = re.compile(r"-m\s+cProfile|snakeviz|pyinstrument|py-spy|scalene|kernprof|line_profiler|torch\.profiler", re.IGNORECASE)
+COMMAND = LazyPattern(r"-m\s+cProfile|snakeviz|pyinstrument|py-spy|scalene|kernprof|line_profiler|torch\.profiler", re.IGNORECASE)
 DOC_FILES = ("**/*.md", "**/*.rst", "**/*.ipynb")
 COMMAND_SITES = ("tasks", "makefile", "script", "workflow")
 JUSTFILES = ("justfile",)
-INSTALLS = re.compile(r"\binstall\b|==|>=")
+INSTALLS = LazyPattern(r"\binstall\b|==|>=")
 PROFILER_PROGRAMS = {"cprofile", "snakeviz", "pyinstrument", "py-spy", "scalene", "kernprof", "line_profiler",
                      "memray", "austin", "memory_profiler", "mprof", "viztracer"}
 ARTIFACTS = ("**/*.prof", "**/*.pstats", "**/*.pt.trace.json", "**/*trace*.json", "**/*.speedscope.json")
-BENCHMARK_FILE = re.compile(r"(^|/)[^/]*(bench|timing|latency|speed)[^/]*\.py$", re.IGNORECASE)
-TIMERS = re.compile(r"^(time\.(time|perf_counter|perf_counter_ns|process_time|monotonic)|timeit\.\w+|perf_counter|default_timer)$")
+BENCHMARK_FILE = LazyPattern(r"(^|/)[^/]*(bench|timing|latency|speed)[^/]*\.py$", re.IGNORECASE)
+TIMERS = LazyPattern(r"^(time\.(time|perf_counter|perf_counter_ns|process_time|monotonic)|timeit\.\w+|perf_counter|default_timer)$")
 
 
 def _in_code(python):

@@ -6,6 +6,7 @@ import re
 from auditor.facts.repository import find_line
 from auditor.model import Finding
 from auditor.rules._artefacts import screenshots
+from auditor.lazy_pattern import LazyPattern
 
 SWEEP_METHODS = {"grid", "random", "bayes", "bayesian"}
 NOT_CONFIG = re.compile(r"(^|/)(\.github|\.dvc|\.hydra|outputs|multirun|node_modules)/|pre-commit|dvc\.(yaml|lock)$|cloudbuild")
@@ -15,7 +16,7 @@ SWEEP_CALLS = {
     "optuna.load_study": "optuna study", "ray.tune.run": "ray tune", "ray.tune.Tuner": "ray tune", "ray.tune.fit": "ray tune",
     "sklearn.model_selection.GridSearchCV": "grid search", "sklearn.model_selection.RandomizedSearchCV": "random search",
 }
-SWEEP_COMMAND = re.compile(r"wandb\s+(sweep|agent)\b|--multirun\b|\bhydra/sweeper\b|\boptuna\b", re.IGNORECASE)
+SWEEP_COMMAND = LazyPattern(r"wandb\s+(sweep|agent)\b|--multirun\b|\bhydra/sweeper\b|\boptuna\b", re.IGNORECASE)
 HYDRA_SWEEPER = re.compile(r"^[^\S\n]*(-\s*)?(override\s+)?hydra/sweeper\s*:|^[^\S\n]*sweeper\s*:\s*$|^[^\S\n]*mode\s*:\s*MULTIRUN", re.MULTILINE)
 COMMAND_SITES = ("tasks", "makefile", "script", "workflow")
 GREPPED_FILES = ("tasks.py", "justfile")

@@ -12,7 +12,7 @@ LOGGING_CALL = re.compile(r"^wandb\.(init|log|log_artifact|log_model|Artifact|wa
 OTHER_CALL = LazyPattern(r"^wandb\.")
 
 
-PREFERRED = re.compile(r"^wandb\.(init|log)$|WandbLogger$")
+PREFERRED = LazyPattern(r"^wandb\.(init|log)$|WandbLogger$")
 
 
 def _logging_calls(source):

@@ -24,10 +24,10 @@ ECHO_ONLY = LazyPattern(r"^\s*(echo|printf|cat|ls|pwd|env|true)\b")
 
 DEPLOY_OR_TEST = LazyPattern(r"\b(gcloud\s+run|gcloud\s+functions|kubectl|docker\s+(run|push)|pytest|locust|"
                             r"curl)\b", re.IGNORECASE)
-REGISTRY_LOAD = re.compile(r"(^|\.)(use_artifact|use_model|artifact)$")
+REGISTRY_LOAD = LazyPattern(r"(^|\.)(use_artifact|use_model|artifact)$")
 
 
-MODEL_PATH = re.compile(r"^(\./)?models?(/|\.dvc$|$)|\.(ckpt|pt|pth|onnx|safetensors|joblib|pkl)$", re.IGNORECASE)
+MODEL_PATH = LazyPattern(r"^(\./)?models?(/|\.dvc$|$)|\.(ckpt|pt|pth|onnx|safetensors|joblib|pkl)$", re.IGNORECASE)
 
 
 def probe(workflows, source, commands):

@@ -21,13 +21,14 @@ from auditor.report.links import EXTERNAL, Reference, RepoPath, github_path, is_
 from auditor.report.numbers import coverage_claimed, tests_claimed
 from auditor.report.parsed import ParsedReport
 from auditor.report.statements import Statement, answer_claim
+from auditor.lazy_pattern import LazyPattern
 
 ANSWER_VERDICTS = ("corroborated", "weak", "unsupported", "contradicted", "unclaimed", "unverifiable")
 TESTS_QUESTION = re.compile(r"how many tests", re.IGNORECASE)
 COVERAGE_QUESTION = re.compile(r"code coverage", re.IGNORECASE)
 STUDY_QUESTION = re.compile(r"study number", re.IGNORECASE)
-STRAY_DOTS = (re.compile(r"^(\.{3,}/)+"), re.compile(r"^[^/]+/\.{3,}/"))  # `.../x`, `reports/.../x`
-NOT_PATH_CHARACTER = re.compile(r"[^a-z0-9/.]")
+STRAY_DOTS = (LazyPattern(r"^(\.{3,}/)+"), LazyPattern(r"^[^/]+/\.{3,}/"))  # `.../x`, `reports/.../x`
+NOT_PATH_CHARACTER = LazyPattern(r"[^a-z0-9/.]")
 EVIDENCE_VERDICT = {"strong": "corroborated", "weak": "weak", "none": "unsupported", "n/a": "unverifiable"}
 
 

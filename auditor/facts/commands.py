@@ -16,17 +16,18 @@ from typing import Any, Iterator
 from auditor.facts.cloudbuild import SHELLS as CLOUD_SHELLS, cloudbuild_configs
 from auditor.facts.shell import MAX_LINE, Simple, read_shell
 from auditor.facts.workflow_checks import is_disabled, problems
+from auditor.lazy_pattern import LazyPattern
 from auditor.record import field, record
 
 SCRIPT_FILES = ("**/*.sh", "**/*.bash")
 MAKEFILES = ("Makefile", "**/Makefile", "**/*.mk", "makefile", "GNUmakefile")
 DOC_FILES = ("README.md", "**/README.md", "docs/**/*.md", "README.rst")
-FENCE = re.compile(r"^\s*(```+|~~~+)\s*([\w+-]*)")
+FENCE = LazyPattern(r"^\s*(```+|~~~+)\s*([\w+-]*)")
 SHELL_FENCES = {"", "bash", "sh", "shell", "console", "zsh", "terminal", "shell-session", "shellsession", "cmd"}
-PROMPT = re.compile(r"^\s*(\(\S+\)\s*)?[$>%]\s+")
+PROMPT = LazyPattern(r"^\s*(\(\S+\)\s*)?[$>%]\s+")
 PROSE_LEAD = re.compile(r"^\s*[A-Za-z][\w ,()'/-]{0,60}?:\s+(?=\S)")
-MAKE_VARIABLE = re.compile(r"\$\(([A-Za-z_][\w.-]*)\)")
-MAKE_TARGET = re.compile(r"^([^\s:=#][^:=]*?)\s*::?(?!=)")
+MAKE_VARIABLE = LazyPattern(r"\$\(([A-Za-z_][\w.-]*)\)")
+MAKE_TARGET = LazyPattern(r"^([^\s:=#][^:=]*?)\s*::?(?!=)")
 MAX_PER_FILE = 2_000
 SITE_HOLDERS = {"workflow": "job", "makefile": "target", "tasks": "task", "cloudbuild": "step",
                 "pre-commit": "hook"}

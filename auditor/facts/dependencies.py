@@ -10,6 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from auditor.facts.python_code import setup_requirements
+from auditor.lazy_pattern import LazyPattern
 from auditor.record import record
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ def collect(repo: "Repository") -> list[Dependency]:
 
 
 LOCK_FILES = ("uv.lock", "**/uv.lock", "poetry.lock", "**/poetry.lock")
-LOCKED_NAME = re.compile(r"""^name\s*=\s*["']([A-Za-z0-9][A-Za-z0-9._-]*)["']""")
+LOCKED_NAME = LazyPattern(r"""^name\s*=\s*["']([A-Za-z0-9][A-Za-z0-9._-]*)["']""")
 
 
 def collect_locked(repo: "Repository") -> list[Dependency]:
@@ -116,7 +117,7 @@ def _requirement_files(repo: "Repository") -> list[str]:
     return seen
 
 
-INCLUDE = re.compile(r"^\s*(?:-r|-c|--requirement|--constraint)[\s=]+(\S+)")
+INCLUDE = LazyPattern(r"^\s*(?:-r|-c|--requirement|--constraint)[\s=]+(\S+)")
 
 
 def _included_files(repo: "Repository", rel: str) -> list[str]:

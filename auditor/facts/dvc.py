@@ -6,8 +6,10 @@ line by line, commented lines skipped, so nothing of it is run or resolved.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 import re
 from typing import TYPE_CHECKING
+from auditor.lazy_pattern import LazyPattern
 
 from auditor.record import record
 
@@ -16,9 +18,9 @@ if TYPE_CHECKING:
 
 CONFIG = ".dvc/config"
 CONFIG_FILES = (".dvc/config", "**/.dvc/config", ".dvc/config.local", "**/.dvc/config.local")
-SECTION = re.compile(r"""^\s*\[\s*['"]?remote\s+"([^"]+)"['"]?\s*\]""")
-URL = re.compile(r"^\s*url\s*=\s*(\S+)")
-DEFAULT = re.compile(r"^\s*remote\s*=\s*(\S+)")
+SECTION = LazyPattern(r"""^\s*\[\s*['"]?remote\s+"([^"]+)"['"]?\s*\]""")
+URL = LazyPattern(r"^\s*url\s*=\s*(\S+)")
+DEFAULT = LazyPattern(r"^\s*remote\s*=\s*(\S+)")
 
 
 @record(frozen=True)

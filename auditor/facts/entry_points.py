@@ -13,11 +13,12 @@ import re
 from typing import Iterator
 
 from auditor.facts.python_code import setup_keyword_values
+from auditor.lazy_pattern import LazyPattern
 from auditor.record import record
 
-CFG_SECTION = re.compile(r"^\s*\[([^\]]+)\]")
-CFG_KEY = re.compile(r"^([\w.-]+)\s*[=:]\s*(.*)$")
-ENTRY = re.compile(r"^\s*([\w.-]+)\s*=\s*([\w.]+(\s*:\s*[\w.]+)?)")
+CFG_SECTION = LazyPattern(r"^\s*\[([^\]]+)\]")
+CFG_KEY = LazyPattern(r"^([\w.-]+)\s*[=:]\s*(.*)$")
+ENTRY = LazyPattern(r"^\s*([\w.-]+)\s*=\s*([\w.]+(\s*:\s*[\w.]+)?)")
 
 
 @record(frozen=True)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 
 from auditor.facts.gitcmd import CatFile, GitError
+from auditor.lazy_pattern import LazyPattern
 
-SAFE_REF = re.compile(r"^(?!-)[\w./-]{1,200}$")
+SAFE_REF = LazyPattern(r"^(?!-)[\w./-]{1,200}$")
 
 
 def path_at_ref(objects: CatFile, ref: str, rel: str) -> bool | None:

@@ -13,6 +13,7 @@ import re
 
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
+from auditor.lazy_pattern import LazyPattern
 
 from auditor.record import record
 
@@ -26,7 +27,7 @@ MAX_DEPTH = 4            # `bash -c '... bash -c ...'` levels read
 MAX_WORDS = 400          # words kept of one command
 GH_EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.DOTALL)
 PLACEHOLDER = "__ghexpr{}__"
-PLACEHOLDER_WORD = re.compile(r"__ghexpr(\d+)__")
+PLACEHOLDER_WORD = LazyPattern(r"__ghexpr(\d+)__")
 
 # runner -> options that take a value (the word after them is not the program)
 RUNNER_VALUE_OPTIONS = {

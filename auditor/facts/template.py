@@ -32,6 +32,7 @@ from pathlib import Path
 
 from auditor.facts.gitcmd import GitError, git_bytes
 from auditor.facts.history import Commit, History
+from auditor.lazy_pattern import LazyPattern
 from auditor.record import record
 
 class PathShape:
@@ -329,12 +330,12 @@ def leftover_reason(rel: str, scaffold: Scaffold | None, current_blob: str | Non
 # `[tool.ruff]` table as it came: that table is still a leftover. A section is a TOML/INI
 # table, a top-level YAML key, or one job of a GitHub workflow.
 # no lazy part before optional spaces: a long line of spaces must not backtrack quadratically
-TABLE_HEADER = re.compile(r"^[ \t]*\[\[?([^\]\n]+)\]\]?[ \t]*(#.*)?$")
-YAML_KEY = re.compile(r"^(?P<key>[A-Za-z_\"'][^:#\n]*):(\s|$)")
-YAML_CHILD = re.compile(r"^(?P<indent>[ \t]+)(?P<key>[A-Za-z_\"'][^:#\n]*):(\s|$)")
+TABLE_HEADER = LazyPattern(r"^[ \t]*\[\[?([^\]\n]+)\]\]?[ \t]*(#.*)?$")
+YAML_KEY = LazyPattern(r"^(?P<key>[A-Za-z_\"'][^:#\n]*):(\s|$)")
+YAML_CHILD = LazyPattern(r"^(?P<indent>[ \t]+)(?P<key>[A-Za-z_\"'][^:#\n]*):(\s|$)")
 TABLE_FILES = re.compile(r"\.(toml|cfg|ini)$|(^|/)\.flake8$")
 YAML_FILES = re.compile(r"\.ya?ml$")
-WORKFLOW = re.compile(r"^\.github/workflows/[^/]+\.ya?ml$")
+WORKFLOW = LazyPattern(r"^\.github/workflows/[^/]+\.ya?ml$")
 
 
 @record(frozen=True)

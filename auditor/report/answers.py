@@ -12,6 +12,7 @@ from typing import Iterator
 
 from auditor.record import field, record
 from auditor.report.checklist import WHITESPACE, read_heading, report_lines
+from auditor.lazy_pattern import LazyPattern
 
 QUESTION_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*(?:[*_]+\s*)?question\s*(\d{1,3})\b", re.IGNORECASE)
 ANSWER_MARK = re.compile(r"^\s*(?:>\s*)?[*_]*answer[*_]*\s*:[*_]*\s*(?P<rest>.*)$", re.IGNORECASE)
@@ -20,8 +21,8 @@ BOLD = re.compile(r"\*\*(.+?)\*\*")
 FENCE = re.compile(r"^\s*(```|~~~)")
 QUOTE_MARK = re.compile(r"^\s*>\s?")
 ANSWER_WORD = re.compile(r"\s*answer", re.IGNORECASE)
-HEADING_MARKS = re.compile(r"^[#\s*_]*")
-STATED_LENGTH = re.compile(
+HEADING_MARKS = LazyPattern(r"^[#\s*_]*")
+STATED_LENGTH = LazyPattern(
     r"answer\s+length\s*(?::\s*)?(?:\*+\s*)?(\d+)\s*(?:-|–|to)\s*(\d+)\s*words", re.IGNORECASE
 )
 

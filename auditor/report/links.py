@@ -7,6 +7,7 @@ from urllib.parse import unquote
 
 from auditor.record import record
 from auditor.report.answers import Answers
+from auditor.lazy_pattern import LazyPattern
 
 MD_IMAGE = re.compile(
     r"!\[(?P<alt>[^\]\n]{0,500})\]\(\s*(?P<src><[^>\n]{1,1000}>|[^)\s]{1,1000}(?:\s+[^)\s\"']{1,200}){0,5})(?:\s+[\"'][^\"'\n]{0,300}[\"'])?\s*\)"
@@ -16,12 +17,12 @@ MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\n]{0,500})\]\(\s*<?(?P<href>[^)\s>]
 HTML_LINK = re.compile(r"<a\b[^>]{0,500}?\bhref\s*=\s*[\"'](?P<href>[^\"']{1,1000})[\"']", re.IGNORECASE)
 BARE_URL = re.compile(r"(?<![(<\"'=\w/])https?://[^\s<>()\[\]\"'`]+", re.IGNORECASE)
 TRAILING = ".,;:!?*_`'\""
-GITHUB_FILE = re.compile(
+GITHUB_FILE = LazyPattern(
     r"^https?://(?:www\.)?github\.com/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+?)(?:\.git)?"
     r"(?:/(?P<kind>blob|tree|raw)/(?P<rest>[^?#]+))?/?(?:[?#].*)?$",
     re.IGNORECASE,
 )
-RAW_FILE = re.compile(
+RAW_FILE = LazyPattern(
     r"^https?://raw\.githubusercontent\.com/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+)/(?P<rest>[^?#]+)",
     re.IGNORECASE,
 )
@@ -151,7 +152,7 @@ def is_this_repository(owner: str | None, repo: str | None, slug: tuple[str | No
     return this_owner is None or (owner or "").lower() == this_owner
 
 
-GITHUB_MENTION = re.compile(
+GITHUB_MENTION = LazyPattern(
     r"github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?(?:/(?:blob|tree)/[^/\s)\]]+/([^\s)\]#?\"'>]+))?(?=[\s)\]#?\"'>/.,;:]|$)",
     re.IGNORECASE,
 )

@@ -40,7 +40,7 @@ WORDS = {
 }
 COUNT = r"(?P<n>\d{1,4}|" + "|".join(WORDS) + r")"
 # "7 tests", "9 UNIT tests", "2 integration tests", "1 performance test"; not "3 test files"
-TEST_COUNT = re.compile(
+TEST_COUNT = LazyPattern(
     COUNT
     + r"\s+(?P<kind>(?:[\w-]+\s+){0,3}?)(?:unit\s*)?tests?\b"
     + r"(?!\s*(?:files?|modules?|scripts?|folders?|suites?|cases?|classes?|directory))",
@@ -54,14 +54,14 @@ ADDITION = LazyPattern(
     re.IGNORECASE,
 )
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[`*_])")
-PERCENT = re.compile(
+PERCENT = LazyPattern(
     r"(?P<n>\d{1,3}(?:[.,]\d+)?)\s*(?:(?:-|–|to)\s*\d{1,3}(?:[.,]\d+)?\s*)?(?:\\?%|percent\b)",
     re.IGNORECASE,
 )
-ALL_CODE = re.compile(r"\ball\s+(?:of\s+)?(?:our|the)\s+(?:\w+\s+){0,2}(?:code|files)\b", re.IGNORECASE)
-TOTAL = re.compile(r"\b(total|overall)\b", re.IGNORECASE)
-HYPOTHETICAL = re.compile(r"\b(even|would|could|if|close to|near|never|not)\b", re.IGNORECASE)
-ABOUT_COVERAGE = re.compile(r"coverage|covere", re.IGNORECASE)
+ALL_CODE = LazyPattern(r"\ball\s+(?:of\s+)?(?:our|the)\s+(?:\w+\s+){0,2}(?:code|files)\b", re.IGNORECASE)
+TOTAL = LazyPattern(r"\b(total|overall)\b", re.IGNORECASE)
+HYPOTHETICAL = LazyPattern(r"\b(even|would|could|if|close to|near|never|not)\b", re.IGNORECASE)
+ABOUT_COVERAGE = LazyPattern(r"coverage|covere", re.IGNORECASE)
 
 
 @record(frozen=True)

@@ -14,10 +14,11 @@ from auditor.report.answers import AnswerLine, Answers, Question, parse_answers
 from auditor.report.checklist import report_lines
 from auditor.report.links import (HTML_IMAGE, MD_IMAGE, MD_LINK, GitHubMention, Reference, github_mentions,
                                   images, links, relative_path)
+from auditor.lazy_pattern import LazyPattern
 
 FENCE = re.compile(r"^\s*(```|~~~)")
-CHECKLIST_LINE = re.compile(r"^\s*[-*+]\s*\[")
-SECTION_HEADING = re.compile(r"^#{1,4}\s")
+CHECKLIST_LINE = LazyPattern(r"^\s*[-*+]\s*\[")
+SECTION_HEADING = LazyPattern(r"^#{1,4}\s")
 
 
 @record(frozen=True)

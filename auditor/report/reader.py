@@ -11,15 +11,16 @@ from auditor.record import field, record
 from auditor.report.answers import Answers, parse_answers
 from auditor.report.checklist import parse_checklist, report_lines
 from auditor.report.matching import assign_ids
+from auditor.lazy_pattern import LazyPattern
 
 if TYPE_CHECKING:  # the catalogue is only a parameter's type here (importing it would be circular)
     from auditor.catalog import RuleSpec
 
-MODULE_TAG = re.compile(r"\(M\d+")
+MODULE_TAG = LazyPattern(r"\(M\d+")
 QUESTION_2 = re.compile(r"#+\s*Question\s*2\b", re.IGNORECASE)
 STUDY_NUMBER = re.compile(r"\b[sS]\d{6}\b")
-SIX_DIGITS = re.compile(r"(?<![\w.#/-])\d{6}(?![\w.%/-])")
-OTHER_STUDENT_ID = re.compile(r"(?<![\w.#/-])\d{6,9}(?![\w.%/-])")
+SIX_DIGITS = LazyPattern(r"(?<![\w.#/-])\d{6}(?![\w.%/-])")
+OTHER_STUDENT_ID = LazyPattern(r"(?<![\w.#/-])\d{6,9}(?![\w.%/-])")
 UNTAGGED_ONLY = ("torchserve",)
 
 

@@ -101,6 +101,11 @@ class Match:
     text: str
 
 
+def _anchored(source: str) -> bool:
+    """Whether the pattern may hold `^` or `$`, the only syntax MULTILINE changes."""
+    return "^" in source or "$" in source
+
+
 def find_line(text: str, needle: str | re.Pattern[str]) -> int | None:
     """The 1-based line where `needle` (a substring or a compiled pattern) first occurs."""
     for number, line in enumerate(text.splitlines(), 1):
@@ -321,7 +326,8 @@ class Repository:
         if not selected:
             return []
         regex = re.compile(pattern, re.IGNORECASE | re.MULTILINE) if isinstance(pattern, str) else pattern
-        whole_file = regex if regex.flags & re.MULTILINE else re.compile(regex.pattern, regex.flags | re.MULTILINE)
+        whole_file = regex if regex.flags & re.MULTILINE or not _anchored(regex.pattern) else re.compile(
+            regex.pattern, regex.flags | re.MULTILINE)
         found: list[Match] = []
         for rel in selected:
             searchable = self.searchable_text(rel)

@@ -16,11 +16,11 @@ INFERENCE = LazyPattern(
     re.IGNORECASE,
 )
 LOADERS = LazyPattern(r"^(torch\.load|torch\.jit\.load|joblib\.load|pickle\.load|onnx\.load|tf\.keras\.models\.load_model|"
-                     r"keras\.models\.load_model|load_model)$")
+                      r"keras\.models\.load_model|load_model)$")
 MODEL_OBJECT = LazyPattern(r"(^|_)(model|net|network|classifier|clf|predictor|pipe|pipeline)s?$", re.IGNORECASE)
 RUNNER = LazyPattern(r"(^|_)(model|net|classifier|predictor|session|sess|ort\w*|onnx\w*|runtime)s?$", re.IGNORECASE)
 NOT_MODEL = LazyPattern(r"^(subprocess|os|asyncio|uvicorn|app|router|report|loop|threading|multiprocessing|shutil|"
-                       r"trio|anyio|background_tasks|click|typer|pytest)$", re.IGNORECASE)
+                        r"trio|anyio|background_tasks|click|typer|pytest)$", re.IGNORECASE)
 
 
 @record(frozen=True)

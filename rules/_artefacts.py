@@ -3,8 +3,8 @@ badge in the README. They show that something was run once, not the code that ru
 
 import re
 
-from auditor.model import Finding
 from auditor.lazy_pattern import LazyPattern
+from auditor.model import Finding
 
 IMAGE_EXTENSIONS = ("png", "jpg", "jpeg", "gif", "webp", "svg")
 FIGURE_FOLDERS = ("reports/", "figures/", "docs/figures/", "docs/images/", "images/")
@@ -24,7 +24,7 @@ QUESTION_ABOUT = {   # the report question under which a screenshot of the item 
     "wandb": LazyPattern(r"W&B|weights\s*(&|and)\s*biases", re.IGNORECASE),
 }
 COVERAGE_BADGE = LazyPattern(r"!\[[^\]]*\]\([^)]*(coverage|codecov|coveralls)[^)]*\)|"
-                            r"img\.shields\.io/[^\s)\"']*coverage", re.IGNORECASE)
+                             r"img\.shields\.io/[^\s)\"']*coverage", re.IGNORECASE)
 
 
 def _figure_name(path: str) -> str:

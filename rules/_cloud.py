@@ -11,9 +11,9 @@ import re
 import weakref
 
 from auditor.facts.cloudbuild import JSON_STEPS_KEY, STEPS_KEY, BuildStep, cloudbuild_configs, step_command  # noqa: F401 (shared)
+from auditor.lazy_pattern import LazyPattern
 from auditor.record import record
 from auditor.rules._workflows import place
-from auditor.lazy_pattern import LazyPattern
 
 SCRIPT_SITES = ("script", "makefile", "tasks")   # shell scripts, Makefiles, invoke tasks: the commands fact
 TEXT_SCRIPT_FILES = ("**/justfile", "noxfile.py", "**/*.ps1", "**/*.bat", "**/*.cmd", "tox.ini")   # by their lines

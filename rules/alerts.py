@@ -12,7 +12,8 @@ POLICY_FILE = re.compile(r"(\"?combiner\"?\s*:|\"?conditionThreshold\"?\s*:|\"?c
                          r"\"?notificationChannels\"?\s*:|^[^\S\n]*-\s*alert:\s*[A-Za-z])", re.MULTILINE)
 POLICY_COMMAND = LazyPattern(r"gcloud\s+(alpha\s+|beta\s+)?monitoring\s+(policies|channels)\s+create")
 TEXT_FILES = ("README.md", "docs/**/*.md", "**/*.py")   # documented commands, subprocess calls
-SDK = re.compile(r"^google\.cloud\.monitoring_v3(\.|$)")
+SDK = LazyPattern(r"^google\.cloud\.monitoring_v3(\.|$)")
+SDK_PREFIX = "google.cloud.monitoring_v3"
 SDK_CALL = LazyPattern(r"(AlertPolicyServiceClient|NotificationChannelServiceClient|create_alert_policy)")
 MENTION = LazyPattern(r"alert(ing)? polic(y|ies)", re.IGNORECASE)
 
@@ -39,7 +40,7 @@ def _policy_files(repo):
 
 def _sdk(source):
     for path, module in sorted(source.items()):
-        if not any(SDK.search(name) for name, _ in module.imports):
+        if not any(name.startswith(SDK_PREFIX) and SDK.search(name) for name, _ in module.imports):
             continue
         calls = [c for c in module.calls if SDK_CALL.search(c.name)]
         if calls:

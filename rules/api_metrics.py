@@ -1,23 +1,28 @@
 """System metrics in the API: prometheus_client metrics, an instrumentator, OpenTelemetry
 instrumentation or a `/metrics` endpoint in the app's code; a dependency alone is weak."""
 
-import re
-
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._api import fastapi_apps
 from auditor.rules._monitoring import http_routes, importers, route_path
 
-METRIC_CALL = re.compile(
+METRIC_CALL = LazyPattern(
     r"^(prometheus_client\.(Counter|Histogram|Gauge|Summary|Info|Enum|make_asgi_app|make_wsgi_app|generate_latest|"
     r"start_http_server)|prometheus_fastapi_instrumentator\.Instrumentator|prometheus_flask_exporter\.\w+|"
     r"starlette_exporter\.\w+|opentelemetry\.instrumentation\.\w+(\.\w+)*|opentelemetry\.metrics\.\w+)$"
 )
+# what every METRIC_CALL match starts with: a name without one never compiles the pattern
+METRIC_PREFIXES = ("prometheus_", "starlette_exporter.", "opentelemetry.")
+
+
+def _metric_call(name: str) -> bool:
+    return name.startswith(METRIC_PREFIXES) and bool(METRIC_CALL.search(name))
 
 
 def probe(repo, source):
     api_paths = _api_modules(source)
     for path, module in sorted(source.items()):
-        calls = [c for c in module.calls if METRIC_CALL.search(module.resolve(c.name))]
+        calls = [c for c in module.calls if _metric_call(module.resolve(c.name))]
         if not calls:
             continue
         if path in api_paths or api_paths & set(importers(repo, path, source)):

@@ -8,8 +8,8 @@ import re
 from urllib.parse import unquote
 
 from auditor.facts.files import Unreadable
-from auditor.model import Finding
 from auditor.lazy_pattern import LazyPattern
+from auditor.model import Finding
 
 QUESTIONS = (re.compile(r"overall architecture of your system", re.IGNORECASE),
              LazyPattern(r"architectur(e|al) (diagram|figure|overview)", re.IGNORECASE))
@@ -18,7 +18,7 @@ GITHUB_FILE = LazyPattern(r"^https?://(github\.com/[^/]+/[^/]+/(blob|raw)/[^/]+|
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp", ".pdf")
 DIAGRAM_FILES = (".drawio", ".excalidraw", ".puml", ".mmd")
 DIAGRAM_NAME = LazyPattern(r"architect|pipeline|overview|diagram|flowchart|drawio|excalidraw|scheme|infrastructure|mlops",
-                          re.IGNORECASE)
+                           re.IGNORECASE)
 DIAGRAM_FOLDERS = LazyPattern(r"^(reports|docs|doc|figures|images|assets|img)/|/(figures|images|assets|img|diagrams)/", re.IGNORECASE)
 # The course's example architecture figure (reports/figures/overview.png of the report template), as a git blob id.
 COURSE_EXAMPLE_BLOBS = {"2541ccd65a81134f9aaf7dd1ca3f0d70f06ae2a1"}

@@ -2,9 +2,9 @@
 
 import re
 
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._workflows import action_version, live_jobs, live_steps, locate, problems
-from auditor.lazy_pattern import LazyPattern
 
 MATRIX_AXIS = LazyPattern(r"os|operating|platform|runner|python|\bpy\b|py[-_]?ver|torch|version", re.IGNORECASE)
 MATRIX_LINE = re.compile(r"^\s*matrix\s*:")

@@ -5,9 +5,9 @@ only declared is weak."""
 import re
 
 from auditor.facts.repository import find_line
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._code import pyproject_unreadable
-from auditor.lazy_pattern import LazyPattern
 
 CLI_CALLS = {"typer.Typer": "typer app", "typer.run": "typer entry point", "argparse.ArgumentParser": "argparse parser",
              "fire.Fire": "fire entry point", "docopt.docopt": "docopt parser"}

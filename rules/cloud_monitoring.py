@@ -5,9 +5,9 @@ text is weak; with nothing in the repository the item is n/a (it lives in the cl
 import re
 
 from auditor.facts.repository import VENDORED
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._monitoring import console_command, gcloud_words, mention
-from auditor.lazy_pattern import LazyPattern
 
 CONFIG_FILES = ("**/*.y*ml", "**/*.tf", "**/*.sh", "**/*.py", "**/*alert*.json", "**/*polic*.json", "**/*monitor*.json", "**/*dashboard*.json")
 TEXT_FILES = ("**/*.txt", "**/*.md", "**/*.cfg", "**/*.conf")
@@ -20,8 +20,9 @@ SELF_HOSTED = LazyPattern(r"^scrape_configs:", re.MULTILINE)
 MONITORING_COMMAND = LazyPattern(r"gcloud\s+(alpha\s+|beta\s+)?monitoring\s+(dashboards|metrics|uptime|channels)")
 DOCUMENTED = ("README.md", "docs/**/*.md")
 MONITORING_GROUPS = {"dashboards", "metrics", "uptime", "channels"}
-SDK = re.compile(r"^(google\.cloud\.monitoring(_v3|_dashboard)?|opentelemetry\.exporter\.cloud_monitoring|"
-                 r"google\.cloud\.monitoring_dashboards)(\.|$)")
+SDK = LazyPattern(r"^(google\.cloud\.monitoring(_v3|_dashboard)?|opentelemetry\.exporter\.cloud_monitoring|"
+                  r"google\.cloud\.monitoring_dashboards)(\.|$)")
+SDK_PREFIXES = ("google.cloud.monitoring", "opentelemetry.exporter.cloud_monitoring")  # every SDK match starts so
 MENTION = LazyPattern(r"(google )?cloud monitoring|monitoring dashboard|managed (service for )?prometheus|stackdriver", re.IGNORECASE)
 
 
@@ -58,6 +59,6 @@ def _configs(repo):
 def _sdk(source):
     for path, module in sorted(source.items()):
         for name, line in module.imports:
-            if SDK.search(name):
+            if name.startswith(SDK_PREFIXES) and SDK.search(name):
                 yield Finding(path, line, f"Cloud Monitoring SDK `import {name}` in {path}:{line}")
                 return

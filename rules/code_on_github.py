@@ -2,8 +2,8 @@
 
 import re
 
-from auditor.model import Finding
 from auditor.lazy_pattern import LazyPattern
+from auditor.model import Finding
 
 GITHUB_REMOTE = re.compile(r"github\.com[:/]+([\w.-]+)/([\w.-]+?)(?:\.git)?/*$", re.IGNORECASE)
 REMOTE_HOST = LazyPattern(r"^(?:(?:https?|ssh|git)://)?(?:[^@/\s]+@)?([\w.-]+)[:/]")  # not file:// or a path

@@ -15,7 +15,7 @@ DATA_FILE = re.compile(
 DATA_LIKE_FILE = re.compile(r"(^|/)[^/]*(data|preprocess|download|ingest)[^/]*\.py$", re.IGNORECASE)
 NOT_A_DATA_MODULE = LazyPattern(r"statistic|stats|drift|visuali[sz]|monitor|validat|check|__init__", re.IGNORECASE)
 DATA_LOADING = LazyPattern(r"^(pandas\.read_\w+|datasets\.load_dataset|torchvision\.datasets\.\w+|torch\.utils\.data\.DataLoader"
-                          r"|kaggle\.\w+|kagglehub\.\w+|urllib\.request\.urlretrieve|numpy\.load|torch\.load|gdown\.\w+)$")
+                           r"|kaggle\.\w+|kagglehub\.\w+|urllib\.request\.urlretrieve|numpy\.load|torch\.load|gdown\.\w+)$")
 DATA_FOLDER = re.compile(r"(^|/)(data|datasets)/[^/]+\.py$", re.IGNORECASE)
 DATASET_BASE = re.compile(r"(^|\.)(Dataset|IterableDataset|LightningDataModule)$")
 PLAIN_NAME = re.compile(r"^[A-Za-z_][\w.]*$")

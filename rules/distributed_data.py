@@ -3,8 +3,8 @@ as a number or configured; workers set to 0 everywhere is weak, never set at all
 
 import re
 
-from auditor.model import Finding
 from auditor.lazy_pattern import LazyPattern
+from auditor.model import Finding
 
 WORKER_KEYWORDS = ("num_workers", "dataloader_num_workers")
 CONFIG_FILES = ("**/*.y*ml", "**/*config*.json", "configs/**/*.json", "**/*.toml", "**/*.cfg")

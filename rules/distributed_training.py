@@ -4,14 +4,17 @@ is selected; a config nothing selects, or "all GPUs" without a strategy, is weak
 
 import re
 
-from auditor.model import Finding
 from auditor.lazy_pattern import LazyPattern
+from auditor.model import Finding
 
-LIBRARY_CALL = re.compile(
+LIBRARY_CALL = LazyPattern(
     r"^(torch\.distributed\.(init_process_group|launch|run|elastic)\S*|torch\.nn\.parallel\.DistributedDataParallel|"
     r"torch\.nn\.DataParallel|torch\.nn\.parallel\.DataParallel|torch\.multiprocessing\.spawn|accelerate\.Accelerator|"
     r"deepspeed\.initialize|horovod\.\w+\.init)$"
 )
+# what every LIBRARY_CALL match starts with: a call without one never compiles the pattern
+LIBRARY_PREFIXES = ("torch.distributed.", "torch.nn.parallel.", "torch.nn.DataParallel", "torch.multiprocessing.spawn",
+                    "accelerate.Accelerator", "deepspeed.initialize", "horovod.")
 MULTI_STRATEGY = LazyPattern(r"ddp|fsdp|deepspeed|\bdp\b|horovod|Strateg", re.IGNORECASE)
 LAUNCH = LazyPattern(r"(\btorchrun\b|torch\.distributed\.(launch|run)|accelerate\s+launch|deepspeed\s+\S+\.py)")
 LAUNCH_FILES = (".github/workflows/*.y*ml", "**/*ockerfile*", "**/*.dockerfile", "**/*.sh", "tasks.py", "Makefile",
@@ -19,7 +22,7 @@ LAUNCH_FILES = (".github/workflows/*.y*ml", "**/*ockerfile*", "**/*.dockerfile",
 SELECTION_FILES = ("**/*.y*ml", "**/*.py", "**/*.sh", "**/*.md", "**/*ockerfile*", "**/*.dockerfile", "Makefile",
                    "**/*.toml", "**/*.cfg", "**/*.ini")
 CONFIG_SETTING = LazyPattern(r"^[^\S\n]*(strategy:\s*[\"']?(ddp|fsdp|deepspeed)\w*|(devices|gpus):\s*([2-9]|\d\d+)\b)",
-                            re.MULTILINE)
+                             re.MULTILINE)
 
 
 def probe(repo, source):
@@ -32,7 +35,8 @@ def probe(repo, source):
 def _library_calls(source):
     for path, module in sorted(source.items()):
         for call in module.calls:
-            if LIBRARY_CALL.search(module.resolve(call.name)):
+            resolved = module.resolve(call.name)
+            if resolved.startswith(LIBRARY_PREFIXES) and LIBRARY_CALL.search(resolved):
                 yield Finding(path, call.line, f"`{call.name}(...)` in {path}:{call.line}")
                 return
 

@@ -13,7 +13,7 @@ DRIFT_WORD = LazyPattern(r"drift", re.IGNORECASE)
 DEPLOYED_URL = LazyPattern(r"https?://[\w.-]+\.(run\.app|cloudfunctions\.net|a\.run\.app)|[\w.-]+\.run\.app")
 CLIENT_CALL = LazyPattern(r"^(requests|httpx|aiohttp|session|client)\.(post|get|request)$|\.(post|get)$")
 METRIC_CALL = LazyPattern(r"(^|\.)(accuracy_score|f1_score|precision_score|recall_score|classification_report|"
-                         r"confusion_matrix|Accuracy|F1Score|MulticlassAccuracy|BinaryAccuracy)$")
+                          r"confusion_matrix|Accuracy|F1Score|MulticlassAccuracy|BinaryAccuracy)$")
 METRIC_NAME = LazyPattern(r"(^|_)(accuracy|acc|f1|precision|recall)($|_)", re.IGNORECASE)
 
 

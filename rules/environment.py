@@ -3,9 +3,9 @@ sentence alone is weak."""
 
 import re
 
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._code import pyproject_unreadable
-from auditor.lazy_pattern import LazyPattern
 
 LOCK_FILES = ("uv.lock", "poetry.lock", "Pipfile.lock", "pdm.lock", "pixi.lock", "conda-lock.y*ml", "pixi.toml")
 LISTING_KINDS = ("requirements", "conda", "pipfile")  # files whose only purpose is to list packages

@@ -16,7 +16,7 @@ PAGE_CALL = re.compile(
 )
 PAGE_FILES = ("**/*.html", "**/*.htm", "**/*.js", "**/*.jsx", "**/*.ts", "**/*.tsx", "**/*.vue", "**/*.svelte")
 NOT_PAGES = LazyPattern(r"^(docs|reports|site|htmlcov|tests?)/|(^|/)(report|.*drift.*|.*evidently.*)\.html?$|\.min\.js$",
-                       re.IGNORECASE)
+                        re.IGNORECASE)
 MAX_PAGE_CHARS = 300_000
 EMBEDDED_PAGE = LazyPattern(r"<script|<form|<html", re.IGNORECASE)
 FRONTEND_DOC = LazyPattern(r"(^|/)[^/]*front[-_ ]?end[^/]*\.md$", re.IGNORECASE)

@@ -4,8 +4,8 @@ elsewhere are weak."""
 
 import re
 
-from auditor.model import Finding
 from auditor.lazy_pattern import LazyPattern
+from auditor.model import Finding
 
 GS_URL = LazyPattern(r"\bgs://[\w.${}-]+", re.IGNORECASE)  # gs://$BUCKET counts too
 GS_FILES = ("**/*.py", "**/*.y*ml", "**/*.sh", "**/*.toml", "**/*.cfg", "**/*.json", "**/Makefile", "**/*Dockerfile*",

@@ -2,8 +2,8 @@
 
 import re
 
-from auditor.model import Finding
 from auditor.lazy_pattern import LazyPattern
+from auditor.model import Finding
 
 LEVELS = LazyPattern(r"(^|\.)(debug|info|warning|warn|error|exception|critical|success|trace|log)$")
 LOGGER_NAMES = re.compile(r"^(logging|logger|log|_logger|_log|LOGGER|LOG|self\.logger|self\.log|self\._logger|\w*_logger|\w*logger)$")

@@ -2,9 +2,9 @@
 
 import re
 
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._code import unreadable_python
-from auditor.lazy_pattern import LazyPattern
 
 MODEL_BASE = re.compile(r"(^|\.)(nn\.Module|LightningModule|PreTrainedModel|keras\.Model)$|^torch\.nn(\.modules\.module)?\.Module$")
 MODEL_CALL = re.compile(

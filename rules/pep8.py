@@ -4,10 +4,10 @@ one only declared as a dependency is weak."""
 import re
 
 from auditor.facts.repository import find_line
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._code import pyproject_table, pyproject_unreadable
 from auditor.rules._commands import runs_what
-from auditor.lazy_pattern import LazyPattern
 
 TOOLS = ("ruff", "flake8", "black", "isort", "pylint", "autopep8", "yapf", "pycodestyle", "pyflakes")
 TOOL = re.compile(r"\b(ruff|flake8|black|isort|pylint|autopep8|yapf|pycodestyle|pyflakes)\b", re.IGNORECASE)

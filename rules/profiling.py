@@ -4,9 +4,9 @@ pyinstrument, snakeviz ...); profile artifacts, timing benchmarks or a dependenc
 
 import re
 
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._artefacts import screenshots
-from auditor.lazy_pattern import LazyPattern
 
 PROFILER_MODULES = ("cProfile", "pstats", "torch.profiler", "torch.autograd.profiler", "line_profiler", "pyinstrument",
                     "memory_profiler", "scalene", "yappi", "lightning.pytorch.profilers", "pytorch_lightning.profilers",

@@ -4,9 +4,9 @@ sweepers or multirun, ray tune; a sweep library only declared is weak."""
 import re
 
 from auditor.facts.repository import find_line
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._artefacts import screenshots
-from auditor.lazy_pattern import LazyPattern
 
 SWEEP_METHODS = {"grid", "random", "bayes", "bayesian"}
 NOT_CONFIG = re.compile(r"(^|/)(\.github|\.dvc|\.hydra|outputs|multirun|node_modules)/|pre-commit|dvc\.(yaml|lock)$|cloudbuild")

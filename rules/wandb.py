@@ -1,23 +1,25 @@
 """Weights & Biases logging in source (wandb.init / wandb.log, Lightning's WandbLogger, HF
 report_to="wandb"); wandb only declared, configured or used for login is weak."""
 
-import re
-
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._artefacts import screenshots
 
-LOGGING_CALL = re.compile(r"^wandb\.(init|log|log_artifact|log_model|Artifact|watch|save|Table|Image|plot\.\w+|run\.log\w*)$"
-                          r"|(^|\.)WandbLogger$")
+LOGGING_CALL = LazyPattern(r"^wandb\.(init|log|log_artifact|log_model|Artifact|watch|save|Table|Image|plot\.\w+|run\.log\w*)$"
+                           r"|(^|\.)WandbLogger$")
 OTHER_CALL = LazyPattern(r"^wandb\.")
 
 
 PREFERRED = LazyPattern(r"^wandb\.(init|log)$|WandbLogger$")
 
 
+def _logging_call(name: str) -> bool:
+    return (name.startswith("wandb.") or "WandbLogger" in name) and bool(LOGGING_CALL.search(name))
+
+
 def _logging_calls(source):
     for path, module in source.items():
-        calls = [c for c in module.calls if LOGGING_CALL.search(module.resolve(c.name))]
+        calls = [c for c in module.calls if _logging_call(module.resolve(c.name))]
         if calls:
             call = min(calls, key=lambda c: (not PREFERRED.search(module.resolve(c.name)), c.line))
             yield Finding(path, call.line, f"`{call.name}(...)` in {path}:{call.line}")

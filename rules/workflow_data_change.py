@@ -13,7 +13,7 @@ from auditor.model import Finding
 from auditor.rules._workflows import live_steps, problems, trigger_line, trigger_paths
 
 DATA_PATH = LazyPattern(r"\.dvc\b|(^|/|\*)dvc\.(lock|yaml)$|(^|/)(data|datasets?)(/|$)|"
-                       r"\.(csv|tsv|parquet|npy|npz|h5|hdf5|pkl|arrow|feather)$", re.IGNORECASE)
+                        r"\.(csv|tsv|parquet|npy|npz|h5|hdf5|pkl|arrow|feather)$", re.IGNORECASE)
 CODE_FILE = LazyPattern(r"\.(py|ipynb|md|txt|toml|cfg)$", re.IGNORECASE)
 DATA_CHECK = re.compile(
     r"data(set)?[_-]?(statistics|stats|check|checker|validation|validate|quality|report|drift)|"

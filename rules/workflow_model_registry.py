@@ -23,7 +23,7 @@ ECHO_ONLY = LazyPattern(r"^\s*(echo|printf|cat|ls|pwd|env|true)\b")
 
 
 DEPLOY_OR_TEST = LazyPattern(r"\b(gcloud\s+run|gcloud\s+functions|kubectl|docker\s+(run|push)|pytest|locust|"
-                            r"curl)\b", re.IGNORECASE)
+                             r"curl)\b", re.IGNORECASE)
 REGISTRY_LOAD = LazyPattern(r"(^|\.)(use_artifact|use_model|artifact)$")
 
 

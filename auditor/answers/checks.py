@@ -14,6 +14,7 @@ import re
 from pathlib import PurePosixPath
 
 from auditor.facts import Repository
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import AnswerCheck, Finding, ItemResult
 from auditor.record import record
 from auditor.report.answers import Answers
@@ -21,7 +22,6 @@ from auditor.report.links import EXTERNAL, Reference, RepoPath, github_path, is_
 from auditor.report.numbers import coverage_claimed, tests_claimed
 from auditor.report.parsed import ParsedReport
 from auditor.report.statements import Statement, answer_claim
-from auditor.lazy_pattern import LazyPattern
 
 ANSWER_VERDICTS = ("corroborated", "weak", "unsupported", "contradicted", "unclaimed", "unverifiable")
 TESTS_QUESTION = re.compile(r"how many tests", re.IGNORECASE)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from auditor.lazy_pattern import LazyPattern
 from auditor.record import field, record
 from auditor.report.checklist import WHITESPACE, read_heading, report_lines
-from auditor.lazy_pattern import LazyPattern
 
 QUESTION_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*(?:[*_]+\s*)?question\s*(\d{1,3})\b", re.IGNORECASE)
 ANSWER_MARK = re.compile(r"^\s*(?:>\s*)?[*_]*answer[*_]*\s*:[*_]*\s*(?P<rest>.*)$", re.IGNORECASE)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
+from auditor.lazy_pattern import LazyPattern
 from auditor.record import record
 from auditor.report.answers import Answers
-from auditor.lazy_pattern import LazyPattern
 
 MD_IMAGE = re.compile(
     r"!\[(?P<alt>[^\]\n]{0,500})\]\(\s*(?P<src><[^>\n]{1,1000}>|[^)\s]{1,1000}(?:\s+[^)\s\"']{1,200}){0,5})(?:\s+[\"'][^\"'\n]{0,300}[\"'])?\s*\)"

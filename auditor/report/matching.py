@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from auditor.lazy_pattern import LazyPattern
-from auditor.model import ChecklistLine
-from auditor.report.anchors import LITERAL_RUN, all_required_words, holds_words
+import re
 from collections import defaultdict
 from typing import TYPE_CHECKING
-import re
+
+from auditor.model import ChecklistLine
+from auditor.report.anchors import LITERAL_RUN, all_required_words, holds_words
 
 if TYPE_CHECKING:  # the catalogue is only a parameter's type here (importing it would be circular)
     from auditor.catalog import RuleSpec
     from auditor.lazy_pattern import LazyPattern
 
-MODULE_TAG = LazyPattern(r"\bM\d+\b")
+MODULE_TAG = re.compile(r"\bM\d+\b")
 
 # The characters other than ASCII that an IGNORECASE pattern's ASCII letters match (the dotted
 # and dotless i, the long s, the Kelvin sign), as those letters: a line's folded text then holds

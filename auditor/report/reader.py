@@ -6,12 +6,12 @@ import re
 from typing import TYPE_CHECKING
 from collections.abc import Iterator
 
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import ChecklistLine, Claim
 from auditor.record import field, record
 from auditor.report.answers import Answers, parse_answers
 from auditor.report.checklist import parse_checklist, report_lines
 from auditor.report.matching import assign_ids
-from auditor.lazy_pattern import LazyPattern
 
 if TYPE_CHECKING:  # the catalogue is only a parameter's type here (importing it would be circular)
     from auditor.catalog import RuleSpec

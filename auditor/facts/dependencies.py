@@ -292,10 +292,34 @@ def _from_setup_cfg(repo: "Repository", rel: str) -> list[Dependency]:
     return found
 
 
+NAME_OPENERS = "\"'"  # a name starts after one of these, a space, or the `::` of a conda channel (`conda-forge::torch`)
+NAME_CLOSERS = "<>=!~[;\"',@"  # and ends before one of these, a space, or the line's end
+
+
 def _line_mentioning(text: str, name: str) -> int | None:
-    # a name starts after a quote, a space, or the `::` of a conda channel (`conda-forge::torch`)
-    needle = re.compile(r"""(["'\s]|::)""" + re.escape(name) + r"""(?=[\s<>=!~\[;"',@]|$)""", re.IGNORECASE)
+    wanted = name.lower()
     for number, line in enumerate(text.splitlines(), 1):
-        if needle.search(" " + line):
+        if _mentions(" " + line, name, wanted):
             return number
     return None
+
+
+def _mentions(line: str, name: str, wanted: str) -> bool:
+    """Whether the line names the requirement (any case), read with string tests when the line is ASCII:
+    elsewhere Unicode case folding (`ſ` for `s`) needs the regex."""
+    if not (line.isascii() and name.isascii()):
+        return bool(_mention_pattern(name).search(line))
+    lowered = line.lower()
+    start = lowered.find(wanted)
+    while start != -1:
+        end = start + len(wanted)
+        opened = (start >= 1 and (lowered[start - 1] in NAME_OPENERS or lowered[start - 1].isspace())
+                  or start >= 2 and lowered[start - 2:start] == "::")
+        if opened and (end == len(lowered) or lowered[end] in NAME_CLOSERS or lowered[end].isspace()):
+            return True
+        start = lowered.find(wanted, start + 1)
+    return False
+
+
+def _mention_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(r"""(["'\s]|::)""" + re.escape(name) + r"""(?=[\s<>=!~\[;"',@]|$)""", re.IGNORECASE)

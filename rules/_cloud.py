@@ -13,6 +13,7 @@ import weakref
 from auditor.facts.cloudbuild import JSON_STEPS_KEY, STEPS_KEY, BuildStep, cloudbuild_configs, step_command  # noqa: F401 (shared)
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import record
+from auditor.report.anchors import may_search
 from auditor.rules._workflows import place
 
 SCRIPT_SITES = ("script", "makefile", "tasks")   # shell scripts, Makefiles, invoke tasks: the commands fact
@@ -58,7 +59,8 @@ def _structured_commands(repo) -> list[Seen]:
 def find(repo, pattern: re.Pattern[str], limit: int = 6) -> list[Seen]:
     """Commands and lines matching `pattern`, strongest places first: working workflows and
     Cloud Build steps, then scripts and task files, rejected workflows, documentation, the report."""
-    structured = [_excerpt(pattern, s) for s in _structured_commands(repo) if pattern.search(s.text)]
+    structured = [_excerpt(pattern, s) for s in _structured_commands(repo) if may_search(pattern, s.text)
+                  and pattern.search(s.text)]
     found = [s for s in structured if s.kind in ("workflow", "cloudbuild")]
     scripts = [s for s in structured if s.kind == "script"][:limit * 3]
     read = {(c.path, c.line) for c in repo.commands.at("tasks")}   # an echo there stays left out

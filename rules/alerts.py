@@ -8,8 +8,8 @@ from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._monitoring import console_command, gcloud_words, mention
 
-POLICY_FILE = re.compile(r"(\"?combiner\"?\s*:|\"?conditionThreshold\"?\s*:|\"?conditionMatchedLog\"?\s*:|"
-                         r"\"?notificationChannels\"?\s*:|^[^\S\n]*-\s*alert:\s*[A-Za-z])", re.MULTILINE)
+POLICY_FILE = LazyPattern(r"(\"?combiner\"?\s*:|\"?conditionThreshold\"?\s*:|\"?conditionMatchedLog\"?\s*:|"
+                          r"\"?notificationChannels\"?\s*:|^[^\S\n]*-\s*alert:\s*[A-Za-z])", re.MULTILINE)
 POLICY_COMMAND = LazyPattern(r"gcloud\s+(alpha\s+|beta\s+)?monitoring\s+(policies|channels)\s+create")
 TEXT_FILES = ("README.md", "docs/**/*.md", "**/*.py")   # documented commands, subprocess calls
 SDK = LazyPattern(r"^google\.cloud\.monitoring_v3(\.|$)")

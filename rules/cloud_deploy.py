@@ -8,8 +8,8 @@ from auditor.model import Finding
 from auditor.rules._cloud import by_kind, find, where
 from auditor.rules._workflows import accepted, actions
 
-DEPLOY = re.compile(r"\bgcloud\s+(beta\s+|alpha\s+)?(run\s+deploy|run\s+services\s+replace|functions\s+deploy)\b",
-                    re.IGNORECASE)
+DEPLOY = LazyPattern(r"\bgcloud\s+(beta\s+|alpha\s+)?(run\s+deploy|run\s+services\s+replace|functions\s+deploy)\b",
+                     re.IGNORECASE)
 DEPLOY_ACTIONS = ("google-github-actions/deploy-cloudrun", "google-github-actions/deploy-cloud-functions")
 TERRAFORM = LazyPattern(r"resource\s+\"(google_cloud_run_(v2_)?service|google_cloudfunctions2?_function)\"")
 SERVICE_HOST = LazyPattern(r"\.run\.app\b|\.cloudfunctions\.net\b", re.IGNORECASE)   # cheap to search for

@@ -11,7 +11,7 @@ from auditor.rules._monitoring import console_command, gcloud_words, mention
 
 CONFIG_FILES = ("**/*.y*ml", "**/*.tf", "**/*.sh", "**/*.py", "**/*alert*.json", "**/*polic*.json", "**/*monitor*.json", "**/*dashboard*.json")
 TEXT_FILES = ("**/*.txt", "**/*.md", "**/*.cfg", "**/*.conf")
-MONITORING_CONFIG = re.compile(
+MONITORING_CONFIG = LazyPattern(
     r"(kind:\s*(RunMonitoring|PodMonitoring|ClusterPodMonitoring)|monitoring\.googleapis\.com/|run-gmp-sidecar|"
     r"gmp-public/|\"(mosaicLayout|gridLayout)\"|otelcol|opentelemetry-collector|googlecloud(monitoring)?:)",
     re.MULTILINE,

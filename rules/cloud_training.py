@@ -10,9 +10,9 @@ from auditor.rules._cloud import by_kind, cloudbuild_configs, find, where
 from auditor.rules._workflows import place
 
 POOL_SPECS = LazyPattern(r"\b(workerPoolSpecs|worker_pool_specs)\b")
-JOB_COMMAND = re.compile(r"\bgcloud\s+(beta\s+)?(ai\s+custom-jobs\s+create|ai-platform\s+jobs\s+submit\s+training)\b",
-                         re.IGNORECASE)
-VM_COMMAND = re.compile(r"\bgcloud\s+(beta\s+)?compute\s+(instances\s+create(-with-container)?|ssh)\b", re.IGNORECASE)
+JOB_COMMAND = LazyPattern(r"\bgcloud\s+(beta\s+)?(ai\s+custom-jobs\s+create|ai-platform\s+jobs\s+submit\s+training)\b",
+                          re.IGNORECASE)
+VM_COMMAND = LazyPattern(r"\bgcloud\s+(beta\s+)?compute\s+(instances\s+create(-with-container)?|ssh)\b", re.IGNORECASE)
 TRAINING = LazyPattern(r"train", re.IGNORECASE)
 SDK_JOBS = ("CustomJob", "CustomContainerTrainingJob", "CustomTrainingJob", "CustomPythonPackageTrainingJob",
             "HyperparameterTuningJob", "PipelineJob")

@@ -3,12 +3,13 @@ workflow that builds or pushes images. A Cloud Build config without build steps 
 
 import re
 
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._cloud import by_kind, cloudbuild_configs, find, where
 from auditor.rules._commands import builds_image, pushes_image, runs_what
 from auditor.rules._workflows import accepted, actions, place
 
-TRIGGER = re.compile(r"\bgcloud\s+(beta\s+)?builds\s+triggers\s+(create|import)\b", re.IGNORECASE)
+TRIGGER = LazyPattern(r"\bgcloud\s+(beta\s+)?builds\s+triggers\s+(create|import)\b", re.IGNORECASE)
 BUILD_ACTIONS = ("docker/build-push-action", "docker/bake-action", "redhat-actions/buildah-build",
                  "mr-smithers-excellent/docker-build-push", "elgohr/publish-docker-github-action")
 

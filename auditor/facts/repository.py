@@ -13,31 +13,33 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from auditor.facts import dependencies as deps
+from auditor.facts.branches import Branch, BranchLog, BranchView, branch_of_each_file, other_branches
 from auditor.facts.commands import Commands, read_commands
-from auditor.facts.entry_points import EntryPoints, read_entry_points
-from auditor.facts.lfs import LfsPattern, read_lfs_patterns
 from auditor.facts.docker import COMPOSE_FILES, Dockerfile, is_dockerfile, read_dockerfile
 from auditor.facts.dvc import Dvc, read_dvc
+from auditor.facts.entry_points import EntryPoints, read_entry_points
 from auditor.facts.files import FileText, Unreadable, decode_text, is_generated
-from auditor.facts.path_index import PathIndex
-from auditor.facts.source import FolderSource, Source
-from auditor.facts.gitinfo import GitInfo, Ref, branch_names, read_git_info, read_refs, start_refs
-from auditor.facts.python_code import PythonModule, parse_python
-from auditor.facts.structured import Parsed, parse_json, parse_toml, parse_yaml
-from auditor.facts.history import History, HistoryRead
-from auditor.facts.team import Team, build_team
-from auditor.facts.branches import Branch, BranchLog, BranchView, branch_of_each_file, other_branches
 from auditor.facts.gitcmd import CatFile, GitError, GitRun
+from auditor.facts.gitinfo import GitInfo, Ref, branch_names, read_git_info, read_refs, start_refs
+from auditor.facts.history import History, HistoryRead
+from auditor.facts.lfs import LfsPattern, read_lfs_patterns
+from auditor.facts.path_index import PathIndex
+from auditor.facts.python_code import PythonModule, parse_python
+from auditor.facts.source import FolderSource, Source
+from auditor.facts.structured import Parsed, parse_json, parse_toml, parse_yaml
+from auditor.facts.team import Team, build_team
 from auditor.facts.template import (Scaffold, blob_id, is_template_shaped, leftover_reason, read_scaffold,
                                     section_leftover_reason)
 from auditor.facts.test_suite import PYTEST_FILE as TEST_FILE, TestFunction, test_functions
 from auditor.facts.git_paths import path_at_ref
 from auditor.facts.modules_on_demand import ModulesOnDemand
 from auditor.record import record
+from auditor.report.anchors import may_hold, words_needed
 from auditor.report.links import GitHubMention, github_mentions, github_slug
 from auditor.report.parsed import ParsedReport
 
 MAX_GREP_LINE = 4000  # longer lines (minified files, hostile input) are matched on their start only
+MAX_LOWERED_CHARS = 16_000_000  # lowered copies kept for grep's word test; beyond, files are searched untested
 NON_SOURCE_DIRS = ("tests/", "test/", "docs/", "reports/", "notebooks/", "examples/", "scripts/legacy/")
 VENDORED = re.compile(r"(^|/)(\.?venv|env|site-packages|node_modules|build|dist|third_party|vendor|migrations)/")
 
@@ -172,6 +174,8 @@ class Repository:
         self._leftovers: dict[str, str | None] = {}
         self._scaffold_texts: dict[str, str | None] = {}
         self._searchable: dict[str, str | None] = {}
+        self._lowered: dict[str, tuple[str, bool]] = {}
+        self._lowered_left = MAX_LOWERED_CHARS
         self._mentions: dict[str, tuple[GitHubMention, ...]] = {}
 
     # --- the file list -------------------------------------------------------------------
@@ -320,18 +324,22 @@ class Repository:
         return sorted(set(seen), key=lambda p: p.path)
 
     def grep(self, pattern: str | re.Pattern[str], *globs: str, limit: int = 20) -> list[Match]:
-        """Lines matching `pattern` in the text files selected by `globs` (a pattern given as text is
-        compiled only when a file is selected)."""
-        selected = self.glob(*globs)
-        if not selected:
-            return []
-        regex = re.compile(pattern, re.IGNORECASE | re.MULTILINE) if isinstance(pattern, str) else pattern
-        whole_file = regex if regex.flags & re.MULTILINE or not _anchored(regex.pattern) else re.compile(
-            regex.pattern, regex.flags | re.MULTILINE)
+        """Lines matching `pattern` in the text files selected by `globs` (a pattern given as text, or a
+        LazyPattern, is compiled only when a selected file holds the words every match needs)."""
+        if isinstance(pattern, str):
+            source, flags = pattern, re.IGNORECASE | re.MULTILINE
+        else:
+            source, flags = pattern.pattern, pattern.flags
+        regex = whole_file = None
         found: list[Match] = []
-        for rel in selected:
-            searchable = self.searchable_text(rel)
-            if searchable is None or not whole_file.search(searchable):
+        for rel in self.glob(*globs):
+            if not self._may_hold(rel, source, flags):
+                continue
+            if regex is None or whole_file is None:
+                regex = re.compile(source, flags) if isinstance(pattern, str) else pattern
+                whole_file = regex if flags & re.MULTILINE or not _anchored(source) else re.compile(
+                    source, flags | re.MULTILINE)
+            if not whole_file.search(self.searchable_text(rel)):
                 continue
             for number, line in enumerate(self.text(rel).text.splitlines(), 1):
                 if regex.search(line[:MAX_GREP_LINE]):
@@ -339,6 +347,26 @@ class Repository:
                     if len(found) >= limit:
                         return found
         return found
+
+    def _may_hold(self, rel: str, source: str, flags: int) -> bool:
+        """False when the file cannot hold a match: unreadable, or without a word every match needs
+        (report.anchors). A file ruled out is never searched, so the pattern may never be compiled."""
+        if self.searchable_text(rel) is None:
+            return False
+        if not words_needed(source, flags):
+            return True
+        lowered = self._lowered_text(rel)
+        return lowered is None or may_hold(source, flags, *lowered)
+
+    def _lowered_text(self, rel: str) -> tuple[str, bool] | None:
+        """The searchable text lowered, and whether it is ASCII; None once MAX_LOWERED_CHARS are kept."""
+        if rel not in self._lowered:
+            text = self.searchable_text(rel) or ""
+            if len(text) > self._lowered_left:
+                return None
+            self._lowered_left -= len(text)
+            self._lowered[rel] = (text.lower(), text.isascii())
+        return self._lowered[rel]
 
     def searchable_text(self, rel: str) -> str | None:
         """The file's text with every line cut to MAX_GREP_LINE characters: what a pattern may

@@ -17,6 +17,43 @@ def may_match(source: str, lowered: str) -> bool:
     return holds_words(all_required_words(source), lowered)
 
 
+def may_search(pattern, text: str) -> bool:
+    """False when `pattern` (compiled or lazy) cannot match anywhere in the text."""
+    if not words_needed(pattern.pattern, pattern.flags):
+        return True
+    return may_hold(pattern.pattern, pattern.flags, text.lower(), text.isascii())
+
+
+def may_hold(source: str, flags: int, lowered: str, ascii: bool) -> bool:
+    """False when the text (given lowered, and whether it is ASCII) lacks a word every match of the
+    pattern needs. Under IGNORECASE a text beyond ASCII is not ruled out: there `ſ` matches `s`, and
+    `K` (Kelvin) matches `k`, which lowering does not show."""
+    if flags & re.IGNORECASE and not ascii:
+        return True
+    return holds_words(words_needed(source, flags), lowered)
+
+
+@lru_cache(maxsize=1024)
+def words_needed(source: str, flags: int) -> tuple[tuple[str, ...], ...]:
+    """all_required_words, none read for a verbose pattern (its spaces and comments are no text)
+    nor for one that may set flags inline (`(?i)`, `(?x:`)."""
+    if flags & re.VERBOSE or _may_set_flags(source):
+        return ()
+    return all_required_words(source)
+
+
+INLINE_FLAG_LETTERS = frozenset("aiLmsux-")
+
+
+def _may_set_flags(source: str) -> bool:
+    start = source.find("(?")
+    while start != -1:
+        if source[start + 2:start + 3] in INLINE_FLAG_LETTERS:
+            return True
+        start = source.find("(?", start + 1)
+    return False
+
+
 def holds_words(needed: tuple[tuple[str, ...], ...], lowered: str) -> bool:
     """Whether the lowered text holds a word of each group."""
     return all(any(word in lowered for word in either) for either in needed)

@@ -1,0 +1,137 @@
+"""Patterns compiled only when a run needs them, and string tests that stand in for a regex: each
+gives exactly the answers of the pattern it spares."""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import pickle
+import re
+
+import pytest
+
+from auditor.catalog import rules_dir
+from auditor.facts.dependencies import _mention_pattern, _mentions
+from auditor.facts.repository import Repository
+from auditor.lazy_pattern import LazyPattern
+from auditor.report.anchors import may_search
+
+rules_dir()  # registers the package auditor.rules
+
+
+def _rule(name: str):
+    return importlib.import_module(f"auditor.rules.{name}")
+
+
+def test_a_lazy_pattern_offers_every_method_of_the_compiled_one_and_compiles_once():
+    lazy = LazyPattern(r"a(b)", re.IGNORECASE)
+    assert "compiled" not in vars(lazy)
+    assert lazy.sub("-", "ab AB") == "- -" and lazy.findall("xAb") == ["b"] and lazy.groups == 1
+    assert lazy.search is lazy.search and lazy.compiled is re.compile(r"a(b)", re.IGNORECASE)
+    assert lazy == LazyPattern(r"a(b)", re.IGNORECASE) and hash(lazy) == hash(LazyPattern(r"a(b)", re.IGNORECASE))
+
+
+def test_a_lazy_pattern_is_copied_and_pickled_as_its_source():
+    lazy = LazyPattern(r"x+", re.MULTILINE)
+    lazy.search("xx")
+    for twin in (pickle.loads(pickle.dumps(lazy)), copy.deepcopy(lazy)):
+        assert twin == lazy and set(vars(twin)) == {"pattern", "flags"} and twin.match("xx")
+
+
+@pytest.mark.parametrize("line", [
+    " torch==2.1", " Torch>=2", "  - torch", ' "torch[cuda]"', " conda-forge::torch", " torchvision",
+    " pytorch", " torch", " torch ", " xtorch", " 'torch'", " torch;python_version<'3.12'", " torch@ git+x",
+    " TORCH~=2", " torch-cpu", " torch\x1c", " ::torch", ":torch", " é torch", " ſ", " teſt==1", " test==1",
+    " Kornia", " \u212aornia", " kornia<1", "",
+])
+@pytest.mark.parametrize("name", ["torch", "test", "kornia", "s", "a.b_c-d"])
+def test_a_requirement_line_is_found_as_the_regex_finds_it(line, name):
+    assert _mentions(line, name, name.lower()) == bool(_mention_pattern(name).search(line))
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("run: gcloud run deploy api\n", True),
+    ("run: GCLOUD RUN DEPLOY api\n", True),
+    ("run: gcloud builds submit\n", False),       # no `deploy`: ruled out before the pattern compiles
+    ("run: echo nothing\n", False),
+    ("# gcloud run deploy ✓\n", True),           # beyond ASCII: the pattern itself decides
+])
+def test_grep_skips_a_file_without_the_words_every_match_needs(tmp_path, text, found):
+    (tmp_path / "deploy.sh").write_text(text, encoding="utf-8")
+    lazy = LazyPattern(r"\bgcloud\s+run\s+deploy\b", re.IGNORECASE)
+    hits = Repository(tmp_path).grep(lazy, "*.sh")
+    assert bool(hits) == found
+    assert hits == Repository(tmp_path).grep(re.compile(lazy.pattern, lazy.flags), "*.sh")
+    assert ("compiled" in vars(lazy)) == (found or not text.isascii())
+
+
+def test_grep_still_finds_what_only_unicode_case_folding_matches(tmp_path):
+    """`ſ` (long s) matches `s` under IGNORECASE, though "ſtreamlit".lower() holds no "streamlit"."""
+    (tmp_path / "app.sh").write_text("ſtreamlit run app.py\n", encoding="utf-8")
+    (tmp_path / "inline.sh").write_text("STREAMLIT run app.py\n", encoding="utf-8")
+    repo = Repository(tmp_path)
+    assert [h.path for h in repo.grep(LazyPattern(r"streamlit\s+run", re.IGNORECASE), "app.sh")] == ["app.sh"]
+    assert [h.path for h in repo.grep(r"streamlit\s+run", "app.sh")] == ["app.sh"]
+    assert [h.path for h in repo.grep(LazyPattern(r"(?i)streamlit\s+run"), "inline.sh")] == ["inline.sh"]
+
+
+@pytest.mark.parametrize(("pattern", "text", "expected"), [
+    (LazyPattern(r"\bgcloud\s+compute\s+ssh\b", re.IGNORECASE), "GCLOUD compute ssh vm", True),
+    (LazyPattern(r"\bgcloud\s+compute\s+ssh\b", re.IGNORECASE), "gcloud run deploy", False),
+    (LazyPattern(r"\bgcloud\s+compute\s+ssh\b", re.IGNORECASE), "gcloud compute ſſh", True),
+    (LazyPattern(r"Foo|bar"), "FOO baz", True),         # a case-sensitive word is looked for lowered: a maybe
+    (LazyPattern(r"Foo|bar"), "baz", False),
+    (LazyPattern(r"(?x) f o o"), "foo", True),
+    (re.compile(r"deploy"), "Deploy", True),          # case-sensitive: lowered text still holds the word
+])
+def test_a_text_is_ruled_out_only_when_no_match_can_hold_it(pattern, text, expected):
+    assert may_search(pattern, text) == expected
+    if pattern.search(text):
+        assert may_search(pattern, text)
+
+
+@pytest.mark.parametrize(("helper", "name", "expected"), [
+    (("api_metrics", "_metric_call"), "prometheus_client.Counter", True),
+    (("api_metrics", "_metric_call"), "opentelemetry.instrumentation.fastapi.FastAPIInstrumentor", True),
+    (("api_metrics", "_metric_call"), "starlette_exporter.PrometheusMiddleware", True),
+    (("api_metrics", "_metric_call"), "torch.nn.Linear", False),
+    (("api_metrics", "_metric_call"), "my.prometheus_client.Counter", False),
+    (("wandb", "_logging_call"), "wandb.log", True),
+    (("wandb", "_logging_call"), "pytorch_lightning.loggers.WandbLogger", True),
+    (("wandb", "_logging_call"), "wandb.login", False),
+    (("wandb", "_logging_call"), "mlflow.log_metric", False),
+])
+def test_a_name_without_the_literal_start_of_every_match_is_no_call(helper, name, expected):
+    module, function = helper
+    assert getattr(_rule(module), function)(name) is expected
+
+
+@pytest.mark.parametrize(("module", "pattern", "prefixes"), [
+    ("api_metrics", "METRIC_CALL", "METRIC_PREFIXES"),
+    ("distributed_training", "LIBRARY_CALL", "LIBRARY_PREFIXES"),
+    ("cloud_monitoring", "SDK", "SDK_PREFIXES"),
+    ("ci_lint", "LINT_ACTIONS", "LINT_ACTION_PREFIXES"),
+])
+def test_every_alternative_of_a_prefixed_pattern_starts_with_one_of_its_prefixes(module, pattern, prefixes):
+    """Read from the source `^(a|b\\.c|...)$`: each top-level alternative's literal start, up to its
+    first regex syntax, begins with a listed prefix, so a name without one cannot match."""
+    rule = _rule(module)
+    source, starts = getattr(rule, pattern).pattern, getattr(rule, prefixes)
+    inner = source[source.index("(") + 1:]
+    depth, branch, branches = 0, "", []
+    for char in inner:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        if char == "|" and depth == 0:
+            branches.append(branch)
+            branch = ""
+        else:
+            branch += char
+    branches.append(branch)
+    for branch in branches:
+        literal = re.match(r"(?:[\w/-]|\\\.)*", branch).group(0).replace("\\.", ".")
+        assert any(literal.startswith(p) for p in starts), branch

@@ -5,9 +5,9 @@ not by their file name: groups call them `cloudbuild.yaml`, `vertex_ai_train.yam
 from __future__ import annotations
 
 import re
+
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import field, record
-from dataclasses import dataclass, field
 
 STEPS_KEY = re.compile(r"^[\"']?steps[\"']?\s*:", re.MULTILINE)
 JSON_STEPS_KEY = LazyPattern(r"^[^\S\n]*+\{?[^\S\n]*+\"steps\"\s*:", re.MULTILINE)

@@ -6,11 +6,10 @@ line by line, commented lines skipped, so nothing of it is run or resolved.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import re
 from typing import TYPE_CHECKING
-from auditor.lazy_pattern import LazyPattern
 
+from auditor.lazy_pattern import LazyPattern
 from auditor.record import record
 
 if TYPE_CHECKING:

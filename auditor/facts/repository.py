@@ -13,21 +13,21 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from auditor.facts import dependencies as deps
-from auditor.facts.branches import Branch, BranchLog, BranchView, branch_of_each_file, other_branches
 from auditor.facts.commands import Commands, read_commands
+from auditor.facts.entry_points import EntryPoints, read_entry_points
+from auditor.facts.lfs import LfsPattern, read_lfs_patterns
 from auditor.facts.docker import COMPOSE_FILES, Dockerfile, is_dockerfile, read_dockerfile
 from auditor.facts.dvc import Dvc, read_dvc
-from auditor.facts.entry_points import EntryPoints, read_entry_points
 from auditor.facts.files import FileText, Unreadable, decode_text, is_generated
-from auditor.facts.gitcmd import CatFile, GitError, GitRun
-from auditor.facts.gitinfo import GitInfo, Ref, branch_names, read_git_info, read_refs, start_refs
-from auditor.facts.history import History, HistoryRead
-from auditor.facts.lfs import LfsPattern, read_lfs_patterns
 from auditor.facts.path_index import PathIndex
-from auditor.facts.python_code import PythonModule, parse_python
 from auditor.facts.source import FolderSource, Source
+from auditor.facts.gitinfo import GitInfo, Ref, branch_names, read_git_info, read_refs, start_refs
+from auditor.facts.python_code import PythonModule, parse_python
 from auditor.facts.structured import Parsed, parse_json, parse_toml, parse_yaml
+from auditor.facts.history import History, HistoryRead
 from auditor.facts.team import Team, build_team
+from auditor.facts.branches import Branch, BranchLog, BranchView, branch_of_each_file, other_branches
+from auditor.facts.gitcmd import CatFile, GitError, GitRun
 from auditor.facts.template import (Scaffold, blob_id, is_template_shaped, leftover_reason, read_scaffold,
                                     section_leftover_reason)
 from auditor.facts.test_suite import PYTEST_FILE as TEST_FILE, TestFunction, test_functions

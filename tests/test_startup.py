@@ -13,12 +13,29 @@ from conftest import FIXTURES
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _modules_after(script: str) -> set[str]:
-    """The top-level modules a fresh interpreter has imported after running `script`."""
-    probe = script + "\nimport json, sys\nsys.__stdout__.write(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+def _all_modules_after(script: str) -> set[str]:
+    """Every module (dotted name) a fresh interpreter has imported after running `script`."""
+    probe = script + "\nimport json, sys\nsys.__stdout__.write(json.dumps(sorted(sys.modules)))\n"
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=ROOT, check=True)
     return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def _modules_after(script: str) -> set[str]:
+    """The top-level modules a fresh interpreter has imported after running `script`."""
+    return {name.split(".")[0] for name in _all_modules_after(script)}
+
+
+def _command(*args: str) -> str:
+    """A script that runs the CLI with these arguments, its output thrown away."""
+    return (
+        "import io, sys\n"
+        "from auditor.cli import app\n"
+        "sys.stdout = io.StringIO()\n"
+        f"try:\n    app({list(args)!r})\n"
+        "except SystemExit:\n    pass\n"
+        "sys.stdout = sys.__stdout__\n"
+    )
 
 
 def test_importing_the_cli_does_not_import_rich_or_the_audit():
@@ -49,3 +66,25 @@ def test_help_is_drawn_without_rich():
         "sys.stdout = sys.__stdout__\n"
     )
     assert "rich" not in _modules_after(script)
+
+
+# What only another command, output format or option needs: the terminal and the other renderers,
+# the class run, a --tz deadline's zone database, a setup.cfg's INI parser.
+NOT_FOR_A_JSON_AUDIT = ("rich", "zoneinfo", "multiprocessing", "csv", "html", "configparser",
+                        "auditor.batch", "auditor.render.terminal", "auditor.render.markdown",
+                        "auditor.render.sarif", "auditor.render.explain")
+
+
+def test_a_json_audit_imports_nothing_only_other_commands_need():
+    # example-repo has no setup.cfg: nothing there for configparser to read
+    modules = _all_modules_after(_command("audit", str(FIXTURES / "example-repo"), "--format", "json"))
+    assert "auditor.render.json_report" in modules  # the script did run the audit
+    assert sorted(m for m in NOT_FOR_A_JSON_AUDIT if m in modules) == []
+
+
+def test_version_and_help_import_neither_the_audit_nor_its_parsers():
+    for args in (["--version"], ["--help"], ["audit", "--help"]):
+        modules = _all_modules_after(_command(*args))
+        loaded = sorted(m for m in ("auditor.audit", "auditor.model", "auditor.catalog", "yaml", "tree_sitter", "rich")
+                        if m in modules)
+        assert loaded == [], args

@@ -4,7 +4,6 @@ poetry, uv), environment.yml, setup.cfg / setup.py, Pipfile; each with file, lin
 
 from __future__ import annotations
 
-import configparser
 import posixpath
 import re
 from typing import TYPE_CHECKING
@@ -274,6 +273,8 @@ SETUP_CFG_OPTIONS = (("install_requires", "main"), ("tests_require", "dev"))
 def _from_setup_cfg(repo: "Repository", rel: str) -> list[Dependency]:
     """setup.cfg (INI): `[options] install_requires` / `tests_require` and every `[options.extras_require]`
     key, one requirement a line (or `;`-free comma list); a file that does not parse declares nothing."""
+    import configparser  # ~1.5 ms to import; only a repository with a setup.cfg needs it
+
     text = repo.text(rel).text
     parser = configparser.RawConfigParser(strict=False, interpolation=None)
     try:

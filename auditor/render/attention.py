@@ -8,11 +8,11 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from auditor.model import Finding
 from auditor.record import record
 
 if TYPE_CHECKING:  # the CLI imports this module for FailOn before any audit runs
     from auditor.audit import AuditResult
+    from auditor.model import Finding
 
 KINDS = ("unsupported", "contradicted", "weak", "course")
 

@@ -69,14 +69,14 @@ def test_help_is_drawn_without_rich():
 
 
 # What only another command, output format or option needs: the terminal and the other renderers,
-# the class run, a --tz deadline's zone database, a setup.cfg's INI parser.
-NOT_FOR_A_JSON_AUDIT = ("rich", "zoneinfo", "multiprocessing", "csv", "html", "configparser",
+# the class run, a --tz deadline's zone database, the parsers of files the repository does not have.
+NOT_FOR_A_JSON_AUDIT = ("rich", "zoneinfo", "multiprocessing", "csv", "html", "configparser", "tomllib",
                         "auditor.batch", "auditor.render.terminal", "auditor.render.markdown",
                         "auditor.render.sarif", "auditor.render.explain")
 
 
 def test_a_json_audit_imports_nothing_only_other_commands_need():
-    # example-repo has no setup.cfg: nothing there for configparser to read
+    # example-repo has neither a setup.cfg nor a TOML file
     modules = _all_modules_after(_command("audit", str(FIXTURES / "example-repo"), "--format", "json"))
     assert "auditor.render.json_report" in modules  # the script did run the audit
     assert sorted(m for m in NOT_FOR_A_JSON_AUDIT if m in modules) == []

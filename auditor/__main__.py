@@ -1,3 +1,3 @@
-from auditor.cli import app
+from auditor.cli import main
 
-app(prog_name="auditor")
+main()

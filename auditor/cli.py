@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
+import os
 import sys
+import threading
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -196,4 +199,26 @@ def version_command() -> None:
 
 
 def main() -> None:
-    app()
+    """The console script and `python -m auditor`: the app, then out of the process at once.
+
+    The interpreter's own exit frees every object of the finished run one by one, which costs
+    an audit ~30 ms of CPU. The exit handlers (temporary files, git processes) and the flush of
+    the output run first, so nothing is lost; whenever that cannot be vouched for (a thread still
+    running, a flush that fails on a closed pipe, an exit code that is a message), the ordinary
+    exit runs instead and behaves as before."""
+    try:
+        app(prog_name="auditor")
+        code = EXIT_OK
+    except SystemExit as exit_:
+        if exit_.code is not None and not isinstance(exit_.code, int):
+            raise
+        code = exit_.code or EXIT_OK
+    if threading.active_count() > 1:
+        raise SystemExit(code)
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        raise SystemExit(code) from None
+    os._exit(code)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import FIXTURES
+from conftest import FIXTURES, git
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,3 +89,24 @@ def test_version_and_help_import_neither_the_audit_nor_its_parsers():
         loaded = sorted(m for m in ("auditor.audit", "auditor.model", "auditor.catalog", "yaml", "tree_sitter", "rich")
                         if m in modules)
         assert loaded == [], args
+
+
+
+def _run(command: list[str], tmpdir: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TMPDIR=str(tmpdir))
+    return subprocess.run([sys.executable, *command], capture_output=True, text=True, env=env, cwd=ROOT)
+
+
+def test_the_console_entry_ends_as_the_app_does_with_the_exit_handlers_run(tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "example-repo", repo)
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "initial")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    for args in (["audit", str(repo), "--format", "json"], ["audit", str(tmp_path / "missing")], ["--version"]):
+        quick = _run(["-m", "auditor", *args], scratch)
+        assert list(scratch.iterdir()) == []  # the history's temporary gitattributes file was removed
+        ordinary = _run(["-c", f"from auditor.cli import app; app({args!r}, prog_name='auditor')"], scratch)
+        assert (quick.returncode, quick.stdout, quick.stderr) == (ordinary.returncode, ordinary.stdout, ordinary.stderr)

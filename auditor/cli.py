@@ -213,9 +213,10 @@ def main() -> None:
         if exit_.code is not None and not isinstance(exit_.code, int):
             raise
         code = exit_.code or EXIT_OK
-    if threading.active_count() > 1:
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)   # CPython's, not a public API
+    if threading.active_count() > 1 or run_exit_handlers is None:
         raise SystemExit(code)
-    atexit._run_exitfuncs()
+    run_exit_handlers()
     try:
         sys.stdout.flush()
         sys.stderr.flush()

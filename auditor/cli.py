@@ -94,21 +94,48 @@ def audit_command(
             output.write_text(document + "\n", encoding="utf-8")
         except OSError as exc:
             _fail(f"cannot write {output}: {exc.strerror or exc}")
+    _print_report(lambda: _render(result, format, document, verbose, config.skip))
+    raise typer.Exit(EXIT_UNSUPPORTED if fails(result, policy, config.skip) else EXIT_OK)
+
+
+def _render(result, format: Format, document: str | None, verbose: bool, skip: dict[str, str]) -> None:
     if format is Format.json:
         sys.stdout.write(document + "\n")
     elif format is Format.markdown:
         from auditor.render import markdown
 
-        sys.stdout.write(markdown.render(result, config.skip))
+        sys.stdout.write(markdown.render(result, skip))
     elif format is Format.sarif:
         from auditor.render import sarif
 
-        sys.stdout.write(sarif.dumps(result, config.skip) + "\n")
+        sys.stdout.write(sarif.dumps(result, skip) + "\n")
     else:
         from auditor.render import terminal
 
-        terminal.render(result, terminal.make_console(), verbose, config.skip)
-    raise typer.Exit(EXIT_UNSUPPORTED if fails(result, policy, config.skip) else EXIT_OK)
+        terminal.render(result, terminal.make_console(), verbose, skip)
+
+
+def _print_report(render) -> None:
+    """Print to standard output: a reader that closed the pipe early (`| head`) ends the output
+    quietly, a full disk or another write error is an error message, never a traceback."""
+    try:
+        render()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _drop_stdout()
+    except OSError as exc:
+        _drop_stdout()
+        _fail(f"cannot write the report to standard output: {exc.strerror or exc}")
+
+
+def _drop_stdout() -> None:
+    """Point standard output at /dev/null, so the interpreter's last flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):   # a stand-in stdout without a file descriptor
+        pass
 
 
 @app.command("rules")

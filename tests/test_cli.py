@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -206,3 +209,31 @@ def test_explain_names_the_facts_a_rule_reads(item, facts):
     result = runner.invoke(app, ["explain", item])
     assert result.exit_code == 0
     assert "facts read:" in result.output and facts in " ".join(result.output.split())
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("form", ["text", "json", "markdown", "sarif"])
+def test_a_report_that_cannot_be_written_is_an_error_message_not_a_traceback(form, tmp_path):
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "auditor", "audit", str(EXAMPLE), "--format", form],
+                              stdout=full, stderr=subprocess.PIPE, text=True, env=_env(tmp_path))
+    assert done.returncode == 2
+    assert "cannot write the report to standard output" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("form", ["text", "json"])
+def test_a_reader_that_closed_the_pipe_ends_the_output_quietly(form, tmp_path):
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run([sys.executable, "-m", "auditor", "audit", str(EXAMPLE), "--format", form],
+                              stdout=write_end, stderr=subprocess.PIPE, text=True, env=_env(tmp_path))
+    finally:
+        os.close(write_end)
+    assert done.returncode in (0, 1)
+    assert done.stderr == ""
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    return dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent), TMPDIR=str(tmp_path))

@@ -16,7 +16,7 @@ NOT_EXERCISE = re.compile(r"^(assert\w*|self\.assert\w*|isinstance|issubclass|le
                           r"callable|repr|bool|list|dict|set|tuple|pytest\.(raises|approx|fail|skip)|all|any)$")
 SETUPS = {"setUp", "setUpClass", "setup_method", "setup_class", "setup", "asyncSetUp"}
 PARAMS = LazyPattern(r"def\s+\w+\s*\(([^)]*)")
-INI_FILES = {"pytest.ini": r"\[pytest\]", "setup.cfg": r"\[tool:pytest\]", "tox.ini": r"\[pytest\]"}
+INI_FILES = {"pytest.ini": "pytest", "setup.cfg": "tool:pytest", "tox.ini": "pytest"}   # file -> pytest's section
 PYTEST = {"pytest", "py.test"}
 TASK_RUNNERS = {"invoke", "inv", "make", "just", "nox", "tox", "task"}
 TEST_TASK = LazyPattern(r"^[\w.:-]*test", re.IGNORECASE)
@@ -117,12 +117,9 @@ def python_files_setting(repo) -> list[str]:
     if value:
         return value.split() if isinstance(value, str) else [str(v) for v in value]
     for path, section in INI_FILES.items():
-        if repo.exists(path):
-            text = repo.text(path).text or ""
-            block = re.search(section + r"(.*?)(^\[|\Z)", text, re.DOTALL | re.MULTILINE)
-            match = re.search(r"^\s*python_files\s*=\s*(.+)$", block.group(1), re.MULTILINE) if block else None
-            if match:
-                return match.group(1).split()
+        setting = repo.ini_files[path].key(section, "python_files") if path in repo.ini_files else None
+        if setting is not None and setting.value.strip():
+            return setting.value.split()
     return []
 
 

@@ -3,7 +3,6 @@ Codecov upload. A coverage dependency, a documented command or a coverage artifa
 
 import re
 
-from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._artefacts import coverage_badge, screenshots
 from auditor.rules._cloud import by_kind, find, where
@@ -14,14 +13,14 @@ RUN = re.compile(r"\bcoverage\s+run\b|(^|\s)--cov(=|\s|$)|\bcoverage\s+(report|x
 UPLOAD_ACTIONS = ("codecov/codecov-action", "coverallsapp/github-action", "py-cov-action/python-coverage-comment-action",
                   "orgoro/coverage", "mishakav/pytest-coverage-comment")
 CONFIG_FILES = (".coveragerc", "**/.coveragerc", "codecov.yml", ".codecov.yml", "**/codecov.yml")
-ADDOPTS_COV = LazyPattern(r"addopts\s*=.{0,1000}?--cov", re.IGNORECASE)
+INI_COVERAGE_SECTION = re.compile(r"^coverage:\w+$")
 ARTIFACTS = ("**/.coverage", "**/coverage.xml", "**/htmlcov/index.html", "**/coverage.json")
 
 
-def probe(repo, workflows):
+def probe(repo, workflows, ini_files):
     strong = [Finding(s.path, s.line, f"`{s.text[:70]}` ({where(s)})")
               for s in by_kind(find(repo, RUN), "workflow", "cloudbuild", "script")[:3]]
-    strong += list(_uploads(workflows)) + list(_configs(repo))
+    strong += list(_uploads(workflows)) + list(_configs(repo, ini_files))
     yield from strong[:4]
     if strong:
         return
@@ -41,7 +40,7 @@ def _uploads(workflows):
                 return
 
 
-def _configs(repo):
+def _configs(repo, ini_files):
     for path in repo.glob(*CONFIG_FILES)[:1]:
         yield Finding(path, 1, f"coverage configuration {path}")
     tool = (repo.pyproject.data or {}).get("tool") or {}
@@ -52,10 +51,18 @@ def _configs(repo):
     addopts = ((tool.get("pytest") or {}).get("ini_options") or {}).get("addopts")
     if addopts and "--cov" in str(addopts):
         yield Finding("pyproject.toml", None, "pytest `addopts` in pyproject.toml measure coverage (`--cov`)")
-    for path in ("setup.cfg", "tox.ini", "pytest.ini"):
-        if repo.exists(path):
-            lines = (repo.text(path).text or "").splitlines()
-            for number, line in enumerate(lines, 1):
-                if re.match(r"^\s*\[coverage:\w+\]", line) or ADDOPTS_COV.search(line):
-                    yield Finding(path, number, f"coverage configuration `{line.strip()[:50]}` in {path}:{number}")
-                    break
+    for cfg in (ini_files[path] for path in ("setup.cfg", "tox.ini", "pytest.ini") if path in ini_files):
+        found = next(_ini_coverage(cfg), None)
+        if found is not None:
+            yield found
+
+
+def _ini_coverage(cfg):
+    """A `[coverage:*]` section, or pytest `addopts` with `--cov`, the first in the file."""
+    for section in cfg.sections.values():
+        if INI_COVERAGE_SECTION.match(section.name):
+            yield Finding(cfg.path, section.line, f"coverage configuration `[{section.name}]` in {cfg.path}:{section.line}")
+        addopts = section.keys.get("addopts")
+        if addopts is not None and "--cov" in addopts.value:
+            quoted = f"addopts = {' '.join(addopts.value.split())}"[:50]
+            yield Finding(cfg.path, addopts.line, f"coverage configuration `{quoted}` in {cfg.path}:{addopts.line}")

@@ -12,7 +12,7 @@ from auditor.rules._commands import runs_what
 TOOLS = ("ruff", "flake8", "black", "isort", "pylint", "autopep8", "yapf", "pycodestyle", "pyflakes")
 TOOL = re.compile(r"\b(ruff|flake8|black|isort|pylint|autopep8|yapf|pycodestyle|pyflakes)\b", re.IGNORECASE)
 OWN_CONFIG_FILES = (".flake8", "ruff.toml", ".ruff.toml", ".pylintrc", "pylintrc", ".isort.cfg", ".style.yapf")
-INI_SECTION = LazyPattern(r"^\[(tool:)?(flake8|pycodestyle|isort|pylint[^\]]*|yapf|autopep8)\]", re.IGNORECASE | re.MULTILINE)
+INI_SECTION = LazyPattern(r"^(tool:)?(flake8|pycodestyle|isort|pylint.*|yapf|autopep8)$", re.IGNORECASE)
 CI_TOOLS = {*TOOLS, "mypy"}
 VERSION_ONLY = ("--version", "-V", "--help", "-h")
 RUFF_NOT_LINTING = {"clean", "rule", "config", "server", "version", "linter", "analyze", "help"}
@@ -31,15 +31,15 @@ def _pyproject(repo):
             yield Finding("pyproject.toml", line, f"`[tool.{name}]` configured in pyproject.toml:{line}")
 
 
-def _config_files(repo):
+def _config_files(repo, ini_files):
     for path in repo.glob(*OWN_CONFIG_FILES):
         yield Finding(path, 1, f"{path} configures {TOOL.search(path).group(1) if TOOL.search(path) else 'a linter'}")
-    for path in repo.glob("setup.cfg", "tox.ini"):
-        text = repo.text(path).text or ""
-        match = INI_SECTION.search(text)
-        if match:
-            line = text.count("\n", 0, match.start()) + 1
-            yield Finding(path, line, f"`{match.group(0)}` section in {path}:{line}")
+    for cfg in (ini_files[path] for path in ("setup.cfg", "tox.ini") if path in ini_files):
+        if cfg.error and TOOL.search(repo.text(cfg.path).text or ""):
+            yield Finding(cfg.path, None, f"{cfg.path} mentions a linter but cannot be read: {cfg.error}", "error")
+        section = next((s for s in cfg.sections.values() if INI_SECTION.match(s.name)), None)
+        if section is not None:
+            yield Finding(cfg.path, section.line, f"`[{section.name}]` section in {cfg.path}:{section.line}")
 
 
 def _pre_commit(repo):
@@ -114,8 +114,8 @@ def _commands(repo, commands):
             yield Finding(hit.path, hit.line, f"lint command `{hit.text[:60]}` in {hit.path}:{hit.line}")
 
 
-def probe(repo, workflows, commands):
-    found = [*_pyproject(repo), *_config_files(repo), *_pre_commit(repo), *_ci(workflows, commands), *_commands(repo, commands)]
+def probe(repo, workflows, commands, ini_files):
+    found = [*_pyproject(repo), *_config_files(repo, ini_files), *_pre_commit(repo), *_ci(workflows, commands), *_commands(repo, commands)]
     strong = [f for f in found if f.strength == "strong"]
     yield from strong[:6]
     if strong:

@@ -119,6 +119,8 @@ def test_hostile_repository_gives_findings_not_tracebacks(tmp_path):
         "configs/bad.yaml": "lr: [1, 2\n",
         ".pre-commit-config.yaml": "repos: [",
         "Dockerfile": "FROM python:3.11\n",
+        "setup.cfg": b"[options\ninstall_requires = caf\xe9\n[flake8]\nx = 1\nx = 2\n" + b"k" + b" " * 1_000_000 + b"b\n",
+        "tox.ini": b"[pytest]\naddopts = --cov\naddopts = --cov\n" + b"\xff\xfe" * 100,
     })
     os.symlink(outside, repo / "leak.py")
     os.symlink(outside, repo / ".github" / "workflows" / "leak.yml")
@@ -132,6 +134,7 @@ def test_hostile_repository_gives_findings_not_tracebacks(tmp_path):
     problems = {p["path"]: p["message"] for p in document["problems"]}
     assert "binary" in problems["src/binary.py"]
     assert "leaves the repository" in problems["leak.py"]
+    assert "invalid INI" in problems["setup.cfg"]
     assert not (repo / ".git").exists(), "the audit never writes into the repository"
 
 

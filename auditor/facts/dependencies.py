@@ -8,7 +8,6 @@ import posixpath
 import re
 from typing import TYPE_CHECKING
 
-from auditor.facts.python_code import setup_requirements
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import record
 
@@ -45,7 +44,10 @@ def dependency_files(repo: "Repository") -> list[DependencyFile]:
     if repo.exists("pyproject.toml"):
         found.append(DependencyFile("pyproject.toml", "pyproject", repo.pyproject.error))
     found += [DependencyFile(rel, "conda", repo.text(rel).error or repo.yaml(rel).error) for rel in repo.glob(*CONDA_FILES)]
-    found += [DependencyFile(rel, rel.lower(), repo.text(rel).error) for rel in ("setup.py", "setup.cfg") if repo.exists(rel)]
+    if repo.exists("setup.py"):
+        found.append(DependencyFile("setup.py", "setup.py", repo.text("setup.py").error))
+    if repo.exists("setup.cfg"):
+        found.append(DependencyFile("setup.cfg", "setup.cfg", repo.ini("setup.cfg").error))
     if repo.exists("Pipfile"):
         found.append(DependencyFile("Pipfile", "pipfile", repo.text("Pipfile").error or repo.toml("Pipfile").error))
     return found
@@ -228,9 +230,9 @@ def _from_conda(repo: "Repository", rel: str) -> list[Dependency]:
 
 def _from_setup_py(repo: "Repository", rel: str) -> list[Dependency]:
     """setup.py's install_requires / extras_require / tests_require, read from its syntax tree."""
-    text = repo.text(rel).text
+    setup = repo.setup_py
     found = []
-    for declared in setup_requirements(text) if text is not None else []:
+    for declared in setup.requirements if setup is not None else ():
         match = REQUIREMENT_NAME.match(declared.requirement)
         if match:
             found.append(Dependency(normalize(match.group(1)), rel, declared.line, declared.group))
@@ -271,25 +273,22 @@ SETUP_CFG_OPTIONS = (("install_requires", "main"), ("tests_require", "dev"))
 
 
 def _from_setup_cfg(repo: "Repository", rel: str) -> list[Dependency]:
-    """setup.cfg (INI): `[options] install_requires` / `tests_require` and every `[options.extras_require]`
-    key, one requirement a line (or `;`-free comma list); a file that does not parse declares nothing."""
-    import configparser  # ~1.5 ms to import; only a repository with a setup.cfg needs it
-
-    text = repo.text(rel).text
-    parser = configparser.RawConfigParser(strict=False, interpolation=None)
-    try:
-        parser.read_string(text or "")
-    except (configparser.Error, ValueError):
-        return []
-    listed = [(parser.get("options", key, fallback=""), group) for key, group in SETUP_CFG_OPTIONS]
-    if parser.has_section("options.extras_require"):
-        listed += [(value, "extra") for _, value in parser.items("options.extras_require")]
+    """setup.cfg (the INI fact): `[options] install_requires` / `tests_require` and every
+    `[options.extras_require]` key, one requirement a line (or a comma list); a file that does not
+    parse declares nothing."""
+    cfg = repo.ini(rel)
+    listed = [(key, group) for key, group in ((cfg.key("options", name), group) for name, group in SETUP_CFG_OPTIONS)
+              if key is not None]
+    extras = cfg.section("options.extras_require")
+    listed += [(key, "extra") for key in (extras.keys.values() if extras is not None else ())]
+    lines = (repo.text(rel).text or "").splitlines()
     found = []
-    for value, group in listed:
-        for entry in re.split(r"[\n,]", value or ""):
+    for key, group in listed:
+        for entry in re.split(r"[\n,]", key.value):
             match = REQUIREMENT_NAME.match(entry.split("#", 1)[0])
             if match:
-                found.append(Dependency(normalize(match.group(1)), rel, _line_mentioning(text, match.group(1)), group))
+                line = _line_mentioning("\n".join(lines[key.line - 1:key.end_line]), match.group(1))
+                found.append(Dependency(normalize(match.group(1)), rel, line and key.line + line - 1, group))
     return found
 
 

@@ -12,12 +12,9 @@ import ast
 import re
 from typing import Iterator
 
-from auditor.facts.python_code import setup_keyword_values
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import record
 
-CFG_SECTION = LazyPattern(r"^\s*\[([^\]]+)\]")
-CFG_KEY = LazyPattern(r"^([\w.-]+)\s*[=:]\s*(.*)$")
 ENTRY = LazyPattern(r"^\s*([\w.-]+)\s*=\s*([\w.]+(\s*:\s*[\w.]+)?)")
 
 
@@ -49,12 +46,20 @@ def read_entry_points(repo) -> EntryPoints:
 
 def _written_only(repo, found: list[EntryPoint], unreadable: list) -> tuple[tuple[str, int | None], ...]:
     read = {e.path for e in found} | {u[0] for u in unreadable}
-    places: list[tuple[str, int | None]] = []
-    for hit in repo.grep(r"console_scripts", "setup.py", "setup.cfg", limit=2):
-        if hit.path not in read:
-            read.add(hit.path)
-            places.append((hit.path, hit.line))
+    places: list[tuple[str, int | None]] = [] if "setup.cfg" in read else _setup_cfg_groups(repo)[:1]
+    for hit in repo.grep(r"console_scripts", "setup.py", limit=1) if "setup.py" not in read else []:
+        places.append((hit.path, hit.line))
     return tuple(places)
+
+
+def _setup_cfg_groups(repo) -> list[tuple[str, int | None]]:
+    """Where setup.cfg has a `console_scripts` key, in any section; in a setup.cfg that does not
+    parse (setuptools would refuse it too), where its text says `console_scripts`."""
+    cfg = repo.ini("setup.cfg") if repo.exists("setup.cfg") else None
+    if cfg is not None and cfg.error:
+        return [(hit.path, hit.line) for hit in repo.grep(r"console_scripts", "setup.cfg", limit=1)]
+    return [("setup.cfg", s.keys["console_scripts"].line) for s in (cfg.sections.values() if cfg else ())
+            if "console_scripts" in s.keys]
 
 
 def _line_of(lines: list[str], start: int, pattern: re.Pattern[str]) -> int | None:
@@ -87,34 +92,24 @@ def _target_text(target) -> str:
 
 
 def _setup_cfg(repo) -> Iterator[EntryPoint]:
-    if not repo.exists("setup.cfg"):
+    """`console_scripts` of `[options.entry_points]`, one `name = module:function` a line (the INI fact)."""
+    group = repo.ini("setup.cfg").key("options.entry_points", "console_scripts") if repo.exists("setup.cfg") else None
+    if group is None:
         return
-    section, key = None, None
-    for number, raw in enumerate((repo.text("setup.cfg").text or "").splitlines(), 1):
-        if not raw.strip() or raw.lstrip().startswith(("#", ";")):
-            continue
-        header = CFG_SECTION.match(raw)
-        if header:
-            section, key = header.group(1).strip(), None
-            continue
-        if section != "options.entry_points":
-            continue
-        if not raw[0].isspace():
-            match = CFG_KEY.match(raw)
-            key, value = (match.group(1), match.group(2)) if match else (None, "")
-        else:
-            value = raw
-        entry = ENTRY.match(value) if key == "console_scripts" else None
+    lines = (repo.text("setup.cfg").text or "").splitlines()[group.line - 1:group.end_line]
+    lines[0] = re.split(r"[=:]", lines[0], maxsplit=1)[-1]   # what follows `console_scripts =`
+    for number, value in enumerate(lines, group.line):
+        entry = ENTRY.match(value)
         if entry:
             yield EntryPoint("setup.cfg", number, entry.group(1), _compact(entry.group(2)), "[options.entry_points]")
 
 
 def _setup_py(repo, unreadable: list) -> Iterator[EntryPoint]:
-    text = repo.text("setup.py").text if "setup.py" in repo.python else None
-    if text is None:
+    setup = repo.setup_py if "setup.py" in repo.python else None
+    if setup is None:
         return
-    lines = text.splitlines()
-    for call_line, source in setup_keyword_values(text, "entry_points"):
+    lines = (repo.text("setup.py").text or "").splitlines()
+    for call_line, source in setup.keyword_values("entry_points"):
         try:
             value = ast.literal_eval(source)
         except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):

@@ -250,36 +250,40 @@ class SetupRequirement:
     extra: str | None = None
 
 
-def setup_requirements(text: str) -> list[SetupRequirement]:
-    """The requirements of every `setup(...)` / `setuptools.setup(...)` call of a setup.py, read as
-    a syntax tree: literal lists and dicts, also through a module-level name bound to one
-    (`install_requires=REQUIRED`). A list built at run time (read from a file) is not followed."""
-    root = _PARSER.parse(text.encode("utf-8", "replace")).root_node
-    bindings = _module_bindings(root)
-    found: list[SetupRequirement] = []
-    for call in _setup_calls(root):
-        arguments = call.child_by_field_name("arguments")
-        for arg in arguments.named_children if arguments is not None else []:
-            group = SETUP_GROUPS.get(_text(arg.child_by_field_name("name"))) if arg.type == "keyword_argument" else None
-            if group is not None:
-                found += _requirements_in(arg.child_by_field_name("value"), group, bindings)
-    return found
-
-
 MAX_SETUP_VALUE = 20_000  # characters of one setup() keyword value handed on (a hostile one is cut)
 
 
-def setup_keyword_values(text: str, keyword: str) -> list[tuple[int, str]]:
-    """(line, source text) of `keyword=` in every `setup(...)` call, whole (a call's recorded
-    keywords keep only their first 200 characters), cut at MAX_SETUP_VALUE."""
+@record(frozen=True)
+class SetupPy:
+    """What the `setup(...)` / `setuptools.setup(...)` calls of a setup.py declare, from one parse
+    of its syntax tree (never run)."""
+
+    requirements: tuple[SetupRequirement, ...]
+    # (keyword, line of its setup() call, source text of its value): whole, where a call's
+    # recorded keywords keep only their first 200 characters, cut at MAX_SETUP_VALUE
+    keywords: tuple[tuple[str, int, str], ...]
+
+    def keyword_values(self, keyword: str) -> list[tuple[int, str]]:
+        return [(line, source) for name, line, source in self.keywords if name == keyword]
+
+
+def read_setup_py(text: str) -> SetupPy:
+    """Requirements are read as literal lists and dicts, also through a module-level name bound to
+    one (`install_requires=REQUIRED`); a list built at run time (read from a file) is not followed."""
     root = _PARSER.parse(text.encode("utf-8", "replace")).root_node
-    found = []
+    bindings = _module_bindings(root)
+    requirements: list[SetupRequirement] = []
+    keywords: list[tuple[str, int, str]] = []
     for call in _setup_calls(root):
         arguments = call.child_by_field_name("arguments")
         for arg in arguments.named_children if arguments is not None else []:
-            if arg.type == "keyword_argument" and _text(arg.child_by_field_name("name")) == keyword:
-                found.append((_line(call), _text(arg.child_by_field_name("value"))[:MAX_SETUP_VALUE]))
-    return found
+            if arg.type != "keyword_argument":
+                continue
+            name, value = _text(arg.child_by_field_name("name")), arg.child_by_field_name("value")
+            keywords.append((name, _line(call), _text(value)[:MAX_SETUP_VALUE]))
+            if name in SETUP_GROUPS:
+                requirements += _requirements_in(value, SETUP_GROUPS[name], bindings)
+    return SetupPy(tuple(requirements), tuple(keywords))
 
 
 def _setup_calls(root: Node) -> list[Node]:

@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterator
 from auditor.facts import dependencies as deps
 from auditor.facts.commands import Commands, read_commands
 from auditor.facts.entry_points import EntryPoints, read_entry_points
+from auditor.facts.ini import INI_CONFIG_FILES, IniFile, read_ini
 from auditor.facts.lfs import LfsPattern, read_lfs_patterns
 from auditor.facts.docker import COMPOSE_FILES, Dockerfile, is_dockerfile, read_dockerfile
 from auditor.facts.dvc import Dvc, read_dvc
@@ -22,7 +23,7 @@ from auditor.facts.files import FileText, Unreadable, decode_text, is_generated
 from auditor.facts.path_index import PathIndex
 from auditor.facts.source import FolderSource, Source
 from auditor.facts.gitinfo import GitInfo, Ref, branch_names, read_git_info, read_refs, start_refs
-from auditor.facts.python_code import PythonModule, parse_python
+from auditor.facts.python_code import PythonModule, SetupPy, parse_python, read_setup_py
 from auditor.facts.structured import Parsed, parse_json, parse_toml, parse_yaml
 from auditor.facts.history import History, HistoryRead
 from auditor.facts.team import Team, build_team
@@ -168,6 +169,7 @@ class Repository:
         self.study_numbers = study_numbers
         self._texts: dict[str, FileText] = {}
         self._documents: dict[str, Parsed] = {}
+        self._ini: dict[str, IniFile] = {}
         self._globs: dict[str, list[str]] = {}
         self._source = source
         self._git_override = git
@@ -308,6 +310,18 @@ class Repository:
         """A TOML file whatever its name (a Pipfile), parsed once."""
         return self._parsed(rel, parse_toml)
 
+    def ini(self, rel: str) -> IniFile:
+        """An INI file (setup.cfg, tox.ini, .coveragerc ...) parsed once, sections and keys with their lines."""
+        if rel not in self._ini:
+            content = self.text(rel)
+            self._ini[rel] = read_ini(rel, content.text, content.error)
+        return self._ini[rel]
+
+    @cached_property
+    def ini_files(self) -> dict[str, IniFile]:
+        """The INI configuration files at the repository's root, by path (auditor.facts.ini)."""
+        return {rel: self.ini(rel) for rel in INI_CONFIG_FILES if self.exists(rel)}
+
     def _parsed(self, rel: str, parser: Callable[[str], Parsed]) -> Parsed:
         if rel not in self._documents:
             content = self.text(rel)
@@ -319,6 +333,7 @@ class Repository:
         """Every file that was read for a fact but could not be read or parsed."""
         seen = [Problem(p, t.error) for p, t in self._texts.items() if t.error]
         seen += [Problem(p, y.error) for p, y in self._documents.items() if y.error and not self._texts[p].error]
+        seen += [Problem(p, i.error) for p, i in self._ini.items() if i.error and not self._texts[p].error]
         if "commands" in self.__dict__:   # only when a rule read the commands
             seen += [Problem(n.path, n.message) for n in self.commands.notes]
         return sorted(set(seen), key=lambda p: p.path)
@@ -481,6 +496,12 @@ class Repository:
     @cached_property
     def pyproject(self) -> Parsed:
         return self.document("pyproject.toml") if self.exists("pyproject.toml") else Parsed(None)
+
+    @cached_property
+    def setup_py(self) -> SetupPy | None:
+        """What setup.py's setup() calls declare, parsed once (None without a readable setup.py)."""
+        text = self.text("setup.py").text if self.exists("setup.py") else None
+        return read_setup_py(text) if text is not None else None
 
     @cached_property
     def workflows(self) -> list[Workflow]:

@@ -12,10 +12,7 @@ import re
 from collections.abc import Iterator
 
 from auditor.facts.workflow_checks import DISABLED, EVENTS, is_disabled, problems  # noqa: F401 (shared)
-from auditor.lazy_pattern import LazyPattern
 
-ON_LINE = re.compile(r"^['\"]?on['\"]?\s*:")
-JOBS_LINE = LazyPattern(r"^jobs\s*:")
 
 
 def accepted(workflows) -> list:
@@ -36,19 +33,6 @@ def live_steps(wf) -> Iterator[tuple[str, dict]]:
         for step in job.get("steps") or []:
             if isinstance(step, dict) and not is_disabled(step):
                 yield name, step
-
-
-def locate(lines: list[str], needle: str, start: int = 0) -> int | None:
-    """Index of the first non-comment line at or after `start` holding `needle` (else from the top)."""
-    needle = needle.strip()
-    if not needle:
-        return None
-    for origin in (start, 0):
-        for index in range(origin, len(lines)):
-            stripped = lines[index].strip()
-            if needle in lines[index] and not stripped.startswith("#"):
-                return index
-    return None
 
 
 def actions(wf) -> Iterator[tuple[str, dict, str, int | None]]:
@@ -74,25 +58,17 @@ def trigger_paths(wf) -> Iterator[tuple[str, str]]:
                 yield event, str(pattern)
 
 
-def commented_lines(wf, pattern: re.Pattern[str]) -> Iterator[tuple[int, str]]:
-    """(line, text) of commented-out lines of the workflow that match `pattern`."""
-    for number, line in enumerate(wf.text.splitlines(), 1):
-        stripped = line.strip()
-        if stripped.startswith("#") and pattern.search(stripped):
-            yield number, stripped
-
-
 def place(path: str, line: int | None) -> str:
     """`path:line`, or the path alone when the line is unknown."""
     return f"{path}:{line}" if line else path
 
 
 def trigger_line(wf) -> int | None:
-    return wf.line_of(ON_LINE)
+    return wf.trigger_line
 
 
 def jobs_line(wf) -> int | None:
-    return wf.line_of(JOBS_LINE)
+    return wf.jobs_line
 
 
 def rejection(wf) -> str:

@@ -4,10 +4,9 @@ import re
 
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
-from auditor.rules._workflows import action_version, live_jobs, live_steps, locate, problems
+from auditor.rules._workflows import action_version, live_jobs, live_steps, problems
 
 MATRIX_AXIS = LazyPattern(r"os|operating|platform|runner|python|\bpy\b|py[-_]?ver|torch|version", re.IGNORECASE)
-MATRIX_LINE = re.compile(r"^\s*matrix\s*:")
 TRUE = {"true", "yes", "on", "auto", "1"}
 
 
@@ -47,9 +46,8 @@ def probe(workflows):
 
 def _matrices(wf):
     """(description, line, several versions?) of each job's test matrix (also one misplaced outside strategy)."""
-    lines = wf.text.splitlines()
     for name, job in (wf.jobs() if problems(wf) else live_jobs(wf)).items():
-        line = _matrix_line(lines, name)
+        line = wf.job_key_line(name, "matrix")
         strategy = job.get("strategy")
         matrix = strategy.get("matrix") if isinstance(strategy, dict) else None
         misplaced = matrix is None and isinstance(job.get("matrix"), dict)
@@ -68,15 +66,6 @@ def _matrices(wf):
             yield f"{where} over {shown}", line, True
         else:
             yield f"{where} over {shown or 'nothing'} (a single OS and version)", line, False
-
-
-def _matrix_line(lines: list[str], job: str) -> int | None:
-    """The line of the `matrix:` key that follows the job's header."""
-    header = locate(lines, f"{job}:")
-    for index in range(header or 0, len(lines)):
-        if MATRIX_LINE.match(lines[index]):
-            return index + 1
-    return None
 
 
 def _axes(matrix: dict) -> dict[str, list[str]]:

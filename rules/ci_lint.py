@@ -10,7 +10,7 @@ import re
 from auditor.facts.shell import read_shell
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
-from auditor.rules._workflows import actions, commented_lines, place, problems
+from auditor.rules._workflows import actions, place, problems
 
 CHECKERS = {"flake8", "pylint", "mypy", "pyright", "pydocstyle", "pycodestyle", "bandit", "pyflakes", "pylama",
             "prospector", "codespell", "basedpyright", "ty", "pyre", "pytype", "ruff-check"}
@@ -90,7 +90,7 @@ def probe(workflows, commands):
             if action.startswith(LINT_ACTION_PREFIXES) and LINT_ACTIONS.match(action):
                 item = (wf.path, line, f"the `{action}` action", f"job {job}", rejected[0] if rejected else None)
                 (weak if rejected else strong).append(item)
-        for line, text in commented_lines(wf, COMMENTED):
+        for line, text in ((n, t) for n, t in wf.commented_lines if COMMENTED.search(t)):
             weak.append((wf.path, line, f"a commented-out lint line `{text[:60]}`", "", None))
     for path, line, what, detail, _ in strong[:3]:
         yield Finding(path, line, f"{what} runs in {place(path, line)} ({detail})")

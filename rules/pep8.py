@@ -93,8 +93,10 @@ def _lint_actions(wf):
 def _ci(workflows, commands):
     """The first lint run or lint action of each workflow."""
     for wf in workflows:
-        if wf.error and TOOL.search(wf.text):
-            yield Finding(wf.path, None, f"{wf.path} mentions {TOOL.search(wf.text).group(1)} but cannot be read: {wf.error}", "error")
+        mention = wf.mention(TOOL) if wf.error else None
+        if mention:
+            line, tool = mention
+            yield Finding(wf.path, line, f"{wf.path} mentions {tool} but cannot be read: {wf.error}", "error")
             continue
         found = [*_ci_commands(commands, wf.path), *_lint_actions(wf)]
         strong = [item for item in found if item[1].strength == "strong"] or found

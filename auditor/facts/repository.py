@@ -16,6 +16,7 @@ from auditor.facts import dependencies as deps
 from auditor.facts.commands import Commands, read_commands
 from auditor.facts.entry_points import EntryPoints, read_entry_points
 from auditor.facts.ini import INI_CONFIG_FILES, IniFile, read_ini
+from auditor.facts import workflow_lines
 from auditor.facts.lfs import LfsPattern, read_lfs_patterns
 from auditor.facts.docker import COMPOSE_FILES, Dockerfile, is_dockerfile, read_dockerfile
 from auditor.facts.dvc import Dvc, read_dvc
@@ -62,6 +63,44 @@ class Workflow:
 
     def line_of(self, needle: str | re.Pattern[str]) -> int | None:
         return find_line(self.text, needle)
+
+    @cached_property
+    def _lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    @cached_property
+    def commented_lines(self) -> tuple[tuple[int, str], ...]:
+        """(line, stripped text) of every commented-out line: steps switched off by hand."""
+        return workflow_lines.commented(self._lines)
+
+    def mention(self, pattern: re.Pattern[str]) -> tuple[int, str] | None:
+        """(line, matched text) of the first mention of `pattern`: what a workflow that does not
+        parse can still show."""
+        for number, line in enumerate(self._lines, 1):
+            found = pattern.search(line)
+            if found:
+                return number, found.group(0)
+        return None
+
+    @cached_property
+    def trigger_line(self) -> int | None:
+        """The line of the top-level `on:`."""
+        return workflow_lines.top_key_line(self._lines, "on")
+
+    @cached_property
+    def jobs_line(self) -> int | None:
+        """The line of the top-level `jobs:`."""
+        return workflow_lines.top_key_line(self._lines, "jobs")
+
+    def job_line(self, job: str) -> int | None:
+        """The line of the job's key under `jobs:`."""
+        span = workflow_lines.job_span(self._lines, job)
+        return span[0] if span else None
+
+    def job_key_line(self, job: str, key: str) -> int | None:
+        """The line of the first `key:` inside the job's block (`matrix` of its strategy, `steps` ...)."""
+        span = workflow_lines.job_span(self._lines, job)
+        return workflow_lines.key_line_in(self._lines, span, key) if span else None
 
     @property
     def valid(self) -> bool:

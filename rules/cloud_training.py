@@ -10,6 +10,10 @@ from auditor.rules._cloud import by_kind, cloudbuild_configs, find, where
 from auditor.rules._workflows import place
 
 POOL_SPECS = LazyPattern(r"\b(workerPoolSpecs|worker_pool_specs)\b")
+POOL_KEYS = frozenset({"workerPoolSpecs", "worker_pool_specs"})
+STRUCTURED_FILES = (".yaml", ".yml", ".json")
+MENTIONS = {"echo", "printf", "cat", "tee"}
+BLOCK_GAP = 2   # lines between two documented commands of one code block, at most (a blank line, a comment)
 JOB_COMMAND = LazyPattern(r"\bgcloud\s+(beta\s+)?(ai\s+custom-jobs\s+create|ai-platform\s+jobs\s+submit\s+training)\b",
                           re.IGNORECASE)
 VM_COMMAND = LazyPattern(r"\bgcloud\s+(beta\s+)?compute\s+(instances\s+create(-with-container)?|ssh)\b", re.IGNORECASE)
@@ -24,30 +28,98 @@ NOT_CONFIG = ("reports/",)
 
 
 def probe(repo, python, docker, commands):
-    strong = list(_pool_specs(repo)) + list(_commands(repo)) + list(_sdk_jobs(python))
+    specs = list(_pool_specs(repo, python))
+    strong = [f for f in specs if f.strength == "strong"] + list(_commands(repo, commands)) + list(_sdk_jobs(python))
     yield from strong[:4]
     if strong:
         return
+    yield from [f for f in specs if f.strength != "strong"][:1]
     yield from _weak(repo, docker, commands)
     yield from _vm_setup(commands)
 
 
-def _pool_specs(repo):
+def _pool_specs(repo, python):
+    """Vertex AI worker pool specs: a key of a YAML / JSON job config or a `worker_pool_specs=`
+    argument (strong); written only as text (a heredoc in a workflow or a shell script, a Python
+    string, a config that does not parse) weak."""
     seen = set()
-    for hit in repo.grep(POOL_SPECS, "**/*.yaml", "**/*.yml", "**/*.json", "**/*.sh", "**/*.py", limit=10):
+    for hit in repo.grep(POOL_SPECS, "**/*.yaml", "**/*.yml", "**/*.json", "**/*.sh", limit=10):
         if hit.path in seen or hit.path.startswith(NOT_CONFIG) or hit.text.lstrip().startswith("#"):
             continue
         seen.add(hit.path)
-        yield Finding(hit.path, hit.line, f"Vertex AI job config: `{hit.text[:60]}` in {hit.path}:{hit.line}")
+        parsed = repo.document(hit.path) if hit.path.endswith(STRUCTURED_FILES) else None
+        if parsed is not None and _has_key(parsed.data, POOL_KEYS):
+            yield Finding(hit.path, hit.line, f"Vertex AI job config: `{hit.text[:60]}` in {hit.path}:{hit.line}")
+        else:
+            why = f"{hit.path} cannot be read: {parsed.error}" if parsed is not None and parsed.error else "not a key of a job config"
+            yield Finding(hit.path, hit.line, f"Vertex AI worker pool specs only written as text (`{hit.text.strip()[:60]}` "
+                                              f"in {hit.path}:{hit.line}; {why})", "weak")
+    yield from _python_pool_specs(python)
 
 
-def _commands(repo):
+def _python_pool_specs(python):
+    for path, module in python.items():
+        call = next((c for c in module.calls if POOL_KEYS.intersection(c.keywords)), None)
+        if call is not None:
+            yield Finding(path, call.line, f"`{call.name}(worker_pool_specs=...)` configures a Vertex AI job in {path}:{call.line}")
+            return
+        text, line = next(((t, n) for t, n in module.strings if POOL_SPECS.search(t)), (None, None))
+        if text is not None:
+            yield Finding(path, line, f"Vertex AI worker pool specs only written in a Python string in {path}:{line}", "weak")
+            return
+
+
+def _has_key(data, names: frozenset) -> bool:
+    """Whether a mapping anywhere in the parsed document has one of `names` as a key (documents
+    are vetted for depth and size when parsed)."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if names.intersection(k for k in node if isinstance(k, str)):
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+def _commands(repo, commands):
     for seen in by_kind(find(repo, JOB_COMMAND), "workflow", "cloudbuild", "script", "docs")[:2]:
         yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` submits a Vertex AI job ({where(seen)})")
     for seen in by_kind(find(repo, VM_COMMAND), "workflow", "cloudbuild", "script", "docs"):
-        if TRAINING.search(seen.text) or TRAINING.search(repo.text(seen.path).text or ""):
+        if _trains_with(seen, commands):
             yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` runs training on Compute Engine ({where(seen)})")
             break
+
+
+def _trains_with(seen, commands) -> bool:
+    """The Compute Engine command trains (`gcloud compute ssh vm --command "python train.py"`), or
+    another command of its place does: of the same job, Makefile target or invoke task, of the same
+    shell script; in documentation only a command that follows it closely (its code block, roughly),
+    not any mention of training in the file."""
+    if TRAINING.search(seen.text):
+        return True
+    same_file = [c for c in commands.all if c.path == seen.path and c.program not in MENTIONS]
+    origin = next((c for c in same_file if c.line == seen.line), None)
+    near = [c for c in same_file if c.line != seen.line]
+    if origin is not None and origin.job:
+        near = [c for c in near if c.job == origin.job]
+    elif seen.kind == "docs":
+        near = _following(near, seen.line or 0)
+    return any(TRAINING.search(" ".join((c.program, *c.args))) for c in near)
+
+
+def _following(commands: list, line: int) -> list:
+    """The commands after `line` that follow it without a break longer than BLOCK_GAP: the rest of
+    its code block, roughly (the fence, prose and the next fence make a longer break)."""
+    found, last = [], line
+    for command in sorted((c for c in commands if c.line and c.line > line), key=lambda c: c.line):
+        if command.line - last > BLOCK_GAP:
+            break
+        found.append(command)
+        last = command.line
+    return found
 
 
 def _sdk_jobs(python):

@@ -29,7 +29,7 @@ NOT_CONFIG = ("reports/",)
 
 def probe(repo, python, docker, commands):
     specs = list(_pool_specs(repo, python))
-    strong = [f for f in specs if f.strength == "strong"] + list(_commands(repo, commands)) + list(_sdk_jobs(python))
+    strong = [f for f in specs if f.strength == "strong"] + [*_commands(repo, commands), *_sdk_jobs(python)]
     yield from strong[:4]
     if strong:
         return
@@ -51,8 +51,10 @@ def _pool_specs(repo, python):
         if parsed is not None and _has_key(parsed.data, POOL_KEYS):
             yield Finding(hit.path, hit.line, f"Vertex AI job config: `{hit.text[:60]}` in {hit.path}:{hit.line}")
         else:
-            why = f"{hit.path} cannot be read: {parsed.error}" if parsed is not None and parsed.error else "not a key of a job config"
-            yield Finding(hit.path, hit.line, f"Vertex AI worker pool specs only written as text (`{hit.text.strip()[:60]}` "
+            unreadable = parsed is not None and parsed.error
+            why = f"{hit.path} cannot be read: {parsed.error}" if unreadable else "not a key of a job config"
+            quoted = hit.text.strip()[:60]
+            yield Finding(hit.path, hit.line, f"Vertex AI worker pool specs only written as text (`{quoted}` "
                                               f"in {hit.path}:{hit.line}; {why})", "weak")
     yield from _python_pool_specs(python)
 
@@ -61,11 +63,13 @@ def _python_pool_specs(python):
     for path, module in python.items():
         call = next((c for c in module.calls if POOL_KEYS.intersection(c.keywords)), None)
         if call is not None:
-            yield Finding(path, call.line, f"`{call.name}(worker_pool_specs=...)` configures a Vertex AI job in {path}:{call.line}")
+            yield Finding(path, call.line, f"`{call.name}(worker_pool_specs=...)` configures a Vertex AI job "
+                                           f"in {path}:{call.line}")
             return
         text, line = next(((t, n) for t, n in module.strings if POOL_SPECS.search(t)), (None, None))
         if text is not None:
-            yield Finding(path, line, f"Vertex AI worker pool specs only written in a Python string in {path}:{line}", "weak")
+            yield Finding(path, line, f"Vertex AI worker pool specs only written in a Python string "
+                                      f"in {path}:{line}", "weak")
             return
 
 

@@ -61,7 +61,8 @@ def _ini_coverage(cfg):
     """A `[coverage:*]` section, or pytest `addopts` with `--cov`, the first in the file."""
     for section in cfg.sections.values():
         if INI_COVERAGE_SECTION.match(section.name):
-            yield Finding(cfg.path, section.line, f"coverage configuration `[{section.name}]` in {cfg.path}:{section.line}")
+            yield Finding(cfg.path, section.line,
+                          f"coverage configuration `[{section.name}]` in {cfg.path}:{section.line}")
         addopts = section.keys.get("addopts")
         if addopts is not None and "--cov" in addopts.value:
             quoted = f"addopts = {' '.join(addopts.value.split())}"[:50]

@@ -117,7 +117,8 @@ def _commands(repo, commands):
 
 
 def probe(repo, workflows, commands, ini_files):
-    found = [*_pyproject(repo), *_config_files(repo, ini_files), *_pre_commit(repo), *_ci(workflows, commands), *_commands(repo, commands)]
+    found = [*_pyproject(repo), *_config_files(repo, ini_files), *_pre_commit(repo), *_ci(workflows, commands),
+             *_commands(repo, commands)]
     strong = [f for f in found if f.strength == "strong"]
     yield from strong[:6]
     if strong:

@@ -277,8 +277,8 @@ def _from_setup_cfg(repo: "Repository", rel: str) -> list[Dependency]:
     `[options.extras_require]` key, one requirement a line (or a comma list); a file that does not
     parse declares nothing."""
     cfg = repo.ini(rel)
-    listed = [(key, group) for key, group in ((cfg.key("options", name), group) for name, group in SETUP_CFG_OPTIONS)
-              if key is not None]
+    keys = ((cfg.key("options", name), group) for name, group in SETUP_CFG_OPTIONS)
+    listed = [(key, group) for key, group in keys if key is not None]
     extras = cfg.section("options.extras_require")
     listed += [(key, "extra") for key in (extras.keys.values() if extras is not None else ())]
     lines = (repo.text(rel).text or "").splitlines()

@@ -93,7 +93,8 @@ def _target_text(target) -> str:
 
 def _setup_cfg(repo) -> Iterator[EntryPoint]:
     """`console_scripts` of `[options.entry_points]`, one `name = module:function` a line (the INI fact)."""
-    group = repo.ini("setup.cfg").key("options.entry_points", "console_scripts") if repo.exists("setup.cfg") else None
+    cfg = repo.ini("setup.cfg") if repo.exists("setup.cfg") else None
+    group = cfg.key("options.entry_points", "console_scripts") if cfg is not None else None
     if group is None:
         return
     lines = (repo.text("setup.cfg").text or "").splitlines()[group.line - 1:group.end_line]

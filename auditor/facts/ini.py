@@ -69,7 +69,7 @@ def read_ini(path: str, text: str | None, error: str | None = None) -> IniFile:
     sections = {}
     for name in parser.sections():
         header_line, key_lines = lines.get(name, (0, {}))
-        keys = {key: IniKey(key, value or "", *key_lines.get(key, (0, 0))) for key, value in parser.items(name, raw=True)
+        keys = {key: IniKey(key, value or "", *key_lines[key]) for key, value in parser.items(name, raw=True)
                 if key in key_lines}
         sections[name] = IniSection(name, header_line, keys)
     return IniFile(path, sections)

@@ -157,13 +157,27 @@ def _training_image_pushes(repo, commands):
     """(path, line, command) where a training image goes to a GCP registry: a push step, or a Cloud
     Build config that builds it (Cloud Build pushes what its `images:` lists)."""
     for path, steps in cloudbuild_configs(repo):
-        text = repo.text(path).text or ""
         builds = [s for s in steps if BUILD.search(s.command) or PUSH.search(s.command)]
-        if builds and GCP_REGISTRY.search(" ".join(text.split())) and TRAINING.search(" ".join(s.command for s in builds)):
+        values = " ".join(" ".join(_strings(repo.yaml(path).data)).split())   # steps, `images:`, `substitutions:` ...
+        if builds and GCP_REGISTRY.search(values) and TRAINING.search(" ".join(s.command for s in builds)):
             yield path, builds[0].line, builds[0].command
     for command in commands.at("workflow"):
         if command.live and not command.rejected and PUSH.search(command.text) and GCP_REGISTRY.search(command.text):
             yield command.path, command.line, command.text
+
+
+def _strings(data) -> list[str]:
+    """Every string of a parsed document, keys and values (documents are vetted for size when parsed)."""
+    found, stack = [], [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(reversed([item for pair in node.items() for item in pair]))
+        elif isinstance(node, list):
+            stack.extend(reversed(node))
+        elif isinstance(node, str):
+            found.append(node)
+    return found
 
 
 def _vm_setup(commands):

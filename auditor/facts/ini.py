@@ -1,6 +1,7 @@
-"""INI configuration files (setup.cfg, tox.ini, .flake8, .coveragerc, pytest.ini, mypy.ini), each
-parsed once: configparser (strict=False, no interpolation) decides what the file says, and a scan of
-its lines, made by configparser's own rules, gives the line of every section and key.
+"""INI configuration files (setup.cfg, tox.ini, pytest.ini: those whose content rules read; any
+other through `Repository.ini`), each parsed once: configparser (strict=False, no interpolation)
+decides what the file says, and a scan of its lines, made by configparser's own rules, gives the
+line of every section and key.
 
 The file is hostile input: configparser's option pattern backtracks quadratically over a long run
 of blanks inside a line, so the parser is given one that reads every line in linear time.
@@ -13,7 +14,7 @@ import re
 
 from auditor.record import record
 
-INI_CONFIG_FILES = ("setup.cfg", "tox.ini", ".flake8", ".coveragerc", "pytest.ini", "mypy.ini")
+INI_CONFIG_FILES = ("setup.cfg", "tox.ini", "pytest.ini")
 COMMENT_PREFIXES = ("#", ";")
 SECTION_HEADER = re.compile(r"\[(?P<header>.+)\]")   # configparser's SECTCRE, on the stripped line
 KEY_DELIMITER = re.compile(r"[=:]")

@@ -66,6 +66,14 @@ def test_a_file_that_does_not_parse_is_an_error_in_bounded_time(text, why):
     assert time.monotonic() - started < 5, "configparser's own option pattern is quadratic over blanks"
 
 
+@pytest.mark.parametrize("text", ["[]\n", "[a]\n=\n", "[a]\n: x\n", "[a]\n  \tk\n", "\x00", "[a]\nk = %(x)s %\n",
+                                  "[a]\n[a]\nk = 1\n", "[a] ; b\nk=1\n", "\ufeff[a]\nk=1\n", "[a]\n" + "[" * 100_000])
+def test_odd_files_give_sections_or_an_error_never_a_traceback(text):
+    cfg = read_ini("setup.cfg", text)
+    assert cfg.error is None or cfg.error.startswith("invalid INI")
+    assert all(key.line > 0 for section in cfg.sections.values() for key in section.keys.values())
+
+
 def test_a_megabyte_value_is_read():
     cfg = read_ini("setup.cfg", "[options]\ninstall_requires = " + "x" * 1_000_000 + "\n")
     assert len(cfg.key("options", "install_requires").value) == 1_000_000

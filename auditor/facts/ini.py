@@ -64,7 +64,7 @@ def read_ini(path: str, text: str | None, error: str | None = None) -> IniFile:
     parser = _LinearParser(strict=False, interpolation=None)
     try:
         parser.read_string(text, source=path)
-    except configparser.Error as exc:
+    except (configparser.Error, ValueError) as exc:
         return IniFile(path, {}, f"invalid INI: {_reason(exc)}")
     lines = _lines(text)
     sections = {}
@@ -76,12 +76,12 @@ def read_ini(path: str, text: str | None, error: str | None = None) -> IniFile:
     return IniFile(path, sections)
 
 
-def _reason(exc: configparser.Error) -> str:
+def _reason(exc: Exception) -> str:
     if isinstance(exc, configparser.MissingSectionHeaderError):
         return f"line {exc.lineno} comes before any [section]"
     if isinstance(exc, configparser.ParsingError) and exc.errors:
         return f"line {exc.errors[0][0]} is neither a [section], a key nor a continued value"
-    return str(exc).splitlines()[0][:200]
+    return (str(exc).splitlines() or [type(exc).__name__])[0][:200]
 
 
 def _lines(text: str) -> dict[str, tuple[int, dict[str, tuple[int, int]]]]:

@@ -3,6 +3,7 @@ Codecov upload. A coverage dependency, a documented command or a coverage artifa
 
 import re
 
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._artefacts import coverage_badge, screenshots
 from auditor.rules._cloud import by_kind, find, where
@@ -13,7 +14,7 @@ RUN = re.compile(r"\bcoverage\s+run\b|(^|\s)--cov(=|\s|$)|\bcoverage\s+(report|x
 UPLOAD_ACTIONS = ("codecov/codecov-action", "coverallsapp/github-action", "py-cov-action/python-coverage-comment-action",
                   "orgoro/coverage", "mishakav/pytest-coverage-comment")
 CONFIG_FILES = (".coveragerc", "**/.coveragerc", "codecov.yml", ".codecov.yml", "**/codecov.yml")
-INI_COVERAGE_SECTION = re.compile(r"^coverage:\w+$")
+INI_COVERAGE_SECTION = LazyPattern(r"^coverage:\w+$")
 ARTIFACTS = ("**/.coverage", "**/coverage.xml", "**/htmlcov/index.html", "**/coverage.json")
 
 

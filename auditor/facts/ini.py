@@ -10,14 +10,14 @@ of blanks inside a line, so the parser is given one that reads every line in lin
 from __future__ import annotations
 
 import configparser
-import re
 
+from auditor.lazy_pattern import LazyPattern
 from auditor.record import record
 
 INI_CONFIG_FILES = ("setup.cfg", "tox.ini", "pytest.ini")
 COMMENT_PREFIXES = ("#", ";")
-SECTION_HEADER = re.compile(r"\[(?P<header>.+)\]")   # configparser's SECTCRE, on the stripped line
-KEY_DELIMITER = re.compile(r"[=:]")
+SECTION_HEADER = LazyPattern(r"\[(?P<header>.+)\]")   # configparser's SECTCRE, on the stripped line
+KEY_DELIMITER = LazyPattern(r"[=:]")
 
 
 @record(frozen=True)
@@ -54,7 +54,8 @@ class IniFile:
 class _LinearParser(configparser.RawConfigParser):
     # `option` up to the first delimiter, trailing blanks stripped by configparser afterwards: the
     # same split as configparser's OPTCRE without its lazy `.*?\s*`, quadratic over a run of blanks
-    OPTCRE = re.compile(r"(?P<option>[^=:]*)(?P<vi>[=:])\s*(?P<value>.*)$")
+    # (configparser only calls its `match`: a LazyPattern compiles it when a first INI file is read)
+    OPTCRE = LazyPattern(r"(?P<option>[^=:]*)(?P<vi>[=:])\s*(?P<value>.*)$")
 
 
 def read_ini(path: str, text: str | None, error: str | None = None) -> IniFile:

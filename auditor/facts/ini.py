@@ -9,7 +9,7 @@ of blanks inside a line, so the parser is given one that reads every line in lin
 
 from __future__ import annotations
 
-import configparser
+from functools import lru_cache
 
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import record
@@ -51,18 +51,26 @@ class IniFile:
         return found.keys.get(name.lower()) if found is not None else None
 
 
-class _LinearParser(configparser.RawConfigParser):
-    # `option` up to the first delimiter, trailing blanks stripped by configparser afterwards: the
-    # same split as configparser's OPTCRE without its lazy `.*?\s*`, quadratic over a run of blanks
-    # (configparser only calls its `match`: a LazyPattern compiles it when a first INI file is read)
-    OPTCRE = LazyPattern(r"(?P<option>[^=:]*)(?P<vi>[=:])\s*(?P<value>.*)$")
+@lru_cache(maxsize=None)
+def _linear_parser() -> type:
+    import configparser
+
+    class LinearParser(configparser.RawConfigParser):
+        # `option` up to the first delimiter, trailing blanks stripped by configparser afterwards: the
+        # same split as configparser's OPTCRE without its lazy `.*?\s*`, quadratic over a run of blanks
+        # (configparser only calls its `match`: a LazyPattern compiles it when a first INI file is read)
+        OPTCRE = LazyPattern(r"(?P<option>[^=:]*)(?P<vi>[=:])\s*(?P<value>.*)$")
+
+    return LinearParser
 
 
 def read_ini(path: str, text: str | None, error: str | None = None) -> IniFile:
     """The INI file `path` from its text (or the reason the text could not be read)."""
     if error or text is None:
         return IniFile(path, {}, error or "no text")
-    parser = _LinearParser(strict=False, interpolation=None)
+    import configparser  # ~1.5 ms to import; only a repository with an INI file reads one
+
+    parser = _linear_parser()(strict=False, interpolation=None)
     try:
         parser.read_string(text, source=path)
     except (configparser.Error, ValueError) as exc:
@@ -78,6 +86,8 @@ def read_ini(path: str, text: str | None, error: str | None = None) -> IniFile:
 
 
 def _reason(exc: Exception) -> str:
+    import configparser
+
     if isinstance(exc, configparser.MissingSectionHeaderError):
         return f"line {exc.lineno} comes before any [section]"
     if isinstance(exc, configparser.ParsingError) and exc.errors:

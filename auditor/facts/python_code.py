@@ -4,12 +4,18 @@ from __future__ import annotations
 
 
 import tree_sitter_python
-from tree_sitter import Language, Node, Parser
+from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
 from auditor.record import field, record
 
 _LANGUAGE = Language(tree_sitter_python.language())
 _PARSER = Parser(_LANGUAGE)
+# The node kinds a module's facts come from, found by tree-sitter itself in document order (the
+# order of a depth-first walk), so that Python touches only these nodes, not every token.
+_COLLECTED = QueryCursor(Query(_LANGUAGE, """
+[(import_statement) (import_from_statement) (call) (decorator) (class_definition)
+ (function_definition) (assignment) (assert_statement) (string)] @node
+"""))
 
 
 @record(frozen=True)
@@ -80,7 +86,7 @@ def parse_python(path: str, text: str) -> PythonModule:
     source = text.encode("utf-8", "replace")
     tree = _PARSER.parse(source)
     module = PythonModule(path=path, has_syntax_errors=tree.root_node.has_error, lines=text.count("\n") + 1)
-    _Collector(module).visit(tree.root_node, in_class=False, in_function=False)
+    _Collector(module).visit(tree.root_node)
     return module
 
 
@@ -96,42 +102,37 @@ class _Collector:
     def __init__(self, module: PythonModule):
         self.m = module
 
-    def visit(self, node: Node, in_class: bool, in_function: bool) -> None:
-        stack: list[tuple[Node, str | None, bool]] = [(node, None, in_function)]
-        while stack:
-            current, cls, fn = stack.pop()
-            kind = current.type
-            if kind == "import_statement":
-                self._import(current)
-            elif kind == "import_from_statement":
-                self._import_from(current)
-            elif kind == "call":
-                self._call(current)
-            elif kind == "decorator":
-                self.m.decorators.append((_decorator_name(current), _line(current)))
-            elif kind == "class_definition":
-                self._class(current)
-            elif kind == "function_definition":
-                self._function(current, cls, fn)
-            elif kind == "assignment":
-                left = current.child_by_field_name("left")
-                right = current.child_by_field_name("right")
-                if left is not None and right is not None:
-                    self.m.assigns.append((_text(left), _text(right)[:200], _line(current)))
-            elif kind == "assert_statement":
-                self.m.assert_lines.append(_line(current))
-            elif kind == "string" and current.parent is not None and current.parent.type != "expression_statement":
-                content = _text(current)
+    def visit(self, root: Node) -> None:
+        for _, captured in _COLLECTED.matches(root):
+            for node in captured["node"]:
+                self._collect(node)
+
+    def _collect(self, node: Node) -> None:
+        kind = node.type
+        if kind == "call":
+            self._call(node)
+        elif kind == "string":
+            if node.parent is not None and node.parent.type != "expression_statement":
+                content = _text(node)
                 if len(content) < 400:
-                    self.m.strings.append((content.strip("'\"bfrBFRuU"), _line(current)))
-            child_cls = cls
-            child_fn = fn or kind == "function_definition"
-            if kind == "class_definition":
-                child_cls, child_fn = _text(current.child_by_field_name("name")), False
-            elif kind == "function_definition":
-                child_cls = None
-            for child in reversed(current.named_children):  # anonymous nodes are tokens: nothing to collect
-                stack.append((child, child_cls, child_fn))
+                    self.m.strings.append((content.strip("'\"bfrBFRuU"), _line(node)))
+        elif kind == "assignment":
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            if left is not None and right is not None:
+                self.m.assigns.append((_text(left), _text(right)[:200], _line(node)))
+        elif kind == "import_statement":
+            self._import(node)
+        elif kind == "import_from_statement":
+            self._import_from(node)
+        elif kind == "decorator":
+            self.m.decorators.append((_decorator_name(node), _line(node)))
+        elif kind == "class_definition":
+            self._class(node)
+        elif kind == "function_definition":
+            self._function(node, *_enclosing(node))
+        elif kind == "assert_statement":
+            self.m.assert_lines.append(_line(node))
 
     def _import(self, node: Node) -> None:
         for child in node.named_children:
@@ -205,6 +206,19 @@ class _Collector:
             end_line=node.end_point[0] + 1,
             class_name=in_class,
         ))
+
+
+def _enclosing(node: Node) -> tuple[str | None, bool]:
+    """The class a definition is a method of (None when a function lies in between) and whether
+    a function encloses it (below its class, if any)."""
+    in_function = False
+    parent = node.parent
+    while parent is not None:
+        if parent.type == "class_definition":
+            return (None if in_function else _text(parent.child_by_field_name("name"))), in_function
+        in_function = in_function or parent.type == "function_definition"
+        parent = parent.parent
+    return None, in_function
 
 
 def _decorator_name(node: Node) -> str:

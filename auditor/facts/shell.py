@@ -10,6 +10,7 @@ replaced by a placeholder word before parsing and put back in the words.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
@@ -81,6 +82,7 @@ class ShellRead:
     refused: str | None = None   # why the script was not (fully) read
 
 
+@lru_cache(maxsize=512)  # workflows and task files repeat the same lines (`uv sync`, `pip install ...`)
 def read_shell(script: str, depth: int = 0) -> ShellRead:
     """Every simple command of `script`, runners unwrapped; refuses oversized or too nested input."""
     if len(script) > MAX_SCRIPT:

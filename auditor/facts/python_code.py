@@ -63,17 +63,21 @@ class PythonModule:
     assert_lines: list[int] = field(default_factory=list)   # assert statements and assert-like calls
     has_syntax_errors: bool = False
     lines: int = 0
+    _resolved: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # resolve()'s answers
 
     def imported_modules(self) -> set[str]:
         return {name for name, _ in self.imports}
 
     def resolve(self, dotted: str) -> str:
-        """`pl.Trainer` -> `pytorch_lightning.Trainer` through this module's import aliases."""
-        head, _, rest = dotted.partition(".")
-        origin = self.aliases.get(head)
-        if origin is None:
-            return dotted
-        return f"{origin}.{rest}" if rest else origin
+        """`pl.Trainer` -> `pytorch_lightning.Trainer` through this module's import aliases
+        (asked for each call by many rules: answered once per name)."""
+        resolved = self._resolved.get(dotted)
+        if resolved is None:
+            head, _, rest = dotted.partition(".")
+            origin = self.aliases.get(head)
+            resolved = dotted if origin is None else f"{origin}.{rest}" if rest else origin
+            self._resolved[dotted] = resolved
+        return resolved
 
     def imports_any(self, *prefixes: str) -> tuple[str, int] | None:
         for name, line in self.imports:

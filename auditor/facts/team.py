@@ -141,15 +141,19 @@ def is_bot(name: str, email: str) -> bool:
 def authors_of(commits: list[Commit]) -> tuple[list[Author], int]:
     """The people behind the commits (merged identities, most commits first) and the bots' commit count."""
     by_identity: dict[tuple[str, str], Author] = {}
+    bot_identities: dict[tuple[str, str], bool] = {}   # a few identities sign hundreds of commits
     bots = 0
     for commit in commits:
-        if is_bot(commit.author_name, commit.author_email):
+        key = (commit.author_name, commit.author_email)
+        if key not in bot_identities:
+            bot_identities[key] = is_bot(*key)
+        if bot_identities[key]:
             bots += 1
             continue
-        key = (commit.author_name, commit.author_email)
-        person = by_identity.setdefault(key, Author(
-            {commit.author_name} if commit.author_name else set(),
-            {commit.author_email} if commit.author_email else set()))
+        person = by_identity.get(key)
+        if person is None:
+            person = by_identity[key] = Author({commit.author_name} if commit.author_name else set(),
+                                               {commit.author_email} if commit.author_email else set())
         person.commits += 1
         person.merges += commit.is_merge
         if not commit.is_merge:

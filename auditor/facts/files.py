@@ -134,12 +134,17 @@ class Absent(Unreadable):
 
 def read_folder_bytes(root: Path, rel: str, limit: int = MAX_FILE_BYTES) -> bytes:
     """A file's bytes from a folder, refusing links that leave it, non-files and huge files."""
+    return read_resolved_folder_bytes(root.resolve(), rel, limit)
+
+
+def read_resolved_folder_bytes(root: Path, rel: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """read_folder_bytes for a root already resolved (a FolderSource's, resolved once, not per file)."""
     path = root / rel
     try:
         resolved = path.resolve(strict=True)
     except (OSError, RuntimeError) as exc:
         raise Absent("cannot be read (missing or a broken link)") from exc
-    if not resolved.is_relative_to(root.resolve()):
+    if not resolved.is_relative_to(root):
         raise Unreadable("is a link that leaves the repository; not followed")
     if not resolved.is_file():
         raise Absent("is not a regular file")

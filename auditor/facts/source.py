@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from auditor.facts.files import MAX_FILE_BYTES, list_files, read_folder_bytes, start_listing
+from auditor.facts.files import MAX_FILE_BYTES, list_files, read_resolved_folder_bytes, start_listing
 from auditor.facts.gitcmd import GitRun
 
 
@@ -51,4 +51,4 @@ class FolderSource:
             self._listing = None
 
     def read_bytes(self, rel: str, limit: int = MAX_FILE_BYTES) -> bytes:
-        return read_folder_bytes(self.root, rel, limit)
+        return read_resolved_folder_bytes(self.root, rel, limit)  # self.root was resolved on creation

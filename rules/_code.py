@@ -71,8 +71,7 @@ def grep_text_files(repo, regex: re.Pattern, globs, limit: int = 3, max_files: i
     files, so a repository with thousands of committed text files stays fast."""
     found = []
     for path in [p for p in repo.glob(*globs) if not DATA_PATH.search(p)][:max_files]:
-        text = repo.searchable_text(path)
-        if text is None or not regex.search(text):
+        if not repo.may_hold_match(path, regex.pattern, regex.flags) or not regex.search(repo.searchable_text(path)):
             continue
         for number, line in enumerate(repo.text(path).text.splitlines(), 1):
             if regex.search(line[:MAX_GREP_LINE]):

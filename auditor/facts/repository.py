@@ -387,7 +387,7 @@ class Repository:
         regex = whole_file = None
         found: list[Match] = []
         for rel in self.glob(*globs):
-            if not self._may_hold(rel, source, flags):
+            if not self.may_hold_match(rel, source, flags):
                 continue
             if regex is None or whole_file is None:
                 regex = re.compile(source, flags) if isinstance(pattern, str) else pattern
@@ -402,7 +402,7 @@ class Repository:
                         return found
         return found
 
-    def _may_hold(self, rel: str, source: str, flags: int) -> bool:
+    def may_hold_match(self, rel: str, source: str, flags: int) -> bool:
         """False when the file cannot hold a match: unreadable, or without a word every match needs
         (report.anchors). A file ruled out is never searched, so the pattern may never be compiled."""
         if self.searchable_text(rel) is None:

@@ -107,11 +107,23 @@ class _Collector:
         self.m = module
 
     def visit(self, root: Node) -> None:
+        # The definitions enclosing the current node, each with what it gives the nodes inside it
+        # (the class they are methods of, whether a function encloses them): nodes come in document
+        # order, so a definition is left once a node starts at or after its end. No parent walks
+        # (tree-sitter finds a node's parent from the root down: on deep nesting that is quadratic).
+        enclosing: list[tuple[int, str | None, bool]] = []
         for _, captured in _COLLECTED.matches(root):
             for node in captured["node"]:
-                self._collect(node)
+                while enclosing and node.start_byte >= enclosing[-1][0]:
+                    enclosing.pop()
+                in_class, in_function = (enclosing[-1][1], enclosing[-1][2]) if enclosing else (None, False)
+                self._collect(node, in_class, in_function)
+                if node.type == "class_definition":
+                    enclosing.append((node.end_byte, _text(node.child_by_field_name("name")), False))
+                elif node.type == "function_definition":
+                    enclosing.append((node.end_byte, None, True))
 
-    def _collect(self, node: Node) -> None:
+    def _collect(self, node: Node, in_class: str | None, in_function: bool) -> None:
         kind = node.type
         if kind == "call":
             self._call(node)
@@ -134,7 +146,7 @@ class _Collector:
         elif kind == "class_definition":
             self._class(node)
         elif kind == "function_definition":
-            self._function(node, *_enclosing(node))
+            self._function(node, in_class, in_function)
         elif kind == "assert_statement":
             self.m.assert_lines.append(_line(node))
 
@@ -210,19 +222,6 @@ class _Collector:
             end_line=node.end_point[0] + 1,
             class_name=in_class,
         ))
-
-
-def _enclosing(node: Node) -> tuple[str | None, bool]:
-    """The class a definition is a method of (None when a function lies in between) and whether
-    a function encloses it (below its class, if any)."""
-    in_function = False
-    parent = node.parent
-    while parent is not None:
-        if parent.type == "class_definition":
-            return (None if in_function else _text(parent.child_by_field_name("name"))), in_function
-        in_function = in_function or parent.type == "function_definition"
-        parent = parent.parent
-    return None, in_function
 
 
 def _decorator_name(node: Node) -> str:

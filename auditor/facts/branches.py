@@ -15,6 +15,8 @@ from auditor.record import field, record
 MAX_BRANCHES = 60
 MAX_CHANGED_FILES = 400
 MODE_FILE = "100644"
+PREFETCH_FILE_BYTES = 256_000     # files up to this size are read in one batch, up to PREFETCH_TOTAL_BYTES
+PREFETCH_TOTAL_BYTES = 8_000_000
 
 
 @record(frozen=True)
@@ -103,8 +105,27 @@ def branch_of_each_file(branches: list[Branch]) -> dict[str, Branch]:
 
 class BranchView(GitTreeSource):
     """Only the files other branches changed, at their version there: the rest of the tree is the
-    audited commit's, already judged. Contents come through the repository's `cat-file` process."""
+    audited commit's, already judged. Contents come through the repository's `cat-file` process:
+    the small files all at once on the first read (the re-run rules read most of them), the rest when asked."""
 
     def __init__(self, git: GitInfo, entries: dict[str, TreeEntry], root, cat_file: CatFile):
         super().__init__(git.where, git.commit, root, cat_file)
         self._entries = dict(entries)
+        self._prefetched: dict[str, bytes] | None = None
+
+    def _cat(self, sha: str) -> bytes:
+        if self._prefetched is None:
+            self._prefetched = self._read_small_files()
+        data = self._prefetched.get(sha)
+        return data if data is not None else super()._cat(sha)
+
+    def _read_small_files(self) -> dict[str, bytes]:
+        wanted, total = [], 0
+        for entry in self._entries.values():
+            if entry.size <= PREFETCH_FILE_BYTES and total + entry.size <= PREFETCH_TOTAL_BYTES:
+                wanted.append(entry.sha)
+                total += entry.size
+        try:
+            return self.cat_file.read_many(list(dict.fromkeys(wanted)))
+        except GitError:
+            return {}   # each file is then read on its own, and says why it cannot be

@@ -132,6 +132,32 @@ class CatFile:
     def read(self, name: str) -> bytes | None:
         """The object's content; None when the object store lacks it."""
         [header] = self._ask(self.CONTENTS, b"%s\n" % name.encode(), 1)
+        return self._content(header)
+
+    def read_many(self, names: list[str]) -> dict[str, bytes]:
+        """object -> content, for the objects among these that the object store holds, asked in bulk
+        (one round trip per BULK names): every content is read whole, so the caller has checked the sizes."""
+        found = {}
+        for start in range(0, len(names), self.BULK):
+            chunk = names[start : start + self.BULK]
+            process = self._running(self.CONTENTS)
+            try:
+                process.stdin.write(b"".join(b"%s\n" % name.encode() for name in chunk))
+                process.stdin.flush()
+                for name in chunk:
+                    data = self._content(process.stdout.readline().split())
+                    if data is not None:
+                        found[name] = data
+            except (OSError, ValueError) as exc:
+                self.close()
+                raise GitError(str(exc)) from exc
+        return found
+
+    def _content(self, header: list[bytes]) -> bytes | None:
+        """The content announced by a `--batch` header, read from the process; None for a missing object."""
+        if not header:
+            self.close()
+            raise GitError("git cat-file stopped early")
         if len(header) != 3 or not header[2].isdigit():
             return None
         size = int(header[2])

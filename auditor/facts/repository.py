@@ -239,6 +239,8 @@ class Repository:
 
     @cached_property
     def team(self) -> Team | None:
+        if self._history_of is not None:
+            return self._history_of.team
         history = self.history
         if history is None or not history.available:
             return None

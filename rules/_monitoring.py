@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from auditor.facts.modules_on_demand import modules_matching, modules_mentioning
 from auditor.model import Finding
 from auditor.record import record
 from auditor.rules._api import ROUTE_METHODS, Route
@@ -18,6 +19,8 @@ DEPLOY_FILES = ("**/*ockerfile*", "**/*.dockerfile", "**/docker-compose*.y*ml", 
 GENERIC_STEMS = {"main", "app", "api", "server", "__init__", "__main__"}
 README_AND_DOCS = ("README.md", "docs/**/*.md")
 RUN_SITES = ("workflow", "cloudbuild", "makefile", "tasks", "script")
+DECORATOR_LINE = re.compile(r"^[^\S\n]*@", re.MULTILINE)
+ROUTE_WORD = re.compile(r"\b(get|post|put|patch|delete|api_route|websocket|route|middleware|functions_framework|bentoml)\b")
 
 
 @record(frozen=True)
@@ -37,6 +40,11 @@ def http_routes(module):
             if ROUTE_METHODS.search(decorator) or FLASK_OR_FUNCTION.search(resolved) or FLASK_OR_FUNCTION.search(decorator):
                 yield Route(module.path, fn.line, decorator, fn.name, fn.end_line)
                 break
+
+
+def serving_modules(modules):
+    """The modules that can hold an HTTP route or a BentoML API: a decorator, and a word one needs."""
+    return modules_matching(modules_matching(modules, DECORATOR_LINE), ROUTE_WORD)
 
 
 def bentoml_apis(module):
@@ -74,7 +82,7 @@ def reachable_calls(module, route) -> list[Reached]:
 def drift_modules(python) -> dict[str, tuple[str, int]]:
     """Python files importing a drift library: path -> (import, line)."""
     found = {}
-    for path, module in python.items():
+    for path, module in modules_mentioning(python, DRIFT_LIBRARIES).items():
         hit = module.imports_any(*DRIFT_LIBRARIES)
         if hit:
             found[path] = hit

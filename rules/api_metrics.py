@@ -1,6 +1,7 @@
 """System metrics in the API: prometheus_client metrics, an instrumentator, OpenTelemetry
 instrumentation or a `/metrics` endpoint in the app's code; a dependency alone is weak."""
 
+from auditor.facts.modules_on_demand import modules_mentioning
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._api import fastapi_apps
@@ -13,6 +14,8 @@ METRIC_CALL = LazyPattern(
 )
 # what every METRIC_CALL match starts with: a name without one never compiles the pattern
 METRIC_PREFIXES = ("prometheus_", "starlette_exporter.", "opentelemetry.")
+METRIC_LIBRARIES = ("prometheus_client", "prometheus_fastapi_instrumentator", "prometheus_flask_exporter",
+                    "starlette_exporter", "opentelemetry")   # the first part of each METRIC_CALL
 
 
 def _metric_call(name: str) -> bool:
@@ -20,16 +23,19 @@ def _metric_call(name: str) -> bool:
 
 
 def probe(repo, source):
-    api_paths = _api_modules(source)
-    for path, module in sorted(source.items()):
+    api_paths = None
+    for path, module in sorted(modules_mentioning(source, METRIC_LIBRARIES).items()):
         calls = [c for c in module.calls if _metric_call(module.resolve(c.name))]
         if not calls:
             continue
+        api_paths = _api_modules(source) if api_paths is None else api_paths
         if path in api_paths or api_paths & set(importers(repo, path, source)):
             yield Finding(path, calls[0].line, f"`{calls[0].name}(...)` in the API in {path}:{calls[0].line}"
                           + (f" ({len(calls)} metric calls)" if len(calls) > 1 else ""))
         else:
             yield Finding(path, calls[0].line, f"`{calls[0].name}(...)` in {path}:{calls[0].line}, which no API module uses", "weak")
+    if api_paths is None:
+        api_paths = _api_modules(modules_mentioning(source, ["metrics"]))   # a `/metrics` route's module says it
     for path in sorted(api_paths):
         for route in http_routes(source[path]):
             if route_path(source[path], route).rstrip("/") == "/metrics":

@@ -3,6 +3,8 @@ that no working workflow runs, or that assert nothing, are weak."""
 
 import re
 
+from auditor.facts.modules_on_demand import modules_mentioning
+from auditor.facts.test_suite import test_functions
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._testing import runs_file, shortfall, test_runs
@@ -14,9 +16,10 @@ BENTOML_CLIENT = LazyPattern(r"^bentoml\.(client\.)?(SyncHTTPClient|AsyncHTTPCli
 CLIENT_OBJECT = LazyPattern(r"(client|requests|httpx|session|api|^c|^ac)$", re.IGNORECASE)
 
 
-def probe(tests, test_functions, commands, repo):
-    shared_client = any(p.rsplit("/", 1)[-1] == "conftest.py" and m.imports_any(*HTTP_CLIENTS) for p, m in tests.items())
-    api_tests = [fn for fn in test_functions if _calls_api(tests[fn.path], fn, shared_client)]
+def probe(tests, commands, repo):
+    shared_client = any(tests[p].imports_any(*HTTP_CLIENTS) for p in tests if p.rsplit("/", 1)[-1] == "conftest.py")
+    possible = tests if shared_client else modules_mentioning(tests, (*HTTP_CLIENTS, "bentoml"))
+    api_tests = [fn for module in possible.values() for fn in test_functions(module) if _calls_api(module, fn, shared_client)]
     if not api_tests:
         return
     real = [fn for fn in api_tests if shortfall(fn, tests[fn.path], repo) is None]

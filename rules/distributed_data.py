@@ -3,6 +3,7 @@ as a number or configured; workers set to 0 everywhere is weak, never set at all
 
 import re
 
+from auditor.facts.modules_on_demand import modules_mentioning
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 
@@ -13,7 +14,7 @@ DYNAMIC = LazyPattern(r"cpu_count|nproc|sched_getaffinity")
 
 def probe(repo, source):
     positive, zeros, configured = [], [], []
-    for path, module in sorted(source.items()):
+    for path, module in sorted(modules_mentioning(source, WORKER_KEYWORDS).items()):
         for call in module.calls:
             for keyword in WORKER_KEYWORDS:
                 value = call.keywords.get(keyword)
@@ -74,7 +75,7 @@ def _config_only(repo, source):
 
 
 def _splat_loader(source):
-    for path, module in sorted(source.items()):
+    for path, module in sorted(modules_mentioning(source, ["DataLoader"]).items()):
         for call in module.calls:
             if call.name.endswith("DataLoader") and any(a.startswith("**") for a in call.args):
                 return path, call

@@ -4,6 +4,7 @@ is selected; a config nothing selects, or "all GPUs" without a strategy, is weak
 
 import re
 
+from auditor.facts.modules_on_demand import modules_mentioning
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 
@@ -15,6 +16,9 @@ LIBRARY_CALL = LazyPattern(
 # what every LIBRARY_CALL match starts with: a call without one never compiles the pattern
 LIBRARY_PREFIXES = ("torch.distributed.", "torch.nn.parallel.", "torch.nn.DataParallel", "torch.multiprocessing.spawn",
                     "accelerate.Accelerator", "deepspeed.initialize", "horovod.")
+LIBRARY_NAMES = ("torch.distributed", "DistributedDataParallel", "DataParallel", "torch.multiprocessing.spawn",
+                 "accelerate.Accelerator", "deepspeed.initialize", "horovod.init")   # a part of each LIBRARY_CALL
+TRAINER_ENDINGS = ("Trainer", "TrainingArguments", "Fabric")
 MULTI_STRATEGY = LazyPattern(r"ddp|fsdp|deepspeed|\bdp\b|horovod|Strateg", re.IGNORECASE)
 LAUNCH = LazyPattern(r"(\btorchrun\b|torch\.distributed\.(launch|run)|accelerate\s+launch|deepspeed\s+\S+\.py)")
 LAUNCH_FILES = (".github/workflows/*.y*ml", "**/*ockerfile*", "**/*.dockerfile", "**/*.sh", "tasks.py", "Makefile",
@@ -33,7 +37,7 @@ def probe(repo, source):
 
 
 def _library_calls(source):
-    for path, module in sorted(source.items()):
+    for path, module in sorted(modules_mentioning(source, LIBRARY_NAMES).items()):
         for call in module.calls:
             resolved = module.resolve(call.name)
             if resolved.startswith(LIBRARY_PREFIXES) and LIBRARY_CALL.search(resolved):
@@ -42,9 +46,9 @@ def _library_calls(source):
 
 
 def _trainer_settings(source):
-    for path, module in sorted(source.items()):
+    for path, module in sorted(modules_mentioning(source, TRAINER_ENDINGS).items()):
         for call in module.calls:
-            if not call.name.endswith(("Trainer", "TrainingArguments", "Fabric")):
+            if not call.name.endswith(TRAINER_ENDINGS):
                 continue
             strength, reason = _multi_device(module, call)
             if strength:

@@ -3,13 +3,15 @@ that API; a drift route nothing deploys, or drift code without any route, is wea
 
 import re
 
+from auditor.facts.modules_on_demand import modules_matching
 from auditor.facts.repository import TEST_FILE
 from auditor.model import Finding
-from auditor.rules._monitoring import (deployment_of, drift_call, drift_modules, http_routes, reachable_calls,
-                                       route_path)
+from auditor.rules._monitoring import (DRIFT_LIBRARIES, deployment_of, drift_call, drift_modules, http_routes,
+                                       reachable_calls, route_path, serving_modules)
 from auditor.lazy_pattern import LazyPattern
 
 DRIFT_WORD = LazyPattern(r"drift", re.IGNORECASE)
+DEPLOYED_URL_TEXT = LazyPattern(r"run\.app|cloudfunctions\.net")   # what every DEPLOYED_URL holds
 DEPLOYED_URL = LazyPattern(r"https?://[\w.-]+\.(run\.app|cloudfunctions\.net|a\.run\.app)|[\w.-]+\.run\.app")
 CLIENT_CALL = LazyPattern(r"^(requests|httpx|aiohttp|session|client)\.(post|get|request)$|\.(post|get)$")
 METRIC_CALL = LazyPattern(r"(^|\.)(accuracy_score|f1_score|precision_score|recall_score|classification_report|"
@@ -38,7 +40,7 @@ def probe(repo, source, python):
 def _performance_monitors(python):
     """A script that sends data to the deployed service and scores its answers: monitoring of the
     deployed model's performance (the 2023 wording of this item), but not a drift API."""
-    for path, module in sorted(python.items()):
+    for path, module in sorted(modules_matching(python, DEPLOYED_URL_TEXT).items()):
         if TEST_FILE.search(path):
             continue
         url = next(((text, line) for text, line in module.strings if DEPLOYED_URL.search(text)), None)
@@ -54,7 +56,9 @@ def _performance_monitors(python):
 
 def _drift_routes(source, drift_code):
     drift_stems = {p.rsplit("/", 1)[-1][:-3] for p in drift_code}
-    for path, module in sorted(source.items()):
+    words = re.compile("|".join(["drift", *map(re.escape, DRIFT_LIBRARIES), *map(re.escape, sorted(drift_stems))]),
+                       re.IGNORECASE)   # a drift route names one: in its URL or function, a call or an import
+    for path, module in sorted(modules_matching(serving_modules(source), words).items()):
         for route in http_routes(module):
             why = _why_drift(module, route, drift_stems)
             if why:

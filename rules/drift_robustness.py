@@ -35,9 +35,10 @@ def _notebooks(repo):
 
 
 def _experiment_scripts(python):
-    for path, module in sorted(python.items()):
+    for path in sorted(p for p in python if EXPERIMENT_NAME.search(p)):
+        module = python[path]
         working = [f for f in module.functions if not f.trivial]
-        if EXPERIMENT_NAME.search(path) and (working or len(module.calls) >= 5):
+        if working or len(module.calls) >= 5:
             line = working[0].line if working else 1
             yield Finding(path, line, f"drift experiment script in {path}:{line} "
                                       f"({len(working)} working function(s), {len(module.calls)} calls)")

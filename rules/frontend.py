@@ -4,6 +4,7 @@ UI framework only declared is weak."""
 
 import re
 
+from auditor.facts.modules_on_demand import modules_mentioning
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 
@@ -24,7 +25,7 @@ FRONTEND_DOC = LazyPattern(r"(^|/)[^/]*front[-_ ]?end[^/]*\.md$", re.IGNORECASE)
 
 def probe(repo, source):
     strong, weak = [], []
-    for path, module in source.items():
+    for path, module in modules_mentioning(source, UI_FRAMEWORKS).items():
         framework = next((label for name, label in UI_FRAMEWORKS.items() if module.imports_any(name)), None)
         if framework is None:
             continue

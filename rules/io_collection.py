@@ -3,10 +3,11 @@ route; a storage helper the routes never call, or a client script that collects 
 
 import re
 
+from auditor.facts.modules_on_demand import modules_mentioning
 from auditor.facts.repository import TEST_FILE
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
-from auditor.rules._monitoring import bentoml_apis, http_routes, lines_of, reachable_calls
+from auditor.rules._monitoring import bentoml_apis, http_routes, lines_of, reachable_calls, serving_modules
 
 STORE_CALL = LazyPattern(
     r"(upload_from_(string|filename|file)|upload_blob|put_object|insert_(one|many|rows(_json)?)|writerow|writerows|"
@@ -21,6 +22,7 @@ STORE_HELPER = LazyPattern(
 INPUT_WORDS = LazyPattern(r"input|request|text|image|feature|payload|query|prompt|body|sentence|review|tweet|\bx\b", re.IGNORECASE)
 OUTPUT_WORDS = LazyPattern(r"pred|output|label|result|class|score|prob|logit|sentiment|answer|response", re.IGNORECASE)
 CLIENT_CALL = LazyPattern(r"^(requests|httpx|session|client)\.(post|get)$")
+CLIENT_CALLS = [f"{who}.{verb}" for who in ("requests", "httpx", "session", "client") for verb in ("post", "get")]
 CLIENT_WRITE = LazyPattern(r"(to_csv|to_parquet|writerow|json\.dump|to_json)$")
 
 
@@ -57,7 +59,7 @@ def _append_mode(call, modes: str = "a") -> bool:
 
 def _stored_from_routes(repo, source):
     """The strongest storing call per app module: input and prediction both in the storing function is strong."""
-    for path, module in sorted(source.items()):
+    for path, module in sorted(serving_modules(source).items()):
         weak = None
         for route in _served(module):
             for reached in reachable_calls(module, route):
@@ -88,7 +90,7 @@ def _stores_in(reached):
 
 
 def _unused_helpers(source):
-    for path, module in sorted(source.items()):
+    for path, module in sorted(serving_modules(source).items()):
         if not list(_served(module)):
             continue
         for fn in module.functions:
@@ -98,7 +100,7 @@ def _unused_helpers(source):
 
 
 def _client_scripts(python):
-    for path, module in sorted(python.items()):
+    for path, module in sorted(modules_mentioning(python, CLIENT_CALLS).items()):
         if TEST_FILE.search(path):
             continue
         posts = [c for c in module.calls if CLIENT_CALL.search(c.name)]

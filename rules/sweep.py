@@ -3,6 +3,7 @@ sweepers or multirun, ray tune; a sweep library only declared is weak."""
 
 import re
 
+from auditor.facts.modules_on_demand import modules_mentioning
 from auditor.facts.repository import find_line
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
@@ -57,7 +58,7 @@ def _sweep_configs(repo):
 
 
 def _sweep_calls(python):
-    for path, module in python.items():
+    for path, module in modules_mentioning(python, SWEEP_CALLS).items():
         for call in module.calls:
             kind = SWEEP_CALLS.get(module.resolve(call.name))
             if kind:

@@ -5,11 +5,13 @@ pytest and a printing command beside real work does not hide it."""
 
 import re
 
+from auditor.facts.modules_on_demand import modules_mentioning
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._workflows import live_steps, place, problems, trigger_line, trigger_paths
 
 REGISTRY_EVENTS = ("repository_dispatch",)
+REGISTRY_CLIENTS = ("wandb", "mlflow")
 REGISTRY_USE = re.compile(
     r"wandb\s+artifact\s+get|use_artifact|model[-_]?registry|registry[-_/]model|mlflow\s+models|"
     r"models:/|huggingface-cli\s+download|hf\s+download",
@@ -99,7 +101,8 @@ def _dispatched_deploys(workflows, source, commands):
     itself lives outside the repository, so this is all a repository can show."""
     if not any(wf.valid and "workflow_dispatch" in wf.triggers() for wf in workflows):
         return
-    loads = next(((path, call) for path, module in source.items() if module.imports_any("wandb", "mlflow")
+    loads = next(((path, call) for path, module in modules_mentioning(source, REGISTRY_CLIENTS).items()
+                  if module.imports_any(*REGISTRY_CLIENTS)
                   for call in module.calls if REGISTRY_LOAD.search(call.name)), None)
     if loads is None:
         return

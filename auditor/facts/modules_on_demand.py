@@ -3,6 +3,8 @@ that most re-run rules never look at, so parsing them all up front would cost mo
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable, Iterator, Mapping
 
 from auditor.facts.python_code import PythonModule, parse_python
@@ -43,6 +45,10 @@ class ModulesOnDemand(Mapping):
             return self
         return self.subset(lambda path: self._mentions_any(path, wanted))
 
+    def matching(self, pattern: re.Pattern[str]) -> ModulesOnDemand:
+        """The modules whose text the pattern finds something in."""
+        return self.subset(lambda path: pattern.search(self._texts[path]) is not None)
+
     def _mentions_any(self, path: str, wanted: list[tuple[str, ...]]) -> bool:
         text = self._squeezed_text(path)
         return any(all(part in text for part in parts) for parts in wanted)
@@ -58,3 +64,9 @@ def modules_mentioning(modules: Mapping[str, PythonModule], names) -> Mapping[st
     """The modules that can import, call or subclass one of these dotted names: all of a parsed
     dict, the possible ones of modules parsed on demand."""
     return modules.mentioning(list(names)) if isinstance(modules, ModulesOnDemand) else modules
+
+
+def modules_matching(modules: Mapping[str, PythonModule], pattern: re.Pattern[str]) -> Mapping[str, PythonModule]:
+    """The modules whose text `pattern` finds something in: all of a parsed dict, those of modules
+    parsed on demand (a rule passes a pattern that every module it could report on must match)."""
+    return modules.matching(pattern) if isinstance(modules, ModulesOnDemand) else modules

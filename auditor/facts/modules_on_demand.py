@@ -51,7 +51,7 @@ class ModulesOnDemand(Mapping):
 
     def _mentions_any(self, path: str, wanted: list[tuple[str, ...]]) -> bool:
         text = self._squeezed_text(path)
-        return any(all(part in text for part in parts) for parts in wanted)
+        return any(all(map(text.__contains__, parts)) for parts in wanted)
 
     def _squeezed_text(self, path: str) -> str:
         text = self._squeezed.get(path)

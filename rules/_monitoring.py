@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from auditor.facts.modules_on_demand import modules_matching, modules_mentioning
+from auditor.facts.modules_on_demand import modules_mentioning, modules_with_text
 from auditor.model import Finding
 from auditor.record import record
 from auditor.rules._api import ROUTE_METHODS, Route
@@ -20,7 +20,9 @@ GENERIC_STEMS = {"main", "app", "api", "server", "__init__", "__main__"}
 README_AND_DOCS = ("README.md", "docs/**/*.md")
 RUN_SITES = ("workflow", "cloudbuild", "makefile", "tasks", "script")
 DECORATOR_LINE = re.compile(r"^[^\S\n]*@", re.MULTILINE)
-ROUTE_WORD = re.compile(r"\b(get|post|put|patch|delete|api_route|websocket|route|middleware|functions_framework|bentoml)\b")
+METHOD_DECORATOR = re.compile(r"^[^\S\n]*@(?:[^\n]|\\\n)*?\.[\s\\]*(get|post|put|patch|delete|api_route|websocket)\b",
+                              re.MULTILINE)   # what ROUTE_METHODS finds in a decorator, on its (continued) line
+ROUTE_WORD = re.compile(r"\b(route|middleware|functions_framework|bentoml)\b")   # written or imported
 
 
 @record(frozen=True)
@@ -43,8 +45,10 @@ def http_routes(module):
 
 
 def serving_modules(modules):
-    """The modules that can hold an HTTP route or a BentoML API: a decorator, and a word one needs."""
-    return modules_matching(modules_matching(modules, DECORATOR_LINE), ROUTE_WORD)
+    """The modules that can hold an HTTP route or a BentoML API: a decorator ending in an HTTP method, or
+    a decorator and a word the others need (`route`, `middleware`, `functions_framework`, `bentoml`)."""
+    return modules_with_text(modules, lambda text: METHOD_DECORATOR.search(text)
+                             or (ROUTE_WORD.search(text) and DECORATOR_LINE.search(text)))
 
 
 def bentoml_apis(module):

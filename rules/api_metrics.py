@@ -1,7 +1,7 @@
 """System metrics in the API: prometheus_client metrics, an instrumentator, OpenTelemetry
 instrumentation or a `/metrics` endpoint in the app's code; a dependency alone is weak."""
 
-from auditor.facts.modules_on_demand import modules_mentioning
+from auditor.facts.modules_on_demand import modules_matching, modules_mentioning
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._api import fastapi_apps
@@ -16,6 +16,7 @@ METRIC_CALL = LazyPattern(
 METRIC_PREFIXES = ("prometheus_", "starlette_exporter.", "opentelemetry.")
 METRIC_LIBRARIES = ("prometheus_client", "prometheus_fastapi_instrumentator", "prometheus_flask_exporter",
                     "starlette_exporter", "opentelemetry")   # the first part of each METRIC_CALL
+METRICS_ROUTE = LazyPattern(r"/metrics")   # in the route decorator of the module serving it
 
 
 def _metric_call(name: str) -> bool:
@@ -35,7 +36,7 @@ def probe(repo, source):
         else:
             yield Finding(path, calls[0].line, f"`{calls[0].name}(...)` in {path}:{calls[0].line}, which no API module uses", "weak")
     if api_paths is None:
-        api_paths = _api_modules(modules_mentioning(source, ["metrics"]))   # a `/metrics` route's module says it
+        api_paths = _api_modules(modules_matching(source, METRICS_ROUTE))
     for path in sorted(api_paths):
         for route in http_routes(source[path]):
             if route_path(source[path], route).rstrip("/") == "/metrics":

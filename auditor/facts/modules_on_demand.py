@@ -45,9 +45,9 @@ class ModulesOnDemand(Mapping):
             return self
         return self.subset(lambda path: self._mentions_any(path, wanted))
 
-    def matching(self, pattern: re.Pattern[str]) -> ModulesOnDemand:
-        """The modules whose text the pattern finds something in."""
-        return self.subset(lambda path: pattern.search(self._texts[path]) is not None)
+    def with_text(self, keep: Callable[[str], object]) -> ModulesOnDemand:
+        """The modules whose text `keep` accepts."""
+        return self.subset(lambda path: bool(keep(self._texts[path])))
 
     def _mentions_any(self, path: str, wanted: list[tuple[str, ...]]) -> bool:
         text = self._squeezed_text(path)
@@ -66,7 +66,12 @@ def modules_mentioning(modules: Mapping[str, PythonModule], names) -> Mapping[st
     return modules.mentioning(list(names)) if isinstance(modules, ModulesOnDemand) else modules
 
 
+def modules_with_text(modules: Mapping[str, PythonModule], keep: Callable[[str], object]) -> Mapping[str, PythonModule]:
+    """The modules whose text `keep` accepts: all of a parsed dict, those of modules parsed on demand
+    (a rule passes a test that the text of every module it could report on passes)."""
+    return modules.with_text(keep) if isinstance(modules, ModulesOnDemand) else modules
+
+
 def modules_matching(modules: Mapping[str, PythonModule], pattern: re.Pattern[str]) -> Mapping[str, PythonModule]:
-    """The modules whose text `pattern` finds something in: all of a parsed dict, those of modules
-    parsed on demand (a rule passes a pattern that every module it could report on must match)."""
-    return modules.matching(pattern) if isinstance(modules, ModulesOnDemand) else modules
+    """The modules whose text `pattern` finds something in (see modules_with_text)."""
+    return modules_with_text(modules, pattern.search)

@@ -162,3 +162,46 @@ def test_an_unread_branch_log_is_cancelled(tmp_path):
     log.cancel()
     with pytest.raises(Exception, match="already read or cancelled"):
         log.text()
+
+
+API_WITH_STORE = ('from fastapi import FastAPI\nfrom google.cloud import storage\napp = FastAPI()\n\n'
+                  '@app.post("/predict")\ndef predict(text: str):\n    prediction = model(text)\n'
+                  '    storage.Client().bucket("b").blob("x").upload_from_string(f"{text},{prediction}")\n'
+                  '    return prediction\n')
+# Branch-only work for each rule whose probe parses only the changed modules that could hold it:
+# the item is weak on the branch, as if every module were parsed.
+BRANCH_ONLY = [
+    ("sweep", {"src/proj/tune.py": "import wandb\n\nsweep_id = wandb.sweep({'method': 'grid'})\n"}),
+    ("drift-robustness", {"src/proj/drift.py": "from evidently.report import Report\n\nReport(metrics=[]).run()\n"}),
+    ("drift-api", {"src/proj/api.py": 'from fastapi import FastAPI\napp = FastAPI()\n\n@app.get("/drift")\n'
+                                      'def drift():\n    return {}\n'}),
+    ("io-collection", {"src/proj/api.py": API_WITH_STORE}),
+    ("io-collection", {"src/proj/api.py": API_WITH_STORE.replace("@app.post", "@app \\\n    .post")}),
+    ("api-metrics", {"src/proj/api.py": "from fastapi import FastAPI\nfrom prometheus_client import Counter\n"
+                                        "app = FastAPI()\nREQUESTS = Counter('requests', 'n')\n"}),
+    ("distributed-data", {"src/proj/data.py": "from torch.utils.data import DataLoader\n\n"
+                                              "loader = DataLoader(dataset, num_workers=4)\n"}),
+    ("distributed-training", {"src/proj/ddp.py": "from torch.nn.parallel import DistributedDataParallel as DDP\n\n"
+                                                 "model = DDP(model)\n"}),
+    ("frontend", {"src/proj/ui.py": "import requests\nimport streamlit as st\n\nst.title('x')\n"
+                                    "requests.post('http://api/predict')\n"}),
+    ("api-tests-ci", {"tests/test_api.py": "from fastapi.testclient import TestClient\nfrom proj.api import app\n\n"
+                                           "def test_root():\n    client = TestClient(app)\n"
+                                           "    assert client.get('/').status_code == 200\n"}),
+]
+
+
+@pytest.mark.parametrize(("item", "files"), BRANCH_ONLY)
+def test_branch_only_work_is_found_through_the_modules_that_can_hold_it(tmp_path, item, files):
+    root = _repo_with_branch(tmp_path / "r", {**files, "src/proj/unrelated.py": "x = {}.get('a')\n"})
+    outcome = _outcome(root, item)
+    assert outcome.evidence == "weak"
+    assert "branch `profiling`" in outcome.findings[0].message
+
+
+def test_the_branch_view_parses_only_the_modules_a_rerun_rule_could_report_on(tmp_path):
+    root = _repo_with_branch(tmp_path / "r", {"src/proj/tune.py": "import wandb\n\nwandb.sweep({})\n",
+                                              "src/proj/unrelated.py": "@staticmethod\ndef f(d):\n    return d.get('a')\n"})
+    repo = Repository(root, git=read_git_info(root.resolve()))
+    run_all(repo, only={"sweep", "io-collection", "drift-api", "api-metrics", "distributed-data", "frontend"})
+    assert "src/proj/unrelated.py" not in repo.branches_view[1].python._parsed

@@ -47,8 +47,16 @@ def http_routes(module):
 def serving_modules(modules):
     """The modules that can hold an HTTP route or a BentoML API: a decorator ending in an HTTP method, or
     a decorator and a word the others need (`route`, `middleware`, `functions_framework`, `bentoml`)."""
-    return modules_with_text(modules, lambda text: METHOD_DECORATOR.search(text)
-                             or (ROUTE_WORD.search(text) and DECORATOR_LINE.search(text)))
+    return modules_with_text(modules, _may_serve)
+
+
+def _may_serve(text: str) -> bool:
+    if "@" not in text:
+        return False
+    if METHOD_DECORATOR.search(text):
+        return True
+    words = any(word in text for word in ("route", "middleware", "functions_framework", "bentoml"))
+    return words and bool(ROUTE_WORD.search(text)) and bool(DECORATOR_LINE.search(text))
 
 
 def bentoml_apis(module):

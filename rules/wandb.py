@@ -1,6 +1,7 @@
 """Weights & Biases logging in source (wandb.init / wandb.log, Lightning's WandbLogger, HF
 report_to="wandb"); wandb only declared, configured or used for login is weak."""
 
+from auditor.facts.modules_on_demand import modules_mentioning
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._artefacts import screenshots
@@ -18,7 +19,7 @@ def _logging_call(name: str) -> bool:
 
 
 def _logging_calls(source):
-    for path, module in source.items():
+    for path, module in modules_mentioning(source, ["wandb", "WandbLogger"]).items():
         calls = [c for c in module.calls if _logging_call(module.resolve(c.name))]
         if calls:
             call = min(calls, key=lambda c: (not PREFERRED.search(module.resolve(c.name)), c.line))
@@ -34,7 +35,7 @@ def _instantiated_logger(repo, source):
     hit = next(iter(repo.grep(r"_target_\s*:\s*[\w.]*WandbLogger", "**/*.y*ml", limit=1)), None)
     if hit is None:
         return None
-    for path, module in source.items():
+    for path, module in modules_mentioning(source, ["instantiate"]).items():
         call = next((c for c in module.calls if module.resolve(c.name).endswith(("hydra.utils.instantiate", "instantiate"))), None)
         if call:
             return Finding(hit.path, hit.line, f"`WandbLogger` configured in {hit.path}:{hit.line} and built with "
@@ -43,7 +44,7 @@ def _instantiated_logger(repo, source):
 
 
 def _weak_hints(repo, source):
-    for path, module in source.items():
+    for path, module in modules_mentioning(source, ["wandb"]).items():
         other = next((c for c in module.calls if OTHER_CALL.search(module.resolve(c.name))), None)
         if other:
             yield Finding(path, other.line, f"`{other.name}(...)` in {path}:{other.line}, but nothing logged to W&B", "weak")

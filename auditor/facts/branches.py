@@ -5,8 +5,10 @@ then, and a branch created after it not at all."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 
+from auditor.facts.files import is_generated
 from auditor.facts.gitcmd import CatFile, GitError, GitRun
 from auditor.facts.gitinfo import GitInfo
 from auditor.facts.gitsource import GitTreeSource, TreeEntry
@@ -15,8 +17,11 @@ from auditor.record import field, record
 MAX_BRANCHES = 60
 MAX_CHANGED_FILES = 400
 MODE_FILE = "100644"
-PREFETCH_FILE_BYTES = 256_000     # files up to this size are read in one batch, up to PREFETCH_TOTAL_BYTES
-PREFETCH_TOTAL_BYTES = 8_000_000
+PREFETCH_FILE_BYTES = 100_000     # files up to this size are read in one batch, up to PREFETCH_TOTAL_BYTES
+PREFETCH_TOTAL_BYTES = 4_000_000
+NOT_PREFETCHED = re.compile(   # files rules seldom read (pictures, built pages, bundles, data): read when asked
+    r"\.(png|jpe?g|gif|svg|ico|webp|pdf|map|css|html?|min\.js|woff2?|ttf|eot|zip|gz|pkl|pt|pth|ckpt|onnx|npy|npz|"
+    r"parquet|csv|tsv|log)$", re.IGNORECASE)
 
 
 @record(frozen=True)
@@ -121,8 +126,10 @@ class BranchView(GitTreeSource):
 
     def _read_small_files(self) -> dict[str, bytes]:
         wanted, total = [], 0
-        for entry in self._entries.values():
-            if entry.size <= PREFETCH_FILE_BYTES and total + entry.size <= PREFETCH_TOTAL_BYTES:
+        for path, entry in self._entries.items():
+            if is_generated(path) or NOT_PREFETCHED.search(path) or entry.size > PREFETCH_FILE_BYTES:
+                continue
+            if total + entry.size <= PREFETCH_TOTAL_BYTES:
                 wanted.append(entry.sha)
                 total += entry.size
         try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from auditor.facts.modules_on_demand import modules_mentioning, modules_with_text
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.record import record
 from auditor.rules._api import ROUTE_METHODS, Route
@@ -19,10 +20,10 @@ DEPLOY_FILES = ("**/*ockerfile*", "**/*.dockerfile", "**/docker-compose*.y*ml", 
 GENERIC_STEMS = {"main", "app", "api", "server", "__init__", "__main__"}
 README_AND_DOCS = ("README.md", "docs/**/*.md")
 RUN_SITES = ("workflow", "cloudbuild", "makefile", "tasks", "script")
-DECORATOR_LINE = re.compile(r"^[^\S\n]*@", re.MULTILINE)
-METHOD_DECORATOR = re.compile(r"^[^\S\n]*@(?:[^\n]|\\\n)*?\.[\s\\]*(get|post|put|patch|delete|api_route|websocket)\b",
-                              re.MULTILINE)   # what ROUTE_METHODS finds in a decorator, on its (continued) line
-ROUTE_WORD = re.compile(r"\b(route|middleware|functions_framework|bentoml)\b")   # written or imported
+DECORATOR_LINE = LazyPattern(r"^[^\S\n]*@", re.MULTILINE)
+METHOD_DECORATOR = LazyPattern(r"^[^\S\n]*@(?:[^\n]|\\\n)*?\.[\s\\]*(get|post|put|patch|delete|api_route|websocket)\b",
+                               re.MULTILINE)   # what ROUTE_METHODS finds in a decorator, on its (continued) line
+ROUTE_WORD = LazyPattern(r"\b(route|middleware|functions_framework|bentoml)\b")   # written or imported
 
 
 @record(frozen=True)

@@ -12,6 +12,7 @@ from auditor.facts.files import is_generated
 from auditor.facts.gitcmd import CatFile, GitError, GitRun
 from auditor.facts.gitinfo import GitInfo
 from auditor.facts.gitsource import GitTreeSource, TreeEntry
+from auditor.lazy_pattern import LazyPattern
 from auditor.record import field, record
 
 MAX_BRANCHES = 60
@@ -19,7 +20,7 @@ MAX_CHANGED_FILES = 400
 MODE_FILE = "100644"
 PREFETCH_FILE_BYTES = 100_000     # files up to this size are read in one batch, up to PREFETCH_TOTAL_BYTES
 PREFETCH_TOTAL_BYTES = 4_000_000
-NOT_PREFETCHED = re.compile(   # files rules seldom read (pictures, built pages, bundles, data): read when asked
+NOT_PREFETCHED = LazyPattern(   # files rules seldom read (pictures, built pages, bundles, data): read when asked
     r"\.(png|jpe?g|gif|svg|ico|webp|pdf|map|css|html?|min\.js|woff2?|ttf|eot|zip|gz|pkl|pt|pth|ckpt|onnx|npy|npz|"
     r"parquet|csv|tsv|log)$", re.IGNORECASE)
 

@@ -3,8 +3,6 @@ that most re-run rules never look at, so parsing them all up front would cost mo
 
 from __future__ import annotations
 
-import re
-
 from collections.abc import Callable, Iterator, Mapping
 
 from auditor.facts.python_code import PythonModule, parse_python
@@ -72,6 +70,6 @@ def modules_with_text(modules: Mapping[str, PythonModule], keep: Callable[[str],
     return modules.with_text(keep) if isinstance(modules, ModulesOnDemand) else modules
 
 
-def modules_matching(modules: Mapping[str, PythonModule], pattern: re.Pattern[str]) -> Mapping[str, PythonModule]:
+def modules_matching(modules: Mapping[str, PythonModule], pattern) -> Mapping[str, PythonModule]:
     """The modules whose text `pattern` finds something in (see modules_with_text)."""
-    return modules_with_text(modules, pattern.search)
+    return modules_with_text(modules, lambda text: pattern.search(text))   # a LazyPattern compiles when used

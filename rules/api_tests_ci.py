@@ -19,7 +19,8 @@ CLIENT_OBJECT = LazyPattern(r"(client|requests|httpx|session|api|^c|^ac)$", re.I
 def probe(tests, commands, repo):
     shared_client = any(tests[p].imports_any(*HTTP_CLIENTS) for p in tests if p.rsplit("/", 1)[-1] == "conftest.py")
     possible = tests if shared_client else modules_mentioning(tests, (*HTTP_CLIENTS, "bentoml"))
-    api_tests = [fn for module in possible.values() for fn in test_functions(module) if _calls_api(module, fn, shared_client)]
+    api_tests = [fn for module in possible.values() for fn in test_functions(module)
+                 if _calls_api(module, fn, shared_client)]
     if not api_tests:
         return
     real = [fn for fn in api_tests if shortfall(fn, tests[fn.path], repo) is None]

@@ -200,8 +200,9 @@ def test_branch_only_work_is_found_through_the_modules_that_can_hold_it(tmp_path
 
 
 def test_the_branch_view_parses_only_the_modules_a_rerun_rule_could_report_on(tmp_path):
+    unrelated = "@staticmethod\ndef f(d):\n    return d.get('a')\n"
     root = _repo_with_branch(tmp_path / "r", {"src/proj/tune.py": "import wandb\n\nwandb.sweep({})\n",
-                                              "src/proj/unrelated.py": "@staticmethod\ndef f(d):\n    return d.get('a')\n"})
+                                              "src/proj/unrelated.py": unrelated})
     repo = Repository(root, git=read_git_info(root.resolve()))
     run_all(repo, only={"sweep", "io-collection", "drift-api", "api-metrics", "distributed-data", "frontend"})
     assert "src/proj/unrelated.py" not in repo.branches_view[1].python._parsed

@@ -26,6 +26,7 @@ ECHO_ONLY = LazyPattern(r"^\s*(echo|printf|cat|ls|pwd|env|true)\b")
 
 DEPLOY_OR_TEST = LazyPattern(r"\b(gcloud\s+run|gcloud\s+functions|kubectl|docker\s+(run|push)|pytest|locust|"
                              r"curl)\b", re.IGNORECASE)
+REGISTRY_LOAD_WORDS = ("artifact", "use_model")   # what every REGISTRY_LOAD match holds
 REGISTRY_LOAD = LazyPattern(r"(^|\.)(use_artifact|use_model|artifact)$")
 
 
@@ -101,7 +102,8 @@ def _dispatched_deploys(workflows, source, commands):
     itself lives outside the repository, so this is all a repository can show."""
     if not any(wf.valid and "workflow_dispatch" in wf.triggers() for wf in workflows):
         return
-    loads = next(((path, call) for path, module in modules_mentioning(source, REGISTRY_CLIENTS).items()
+    loading = modules_mentioning(modules_mentioning(source, REGISTRY_CLIENTS), REGISTRY_LOAD_WORDS)
+    loads = next(((path, call) for path, module in loading.items()
                   if module.imports_any(*REGISTRY_CLIENTS)
                   for call in module.calls if REGISTRY_LOAD.search(call.name)), None)
     if loads is None:

@@ -185,6 +185,10 @@ BRANCH_ONLY = [
                                                  "model = DDP(model)\n"}),
     ("frontend", {"src/proj/ui.py": "import requests\nimport streamlit as st\n\nst.title('x')\n"
                                     "requests.post('http://api/predict')\n"}),
+    ("workflow-model-registry", {
+        ".github/workflows/deploy.yaml": "on: workflow_dispatch\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n"
+                                         "    steps:\n      - run: gcloud run deploy api --source .\n",
+        "src/proj/serve.py": "import wandb\n\nrun = wandb.init()\nmodel = run.use_artifact('model:latest')\n"}),
     ("api-tests-ci", {"tests/test_api.py": "from fastapi.testclient import TestClient\nfrom proj.api import app\n\n"
                                            "def test_root():\n    client = TestClient(app)\n"
                                            "    assert client.get('/').status_code == 200\n"}),

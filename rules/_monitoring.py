@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from auditor.facts.commands import LOCAL_SITES
 from auditor.facts.modules_on_demand import modules_mentioning, modules_with_text
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
@@ -19,7 +20,7 @@ DEPLOY_FILES = ("**/*ockerfile*", "**/*.dockerfile", "**/docker-compose*.y*ml", 
                 "tasks.py", "Makefile", "**/Procfile", "**/app.yaml", "**/service*.y*ml", "**/*.sh")
 GENERIC_STEMS = {"main", "app", "api", "server", "__init__", "__main__"}
 README_AND_DOCS = ("README.md", "docs/**/*.md")
-RUN_SITES = ("workflow", "cloudbuild", "makefile", "tasks", "script")
+RUN_SITES = ("workflow", "cloudbuild", *LOCAL_SITES)
 DECORATOR_LINE = LazyPattern(r"^[^\S\n]*@", re.MULTILINE)
 METHOD_DECORATOR = LazyPattern(r"^[^\S\n]*@(?:[^\n]|\\\n)*?\.[\s\\]*(get|post|put|patch|delete|api_route|websocket)\b",
                                re.MULTILINE)   # what ROUTE_METHODS finds in a decorator, on its (continued) line

@@ -4,6 +4,7 @@ image or an aiplatform dependency alone is weak."""
 
 import re
 
+from auditor.facts.commands import LOCAL_SITES
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._cloud import by_kind, cloudbuild_configs, find, where
@@ -186,7 +187,7 @@ def _vm_setup(commands):
     trainer = next((c for c in commands.at("dockerfile") if _trains(c)), None)
     if trainer is None:
         return
-    fetch = next((c for site in ("script", "makefile", "tasks") for c in commands.at(site) if _fetches_from_bucket(c)), None)
+    fetch = next((c for site in LOCAL_SITES for c in commands.at(site) if _fetches_from_bucket(c)), None)
     if fetch is not None:
         yield Finding(fetch.path, fetch.line, f"`{fetch.text[:60]}` in {fetch.where} fetches data from a GCS bucket and "
                                               f"{trainer.path}:{trainer.line} runs training: a cloud training setup, "

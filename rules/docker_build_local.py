@@ -4,6 +4,7 @@ itself is the claim, not evidence for it."""
 
 import re
 
+from auditor.facts.commands import LOCAL_SITES
 from auditor.facts.repository import find_line
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
@@ -17,8 +18,8 @@ WHERE = ("tasks.py", "Makefile", "**/*.md", "**/*.sh", "**/*.mk", "justfile", "*
 
 
 READ_AS_SHELL = LazyPattern(r"(\.sh|(^|/)Makefile|\.mk)$")   # their commands are read as shell, not grepped
-COMMAND_SITES = ("tasks", "makefile", "script", "dockerfile", "pre-commit")   # docs: grepped below, as many files
-SITE_NAMES = {"tasks": "an invoke task", "makefile": "a Makefile target", "script": "a script", "docs": "the docs",
+COMMAND_SITES = (*LOCAL_SITES, "dockerfile", "pre-commit")   # docs: grepped below, as many files
+SITE_NAMES = {"tasks": "an invoke task", "makefile": "a Makefile target", "tox": "a tox env", "nox": "a nox session", "script": "a script", "docs": "the docs",
               "dockerfile": "a Dockerfile comment", "pre-commit": "a pre-commit hook"}
 
 

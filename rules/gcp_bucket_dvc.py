@@ -4,6 +4,7 @@ elsewhere are weak."""
 
 import re
 
+from auditor.facts.commands import LOCAL_SITES
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 
@@ -11,7 +12,7 @@ GS_URL = LazyPattern(r"\bgs://[\w.${}-]+", re.IGNORECASE)  # gs://$BUCKET counts
 GS_FILES = ("**/*.py", "**/*.y*ml", "**/*.sh", "**/*.toml", "**/*.cfg", "**/*.json", "**/Makefile", "**/*Dockerfile*",
             "**/*.dockerfile", "**/*.md")
 GCS_CLIENTS = ("google.cloud.storage", "gcsfs")
-RUN_SITES = ("workflow", "cloudbuild", "dockerfile", "makefile", "tasks", "script")
+RUN_SITES = ("workflow", "cloudbuild", "dockerfile", *LOCAL_SITES)
 
 
 def added_gcs_remote(command) -> tuple[str, str] | None:

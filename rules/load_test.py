@@ -3,12 +3,13 @@ commands; a load-test tool only declared as a dependency is weak."""
 
 import re
 
+from auditor.facts.commands import LOCAL_SITES
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._artefacts import screenshots
 from auditor.rules._cloud import by_kind, find, where
 
-COMMAND_SITES = ("workflow", "cloudbuild", "script", "makefile", "tasks")
+COMMAND_SITES = ("workflow", "cloudbuild", *LOCAL_SITES)
 LOAD_TOOLS = {"locust": (), "k6": ("run", "cloud"), "vegeta": ("attack",), "wrk": (), "hey": (), "artillery": ("run",)}
 USERS = ("HttpUser", "FastHttpUser", "User")
 K6_IMPORT = LazyPattern(r"""from\s+['"]k6(/http)?['"]|require\(\s*['"]k6""")

@@ -3,6 +3,7 @@ one only declared as a dependency is weak."""
 
 import re
 
+from auditor.facts.commands import LOCAL_SITES
 from auditor.facts.repository import find_line
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
@@ -105,13 +106,13 @@ def _ci(workflows, commands):
 
 
 def _commands(repo, commands):
-    """Linter runs in Makefiles, invoke tasks and shell scripts (read as shell: `uv run ruff check`
-    runs ruff, `pip install ruff` does not); justfiles and noxfiles by their text."""
-    found = [c for c in commands.of(*CI_TOOLS, sites=("makefile", "tasks", "script")) if runs_linter(c)][:4]
+    """Linter runs in Makefiles, invoke tasks, tox envs, nox sessions and shell scripts (read as shell: `uv run ruff check`
+    runs ruff, `pip install ruff` does not); justfiles by their text."""
+    found = [c for c in commands.of(*CI_TOOLS, sites=LOCAL_SITES) if runs_linter(c)][:4]
     for command in found:
         yield Finding(command.path, command.line, f"lint command `{command.text[:60]}` at {command.where} "
                                                   f"runs `{command.program}`")
-    for hit in repo.grep(COMMAND, "justfile", "noxfile.py", limit=4 - len(found)) if len(found) < 4 else []:
+    for hit in repo.grep(COMMAND, "justfile", limit=4 - len(found)) if len(found) < 4 else []:
         if not INSTALLING.search(hit.text):
             yield Finding(hit.path, hit.line, f"lint command `{hit.text[:60]}` in {hit.path}:{hit.line}")
 

@@ -4,6 +4,7 @@ pyinstrument, snakeviz ...); profile artifacts, timing benchmarks or a dependenc
 
 import re
 
+from auditor.facts.commands import LOCAL_SITES
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._artefacts import screenshots
@@ -16,7 +17,7 @@ PROFILER_CALL = re.compile(r"^(cProfile|pstats|torch\.profiler|torch\.autograd\.
 PROFILER_OFF = {"None", "False", '""', "''"}
 COMMAND = LazyPattern(r"-m\s+cProfile|snakeviz|pyinstrument|py-spy|scalene|kernprof|line_profiler|torch\.profiler", re.IGNORECASE)
 DOC_FILES = ("**/*.md", "**/*.rst", "**/*.ipynb")
-COMMAND_SITES = ("tasks", "makefile", "script", "workflow")
+COMMAND_SITES = (*LOCAL_SITES, "workflow")
 JUSTFILES = ("justfile",)
 INSTALLS = LazyPattern(r"\binstall\b|==|>=")
 PROFILER_PROGRAMS = {"cprofile", "snakeviz", "pyinstrument", "py-spy", "scalene", "kernprof", "line_profiler",

@@ -3,6 +3,7 @@ sweepers or multirun, ray tune; a sweep library only declared is weak."""
 
 import re
 
+from auditor.facts.commands import LOCAL_SITES
 from auditor.facts.modules_on_demand import modules_mentioning
 from auditor.facts.repository import find_line
 from auditor.lazy_pattern import LazyPattern
@@ -19,7 +20,7 @@ SWEEP_CALLS = {
 }
 SWEEP_COMMAND = LazyPattern(r"wandb\s+(sweep|agent)\b|--multirun\b|\bhydra/sweeper\b|\boptuna\b", re.IGNORECASE)
 HYDRA_SWEEPER = re.compile(r"^[^\S\n]*(-\s*)?(override\s+)?hydra/sweeper\s*:|^[^\S\n]*sweeper\s*:\s*$|^[^\S\n]*mode\s*:\s*MULTIRUN", re.MULTILINE)
-COMMAND_SITES = ("tasks", "makefile", "script", "workflow")
+COMMAND_SITES = (*LOCAL_SITES, "workflow")
 GREPPED_FILES = ("tasks.py", "justfile")
 MENTIONS = {"echo", "printf", "cat"}
 INSTALLERS = {"pip", "pip3", "uv", "poetry", "conda", "mamba", "pipx", "apt-get", "apt"}

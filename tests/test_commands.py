@@ -155,6 +155,9 @@ SITES = {
     "vertex_train.yaml": "steps:\n  - name: gcr.io/cloud-builders/docker\n    args: ['build', '-t', 'eu/${PROJECT_ID}/x', '.']\n"
                          "  - name: gcr.io/google.com/cloudsdktool/cloud-sdk\n    entrypoint: bash\n"
                          "    args: ['-c', 'gcloud ai custom-jobs create --region=eu && echo done']\n",
+    "tox.ini": "[tox]\nenvlist = py311\n[testenv]\ncommands = pytest tests\n[testenv:lint]\ncommands = ruff check .\n",
+    "noxfile.py": "import nox\n\n@nox.session\ndef tests(session):\n    session.install('pytest')\n"
+                  "    session.run('pytest', 'tests')\n",
 }
 
 
@@ -168,6 +171,8 @@ SITES = {
     ("project-script", [(4, "train", "run")]),
     ("docs", [(4, "docker", "documented")]),
     ("cloudbuild", [(2, "docker", "run"), (4, "gcloud", "run"), (4, "echo", "run")]),
+    ("tox", [(4, "pytest", "run"), (6, "ruff", "run")]),
+    ("nox", [(5, "pip", "run"), (6, "pytest", "run")]),
 ])
 def test_every_site_is_read_with_lines_and_kinds(tmp_path, site, expected):
     repo = Repository(write_tree(tmp_path, SITES))
@@ -224,3 +229,104 @@ def test_hostile_entry_points_are_refused_in_bounded_time(tmp_path):
     assert time.perf_counter() - started < 5
     assert points.found == []
     assert [path for path, _, _ in points.unreadable] in (["setup.py"], [])   # [] when setup.py itself is refused
+
+
+TOX = """\
+[tox]
+envlist = py311, lint
+
+[testenv]
+deps = pytest
+commands_pre = pip --version
+commands =
+    # the unit tests, arguments passed through
+    {envpython} -m pytest {posargs:tests} \\
+        --cov=src --ignore=tests/slow
+    - coverage report
+commands_post = coverage xml
+
+[testenv:lint]
+commands = ruff check src
+           ruff format --check src
+[flake8]
+max-line-length = 99
+"""
+
+
+def test_tox_commands_are_read_a_line_each_with_env_and_substitutions(tmp_path):
+    repo = Repository(write_tree(tmp_path, {"tox.ini": TOX}))
+    found = [(c.line, c.job, c.program, c.args) for c in repo.commands.at("tox")]
+    assert found == [(6, "testenv", "pip", ("--version",)),
+                     (9, "testenv", "pytest", ("{posargs:tests}", "--cov=src", "--ignore=tests/slow")),
+                     (11, "testenv", "coverage", ("report",)),
+                     (12, "testenv", "coverage", ("xml",)),
+                     (15, "lint", "ruff", ("check", "src")),
+                     (16, "lint", "ruff", ("format", "--check", "src"))]
+    pytest = repo.commands.at("tox")[1]
+    assert pytest.wrappers == ("{envpython} -m",)
+    assert pytest.text == "{envpython} -m pytest {posargs:tests} --cov=src --ignore=tests/slow"
+    assert pytest.where == "tox.ini:9, env testenv"
+
+
+def test_tox_envs_in_setup_cfg_are_read_only_beside_a_tox_section(tmp_path):
+    env = "[testenv]\ncommands = pytest\n"
+    repo = Repository(write_tree(tmp_path, {"setup.cfg": "[tox:tox]\nenvlist = py311\n" + env,
+                                            "sub/setup.cfg": env}))
+    assert [(c.path, c.line, c.program) for c in repo.commands.at("tox")] == [("setup.cfg", 4, "pytest")]
+    plain = Repository(write_tree(tmp_path / "plain", {"setup.cfg": "[metadata]\nname = x\n" + env}))
+    assert plain.commands.at("tox") == []
+
+
+NOXFILE = """\
+import nox
+from nox import session as nox_session
+
+SRC = "src"
+
+
+@nox.session(python=["3.11", "3.12"])
+def tests(session):
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "pytest", "--cov", *session.posargs)
+
+
+@nox_session
+def lint(s):
+    s.run("uv", "run", "ruff", "check", SRC, external=True)
+    s.run_always("bash", "-c", "mypy src && echo ok")
+
+
+def helper(session):
+    session.run("pylint", "src")
+"""
+
+
+def test_nox_session_calls_are_commands_with_their_session(tmp_path):
+    repo = Repository(write_tree(tmp_path, {"noxfile.py": NOXFILE}))
+    found = [(c.line, c.job, c.program, c.args, c.wrappers) for c in repo.commands.at("nox")]
+    assert found == [(9, "tests", "pip", ("install", "-e", ".[test]"), ()),
+                     (10, "tests", "pytest", ("--cov", "{posargs}"), ("python -m",)),
+                     (15, "lint", "ruff", ("check", "{SRC}"), ("uv run",)),
+                     (16, "lint", "bash", ("-c", "mypy src && echo ok"), ()),
+                     (16, "lint", "mypy", ("src",), ("bash -c",)),
+                     (16, "lint", "echo", ("ok",), ("bash -c",))]
+    assert repo.commands.at("nox")[1].where == "noxfile.py:10, session tests"
+
+
+def test_a_noxfile_without_nox_or_sessions_runs_nothing(tmp_path):
+    repo = Repository(write_tree(tmp_path, {"noxfile.py": "def tests(session):\n    session.run('pytest')\n"}))
+    assert repo.commands.at("nox") == []
+
+
+def test_hostile_tox_and_nox_files_are_refused_in_bounded_time(tmp_path):
+    repo = Repository(write_tree(tmp_path, {
+        "tox.ini": "[testenv]\ncommands = pytest " + "x" * 1_000_000 + "\n    ruff check .\n",
+        "sub/tox.ini": b"[testenv]\ncommands = pytest caf\xe9 \xff\xfe\n",
+        "noxfile.py": "import nox\n@nox.session\ndef t(session):\n    session.run('pytest', (\n" + "(" * 5000 + "\n",
+        "nested/noxfile.py": "import nox\n@nox.session\ndef t(session):\n    session.run('pytest' 'x' ,, )\n    )))\n",
+    }))
+    started = time.perf_counter()
+    found = [(c.path, c.program) for c in repo.commands.at("tox") + repo.commands.at("nox")]
+    assert time.perf_counter() - started < 5
+    assert ("tox.ini", "ruff") in found and ("tox.ini", "pytest") not in found
+    assert [(n.path, n.line, n.level) for n in repo.commands.notes] == [("tox.ini", 2, "error")]

@@ -1,7 +1,8 @@
 """Every command the project runs or documents, read as shell, with where it is written.
 
 Sites read: GitHub workflow `run:` steps, Cloud Build steps, Dockerfile RUN / CMD / ENTRYPOINT,
-Makefile recipes, invoke `c.run("...")` calls in tasks.py, pre-commit hook `entry`s, shell
+Makefile recipes, invoke `c.run("...")` calls in tasks.py, tox `commands` (tox.ini, setup.cfg),
+nox `session.run(...)` / `session.install(...)` calls in noxfile.py, pre-commit hook `entry`s, shell
 scripts and the console entry points a package installs (kind `run`); fenced shell blocks in READMEs and docs and
 commented-out lines of Dockerfiles and workflows (kind `documented`). Each command is one simple
 command (see auditor.facts.shell), unwrapped to the program it actually runs.
@@ -14,6 +15,7 @@ import re
 from typing import Any, Iterator
 
 from auditor.facts.cloudbuild import SHELLS as CLOUD_SHELLS, cloudbuild_configs
+from auditor.facts.ini import COMMENT_PREFIXES, KEY_DELIMITER
 from auditor.facts.shell import MAX_LINE, Simple, read_shell
 from auditor.facts.workflow_checks import is_disabled, problems
 from auditor.lazy_pattern import LazyPattern
@@ -30,7 +32,16 @@ MAKE_VARIABLE = LazyPattern(r"\$\(([A-Za-z_][\w.-]*)\)")
 MAKE_TARGET = LazyPattern(r"^([^\s:=#][^:=]*?)\s*::?(?!=)")
 MAX_PER_FILE = 2_000
 SITE_HOLDERS = {"workflow": "job", "makefile": "target", "tasks": "task", "cloudbuild": "step",
-                "pre-commit": "hook"}
+                "pre-commit": "hook", "tox": "env", "nox": "session"}
+LOCAL_SITES = ("makefile", "tasks", "tox", "nox", "script")   # what a developer runs on their machine, not CI
+TOX_FILES = ("tox.ini", "**/tox.ini", "setup.cfg")
+TOX_COMMAND_KEYS = ("commands_pre", "commands", "commands_post")
+TOX_ENV_SECTION = LazyPattern(r"^(testenv|testenv:[^\s]+)$")
+TOX_SUBSTITUTION = LazyPattern(r"(?<![$\w'\"])\{[^{}\s'\"]*\}")   # {envpython}: quoted, one word as in tox
+TOX_EXIT_PREFIX = LazyPattern(r"^[-!]\s*")   # `- cmd`: exit code ignored, `!cmd`: inverted (tox 4)
+NOX_FILES = ("noxfile.py", "**/noxfile.py")
+NOX_RUNS = ("run", "run_always", "run_install")
+NOX_INSTALLS = ("install", "conda_install")
 
 
 @record(frozen=True)
@@ -39,14 +50,14 @@ class Command:
 
     path: str
     line: int | None
-    site: str                  # workflow, cloudbuild, dockerfile, makefile, tasks, pre-commit, script,
-    #                            project-script, docs
+    site: str                  # workflow, cloudbuild, dockerfile, makefile, tasks, tox, nox, pre-commit,
+    #                            script, project-script, docs
     kind: str                  # run | documented
     program: str               # what actually runs, runners peeled off: pytest, ruff, docker ...
     args: tuple[str, ...]
     text: str                  # the command as written
     wrappers: tuple[str, ...] = ()   # uvx, uv run, xargs, bash -c ...
-    job: str | None = None     # the workflow job, the Makefile target, the invoke task
+    job: str | None = None     # the workflow job, the Makefile target, the invoke task, the tox env, the nox session
     condition: str | None = None     # a workflow step's or job's `if:`
     live: bool = True          # False: a job or step switched off with `if: false`
     rejected: str | None = None      # why GitHub would reject the workflow holding it
@@ -113,8 +124,8 @@ class Commands:
         self.notes: list[Note] = []
 
     def at(self, site: str, kind: str | None = "run") -> list[Command]:
-        """The commands of one kind of site (workflow, cloudbuild, dockerfile, makefile, tasks,
-        pre-commit, script, project-script, docs)."""
+        """The commands of one kind of site (workflow, cloudbuild, dockerfile, makefile, tasks, tox,
+        nox, pre-commit, script, project-script, docs)."""
         if site not in self._sites:
             sink = _Sink([], self.notes)
             READERS[site](self._repo, sink)
@@ -167,14 +178,14 @@ class _Collector:
         for simple in read.commands:
             self.add(simple, first_line + simple.row if first_line is not None and rows else first_line, **extra)
 
-    def add(self, simple: Simple, line: int | None, **extra: Any) -> None:
+    def add(self, simple: Simple, line: int | None, text: str | None = None, **extra: Any) -> None:
         self.count += 1
         if self.count > MAX_PER_FILE:
             if self.count == MAX_PER_FILE + 1:
                 self.sink.notes.append(Note(self.path, line, f"{self.path}: more than {MAX_PER_FILE} commands, the rest was not read"))
             return
         self.sink.all.append(Command(self.path, line, self.site, extra.pop("kind", self.kind), simple.program,
-                                     simple.args, simple.text, simple.wrappers, **{**self.extra, **extra}))
+                                     simple.args, text or simple.text, simple.wrappers, **{**self.extra, **extra}))
 
 
 # --- GitHub workflows ---------------------------------------------------------------------------
@@ -338,6 +349,85 @@ def _enclosing(module, line: int) -> str | None:
     return inside[-1].name if inside else None
 
 
+def _tox(repo, sink: _Sink) -> None:
+    """`commands` of every tox env, one command a line (a trailing backslash continues it); tox's
+    `{posargs}`, `{toxinidir}` ... substitutions stay words as written."""
+    for path in repo.glob(*TOX_FILES):
+        ini = repo.ini(path)
+        if ini.error or (path == "setup.cfg" and ini.section("tox:tox") is None):
+            continue
+        lines = (repo.text(path).text or "").splitlines()
+        collect = _Collector(sink, path, "tox")
+        for section in ini.sections.values():
+            if not TOX_ENV_SECTION.match(section.name):
+                continue
+            env = section.name.partition(":")[2] or section.name
+            for key in (section.keys.get(name) for name in TOX_COMMAND_KEYS):
+                for number, command in _tox_command_lines(lines, key) if key is not None else ():
+                    shown = " ".join(command.split())[:300]
+                    read = read_shell(TOX_SUBSTITUTION.sub(r"'\g<0>'", command))
+                    if read.refused:
+                        sink.notes.append(Note(path, number, f"{path}: {read.refused}"))
+                    for simple in read.commands:
+                        collect.add(simple, number, text=shown, job=env)
+
+
+def _tox_command_lines(lines: list[str], key) -> Iterator[tuple[int, str]]:
+    """(line, command) of the value of `key`, written over the file's lines `key.line`..`key.end_line`
+    (the first after the key's delimiter); comment and blank lines skipped as configparser skips them."""
+    pending, start = "", 0
+    for number in range(key.line, min(key.end_line, len(lines)) + 1):
+        raw = lines[number - 1]
+        row = (KEY_DELIMITER.split(raw, 1)[1:] or [""])[0].strip() if number == key.line else raw.strip()
+        if not row or (number > key.line and row.startswith(COMMENT_PREFIXES)):
+            continue
+        if not pending:
+            start, row = number, TOX_EXIT_PREFIX.sub("", row)
+        if row.endswith("\\"):
+            pending += row[:-1] + " "
+            continue
+        yield start, pending + row
+        pending = ""
+    if pending.strip():
+        yield start, pending
+
+
+def _nox(repo, sink: _Sink) -> None:
+    """`session.run("pytest", ...)` and `session.install(...)` calls in the sessions of a noxfile, as
+    the shell command they run (`pip install ...` for an install): string arguments are words, any
+    other argument an `{expression}` word (`*session.posargs` -> `{posargs}`)."""
+    for path in repo.glob(*NOX_FILES):
+        module = repo.python.get(path)
+        if module is None or not module.imports_any("nox"):
+            continue
+        sessions = [f for f in module.functions if any(_is_nox_session(module, d) for d in f.decorators)]
+        collect = _Collector(sink, path, "nox")
+        for call in module.calls:
+            holder, _, method = call.name.rpartition(".")
+            session = next((f for f in sessions if f.line <= call.line <= (f.end_line or f.line)), None)
+            if session is None or not holder or method not in NOX_RUNS + NOX_INSTALLS:
+                continue
+            words = [_nox_word(a) for a in call.args]
+            if method in NOX_INSTALLS:
+                words = ["conda" if method == "conda_install" else "pip", "install", *words]
+            if not words:
+                continue
+            collect.script(_shell_join(words), call.line, rows=False, job=session.name)
+
+
+def _is_nox_session(module, decorator: str) -> bool:
+    resolved = module.resolve(decorator)
+    return resolved.split(".", 1)[0].startswith("nox") and resolved.rsplit(".", 1)[-1] == "session"
+
+
+def _nox_word(source: str) -> str:
+    literal = _string_literal(source)
+    if literal is not None:
+        return literal
+    expression = source.strip().lstrip("*")
+    return "{" + ("posargs" if expression.endswith("posargs") else expression) + "}"
+
+
 def _pre_commit(repo, sink: _Sink) -> None:
     for path in repo.glob(".pre-commit-config.yaml", ".pre-commit-config.yml"):
         data = repo.yaml(path).data
@@ -393,5 +483,5 @@ def fenced_shell_blocks(text: str) -> Iterator[tuple[int, str]]:
 
 
 READERS = {"workflow": _workflows, "cloudbuild": _cloudbuild, "dockerfile": _dockerfiles, "makefile": _makefiles,
-           "tasks": _tasks, "pre-commit": _pre_commit, "script": _scripts, "project-script": _project_scripts,
+           "tasks": _tasks, "tox": _tox, "nox": _nox, "pre-commit": _pre_commit, "script": _scripts, "project-script": _project_scripts,
            "docs": _docs}

@@ -58,7 +58,7 @@ SIMPLE_PREFIXES = {"time", "nohup", "exec", "command", "builtin", "stdbuf"}
 RUN_SUBCOMMAND = {"uv": "run", "pipx": "run", "poetry": "run", "pdm": "run", "pipenv": "run", "hatch": "run",
                   "rye": "run", "conda": "run", "mamba": "run", "micromamba": "run", "coverage": "run"}
 SHELLS = {"bash", "sh", "zsh", "dash"}
-PYTHON = re.compile(r"^python(\d(\.\d+)?)?$|^py$")
+PYTHON = re.compile(r"^python(\d(\.\d+)?)?$|^py$|^\{envpython\}$")   # {envpython}: a tox env's python
 DOCKER_RUN_VALUE_OPTIONS = {"-v", "--volume", "-e", "--env", "-p", "--publish", "--name", "--env-file", "-w",
                             "--workdir", "--entrypoint", "--network", "--net", "--gpus", "-u", "--user", "--mount",
                             "--shm-size", "--platform", "--memory", "-m", "--cpus", "-l", "--label", "--ipc",
@@ -150,6 +150,8 @@ def _words(node: Node, expressions: list[str]) -> list[str]:
 def _word(node: Node) -> str:
     """A word as the shell would pass it: quotes removed, escapes resolved (expansions kept as written)."""
     kind = node.type
+    if kind == "command_name" and node.named_child_count == 1:   # `"python" -m x`, `'{envpython}' -m x`
+        return _word(node.named_children[0])
     if kind == "raw_string":
         return _node_text(node)[1:-1]
     if kind == "string":

@@ -44,6 +44,23 @@ def pushes_image(command) -> bool:
     return command.program == "gcloud" and words[:2] == ["builds", "submit"]
 
 
+def image_destinations(command) -> list[str]:
+    """The image names a build or push command writes to: `-t`/`--tag` of a build, the image of
+    `docker push`, the target of `docker tag`, kaniko's `--destination`, `gcloud builds submit --tag`.
+    Never the program itself (a Cloud Build step's builder image is the tool that runs)."""
+    program, words = command.program, [a for a in command.args if not a.startswith("-")]
+    if program in ("kaniko", "executor") or program.startswith("kaniko"):
+        return command.option_values("--destination") + command.option_values("-d")
+    if builds_image(command):
+        return command.option_values("--tag") + command.option_values("-t")
+    if program in ("docker", "podman"):
+        if words[:1] == ["push"] or words[:2] == ["image", "push"]:
+            return words[1 + (words[0] == "image"):][:1]
+        if words[:1] == ["tag"] or words[:2] == ["image", "tag"]:
+            return words[2 + (words[0] == "image"):][:1]
+    return []
+
+
 def builds_locally(command) -> bool:
     """An image build on the machine at hand (`docker build`, `docker compose build|up`)."""
     compose = _compose_words(command)

@@ -4,10 +4,12 @@ image or an aiplatform dependency alone is weak."""
 
 import re
 
+from auditor.facts.cloudbuild import build_images, in_gcp_registry
 from auditor.facts.commands import LOCAL_SITES
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._cloud import by_kind, cloudbuild_configs, find, where
+from auditor.rules._commands import builds_image, image_destinations, pushes_image
 from auditor.rules._workflows import place
 
 POOL_SPECS = LazyPattern(r"\b(workerPoolSpecs|worker_pool_specs)\b")
@@ -21,9 +23,6 @@ VM_COMMAND = LazyPattern(r"\bgcloud\s+(beta\s+)?compute\s+(instances\s+create(-w
 TRAINING = LazyPattern(r"train", re.IGNORECASE)
 SDK_JOBS = ("CustomJob", "CustomContainerTrainingJob", "CustomTrainingJob", "CustomPythonPackageTrainingJob",
             "HyperparameterTuningJob", "PipelineJob")
-GCP_REGISTRY = LazyPattern(r"(gcr\.io|-docker\.pkg\.dev)/.{0,5000}?train", re.IGNORECASE)  # bounded: no backtracking blow-up
-BUILD = LazyPattern(r"\bdocker\s+(buildx\s+)?build\b|^kaniko\b", re.IGNORECASE)
-PUSH = LazyPattern(r"\bdocker\s+(image\s+)?push\b|\bgcloud\s+builds\s+submit\b.{0,1000}?--tag", re.IGNORECASE)
 GCP_BASE = LazyPattern(r"^\S*(deeplearning-platform-release|vertex-ai/training|cloud-aiplatform)", re.IGNORECASE)
 NOT_CONFIG = ("reports/",)
 
@@ -142,9 +141,9 @@ def _weak(repo, docker, commands):
     for seen in by_kind(find(repo, VM_COMMAND), "workflow", "cloudbuild", "script", "docs")[:1]:
         yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` uses Compute Engine ({where(seen)}), "
                                             "no training command seen with it", "weak")
-    for path, line, text in _training_image_pushes(repo, commands):
-        yield Finding(path, line, f"a training image is built for a GCP registry (`{text[:70]}` in {place(path, line)}), "
-                                  "but no Vertex AI or Compute Engine job runs it", "weak")
+    for path, line, text, image in _training_image_pushes(repo, commands):
+        yield Finding(path, line, f"a training image is built for a GCP registry (`{text[:70]}` in {place(path, line)}, "
+                                  f"image `{image[:90]}`), but no Vertex AI or Compute Engine job runs it", "weak")
         break
     for dockerfile in docker:
         base = next((i for i in dockerfile.all("FROM") if GCP_BASE.search(i.arguments)), None)
@@ -155,30 +154,23 @@ def _weak(repo, docker, commands):
 
 
 def _training_image_pushes(repo, commands):
-    """(path, line, command) where a training image goes to a GCP registry: a push step, or a Cloud
-    Build config that builds it (Cloud Build pushes what its `images:` lists)."""
-    for path, steps in cloudbuild_configs(repo):
-        builds = [s for s in steps if BUILD.search(s.command) or PUSH.search(s.command)]
-        values = " ".join(" ".join(_strings(repo.yaml(path).data)).split())   # steps, `images:`, `substitutions:` ...
-        if builds and GCP_REGISTRY.search(values) and TRAINING.search(" ".join(s.command for s in builds)):
-            yield path, builds[0].line, builds[0].command
+    """(path, line, command, image) where a training image goes to a GCP registry: a Cloud Build
+    config or a workflow step that tags, pushes or lists (`images:`) an image of Google's registries,
+    the build being one of training. The destination is read from the tag, never from the step's
+    builder (`name: gcr.io/cloud-builders/docker`)."""
+    steps = commands.at("cloudbuild")
+    for path, _ in cloudbuild_configs(repo):
+        builds = [c for c in steps if c.path == path and (builds_image(c) or pushes_image(c))]
+        config = build_images(repo, path)
+        images = [config.resolve(i) for c in builds for i in image_destinations(c)] + [config.resolve(i) for i in config.listed]
+        registry = [i for i in images if in_gcp_registry(i)]
+        if builds and registry and TRAINING.search(" ".join([*(c.text for c in builds), *registry])):
+            yield path, builds[0].line, builds[0].text, next((i for i in registry if TRAINING.search(i)), registry[0])
     for command in commands.at("workflow"):
-        if command.live and not command.rejected and PUSH.search(command.text) and GCP_REGISTRY.search(command.text):
-            yield command.path, command.line, command.text
-
-
-def _strings(data) -> list[str]:
-    """Every string of a parsed document, keys and values (documents are vetted for size when parsed)."""
-    found, stack = [], [data]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            stack.extend(reversed([item for pair in node.items() for item in pair]))
-        elif isinstance(node, list):
-            stack.extend(reversed(node))
-        elif isinstance(node, str):
-            found.append(node)
-    return found
+        if command.live and not command.rejected and pushes_image(command):
+            image = next((i for i in image_destinations(command) if in_gcp_registry(i) and TRAINING.search(i)), None)
+            if image is not None:
+                yield command.path, command.line, command.text, image
 
 
 def _vm_setup(commands):

@@ -189,3 +189,31 @@ def test_console_command_is_strong_in_scripts_and_weak_in_docs(tmp_path, files, 
     path, line, strength, message = expected
     assert (found[0].path, found[0].line, found[0].strength) == (path, line, strength)
     assert message in found[0].message
+
+
+commands_helpers = importlib.import_module("auditor.rules._commands")
+
+
+@pytest.mark.parametrize(("script", "expected"), [
+    ("docker build -f train.dockerfile -t gcr.io/p/trainer:1 --tag=eu.gcr.io/p/t .", ["eu.gcr.io/p/t", "gcr.io/p/trainer:1"]),
+    ("docker push europe-west1-docker.pkg.dev/p/r/trainer", ["europe-west1-docker.pkg.dev/p/r/trainer"]),
+    ("docker image push -q gcr.io/p/x", ["gcr.io/p/x"]),
+    ("docker tag trainer gcr.io/p/trainer", ["gcr.io/p/trainer"]),
+    ("kaniko --dockerfile=d --destination=gcr.io/p/t -d eu.gcr.io/p/u", ["gcr.io/p/t", "eu.gcr.io/p/u"]),
+    ("gcloud builds submit --tag gcr.io/p/t .", ["gcr.io/p/t"]),
+    ("docker run gcr.io/cloud-builders/docker build .", []),   # the image run is a tool, no destination
+    ("docker pull gcr.io/p/t", []),
+])
+def test_image_destinations_are_the_tags_and_pushed_names(script, expected):
+    assert sorted(commands_helpers.image_destinations(parse_commands(script)[0])) == sorted(expected)
+
+
+@pytest.mark.parametrize(("image", "expected"), [
+    ("gcr.io/p/trainer", True), ("eu.gcr.io/p/t", True), ("europe-west1-docker.pkg.dev/p/r/t", True),
+    ("${_REGION}-docker.pkg.dev/p/r/t", True), ("docker.io/team/trainer", False), ("trainer:latest", False),
+    ("gcr.io", False), ("ghcr.io/team/trainer", False), ("mygcr.io/p/t", False),
+])
+def test_gcp_registry_is_read_from_the_image_host(image, expected):
+    from auditor.facts.cloudbuild import in_gcp_registry
+
+    assert in_gcp_registry(image) is expected

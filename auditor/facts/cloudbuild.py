@@ -12,6 +12,8 @@ from auditor.record import field, record
 STEPS_KEY = re.compile(r"^[\"']?steps[\"']?\s*:", re.MULTILINE)
 JSON_STEPS_KEY = LazyPattern(r"^[^\S\n]*+\{?[^\S\n]*+\"steps\"\s*:", re.MULTILINE)
 SHELLS = {"bash", "sh", "/bin/bash", "/bin/sh", "/usr/bin/env"}
+SUBSTITUTION = LazyPattern(r"\$\{(_\w+)\}|\$(_\w+)")   # user substitutions: $_IMAGE, ${_IMAGE}
+GCP_REGISTRY_HOSTS = ("gcr.io", ".gcr.io", "-docker.pkg.dev")   # gcr.io, eu.gcr.io, europe-west1-docker.pkg.dev
 
 
 @record(frozen=True)
@@ -43,6 +45,35 @@ def cloudbuild_configs(repo) -> list[tuple[str, list[BuildStep]]]:
             for i, s in enumerate(steps) if _is_build_step(s)
         ]))
     return found
+
+
+@record(frozen=True)
+class BuildImages:
+    """What a Cloud Build config says about its images beside the steps: the `images:` it pushes
+    once the steps succeed, and the `substitutions:` its `$_NAME` words stand for."""
+
+    listed: tuple[str, ...]
+    substitutions: dict[str, str] = field(default_factory=dict, hash=False)
+
+    def resolve(self, word: str) -> str:
+        """`$_IMAGE_URI:latest` with the config's value of `_IMAGE_URI` (unknown names stay as written)."""
+        return SUBSTITUTION.sub(lambda m: self.substitutions.get(m.group(1) or m.group(2), m.group(0)), word)
+
+
+def build_images(repo, path: str) -> BuildImages:
+    data = repo.yaml(path).data
+    data = data if isinstance(data, dict) else {}
+    listed = data.get("images") if isinstance(data.get("images"), list) else []
+    values = data.get("substitutions") if isinstance(data.get("substitutions"), dict) else {}
+    return BuildImages(tuple(str(i) for i in listed if isinstance(i, (str, int, float))),
+                       {str(k): str(v) for k, v in values.items() if isinstance(v, (str, int, float))})
+
+
+def in_gcp_registry(image: str) -> bool:
+    """An image name whose registry is Google's (Container or Artifact Registry): the host before the
+    first `/`. A step's builder (`gcr.io/cloud-builders/docker`) is a tool, never asked about here."""
+    host, slash, _ = image.partition("/")
+    return bool(slash) and (host == "gcr.io" or host.endswith(GCP_REGISTRY_HOSTS[1:]))
 
 
 def _is_build_step(step) -> bool:

@@ -18,7 +18,7 @@ from auditor.report.anchors import may_search
 from auditor.rules._workflows import place
 
 SCRIPT_SITES = LOCAL_SITES   # shell scripts, Makefiles, invoke tasks, tox, nox: the commands fact
-TEXT_SCRIPT_FILES = ("**/justfile", "**/*.ps1", "**/*.bat", "**/*.cmd")   # by their lines: no parser read them
+TEXT_SCRIPT_FILES = ("**/*.ps1", "**/*.bat", "**/*.cmd")   # by their lines: no parser reads them
 TASK_FILES = ("tasks.py", "**/tasks.py")   # also by their lines: a command built in a variable before c.run(cmd)
 DOC_FILES = ("**/*.md", "**/*.rst")
 MENTIONS = {"echo", "printf", "cat", "tee"}
@@ -41,7 +41,7 @@ _COMMANDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _structured_commands(repo) -> list[Seen]:
-    """Every workflow, Cloud Build, script, Makefile, invoke-task, tox and nox command of the repository (the
+    """Every workflow, Cloud Build, script, Makefile, invoke-task, justfile, tox and nox command of the repository (the
     `commands` fact, read as shell: one simple command each, `echo` lines that only mention a command
     left out), read once per repository."""
     cached = _COMMANDS.get(repo)

@@ -17,8 +17,6 @@ INI_SECTION = LazyPattern(r"^(tool:)?(flake8|pycodestyle|isort|pylint.*|yapf|aut
 CI_TOOLS = {*TOOLS, "mypy"}
 VERSION_ONLY = ("--version", "-V", "--help", "-h")
 RUFF_NOT_LINTING = {"clean", "rule", "config", "server", "version", "linter", "analyze", "help"}
-COMMAND = LazyPattern(r"(?<![\w-])(ruff([ \t]+(check|format))?|flake8|black|isort|pylint|autopep8)[ \t]+[-.\w/]", re.IGNORECASE)
-INSTALLING = LazyPattern(r"\b(install|add|sync)\b|==|>=")
 
 
 def _pyproject(repo):
@@ -105,21 +103,18 @@ def _ci(workflows, commands):
             yield min(strong, key=lambda item: item[0] or 0)[1]
 
 
-def _commands(repo, commands):
-    """Linter runs in Makefiles, invoke tasks, tox envs, nox sessions and shell scripts (read as shell: `uv run ruff check`
-    runs ruff, `pip install ruff` does not); justfiles by their text."""
+def _commands(commands):
+    """Linter runs in Makefiles, justfiles, invoke tasks, tox envs, nox sessions and shell scripts (read as
+    shell: `uv run ruff check` runs ruff, `pip install ruff` does not)."""
     found = [c for c in commands.of(*CI_TOOLS, sites=LOCAL_SITES) if runs_linter(c)][:4]
     for command in found:
         yield Finding(command.path, command.line, f"lint command `{command.text[:60]}` at {command.where} "
                                                   f"runs `{command.program}`")
-    for hit in repo.grep(COMMAND, "justfile", limit=4 - len(found)) if len(found) < 4 else []:
-        if not INSTALLING.search(hit.text):
-            yield Finding(hit.path, hit.line, f"lint command `{hit.text[:60]}` in {hit.path}:{hit.line}")
 
 
 def probe(repo, workflows, commands, ini_files):
     found = [*_pyproject(repo), *_config_files(repo, ini_files), *_pre_commit(repo), *_ci(workflows, commands),
-             *_commands(repo, commands)]
+             *_commands(commands)]
     strong = [f for f in found if f.strength == "strong"]
     yield from strong[:6]
     if strong:

@@ -18,7 +18,6 @@ PROFILER_OFF = {"None", "False", '""', "''"}
 COMMAND = LazyPattern(r"-m\s+cProfile|snakeviz|pyinstrument|py-spy|scalene|kernprof|line_profiler|torch\.profiler", re.IGNORECASE)
 DOC_FILES = ("**/*.md", "**/*.rst", "**/*.ipynb")
 COMMAND_SITES = (*LOCAL_SITES, "workflow")
-JUSTFILES = ("justfile",)
 INSTALLS = LazyPattern(r"\binstall\b|==|>=")
 PROFILER_PROGRAMS = {"cprofile", "snakeviz", "pyinstrument", "py-spy", "scalene", "kernprof", "line_profiler",
                      "memray", "austin", "memory_profiler", "mprof", "viztracer"}
@@ -45,18 +44,17 @@ def _in_code(python):
             yield Finding(path, line, f"{what} in {path}:{line}")
 
 
-def _commands(repo, python, commands):
-    """A profiler the project runs: in a task, Makefile target, script or workflow step (read as shell),
-    else a string of an invoke tasks.py the shell reader cannot see (a command built from pieces),
-    else a line of a justfile, which no fact reads yet (so it is the one file grepped here)."""
+def _commands(python, commands):
+    """A profiler the project runs: in a task, Makefile or just recipe, tox env, nox session, script or
+    workflow step (read as shell), else a string of an invoke tasks.py the shell reader cannot see (a
+    command built from pieces)."""
     found = [c for site in COMMAND_SITES for c in commands.at(site) if c.live and _profiles(c)]
     for command in found[:2]:
         yield Finding(command.path, command.line, f"profiler command `{command.text[:70]}` in {command.where} "
                                                   f"(runs {command.program})")
     if found:
         return
-    justfile = [(h.path, h.line, h.text) for h in repo.grep(COMMAND, *JUSTFILES, limit=2) if not h.text.lstrip().startswith("#")]
-    for path, line, text in [*_task_strings(python), *justfile][:2]:
+    for path, line, text in list(_task_strings(python))[:2]:
         if not INSTALLS.search(text):
             yield Finding(path, line, f"profiler command `{text[:70]}` in {path}:{line}")
 
@@ -102,7 +100,7 @@ def _weak_traces(repo, python):
 
 
 def probe(repo, python, commands):
-    strong = [*_in_code(python), *_commands(repo, python, commands)]
+    strong = [*_in_code(python), *_commands(python, commands)]
     yield from strong[:4]
     if not strong:
         yield from _weak_traces(repo, python)

@@ -21,7 +21,7 @@ SWEEP_CALLS = {
 SWEEP_COMMAND = LazyPattern(r"wandb\s+(sweep|agent)\b|--multirun\b|\bhydra/sweeper\b|\boptuna\b", re.IGNORECASE)
 HYDRA_SWEEPER = re.compile(r"^[^\S\n]*(-\s*)?(override\s+)?hydra/sweeper\s*:|^[^\S\n]*sweeper\s*:\s*$|^[^\S\n]*mode\s*:\s*MULTIRUN", re.MULTILINE)
 COMMAND_SITES = (*LOCAL_SITES, "workflow")
-GREPPED_FILES = ("tasks.py", "justfile")
+GREPPED_FILES = ("tasks.py",)
 MENTIONS = {"echo", "printf", "cat"}
 INSTALLERS = {"pip", "pip3", "uv", "poetry", "conda", "mamba", "pipx", "apt-get", "apt"}
 SWEEP_WORD = re.compile(r"^hydra/sweeper=|^optuna\b", re.IGNORECASE)
@@ -69,7 +69,8 @@ def _sweep_calls(python):
 
 def _commands(repo, commands):
     """A sweep the project launches (`wandb sweep` / `wandb agent`, a Hydra `--multirun`) in a task,
-    Makefile target, script or workflow step, read as shell; else a line of a justfile / tasks.py."""
+    Makefile or just recipe, tox env, nox session, script or workflow step, read as shell; else a line of
+    a tasks.py (a command built from pieces there)."""
     seen = set()
     for command in [c for site in COMMAND_SITES for c in commands.at(site) if c.live and _sweeps(c)]:
         if command.path not in seen:

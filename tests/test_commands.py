@@ -158,6 +158,7 @@ SITES = {
     "tox.ini": "[tox]\nenvlist = py311\n[testenv]\ncommands = pytest tests\n[testenv:lint]\ncommands = ruff check .\n",
     "noxfile.py": "import nox\n\n@nox.session\ndef tests(session):\n    session.install('pytest')\n"
                   "    session.run('pytest', 'tests')\n",
+    "justfile": "lint:\n    @ruff check {{src}}\n",
 }
 
 
@@ -173,6 +174,7 @@ SITES = {
     ("cloudbuild", [(2, "docker", "run"), (4, "gcloud", "run"), (4, "echo", "run")]),
     ("tox", [(4, "pytest", "run"), (6, "ruff", "run")]),
     ("nox", [(5, "pip", "run"), (6, "pytest", "run")]),
+    ("just", [(2, "ruff", "run")]),
 ])
 def test_every_site_is_read_with_lines_and_kinds(tmp_path, site, expected):
     repo = Repository(write_tree(tmp_path, SITES))
@@ -330,3 +332,53 @@ def test_hostile_tox_and_nox_files_are_refused_in_bounded_time(tmp_path):
     assert time.perf_counter() - started < 5
     assert ("tox.ini", "ruff") in found and ("tox.ini", "pytest") not in found
     assert [(n.path, n.line, n.level) for n in repo.commands.notes] == [("tox.ini", 2, "error")]
+
+
+JUSTFILE = """\
+set shell := ["bash", "-c"]
+src := "src"
+alias t := test
+
+# lint the code
+lint:
+    @ruff check {{src}}
+    -mypy {{ src }} \\
+        --strict
+
+[group('test')]
+test *args: lint
+    uv run pytest {{args}}
+
+py:
+    #!/usr/bin/env python3
+    import os
+
+profile:
+    #!/usr/bin/env bash
+    set -e
+
+    for f in a b; do
+      python -m cProfile -o $f.prof train.py
+    done
+"""
+
+
+def test_justfile_recipes_are_read_a_line_each_and_shell_shebang_recipes_as_one_script(tmp_path):
+    repo = Repository(write_tree(tmp_path, {"justfile": JUSTFILE}))
+    found = [(c.line, c.job, c.program, c.args, c.wrappers) for c in repo.commands.at("just")]
+    assert found == [(7, "lint", "ruff", ("check", "{{src}}"), ()),
+                     (8, "lint", "mypy", ("{{ src }}", "--strict"), ()),
+                     (13, "test", "pytest", ("{{args}}",), ("uv run",)),
+                     (21, "profile", "set", ("-e",), ()),
+                     (24, "profile", "cProfile", ("-o", "$f.prof", "train.py"), ("python -m",))]
+    assert [c.text for c in repo.commands.at("just")][:2] == ["ruff check {{src}}", "mypy {{ src }} --strict"]
+    assert repo.commands.at("just")[0].where == "justfile:7, recipe lint"
+
+
+def test_a_hostile_justfile_is_refused_with_a_note(tmp_path):
+    repo = Repository(write_tree(tmp_path, {"justfile": "a:\n    echo " + "x" * 100_000 + "\n    ruff check\n"
+                                                        "b:\n    " + "$(" * 10_000 + "\n"}))
+    started = time.perf_counter()
+    assert [c.program for c in repo.commands.at("just")] == ["ruff"]
+    assert time.perf_counter() - started < 5
+    assert [(n.path, n.line) for n in repo.commands.notes] == [("justfile", 2), ("justfile", 5)]

@@ -1,7 +1,7 @@
 """Every command the project runs or documents, read as shell, with where it is written.
 
 Sites read: GitHub workflow `run:` steps, Cloud Build steps, Dockerfile RUN / CMD / ENTRYPOINT,
-Makefile recipes, invoke `c.run("...")` calls in tasks.py, tox `commands` (tox.ini, setup.cfg),
+Makefile and justfile recipes, invoke `c.run("...")` calls in tasks.py, tox `commands` (tox.ini, setup.cfg),
 nox `session.run(...)` / `session.install(...)` calls in noxfile.py, pre-commit hook `entry`s, shell
 scripts and the console entry points a package installs (kind `run`); fenced shell blocks in READMEs and docs and
 commented-out lines of Dockerfiles and workflows (kind `documented`). Each command is one simple
@@ -32,14 +32,18 @@ MAKE_VARIABLE = LazyPattern(r"\$\(([A-Za-z_][\w.-]*)\)")
 MAKE_TARGET = LazyPattern(r"^([^\s:=#][^:=]*?)\s*::?(?!=)")
 MAX_PER_FILE = 2_000
 SITE_HOLDERS = {"workflow": "job", "makefile": "target", "tasks": "task", "cloudbuild": "step",
-                "pre-commit": "hook", "tox": "env", "nox": "session"}
-LOCAL_SITES = ("makefile", "tasks", "tox", "nox", "script")   # what a developer runs on their machine, not CI
+                "pre-commit": "hook", "tox": "env", "nox": "session", "just": "recipe"}
+LOCAL_SITES = ("makefile", "just", "tasks", "tox", "nox", "script")   # what a developer runs on their machine, not CI
 TOX_FILES = ("tox.ini", "**/tox.ini", "setup.cfg")
 TOX_COMMAND_KEYS = ("commands_pre", "commands", "commands_post")
 TOX_ENV_SECTION = LazyPattern(r"^(testenv|testenv:[^\s]+)$")
 TOX_SUBSTITUTION = LazyPattern(r"(?<![$\w'\"])\{[^{}\s'\"]*\}")   # {envpython}: quoted, one word as in tox
 TOX_EXIT_PREFIX = LazyPattern(r"^[-!]\s*")   # `- cmd`: exit code ignored, `!cmd`: inverted (tox 4)
 NOX_FILES = ("noxfile.py", "**/noxfile.py")
+JUSTFILES = ("justfile", "Justfile", ".justfile", "**/justfile", "**/Justfile")
+JUST_RECIPE = LazyPattern(r"^@?([A-Za-z_][\w-]*)(\s[^:]*)?:(?!=)")   # `name param='x': deps`, not `name := value`
+JUST_INTERPOLATION = LazyPattern(r"\{\{(.*?)\}\}")
+JUST_SHELL_SHEBANG = LazyPattern(r"^#!\s*\S*(/|env\s+)(ba|z|da)?sh\b")
 NOX_RUNS = ("run", "run_always", "run_install")
 NOX_INSTALLS = ("install", "conda_install")
 
@@ -50,14 +54,14 @@ class Command:
 
     path: str
     line: int | None
-    site: str                  # workflow, cloudbuild, dockerfile, makefile, tasks, tox, nox, pre-commit,
+    site: str                  # workflow, cloudbuild, dockerfile, makefile, just, tasks, tox, nox, pre-commit,
     #                            script, project-script, docs
     kind: str                  # run | documented
     program: str               # what actually runs, runners peeled off: pytest, ruff, docker ...
     args: tuple[str, ...]
     text: str                  # the command as written
     wrappers: tuple[str, ...] = ()   # uvx, uv run, xargs, bash -c ...
-    job: str | None = None     # the workflow job, the Makefile target, the invoke task, the tox env, the nox session
+    job: str | None = None     # the workflow job, Makefile target or just recipe, invoke task, tox env, nox session
     condition: str | None = None     # a workflow step's or job's `if:`
     live: bool = True          # False: a job or step switched off with `if: false`
     rejected: str | None = None      # why GitHub would reject the workflow holding it
@@ -124,7 +128,7 @@ class Commands:
         self.notes: list[Note] = []
 
     def at(self, site: str, kind: str | None = "run") -> list[Command]:
-        """The commands of one kind of site (workflow, cloudbuild, dockerfile, makefile, tasks, tox,
+        """The commands of one kind of site (workflow, cloudbuild, dockerfile, makefile, just, tasks, tox,
         nox, pre-commit, script, project-script, docs)."""
         if site not in self._sites:
             sink = _Sink([], self.notes)
@@ -324,6 +328,67 @@ def _makefiles(repo, sink: _Sink) -> None:
                 target = None if "=" in raw else target
 
 
+def _justfiles(repo, sink: _Sink) -> None:
+    """Recipe lines of a justfile (indented under `name:`), a line each, `\\` continuing it; `{{ x }}`
+    interpolations stay words as written; a shebang recipe is one script, read when its shell is a shell."""
+    for path in repo.glob(*JUSTFILES):
+        text = repo.text(path).text
+        if text is None:
+            continue
+        collect = _Collector(sink, path, "just")
+        for recipe, body in _just_recipes(text.splitlines()):
+            if body[0][1].startswith("#!"):
+                if JUST_SHELL_SHEBANG.match(body[0][1]) and len(body) > 1:
+                    _just_script(sink, collect, body[1][0], "\n".join(row for _, row in body[1:]), recipe)
+                continue
+            for number, command in _joined([(n, row) for n, row in body if row]):
+                bare = command.lstrip("@-")
+                _just_script(sink, collect, number, bare, recipe, shown=" ".join(bare.split()))
+
+
+def _just_recipes(lines: list[str]) -> Iterator[tuple[str, list[tuple[int, str]]]]:
+    """(recipe, [(line, stripped body line)]) of every recipe with a body (blank lines inside kept)."""
+    recipe, body = None, []
+    for number, raw in enumerate(lines, 1):
+        if recipe is not None and (raw[:1] in (" ", "\t") or (body and not raw.strip())):
+            body.append((number, raw.strip()))
+            continue
+        if recipe is not None and any(row for _, row in body):
+            yield recipe, body
+        header = JUST_RECIPE.match(raw)
+        recipe, body = (header.group(1) if header else None), []
+    if recipe is not None and any(row for _, row in body):
+        yield recipe, body
+
+
+def _joined(lines: list[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    """Lines with a trailing backslash joined to the next, comment lines left out."""
+    pending, start = "", 0
+    for number, row in lines:
+        if not pending and row.startswith("#"):
+            continue
+        if not pending:
+            start = number
+        if row.endswith("\\"):
+            pending += row[:-1] + " "
+            continue
+        yield start, pending + row
+        pending = ""
+    if pending.strip():
+        yield start, pending
+
+
+def _just_script(sink: _Sink, collect: "_Collector", first: int, script: str, recipe: str, shown: str | None = None) -> None:
+    # `{{ x }}` read as the shell reader's hidden `${{ x }}` word, and given back as written
+    read = read_shell(JUST_INTERPOLATION.sub(r"${{\1}}", script))
+    if read.refused:
+        sink.notes.append(Note(collect.path, first, f"{collect.path}: {read.refused}"))
+    for simple in read.commands:
+        text = shown[:300] if shown is not None else simple.text.replace("${{", "{{")
+        collect.add(Simple(simple.program.replace("${{", "{{"), tuple(a.replace("${{", "{{") for a in simple.args),
+                           simple.wrappers, simple.row, text), first + simple.row, job=recipe)
+
+
 def _tasks(repo, sink: _Sink) -> None:
     for path in repo.python:
         if path.rsplit("/", 1)[-1] != "tasks.py" or not repo.python[path].imports_any("invoke"):
@@ -483,5 +548,6 @@ def fenced_shell_blocks(text: str) -> Iterator[tuple[int, str]]:
 
 
 READERS = {"workflow": _workflows, "cloudbuild": _cloudbuild, "dockerfile": _dockerfiles, "makefile": _makefiles,
+           "just": _justfiles,
            "tasks": _tasks, "tox": _tox, "nox": _nox, "pre-commit": _pre_commit, "script": _scripts, "project-script": _project_scripts,
            "docs": _docs}

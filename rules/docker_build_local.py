@@ -17,10 +17,11 @@ WHERE = ("tasks.py", "Makefile", "**/*.md", "**/*.sh", "**/*.mk", "justfile", "*
          "pyproject.toml", "**/*.txt")
 
 
-READ_AS_SHELL = LazyPattern(r"(\.sh|(^|/)Makefile|\.mk)$")   # their commands are read as shell, not grepped
+READ_AS_SHELL = LazyPattern(r"(\.sh|(^|/)Makefile|\.mk|(^|/)\.?[jJ]ustfile)$")   # read as shell, not grepped
 COMMAND_SITES = (*LOCAL_SITES, "dockerfile", "pre-commit")   # docs: grepped below, as many files
-SITE_NAMES = {"tasks": "an invoke task", "makefile": "a Makefile target", "tox": "a tox env", "nox": "a nox session", "script": "a script", "docs": "the docs",
-              "dockerfile": "a Dockerfile comment", "pre-commit": "a pre-commit hook"}
+SITE_NAMES = {"tasks": "an invoke task", "makefile": "a Makefile target", "just": "a just recipe", "tox": "a tox env",
+              "nox": "a nox session", "script": "a script", "docs": "the docs", "dockerfile": "a Dockerfile comment",
+              "pre-commit": "a pre-commit hook"}
 
 
 def _read_commands(repo, commands):

@@ -162,13 +162,15 @@ def _training_image_pushes(repo, commands):
     for path, _ in cloudbuild_configs(repo):
         builds = [c for c in steps if c.path == path and (builds_image(c) or pushes_image(c))]
         config = build_images(repo, path)
-        images = [config.resolve(i) for c in builds for i in image_destinations(c)] + [config.resolve(i) for i in config.listed]
+        images = [config.resolve(i) for i in [*(i for c in builds for i in image_destinations(c)), *config.listed]]
         registry = [i for i in images if in_gcp_registry(i)]
         if builds and registry and TRAINING.search(" ".join([*(c.text for c in builds), *registry])):
-            yield path, builds[0].line, builds[0].text, next((i for i in registry if TRAINING.search(i)), registry[0])
+            image = next((i for i in registry if TRAINING.search(i)), registry[0])
+            yield path, builds[0].line, builds[0].text, image
     for command in commands.at("workflow"):
         if command.live and not command.rejected and pushes_image(command):
-            image = next((i for i in image_destinations(command) if in_gcp_registry(i) and TRAINING.search(i)), None)
+            pushed = [i for i in image_destinations(command) if in_gcp_registry(i)]
+            image = next((i for i in pushed if TRAINING.search(i)), None)
             if image is not None:
                 yield command.path, command.line, command.text, image
 

@@ -33,7 +33,8 @@ MAKE_TARGET = LazyPattern(r"^([^\s:=#][^:=]*?)\s*::?(?!=)")
 MAX_PER_FILE = 2_000
 SITE_HOLDERS = {"workflow": "job", "makefile": "target", "tasks": "task", "cloudbuild": "step",
                 "pre-commit": "hook", "tox": "env", "nox": "session", "just": "recipe"}
-LOCAL_SITES = ("makefile", "just", "tasks", "tox", "nox", "script")   # what a developer runs on their machine, not CI
+# what a developer runs on their machine, not CI
+LOCAL_SITES = ("makefile", "just", "tasks", "tox", "nox", "script")
 TOX_FILES = ("tox.ini", "**/tox.ini", "setup.cfg")
 TOX_COMMAND_KEYS = ("commands_pre", "commands", "commands_post")
 TOX_ENV_SECTION = LazyPattern(r"^(testenv|testenv:[^\s]+)$")
@@ -378,15 +379,20 @@ def _joined(lines: list[tuple[int, str]]) -> Iterator[tuple[int, str]]:
         yield start, pending
 
 
-def _just_script(sink: _Sink, collect: "_Collector", first: int, script: str, recipe: str, shown: str | None = None) -> None:
+def _just_script(sink: _Sink, collect: "_Collector", first: int, script: str, recipe: str,
+                 shown: str | None = None) -> None:
     # `{{ x }}` read as the shell reader's hidden `${{ x }}` word, and given back as written
     read = read_shell(JUST_INTERPOLATION.sub(r"${{\1}}", script))
     if read.refused:
         sink.notes.append(Note(collect.path, first, f"{collect.path}: {read.refused}"))
     for simple in read.commands:
-        text = shown[:300] if shown is not None else simple.text.replace("${{", "{{")
-        collect.add(Simple(simple.program.replace("${{", "{{"), tuple(a.replace("${{", "{{") for a in simple.args),
-                           simple.wrappers, simple.row, text), first + simple.row, job=recipe)
+        text = shown[:300] if shown is not None else _as_written(simple.text)
+        program, args = _as_written(simple.program), tuple(_as_written(a) for a in simple.args)
+        collect.add(Simple(program, args, simple.wrappers, simple.row, text), first + simple.row, job=recipe)
+
+
+def _as_written(word: str) -> str:
+    return word.replace("${{", "{{")
 
 
 def _tasks(repo, sink: _Sink) -> None:
@@ -548,6 +554,6 @@ def fenced_shell_blocks(text: str) -> Iterator[tuple[int, str]]:
 
 
 READERS = {"workflow": _workflows, "cloudbuild": _cloudbuild, "dockerfile": _dockerfiles, "makefile": _makefiles,
-           "just": _justfiles,
-           "tasks": _tasks, "tox": _tox, "nox": _nox, "pre-commit": _pre_commit, "script": _scripts, "project-script": _project_scripts,
+           "just": _justfiles, "tasks": _tasks, "tox": _tox, "nox": _nox, "pre-commit": _pre_commit, "script": _scripts,
+           "project-script": _project_scripts,
            "docs": _docs}

@@ -66,16 +66,31 @@ def classify(script: str) -> str | None:
     return "checks" if "checks" in kinds else "format" if "format" in kinds else None
 
 
+def _run_through(commands, command) -> tuple[str, str] | None:
+    """(lint kind, what runs it) of the linter a `tox` / `nox` step runs in one of its envs or sessions."""
+    found = [(lint_kind(c.program, c.args), c) for c in commands.invoked(command)]
+    found = [(kind, c) for kind, c in found if kind is not None]
+    best = next((item for item in found if item[0] == "checks"), found[0] if found else None)
+    if best is None:
+        return None
+    kind, inner = best
+    return kind, f"{inner.program} at {inner.where}"
+
+
 def probe(workflows, commands):
     strong, weak = [], []
     for command in commands.at("workflow"):
         if not command.live:
             continue
         kind = lint_kind(command.program, command.args)
+        detail = f"{command.program}, job {command.job}" if command.job else command.program
+        inner = _run_through(commands, command)
+        if inner is not None:   # the env's own commands say what it runs, whatever its name
+            kind, runs = inner
+            detail = f"{runs}, job {command.job}" if command.job else runs
         if kind is None:
             continue
         what = f"`{command.text[:70]}`"
-        detail = f"{command.program}, job {command.job}" if command.job else command.program
         if kind == "checks":
             item = (command.path, command.line, what, detail, command.rejected)
             (weak if command.rejected else strong).append(item)

@@ -382,3 +382,44 @@ def test_a_hostile_justfile_is_refused_with_a_note(tmp_path):
     assert [c.program for c in repo.commands.at("just")] == ["ruff"]
     assert time.perf_counter() - started < 5
     assert [(n.path, n.line) for n in repo.commands.notes] == [("justfile", 2), ("justfile", 5)]
+
+
+INVOKED_TOX = ("[tox]\nenvlist = py311, lint\n[testenv]\ncommands = pytest\n[testenv:lint]\ncommands = ruff check .\n"
+               "[testenv:docs]\ncommands = mkdocs build\n")
+
+
+@pytest.mark.parametrize(("step", "expected"), [
+    ("tox -e lint", ["ruff"]),
+    ("tox -e py312,docs", ["pytest", "mkdocs"]),
+    ("tox run -e=lint", ["ruff"]),
+    ("tox", ["pytest", "ruff"]),              # the envlist
+    ("tox -e ALL", ["pytest", "ruff", "mkdocs"]),
+    ("tox -m ci", []),                        # labels are not followed
+    ("nox", ["pytest", "ruff"]),
+    ("nox -s lint", ["ruff"]),
+    ("nox --session=tests-3.11", ["pytest"]),
+    ("nox -s tests lint -- -x", ["pytest", "ruff"]),
+    ("nox -k 'not lint'", []),                # keyword filters are not followed
+    ("ruff check .", []),
+])
+def test_a_tox_or_nox_step_runs_the_commands_of_its_envs_and_sessions(tmp_path, step, expected):
+    noxfile = ("import nox\n\n@nox.session\ndef tests(session):\n    session.run('pytest')\n\n"
+               "@nox.session\ndef lint(session):\n    session.run('ruff', 'check')\n")
+    repo = Repository(write_tree(tmp_path, {"tox.ini": INVOKED_TOX, "noxfile.py": noxfile}))
+    command = parse_commands(step)[0]
+    assert [c.program for c in repo.commands.invoked(command)] == expected
+
+
+def test_a_noxfile_choosing_its_default_sessions_is_not_guessed(tmp_path):
+    noxfile = "import nox\nnox.options.sessions = ['tests']\n\n@nox.session\ndef lint(session):\n    session.run('ruff')\n"
+    repo = Repository(write_tree(tmp_path, {"noxfile.py": noxfile}))
+    assert repo.commands.invoked(parse_commands("nox")[0]) == []
+    assert [c.program for c in repo.commands.invoked(parse_commands("nox -s lint")[0])] == ["ruff"]
+
+
+def test_a_tox_step_reads_the_tox_ini_of_its_working_directory(tmp_path):
+    text = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: tox -e lint\n        working-directory: ./api\n"
+    repo = Repository(write_tree(tmp_path, {".github/workflows/w.yml": text, "api/tox.ini": INVOKED_TOX,
+                                            "tox.ini": "[testenv:lint]\ncommands = flake8\n"}))
+    step = repo.commands.at("workflow")[0]
+    assert [(c.path, c.program) for c in repo.commands.invoked(step)] == [("api/tox.ini", "ruff")]

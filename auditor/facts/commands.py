@@ -150,6 +150,17 @@ class Commands:
         wanted = set(programs)
         return [c for site in (sites or tuple(READERS)) for c in self.at(site, kind) if c.program in wanted]
 
+    def invoked(self, command: Command) -> list[Command]:
+        """The commands of the tox envs or nox sessions that a `tox` / `nox` command runs, from the
+        tox.ini / noxfile.py of its working directory; empty when which ones cannot be told."""
+        folder = str(command.step.get("working-directory") or "").removeprefix("./").strip("/")
+        folder = "" if folder == "." else folder
+        if command.program == "tox":
+            return _tox_envs_run(self._repo, self.at("tox"), command, folder)
+        if command.program == "nox":
+            return _nox_sessions_run(self._repo, self.at("nox"), command, folder)
+        return []
+
 
 @record
 class _Sink:
@@ -441,6 +452,56 @@ def _tox(repo, sink: _Sink) -> None:
                         sink.notes.append(Note(path, number, f"{path}: {read.refused}"))
                     for simple in read.commands:
                         collect.add(simple, number, text=shown, job=env)
+
+
+def _tox_envs_run(repo, commands: list[Command], command: Command, folder: str) -> list[Command]:
+    """`tox -e a,b` runs envs a and b, `tox` the `envlist`; an env without a section of its own runs
+    `[testenv]`; labels and factor filters (`-m`, `-f`) are not followed."""
+    if command.has_option("-m", "--labels", "-f", "--factors"):
+        return []
+    config = next(iter(command.option_values("-c")), None) or _in_folder(folder, "tox.ini")
+    if not repo.exists(config) and not folder:
+        config = "setup.cfg"
+    ini = repo.ini(config) if repo.exists(config) else None
+    if ini is None or ini.error:
+        return []
+    named = [e.strip() for value in command.option_values("-e") + command.option_values("--env")
+             for e in value.split(",") if e.strip()]
+    if not named:
+        setting = ini.key("tox:tox" if config.endswith("setup.cfg") else "tox", "envlist") or \
+            ini.key("tox:tox" if config.endswith("setup.cfg") else "tox", "env_list")
+        named = [e.strip() for e in re.split(r"[,\n]", setting.value) if e.strip()] if setting else ["testenv"]
+    sections = {name.partition(":")[2] or name for name in ini.sections if TOX_ENV_SECTION.match(name)}
+    envs = sections if "ALL" in named else {e if e in sections else "testenv" for e in named}
+    return [c for c in commands if c.path == config and c.job in envs]
+
+
+def _nox_sessions_run(repo, commands: list[Command], command: Command, folder: str) -> list[Command]:
+    """`nox -s a b` runs sessions a and b (`a-3.11` is a of Python 3.11), `nox` every session unless
+    the noxfile sets `nox.options.sessions`; keyword and tag filters (`-k`, `-t`) are not followed."""
+    if command.has_option("-k", "--keywords", "-t", "--tags"):
+        return []
+    noxfile = next(iter(command.option_values("-f") + command.option_values("--noxfile")), None) or \
+        _in_folder(folder, "noxfile.py")
+    named, taking = [], False
+    for arg in command.args:
+        if arg in ("-s", "-e", "--session", "--sessions"):
+            taking = True
+        elif arg.startswith(("--session=", "--sessions=")):
+            named.append(arg.split("=", 1)[1])
+        elif arg.startswith("-"):
+            taking = False
+        elif taking:
+            named.append(arg)
+    module = repo.python.get(noxfile) if noxfile.endswith(".py") else None
+    if not named and (module is None or any(target == "nox.options.sessions" for target, _, _ in module.assigns)):
+        return []
+    return [c for c in commands if c.path == noxfile and c.job is not None
+            and (not named or any(n == c.job or n.startswith(c.job + "-") for n in named))]
+
+
+def _in_folder(folder: str, name: str) -> str:
+    return f"{folder}/{name}" if folder else name
 
 
 def _tox_command_lines(lines: list[str], key) -> Iterator[tuple[int, str]]:

@@ -20,6 +20,7 @@ INI_FILES = {"pytest.ini": "pytest", "setup.cfg": "tool:pytest", "tox.ini": "pyt
 PYTEST = {"pytest", "py.test"}
 TASK_RUNNERS = {"invoke", "inv", "make", "just", "nox", "tox", "task"}
 TEST_TASK = LazyPattern(r"^[\w.:-]*test", re.IGNORECASE)
+TOX_POSARGS_DEFAULT = LazyPattern(r"^\{posargs:([^{}]*)\}$")
 VALUE_OPTIONS = {"-k", "-m", "-c", "-p", "-o", "-n", "--cov", "--cov-report", "--cov-config", "--rootdir", "--junitxml",
                  "--ignore", "--deselect", "--durations", "--maxfail", "--timeout", "--log-level", "--basetemp",
                  "--confcutdir", "--source", "--tb", "-W", "--junit-xml", "--html", "--data-file", "--omit", "--include"}
@@ -139,12 +140,18 @@ class TestRun:
 
 
 def test_runs(commands) -> list[TestRun]:
-    """Every workflow command that runs pytest (directly, behind runners, or through a task runner)."""
+    """Every workflow command that runs pytest (directly, behind runners, or through a task runner;
+    a tox / nox step by the pytest commands of the envs or sessions it runs, when they can be told)."""
     runs = []
     for command in commands.at("workflow"):
-        if not command.live or not runs_tests(command):
+        if not command.live:
             continue
         folder = str(command.step.get("working-directory") or "").strip("./")
+        inner = [c for c in commands.invoked(command) if c.program in PYTEST and runs_tests(c)]
+        runs += [TestRun(command.path, command.line, f"{command.text}: {c.text}", _literal_targets(c), folder,
+                         command.rejected, _ignored(c), c.has_option("-k", "-m")) for c in inner]
+        if inner or not runs_tests(command):
+            continue
         is_pytest = command.program in PYTEST
         runs.append(TestRun(command.path, command.line, command.text,
                             pytest_targets(command) if is_pytest else (), folder, command.rejected,
@@ -165,6 +172,17 @@ def pytest_targets(command) -> tuple[str, ...]:
     """The file / folder arguments of a pytest command (empty: pytest picks the tests itself)."""
     targets = [t.split("::", 1)[0] for t in command.positionals(VALUE_OPTIONS)]
     return tuple(t for t in targets if t)
+
+
+def _literal_targets(command) -> tuple[str, ...]:
+    """pytest's targets in a tox env or nox session: `{posargs:tests}` is its default `tests`,
+    `{toxinidir}/tests` is `tests`; a target naming another substitution is left out (unknown)."""
+    targets = []
+    for target in pytest_targets(command):
+        target = TOX_POSARGS_DEFAULT.sub(r"\1", target).replace("{toxinidir}/", "")
+        if target and "{" not in target:
+            targets.append(target)
+    return tuple(targets)
 
 
 def _ignored(command) -> tuple[str, ...]:

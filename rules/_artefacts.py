@@ -34,25 +34,57 @@ def _figure_name(path: str) -> str:
 def screenshots(repo, item: str, what: str, limit: int = 1):
     """Weak findings for screenshots of `item` (a profiling run, a coverage report ...): images the
     report shows under the question about it, else images whose file name says what they show,
-    e.g. `reports/figures/pytorch_profiling.png`."""
+    e.g. `reports/figures/pytorch_profiling.png`. Without either, a note (`info`, not evidence)
+    on a screenshot the report shows that is not a file of the audited tree (uploaded, elsewhere)."""
     report = repo.report
     examples = report.prompt_links
-    shown = list(_shown_under_question(repo, report, examples, item, what))[:limit]
-    yield from shown or _named(repo, examples, item, what, limit)
+    shown, notes = _shown_under_question(repo, report, examples, item, what)
+    found = shown[:limit] or list(_named(repo, examples, item, what, limit))
+    yield from found or notes[:1]
 
 
 def _shown_under_question(repo, report, examples: frozenset[str], item: str, what: str):
+    """(weak findings for the question's images that are files of the tree, notes for the others)"""
     about = QUESTION_ABOUT.get(item)
+    shown, notes = [], []
     if about is None or not report.path:
-        return
+        return shown, notes
     for image in report.images:
         if not (image.in_answer and image.shown and image.asked and about.search(image.asked)):
             continue
-        path = report.repository_path(image.target)
-        if path and path not in examples and IMAGE.search(path) and repo.exists(path):
-            heading = image.asked[:70] + ("..." if len(image.asked) > 70 else "")
-            yield Finding(report.path, image.line, f"a screenshot ({path}) shown under Question {image.question} "
-                                                   f"(\"{heading}\") as {what}, without the code that made it", "weak")
+        source = report.image_source(image.target)
+        if source.paths and not IMAGE.search(source.paths[0]):
+            continue
+        path = next((p for p in source.paths if p not in examples and repo.exists(p)), None)
+        under = _under(image)
+        if path and not source.by_url:
+            shown.append(Finding(report.path, image.line, f"a screenshot ({path}) shown under {under} as {what}, "
+                                                          f"without the code that made it", "weak"))
+        elif path:
+            shown.append(Finding(report.path, image.line, f"a screenshot ({path}, linked by its GitHub URL) shown "
+                                                          f"under {under} as {what}, without the code that made it", "weak"))
+        elif note := _not_in_tree(source, examples, image.target, under, what):
+            notes.append(Finding(report.path, image.line, note, "info"))
+    return shown, notes
+
+
+def _under(image) -> str:
+    heading = image.asked[:70] + ("..." if len(image.asked) > 70 else "")
+    return f"Question {image.question} (\"{heading}\")"
+
+
+def _not_in_tree(source, examples: frozenset[str], target: str, under: str, what: str) -> str | None:
+    """Why an image the report shows as `what` is not evidence: it is not a file of the audited tree."""
+    if source.by_url and not examples.intersection(source.paths):
+        return (f"an image linked by its GitHub URL to {source.paths[0]} (ref `{source.ref}`) shown under {under} "
+                f"as {what}, but no such file in the audited tree: not evidence")
+    if source.uploaded:
+        return (f"a screenshot uploaded to GitHub ({target[:80]}) shown under {under} as {what}: "
+                f"not a file of the repository, so not evidence")
+    if source.external:
+        return (f"an image hosted outside the repository ({target[:80]}) shown under {under} as {what}: "
+                f"not a file of the repository, so not evidence")
+    return None
 
 
 def _named(repo, examples: frozenset[str], item: str, what: str, limit: int):

@@ -3,9 +3,7 @@ repository (or a diagram file lives with the docs and figures). A referenced ima
 missing, hosted elsewhere, or the course's own example figure is weak."""
 
 import hashlib
-import posixpath
 import re
-from urllib.parse import unquote
 
 from auditor.facts.files import Unreadable
 from auditor.lazy_pattern import LazyPattern
@@ -14,7 +12,6 @@ from auditor.model import Finding
 QUESTIONS = (re.compile(r"overall architecture of your system", re.IGNORECASE),
              LazyPattern(r"architectur(e|al) (diagram|figure|overview)", re.IGNORECASE))
 MERMAID = LazyPattern(r"^\s*(```|~~~)\s*mermaid", re.IGNORECASE)
-GITHUB_FILE = LazyPattern(r"^https?://(github\.com/[^/]+/[^/]+/(blob|raw)/[^/]+|raw\.githubusercontent\.com/[^/]+/[^/]+/[^/]+)/(.+)$")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp", ".pdf")
 DIAGRAM_FILES = (".drawio", ".excalidraw", ".puml", ".mmd")
 DIAGRAM_NAME = LazyPattern(r"architect|pipeline|overview|diagram|flowchart|drawio|excalidraw|scheme|infrastructure|mlops",
@@ -43,26 +40,24 @@ def _report_images(repo, report):
     if mermaid is not None and (image is None or mermaid < image.line):
         yield Finding(report.path, mermaid, f"a mermaid diagram in the architecture answer in {report.path}:{mermaid}")
     elif image is not None:
-        yield _judge(repo, report.path, image.line, image.target)
+        yield _judge(repo, report, image.line, image.target)
 
 
 def _placeholder(target: str) -> bool:
     return not target or "<image>" in target or "<extension>" in target
 
 
-def _judge(repo, report: str, line: int, ref: str) -> Finding:
-    where = f"{report}:{line}"
-    github = GITHUB_FILE.match(ref)
-    if github:
-        path = unquote(github.group(3).split("?")[0].split("#")[0])
-    elif re.match(r"^[a-z]+://", ref):
-        return Finding(report, line, f"the architecture figure at {where} is hosted outside the repository ({ref[:80]})", "weak")
-    else:
-        folder = posixpath.dirname(report)
-        path = posixpath.normpath(posixpath.join(folder, unquote(ref.split("?")[0].split("#")[0]).lstrip("/")
-                                                 if not ref.startswith("/") else unquote(ref).lstrip("/")))
-    if not repo.exists(path):
-        return Finding(report, line, f"the architecture figure {ref} referenced at {where} is missing: no {path} in the repository", "weak")
+def _judge(repo, report, line: int, ref: str) -> Finding:
+    where = f"{report.path}:{line}"
+    source = report.image_source(ref)
+    if not source.paths and (source.external or source.uploaded):
+        return Finding(report.path, line, f"the architecture figure at {where} is hosted outside the repository ({ref[:80]})", "weak")
+    path = next((p for p in source.paths if repo.exists(p)), None)
+    if path is None:
+        missing = source.paths[0] if source.paths else ref[:80]
+        linked = f" (linked by its GitHub URL, ref `{source.ref}`)" if source.by_url else ""
+        return Finding(report.path, line, f"the architecture figure {ref[:200]} referenced at {where}{linked} is missing: "
+                                          f"no {missing} in the repository", "weak")
     if _is_course_example(repo, path):
         return Finding(path, None, f"the figure in {path} (referenced at {where}) is the course's example figure, not the group's own diagram", "weak")
     return Finding(path, None, f"architecture diagram in {path}, referenced at {where}")

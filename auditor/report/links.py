@@ -152,6 +152,53 @@ def is_this_repository(owner: str | None, repo: str | None, slug: tuple[str | No
     return this_owner is None or (owner or "").lower() == this_owner
 
 
+UPLOADED = LazyPattern(
+    r"^https?://(?:github\.com/user-attachments/(?:assets|files)/|(?:private-)?user-images\.githubusercontent\.com/)",
+    re.IGNORECASE,
+)
+LONGEST_URL = 2000  # a link longer than this is no one's figure: refused unread
+BRANCH_PREFIX = ("refs/heads/", "refs/tags/")
+REF_SEGMENTS = 4  # how many `/`-separated segments a branch name in a URL may take (`feature/report`)
+
+
+@record(frozen=True)
+class ImageSource:
+    """Where an image of the report lives. `paths` are the repository files it may name, most
+    literal first (a URL's branch may hold `/`, so several splits are possible); empty when
+    the image is not a file of this repository."""
+
+    paths: tuple[str, ...]
+    by_url: bool = False  # a full github.com / raw.githubusercontent.com URL to this repository
+    ref: str | None = None  # the branch or commit that URL names
+    uploaded: bool = False  # dropped into GitHub's editor (user-attachments), not in any repository
+    external: bool = False  # on some other host or in another repository
+
+
+def image_source(target: str, base: str | None, slug: tuple[str | None, str | None]) -> ImageSource:
+    """An image's source (as written in the report at `base`) resolved to this repository's files."""
+    if len(target) > LONGEST_URL:
+        return ImageSource((), external=True)
+    if UPLOADED.match(target):
+        return ImageSource((), uploaded=True)
+    if EXTERNAL.match(target):
+        return _own_url(target, slug)
+    path = relative_path(target, base) if base else None
+    return ImageSource((path,) if path else ())
+
+
+def _own_url(url: str, slug: tuple[str | None, str | None]) -> ImageSource:
+    place = github_path(url)
+    if place is None or place.directory or not is_this_repository(place.owner, place.repo, slug):
+        return ImageSource((), external=True)
+    segments = [place.ref or "", *place.path.split("/")]
+    if any(s in ("..", "") or "\\" in s or not s.isprintable() for s in segments):
+        return ImageSource((), external=True)  # climbs out, or is no plain path: not followed
+    first = 3 if f"{segments[0]}/{segments[1]}/" in BRANCH_PREFIX else 1
+    splits = range(first, min(first + REF_SEGMENTS, len(segments)))
+    paths = tuple("/".join(s for s in segments[split:] if s != ".") for split in splits)
+    return ImageSource(tuple(dict.fromkeys(p for p in paths if p)), True, "/".join(segments[:first]))
+
+
 GITHUB_MENTION = LazyPattern(
     r"github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?(?:/(?:blob|tree)/[^/\s)\]]+/([^\s)\]#?\"'>]+))?(?=[\s)\]#?\"'>/.,;:]|$)",
     re.IGNORECASE,

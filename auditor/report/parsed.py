@@ -12,8 +12,8 @@ from functools import cached_property
 from auditor.record import record
 from auditor.report.answers import AnswerLine, Answers, Question, parse_answers
 from auditor.report.checklist import report_lines
-from auditor.report.links import (HTML_IMAGE, MD_IMAGE, MD_LINK, GitHubMention, Reference, github_mentions,
-                                  images, links, relative_path)
+from auditor.report.links import (HTML_IMAGE, MD_IMAGE, MD_LINK, GitHubMention, ImageSource, Reference,
+                                  github_mentions, image_source, images, links, relative_path)
 from auditor.lazy_pattern import LazyPattern
 
 FENCE = re.compile(r"^\s*(```|~~~)")
@@ -140,6 +140,11 @@ class ParsedReport:
     def repository_path(self, href: str) -> str | None:
         """The repository file a link of the report points at (relative to the report), if any."""
         return relative_path(href, self.path) if self.path else None
+
+    def image_source(self, target: str) -> ImageSource:
+        """Where an image of the report lives: a file of this repository (relative to the report,
+        or a full GitHub URL to this repository on any branch), an upload, or elsewhere."""
+        return image_source(target, self.path, self.slug)
 
     @cached_property
     def prompt_links(self) -> frozenset[str]:

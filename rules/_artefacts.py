@@ -57,12 +57,10 @@ def _shown_under_question(repo, report, examples: frozenset[str], item: str, wha
             continue
         path = next((p for p in source.paths if p not in examples and repo.exists(p)), None)
         under = _under(image)
-        if path and not source.by_url:
-            shown.append(Finding(report.path, image.line, f"a screenshot ({path}) shown under {under} as {what}, "
-                                                          f"without the code that made it", "weak"))
-        elif path:
-            shown.append(Finding(report.path, image.line, f"a screenshot ({path}, linked by its GitHub URL) shown "
-                                                          f"under {under} as {what}, without the code that made it", "weak"))
+        if path:
+            named = f"{path}, linked by its GitHub URL" if source.by_url else path
+            message = f"a screenshot ({named}) shown under {under} as {what}, without the code that made it"
+            shown.append(Finding(report.path, image.line, message, "weak"))
         elif note := _not_in_tree(source, examples, image.target, under, what):
             notes.append(Finding(report.path, image.line, note, "info"))
     return shown, notes
@@ -76,8 +74,8 @@ def _under(image) -> str:
 def _not_in_tree(source, examples: frozenset[str], target: str, under: str, what: str) -> str | None:
     """Why an image the report shows as `what` is not evidence: it is not a file of the audited tree."""
     if source.by_url and not examples.intersection(source.paths):
-        return (f"an image linked by its GitHub URL to {source.paths[0]} (ref `{source.ref}`) shown under {under} "
-                f"as {what}, but no such file in the audited tree: not evidence")
+        return (f"an image linked by its GitHub URL to {source.paths[0]} (ref `{source.ref}`) shown under "
+                f"{under} as {what}, but no such file in the audited tree: not evidence")
     if source.uploaded:
         return (f"a screenshot uploaded to GitHub ({target[:80]}) shown under {under} as {what}: "
                 f"not a file of the repository, so not evidence")

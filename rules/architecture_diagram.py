@@ -51,13 +51,14 @@ def _judge(repo, report, line: int, ref: str) -> Finding:
     where = f"{report.path}:{line}"
     source = report.image_source(ref)
     if not source.paths and (source.external or source.uploaded):
-        return Finding(report.path, line, f"the architecture figure at {where} is hosted outside the repository ({ref[:80]})", "weak")
+        hosted = f"the architecture figure at {where} is hosted outside the repository ({ref[:80]})"
+        return Finding(report.path, line, hosted, "weak")
     path = next((p for p in source.paths if repo.exists(p)), None)
     if path is None:
         missing = source.paths[0] if source.paths else ref[:80]
         linked = f" (linked by its GitHub URL, ref `{source.ref}`)" if source.by_url else ""
-        return Finding(report.path, line, f"the architecture figure {ref[:200]} referenced at {where}{linked} is missing: "
-                                          f"no {missing} in the repository", "weak")
+        message = f"the architecture figure {ref[:200]} referenced at {where}{linked} is missing"
+        return Finding(report.path, line, f"{message}: no {missing} in the repository", "weak")
     if _is_course_example(repo, path):
         return Finding(path, None, f"the figure in {path} (referenced at {where}) is the course's example figure, not the group's own diagram", "weak")
     return Finding(path, None, f"architecture diagram in {path}, referenced at {where}")

@@ -9,6 +9,7 @@ from auditor.report.parsed import ParsedReport
 
 SLUG = ("acme", "proj")
 REPORT = "reports/README.md"
+RAW = "https://raw.githubusercontent.com/acme/proj"
 
 
 def _paths(target: str, slug=SLUG) -> tuple[str, ...]:
@@ -19,11 +20,12 @@ def _paths(target: str, slug=SLUG) -> tuple[str, ...]:
     ("https://github.com/acme/proj/blob/main/reports/figures/a.png", "reports/figures/a.png"),
     ("https://github.com/acme/proj/blob/main/reports/figures/a.png?raw=true", "reports/figures/a.png"),
     ("https://github.com/acme/proj/raw/main/reports/figures/a.png", "reports/figures/a.png"),
-    ("https://raw.githubusercontent.com/acme/proj/main/reports/figures/a.png", "reports/figures/a.png"),
-    ("https://raw.githubusercontent.com/acme/proj/refs/heads/main/reports/figures/a.png", "reports/figures/a.png"),
+    (f"{RAW}/main/reports/figures/a.png", "reports/figures/a.png"),
+    (f"{RAW}/refs/heads/main/reports/figures/a.png", "reports/figures/a.png"),
     ("https://github.com/ACME/Proj/blob/9f3c2a1e/reports/figures/a.png", "reports/figures/a.png"),
     ("http://www.github.com/acme/proj.git/blob/main/figures/a.png#top", "figures/a.png"),
-    ("https://github.com/acme/proj/blob/main/reports/figures/loss%20curve%2Bval.png", "reports/figures/loss curve+val.png"),
+    ("https://github.com/acme/proj/blob/main/reports/figures/loss%20curve%2Bval.png",
+     "reports/figures/loss curve+val.png"),
 ])
 def test_a_url_to_this_repository_names_the_file_first(url, first):
     source = image_source(url, REPORT, SLUG)
@@ -35,7 +37,7 @@ def test_the_ref_is_kept_and_a_branch_with_slashes_is_tried_as_later_splits():
     source = image_source("https://github.com/acme/proj/blob/feature/report/reports/a.png", REPORT, SLUG)
     assert source.ref == "feature"
     assert source.paths[:2] == ("report/reports/a.png", "reports/a.png")
-    assert image_source("https://raw.githubusercontent.com/acme/proj/refs/heads/main/a.png", REPORT, SLUG).ref == "refs/heads/main"
+    assert image_source(f"{RAW}/refs/heads/main/a.png", REPORT, SLUG).ref == "refs/heads/main"
 
 
 @pytest.mark.parametrize("url", [
@@ -86,5 +88,6 @@ def test_a_hostile_100k_character_url_is_refused_at_once():
 
 
 def test_the_parsed_report_resolves_with_its_own_slug():
-    report = ParsedReport(REPORT, "![a](https://github.com/Acme/PROJ/blob/main/reports/figures/a.png)\n", slug=SLUG)
+    text = "![a](https://github.com/Acme/PROJ/blob/main/reports/figures/a.png)\n"
+    report = ParsedReport(REPORT, text, slug=SLUG)
     assert report.image_source(report.images[0].target).paths[0] == "reports/figures/a.png"

@@ -153,7 +153,8 @@ def is_this_repository(owner: str | None, repo: str | None, slug: tuple[str | No
 
 
 UPLOADED = LazyPattern(
-    r"^https?://(?:github\.com/user-attachments/(?:assets|files)/|(?:private-)?user-images\.githubusercontent\.com/)",
+    r"^https?://(?:github\.com/user-attachments/(?:assets|files)/"
+    r"|(?:private-)?user-images\.githubusercontent\.com/)",
     re.IGNORECASE,
 )
 LONGEST_URL = 2000  # a link longer than this is no one's figure: refused unread

@@ -5,7 +5,6 @@ from __future__ import annotations
 import atexit
 import os
 import sys
-import threading
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -241,7 +240,7 @@ def main() -> None:
             raise
         code = exit_.code or EXIT_OK
     run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)   # CPython's, not a public API
-    if threading.active_count() > 1 or run_exit_handlers is None:
+    if _other_thread_alive() or run_exit_handlers is None:
         raise SystemExit(code)
     run_exit_handlers()
     try:
@@ -250,3 +249,10 @@ def main() -> None:
     except (OSError, ValueError):
         raise SystemExit(code) from None
     os._exit(code)
+
+
+def _other_thread_alive() -> bool:
+    """Whether a thread other than the main one runs. Python code starts threads through
+    `threading`: when no module imported it, none was started, and it need not be imported."""
+    threading = sys.modules.get("threading")
+    return threading is not None and threading.active_count() > 1

@@ -110,3 +110,21 @@ def test_the_console_entry_ends_as_the_app_does_with_the_exit_handlers_run(tmp_p
         assert list(scratch.iterdir()) == []  # the history's temporary gitattributes file was removed
         ordinary = _run(["-c", f"from auditor.cli import app; app({args!r}, prog_name='auditor')"], scratch)
         assert (quick.returncode, quick.stdout, quick.stderr) == (ordinary.returncode, ordinary.stdout, ordinary.stderr)
+
+
+def test_the_fast_exit_sees_another_thread_and_needs_no_threading_module_to_know_there_is_none(monkeypatch):
+    import threading
+
+    from auditor.cli import _other_thread_alive
+
+    assert not _other_thread_alive()
+    release = threading.Event()
+    worker = threading.Thread(target=release.wait)
+    worker.start()
+    try:
+        assert _other_thread_alive()
+    finally:
+        release.set()
+        worker.join()
+    monkeypatch.delitem(sys.modules, "threading")
+    assert not _other_thread_alive() and "threading" not in sys.modules

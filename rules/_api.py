@@ -4,6 +4,7 @@ import re
 
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import record
+from auditor.report.anchors import match_if_possible, search_if_possible
 from auditor.rules._code import calls_within
 
 ROUTE_METHODS = re.compile(r"\.(get|post|put|patch|delete|api_route|websocket)$")
@@ -61,18 +62,19 @@ def routes(module):
 def looks_like_inference(module, name: str, sessions: set[str] | None = None) -> bool:
     """Whether a call named `name` (as written) looks like running or loading a model."""
     resolved = module.resolve(name)
-    if LOADERS.match(resolved) or LOADERS.match(name):
+    if match_if_possible(LOADERS, resolved) or match_if_possible(LOADERS, name):
         return True
     receiver, _, tail = name.rpartition(".")
     owner = receiver.rsplit(".", 1)[-1]
-    if NOT_MODEL.match(owner) or NOT_MODEL.match(receiver.split(".", 1)[0] if receiver else ""):
+    first = receiver.split(".", 1)[0] if receiver else ""
+    if match_if_possible(NOT_MODEL, owner) or match_if_possible(NOT_MODEL, first):
         return False
     if tail == "run":
         return bool(receiver) and (owner in (sessions or set()) or bool(RUNNER.search(owner)))
-    if INFERENCE.match(tail) and not tail.startswith(("generate_", "get_")):
+    if match_if_possible(INFERENCE, tail) and not tail.startswith(("generate_", "get_")):
         return True
     # the model object itself called: `model(x)`, `self.net(x)`, `classifier(inputs)`
-    return bool(MODEL_OBJECT.search(tail)) and tail.lower() not in ("pipeline",) and not tail[:1].isupper()
+    return bool(search_if_possible(MODEL_OBJECT, tail)) and tail.lower() not in ("pipeline",) and not tail[:1].isupper()
 
 
 def inference_sessions(module) -> set[str]:

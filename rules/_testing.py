@@ -9,9 +9,10 @@ import re
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.record import record
+from auditor.report.anchors import match_if_possible
 from auditor.rules._code import calls_within
 
-TRIVIAL_ASSERT = re.compile(r"^\s*assert\s*\(?\s*(True|1|not\s+False|1\s*==\s*1|True\s+is\s+True)\s*\)?\s*(,.*)?(#.*)?$")
+TRIVIAL_ASSERT = LazyPattern(r"^\s*assert\s*\(?\s*(True|1|not\s+False|1\s*==\s*1|True\s+is\s+True)\s*\)?\s*(,.*)?(#.*)?$")
 NOT_EXERCISE = re.compile(r"^(assert\w*|self\.assert\w*|isinstance|issubclass|len|print|str|int|float|type|hasattr|"
                           r"callable|repr|bool|list|dict|set|tuple|pytest\.(raises|approx|fail|skip)|all|any)$")
 SETUPS = {"setUp", "setUpClass", "setup_method", "setup_class", "setup", "asyncSetUp"}
@@ -72,7 +73,7 @@ def shortfall(fn, module, repo=None) -> str | None:
     lines = (repo.text(fn.path).text or "").splitlines() if repo is not None else []
     if lines:
         asserts = [n for n in module.assert_lines if fn.line <= n <= (definition.end_line if definition else fn.line)]
-        if asserts and all(0 < n <= len(lines) and TRIVIAL_ASSERT.match(lines[n - 1]) for n in asserts):
+        if asserts and all(0 < n <= len(lines) and match_if_possible(TRIVIAL_ASSERT, lines[n - 1]) for n in asserts):
             return "it only asserts a constant (`assert True`)"
         if definition is not None and not _exercises(module, definition, lines):
             return "it only imports: it calls nothing and uses no fixture"

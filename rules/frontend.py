@@ -7,10 +7,11 @@ import re
 from auditor.facts.modules_on_demand import modules_mentioning
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
+from auditor.report.anchors import search_if_possible
 
 UI_FRAMEWORKS = {"streamlit": "streamlit", "gradio": "gradio", "dash": "Dash", "nicegui": "NiceGUI", "panel": "Panel"}
 HTTP_CALL = LazyPattern(r"^(requests|httpx|aiohttp|urllib\.request|urllib3)\.|\.(get|post|put|request|urlopen)$")
-PAGE_CALL = re.compile(
+PAGE_CALL = LazyPattern(
     r"""fetch\(\s*[`'"](/|https?://|\$\{)|fetch\(\s*\w*(url|api|endpoint|backend|server)\w*\s*[,)+]|"""
     r"""axios(\.(get|post|put|delete))?\(|\.open\(\s*['"](GET|POST)['"]\s*,|<form[^>]*\baction\s*=\s*['"](/|https?:|\{\{\s*url_for\()""",
     re.IGNORECASE,
@@ -66,7 +67,7 @@ def _pages(repo, source):
     candidates = [p for p in repo.glob(*PAGE_FILES) if not NOT_PAGES.search(p)] + list(source)
     for path in candidates:
         text = repo.text(path).text
-        if not text or len(text) > MAX_PAGE_CHARS or not PAGE_CALL.search(text):
+        if not text or len(text) > MAX_PAGE_CHARS or not search_if_possible(PAGE_CALL, text):
             continue
         if path.endswith(".py") and not EMBEDDED_PAGE.search(text):
             continue

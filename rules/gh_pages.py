@@ -4,11 +4,13 @@ without either is weak."""
 
 import re
 
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
+from auditor.report.anchors import search_if_possible
 from auditor.rules._docs import docs_sites
 from auditor.rules._workflows import place
 
-DEPLOY_STEP = re.compile(
+DEPLOY_STEP = LazyPattern(
     r"(mkdocs\s+gh-deploy|ghp-import|actions/deploy-pages|peaceiris/actions-gh-pages|JamesIves/github-pages-deploy-action|"
     r"sphinx-notes/pages|gh-pages\s+-d|--branch[= ]gh-pages)",
     re.IGNORECASE,
@@ -35,7 +37,7 @@ def _workflow_steps(workflows):
             continue
         for _, step in workflow.steps():
             text = " ".join(str(step.get(k) or "") for k in ("uses", "run"))
-            if DEPLOY_STEP.search(text):
+            if search_if_possible(DEPLOY_STEP, text):
                 line = workflow.step_line(step)
                 shown = DEPLOY_STEP.search(text).group(0)
                 yield Finding(workflow.path, line, f"`{shown}` deploys the docs in {place(workflow.path, line)}")

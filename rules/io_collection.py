@@ -7,6 +7,7 @@ from auditor.facts.modules_on_demand import modules_mentioning
 from auditor.facts.repository import TEST_FILE
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
+from auditor.report.anchors import search_if_possible
 from auditor.rules._monitoring import bentoml_apis, http_routes, lines_of, reachable_calls, serving_modules
 
 STORE_CALL = LazyPattern(
@@ -44,7 +45,7 @@ def _served(module):
 
 def _is_store(call) -> bool:
     tail = call.name.rsplit(".", 1)[-1]
-    if STORE_CALL.search(call.name) or STORE_HELPER.search(tail):
+    if search_if_possible(STORE_CALL, call.name) or search_if_possible(STORE_HELPER, tail):
         return True
     return tail in ("open", "to_csv") and _append_mode(call)
 
@@ -84,7 +85,7 @@ def _stores_in(reached):
     if _is_store(call):
         return call.name
     for arg in call.args[:1]:
-        if re.fullmatch(r"[\w.]+", arg) and STORE_HELPER.search(arg.rsplit(".", 1)[-1]):
+        if re.fullmatch(r"[\w.]+", arg) and search_if_possible(STORE_HELPER, arg.rsplit(".", 1)[-1]):
             return arg
     return None
 
@@ -94,7 +95,7 @@ def _unused_helpers(source):
         if not list(_served(module)):
             continue
         for fn in module.functions:
-            if STORE_HELPER.search(fn.name) and not fn.trivial:
+            if search_if_possible(STORE_HELPER, fn.name) and not fn.trivial:
                 yield Finding(path, fn.line, f"storage helper {fn.name}() in {path}:{fn.line} is never called from a route", "weak")
                 return
 

@@ -8,6 +8,7 @@ from auditor.facts.modules_on_demand import modules_mentioning
 from auditor.facts.repository import find_line
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
+from auditor.report.anchors import search_if_possible
 from auditor.rules._artefacts import screenshots
 
 SWEEP_METHODS = {"grid", "random", "bayes", "bayesian"}
@@ -19,7 +20,7 @@ SWEEP_CALLS = {
     "sklearn.model_selection.GridSearchCV": "grid search", "sklearn.model_selection.RandomizedSearchCV": "random search",
 }
 SWEEP_COMMAND = LazyPattern(r"wandb\s+(sweep|agent)\b|--multirun\b|\bhydra/sweeper\b|\boptuna\b", re.IGNORECASE)
-HYDRA_SWEEPER = re.compile(r"^[^\S\n]*(-\s*)?(override\s+)?hydra/sweeper\s*:|^[^\S\n]*sweeper\s*:\s*$|^[^\S\n]*mode\s*:\s*MULTIRUN", re.MULTILINE)
+HYDRA_SWEEPER = LazyPattern(r"^[^\S\n]*(-\s*)?(override\s+)?hydra/sweeper\s*:|^[^\S\n]*sweeper\s*:\s*$|^[^\S\n]*mode\s*:\s*MULTIRUN", re.MULTILINE)
 COMMAND_SITES = (*LOCAL_SITES, "workflow")
 GREPPED_FILES = ("tasks.py",)
 MENTIONS = {"echo", "printf", "cat"}
@@ -53,7 +54,7 @@ def _sweep_configs(repo):
                                               f"{len(parameters)} parameter(s){metric}")
                 else:
                     yield Finding(path, None, f"{path} names a sweep method but no parameters", "weak")
-        elif HYDRA_SWEEPER.search(text):
+        elif search_if_possible(HYDRA_SWEEPER, text):
             line = find_line(text, HYDRA_SWEEPER)
             yield Finding(path, line, f"hydra sweeper / multirun configured in {path}:{line}")
 

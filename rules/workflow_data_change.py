@@ -10,12 +10,13 @@ import re
 
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
+from auditor.report.anchors import search_if_possible
 from auditor.rules._workflows import live_steps, problems, trigger_line, trigger_paths
 
 DATA_PATH = LazyPattern(r"\.dvc\b|(^|/|\*)dvc\.(lock|yaml)$|(^|/)(data|datasets?)(/|$)|"
                         r"\.(csv|tsv|parquet|npy|npz|h5|hdf5|pkl|arrow|feather)$", re.IGNORECASE)
 CODE_FILE = LazyPattern(r"\.(py|ipynb|md|txt|toml|cfg)$", re.IGNORECASE)
-DATA_CHECK = re.compile(
+DATA_CHECK = LazyPattern(
     r"data(set)?[_-]?(statistics|stats|check|checker|validation|validate|quality|report|drift)|"
     r"great_expectations|great-expectations|\bgx\b|pandera|deepchecks|evidently",
     re.IGNORECASE,
@@ -57,7 +58,7 @@ def _data_check(wf, commands):
     for command in commands.at("workflow"):
         if command.path == wf.path and command.live and _checks_data(command):
             return command.line, f"`{command.text[:60]}` at {command.where} runs `{command.program}`"
-    if DATA_CHECK.search(name) or (re.search(r"\bdata\b", name, re.IGNORECASE) and _uses_cml(wf, commands)):
+    if search_if_possible(DATA_CHECK, name) or (re.search(r"\bdata\b", name, re.IGNORECASE) and _uses_cml(wf, commands)):
         return 1, f"workflow `{name}`"
     return None
 
@@ -72,4 +73,4 @@ def _uses_cml(wf, commands) -> bool:
 def _checks_data(command) -> bool:
     if command.program in PRINTERS:
         return False
-    return bool(DATA_CHECK.search(" ".join((command.program, *command.args))))
+    return bool(search_if_possible(DATA_CHECK, " ".join((command.program, *command.args))))

@@ -8,11 +8,12 @@ import re
 from auditor.facts.modules_on_demand import modules_mentioning
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
+from auditor.report.anchors import search_if_possible
 from auditor.rules._workflows import live_steps, place, problems, trigger_line, trigger_paths
 
 REGISTRY_EVENTS = ("repository_dispatch",)
 REGISTRY_CLIENTS = ("wandb", "mlflow")
-REGISTRY_USE = re.compile(
+REGISTRY_USE = LazyPattern(
     r"wandb\s+artifact\s+get|use_artifact|model[-_]?registry|registry[-_/]model|mlflow\s+models|"
     r"models:/|huggingface-cli\s+download|hf\s+download",
     re.IGNORECASE,
@@ -62,7 +63,7 @@ def probe(workflows, source, commands):
                                     f"{wf.path} runs on `{events[0]}`{types} but its steps only print", "weak"))
             continue
         for command in _run_by(commands, wf):
-            if REGISTRY_USE.search(command.text) and not ECHO_ONLY.match(command.text):
+            if search_if_possible(REGISTRY_USE, command.text) and not ECHO_ONLY.match(command.text):
                 events = ", ".join(f"`{e}`" for e in wf.triggers())
                 weak.append(Finding(wf.path, command.line,
                                     f"{place(wf.path, command.line)} fetches a registry model (`{command.text[:60]}`) "

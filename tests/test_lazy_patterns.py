@@ -135,3 +135,68 @@ def test_every_alternative_of_a_prefixed_pattern_starts_with_one_of_its_prefixes
     for branch in branches:
         literal = re.match(r"(?:[\w/-]|\\\.)*", branch).group(0).replace("\\.", ".")
         assert any(literal.startswith(p) for p in starts), branch
+
+
+# Rules' patterns that most audits never match: searched through search_if_possible / match_if_possible.
+GUARDED = [
+    ("_api", "INFERENCE", "match", ["predict", "model.forward", "softmax", "_predict_image", "load", "run", "PREDICT",
+                                     "ſoftmax", "claſſify", "forward\n", "get_data"]),
+    ("_api", "NOT_MODEL", "match", ["os", "subprocess", "OS", "model", "ꜱubprocess", "app", "routerx"]),
+    ("_api", "LOADERS", "match", ["torch.load", "joblib.load", "load_model", "torch.save", "Torch.load", ""]),
+    ("_api", "MODEL_OBJECT", "search", ["model", "self_net", "classifiers", "ſelf", "Model", "get", "pipe"]),
+    ("io_collection", "STORE_CALL", "search", ["blob.upload_from_filename", "writer.writerow", "redis.lpush",
+                                                "db.collection('x').add", "print", "upload_blob\n"]),
+    ("io_collection", "STORE_HELPER", "search", ["save_prediction", "log_request", "SAVE_PRED", "ſave_pred",
+                                                  "save", "predict", "store_input_data"]),
+    ("frontend", "PAGE_CALL", "search", ["fetch('/predict')", "axios.post(url)", "xhr.open('POST', u)", "<p>hi</p>",
+                                          "FETCH('/x')", ""]),
+    ("workflow_data_change", "DATA_CHECK", "search", ["python data_validation.py", "great_expectations run", "gx",
+                                                       "DATASET-STATS", "pytest", "daſet"]),
+    ("workflow_model_registry", "REGISTRY_USE", "search", ["wandb artifact get x", "run.use_artifact('m')",
+                                                            "mlflow models serve", "pytest", "models:/m/1"]),
+    ("_testing", "TRIVIAL_ASSERT", "match", ["    assert True", "assert 1 == 1", "assert(True)  # x", "assert x",
+                                              "ASSERT True", "assert True is True, 'ok'"]),
+    ("sweep", "HYDRA_SWEEPER", "search", ["defaults:\n  - override hydra/sweeper: optuna\n", "sweeper:\n",
+                                           "hydra:\n  mode: MULTIRUN\n", "mode: train\n", "SWEEPER: x"]),
+    ("gh_pages", "DEPLOY_STEP", "search", ["mkdocs gh-deploy --force", "uses: actions/deploy-pages@v4", "mkdocs build",
+                                            "MKDOCS GH-DEPLOY"]),
+]
+
+
+@pytest.mark.parametrize(("module", "name", "method", "texts"), GUARDED, ids=[g[1] for g in GUARDED])
+def test_a_guarded_rule_pattern_answers_as_its_regex_and_compiles_only_for_a_text_that_may_match(
+        module, name, method, texts):
+    from auditor.report.anchors import match_if_possible, search_if_possible
+
+    guarded = {"search": search_if_possible, "match": match_if_possible}[method]
+    lazy = getattr(_rule(module), name)
+    regex = re.compile(lazy.pattern, lazy.flags)
+    assert isinstance(lazy, LazyPattern)
+    for text in texts:
+        fresh = LazyPattern(lazy.pattern, lazy.flags)
+        found, expected = guarded(fresh, text), getattr(regex, method)(text)
+        assert (found and found.group(0)) == (expected and expected.group(0)), text
+        if not may_search(regex, text):
+            assert "compiled" not in vars(fresh) and not expected, text
+    assert any(getattr(regex, method)(t) for t in texts) and not all(getattr(regex, method)(t) for t in texts)
+
+
+@pytest.mark.parametrize("clause", [
+    "we used docker", "we did not use docker", "not only docker but also podman", "no problems with docker",
+    "we didn't use docker", "we didn’t only use docker", "without any issues", "without docker",
+    "not only that, we skipped it", "no need, we never did", "instead of docker we used podman",
+    "we failed to build", "notonly", "no-problems", "not  only", "NOT ONLY docker", "ſkipped it", "nothing",
+    "decided not only against", "a -not only- b", "we omitted nothing", "n't only", "",
+])
+def test_a_clause_without_a_negation_is_affirmative_before_non_negations_are_blanked(clause):
+    """polarity() asks NOT_A_NEGATION only of a clause that holds a negation: blanking a non-negation
+    never creates one, so the answers are those of blanking every clause first."""
+    from auditor.report import statements
+
+    negation = re.compile(statements.NEGATION.pattern, statements.NEGATION.flags)
+    not_a_negation = re.compile(statements.NOT_A_NEGATION.pattern, statements.NOT_A_NEGATION.flags)
+    blanked_first = not negation.search(not_a_negation.sub(" ", clause))
+    assert (not negation.search(clause) or not negation.search(statements._without_non_negations(clause))) \
+        == blanked_first
+    if not negation.search(clause):
+        assert blanked_first

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from auditor.lazy_pattern import LazyPattern
+
 LITERAL_RUN = re.compile(r"[A-Za-z0-9]{2,}(?![?*{])")
 
 
@@ -22,6 +24,25 @@ def may_search(pattern, text: str) -> bool:
     if not words_needed(pattern.pattern, pattern.flags):
         return True
     return may_hold(pattern.pattern, pattern.flags, text.lower(), text.isascii())
+
+
+def search_if_possible(pattern, text: str) -> re.Match[str] | None:
+    """`pattern.search(text)`; a lazy pattern not compiled yet is neither compiled nor searched
+    for a text that lacks a word every match needs (once compiled, it is searched at once)."""
+    if _not_compiled(pattern) and not may_search(pattern, text):
+        return None
+    return pattern.search(text)
+
+
+def match_if_possible(pattern, text: str) -> re.Match[str] | None:
+    """`pattern.match(text)`, ruled out as search_if_possible rules a search out."""
+    if _not_compiled(pattern) and not may_search(pattern, text):
+        return None
+    return pattern.match(text)
+
+
+def _not_compiled(pattern) -> bool:
+    return isinstance(pattern, LazyPattern) and "compiled" not in vars(pattern)
 
 
 def may_hold(source: str, flags: int, lowered: str, ascii: bool) -> bool:

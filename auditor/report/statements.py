@@ -17,7 +17,9 @@ from functools import cached_property, lru_cache
 
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import record
-from auditor.report.anchors import all_required_words, holds_words, may_match, required_words
+from auditor.report.anchors import (
+    all_required_words, holds_words, may_match, required_words, search_if_possible,
+)
 from auditor.report.answers import Answers, Question
 from auditor.report.numbers import sentences
 from auditor.report.statement_terms import Term, Terms, all_terms
@@ -37,7 +39,7 @@ NEGATION = re.compile(
     r"|nothing)\b",
     re.IGNORECASE,
 )
-NOT_A_NEGATION = re.compile(
+NOT_A_NEGATION = LazyPattern(
     r"\bnot\s+(only|just|always|very|too|so|that|entirely|completely|fully|necessarily|much|many|all|as|quite|easy|"
     r"trivial|really|perfect|straightforward|simple|obvious|sure|the\s+(only|best|most))\b"
     r"|\bno\s+(problems?|issues?|errors?|need|doubt|matter|longer|more\s+than|less)\b"
@@ -50,11 +52,11 @@ NO_CLAIM = re.compile(
     r"|allows?\s+(you|one|users?|us)\s+to|you\s+can|one\s+can|faced\s+(\w+\s+)?(difficult\w+|challenges?|problems?|issues?)|struggl\w+)\b",
     re.IGNORECASE,
 )
-INDIVIDUAL = re.compile(
+INDIVIDUAL = LazyPattern(
     r"\b(one|some|two|several|a)\s+(of\s+(us|the\s+(team|group)(\s+members)?)|(team|group)\s+members?|members?)\b|\bs\d{6}\b",
     re.IGNORECASE,
 )
-FAILURE = re.compile(
+FAILURE = LazyPattern(
     r"\b(could\s*not|couldn[’']t|was\s+not\s+able|were\s+not\s+able|weren[’']t\s+able|wasn[’']t\s+able|unable)\b",
     re.I,
 )
@@ -62,7 +64,7 @@ HYPOTHETICAL = re.compile(
     r"\b(would|could|should|might|if|plan(ned)?\s+to|in\s+the\s+future|future\s+work|want(ed)?\s+to|hope)\b|\bwouldn|\bcouldn",
     re.IGNORECASE,
 )
-ATTEMPT = re.compile(
+ATTEMPT = LazyPattern(
     r"\b(experiment(ed|ing)|tried|attempt(ed|ing)?|explored|played\s+around)\b", re.IGNORECASE
 )
 FIRST_PERSON = re.compile(r"\b(we|our|us|ours|i|my)\b", re.IGNORECASE)
@@ -92,13 +94,20 @@ def polarity(clause: str) -> bool | None:
     """True: affirmative; False: negated; None: hypothetical or about one member (says nothing)."""
     if NO_CLAIM.search(clause):
         return None
-    if FAILURE.search(clause):
+    if search_if_possible(FAILURE, clause):
         return None if INDIVIDUAL.search(clause) else False
     if HYPOTHETICAL.search(clause):
         return None
-    if not NEGATION.search(NOT_A_NEGATION.sub(" ", clause)):
+    if not NEGATION.search(clause) or not NEGATION.search(_without_non_negations(clause)):
         return True
     return None if INDIVIDUAL.search(clause) else False
+
+
+def _without_non_negations(clause: str) -> str:
+    """The clause with "not only", "no problem" ... blanked out. Asked only of a clause that holds a
+    negation: blanking creates none (each blanked phrase starts and ends a word, so a space in its
+    place neither joins words nor ends one), and the pattern is compiled only when needed."""
+    return NOT_A_NEGATION.sub(" ", clause)
 
 
 def statements(answers: Answers, terms: dict[str, Terms] | None = None) -> dict[str, list[Statement]]:
@@ -283,4 +292,4 @@ def _weigh(local: list[Statement]) -> list[Statement]:
 
 
 def _owned_and_done(quote: str) -> bool:
-    return bool(FIRST_PERSON.search(quote)) and not ATTEMPT.search(quote)
+    return bool(FIRST_PERSON.search(quote)) and not search_if_possible(ATTEMPT, quote)

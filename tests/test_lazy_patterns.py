@@ -200,3 +200,32 @@ def test_a_clause_without_a_negation_is_affirmative_before_non_negations_are_bla
         == blanked_first
     if not negation.search(clause):
         assert blanked_first
+
+
+def _template_paths() -> list[str]:
+    from auditor.facts import template
+
+    seeds = [*template.SHIPPED_PATHS, *(f"src/pkg/{m}" for m in template.SRC_PACKAGE_STUBS),
+             *(f"proj/{m}" for m in template.PACKAGE_STUBS), *(f"src/{m}" for m in template.PACKAGE_STUBS),
+             ".devcontainer/devcontainer.json", ".devcontainer/", ".devcontainer/a/b", "dockerfiles/api.dockerfile",
+             "dockerfiles/.dockerfile", "dockerfiles/x/api.dockerfile", ".gitkeep", "data/.gitkeep", "x.gitkeep",
+             "__init__.py", "pkg/__init__.py", "pkg/my__init__.py", "src//data.py", "src/data.py", "/train_model.py",
+             "train_model.py", "src/pkg/sub/data.py", "", "\n", "README.md\n\n", "README.mdx", "readme.md",
+             "ſetup.py", "requirements_dev.txt", "requirements_devs.txt", "docs/mkdocs.yml", "docs/x/mkdocs.yml",
+             ".devcontainer/models/model.py", "dockerfiles/train_model.py", "src/train_model.py",
+             "src/models/model.py", ".devcontainer/__init__.py", "dockerfiles/a.dockerfile\n"]
+    variants = {seed for seed in seeds}
+    for seed in seeds:
+        variants |= {f"{seed}\n", f"x/{seed}", f"{seed}x", f"{seed}/", seed.upper(), seed.replace("/", "\n"),
+                     f"{seed}\n\n", f"\n{seed}"}
+    return sorted(variants)
+
+
+def test_a_path_is_template_shaped_exactly_when_the_pattern_matches_it():
+    from auditor.facts import template
+
+    regex = re.compile(template.TEMPLATE_SHAPED)
+    paths = _template_paths()
+    for path in paths:
+        assert template._shaped_as_shipped(path) == bool(regex.search(path)), repr(path)
+    assert 50 < sum(template._shaped_as_shipped(p) for p in paths) < len(paths) - 50

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from auditor.facts.cloudbuild import SHELLS as CLOUD_SHELLS, cloudbuild_configs
 from auditor.facts.ini import COMMENT_PREFIXES, KEY_DELIMITER
@@ -373,14 +373,16 @@ def _just_recipes(lines: list[str]) -> Iterator[tuple[str, list[tuple[int, str]]
         yield recipe, body
 
 
-def _joined(lines: list[tuple[int, str]]) -> Iterator[tuple[int, str]]:
-    """Lines with a trailing backslash joined to the next, comment lines left out."""
+def _joined(lines: Iterable[tuple[int, str]], skip_comments: bool = True,
+            first_row: Callable[[str], str] = str) -> Iterator[tuple[int, str]]:
+    """Lines with a trailing backslash joined to the next, comment lines that would start a command
+    left out (`skip_comments`); `first_row` cleans the row a command starts on."""
     pending, start = "", 0
     for number, row in lines:
-        if not pending and row.startswith("#"):
+        if not pending and skip_comments and row.startswith("#"):
             continue
         if not pending:
-            start = number
+            start, row = number, first_row(row)
         if row.endswith("\\"):
             pending += row[:-1] + " "
             continue
@@ -507,21 +509,15 @@ def _in_folder(folder: str, name: str) -> str:
 def _tox_command_lines(lines: list[str], key) -> Iterator[tuple[int, str]]:
     """(line, command) of the value of `key`, written over the file's lines `key.line`..`key.end_line`
     (the first after the key's delimiter); comment and blank lines skipped as configparser skips them."""
-    pending, start = "", 0
+    return _joined(_tox_value_rows(lines, key), skip_comments=False, first_row=lambda row: TOX_EXIT_PREFIX.sub("", row))
+
+
+def _tox_value_rows(lines: list[str], key) -> Iterator[tuple[int, str]]:
     for number in range(key.line, min(key.end_line, len(lines)) + 1):
         raw = lines[number - 1]
         row = (KEY_DELIMITER.split(raw, 1)[1:] or [""])[0].strip() if number == key.line else raw.strip()
-        if not row or (number > key.line and row.startswith(COMMENT_PREFIXES)):
-            continue
-        if not pending:
-            start, row = number, TOX_EXIT_PREFIX.sub("", row)
-        if row.endswith("\\"):
-            pending += row[:-1] + " "
-            continue
-        yield start, pending + row
-        pending = ""
-    if pending.strip():
-        yield start, pending
+        if row and not (number > key.line and row.startswith(COMMENT_PREFIXES)):
+            yield number, row
 
 
 def _nox(repo, sink: _Sink) -> None:

@@ -2,139 +2,43 @@
 
 from __future__ import annotations
 
-import atexit
-import os
-import sys
-from enum import Enum
+import inspect
 from pathlib import Path
 from typing import Optional
 
 import typer
 
 from auditor import __version__
-from auditor.render.attention import FailOn, fails
+from auditor.audit_command import AUDIT_HELP, EXIT_CODES_HELP, EXIT_OK, fail, run_audit
+from auditor.audit_options import AUDIT_PARAMETERS, Parameter
+from auditor.entry import main  # noqa: F401  the console script's former home
 
 # The audit, the catalogue and rich are imported by the commands that use them, so that
 # `--version`, `--help` and the machine formats start without them.
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, help="Does the repository back up what the report claims?")
 
-EXIT_OK, EXIT_UNSUPPORTED, EXIT_INPUT = 0, 1, 2
+
+def _typer_parameter(parameter: Parameter) -> typer.models.ParameterInfo:
+    if not parameter.flags:
+        return typer.Argument(parameter.default, metavar=parameter.metavar, help=parameter.help)
+    return typer.Option(parameter.default, *parameter.flags, metavar=parameter.metavar, help=parameter.help)
 
 
-class Format(str, Enum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-    sarif = "sarif"
+def _audit_from_table(parameters: tuple[Parameter, ...], doc: str):
+    """The audit command as typer reads a hand-written one: its signature is the table's."""
+    def command(**values) -> None:
+        run_audit(**values)
+
+    command.__signature__ = inspect.Signature([
+        inspect.Parameter(p.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=_typer_parameter(p),
+                          annotation=p.annotation) for p in parameters])
+    command.__annotations__ = {p.name: p.annotation for p in parameters}
+    command.__doc__ = doc
+    return command
 
 
-EXIT_CODES_HELP = ("Exit codes: 0 nothing found that --fail-on fails on, 1 something found (the report is "
-                   "still printed), 2 usage or input error (bad option, path or report).")
-
-
-def _print_to_stderr(markup: str) -> None:
-    from rich.console import Console
-
-    Console(stderr=True, soft_wrap=True).print(markup)
-
-
-def _fail(message: str) -> None:
-    _print_to_stderr(f"[red]error:[/red] {message}")
-    raise typer.Exit(EXIT_INPUT)
-
-
-@app.command("audit", epilog=EXIT_CODES_HELP)
-def audit_command(
-    target: str = typer.Argument(..., metavar="TARGET",
-                                 help="The repository: a folder, a bare repository or a URL (https, ssh, file://)."),
-    report: Optional[Path] = typer.Option(None, "--report", help="The report file (default: TARGET/reports/README.md)."),
-    format: Format = typer.Option(Format.text, "--format", "-f",
-                                  help="text for people, json for dashboards, markdown for a PR comment or "
-                                       "job summary, sarif for GitHub code scanning."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Also write the JSON document to this file."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show every finding, not only the best."),
-    at: Optional[str] = typer.Option(None, "--at", metavar="REV", help="Audit the tree of this commit (read from git, nothing checked out)."),
-    deadline: Optional[str] = typer.Option(
-        None, "--deadline", help='Audit the last commit of the default branch committed at or before this time ("2026-01-23 23:59").'),
-    tz: Optional[str] = typer.Option(None, "--tz", help="The deadline's time zone (e.g. Europe/Copenhagen; default: this machine's)."),
-    keep: Optional[Path] = typer.Option(None, "--keep", metavar="DIR", help="Keep the clone of a URL or bare repository in DIR."),
-    fail_on: Optional[FailOn] = typer.Option(
-        None, "--fail-on",
-        help="Exit 1 on: unsupported claims (the default); weak or contradicted answers or failed course "
-             "checks as well; any of these; or never."),
-) -> None:
-    """Audit one repository against its report and print the honesty report.
-
-    A folder's pyproject.toml may set defaults in [tool.auditor] (report, deadline, tz, fail-on,
-    skip); these flags win over it."""
-    from auditor.audit import InputError, audit_target
-    from auditor.config import ConfigError, project_config
-
-    try:
-        config = project_config(target)
-        if config.warning:
-            from rich.markup import escape
-
-            _print_to_stderr(f"[yellow]warning:[/yellow] {escape(config.warning)}")
-        if at is None and deadline is None:
-            deadline = config.deadline
-        result = audit_target(target, report_file=report or config.report, at=at, deadline=deadline,
-                              tz=tz or (config.tz if deadline else None), keep=keep)
-    except (InputError, ConfigError) as exc:
-        _fail(str(exc))
-        return
-    from auditor.render import json_report
-
-    policy = fail_on or FailOn(config.fail_on or FailOn.unsupported.value)
-    document = json_report.dumps(result) if output is not None or format is Format.json else None
-    if output is not None:
-        try:
-            output.write_text(document + "\n", encoding="utf-8")
-        except OSError as exc:
-            _fail(f"cannot write {output}: {exc.strerror or exc}")
-    _print_report(lambda: _render(result, format, document, verbose, config.skip))
-    raise typer.Exit(EXIT_UNSUPPORTED if fails(result, policy, config.skip) else EXIT_OK)
-
-
-def _render(result, format: Format, document: str | None, verbose: bool, skip: dict[str, str]) -> None:
-    if format is Format.json:
-        sys.stdout.write(document + "\n")
-    elif format is Format.markdown:
-        from auditor.render import markdown
-
-        sys.stdout.write(markdown.render(result, skip))
-    elif format is Format.sarif:
-        from auditor.render import sarif
-
-        sys.stdout.write(sarif.dumps(result, skip) + "\n")
-    else:
-        from auditor.render import terminal
-
-        terminal.render(result, terminal.make_console(), verbose, skip)
-
-
-def _print_report(render) -> None:
-    """Print to standard output: a reader that closed the pipe early (`| head`) ends the output
-    quietly, a full disk or another write error is an error message, never a traceback."""
-    try:
-        render()
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _drop_stdout()
-    except OSError as exc:
-        _drop_stdout()
-        _fail(f"cannot write the report to standard output: {exc.strerror or exc}")
-
-
-def _drop_stdout() -> None:
-    """Point standard output at /dev/null, so the interpreter's last flush cannot fail again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):   # a stand-in stdout without a file descriptor
-        pass
+audit_command = app.command("audit", epilog=EXIT_CODES_HELP)(_audit_from_table(AUDIT_PARAMETERS, AUDIT_HELP))
 
 
 @app.command("rules")
@@ -167,8 +71,7 @@ def explain_command(item: str = typer.Argument(..., help="An item id (e.g. docke
     specs = by_id()
     spec = specs.get(item) or next((s for s in specs.values() if s.code.lower() == item.lower()), None)
     if spec is None:
-        _fail(f"unknown item {item!r}; `auditor rules` lists them")
-        return
+        fail(f"unknown item {item!r}; `auditor rules` lists them")
     console = Console()
     console.print(f"[bold]{spec.code} {spec.id}[/bold] ({spec.module or 'no module'}, week {spec.week})")
     console.print(escape(spec.title))
@@ -222,37 +125,3 @@ def main_options(
 def version_command() -> None:
     """Print the auditor's version."""
     typer.echo(__version__)
-
-
-def main() -> None:
-    """The console script and `python -m auditor`: the app, then out of the process at once.
-
-    The interpreter's own exit frees every object of the finished run one by one, which costs
-    an audit ~30 ms of CPU. The exit handlers (temporary files, git processes) and the flush of
-    the output run first, so nothing is lost; whenever that cannot be vouched for (a thread still
-    running, a flush that fails on a closed pipe, an exit code that is a message), the ordinary
-    exit runs instead and behaves as before."""
-    try:
-        app(prog_name="auditor")
-        code = EXIT_OK
-    except SystemExit as exit_:
-        if exit_.code is not None and not isinstance(exit_.code, int):
-            raise
-        code = exit_.code or EXIT_OK
-    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)   # CPython's, not a public API
-    if _other_thread_alive() or run_exit_handlers is None:
-        raise SystemExit(code)
-    run_exit_handlers()
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        raise SystemExit(code) from None
-    os._exit(code)
-
-
-def _other_thread_alive() -> bool:
-    """Whether a thread other than the main one runs. Python code starts threads through
-    `threading`: when no module imported it, none was started, and it need not be imported."""
-    threading = sys.modules.get("threading")
-    return threading is not None and threading.active_count() > 1

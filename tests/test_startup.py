@@ -57,6 +57,32 @@ def test_a_json_audit_does_not_import_rich():
     assert "rich" not in _modules_after(script)
 
 
+def _modules_of_the_console_entry(*args: str) -> set[str]:
+    """Every module the console script (`auditor ARGS`) has imported when it runs its exit handlers."""
+    script = (
+        "import atexit, json, sys\n"
+        "atexit.register(lambda: sys.stderr.write(json.dumps(sorted(sys.modules))))\n"
+        f"sys.argv = ['auditor', *{list(args)!r}]\n"
+        "from auditor.entry import main\n"
+        "main()\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=ROOT)
+    return set(json.loads(done.stderr.splitlines()[-1]))
+
+
+def test_a_plain_audit_command_line_is_read_without_typer_click_or_rich():
+    for args in (["--format", "json"], ["-f", "sarif", "--fail-on=never"], ["--format=markdown", "-o", os.devnull]):
+        modules = _modules_of_the_console_entry("audit", str(FIXTURES / "example-repo"), *args)
+        assert "auditor.render.json_report" in modules  # the audit did run
+        assert sorted(m for m in ("typer", "click", "rich", "auditor.cli") if m in modules) == [], args
+
+
+def test_a_command_line_the_quick_reading_declines_goes_to_typer():
+    modules = _modules_of_the_console_entry("audit", str(FIXTURES / "example-repo"), "-fjson")
+    assert {"typer", "auditor.cli", "auditor.render.json_report"} <= modules
+
+
 def test_help_is_drawn_without_rich():
     script = (
         "import io, sys\n"
@@ -105,7 +131,10 @@ def test_the_console_entry_ends_as_the_app_does_with_the_exit_handlers_run(tmp_p
     git(repo, "commit", "-q", "-m", "initial")
     scratch = tmp_path / "tmp"
     scratch.mkdir()
-    for args in (["audit", str(repo), "--format", "json"], ["audit", str(tmp_path / "missing")], ["--version"]):
+    for args in (["audit", str(repo), "--format", "json"], ["audit", str(tmp_path / "missing")], ["--version"],
+                 ["audit", "-v", str(repo), "-f", "markdown", "--fail-on=any"], ["audit", str(repo), "--format=sarif"],
+                 ["audit", str(repo), "--report", str(tmp_path / "missing.md")], ["audit", str(repo), "-f", "jsn"],
+                 ["audit", str(repo), "--verbose", "--output", str(tmp_path / "missing" / "out.json")]):
         quick = _run(["-m", "auditor", *args], scratch)
         assert list(scratch.iterdir()) == []  # the history's temporary gitattributes file was removed
         ordinary = _run(["-c", f"from auditor.cli import app; app({args!r}, prog_name='auditor')"], scratch)
@@ -115,7 +144,7 @@ def test_the_console_entry_ends_as_the_app_does_with_the_exit_handlers_run(tmp_p
 def test_the_fast_exit_sees_another_thread_and_needs_no_threading_module_to_know_there_is_none(monkeypatch):
     import threading
 
-    from auditor.cli import _other_thread_alive
+    from auditor.entry import _other_thread_alive
 
     assert not _other_thread_alive()
     release = threading.Event()

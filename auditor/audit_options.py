@@ -1,0 +1,108 @@
+"""The options of `auditor audit`, declared once: the typer command is built from this table, and
+so is the quick reading of a plain, well-formed command line that spares an audit typer's import.
+
+The quick reading understands only what it can read exactly as typer would: `audit`, one TARGET,
+and each option as `--long VALUE`, `--long=VALUE` or `-s VALUE` (flags bare). Anything else, help,
+a bad value or a stray token included, it declines, and typer reads the command line instead, so
+every message, help text and exit code stays typer's."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+from auditor.record import record
+from auditor.render.attention import FailOn
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    sarif = "sarif"
+
+
+REQUIRED = ...   # typer's mark of a parameter without a default
+
+
+@record(frozen=True)
+class Parameter:
+    """One parameter of the command: the positional argument when it has no flags."""
+
+    name: str                    # the keyword the command is called with
+    flags: tuple[str, ...]
+    kind: type                   # str, Path, bool, or an Enum whose values are the choices
+    default: Any
+    help: str
+    metavar: str | None = None
+
+    @property
+    def annotation(self) -> Any:
+        return Optional[self.kind] if self.default is None else self.kind
+
+    @property
+    def takes_value(self) -> bool:
+        return self.kind is not bool
+
+
+AUDIT_PARAMETERS = (
+    Parameter("target", (), str, REQUIRED, metavar="TARGET",
+              help="The repository: a folder, a bare repository or a URL (https, ssh, file://)."),
+    Parameter("report", ("--report",), Path, None, help="The report file (default: TARGET/reports/README.md)."),
+    Parameter("format", ("--format", "-f"), Format, Format.text,
+              help="text for people, json for dashboards, markdown for a PR comment or "
+                   "job summary, sarif for GitHub code scanning."),
+    Parameter("output", ("--output", "-o"), Path, None, help="Also write the JSON document to this file."),
+    Parameter("verbose", ("--verbose", "-v"), bool, False, help="Show every finding, not only the best."),
+    Parameter("at", ("--at",), str, None, metavar="REV",
+              help="Audit the tree of this commit (read from git, nothing checked out)."),
+    Parameter("deadline", ("--deadline",), str, None,
+              help='Audit the last commit of the default branch committed at or before this time ("2026-01-23 23:59").'),
+    Parameter("tz", ("--tz",), str, None,
+              help="The deadline's time zone (e.g. Europe/Copenhagen; default: this machine's)."),
+    Parameter("keep", ("--keep",), Path, None, metavar="DIR", help="Keep the clone of a URL or bare repository in DIR."),
+    Parameter("fail_on", ("--fail-on",), FailOn, None,
+              help="Exit 1 on: unsupported claims (the default); weak or contradicted answers or failed course "
+                   "checks as well; any of these; or never."),
+)
+
+_OPTIONS_BY_FLAG = {flag: p for p in AUDIT_PARAMETERS for flag in p.flags}
+_DECLINED = object()
+# click reads this variable to answer shell completion instead of running the command
+_COMPLETION_VARIABLE = "_AUDITOR_COMPLETE"
+
+
+def quick_audit_arguments(argv: Sequence[str], environment: dict[str, str]) -> dict[str, Any] | None:
+    """The keyword arguments typer would call the audit command with for this command line
+    (without the program name), or None when the command line is not one read here."""
+    if not argv or argv[0] != "audit" or _COMPLETION_VARIABLE in environment:
+        return None
+    values: dict[str, Any] = {p.name: p.default for p in AUDIT_PARAMETERS if p.flags}
+    targets = []
+    tokens = iter(argv[1:])
+    for token in tokens:
+        if not token.startswith("-"):
+            targets.append(token)
+            continue
+        flag, equals, attached = token.partition("=") if token.startswith("--") else (token, "", "")
+        option = _OPTIONS_BY_FLAG.get(flag)
+        if option is None or (equals and not option.takes_value):
+            return None
+        value = _value(option, attached if equals else next(tokens, None)) if option.takes_value else True
+        if value is _DECLINED:
+            return None
+        values[option.name] = value
+    if len(targets) != 1 or not targets[0]:
+        return None
+    return {"target": targets[0], **values}
+
+
+def _value(option: Parameter, text: str | None) -> Any:
+    """The option's value from its text; declined when typer might read the text otherwise or
+    refuse it (missing, empty, looking like an option, not one of the choices)."""
+    if not text or text.startswith("-"):
+        return _DECLINED
+    if issubclass(option.kind, Enum):
+        return option.kind(text) if text in {choice.value for choice in option.kind} else _DECLINED
+    return option.kind(text)

@@ -1,0 +1,110 @@
+"""The quick reading of `auditor audit ...` either declines or calls the audit exactly as typer does."""
+
+from __future__ import annotations
+
+import os
+from enum import Enum
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import auditor.cli as cli
+from auditor.audit_options import AUDIT_PARAMETERS, quick_audit_arguments
+
+OPTIONS = [p for p in AUDIT_PARAMETERS if p.flags]
+
+
+def _samples(option) -> list[str]:
+    if issubclass(option.kind, Enum):
+        return [choice.value for choice in option.kind]
+    return {Path: ["some/dir", "out.json", "a=b"], str: ["abc", "2026-01-23 23:59", "Europe/Copenhagen"]}[option.kind]
+
+
+def _every_form() -> list[list[str]]:
+    """Each flag of each option in each form the quick reading accepts, before and after TARGET."""
+    cases = []
+    for option in OPTIONS:
+        long = option.flags[0]
+        if not option.takes_value:
+            cases += [["audit", "repo", flag] for flag in option.flags] + [["audit", flag, "repo"] for flag in option.flags]
+            continue
+        for value in _samples(option):
+            cases += [["audit", "repo", flag, value] for flag in option.flags]
+            cases += [["audit", f"{long}={value}", "repo"], ["audit", option.flags[-1], value, "repo"]]
+    return cases
+
+
+EVERY_FORM = _every_form()
+
+MIXED = [
+    ["audit", "repo"],
+    ["audit", "repo", "--format", "json", "--format", "text"],          # repeated: the last wins
+    ["audit", "repo", "-v", "--verbose", "-v"],
+    ["audit", "--at", "v1", "repo", "--at", "v2", "--deadline", "2026-01-01"],
+    ["audit", "-o", "a.json", "--output=b.json", "repo", "-f", "sarif", "--fail-on", "never"],
+    ["audit", "repo", "--report", "r.md", "--keep", "clones", "--tz", "UTC", "--fail-on=any", "-v"],
+    ["audit", "répo/ø", "--report", "rapport på dansk.md"],
+    ["audit", os.fsdecode(b"bin\xe9"), "--output", os.fsdecode(b"\xff.json")],
+    ["audit", "https://github.com/a/b.git", "--at=HEAD~1"],
+    ["audit", "repo", "--deadline=2026-01-23 23:59", "--tz=Europe/Copenhagen"],
+]
+
+# What typer refuses, answers with help, or reads in a way the quick reading leaves to it
+DECLINED = [
+    [], ["audit"], ["rules"], ["version"], ["--version"], ["--help"], ["explain", "hydra"], ["batch", "x", "--out", "y"],
+    ["--version", "audit", "repo"], ["Audit", "repo"],
+    ["audit", "--help"], ["audit", "repo", "--help"], ["audit", "repo", "-h"],
+    ["audit", "repo", "other"], ["audit", ""], ["audit", "-"], ["audit", "--", "repo"], ["audit", "repo", "--"],
+    ["audit", "repo", "--format"], ["audit", "repo", "--format="], ["audit", "repo", "-f"], ["audit", "repo", "--format", "jsn"],
+    ["audit", "repo", "--format", "JSON"], ["audit", "repo", "--format", "json "], ["audit", "repo", "-fjson"],
+    ["audit", "repo", "-f=json"], ["audit", "repo", "-vf", "json"], ["audit", "repo", "--form", "json"],
+    ["audit", "repo", "--formats", "json"], ["audit", "repo", "--FORMAT", "json"],
+    ["audit", "repo", "--verbose=1"], ["audit", "repo", "--verbose="], ["audit", "repo", "--no-verbose"],
+    ["audit", "repo", "--fail-on", "bogus"], ["audit", "repo", "--fail-on", "Weak"], ["audit", "repo", "--fail-on"],
+    ["audit", "repo", "--report", "-x"], ["audit", "repo", "--tz", "-05:00"], ["audit", "repo", "--report="],
+    ["audit", "repo", "--at", "--verbose"], ["audit", "repo", "-o=x"], ["audit", "repo", "--report", ""],
+    ["audit", "repo", "--jobs", "2"], ["audit", "repo", "---format", "json"],
+]
+
+
+def _typer_arguments(argv: list[str], monkeypatch) -> dict | None:
+    """What typer calls the audit with for this command line, or None when it does not call it."""
+    called = []
+
+    def record(**arguments):
+        called.append(arguments)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(cli, "run_audit", record)
+    CliRunner().invoke(cli.app, argv)
+    return called[0] if called else None
+
+
+def _typed(arguments: dict) -> dict:
+    return {name: (type(value), value) for name, value in arguments.items()}
+
+
+@pytest.mark.parametrize("argv", EVERY_FORM + MIXED, ids=" ".join)
+def test_the_quick_reading_calls_the_audit_as_typer_does(argv, monkeypatch):
+    quick = quick_audit_arguments(argv, {})
+    assert quick is not None, "a plain command line the quick reading should read"
+    assert _typed(quick) == _typed(_typer_arguments(argv, monkeypatch))
+
+
+@pytest.mark.parametrize("argv", DECLINED, ids=lambda argv: " ".join(argv) or "(empty)")
+def test_the_quick_reading_declines_what_it_cannot_read_as_typer_does(argv, monkeypatch):
+    assert quick_audit_arguments(argv, {}) is None
+    typer_arguments = _typer_arguments(argv, monkeypatch)
+    if argv[:1] == ["audit"] and typer_arguments is not None:  # typer reads it: declining costs only time
+        assert set(typer_arguments) == {p.name for p in AUDIT_PARAMETERS}
+
+
+def test_every_option_of_the_table_is_an_option_of_the_typer_command():
+    command = cli.typer.main.get_command(cli.app).commands["audit"]
+    declared = {param.name: tuple(param.opts) for param in command.params}
+    assert declared == {p.name: p.flags or (p.name,) for p in AUDIT_PARAMETERS}
+
+
+def test_shell_completion_is_left_to_typer():
+    assert quick_audit_arguments(["audit", "repo"], {"_AUDITOR_COMPLETE": "bash_source"}) is None

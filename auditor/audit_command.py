@@ -89,17 +89,17 @@ def _print_report(render) -> None:
         render()
         sys.stdout.flush()
     except BrokenPipeError:
-        _drop_stdout()
+        point_at_devnull(sys.stdout)
     except OSError as exc:
-        _drop_stdout()
+        point_at_devnull(sys.stdout)
         fail(f"cannot write the report to standard output: {exc.strerror or exc}")
 
 
-def _drop_stdout() -> None:
-    """Point standard output at /dev/null, so the interpreter's last flush cannot fail again."""
+def point_at_devnull(stream) -> None:
+    """Point an output stream at /dev/null, so the interpreter's last flush cannot fail again."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, stream.fileno())
         os.close(devnull)
     except (OSError, ValueError):   # a stand-in stdout without a file descriptor
         pass

@@ -5,6 +5,7 @@ line goes to the typer app; then out of the process at once."""
 from __future__ import annotations
 
 import atexit
+import errno
 import os
 import sys
 
@@ -42,13 +43,29 @@ def _run_command(argv: list[str]) -> None:
     from auditor.audit_options import quick_audit_arguments
 
     arguments = quick_audit_arguments(argv, os.environ)
-    if arguments is not None:
-        from auditor.audit_command import run_audit
+    if arguments is None:
+        from auditor.cli import app
 
-        run_audit(**arguments)   # ends in SystemExit
-    from auditor.cli import app
+        app(prog_name="auditor")
+    else:
+        _run_audit_as_typer_would(arguments)
 
-    app(prog_name="auditor")
+
+def _run_audit_as_typer_would(arguments: dict) -> None:
+    """The audit, ended as typer ends a command: an interrupt exits 130 and a closed pipe 1,
+    both without a traceback."""
+    from auditor.audit_command import point_at_devnull, run_audit
+
+    try:
+        run_audit(**arguments)
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+    except OSError as exc:
+        if exc.errno != errno.EPIPE:
+            raise
+        point_at_devnull(sys.stdout)
+        point_at_devnull(sys.stderr)
+        raise SystemExit(1) from None
 
 
 def _other_thread_alive() -> bool:

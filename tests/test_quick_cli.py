@@ -108,3 +108,38 @@ def test_every_option_of_the_table_is_an_option_of_the_typer_command():
 
 def test_shell_completion_is_left_to_typer():
     assert quick_audit_arguments(["audit", "repo"], {"_AUDITOR_COMPLETE": "bash_source"}) is None
+
+
+class _StandIn:
+    """A standard stream without a file descriptor, so ending quietly cannot touch the real ones."""
+
+    def write(self, text):
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def fileno(self):
+        raise ValueError("no descriptor")
+
+
+@pytest.mark.parametrize("raised", [KeyboardInterrupt(), BrokenPipeError(32, "Broken pipe")], ids=repr)
+def test_an_audit_interrupted_or_cut_off_ends_with_typer_s_exit_code(raised, monkeypatch):
+    import sys
+
+    import auditor.audit_command
+    from auditor.entry import _run_command
+
+    def interrupted(**arguments):
+        raise raised
+
+    codes = []
+    for module, run in ((cli, lambda: cli.app(["audit", "repo", "--format", "json"], prog_name="auditor")),
+                        (auditor.audit_command, lambda: _run_command(["audit", "repo", "--format", "json"]))):
+        monkeypatch.setattr(sys, "stdout", _StandIn())
+        monkeypatch.setattr(sys, "stderr", _StandIn())
+        monkeypatch.setattr(module, "run_audit", interrupted)
+        with pytest.raises(SystemExit) as ended:
+            run()
+        codes.append(ended.value.code)
+    assert codes == [130, 130] if isinstance(raised, KeyboardInterrupt) else codes == [1, 1]

@@ -1,9 +1,10 @@
-"""DVC with tracked data (or Git LFS); an initialised but unused DVC is weak."""
+"""DVC with tracked data (or Git LFS); an initialised but unused DVC is weak, and so is DVC only
+declared as a dependency (the rule's `unused` step)."""
 
 from auditor.model import Finding
 
 
-def probe(repo, dvc, lfs_patterns):
+def probe(dvc, lfs_patterns):
     has_config = dvc.config is not None
     tracked = dvc.tracked
     pipelines = dvc.pipelines
@@ -20,6 +21,3 @@ def probe(repo, dvc, lfs_patterns):
     for path in dict.fromkeys(p.path for p in lfs_patterns):
         first = next(p for p in lfs_patterns if p.path == path)
         yield Finding(path, first.line, f"Git LFS tracks `{first.pattern}`")
-    dep = repo.dependency("dvc", "dvc-gs", "dvc-gdrive", "dvc-s3")
-    if dep:
-        yield Finding(dep.path, dep.line, f"`{dep.name}` declared as a dependency", "weak")

@@ -1,6 +1,6 @@
 """A GCP bucket as DVC remote (`url = gs://...` in .dvc/config, or a `dvc remote add NAME gs://...`
 that a workflow, Cloud Build step, Dockerfile, Makefile, invoke task or script runs); buckets used
-elsewhere are weak."""
+elsewhere are weak, and so is a GCS client imported in code (the rule's `unused` step)."""
 
 import re
 
@@ -11,7 +11,6 @@ from auditor.model import Finding
 GS_URL = LazyPattern(r"\bgs://[\w.${}-]+", re.IGNORECASE)  # gs://$BUCKET counts too
 GS_FILES = ("**/*.py", "**/*.y*ml", "**/*.sh", "**/*.toml", "**/*.cfg", "**/*.json", "**/Makefile", "**/*Dockerfile*",
             "**/*.dockerfile", "**/*.md")
-GCS_CLIENTS = ("google.cloud.storage", "gcsfs")
 RUN_SITES = ("workflow", "cloudbuild", "dockerfile", *LOCAL_SITES)
 
 
@@ -35,7 +34,7 @@ def _remote_commands(commands):
                 return
 
 
-def probe(repo, source, dvc, commands):
+def probe(repo, dvc, commands):
     remotes = dvc.remotes
     gcs = [r for r in remotes if r.url.lower().startswith("gs://")]
     for r in gcs[:3]:
@@ -56,9 +55,3 @@ def probe(repo, source, dvc, commands):
         url = match.group(0) if match else "gs://..."
         yield Finding(hit.path, hit.line, f"bucket `{url}` used in {hit.path}:{hit.line}{tail}", "weak")
         break
-    for path, module in source.items():
-        hit = module.imports_any(*GCS_CLIENTS)
-        if hit:
-            yield Finding(path, hit[1], f"`{hit[0]}` imported in {path}:{hit[1]}: a bucket used from code, "
-                                        "not through DVC", "weak")
-            break

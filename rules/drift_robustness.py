@@ -1,5 +1,6 @@
 """Drift analysis: a drift library (evidently, alibi-detect, torchdrift, nannyml, frouros) put to
-work in Python or a notebook, or a script named for a drift / robustness experiment."""
+work in Python or a notebook, or a script named for a drift / robustness experiment; a drift library
+imported and never called, or only declared, is weak (the rule's `unused` step)."""
 
 import re
 
@@ -14,19 +15,17 @@ NOTEBOOK_IMPORT = LazyPattern(r"(from|import) (" + "|".join(DRIFT_LIBRARIES) + r
 def probe(repo, python):
     used = list(_library_use(python))
     yield from used
-    if not any(f.strength == "strong" for f in used):
+    if not used:
         yield from _notebooks(repo)
         yield from _experiment_scripts(python)
 
 
 def _library_use(python):
-    for path, (name, line) in sorted(drift_modules(python).items())[:5]:
+    for path, (name, _) in sorted(drift_modules(python).items())[:5]:
         module = python[path]
         calls = [c for c in module.calls if drift_call(module, c)]
         if calls:
             yield Finding(path, calls[0].line, f"`{calls[0].name}(...)` from `{name}` in {path}:{calls[0].line}")
-        else:
-            yield Finding(path, line, f"`import {name}` in {path}:{line}, but nothing from it is called", "weak")
 
 
 def _notebooks(repo):

@@ -1,6 +1,6 @@
 """A frontend for the API: a streamlit / gradio app or an HTML-JS page that calls the API.
-A UI that never calls the API, a stub, a frontend described but not in the repository, or a
-UI framework only declared is weak."""
+A UI that never calls the API or a frontend described but not in the repository is weak, and so
+are a UI framework imported by a stub that builds nothing or only declared (the rule's `unused` step)."""
 
 import re
 
@@ -38,8 +38,6 @@ def probe(repo, source):
         elif ui_calls:
             weak.append(Finding(path, ui_calls[0].line, f"{framework} app {path} builds a UI but never calls the API",
                                 "weak"))
-        else:
-            weak.append(Finding(path, None, f"{path} imports {framework} but builds no UI (a stub)", "weak"))
     strong += list(_pages(repo, source))
     yield from strong[:3]
     if strong:

@@ -1,5 +1,6 @@
 """Weights & Biases logging in source (wandb.init / wandb.log, Lightning's WandbLogger, HF
-report_to="wandb"); wandb only declared, configured or used for login is weak."""
+report_to="wandb"); wandb configured or used for login is weak, and so is wandb imported but never
+called or only declared (the rule's `unused` step)."""
 
 from auditor.facts.modules_on_demand import modules_mentioning
 from auditor.lazy_pattern import LazyPattern
@@ -48,10 +49,6 @@ def _weak_hints(repo, source):
         other = next((c for c in module.calls if OTHER_CALL.search(module.resolve(c.name))), None)
         if other:
             yield Finding(path, other.line, f"`{other.name}(...)` in {path}:{other.line}, but nothing logged to W&B", "weak")
-            break
-        hit = module.imports_any("wandb")
-        if hit:
-            yield Finding(path, hit[1], f"wandb imported in {path}:{hit[1]} but never called", "weak")
             break
     for hit in repo.grep(r"\bwandb\b", "configs/**", "conf/**", "**/*.y*ml", limit=1):
         yield Finding(hit.path, hit.line, f"wandb mentioned in config {hit.path}:{hit.line}", "weak")

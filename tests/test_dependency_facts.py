@@ -198,3 +198,15 @@ def test_only_declared_step_adds_a_weak_finding_when_nothing_is_strong(tmp_path,
     assert [f.message for f in added] == expected
     assert all(f.strength == "weak" and (f.path, f.line) == ("requirements.txt", 1) for f in added)
     assert unused_tail(None, [], repo) == []
+
+
+@pytest.mark.parametrize("code, uncalled, expected", [
+    ("import wandb\n", True, ["wandb imported in a.py:1"]),
+    ("import wandb\nwandb.login()\n", True, []),
+    ("from wandb import login\nlogin()\n", True, []),
+    ("import wandb\nwandb.login()\n", False, ["wandb imported in a.py:1"]),
+], ids=["imported only", "a call into it", "a call of a name imported from it", "uncalled not asked"])
+def test_unused_step_uncalled_keeps_only_a_module_calling_nothing_from_the_package(tmp_path, code, uncalled, expected):
+    repo = Repository(write_tree(tmp_path, {"a.py": code}))
+    step = {"imports": ["wandb"], "imported": "{name} imported in {where}", "uncalled": uncalled, "scope": "all"}
+    assert [f.message for f in unused_tail(step, [], repo)] == expected

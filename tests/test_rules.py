@@ -24,6 +24,8 @@ def test_rule_case(rule_id, case, tree):
     assert outcome.evidence == case["expect"], described
     if "message" in case:
         assert any(case["message"] in f.message for f in outcome.findings), described
+    if "not_message" in case:
+        assert not any(case["not_message"] in f.message for f in outcome.findings), described
     for finding in outcome.findings:
         assert finding.message
         if finding.strength in ("strong", "weak") and outcome.evidence != "n/a":

@@ -15,7 +15,8 @@ A rule may also ask for the shared weak tail `unused`, added when nothing strong
 
     unused:
       imports: [locust]                                 # the first module importing it: weak
-      imported: "locust imported in {where}, but no user class with tasks"
+      imported: "locust imported in {where}, but no user class with tasks"   # also {name}, {path}
+      uncalled: true                                    # only a module calling nothing from them
       scope: all                                        # modules searched, as for the Python kinds
       declared: [locust, k6]                            # the first declaration: weak
       but: ", no load test script"                      # appended to "`locust` declared as a dependency in ..."
@@ -166,10 +167,18 @@ def _imported_only(step: dict[str, Any], repo: Repository) -> Iterable[Finding]:
     imports = _as_list(step.get("imports"))
     for path, module in (_modules(step, repo, imports).items() if imports else ()):
         hit = module.imports_any(*imports)
-        if hit:
+        if hit and not (step.get("uncalled") and calls_into(module, imports)):
             message = step.get("imported", "`{name}` imported in {where}, but never used")
-            yield Finding(path, hit[1], message.format(name=hit[0], where=f"{path}:{hit[1]}"), "weak")
+            yield Finding(path, hit[1], message.format(name=hit[0], where=f"{path}:{hit[1]}", path=path), "weak")
             return
+
+
+def calls_into(module: PythonModule, packages: list[str]) -> bool:
+    """Whether the module calls anything from one of the packages (`wandb.login()`, `Report()` imported
+    from `evidently.report`)."""
+    prefixes = tuple(p + "." for p in packages)
+    return any(resolved in packages or resolved.startswith(prefixes)
+               for resolved in (module.resolve(call.name) for call in module.calls))
 
 
 def _declared_only(step: dict[str, Any], repo: Repository) -> Iterable[Finding]:

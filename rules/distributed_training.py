@@ -4,6 +4,7 @@ is selected; a config nothing selects, or "all GPUs" without a strategy, is weak
 
 import re
 
+from auditor.facts.commands import LOCAL_SITES
 from auditor.facts.modules_on_demand import modules_mentioning
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
@@ -21,16 +22,18 @@ LIBRARY_NAMES = ("torch.distributed", "DistributedDataParallel", "DataParallel",
 TRAINER_ENDINGS = ("Trainer", "TrainingArguments", "Fabric")
 MULTI_STRATEGY = LazyPattern(r"ddp|fsdp|deepspeed|\bdp\b|horovod|Strateg", re.IGNORECASE)
 LAUNCH = LazyPattern(r"(\btorchrun\b|torch\.distributed\.(launch|run)|accelerate\s+launch|deepspeed\s+\S+\.py)")
-LAUNCH_FILES = (".github/workflows/*.y*ml", "**/*ockerfile*", "**/*.dockerfile", "**/*.sh", "tasks.py", "Makefile",
-                "**/cloudbuild*.y*ml", "**/*.y*ml")
+LAUNCH_SITES = ("workflow", "cloudbuild", "dockerfile", *LOCAL_SITES)
+# by their lines: job specs (Vertex AI, Kubernetes) no command reader knows, and commands tasks.py builds from pieces
+OTHER_LAUNCH_FILES = ("tasks.py", "**/*.y*ml")
+TORCH_LAUNCHERS = {"torchrun", "torch.distributed.launch", "torch.distributed.run"}
 SELECTION_FILES = ("**/*.y*ml", "**/*.py", "**/*.sh", "**/*.md", "**/*ockerfile*", "**/*.dockerfile", "Makefile",
                    "**/*.toml", "**/*.cfg", "**/*.ini")
 CONFIG_SETTING = LazyPattern(r"^[^\S\n]*(strategy:\s*[\"']?(ddp|fsdp|deepspeed)\w*|(devices|gpus):\s*([2-9]|\d\d+)\b)",
                              re.MULTILINE)
 
 
-def probe(repo, source):
-    found = list(_library_calls(source)) + list(_trainer_settings(source)) + list(_launches(repo))
+def probe(repo, source, commands):
+    found = list(_library_calls(source)) + list(_trainer_settings(source)) + list(_launches(repo, commands))
     if not any(f.strength == "strong" for f in found):
         found += list(_configs(repo))
     yield from found
@@ -89,9 +92,30 @@ def _device_count(value: str):
     return None
 
 
-def _launches(repo):
-    for hit in repo.grep(LAUNCH, *LAUNCH_FILES, limit=1):
-        yield Finding(hit.path, hit.line, f"distributed launch `{hit.text[:80]}` in {hit.path}:{hit.line}")
+def _launches(repo, commands):
+    """A distributed launch the project runs (a workflow or Cloud Build step, a Dockerfile, Makefile, task or
+    script, read as shell: `uv run torchrun ...`, not a commented-out line); else a job spec or tasks.py line."""
+    launched = [c for site in LAUNCH_SITES for c in commands.at(site) if c.live and not c.rejected and _distributed(c)]
+    for command in launched[:1]:
+        yield Finding(command.path, command.line, f"distributed launch `{command.text[:80]}` at {command.where} "
+                                                  f"(runs {command.program})")
+    if launched:
+        return
+    read_as_commands = {c.path for site in ("workflow", "cloudbuild") for c in commands.at(site, None)}
+    for hit in repo.grep(LAUNCH, *OTHER_LAUNCH_FILES, limit=5):
+        if not hit.path.startswith(".github/") and hit.path not in read_as_commands:
+            yield Finding(hit.path, hit.line, f"distributed launch `{hit.text[:80]}` in {hit.path}:{hit.line}")
+            return
+
+
+def _distributed(command) -> bool:
+    if command.has_option("--help", "-h", "--version"):
+        return False
+    if command.program == "accelerate":
+        return command.subcommand == "launch"
+    if command.program == "deepspeed":
+        return any(a.endswith(".py") for a in command.args)
+    return command.program in TORCH_LAUNCHERS
 
 
 def _configs(repo):

@@ -65,6 +65,7 @@ def explain_command(item: str = typer.Argument(..., help="An item id (e.g. docke
     from rich.markup import escape
 
     from auditor.catalog import by_id
+    from auditor.engine.patterns import unused_in_words
     from auditor.engine.run import facts_read
     from auditor.render.explain import LABEL_STYLES, evidence_lines
 
@@ -81,6 +82,9 @@ def explain_command(item: str = typer.Argument(..., help="An item id (e.g. docke
     if spec.frameworks:
         console.print("frameworks recognised: " + escape(", ".join(spec.frameworks)))
     console.print("report wording matched: " + escape(", ".join(f"/{p.pattern}/" for p in spec.match)))
+    unused = unused_in_words(spec.unused)
+    if unused:
+        console.print("[yellow]weak[/yellow] when nothing is strong (the shared `unused` step): " + escape(unused))
     facts = facts_read(spec)
     if facts:
         console.print("facts read: " + escape(", ".join(facts)))

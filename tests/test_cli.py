@@ -207,11 +207,27 @@ def test_a_file_name_that_is_not_utf8_keeps_the_json_valid_utf8(tmp_path):
     assert [p["path"] for p in document["problems"]] == [os.fsdecode(b"src/bin\xe9.py")]
 
 
-@pytest.mark.parametrize(("item", "facts"), [("ci-lint", "workflows, commands"), ("api-tests-ci", "commands")])
+@pytest.mark.parametrize(("item", "facts"), [("ci-lint", "workflows, commands"), ("api-tests-ci", "commands"),
+                                             ("load-test", "python, commands, dependencies"),
+                                             ("data-versioning", "dvc, lfs_patterns, dependencies")])
 def test_explain_names_the_facts_a_rule_reads(item, facts):
     result = runner.invoke(app, ["explain", item])
     assert result.exit_code == 0
     assert "facts read:" in result.output and facts in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize(("item", "words"), [
+    ("wandb", "the first module importing wandb and calling nothing from it (fact `source`); "
+              "the first declaration of wandb (fact `dependencies`)"),
+    ("load-test", "the first module importing locust (fact `python`)"),
+    ("ci-lint", None),
+])
+def test_explain_says_what_the_unused_step_counts_weak_and_from_which_fact(item, words):
+    output = " ".join(runner.invoke(app, ["explain", item]).output.split())
+    if words is None:
+        assert "`unused` step" not in output
+    else:
+        assert f"weak when nothing is strong (the shared `unused` step): {words}" in output
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")

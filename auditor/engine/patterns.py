@@ -22,7 +22,8 @@ A rule may also ask for the shared weak tail `unused`, added when nothing strong
       but: ", no load test script"                      # appended to "`locust` declared as a dependency in ..."
 
 Optional keys: `scope` (source | tests | all, for Python kinds), `message` (with {name}),
-`limit` (findings kept, default 3).
+`limit` (findings kept, default 3). `auditor explain <id>` names the facts both read (a scope is
+the fact `source`, `tests` or `python`) and says the `unused` step in words (unused_in_words).
 """
 
 from __future__ import annotations
@@ -59,12 +60,17 @@ def evaluate(pattern: dict[str, Any], repo: Repository) -> list[Finding]:
     ]
 
 
+SCOPE_FACTS = {"source": "source", "tests": "tests", "all": "python"}   # a pattern's scope -> the fact it reads
+
+
+def scope_fact(pattern: Mapping[str, Any]) -> str:
+    return SCOPE_FACTS[str(pattern.get("scope", "source"))]
+
+
 def _modules(pattern: dict[str, Any], repo: Repository, names) -> Mapping[str, PythonModule]:
     """The modules of the pattern's scope; when they are parsed on demand, only those that can
     hold one of the names."""
-    scope = pattern.get("scope", "source")
-    modules = {"source": repo.source, "tests": repo.tests, "all": repo.python}[scope]
-    return modules_mentioning(modules, names)
+    return modules_mentioning(getattr(repo, scope_fact(pattern)), names)
 
 
 def _files(values, pattern, repo: Repository) -> Iterable[tuple]:
@@ -186,3 +192,19 @@ def _declared_only(step: dict[str, Any], repo: Repository) -> Iterable[Finding]:
     dep = repo.declared(*packages) if packages else None
     if dep:
         yield only_declared(dep, step.get("but", ""))
+
+
+def unused_in_words(step: dict[str, Any] | None) -> str | None:
+    """The rule's `unused` step as `auditor explain` says it: what counts weak when nothing is strong,
+    and the fact each part reads."""
+    if not step:
+        return None
+    parts = []
+    imports = _as_list(step.get("imports"))
+    if imports:
+        calling = " and calling nothing from it" if step.get("uncalled") else ""
+        parts.append(f"the first module importing {', '.join(imports)}{calling} (fact `{scope_fact(step)}`)")
+    declared = _as_list(step.get("declared"))
+    if declared:
+        parts.append(f"the first declaration of {', '.join(declared)} (fact `dependencies`)")
+    return "; ".join(parts) or None

@@ -14,7 +14,7 @@ from types import ModuleType
 from typing import Callable
 
 from auditor.catalog import RuleSpec, load_catalog, rules_dir
-from auditor.engine.patterns import unused_tail, evaluate
+from auditor.engine.patterns import evaluate, scope_fact, unused_tail
 from auditor.facts import Repository
 from auditor.facts.branches import Branch
 from auditor.facts.vendored import vendored_origin
@@ -55,9 +55,9 @@ def facts_read(spec: RuleSpec) -> list[str]:
     names = list(parameter_names(probe)) if probe is not None else []
     for pattern in spec.evidence:
         kind = next((k for k in PATTERN_FACTS if k in pattern), None)
-        names.append(PATTERN_FACTS[kind] if kind else str(pattern.get("scope", "source")))
+        names.append(PATTERN_FACTS[kind] if kind else scope_fact(pattern))
     if spec.unused:
-        names += [str(spec.unused.get("scope", "source"))] if spec.unused.get("imports") else []
+        names += [scope_fact(spec.unused)] if spec.unused.get("imports") else []
         names += ["dependencies"] if spec.unused.get("declared") else []
     return list(dict.fromkeys(names))
 

@@ -19,7 +19,6 @@ DEPLOY_FILES = ("**/*ockerfile*", "**/*.dockerfile", "**/docker-compose*.y*ml", 
                 ".github/workflows/*.y*ml", "**/cloudbuild*.y*ml", "**/*.cloudbuild.y*ml", "**/cloudbuild/*.y*ml",
                 "tasks.py", "Makefile", "**/Procfile", "**/app.yaml", "**/service*.y*ml", "**/*.sh")
 GENERIC_STEMS = {"main", "app", "api", "server", "__init__", "__main__"}
-README_AND_DOCS = ("README.md", "docs/**/*.md")
 RUN_SITES = ("workflow", "cloudbuild", *LOCAL_SITES)
 DECORATOR_LINE = LazyPattern(r"^[^\S\n]*@", re.MULTILINE)
 METHOD_DECORATOR = LazyPattern(r"^[^\S\n]*@(?:[^\n]|\\\n)*?\.[\s\\]*(get|post|put|patch|delete|api_route|websocket)\b",
@@ -202,9 +201,3 @@ def console_command(repo, commands, wanted, pattern: re.Pattern[str], text_files
         documented = hit.path.endswith(".md")
         suffix = " (a documented command, not a script)" if documented else ""
         yield Finding(hit.path, hit.line, f"`{hit.text[:80]}` in {hit.path}:{hit.line}{suffix}", "weak" if documented else "strong")
-
-
-def mention(repo, pattern: re.Pattern[str]):
-    """A README or docs sentence matching `pattern`: the group talks about it, nothing more."""
-    for hit in repo.grep(pattern, *README_AND_DOCS, limit=1):
-        yield Finding(hit.path, hit.line, f"only a mention: `{hit.text[:80]}` in {hit.path}:{hit.line}", "weak")

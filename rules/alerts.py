@@ -1,12 +1,13 @@
 """Alerting the repository can hold: alert policy files, `gcloud ... monitoring policies create`
-commands, AlertPolicyService SDK calls, Prometheus alerting rules. Without any of them the item
-is n/a: alerts are usually created in the cloud console."""
+commands, AlertPolicyService SDK calls, Prometheus alerting rules; a README or docs sentence about alert
+policies is weak (the rule's `unused` step). Without any of them the item is n/a: alerts are usually created
+in the cloud console."""
 
 import re
 
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
-from auditor.rules._monitoring import console_command, gcloud_words, mention
+from auditor.rules._monitoring import console_command, gcloud_words
 
 POLICY_FILE = LazyPattern(r"(\"?combiner\"?\s*:|\"?conditionThreshold\"?\s*:|\"?conditionMatchedLog\"?\s*:|"
                           r"\"?notificationChannels\"?\s*:|^[^\S\n]*-\s*alert:\s*[A-Za-z])", re.MULTILINE)
@@ -15,7 +16,6 @@ TEXT_FILES = ("README.md", "docs/**/*.md", "**/*.py")   # documented commands, s
 SDK = LazyPattern(r"^google\.cloud\.monitoring_v3(\.|$)")
 SDK_PREFIX = "google.cloud.monitoring_v3"
 SDK_CALL = LazyPattern(r"(AlertPolicyServiceClient|NotificationChannelServiceClient|create_alert_policy)")
-MENTION = LazyPattern(r"alert(ing)? polic(y|ies)", re.IGNORECASE)
 
 
 def creates_alerting(command) -> bool:
@@ -24,11 +24,9 @@ def creates_alerting(command) -> bool:
 
 
 def probe(repo, source, commands):
-    found = [*_policy_files(repo), *console_command(repo, commands, creates_alerting, POLICY_COMMAND, TEXT_FILES),
-             *_sdk(source)]
-    yield from found
-    if not found:
-        yield from mention(repo, MENTION)
+    yield from _policy_files(repo)
+    yield from console_command(repo, commands, creates_alerting, POLICY_COMMAND, TEXT_FILES)
+    yield from _sdk(source)
 
 
 def _policy_files(repo):

@@ -1,13 +1,14 @@
 """Cloud monitoring the repository can hold: a managed-Prometheus sidecar or monitoring config,
-Cloud Monitoring SDK calls, `gcloud monitoring` commands. A mention or a config kept as plain
-text is weak; with nothing in the repository the item is n/a (it lives in the cloud console)."""
+Cloud Monitoring SDK calls, `gcloud monitoring` commands. A config kept as plain text is weak, and so
+are a README or docs mention and a dependency only (the rule's `unused` step); with nothing in the
+repository the item is n/a (it lives in the cloud console)."""
 
 import re
 
 from auditor.facts.repository import VENDORED
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
-from auditor.rules._monitoring import console_command, gcloud_words, mention
+from auditor.rules._monitoring import console_command, gcloud_words
 
 CONFIG_FILES = ("**/*.y*ml", "**/*.tf", "**/*.sh", "**/*.py", "**/*alert*.json", "**/*polic*.json", "**/*monitor*.json", "**/*dashboard*.json")
 TEXT_FILES = ("**/*.txt", "**/*.md", "**/*.cfg", "**/*.conf")
@@ -23,7 +24,6 @@ MONITORING_GROUPS = {"dashboards", "metrics", "uptime", "channels"}
 SDK = LazyPattern(r"^(google\.cloud\.monitoring(_v3|_dashboard)?|opentelemetry\.exporter\.cloud_monitoring|"
                   r"google\.cloud\.monitoring_dashboards)(\.|$)")
 SDK_PREFIXES = ("google.cloud.monitoring", "opentelemetry.exporter.cloud_monitoring")  # every SDK match starts so
-MENTION = LazyPattern(r"(google )?cloud monitoring|monitoring dashboard|managed (service for )?prometheus|stackdriver", re.IGNORECASE)
 
 
 def monitors(command) -> bool:
@@ -32,11 +32,9 @@ def monitors(command) -> bool:
 
 
 def probe(repo, source, commands):
-    found = [*_configs(repo), *_sdk(source), *console_command(repo, commands, monitors, MONITORING_COMMAND, DOCUMENTED)]
-    yield from found
-    if any(f.strength == "strong" for f in found):
-        return
-    yield from mention(repo, MENTION)
+    yield from _configs(repo)
+    yield from _sdk(source)
+    yield from console_command(repo, commands, monitors, MONITORING_COMMAND, DOCUMENTED)
 
 
 def _configs(repo):

@@ -1,6 +1,6 @@
 """Weights & Biases logging in source (wandb.init / wandb.log, Lightning's WandbLogger, HF
-report_to="wandb"); wandb configured or used for login is weak, and so is wandb imported but never
-called or only declared (the rule's `unused` step)."""
+report_to="wandb"); wandb used for login is weak, and so is wandb imported but never called, named
+in a config or only declared (the rule's `unused` step)."""
 
 from auditor.facts.modules_on_demand import modules_mentioning
 from auditor.lazy_pattern import LazyPattern
@@ -44,14 +44,13 @@ def _instantiated_logger(repo, source):
     return Finding(hit.path, hit.line, f"`WandbLogger` configured in {hit.path}:{hit.line}, but nothing instantiates it", "weak")
 
 
-def _weak_hints(repo, source):
+def _calls_logging_nothing(source):
+    """The first wandb call that logs nothing (`wandb.login`, `wandb.finish`)."""
     for path, module in modules_mentioning(source, ["wandb"]).items():
         other = next((c for c in module.calls if OTHER_CALL.search(module.resolve(c.name))), None)
         if other:
             yield Finding(path, other.line, f"`{other.name}(...)` in {path}:{other.line}, but nothing logged to W&B", "weak")
             break
-    for hit in repo.grep(r"\bwandb\b", "configs/**", "conf/**", "**/*.y*ml", limit=1):
-        yield Finding(hit.path, hit.line, f"wandb mentioned in config {hit.path}:{hit.line}", "weak")
 
 
 def probe(repo, source):
@@ -63,5 +62,5 @@ def probe(repo, source):
     if instantiated:
         yield instantiated
     if not instantiated or instantiated.strength != "strong":
-        yield from _weak_hints(repo, source)
+        yield from _calls_logging_nothing(source)
         yield from screenshots(repo, "wandb", "W&B experiments")

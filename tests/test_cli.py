@@ -218,6 +218,7 @@ def test_explain_names_the_facts_a_rule_reads(item, facts):
 
 @pytest.mark.parametrize(("item", "words"), [
     ("wandb", "the first module importing wandb and calling nothing from it (fact `source`); "
+              "the first line of configs/**, conf/**, **/*.y*ml matching /\\bwandb\\b/ (their text); "
               "the first declaration of wandb (fact `dependencies`)"),
     ("load-test", "the first module importing locust (fact `python`)"),
     ("ci-lint", None),

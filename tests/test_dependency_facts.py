@@ -210,3 +210,14 @@ def test_unused_step_uncalled_keeps_only_a_module_calling_nothing_from_the_packa
     repo = Repository(write_tree(tmp_path, {"a.py": code}))
     step = {"imports": ["wandb"], "imported": "{name} imported in {where}", "uncalled": uncalled, "scope": "all"}
     assert [f.message for f in unused_tail(step, [], repo)] == expected
+
+
+@pytest.mark.parametrize("found, expected", [
+    ([], ["only a mention: `We watch the API with Cloud Monitoring.` in README.md:2"]),
+    ([Finding("a.py", 3, "a monitoring client", "strong")], []),
+], ids=["nothing strong", "a strong finding"])
+def test_unused_step_mentioned_adds_the_first_matching_line_when_nothing_is_strong(tmp_path, found, expected):
+    repo = Repository(write_tree(tmp_path, {"README.md": "# proj\nWe watch the API with Cloud Monitoring.\n",
+                                            "src/notes.md": "cloud monitoring\n"}))
+    step = {"mentioned": {"grep": "cloud monitoring", "in": ["README.md"]}}
+    assert [f"{f.message} {f.strength}" for f in unused_tail(step, found, repo)] == [e + " weak" for e in expected]

@@ -18,6 +18,10 @@ A rule may also ask for the shared weak tail `unused`, added when nothing strong
       imported: "locust imported in {where}, but no user class with tasks"   # also {name}, {path}
       uncalled: true                                    # only a module calling nothing from them
       scope: all                                        # modules searched, as for the Python kinds
+      mentioned:                                        # the first line of text naming it: weak
+        grep: "locust|k6 run"                           # a regular expression, case-insensitive
+        in: [README.md, "docs/**/*.md"]
+        message: "only a mention: `{text}` in {where}"  # the default
       declared: [locust, k6]                            # the first declaration: weak
       but: ", no load test script"                      # appended to "`locust` declared as a dependency in ..."
 
@@ -162,7 +166,7 @@ def unused_tail(step: dict[str, Any] | None, findings: list[Finding], repo: Repo
     (message `imported`, with {name} and {where}) and the first declaration of one of `declared` are weak."""
     if not step or any(f.strength == "strong" for f in findings):
         return []
-    return [*_imported_only(step, repo), *_declared_only(step, repo)]
+    return [*_imported_only(step, repo), *_mentioned_only(step, repo), *_declared_only(step, repo)]
 
 
 def _as_list(values) -> list[str]:
@@ -187,6 +191,13 @@ def calls_into(module: PythonModule, packages: list[str]) -> bool:
                for resolved in (module.resolve(call.name) for call in module.calls))
 
 
+def _mentioned_only(step: dict[str, Any], repo: Repository) -> Iterable[Finding]:
+    mention = step.get("mentioned")
+    for hit in (repo.grep(mention["grep"], *_as_list(mention.get("in")), limit=1) if mention else ()):
+        message = mention.get("message", "only a mention: `{text}` in {where}")
+        yield Finding(hit.path, hit.line, message.format(text=hit.text[:80], where=f"{hit.path}:{hit.line}"), "weak")
+
+
 def _declared_only(step: dict[str, Any], repo: Repository) -> Iterable[Finding]:
     packages = _as_list(step.get("declared"))
     dep = repo.declared(*packages) if packages else None
@@ -204,6 +215,9 @@ def unused_in_words(step: dict[str, Any] | None) -> str | None:
     if imports:
         calling = " and calling nothing from it" if step.get("uncalled") else ""
         parts.append(f"the first module importing {', '.join(imports)}{calling} (fact `{scope_fact(step)}`)")
+    mention = step.get("mentioned")
+    if mention:
+        parts.append(f"the first line of {', '.join(_as_list(mention.get('in')))} matching /{mention['grep']}/ (their text)")
     declared = _as_list(step.get("declared"))
     if declared:
         parts.append(f"the first declaration of {', '.join(declared)} (fact `dependencies`)")

@@ -58,6 +58,7 @@ def facts_read(spec: RuleSpec) -> list[str]:
         names.append(PATTERN_FACTS[kind] if kind else scope_fact(pattern))
     if spec.unused:
         names += [scope_fact(spec.unused)] if spec.unused.get("imports") else []
+        names += ["text"] if spec.unused.get("mentioned") else []
         names += ["dependencies"] if spec.unused.get("declared") else []
     return list(dict.fromkeys(names))
 

@@ -1,5 +1,5 @@
 """ONNX or BentoML deployment: an ONNX export or ONNX Runtime inference, or a BentoML service;
-a stray `.onnx` file, an import or a dependency alone is weak."""
+a stray `.onnx` file, an import or a dependency alone is weak (the rule's `unused` step)."""
 
 from auditor.model import Finding
 
@@ -15,11 +15,6 @@ def probe(repo, python):
     strong = list(_calls(python))
     strong += [Finding(path, None, f"BentoML build file {path}") for path in repo.glob(*BENTO_FILES)[:1]]
     yield from strong[:4]
-    if strong:
-        return
-    models = repo.glob("**/*.onnx")
-    if models:
-        yield Finding(models[0], None, f"ONNX model file {models[0]}, without the code that made or serves it", "weak")
 
 
 def _calls(python):

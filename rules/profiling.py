@@ -1,6 +1,6 @@
 """Profilers used in code or tasks (cProfile, torch.profiler, Lightning profilers, line_profiler,
-pyinstrument, snakeviz ...); profile artifacts, timing benchmarks or a dependency only are weak
-(the dependency through the rule's `unused: declared:` step, which asks the dependency fact)."""
+pyinstrument, snakeviz ...); a documented run, a screenshot or a timing benchmark is weak, and so are
+a profile artifact and a dependency only (the rule's `unused` step)."""
 
 import re
 
@@ -21,7 +21,6 @@ COMMAND_SITES = (*LOCAL_SITES, "workflow")
 INSTALLS = LazyPattern(r"\binstall\b|==|>=")
 PROFILER_PROGRAMS = {"cprofile", "snakeviz", "pyinstrument", "py-spy", "scalene", "kernprof", "line_profiler",
                      "memray", "austin", "memory_profiler", "mprof", "viztracer"}
-ARTIFACTS = ("**/*.prof", "**/*.pstats", "**/*.pt.trace.json", "**/*trace*.json", "**/*.speedscope.json")
 BENCHMARK_FILE = LazyPattern(r"(^|/)[^/]*(bench|timing|latency|speed)[^/]*\.py$", re.IGNORECASE)
 TIMERS = LazyPattern(r"^(time\.(time|perf_counter|perf_counter_ns|process_time|monotonic)|timeit\.\w+|perf_counter|default_timer)$")
 
@@ -88,8 +87,6 @@ def _documented_runs(repo):
 
 def _weak_traces(repo, python):
     yield from _documented_runs(repo)
-    for path in repo.glob(*ARTIFACTS)[:2]:
-        yield Finding(path, None, f"{path}: a profiling artifact, without the code that made it", "weak")
     yield from screenshots(repo, "profiling", "a profiling run")
     for path, module in python.items():
         if BENCHMARK_FILE.search(path):

@@ -14,6 +14,8 @@ Each entry of a rule's `evidence:` list has one kind key and a `strength`:
 A rule may also ask for the shared weak tail `unused`, added when nothing strong was found:
 
     unused:
+      files: ["**/*.har"]                               # the first file matching: weak
+      file: "{path}: a recorded load, without the test that made it"   # the default: "{path} exists, ..."
       imports: [locust]                                 # the first module importing it: weak
       imported: "locust imported in {where}, but no user class with tasks"   # also {name}, {path}
       uncalled: true                                    # only a module calling nothing from them
@@ -166,11 +168,19 @@ def unused_tail(step: dict[str, Any] | None, findings: list[Finding], repo: Repo
     (message `imported`, with {name} and {where}) and the first declaration of one of `declared` are weak."""
     if not step or any(f.strength == "strong" for f in findings):
         return []
-    return [*_imported_only(step, repo), *_mentioned_only(step, repo), *_declared_only(step, repo)]
+    return [*_files_only(step, repo), *_imported_only(step, repo), *_mentioned_only(step, repo),
+            *_declared_only(step, repo)]
 
 
 def _as_list(values) -> list[str]:
     return [values] if isinstance(values, str) else list(values or [])
+
+
+def _files_only(step: dict[str, Any], repo: Repository) -> Iterable[Finding]:
+    globs = _as_list(step.get("files"))
+    for path in (repo.glob(*globs)[:1] if globs else ()):
+        message = step.get("file", "{path} exists, but nothing uses it")
+        yield Finding(path, None, message.format(path=path), "weak")
 
 
 def _imported_only(step: dict[str, Any], repo: Repository) -> Iterable[Finding]:
@@ -211,6 +221,9 @@ def unused_in_words(step: dict[str, Any] | None) -> str | None:
     if not step:
         return None
     parts = []
+    globs = _as_list(step.get("files"))
+    if globs:
+        parts.append(f"the first file matching {', '.join(globs)} (fact `files`)")
     imports = _as_list(step.get("imports"))
     if imports:
         calling = " and calling nothing from it" if step.get("uncalled") else ""

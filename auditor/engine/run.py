@@ -57,6 +57,7 @@ def facts_read(spec: RuleSpec) -> list[str]:
         kind = next((k for k in PATTERN_FACTS if k in pattern), None)
         names.append(PATTERN_FACTS[kind] if kind else scope_fact(pattern))
     if spec.unused:
+        names += ["files"] if spec.unused.get("files") else []
         names += [scope_fact(spec.unused)] if spec.unused.get("imports") else []
         names += ["text"] if spec.unused.get("mentioned") else []
         names += ["dependencies"] if spec.unused.get("declared") else []

@@ -43,7 +43,8 @@ class RuleSpec:
     na: bool = False
     na_when_absent: bool = False
     probe: str | None = None
-    unused: dict[str, Any] | None = None   # the shared weak tail: {files, file, imports, imported, uncalled, scope, mentioned, declared, but}
+    # the shared weak tail: {files, file, imports, imported, uncalled, scope, mentioned, declared, but}
+    unused: dict[str, Any] | None = None
     template_is_evidence: bool = False   # the template itself is what the item asks for (cookiecutter)
     frameworks: tuple[str, ...] = ()     # the libraries and tools the probe recognises as doing the item's job
     order: int = 0

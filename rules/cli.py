@@ -1,6 +1,6 @@
 """Command line interfaces (typer, click, argparse, fire) in source, or project commands (invoke
 tasks, Makefile targets, console entry points of pyproject / setup.cfg / setup.py); a CLI library
-only declared is weak."""
+only declared is weak (the rule's `unused` step)."""
 
 import re
 

@@ -95,7 +95,8 @@ def _device_count(value: str):
 def _launches(repo, commands):
     """A distributed launch the project runs (a workflow or Cloud Build step, a Dockerfile, Makefile, task or
     script, read as shell: `uv run torchrun ...`, not a commented-out line); else a job spec or tasks.py line."""
-    launched = [c for site in LAUNCH_SITES for c in commands.at(site) if c.live and not c.rejected and _distributed(c)]
+    launched = [c for site in LAUNCH_SITES for c in commands.at(site)
+                if c.live and not c.rejected and _distributed(c)]
     for command in launched[:1]:
         yield Finding(command.path, command.line, f"distributed launch `{command.text[:80]}` at {command.where} "
                                                   f"(runs {command.program})")

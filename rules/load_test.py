@@ -1,5 +1,6 @@
 """A load test of the API: a locustfile (`HttpUser` with tasks), k6 / vegeta / wrk / hey scripts or
-commands; a load-test tool only declared as a dependency is weak."""
+commands; locust imported without a user class, or a load-test tool only declared as a dependency, is weak
+(the rule's `unused` step)."""
 
 import re
 

@@ -1,5 +1,5 @@
 """A linter or formatter configured (pyproject, setup.cfg, tox.ini, .flake8, pre-commit) or run in CI;
-one only declared as a dependency is weak."""
+one only declared as a dependency is weak (the rule's `unused` step)."""
 
 import re
 

@@ -1,5 +1,6 @@
 """A hyperparameter sweep: a W&B sweep config or wandb.sweep / wandb.agent, optuna studies, hydra
-sweepers or multirun, ray tune; a sweep library only declared is weak."""
+sweepers or multirun, ray tune; a sweep library only declared is weak
+(the rule's `unused` step)."""
 
 import re
 

@@ -230,7 +230,8 @@ def unused_in_words(step: dict[str, Any] | None) -> str | None:
         parts.append(f"the first module importing {', '.join(imports)}{calling} (fact `{scope_fact(step)}`)")
     mention = step.get("mentioned")
     if mention:
-        parts.append(f"the first line of {', '.join(_as_list(mention.get('in')))} matching /{mention['grep']}/ (their text)")
+        files = ", ".join(_as_list(mention.get("in")))
+        parts.append(f"the first line of {files} matching /{mention['grep']}/ (their text)")
     declared = _as_list(step.get("declared"))
     if declared:
         parts.append(f"the first declaration of {', '.join(declared)} (fact `dependencies`)")

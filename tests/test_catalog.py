@@ -44,3 +44,13 @@ def test_every_probe_loads_and_is_documented():
             probe = probe_function(spec)
             module = __import__(probe.__module__, fromlist=["probe"])
             assert module.__doc__, f"rules/{spec.probe}.py needs a docstring (it documents the rule)"
+
+
+def test_every_unused_step_asks_only_keys_the_engine_knows():
+    """A misspelt key of the shared weak tail would be ignored without a word."""
+    from auditor.engine.patterns import MENTIONED_KEYS, SCOPE_FACTS, UNUSED_KEYS
+
+    for spec in (s for s in load_catalog() if s.unused):
+        assert set(spec.unused) <= UNUSED_KEYS, (spec.id, set(spec.unused) - UNUSED_KEYS)
+        assert set(spec.unused.get("mentioned") or {}) <= MENTIONED_KEYS, spec.id
+        assert str(spec.unused.get("scope", "source")) in SCOPE_FACTS, spec.id

@@ -43,6 +43,8 @@ from auditor.facts.python_code import PythonModule
 from auditor.model import Finding
 
 KINDS = ("files", "imports", "calls", "decorators", "bases", "dependencies", "grep")
+UNUSED_KEYS = {"files", "file", "imports", "imported", "uncalled", "scope", "mentioned", "declared", "but"}
+MENTIONED_KEYS = {"grep", "in", "message"}
 
 
 def names_match(resolved: str, wanted: str) -> bool:

@@ -229,3 +229,74 @@ def test_a_path_is_template_shaped_exactly_when_the_pattern_matches_it():
     for path in paths:
         assert template._shaped_as_shipped(path) == bool(regex.search(path)), repr(path)
     assert 50 < sum(template._shaped_as_shipped(p) for p in paths) < len(paths) - 50
+
+
+# The characters beyond ASCII an IGNORECASE `i`, `s` or `k` matches: lowering alone hides them.
+CASE_TWINS = {"i": ("\u0130", "\u0131"), "s": ("\u017f",), "k": ("\u212a",)}
+
+
+def _with_case_twins(text: str) -> list[str]:
+    """The text with every `i`, `s`, `k` written as each of its twins beyond ASCII, one twin at a time."""
+    return [text.replace(letter, twin).replace(letter.upper(), twin)
+            for letter, twins in CASE_TWINS.items() for twin in twins if letter in text.lower()]
+
+
+@pytest.mark.parametrize(("source", "text"), [
+    (r"\bprofil(e|ing)\b", "we used prof\u0130ling"),
+    (r"\bprofil(e|ing)\b", "we used prof\u0131ling"),
+    (r"\bunit\s+tests?\b", "unit te\u017fts"),
+    (r"\bdocker\b", "DOC\u212aER"),
+    (r"\bcloud\s+training\b", "CLOUD TRA\u0130N\u0130NG"),
+    (r"\bkubernetes\b", "\u212aUBERNETE\u017f"),
+])
+def test_a_statement_term_is_not_ruled_out_where_its_regex_matches_beyond_ascii(source, text):
+    from auditor.report.anchors import folded, may_match
+
+    assert re.search(source, text, re.IGNORECASE)
+    assert may_match(source, folded(text), re.IGNORECASE)
+    assert not may_match(source, folded("nothing of the kind here"), re.IGNORECASE)
+
+
+def test_every_statement_term_answers_as_its_regex_with_case_twins_beyond_ascii():
+    """The quick words, the words a term needs and may_match: none says no where the term's regex says yes."""
+    from auditor.report.anchors import folded, holds_words, may_match
+    from auditor.report.statement_terms import all_terms
+    from auditor.report.statements import _anchors, _candidate
+
+    plain = ["We used DVC, docker and a kubernetes cluster; unit tests ran in GitHub Actions.",
+             "Profiling with cProfile, sweeps in W&B, pre-commit hooks, cloud training on Vertex AI.",
+             "Our API is served by FastAPI, monitored with Prometheus; data drift with Evidently, ONNX and BentoML."]
+    samples = [variant for text in plain for variant in (text, *_with_case_twins(text))]
+    checked = 0
+    for terms in all_terms().values():
+        for term in (*terms.specific, *terms.in_context, *terms.broad):
+            candidate = _candidate(term, False)
+            for sample in samples:
+                lowered = folded(sample)
+                if all(part.search(sample) for part in candidate.parts):
+                    checked += 1
+                    assert holds_words(candidate.needs, lowered), (term, sample)
+                    first = candidate.parts[0]
+                    assert may_match(first.pattern, lowered, first.flags), (first.pattern, sample)
+                    words = _anchors(first)
+                    assert words is None or any(w in lowered for w in words), (first.pattern, sample)
+    assert checked > 20
+
+
+@pytest.mark.parametrize("text", [
+    "We used profiling with cProfile to find the slow data loader.",
+    "We used DVC with a GCS bucket as remote storage.",
+    "Our unit tests run in GitHub Actions on every push.",
+])
+def test_a_statement_written_with_case_twins_beyond_ascii_is_read_as_written_plainly(text):
+    from auditor.report.answers import parse_answers
+    from auditor.report.statements import statements
+
+    def claimed(answer: str) -> dict[str, bool]:
+        found = statements(parse_answers(f"### Question 1\n> **A question**\n>\n> Answer:\n\n{answer}\n"))
+        return {item: [s.used for s in said] for item, said in found.items()}
+
+    expected = claimed(text)
+    assert expected
+    for variant in _with_case_twins(text):
+        assert claimed(variant) == expected, variant

@@ -13,10 +13,20 @@ from auditor.lazy_pattern import LazyPattern
 
 LITERAL_RUN = re.compile(r"[A-Za-z0-9]{2,}(?![?*{])")
 
+# The characters other than ASCII that an IGNORECASE pattern's ASCII letters match (the dotted
+# and dotless i, the long s, the Kelvin sign), as those letters: a folded text then holds every
+# word a match of the pattern holds (`str.lower` alone turns "İ" into two characters).
+ASCII_CASE_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 
-def may_match(source: str, lowered: str) -> bool:
-    """False when the lowered text lacks a word every match of the pattern needs."""
-    return holds_words(all_required_words(source), lowered)
+
+def folded(text: str) -> str:
+    """The text lowered, with the characters beyond ASCII that match an ASCII letter read as that letter."""
+    return (text if text.isascii() else text.translate(ASCII_CASE_FOLD)).lower()
+
+
+def may_match(source: str, folded_text: str, flags: int = re.IGNORECASE) -> bool:
+    """False when the text (as folded() gives it) lacks a word every match of the pattern needs."""
+    return may_hold(source, flags, folded_text, True)
 
 
 def may_search(pattern, text: str) -> bool:
@@ -46,9 +56,9 @@ def _not_compiled(pattern) -> bool:
 
 
 def may_hold(source: str, flags: int, lowered: str, ascii: bool) -> bool:
-    """False when the text (given lowered, and whether it is ASCII) lacks a word every match of the
-    pattern needs. Under IGNORECASE a text beyond ASCII is not ruled out: there `ſ` matches `s`, and
-    `K` (Kelvin) matches `k`, which lowering does not show."""
+    """False when the text (given lowered, and whether it is ASCII or folded) lacks a word every match
+    of the pattern needs. Under IGNORECASE a text beyond ASCII lowered only is not ruled out: there `ſ`
+    matches `s`, and `İ` matches `i`, which lowering does not show (folding does)."""
     if flags & re.IGNORECASE and not ascii:
         return True
     return holds_words(words_needed(source, flags), lowered)

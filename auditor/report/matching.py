@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from auditor.model import ChecklistLine
-from auditor.report.anchors import LITERAL_RUN, all_required_words, holds_words
+from auditor.report.anchors import LITERAL_RUN, all_required_words, folded, holds_words
 
 if TYPE_CHECKING:  # the catalogue is only a parameter's type here (importing it would be circular)
     from auditor.catalog import RuleSpec
@@ -15,10 +15,6 @@ if TYPE_CHECKING:  # the catalogue is only a parameter's type here (importing it
 
 MODULE_TAG = re.compile(r"\bM\d+\b")
 
-# The characters other than ASCII that an IGNORECASE pattern's ASCII letters match (the dotted
-# and dotless i, the long s, the Kelvin sign), as those letters: a line's folded text then holds
-# every word a match of the pattern holds (`str.lower` alone turns "İ" into two characters).
-ASCII_CASE_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 REGEX_SYNTAX = frozenset(".^$*+?{}[]\\|()")
 PLAIN_FLAGS = re.IGNORECASE | re.UNICODE
 
@@ -84,10 +80,6 @@ class WordingIndex:
             if (match := wording.first_match(text, lowered)) is not None:
                 matches[wording.position].append(match)
         return matches
-
-
-def folded(text: str) -> str:
-    return (text if text.isascii() else text.translate(ASCII_CASE_FOLD)).lower()
 
 
 def match_line(text: str, catalog: tuple[RuleSpec, ...], index: WordingIndex | None = None) -> tuple[str, ...]:

@@ -18,7 +18,7 @@ from functools import cached_property, lru_cache
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import record
 from auditor.report.anchors import (
-    all_required_words, holds_words, may_match, required_words, search_if_possible,
+    folded, holds_words, may_match, required_words, search_if_possible, words_needed,
 )
 from auditor.report.answers import Answers, Question
 from auditor.report.numbers import sentences
@@ -145,7 +145,7 @@ class _Candidate:
     @cached_property
     def needs(self) -> tuple[tuple[str, ...], ...]:
         """Read from the sources on first use: most terms are never near a sentence that names them."""
-        return tuple(group for part in self.parts for group in all_required_words(part.pattern))
+        return tuple(group for part in self.parts for group in words_needed(part.pattern, part.flags))
 
 
 @record(frozen=True)
@@ -221,9 +221,10 @@ def _mentioned(probe: _Probe, present: frozenset[str], text: str) -> bool:
 
 
 def _said(question: Question) -> list[tuple[int, str, str]]:
-    """Sentences as read (link targets and URLs dropped, emphasis marks removed), with their lowered text."""
+    """Sentences as read (link targets and URLs dropped, emphasis marks removed), with their folded
+    text: every word test on it (quick words, words a term needs) sees what the term's pattern sees."""
     plain = [(line, _plain(text)) for line, text in sentences(question)]
-    return [(line, text, text.lower()) for line, text in plain]
+    return [(line, text, folded(text)) for line, text in plain]
 
 
 def _plain(text: str) -> str:
@@ -254,9 +255,9 @@ def _statements_in(question: Question, said: list[tuple[int, str, str]], per_sen
 
 
 def _occurs(pattern: LazyPattern, text: str, lowered: str | None = None) -> bool:
-    """Whether the pattern matches, compiled and searched only when the text holds the words it needs."""
-    lowered = text.lower() if lowered is None else lowered
-    return may_match(pattern.pattern, lowered) and bool(pattern.search(text))
+    """Whether the pattern matches, compiled and searched only when the text (folded) holds the words it needs."""
+    lowered = folded(text) if lowered is None else lowered
+    return may_match(pattern.pattern, lowered, pattern.flags) and bool(pattern.search(text))
 
 
 def _clause_of(candidate: _Candidate, sentence: str, lowered: str) -> str | None:

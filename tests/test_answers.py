@@ -355,6 +355,39 @@ def test_a_link_to_another_branch_resolves_there(tree):
     assert link.verdict == "corroborated" and "feature" in link.found
 
 
+FIGURE_URL = "https://github.com/acme/project/blob"
+
+
+@pytest.mark.parametrize(("target", "verdict"), [
+    (f"{FIGURE_URL}/main/reports/figures/wandb.png", "corroborated"),  # the group's own repository
+    ("https://raw.githubusercontent.com/acme/project/refs/heads/main/reports/figures/wandb.png", "corroborated"),
+    (f"{FIGURE_URL}/main/reports/figures/none.png", "unsupported"),
+    (f"{FIGURE_URL}/main/reports/../../../etc/passwd.png", None),  # climbs out: not followed
+    (f"{FIGURE_URL}/main/reports/%2E%2E/figures/wandb.png", None),
+    ("../../../figures/wandb.png", None),
+    ("https://github.com/other/project/blob/main/reports/figures/wandb.png", None),  # another repository
+    ("https://github.com/acme/project2/blob/main/reports/figures/none.png", None),
+])
+def test_a_figure_in_the_answers_is_resolved_as_the_rules_resolve_images(tree, target, verdict):
+    report = REPORT_2025.replace("![training loss](figures/wandb.png)", f"![training loss]({target})")
+    figures = checks_of(audit(repo_2025(tree, {"reports/README.md": report})), "figure")
+    assert (figures[f"figure {target}"].verdict if f"figure {target}" in figures else None) == verdict
+
+
+def test_a_figure_linked_on_a_branch_whose_name_holds_a_slash_is_found_there(tree):
+    target = f"{FIGURE_URL}/feature/report/reports/figures/loss.png"
+    report = REPORT_2025.replace("![training loss](figures/wandb.png)", f"![training loss]({target})")
+    root = repo_2025(tree, {"reports/README.md": report})
+    git(root, "checkout", "-q", "-b", "feature/report")
+    write_tree(root, {"reports/figures/loss.png": "png"})
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "figure")
+    git(root, "checkout", "-q", "main")
+    figure = checks_of(audit(root), "figure")[f"figure {target}"]
+    assert figure.verdict == "corroborated" and figure.found == (
+        "reports/figures/loss.png exists on feature/report, not at the audited commit")
+
+
 def test_without_a_remote_the_folder_name_identifies_the_repository(tree):
     links_ = checks_of(audit(repo_2025(tree, remote=None)), "link")
     assert not any("acme/project" in claim for claim in links_)  # the folder is called "repo", not "project"

@@ -18,7 +18,7 @@ from auditor.lazy_pattern import LazyPattern
 from auditor.model import AnswerCheck, Finding, ItemResult
 from auditor.record import record
 from auditor.report.answers import Answers
-from auditor.report.links import EXTERNAL, Reference, RepoPath, github_path, is_this_repository, relative_path
+from auditor.report.links import EXTERNAL, ImageSource, Reference, image_source, relative_path
 from auditor.report.numbers import coverage_claimed, tests_claimed
 from auditor.report.parsed import ParsedReport
 from auditor.report.statements import Statement, answer_claim
@@ -176,7 +176,7 @@ def figures(ctx: Context) -> list[AnswerCheck]:
         if not image.shown or image.target in seen:
             continue
         seen.add(image.target)
-        place = _place(image.target, ctx)
+        place = _place(image.target, ctx, folders=False)
         if place is None:
             continue
         checks.append(_resolve(ctx, image, place, "figure"))
@@ -191,7 +191,7 @@ def repository_links(ctx: Context) -> list[AnswerCheck]:
         if link.target in seen:
             continue
         seen.add(link.target)
-        place = _place(link.target, ctx)
+        place = _place(link.target, ctx, folders=True)
         if place is None and _leaves(link.target, ctx):
             checks.append(
                 AnswerCheck(
@@ -204,7 +204,7 @@ def repository_links(ctx: Context) -> list[AnswerCheck]:
                     [ctx.at(link.line, f"{link.target} leaves the repository")],
                 )
             )
-        if place is None or (place.path == "" and place.directory):
+        if place is None or (place.paths == ("",) and place.folder):
             continue
         checks.append(_resolve(ctx, link, place, "link"))
     return checks
@@ -219,21 +219,18 @@ def _leaves(target: str, ctx: Context) -> bool:
     )
 
 
-def _place(target: str, ctx: Context) -> RepoPath | None:
-    """Where a link or image points in this repository; None for anything outside it."""
-    place = github_path(target)
-    if place is not None:
-        return place if is_this_repository(place.owner, place.repo, ctx.slug) else None
-    rel = relative_path(target, ctx.report_path)
-    if rel is None:
-        return None
-    return RepoPath(None, None, None, rel, target.split("#")[0].endswith("/"))
+def _place(target: str, ctx: Context, folders: bool) -> ImageSource | None:
+    """Where a link or image points in this repository, resolved as the rules resolve the report's
+    images (a URL's branch may hold `/`; a path that climbs out is not followed); None for anything
+    outside it."""
+    place = image_source(target, ctx.report_path, ctx.slug, folders)
+    return place if place.paths else None
 
 
-def _resolve(ctx: Context, ref: Reference, place: RepoPath, check: str) -> AnswerCheck:
+def _resolve(ctx: Context, ref: Reference, place: ImageSource, check: str) -> AnswerCheck:
     what = "figure" if check == "figure" else "link"
     claim = f"{what} {ref.target}"
-    if place.owner is None and not ctx.repo.exists(ctx.report_path):
+    if not place.by_url and not ctx.repo.exists(ctx.report_path):
         return AnswerCheck(
             check,
             ref.question,
@@ -243,27 +240,30 @@ def _resolve(ctx: Context, ref: Reference, place: RepoPath, check: str) -> Answe
             "unverifiable",
             [ctx.at(ref.line, f"{ref.target} is relative to a report outside the repository; not resolved")],
         )
-    if _exists(ctx.repo, place.path):
+    path = next((p for p in place.paths if _exists(ctx.repo, p)), None)
+    if path is not None:
         return AnswerCheck(
             check,
             ref.question,
             ref.line,
             claim,
-            f"{place.path or '.'} exists",
+            f"{path or '.'} exists",
             "corroborated",
-            [Finding(place.path, None, f"{place.path} exists", "strong")],
+            [Finding(path, None, f"{path} exists", "strong")],
         )
-    if place.ref and not _is_audited_ref(place.ref, ctx):
-        at_ref = ctx.repo.exists_at(place.ref, place.path)
+    path = place.paths[0]
+    if place.by_url and not _is_audited_ref(place.ref, ctx):
+        at_ref = _at_named_ref(ctx, place)
         if at_ref:
+            path, named = at_ref
             return AnswerCheck(
                 check,
                 ref.question,
                 ref.line,
                 claim,
-                f"{place.path} exists on {place.ref}, not at the audited commit",
+                f"{path} exists on {named}, not at the audited commit",
                 "corroborated",
-                [ctx.at(ref.line, f"{place.path} is in {place.ref} but not in the audited commit")],
+                [ctx.at(ref.line, f"{path} is in {named} but not in the audited commit")],
             )
         if at_ref is None:
             return AnswerCheck(
@@ -271,12 +271,12 @@ def _resolve(ctx: Context, ref: Reference, place: RepoPath, check: str) -> Answe
                 ref.question,
                 ref.line,
                 claim,
-                f"{place.path} is not at the audited commit; {place.ref} is not in the history",
+                f"{path} is not at the audited commit; {place.ref} is not in the history",
                 "unverifiable",
                 [ctx.at(ref.line, f"{place.ref} cannot be read from this clone")],
             )
-    meant = _meant(ctx.repo, place.path)
-    shown = place.path if place.path.strip() == place.path else repr(place.path)
+    meant = _meant(ctx.repo, path)
+    shown = path if path.strip() == path else repr(path)
     if meant:
         return AnswerCheck(
             check,
@@ -306,6 +306,18 @@ def _exists(repo: Repository, path: str) -> bool:
     if not path:
         return True
     return repo.exists(path) or repo.is_folder(path)
+
+
+def _at_named_ref(ctx: Context, place: ImageSource) -> tuple[str, str] | bool | None:
+    """(path, ref) where a URL's file is at a ref it may name (its branch may hold `/`); False when
+    the refs that can be read lack it, None when none of them can be read."""
+    readable = False
+    for path, at in zip(place.paths, place.refs):
+        found = ctx.repo.exists_at(at, path)
+        if found:
+            return path, at
+        readable = readable or found is not None
+    return False if readable else None
 
 
 def _is_audited_ref(ref: str, ctx: Context) -> bool:

@@ -173,31 +173,42 @@ class ImageSource:
     ref: str | None = None  # the branch or commit that URL names
     uploaded: bool = False  # dropped into GitHub's editor (user-attachments), not in any repository
     external: bool = False  # on some other host or in another repository
+    refs: tuple[str, ...] = ()  # for a URL, the ref each of `paths` is read at
+    folder: bool = False  # a link to a folder (a tree URL, a relative link ending in `/`)
 
 
-def image_source(target: str, base: str | None, slug: tuple[str | None, str | None]) -> ImageSource:
-    """An image's source (as written in the report at `base`) resolved to this repository's files."""
+def image_source(target: str, base: str | None, slug: tuple[str | None, str | None],
+                 folders: bool = False) -> ImageSource:
+    """An image's source (as written in the report at `base`) resolved to this repository's files;
+    with `folders`, a link's target, which may also name a folder (the repository's root included)."""
     if len(target) > LONGEST_URL:
         return ImageSource((), external=True)
     if UPLOADED.match(target):
         return ImageSource((), uploaded=True)
     if EXTERNAL.match(target):
-        return _own_url(target, slug)
+        return _own_url(target, slug, folders)
     path = relative_path(target, base) if base else None
-    return ImageSource((path,) if path else ())
+    if path is None or not (path or folders):
+        return ImageSource(())
+    return ImageSource((path,), folder=folders and target.split("#")[0].endswith("/"))
 
 
-def _own_url(url: str, slug: tuple[str | None, str | None]) -> ImageSource:
+def _own_url(url: str, slug: tuple[str | None, str | None], folders: bool) -> ImageSource:
     place = github_path(url)
-    if place is None or place.directory or not is_this_repository(place.owner, place.repo, slug):
+    if place is None or (place.directory and not folders) or not is_this_repository(place.owner, place.repo, slug):
         return ImageSource((), external=True)
     segments = [place.ref or "", *place.path.split("/")]
     if any(s in ("..", "") or "\\" in s or not s.isprintable() for s in segments):
         return ImageSource((), external=True)  # climbs out, or is no plain path: not followed
     first = 3 if f"{segments[0]}/{segments[1]}/" in BRANCH_PREFIX else 1
     splits = range(first, min(first + REF_SEGMENTS, len(segments)))
-    paths = tuple("/".join(s for s in segments[split:] if s != ".") for split in splits)
-    return ImageSource(tuple(dict.fromkeys(p for p in paths if p)), True, "/".join(segments[:first]))
+    at_ref = {}
+    for split in splits:
+        path = "/".join(s for s in segments[split:] if s != ".")
+        if path and path not in at_ref:
+            at_ref[path] = "/".join(segments[:split])
+    return ImageSource(tuple(at_ref), True, "/".join(segments[:first]), refs=tuple(at_ref.values()),
+                       folder=place.directory)
 
 
 GITHUB_MENTION = LazyPattern(

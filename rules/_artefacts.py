@@ -61,9 +61,29 @@ def _shown_under_question(repo, report, examples: frozenset[str], item: str, wha
             named = f"{path}, linked by its GitHub URL" if source.by_url else path
             message = f"a screenshot ({named}) shown under {under} as {what}, without the code that made it"
             shown.append(Finding(report.path, image.line, message, "weak"))
+        elif on_branch := on_named_branch(repo, source, examples):
+            branch, path = on_branch
+            message = (f"a screenshot ({path}, linked by its GitHub URL) shown under {under} as {what}, only on "
+                       f"{branch_named(branch)}: without the code that made it")
+            shown.append(Finding(report.path, image.line, message, "weak"))
         elif note := _not_in_tree(source, examples, image.target, under, what):
             notes.append(Finding(report.path, image.line, note, "info"))
     return shown, notes
+
+
+def on_named_branch(repo, source, examples: frozenset[str] = frozenset()):
+    """(branch, path) for an image linked by its GitHub URL whose file is not in the audited tree but on
+    the unmerged branch the URL names (as that branch changed it); None otherwise."""
+    if not source.by_url:
+        return None
+    for path, ref in zip(source.paths, source.refs):
+        if path not in examples and (branch := repo.branch_holding(ref, path)) is not None:
+            return branch, path
+    return None
+
+
+def branch_named(branch) -> str:
+    return f"branch `{branch.name}` (last commit {branch.committed_at[:10]}), never merged into the audited commit"
 
 
 def _under(image) -> str:

@@ -8,6 +8,7 @@ import re
 from auditor.facts.files import Unreadable
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
+from auditor.rules._artefacts import branch_named, on_named_branch
 
 QUESTIONS = (re.compile(r"overall architecture of your system", re.IGNORECASE),
              LazyPattern(r"architectur(e|al) (diagram|figure|overview)", re.IGNORECASE))
@@ -54,6 +55,10 @@ def _judge(repo, report, line: int, ref: str) -> Finding:
         hosted = f"the architecture figure at {where} is hosted outside the repository ({ref[:80]})"
         return Finding(report.path, line, hosted, "weak")
     path = next((p for p in source.paths if repo.exists(p)), None)
+    if path is None and (on_branch := on_named_branch(repo, source)):
+        branch, path = on_branch
+        message = f"the architecture figure {path} referenced at {where} (linked by its GitHub URL) is only on"
+        return Finding(report.path, line, f"{message} {branch_named(branch)}", "weak")
     if path is None:
         missing = source.paths[0] if source.paths else ref[:80]
         linked = f" (linked by its GitHub URL, ref `{source.ref}`)" if source.by_url else ""

@@ -210,3 +210,65 @@ def test_the_branch_view_parses_only_the_modules_a_rerun_rule_could_report_on(tm
     repo = Repository(root, git=read_git_info(root.resolve()))
     run_all(repo, only={"sweep", "io-collection", "drift-api", "api-metrics", "distributed-data", "frontend"})
     assert "src/proj/unrelated.py" not in repo.branches_view[1].python._parsed
+
+
+PROFILING_ANSWER = ("# Exam\n\n### Question 16\n> **How did you debug your code? Did you try to profile it?**\n>\n"
+                    "> Answer:\n\nWe profiled the training loop:\n\n![profile]({url})\n")
+
+
+def _screenshot_on_branch(root: Path, url_ref: str, branch: str = "dev", when: str = "2026-01-10T12:00:00+00:00"):
+    url = f"https://github.com/acme/proj/blob/{url_ref}/reports/figures/profile.png"
+    make_git_repo(root, {"src/proj/train.py": "print('hi')\n",
+                         "reports/README.md": PROFILING_ANSWER.format(url=url)})
+    git(root, "commit", "-q", "--amend", "--no-edit", env=_dated("2026-01-01T00:00:00+00:00"))
+    git(root, "remote", "add", "origin", "https://github.com/acme/proj.git")
+    git(root, "checkout", "-q", "-b", branch)
+    write_tree(root, {"reports/figures/profile.png": "png"})
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "profiling figure", env=_dated(when))
+    git(root, "checkout", "-q", "main")
+    if branch.startswith("origin/"):  # only remote-tracking, as in a fresh clone
+        git(root, "update-ref", f"refs/remotes/{branch}", branch)
+        git(root, "branch", "-q", "-D", branch)
+    return root
+
+
+def _profiling(root: Path, deadline: str | None = None):
+    info = read_git_info(root.resolve())
+    if deadline:
+        info = replace(info, deadline=deadline)
+    repo = Repository(root, git=info, report_path="reports/README.md")
+    return run_all(repo, only={"profiling"})["profiling"]
+
+
+@pytest.mark.parametrize(("url_ref", "branch", "deadline", "evidence"), [
+    ("dev", "dev", None, "weak"),                        # the URL's branch holds the screenshot
+    ("refs/heads/dev", "dev", None, "weak"),
+    ("feature/report", "feature/report", None, "weak"),  # a branch name holding `/`
+    ("dev", "origin/dev", None, "weak"),                 # the remote's branch of that name
+    ("report", "feature/report", None, "none"),          # a local branch's last segment is not its name
+    ("main", "dev", None, "none"),                       # the URL names the audited branch: the file is not there
+    ("other", "dev", None, "none"),                      # another branch holds it, not the one the URL names
+    ("dev", "dev", "2026-01-05T00:00:00+00:00", "none"),  # the branch's commit came after the deadline
+])
+def test_a_screenshot_linked_on_an_unmerged_branch_is_weak_and_names_it(tmp_path, url_ref, branch, deadline, evidence):
+    outcome = _profiling(_screenshot_on_branch(tmp_path / "r", url_ref, branch), deadline)
+    assert outcome.evidence == evidence
+    if evidence == "weak":
+        [finding] = outcome.findings
+        assert f"only on branch `{branch}` (last commit 2026-01-10)" in finding.message
+        assert finding.where() == "reports/README.md:10" and "reports/figures/profile.png" in finding.message
+
+
+def test_an_architecture_figure_linked_on_an_unmerged_branch_names_the_branch(tmp_path):
+    root = _screenshot_on_branch(tmp_path / "r", "dev")
+    report = PROFILING_ANSWER.replace("How did you debug your code? Did you try to profile it?",
+                                      "Include a figure of the overall architecture of your system")
+    write_tree(root, {"reports/README.md": report.format(
+        url="https://github.com/acme/proj/blob/dev/reports/figures/profile.png")})
+    git(root, "commit", "-q", "-am", "architecture question")
+    repo = Repository(root, git=read_git_info(root.resolve()), report_path="reports/README.md")
+    outcome = run_all(repo, only={"architecture-diagram"})["architecture-diagram"]
+    [finding] = outcome.findings
+    assert outcome.evidence == "weak" and finding.where() == "reports/README.md:10"
+    assert "only on branch `dev` (last commit 2026-01-10)" in finding.message

@@ -40,6 +40,7 @@ from auditor.report.anchors import may_hold, words_needed
 from auditor.report.links import GitHubMention, github_mentions, github_slug
 from auditor.report.parsed import ParsedReport
 
+HEX_REF = re.compile(r"[0-9a-fA-F]{7,40}")
 MAX_GREP_LINE = 4000  # longer lines (minified files, hostile input) are matched on their start only
 MAX_LOWERED_CHARS = 16_000_000  # lowered copies kept for grep's word test; beyond, files are searched untested
 NON_SOURCE_DIRS = ("tests/", "test/", "docs/", "reports/", "notebooks/", "examples/", "scripts/legacy/")
@@ -275,13 +276,21 @@ class Repository:
         return [rel for rel in self.file_source.list_files() if not is_generated(rel)]
 
     @cached_property
+    def other_branches(self) -> list[Branch]:
+        """The branches with commits the audited commit lacks (newest first), with the files they
+        changed; read once, and not at all when every branch is merged."""
+        if self._history_of is not None:
+            return self._history_of.other_branches
+        if self.every_branch_merged:
+            self._started.cancel_branch_log()
+            return []
+        return other_branches(self.git, self.cat_file, self._started.branches)
+
+    @cached_property
     def branches_view(self) -> tuple[dict[str, Branch], Repository] | None:
         """The files other branches changed (a path two branches changed: the first branch's, the
         most recent) as one Repository, and which branch each file comes from."""
-        if self.every_branch_merged:
-            self._started.cancel_branch_log()
-            return None
-        owners = branch_of_each_file(other_branches(self.git, self.cat_file, self._started.branches))
+        owners = branch_of_each_file(self.other_branches)
         if not owners:
             return None
         entries = {path: branch.entries[path] for path, branch in owners.items()}
@@ -633,6 +642,18 @@ class Repository:
     def lfs_patterns(self) -> list[LfsPattern]:
         """The path patterns Git LFS tracks (`filter=lfs` lines of every .gitattributes)."""
         return read_lfs_patterns(self)
+
+    def branch_holding(self, ref: str, rel: str) -> Branch | None:
+        """The unmerged branch a URL's ref names (`dev`, `refs/heads/dev`, a remote's `dev`, a commit
+        of its tip) when that branch added or changed `rel`; None otherwise."""
+        holding = [branch for branch in self.other_branches if rel in branch.entries]
+        if not holding:
+            return None
+        name = ref.removeprefix("refs/heads/")
+        named = {r.short for r in self.refs or [] if r.name == f"refs/heads/{name}"
+                 or (r.name.startswith("refs/remotes/") and r.name.split("/", 3)[3:] == [name])}
+        commit = ref.lower() if len(ref) >= 7 and HEX_REF.fullmatch(ref) else None
+        return next((b for b in holding if b.name in named or (commit and b.tip.startswith(commit))), None)
 
     def exists_at(self, ref: str, rel: str) -> bool | None:
         """Whether `rel` is a file or folder at `ref` of the history; None when git cannot say."""

@@ -6,6 +6,7 @@ import re
 
 from auditor.facts.cloudbuild import build_images, in_gcp_registry
 from auditor.facts.commands import LOCAL_SITES
+from auditor.facts.modules_on_demand import modules_with_text
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._cloud import by_kind, cloudbuild_configs, find, where
@@ -60,7 +61,7 @@ def _pool_specs(repo, python):
 
 
 def _python_pool_specs(python):
-    for path, module in python.items():
+    for path, module in modules_with_text(python, _names_pool_specs).items():
         call = next((c for c in module.calls if POOL_KEYS.intersection(c.keywords)), None)
         if call is not None:
             yield Finding(path, call.line, f"`{call.name}(worker_pool_specs=...)` configures a Vertex AI job "
@@ -71,6 +72,10 @@ def _python_pool_specs(python):
             yield Finding(path, line, f"Vertex AI worker pool specs only written in a Python string "
                                       f"in {path}:{line}", "weak")
             return
+
+
+def _names_pool_specs(text: str) -> bool:
+    return any(key in text for key in POOL_KEYS)
 
 
 def _has_key(data, names: frozenset) -> bool:
@@ -127,7 +132,7 @@ def _following(commands: list, line: int) -> list:
 
 
 def _sdk_jobs(python):
-    for path, module in python.items():
+    for path, module in modules_with_text(python, lambda text: "aiplatform" in text).items():
         for call in module.calls:
             resolved = module.resolve(call.name)
             if "aiplatform" in resolved and resolved.rsplit(".", 1)[-1] in SDK_JOBS:

@@ -5,6 +5,7 @@ commands; locust imported without a user class, or a load-test tool only declare
 import re
 
 from auditor.facts.commands import LOCAL_SITES
+from auditor.facts.modules_on_demand import modules_with_text
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._artefacts import screenshots
@@ -48,7 +49,7 @@ def _loads(command) -> bool:
 
 
 def _locustfiles(python):
-    for path, module in python.items():
+    for path, module in modules_with_text(python, lambda text: "locust" in text).items():
         if not module.imports_any("locust"):
             continue
         users = [c for c in module.classes if any(module.resolve(b).rsplit(".", 1)[-1] in USERS for b in c.bases)]

@@ -1,6 +1,7 @@
 """ONNX or BentoML deployment: an ONNX export or ONNX Runtime inference, or a BentoML service;
 a stray `.onnx` file, an import or a dependency alone is weak (the rule's `unused` step)."""
 
+from auditor.facts.modules_on_demand import modules_with_text
 from auditor.model import Finding
 
 EXPORTS = ("torch.onnx.export", "torch.onnx.dynamo_export", "tf2onnx.convert.from_keras", "tf2onnx.convert.from_function",
@@ -20,7 +21,7 @@ def probe(repo, python):
 def _calls(python):
     """ONNX exports, ONNX Runtime sessions and BentoML services, one finding per kind."""
     seen_kinds = set()
-    for path, module in python.items():
+    for path, module in modules_with_text(python, _may_deploy).items():
         for call in module.calls:
             resolved = module.resolve(call.name)
             kind = _kind(resolved, call.name)
@@ -31,6 +32,11 @@ def _calls(python):
             if module.resolve(name) in BENTO_DECORATORS and "BentoML service" not in seen_kinds:
                 seen_kinds.add("BentoML service")
                 yield Finding(path, line, f"BentoML service: `@{name}` in {path}:{line}")
+
+
+def _may_deploy(text: str) -> bool:
+    """Every name _kind and the BentoML decorators accept holds `onnx` or `bentoml` (of an import or the call)."""
+    return "onnx" in text or "bentoml" in text
 
 
 def _kind(resolved: str, written: str) -> str | None:

@@ -5,6 +5,7 @@ a profile artifact and a dependency only (the rule's `unused` step)."""
 import re
 
 from auditor.facts.commands import LOCAL_SITES
+from auditor.facts.modules_on_demand import modules_with_text
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._artefacts import screenshots
@@ -22,11 +23,17 @@ INSTALLS = LazyPattern(r"\binstall\b|==|>=")
 PROFILER_PROGRAMS = {"cprofile", "snakeviz", "pyinstrument", "py-spy", "scalene", "kernprof", "line_profiler",
                      "memray", "austin", "memory_profiler", "mprof", "viztracer"}
 BENCHMARK_FILE = LazyPattern(r"(^|/)[^/]*(bench|timing|latency|speed)[^/]*\.py$", re.IGNORECASE)
+# one of these is in the text of a module that names a profiler (cProfile, profiler=, pstats ...)
+PROFILER_WORDS = ("rofil", "pstats", "pyinstrument", "scalene", "yappi")
 TIMERS = LazyPattern(r"^(time\.(time|perf_counter|perf_counter_ns|process_time|monotonic)|timeit\.\w+|perf_counter|default_timer)$")
 
 
+def _may_profile(text: str) -> bool:
+    return any(word in text for word in PROFILER_WORDS)
+
+
 def _in_code(python):
-    for path, module in python.items():
+    for path, module in modules_with_text(python, _may_profile).items():
         hits = []
         for call in module.calls:
             resolved = module.resolve(call.name)
@@ -60,9 +67,9 @@ def _commands(python, commands):
 
 def _task_strings(python):
     """(path, line, text) of the string pieces of tasks.py files that name a profiler command."""
-    for path, module in python.items():
+    for path in python:
         if path.rsplit("/", 1)[-1] == "tasks.py":
-            yield from ((path, line, text) for text, line in module.strings if COMMAND.search(text))
+            yield from ((path, line, text) for text, line in python[path].strings if COMMAND.search(text))
 
 
 def _profiles(command) -> bool:
@@ -88,8 +95,9 @@ def _documented_runs(repo):
 def _weak_traces(repo, python):
     yield from _documented_runs(repo)
     yield from screenshots(repo, "profiling", "a profiling run")
-    for path, module in python.items():
+    for path in python:
         if BENCHMARK_FILE.search(path):
+            module = python[path]
             timer = next((c for c in module.calls if TIMERS.match(module.resolve(c.name))), None)
             if timer:
                 yield Finding(path, timer.line, f"timing with `{timer.name}()` in {path}:{timer.line}, but no profiler", "weak")

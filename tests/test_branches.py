@@ -189,6 +189,14 @@ BRANCH_ONLY = [
         ".github/workflows/deploy.yaml": "on: workflow_dispatch\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n"
                                          "    steps:\n      - run: gcloud run deploy api --source .\n",
         "src/proj/serve.py": "import wandb\n\nrun = wandb.init()\nmodel = run.use_artifact('model:latest')\n"}),
+    ("profiling", {"src/proj/prof.py": "from torch.profiler import profile\n\nwith profile() as p:\n    pass\n"}),
+    ("profiling", {"src/proj/train.py": "import lightning as L\n\ntrainer = L.Trainer(profiler='simple')\n"}),
+    ("onnx-bentoml", {"src/proj/export.py": "import torch\n\ntorch.onnx.export(model, x, 'model.onnx')\n"}),
+    ("onnx-bentoml", {"src/proj/service.py": "import bentoml\n\n@bentoml.service\nclass Service:\n    pass\n"}),
+    ("cloud-training", {"src/proj/job.py": "from google.cloud import aiplatform\n\n"
+                                           "job = aiplatform.CustomContainerTrainingJob(display_name='t')\n"}),
+    ("load-test", {"tests/locustfile.py": "from locust import HttpUser, task\n\nclass ApiUser(HttpUser):\n"
+                                          "    @task\n    def predict(self):\n        self.client.get('/')\n"}),
     ("api-tests-ci", {"tests/test_api.py": "from fastapi.testclient import TestClient\nfrom proj.api import app\n\n"
                                            "def test_root():\n    client = TestClient(app)\n"
                                            "    assert client.get('/').status_code == 200\n"}),
@@ -208,7 +216,8 @@ def test_the_branch_view_parses_only_the_modules_a_rerun_rule_could_report_on(tm
     root = _repo_with_branch(tmp_path / "r", {"src/proj/tune.py": "import wandb\n\nwandb.sweep({})\n",
                                               "src/proj/unrelated.py": unrelated})
     repo = Repository(root, git=read_git_info(root.resolve()))
-    run_all(repo, only={"sweep", "io-collection", "drift-api", "api-metrics", "distributed-data", "frontend"})
+    run_all(repo, only={"sweep", "io-collection", "drift-api", "api-metrics", "distributed-data", "frontend",
+                        "profiling", "onnx-bentoml", "cloud-training", "load-test"})
     assert "src/proj/unrelated.py" not in repo.branches_view[1].python._parsed
 
 
@@ -272,3 +281,38 @@ def test_an_architecture_figure_linked_on_an_unmerged_branch_names_the_branch(tm
     [finding] = outcome.findings
     assert outcome.evidence == "weak" and finding.where() == "reports/README.md:10"
     assert "only on branch `dev` (last commit 2026-01-10)" in finding.message
+
+
+TEXTS_FOR_FILTERED_PROBES = {
+    "a/prof.py": "import cProfile as cp\n\ncp.run('main()')\n",
+    "a/light.py": "from lightning.pytorch import Trainer\n\nTrainer(profiler='advanced')\n",
+    "a/stats.py": "import pstats\n",
+    "a/tasks.py": "from invoke import task\n\n@task\ndef prof(c):\n    c.run('python -m cProfile -o out.prof x.py')\n",
+    "a/bench_speed.py": "import time\n\nstart = time.perf_counter()\n",
+    "a/onnx_export.py": "from torch import onnx as ox\n\nox.export(model, x, 'm.onnx')\n",
+    "a/ort.py": "import onnxruntime as ort\n\nsession = ort.InferenceSession('m.onnx')\n",
+    "a/bento.py": "import bentoml\n\nbentoml.pytorch.save_model('m', model)\n",
+    "a/job.py": "from google.cloud import aiplatform as ai\n\nai.CustomJob(worker_pool_specs=[])\n",
+    "a/spec.py": "SPEC = 'workerPoolSpecs: []'\n",
+    "a/locustfile.py": "import locust\n\nclass U(locust.HttpUser):\n    tasks = [f]\n",
+    "a/unrelated.py": "def f(d):\n    return d.get('a')\n",
+}
+
+
+def test_the_filtered_probes_find_in_modules_parsed_on_demand_what_they_find_in_every_parsed_module():
+    import importlib
+
+    from auditor.catalog import rules_dir
+    from auditor.facts.modules_on_demand import ModulesOnDemand
+    from auditor.facts.python_code import parse_python
+
+    rules_dir()
+    every = {path: parse_python(path, text) for path, text in TEXTS_FOR_FILTERED_PROBES.items()}
+    probes = [("profiling", "_in_code"), ("profiling", "_task_strings"), ("onnx_bentoml", "_calls"),
+              ("cloud_training", "_python_pool_specs"), ("cloud_training", "_sdk_jobs"), ("load_test", "_locustfiles")]
+    for module_name, function in probes:
+        probe = getattr(importlib.import_module(f"auditor.rules.{module_name}"), function)
+        on_demand = ModulesOnDemand(dict(TEXTS_FOR_FILTERED_PROBES))
+        expected = list(probe(every))
+        assert list(probe(on_demand)) == expected and expected, function
+        assert "a/unrelated.py" not in on_demand._parsed, function

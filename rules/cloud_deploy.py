@@ -3,7 +3,7 @@ deploy`, deploy actions) or the source of a Cloud Function; a service URL alone 
 
 import re
 
-from auditor.facts.modules_on_demand import modules_mentioning
+from auditor.facts.modules_on_demand import modules_mentioning, modules_with_text
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._cloud import by_kind, find, where
@@ -47,8 +47,9 @@ def _deploy_steps(repo, workflows):
 
 def _functions(repo, source):
     entry_points = modules_mentioning(source, ["functions_framework"])
+    handlers = modules_with_text(source, lambda text: "request" in text)   # REQUEST_USE calls name it
     for path in source:
-        if path not in entry_points and path.rsplit("/", 1)[-1] != "main.py":
+        if path not in entry_points and (path.rsplit("/", 1)[-1] != "main.py" or path not in handlers):
             continue   # neither a functions_framework decorator nor a main.py handler can be there
         module = source[path]
         framework = [name for name, line in module.decorators if module.resolve(name).startswith("functions_framework.")]

@@ -2,6 +2,7 @@
 
 import re
 
+from auditor.facts.modules_on_demand import modules_with_text
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 
@@ -14,6 +15,7 @@ CREATORS = ("logging.getLogger", "logging.basicConfig", "loguru.logger.add", "st
 def probe(source):
     calls = []
     created = []
+    source = modules_with_text(source, _may_log)
     project_logs = any(m.imports_any("logging", "loguru", "structlog") for m in source.values())
     for path, module in source.items():
         uses_logging = module.imports_any("logging", "loguru", "structlog") is not None
@@ -42,6 +44,11 @@ def probe(source):
     elif created:
         path, line, name = created[0]
         yield Finding(path, line, f"a logger is set up (`{name}` at {path}:{line}) but never called", "weak")
+
+
+def _may_log(text: str) -> bool:
+    """Every logger import, creator and logger name holds `log` or `LOG`."""
+    return "log" in text or "LOG" in text
 
 
 def _imports_a_logger(module) -> bool:

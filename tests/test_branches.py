@@ -197,6 +197,9 @@ BRANCH_ONLY = [
                                            "job = aiplatform.CustomContainerTrainingJob(display_name='t')\n"}),
     ("load-test", {"tests/locustfile.py": "from locust import HttpUser, task\n\nclass ApiUser(HttpUser):\n"
                                           "    @task\n    def predict(self):\n        self.client.get('/')\n"}),
+    ("logging", {"src/proj/log_utils.py": "import logging\n\nlogger = logging.getLogger(__name__)\nlogger.info('a')\n"}),
+    ("cloud-deploy", {"functions/main.py": "import functions_framework\n\n@functions_framework.http\n"
+                                           "def predict(request):\n    return 'ok'\n"}),
     ("api-tests-ci", {"tests/test_api.py": "from fastapi.testclient import TestClient\nfrom proj.api import app\n\n"
                                            "def test_root():\n    client = TestClient(app)\n"
                                            "    assert client.get('/').status_code == 200\n"}),
@@ -214,11 +217,11 @@ def test_branch_only_work_is_found_through_the_modules_that_can_hold_it(tmp_path
 def test_the_branch_view_parses_only_the_modules_a_rerun_rule_could_report_on(tmp_path):
     unrelated = "@staticmethod\ndef f(d):\n    return d.get('a')\n"
     root = _repo_with_branch(tmp_path / "r", {"src/proj/tune.py": "import wandb\n\nwandb.sweep({})\n",
-                                              "src/proj/unrelated.py": unrelated})
+                                              "src/proj/unrelated.py": unrelated, "src/proj/main.py": unrelated})
     repo = Repository(root, git=read_git_info(root.resolve()))
     run_all(repo, only={"sweep", "io-collection", "drift-api", "api-metrics", "distributed-data", "frontend",
-                        "profiling", "onnx-bentoml", "cloud-training", "load-test"})
-    assert "src/proj/unrelated.py" not in repo.branches_view[1].python._parsed
+                        "profiling", "onnx-bentoml", "cloud-training", "load-test", "logging", "cloud-deploy"})
+    assert not {"src/proj/unrelated.py", "src/proj/main.py"} & set(repo.branches_view[1].python._parsed)
 
 
 PROFILING_ANSWER = ("# Exam\n\n### Question 16\n> **How did you debug your code? Did you try to profile it?**\n>\n"
@@ -295,6 +298,8 @@ TEXTS_FOR_FILTERED_PROBES = {
     "a/job.py": "from google.cloud import aiplatform as ai\n\nai.CustomJob(worker_pool_specs=[])\n",
     "a/spec.py": "SPEC = 'workerPoolSpecs: []'\n",
     "a/locustfile.py": "import locust\n\nclass U(locust.HttpUser):\n    tasks = [f]\n",
+    "a/log.py": "import logging\n\nlogger = logging.getLogger()\nlogger.info('x')\nlogger.warning('y')\n",
+    "a/uses.py": "from proj.utils import logger\n\nlogger.info('a')\nlogger.error('b')\n",
     "a/unrelated.py": "def f(d):\n    return d.get('a')\n",
 }
 
@@ -309,7 +314,8 @@ def test_the_filtered_probes_find_in_modules_parsed_on_demand_what_they_find_in_
     rules_dir()
     every = {path: parse_python(path, text) for path, text in TEXTS_FOR_FILTERED_PROBES.items()}
     probes = [("profiling", "_in_code"), ("profiling", "_task_strings"), ("onnx_bentoml", "_calls"),
-              ("cloud_training", "_python_pool_specs"), ("cloud_training", "_sdk_jobs"), ("load_test", "_locustfiles")]
+              ("cloud_training", "_python_pool_specs"), ("cloud_training", "_sdk_jobs"), ("load_test", "_locustfiles"),
+              ("logging_calls", "probe")]
     for module_name, function in probes:
         probe = getattr(importlib.import_module(f"auditor.rules.{module_name}"), function)
         on_demand = ModulesOnDemand(dict(TEXTS_FOR_FILTERED_PROBES))

@@ -17,12 +17,11 @@ from auditor.record import record
 from auditor.report.anchors import may_search
 from auditor.rules._workflows import place
 
-SCRIPT_SITES = LOCAL_SITES   # shell scripts, Makefiles, invoke tasks, tox, nox: the commands fact
-TEXT_SCRIPT_FILES = ("**/*.ps1", "**/*.bat", "**/*.cmd")   # by their lines: no parser reads them
+SCRIPT_SITES = LOCAL_SITES   # shell, PowerShell and cmd scripts, Makefiles, invoke tasks, tox, nox: the commands fact
 TASK_FILES = ("tasks.py", "**/tasks.py")   # also by their lines: a command built in a variable before c.run(cmd)
 DOC_FILES = ("**/*.md", "**/*.rst")
 MENTIONS = {"echo", "printf", "cat", "tee"}
-SHELL_COMMENT = LazyPattern(r"^\s*(#|//|REM\b|::)")
+SHELL_COMMENT = LazyPattern(r"^\s*(#|//)")
 
 
 @record(frozen=True)
@@ -65,7 +64,7 @@ def find(repo, pattern: re.Pattern[str], limit: int = 6) -> list[Seen]:
     found = [s for s in structured if s.kind in ("workflow", "cloudbuild")]
     scripts = [s for s in structured if s.kind == "script"][:limit * 3]
     read = {(c.path, c.line) for c in repo.commands.at("tasks")}   # an echo there stays left out
-    for hit in repo.grep(pattern, *TEXT_SCRIPT_FILES, *TASK_FILES, limit=limit * 3):
+    for hit in repo.grep(pattern, *TASK_FILES, limit=limit * 3):
         if not SHELL_COMMENT.match(hit.text) and (hit.path, hit.line) not in read:
             scripts.append(_excerpt(pattern, Seen(hit.path, hit.line, hit.text, "script")))
     found += scripts

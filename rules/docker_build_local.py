@@ -13,8 +13,7 @@ from auditor.rules._commands import builds_locally
 
 BUILD = re.compile(r"\bdocker(-|\s+)compose\b.*\b(build|up)\b|\bdocker(\s+buildx)?\s+build\b")
 BUILD_HELPER = LazyPattern(r"docker_build|docker\.build|images\.build\(")
-WHERE = ("tasks.py", "Makefile", "**/*.md", "**/*.sh", "**/*.mk", "justfile", "**/*.ps1", "**/*.bat", "**/*.rst",
-         "pyproject.toml", "**/*.txt")
+WHERE = ("tasks.py", "Makefile", "**/*.md", "**/*.sh", "**/*.mk", "justfile", "**/*.rst", "pyproject.toml", "**/*.txt")
 
 
 READ_AS_SHELL = LazyPattern(r"(\.sh|(^|/)Makefile|\.mk|(^|/)\.?[jJ]ustfile)$")   # read as shell, not grepped

@@ -10,6 +10,7 @@ import pytest
 from auditor.facts import Repository
 from auditor.facts.commands import parse_commands
 from auditor.facts.shell import read_shell
+from auditor.facts.windows_shell import read_windows_script
 
 from conftest import write_tree
 
@@ -423,3 +424,42 @@ def test_a_tox_step_reads_the_tox_ini_of_its_working_directory(tmp_path):
                                             "tox.ini": "[testenv:lint]\ncommands = flake8\n"}))
     step = repo.commands.at("workflow")[0]
     assert [(c.path, c.program) for c in repo.commands.invoked(step)] == [("api/tox.ini", "ruff")]
+
+
+def windows_programs(script: str, dialect: str) -> list[tuple[int, str, tuple[str, ...]]]:
+    return [(line, c.program, c.args) for line, c in read_windows_script(script, dialect).commands]
+
+
+@pytest.mark.parametrize(("script", "dialect", "expected"), [
+    ("# python no\n<# block\npytest no #>\nruff check .", "powershell", [(4, "ruff", ("check", "."))]),
+    ("& .\\venv\\Scripts\\python.exe -m pytest tests `\n  -q", "powershell", [(1, "pytest", ("tests", "-q"))]),
+    ("$env:X = '1'; uv run ruff check 'src dir'", "powershell", [(1, "ruff", ("check", "src dir"))]),
+    ("if ($LASTEXITCODE -ne 0) { exit 1 }", "powershell", [(1, "exit", ("1",))]),
+    ("foreach ($f in $files) { ruff check $f }", "powershell", [(1, "ruff", ("check", "$f"))]),
+    ("docker build -f \"a b.dockerfile\" . | Out-Null", "powershell",
+     [(1, "docker", ("build", "-f", "a b.dockerfile", ".")), (1, "Out-Null", ())]),
+    ("@echo off\nREM pytest no\n:: ruff no\n@REM mypy no\n:label\nECHO.done", "cmd",
+     [(1, "echo", ("off",)), (6, "echo", ("done",))]),
+    ("python -m pytest ^\n  tests && ruff check . & mypy src", "cmd",
+     [(1, "pytest", ("tests",)), (1, "ruff", ("check", ".")), (1, "mypy", ("src",))]),
+    ("if not exist \"data\" (\n  dvc pull\n)\nif \"%1\" == \"lint\" ruff check .", "cmd",
+     [(2, "dvc", ("pull",)), (4, "ruff", ("check", "."))]),
+    ("for %%f in (*.py) do black --check %%f", "cmd", [(1, "black", ("--check", "%%f"))]),
+    ("timeout /t 5 /nobreak > nul\npause > nul", "cmd", [(1, "timeout", ("/t", "5", "/nobreak")), (2, "pause", ())]),
+    ("start \"API\" cmd /k \"python -m uvicorn app:app\"", "cmd",
+     [(1, "cmd", ("/k", "python -m uvicorn app:app")), (1, "uvicorn", ("app:app",))]),
+    ("echo 1 ^& 2", "cmd", [(1, "echo", ("1", "&", "2"))]),
+])
+def test_powershell_and_cmd_scripts_are_read_by_lines(script, dialect, expected):
+    assert windows_programs(script, dialect) == expected
+
+
+def test_windows_scripts_are_script_sites_and_a_hostile_line_is_refused_with_a_note(tmp_path):
+    repo = Repository(write_tree(tmp_path, {"run.ps1": "uv run pytest\n", "front/api.bat": "@echo off\npython -m uvicorn a:b\n",
+                                            "x.cmd": "ruff " + "a" * 200_000 + "\nmypy .\n"}))
+    start = time.perf_counter()
+    found = [(c.path, c.line, c.program) for c in repo.commands.at("script")]
+    assert time.perf_counter() - start < 5
+    assert ("run.ps1", 1, "pytest") in found and ("front/api.bat", 2, "uvicorn") in found and ("x.cmd", 2, "mypy") in found
+    assert not any(p == "x.cmd" and program == "ruff" for p, _, program in found)
+    assert any(n.path == "x.cmd" and n.line == 1 for n in repo.commands.notes)

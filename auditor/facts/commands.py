@@ -3,7 +3,7 @@
 Sites read: GitHub workflow `run:` steps, Cloud Build steps, Dockerfile RUN / CMD / ENTRYPOINT,
 Makefile and justfile recipes, invoke `c.run("...")` calls in tasks.py, tox `commands` (tox.ini, setup.cfg),
 nox `session.run(...)` / `session.install(...)` calls in noxfile.py, pre-commit hook `entry`s, shell
-scripts and the console entry points a package installs (kind `run`); fenced shell blocks in READMEs and docs and
+scripts, PowerShell and cmd scripts (by lines, auditor.facts.windows_shell) and the console entry points a package installs (kind `run`); fenced shell blocks in READMEs and docs and
 commented-out lines of Dockerfiles and workflows (kind `documented`). Each command is one simple
 command (see auditor.facts.shell), unwrapped to the program it actually runs.
 """
@@ -17,11 +17,13 @@ from typing import Any, Callable, Iterable, Iterator
 from auditor.facts.cloudbuild import SHELLS as CLOUD_SHELLS, cloudbuild_configs
 from auditor.facts.ini import COMMENT_PREFIXES, KEY_DELIMITER
 from auditor.facts.shell import MAX_LINE, Simple, read_shell
+from auditor.facts.windows_shell import dialect_of, read_windows_script
 from auditor.facts.workflow_checks import is_disabled, problems
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import field, record
 
 SCRIPT_FILES = ("**/*.sh", "**/*.bash")
+WINDOWS_SCRIPT_FILES = ("**/*.ps1", "**/*.bat", "**/*.cmd")   # read by lines, not as bash
 MAKEFILES = ("Makefile", "**/Makefile", "**/*.mk", "makefile", "GNUmakefile")
 DOC_FILES = ("README.md", "**/README.md", "docs/**/*.md", "README.rst")
 FENCE = LazyPattern(r"^\s*(```+|~~~+)\s*([\w+-]*)")
@@ -570,10 +572,19 @@ def _pre_commit(repo, sink: _Sink) -> None:
 
 
 def _scripts(repo, sink: _Sink) -> None:
-    for path in repo.glob(*SCRIPT_FILES):
+    for path in repo.glob(*SCRIPT_FILES, *WINDOWS_SCRIPT_FILES):
         text = repo.text(path).text
-        if text is not None:
-            _Collector(sink, path, "script").script(text, 1)
+        if text is None:
+            continue
+        collect = _Collector(sink, path, "script")
+        dialect = dialect_of(path)
+        if dialect is None:
+            collect.script(text, 1)
+            continue
+        read = read_windows_script(text, dialect)
+        sink.notes.extend(Note(path, line, f"{path}:{line}: {why}") for line, why in read.refused)
+        for line, simple in read.commands:
+            collect.add(simple, line)
 
 
 def _project_scripts(repo, sink: _Sink) -> None:

@@ -55,13 +55,12 @@ def _makefile(repo):
             yield Finding(path, 1, f"{path} has only the project template's targets ({', '.join(targets[:5])})", "weak")
 
 
-def _justfile(repo):
-    for path in repo.glob("justfile", "Justfile", ".justfile"):
-        text = repo.text(path).text or ""
-        recipes = [t for t in MAKE_TARGET.findall(text) if not t.startswith(".")]
-        if recipes:
-            line = find_line(text, re.compile(rf"^{re.escape(recipes[0])}\b"))
-            yield Finding(path, line, f"{path} recipes {', '.join(recipes[:5])}")
+def _justfile(commands):
+    """One finding per justfile: its recipes (the commands fact), from the first one's line."""
+    recipes = commands.recipes()
+    for path in dict.fromkeys(r.path for r in recipes):
+        mine = [r for r in recipes if r.path == path]
+        yield Finding(path, mine[0].line, f"just recipes {', '.join(r.name for r in mine[:5])} in {path}:{mine[0].line}")
 
 
 def _entry_points(entry_points):
@@ -89,8 +88,9 @@ def _weak_hints(repo, source):
             break
 
 
-def probe(repo, source, python, entry_points):
-    found = [*_source_clis(source), *_invoke_tasks(repo, python), *_makefile(repo), *_justfile(repo), *_entry_points(entry_points), *_weak_hints(repo, source)]
+def probe(repo, source, python, entry_points, commands):
+    found = [*_source_clis(source), *_invoke_tasks(repo, python), *_makefile(repo), *_justfile(commands),
+             *_entry_points(entry_points), *_weak_hints(repo, source)]
     strong = [f for f in found if f.strength == "strong"]
     yield from strong[:5]
     if not strong:

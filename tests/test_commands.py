@@ -463,3 +463,9 @@ def test_windows_scripts_are_script_sites_and_a_hostile_line_is_refused_with_a_n
     assert ("run.ps1", 1, "pytest") in found and ("front/api.bat", 2, "uvicorn") in found and ("x.cmd", 2, "mypy") in found
     assert not any(p == "x.cmd" and program == "ruff" for p, _, program in found)
     assert any(n.path == "x.cmd" and n.line == 1 for n in repo.commands.notes)
+
+
+def test_just_recipes_are_named_with_their_header_lines_bodiless_ones_too(tmp_path):
+    repo = Repository(write_tree(tmp_path, {"justfile": JUSTFILE + "\nall: lint test\n@quiet:\n    echo hi\n"}))
+    assert [(r.line, r.name) for r in repo.commands.recipes()] == [
+        (6, "lint"), (12, "test"), (15, "py"), (19, "profile"), (27, "all"), (28, "quiet")]

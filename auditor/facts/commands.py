@@ -114,6 +114,15 @@ class Command:
 
 
 @record(frozen=True)
+class Recipe:
+    """A named entry of a task runner (a just recipe), whether or not it has commands of its own."""
+
+    path: str
+    line: int
+    name: str
+
+
+@record(frozen=True)
 class Note:
     path: str
     line: int | None
@@ -128,17 +137,23 @@ class Commands:
     def __init__(self, repo):
         self._repo = repo
         self._sites: dict[str, list[Command]] = {}
+        self._recipes: list[Recipe] = []
         self.notes: list[Note] = []
 
     def at(self, site: str, kind: str | None = "run") -> list[Command]:
         """The commands of one kind of site (workflow, cloudbuild, dockerfile, makefile, just, tasks, tox,
         nox, pre-commit, script, project-script, docs)."""
         if site not in self._sites:
-            sink = _Sink([], self.notes)
+            sink = _Sink([], self.notes, self._recipes)
             READERS[site](self._repo, sink)
             files = {path: index for index, path in enumerate(dict.fromkeys(c.path for c in sink.all))}
             self._sites[site] = sorted(sink.all, key=lambda c: (files[c.path], c.line or 0))
         return [c for c in self._sites[site] if kind is None or c.kind == kind]
+
+    def recipes(self) -> list[Recipe]:
+        """Every recipe of the justfiles, in file order, with the line of its header."""
+        self.at("just")
+        return list(self._recipes)
 
     @property
     def all(self) -> list[Command]:
@@ -168,6 +183,7 @@ class Commands:
 class _Sink:
     all: list[Command]
     notes: list[Note]
+    recipes: list[Recipe] = field(default_factory=list)
 
 
 def read_commands(repo) -> Commands:
@@ -176,7 +192,7 @@ def read_commands(repo) -> Commands:
 
 def parse_commands(script: str, path: str = "<text>", site: str = "text", kind: str = "run") -> list[Command]:
     """The commands of one script read on its own (a line of a report, a table test)."""
-    sink = _Sink([], [])
+    sink = _Sink([], [], [])
     _Collector(sink, path, site, kind).script(script, 1)
     return sink.all
 
@@ -350,7 +366,10 @@ def _justfiles(repo, sink: _Sink) -> None:
         if text is None:
             continue
         collect = _Collector(sink, path, "just")
-        for recipe, body in _just_recipes(text.splitlines()):
+        for header, recipe, body in _just_recipes(text.splitlines()):
+            sink.recipes.append(Recipe(path, header, recipe))
+            if not body:
+                continue
             if body[0][1].startswith("#!"):
                 if JUST_SHELL_SHEBANG.match(body[0][1]) and len(body) > 1:
                     _just_script(sink, collect, body[1][0], "\n".join(row for _, row in body[1:]), recipe)
@@ -360,19 +379,26 @@ def _justfiles(repo, sink: _Sink) -> None:
                 _just_script(sink, collect, number, bare, recipe, shown=" ".join(bare.split()))
 
 
-def _just_recipes(lines: list[str]) -> Iterator[tuple[str, list[tuple[int, str]]]]:
-    """(recipe, [(line, stripped body line)]) of every recipe with a body (blank lines inside kept)."""
-    recipe, body = None, []
+def _just_recipes(lines: list[str]) -> Iterator[tuple[int, str, list[tuple[int, str]]]]:
+    """(header line, recipe, [(line, stripped body line)]) of every recipe, its body empty when it
+    only names dependencies (blank lines inside a body kept, trailing ones left out)."""
+    recipe, start, body = None, 0, []
     for number, raw in enumerate(lines, 1):
         if recipe is not None and (raw[:1] in (" ", "\t") or (body and not raw.strip())):
             body.append((number, raw.strip()))
             continue
-        if recipe is not None and any(row for _, row in body):
-            yield recipe, body
+        if recipe is not None:
+            yield start, recipe, _trimmed(body)
         header = JUST_RECIPE.match(raw)
-        recipe, body = (header.group(1) if header else None), []
-    if recipe is not None and any(row for _, row in body):
-        yield recipe, body
+        recipe, start, body = (header.group(1) if header else None), number, []
+    if recipe is not None:
+        yield start, recipe, _trimmed(body)
+
+
+def _trimmed(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    while body and not body[-1][1]:
+        body = body[:-1]
+    return body
 
 
 def _joined(lines: Iterable[tuple[int, str]], skip_comments: bool = True,

@@ -34,6 +34,8 @@ class Seen:
     text: str
     kind: str
     note: str = ""   # for a rejected workflow: why GitHub would reject it
+    site: str = ""   # for a script: the kind of site of the commands fact (makefile, just, tasks, tox, nox, script)
+    holder: str | None = None   # the Makefile target, just recipe, invoke task, tox env or nox session
 
 
 _COMMANDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -50,8 +52,8 @@ def _structured_commands(repo) -> list[Seen]:
         cached += [Seen(c.path, c.line, c.text, "cloudbuild") for c in repo.commands.at("cloudbuild")
                    if c.program not in MENTIONS]
         cached += [Seen(c.path, c.line, c.text, "workflow-rejected", c.rejected) for c in workflow if c.rejected]
-        cached += [Seen(c.path, c.line, c.text, "script") for site in SCRIPT_SITES for c in repo.commands.at(site)
-                   if c.program not in MENTIONS]
+        cached += [Seen(c.path, c.line, c.text, "script", site=site, holder=c.job) for site in SCRIPT_SITES
+                   for c in repo.commands.at(site) if c.program not in MENTIONS]
         _COMMANDS[repo] = cached
     return cached
 
@@ -66,7 +68,7 @@ def find(repo, pattern: re.Pattern[str], limit: int = 6) -> list[Seen]:
     read = {(c.path, c.line) for c in repo.commands.at("tasks")}   # an echo there stays left out
     for hit in repo.grep(pattern, *TASK_FILES, limit=limit * 3):
         if not SHELL_COMMENT.match(hit.text) and (hit.path, hit.line) not in read:
-            scripts.append(_excerpt(pattern, Seen(hit.path, hit.line, hit.text, "script")))
+            scripts.append(_excerpt(pattern, Seen(hit.path, hit.line, hit.text, "script", site="tasks")))
     found += scripts
     found += [s for s in structured if s.kind == "workflow-rejected"]
     report = repo.report_path or "reports/README.md"
@@ -82,15 +84,25 @@ def _excerpt(pattern: re.Pattern[str], seen: Seen) -> Seen:
     match = pattern.search(text)
     if match and match.start() > 30:
         text = "..." + text[match.start():]
-    return Seen(seen.path, seen.line, text, seen.kind, seen.note)
+    return Seen(seen.path, seen.line, text, seen.kind, seen.note, seen.site, seen.holder)
+
+
+LOCAL_SITE_NAMES = {"makefile": ("Makefile target", "Makefile"), "just": ("just recipe", "justfile"),
+                    "tasks": ("invoke task", "invoke tasks file"), "tox": ("tox env", "tox config"),
+                    "nox": ("nox session", "noxfile"), "script": ("script", "script")}
 
 
 def where(seen: Seen) -> str:
-    """How to name the place of a command in a message: "Cloud Build step in cloudbuild.yaml:12"."""
+    """How to name the place of a command in a message: "Cloud Build step in cloudbuild.yaml:12",
+    "tox env `lint` in tox.ini:7"."""
     kinds = {"workflow": "workflow step", "cloudbuild": "Cloud Build step", "script": "script",
              "docs": "documentation", "report": "the report"}
     if seen.kind == "workflow-rejected":
         return f"a workflow step in {place(seen.path, seen.line)}; GitHub would reject that workflow: {seen.note}"
+    if seen.kind == "script" and seen.site in LOCAL_SITE_NAMES:
+        held, bare = LOCAL_SITE_NAMES[seen.site]
+        name = f"{held} `{seen.holder}`" if seen.holder and seen.site != "script" else bare
+        return f"{name} in {place(seen.path, seen.line)}"
     return f"{kinds.get(seen.kind, seen.kind)} in {place(seen.path, seen.line)}"
 
 

@@ -18,9 +18,17 @@ WHERE = ("tasks.py", "Makefile", "**/*.md", "**/*.sh", "**/*.mk", "justfile", "*
 
 READ_AS_SHELL = LazyPattern(r"(\.sh|(^|/)Makefile|\.mk|(^|/)\.?[jJ]ustfile)$")   # read as shell, not grepped
 COMMAND_SITES = (*LOCAL_SITES, "dockerfile", "pre-commit")   # docs: grepped below, as many files
-SITE_NAMES = {"tasks": "an invoke task", "makefile": "a Makefile target", "just": "a just recipe", "tox": "a tox env",
-              "nox": "a nox session", "script": "a script", "docs": "the docs", "dockerfile": "a Dockerfile comment",
-              "pre-commit": "a pre-commit hook"}
+HELD_BY = {"tasks": "invoke task", "makefile": "Makefile target", "just": "just recipe", "tox": "tox env",
+           "nox": "nox session", "pre-commit": "pre-commit hook"}
+
+
+def _site_name(command) -> str:
+    """As a reader names the place: "invoke task `docker_build`", "a Dockerfile comment", "a script"."""
+    if command.site in HELD_BY:
+        return f"{HELD_BY[command.site]} `{command.job}`" if command.job else f"a {HELD_BY[command.site]}"
+    if command.site == "dockerfile":
+        return "a Dockerfile comment" if command.kind == "documented" else "a Dockerfile instruction"
+    return "a script"
 
 
 def _read_commands(repo, commands):
@@ -28,7 +36,7 @@ def _read_commands(repo, commands):
     for site in COMMAND_SITES:
         for command in commands.at(site, kind=None):
             if command.path != repo.report_path and builds_locally(command):
-                yield command.path, command.line, command.text, SITE_NAMES[site]
+                yield command.path, command.line, command.text, _site_name(command)
 
 
 def _build_commands(repo):

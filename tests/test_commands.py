@@ -335,6 +335,28 @@ def test_hostile_tox_and_nox_files_are_refused_in_bounded_time(tmp_path):
     assert [(n.path, n.line, n.level) for n in repo.commands.notes] == [("tox.ini", 2, "error")]
 
 
+@pytest.mark.parametrize(("tox_ini", "first_command"), [
+    ("[testenv]\ncommands = ruff " + "a" * 1_000_000 + "\n    pytest\n", "pytest"),
+    ("[testenv]\ncommands = ruff \\\n" + "  a \\\n" * 50_000 + "  b\n    pytest\n", "pytest"),
+    ("[testenv]\ncommands =\n" + "    ruff check .\n" * 50_000, "ruff"),
+], ids=["1 MB line", "50k continuations", "50k commands"])
+def test_a_hostile_tox_value_never_reaches_the_shell_parser(tmp_path, monkeypatch, tox_ini, first_command):
+    import auditor.facts.commands as commands_module
+    parsed = []
+
+    def spy(script, depth=0):
+        parsed.append(len(script))
+        return read_shell(script, depth)
+
+    monkeypatch.setattr(commands_module, "read_shell", spy)
+    repo = Repository(write_tree(tmp_path, {"tox.ini": tox_ini}))
+    found = repo.commands.at("tox")
+    assert found[0].program == first_command
+    assert max(parsed) <= commands_module.MAX_LINE
+    assert len(parsed) <= commands_module.MAX_PER_FILE + 1   # the one over the cap says so, the rest is not parsed
+    assert [(n.path, n.level) for n in repo.commands.notes] == [("tox.ini", "error")]
+
+
 JUSTFILE = """\
 set shell := ["bash", "-c"]
 src := "src"

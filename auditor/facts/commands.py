@@ -204,8 +204,15 @@ class _Collector:
         self.sink, self.path, self.site, self.kind, self.extra = sink, path, site, kind, extra
         self.count = 0
 
+    @property
+    def full(self) -> bool:
+        """More commands than one file may hold were seen: the rest is not parsed."""
+        return self.count > MAX_PER_FILE
+
     def script(self, script: str, first_line: int | None, rows: bool = True, **extra: Any) -> None:
         """`rows`: the script's lines are the file's lines from `first_line` on (else all at `first_line`)."""
+        if self.full:
+            return
         read = read_shell(script)
         if read.refused:
             self.sink.notes.append(Note(self.path, first_line, f"{self.path}: {read.refused}"))
@@ -476,6 +483,12 @@ def _tox(repo, sink: _Sink) -> None:
             env = section.name.partition(":")[2] or section.name
             for key in (section.keys.get(name) for name in TOX_COMMAND_KEYS):
                 for number, command in _tox_command_lines(lines, key) if key is not None else ():
+                    if collect.full:
+                        break
+                    if len(command) > MAX_LINE:
+                        sink.notes.append(Note(path, number, f"{path}:{number}: a command of {len(command)} characters "
+                                                             f"(over {MAX_LINE}) was not read"))
+                        continue
                     shown = " ".join(command.split())[:300]
                     read = read_shell(TOX_SUBSTITUTION.sub(r"'\g<0>'", command))
                     if read.refused:

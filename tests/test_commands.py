@@ -491,3 +491,71 @@ def test_just_recipes_are_named_with_their_header_lines_bodiless_ones_too(tmp_pa
     repo = Repository(write_tree(tmp_path, {"justfile": JUSTFILE + "\nall: lint test\n@quiet:\n    echo hi\n"}))
     assert [(r.line, r.name) for r in repo.commands.recipes()] == [
         (6, "lint"), (12, "test"), (15, "py"), (19, "profile"), (27, "all"), (28, "quiet")]
+
+
+FACTOR_TOX = """\
+[tox]
+envlist = py{310,311}-{unit,lint}, docs
+
+[testenv]
+commands =
+    unit: pytest tests/unit
+    lint: ruff check .
+    py311-lint: mypy src
+    !lint: coverage report
+    py{310,311}-unit: python -m pytest --doctest-modules src
+    {env:PYTHON:python} -m build
+
+[testenv:docs]
+commands = mkdocs build
+
+[testenv:gpu{,-cuda}]
+commands = pytest tests/gpu
+"""
+
+
+@pytest.mark.parametrize(("step", "expected"), [
+    ("tox -e py310-lint", ["ruff", "build"]),
+    ("tox -e py311-lint", ["ruff", "mypy", "build"]),
+    ("tox -e py311-unit", ["pytest", "coverage", "pytest", "build"]),
+    ("tox -e py{310,311}-lint", ["ruff", "mypy", "build"]),
+    ("tox -e docs", ["mkdocs"]),
+    ("tox -e gpu-cuda", ["pytest"]),
+    ("tox -e lint", ["ruff", "build"]),
+    ("tox", ["pytest", "ruff", "mypy", "coverage", "pytest", "build", "mkdocs"]),
+])
+def test_tox_env_names_are_expanded_and_factor_conditional_lines_run_only_where_their_factors_hold(
+        tmp_path, step, expected):
+    repo = Repository(write_tree(tmp_path, {"tox.ini": FACTOR_TOX}))
+    assert [c.program for c in repo.commands.invoked(parse_commands(step)[0])] == expected
+
+
+def test_a_factor_conditional_tox_line_keeps_its_condition_and_loses_its_prefix(tmp_path):
+    repo = Repository(write_tree(tmp_path, {"tox.ini": FACTOR_TOX}))
+    found = [(c.line, c.condition, c.program, c.text) for c in repo.commands.at("tox")][:3]
+    assert found == [(6, "unit", "pytest", "pytest tests/unit"), (7, "lint", "ruff", "ruff check ."),
+                     (8, "py311-lint", "mypy", "mypy src")]
+    build = repo.commands.at("tox")[5]
+    assert (build.condition, build.program, build.args) == (None, "build", ())
+
+
+@pytest.mark.parametrize(("expression", "expected"), [
+    ("py{310,311}-{unit,lint}", ["py310-unit", "py310-lint", "py311-unit", "py311-lint"]),
+    ("py311, lint\n  docs", ["py311", "lint", "docs"]),
+    ("gpu{,-cuda}", ["gpu", "gpu-cuda"]),
+    ("{" + ",".join("abcdefghijklmnop") + "}" * 1 + "-{" + ",".join("abcdefghijklmnopqrstuvwxyz") + "}", None),
+])
+def test_tox_env_name_expansion_is_bounded(expression, expected):
+    from auditor.facts.tox_envs import MAX_NAMES, env_names
+    names = env_names(expression)
+    assert names == expected if expected is not None else len(names) == MAX_NAMES
+
+
+@pytest.mark.parametrize(("condition", "factors", "holds"), [
+    ("lint", {"py311", "lint"}, True), ("lint", {"py311"}, False), ("py310,py311", {"py311"}, True),
+    ("py311-lint", {"py311"}, False), ("!lint", {"py311"}, True), ("!lint", {"lint"}, False),
+    ("py{310,311}-unit", {"py310", "unit"}, True), (None, set(), True),
+])
+def test_tox_factor_conditions(condition, factors, holds):
+    from auditor.facts.tox_envs import condition_holds
+    assert condition_holds(condition, factors) is holds

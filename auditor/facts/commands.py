@@ -17,6 +17,8 @@ from typing import Any, Callable, Iterable, Iterator
 from auditor.facts.cloudbuild import SHELLS as CLOUD_SHELLS, cloudbuild_configs
 from auditor.facts.ini import COMMENT_PREFIXES, KEY_DELIMITER
 from auditor.facts.shell import MAX_LINE, Simple, read_shell
+from auditor.facts.tox_envs import (BASE as TOX_BASE, condition_holds, env_names, factors_of, section_env,
+                                    split_condition)
 from auditor.facts.windows_shell import dialect_of, read_windows_script
 from auditor.facts.workflow_checks import is_disabled, problems
 from auditor.lazy_pattern import LazyPattern
@@ -40,7 +42,8 @@ LOCAL_SITES = ("makefile", "just", "tasks", "tox", "nox", "script")
 TOX_FILES = ("tox.ini", "**/tox.ini", "setup.cfg")
 TOX_COMMAND_KEYS = ("commands_pre", "commands", "commands_post")
 TOX_ENV_SECTION = LazyPattern(r"^(testenv|testenv:[^\s]+)$")
-TOX_SUBSTITUTION = LazyPattern(r"(?<![$\w'\"])\{[^{}\s'\"]*\}")   # {envpython}: quoted, one word as in tox
+TOX_SUBSTITUTION = LazyPattern(r"(?<![$\w'\"])\{[^{}\s'\"]*(\{[^{}\s'\"]*\}[^{}\s'\"]*)*\}")   # {envpython}: quoted, one word as in tox
+TOX_ENV_DEFAULT = LazyPattern(r"\{env:[A-Za-z_]\w*:([^{}\s'\"]*)\}")   # {env:X:default}: what runs with X unset
 TOX_EXIT_PREFIX = LazyPattern(r"^[-!]\s*")   # `- cmd`: exit code ignored, `!cmd`: inverted (tox 4)
 NOX_FILES = ("noxfile.py", "**/noxfile.py")
 JUSTFILES = ("justfile", "Justfile", ".justfile", "**/justfile", "**/Justfile")
@@ -65,7 +68,7 @@ class Command:
     text: str                  # the command as written
     wrappers: tuple[str, ...] = ()   # uvx, uv run, xargs, bash -c ...
     job: str | None = None     # the workflow job, Makefile target or just recipe, invoke task, tox env, nox session
-    condition: str | None = None     # a workflow step's or job's `if:`
+    condition: str | None = None     # a workflow step's or job's `if:`, a tox line's factors (`lint:`)
     live: bool = True          # False: a job or step switched off with `if: false`
     rejected: str | None = None      # why GitHub would reject the workflow holding it
     step: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
@@ -489,17 +492,21 @@ def _tox(repo, sink: _Sink) -> None:
                         sink.notes.append(Note(path, number, f"{path}:{number}: a command of {len(command)} characters "
                                                              f"(over {MAX_LINE}) was not read"))
                         continue
+                    condition, command = split_condition(command)
+                    command = TOX_EXIT_PREFIX.sub("", command)
                     shown = " ".join(command.split())[:300]
-                    read = read_shell(TOX_SUBSTITUTION.sub(r"'\g<0>'", command))
+                    read = read_shell(TOX_SUBSTITUTION.sub(r"'\g<0>'", TOX_ENV_DEFAULT.sub(r"\1", command)))
                     if read.refused:
                         sink.notes.append(Note(path, number, f"{path}: {read.refused}"))
                     for simple in read.commands:
-                        collect.add(simple, number, text=shown, job=env)
+                        collect.add(simple, number, text=shown, job=env, condition=condition)
 
 
 def _tox_envs_run(repo, commands: list[Command], command: Command, folder: str) -> list[Command]:
-    """`tox -e a,b` runs envs a and b, `tox` the `envlist`; an env without a section of its own runs
-    `[testenv]`; labels and factor filters (`-m`, `-f`) are not followed."""
+    """`tox -e a,b` runs envs a and b, `tox` the `envlist` (`py{310,311}-lint` expanded); an env runs
+    the section named after it (or a generative `[testenv:py{310,311}]` naming it), else `[testenv]`,
+    and of that section the lines whose factor condition its factors meet (`lint: ruff check .`);
+    labels and factor filters (`-m`, `-f`) are not followed."""
     if command.has_option("-m", "--labels", "-f", "--factors"):
         return []
     config = next(iter(command.option_values("-c")), None) or _in_folder(folder, "tox.ini")
@@ -508,15 +515,17 @@ def _tox_envs_run(repo, commands: list[Command], command: Command, folder: str) 
     ini = repo.ini(config) if repo.exists(config) else None
     if ini is None or ini.error:
         return []
-    named = [e.strip() for value in command.option_values("-e") + command.option_values("--env")
-             for e in value.split(",") if e.strip()]
-    if not named:
-        setting = ini.key("tox:tox" if config.endswith("setup.cfg") else "tox", "envlist") or \
-            ini.key("tox:tox" if config.endswith("setup.cfg") else "tox", "env_list")
-        named = [e.strip() for e in re.split(r"[,\n]", setting.value) if e.strip()] if setting else ["testenv"]
-    sections = {name.partition(":")[2] or name for name in ini.sections if TOX_ENV_SECTION.match(name)}
-    envs = sections if "ALL" in named else {e if e in sections else "testenv" for e in named}
-    return [c for c in commands if c.path == config and c.job in envs]
+    sections = [name.partition(":")[2] for name in ini.sections if TOX_ENV_SECTION.match(name) and ":" in name]
+    table = "tox:tox" if config.endswith("setup.cfg") else "tox"
+    setting = ini.key(table, "envlist") or ini.key(table, "env_list")
+    listed = env_names(setting.value) if setting else [TOX_BASE]
+    named = [e for value in command.option_values("-e") + command.option_values("--env") for e in env_names(value)]
+    named = named or listed
+    if "ALL" in named:
+        named = listed + [e for s in sections for e in env_names(s)]
+    runs = [(section_env(env, sections), factors_of(env)) for env in named]
+    return [c for c in commands if c.path == config and
+            any(c.job == job and condition_holds(c.condition, factors) for job, factors in runs)]
 
 
 def _nox_sessions_run(repo, commands: list[Command], command: Command, folder: str) -> list[Command]:
@@ -550,7 +559,7 @@ def _in_folder(folder: str, name: str) -> str:
 def _tox_command_lines(lines: list[str], key) -> Iterator[tuple[int, str]]:
     """(line, command) of the value of `key`, written over the file's lines `key.line`..`key.end_line`
     (the first after the key's delimiter); comment and blank lines skipped as configparser skips them."""
-    return _joined(_tox_value_rows(lines, key), skip_comments=False, first_row=lambda row: TOX_EXIT_PREFIX.sub("", row))
+    return _joined(_tox_value_rows(lines, key), skip_comments=False)
 
 
 def _tox_value_rows(lines: list[str], key) -> Iterator[tuple[int, str]]:

@@ -13,18 +13,22 @@ RUN = re.compile(r"\bcoverage\s+run\b|(^|\s)--cov(=|\s|$)|\bcoverage\s+(report|x
                  re.IGNORECASE)
 UPLOAD_ACTIONS = ("codecov/codecov-action", "coverallsapp/github-action", "py-cov-action/python-coverage-comment-action",
                   "orgoro/coverage", "mishakav/pytest-coverage-comment")
-CONFIG_FILES = (".coveragerc", "**/.coveragerc", "codecov.yml", ".codecov.yml", "**/codecov.yml")
+COVERAGERC = (".coveragerc", "**/.coveragerc")
+CODECOV_FILES = ("codecov.yml", ".codecov.yml", "**/codecov.yml")
 INI_COVERAGE_SECTION = LazyPattern(r"^coverage:\w+$")
+COVERAGERC_SECTIONS = ("run", "report", "paths", "html", "xml", "json", "lcov")   # coverage.py's own
 ARTIFACTS = ("**/.coverage", "**/coverage.xml", "**/htmlcov/index.html", "**/coverage.json")
 
 
 def probe(repo, workflows, ini_files):
     strong = [Finding(s.path, s.line, f"`{s.text[:70]}` ({where(s)})")
               for s in by_kind(find(repo, RUN), "workflow", "cloudbuild", "script")[:3]]
-    strong += list(_uploads(workflows)) + list(_configs(repo, ini_files))
+    configs = list(_configs(repo, ini_files))
+    strong += list(_uploads(workflows)) + [f for f in configs if f.strength == "strong"]
     yield from strong[:4]
     if strong:
         return
+    yield from (f for f in configs if f.strength != "strong")
     for seen in by_kind(find(repo, RUN), "workflow-rejected", "docs", "report")[:1]:
         yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` (only {where(seen)})", "weak")
     for path in repo.glob(*ARTIFACTS)[:1]:
@@ -41,8 +45,24 @@ def _uploads(workflows):
                 return
 
 
+def _coveragerc(repo):
+    """The first .coveragerc: configuration when a coverage.py section holds settings, else weak."""
+    for path in repo.glob(*COVERAGERC)[:1]:
+        cfg = repo.ini(path)
+        if cfg.error:
+            yield Finding(path, None, f"{path} cannot be read: {cfg.error}", "weak")
+            return
+        section = next((s for s in cfg.sections.values() if s.keys and
+                        (s.name in COVERAGERC_SECTIONS or INI_COVERAGE_SECTION.match(s.name))), None)
+        if section is None:
+            yield Finding(path, None, f"{path} holds no [run] or [report] settings", "weak")
+            return
+        yield Finding(path, section.line, f"coverage configuration `[{section.name}]` in {path}:{section.line}")
+
+
 def _configs(repo, ini_files):
-    for path in repo.glob(*CONFIG_FILES)[:1]:
+    yield from _coveragerc(repo)
+    for path in repo.glob(*CODECOV_FILES)[:1]:
         yield Finding(path, 1, f"coverage configuration {path}")
     tool = (repo.pyproject.data or {}).get("tool") or {}
     if isinstance(tool.get("coverage"), dict):

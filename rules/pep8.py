@@ -12,7 +12,8 @@ from auditor.rules._commands import runs_what
 
 TOOLS = ("ruff", "flake8", "black", "isort", "pylint", "autopep8", "yapf", "pycodestyle", "pyflakes")
 TOOL = re.compile(r"\b(ruff|flake8|black|isort|pylint|autopep8|yapf|pycodestyle|pyflakes)\b", re.IGNORECASE)
-OWN_CONFIG_FILES = (".flake8", "ruff.toml", ".ruff.toml", ".pylintrc", "pylintrc", ".isort.cfg", ".style.yapf")
+OWN_CONFIG_FILES = ("ruff.toml", ".ruff.toml", ".pylintrc", "pylintrc", ".isort.cfg", ".style.yapf")
+FLAKE8_FILE = ".flake8"   # INI: configures flake8 only through a [flake8] section with settings
 INI_SECTION = LazyPattern(r"^(tool:)?(flake8|pycodestyle|isort|pylint.*|yapf|autopep8)$", re.IGNORECASE)
 CI_TOOLS = {*TOOLS, "mypy"}
 VERSION_ONLY = ("--version", "-V", "--help", "-h")
@@ -30,7 +31,25 @@ def _pyproject(repo):
             yield Finding("pyproject.toml", line, f"`[tool.{name}]` configured in pyproject.toml:{line}")
 
 
+def _flake8_file(repo):
+    if not repo.exists(FLAKE8_FILE):
+        return
+    cfg = repo.ini(FLAKE8_FILE)
+    if cfg.error:
+        yield Finding(FLAKE8_FILE, None, f"{FLAKE8_FILE} cannot be read: {cfg.error}", "weak")
+        return
+    section = next((s for s in cfg.sections.values() if INI_SECTION.match(s.name) and s.keys), None)
+    if section is None:
+        yield Finding(FLAKE8_FILE, None, f"{FLAKE8_FILE} holds no [flake8] section with settings", "weak")
+        return
+    first = next(iter(section.keys.values()))
+    setting = f"{first.name} = {' '.join(first.value.split())}"[:50]
+    yield Finding(FLAKE8_FILE, section.line, f"`[{section.name}]` in {FLAKE8_FILE}:{section.line} configures "
+                                             f"{section.name.removeprefix('tool:')} (`{setting}`)")
+
+
 def _config_files(repo, ini_files):
+    yield from _flake8_file(repo)
     for path in repo.glob(*OWN_CONFIG_FILES):
         yield Finding(path, 1, f"{path} configures {TOOL.search(path).group(1) if TOOL.search(path) else 'a linter'}")
     for cfg in (ini_files[path] for path in ("setup.cfg", "tox.ini") if path in ini_files):

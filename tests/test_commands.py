@@ -268,7 +268,7 @@ def test_tox_commands_are_read_a_line_each_with_env_and_substitutions(tmp_path):
     pytest = repo.commands.at("tox")[1]
     assert pytest.wrappers == ("{envpython} -m",)
     assert pytest.text == "{envpython} -m pytest {posargs:tests} --cov=src --ignore=tests/slow"
-    assert pytest.where == "tox.ini:9, env testenv"
+    assert pytest.where == "tox.ini:9, tox env testenv"
 
 
 def test_tox_envs_in_setup_cfg_are_read_only_beside_a_tox_section(tmp_path):
@@ -313,7 +313,7 @@ def test_nox_session_calls_are_commands_with_their_session(tmp_path):
                      (16, "lint", "bash", ("-c", "mypy src && echo ok"), ()),
                      (16, "lint", "mypy", ("src",), ("bash -c",)),
                      (16, "lint", "echo", ("ok",), ("bash -c",))]
-    assert repo.commands.at("nox")[1].where == "noxfile.py:10, session tests"
+    assert repo.commands.at("nox")[1].where == "noxfile.py:10, nox session tests"
 
 
 def test_a_noxfile_without_nox_or_sessions_runs_nothing(tmp_path):
@@ -395,7 +395,7 @@ def test_justfile_recipes_are_read_a_line_each_and_shell_shebang_recipes_as_one_
                      (21, "profile", "set", ("-e",), ()),
                      (24, "profile", "cProfile", ("-o", "$f.prof", "train.py"), ("python -m",))]
     assert [c.text for c in repo.commands.at("just")][:2] == ["ruff check {{src}}", "mypy {{ src }} --strict"]
-    assert repo.commands.at("just")[0].where == "justfile:7, recipe lint"
+    assert repo.commands.at("just")[0].where == "justfile:7, just recipe lint"
 
 
 def test_a_hostile_justfile_is_refused_with_a_note(tmp_path):

@@ -36,7 +36,7 @@ MAKE_VARIABLE = LazyPattern(r"\$\(([A-Za-z_][\w.-]*)\)")
 MAKE_TARGET = LazyPattern(r"^([^\s:=#][^:=]*?)\s*::?(?!=)")
 MAX_PER_FILE = 2_000
 SITE_HOLDERS = {"workflow": "job", "makefile": "target", "tasks": "task", "cloudbuild": "step",
-                "pre-commit": "hook", "tox": "env", "nox": "session", "just": "recipe"}
+                "pre-commit": "hook", "tox": "tox env", "nox": "nox session", "just": "just recipe"}
 # what a developer runs on their machine, not CI
 LOCAL_SITES = ("makefile", "just", "tasks", "tox", "nox", "script")
 TOX_FILES = ("tox.ini", "**/tox.ini", "setup.cfg")

@@ -559,3 +559,16 @@ def test_tox_env_name_expansion_is_bounded(expression, expected):
 def test_tox_factor_conditions(condition, factors, holds):
     from auditor.facts.tox_envs import condition_holds
     assert condition_holds(condition, factors) is holds
+
+
+@pytest.mark.parametrize("script", ["ruff check .\n" * 5_000, ("x " * 4_000 + "\n") * 100, "{" * 9_999, "cmd /c " * 1_400 + "ruff",
+                                    "\"" * 100_000, "a `\n" * 100_000], ids=["many lines", "many words", "braces",
+                                                                          "nested cmd", "quotes", "continuations"])
+@pytest.mark.parametrize("dialect", ["cmd", "powershell"])
+def test_hostile_windows_scripts_are_read_within_their_caps(script, dialect):
+    from auditor.facts.shell import MAX_COMMANDS, MAX_WORDS
+    read = read_windows_script(script, dialect)
+    assert len(read.commands) <= MAX_COMMANDS
+    assert all(len(c.args) < MAX_WORDS for _, c in read.commands)
+    if script.startswith("ruff check"):
+        assert len(read.commands) == MAX_COMMANDS and read.refused[0][1].startswith("more than")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from auditor.facts.shell import MAX_LINE, Simple, unwrap
+from auditor.facts.shell import MAX_COMMANDS, MAX_LINE, MAX_WORDS, Simple, unwrap
 from auditor.record import record
 
 POWERSHELL, CMD = "powershell", "cmd"
@@ -29,6 +29,12 @@ CMD_COMPARISONS = {"==", "equ", "neq", "lss", "leq", "gtr", "geq"}
 EXECUTABLE_SUFFIXES = (".exe", ".cmd", ".bat", ".com", ".ps1")
 WINDOWS_BUILTINS = {"timeout", "start"}   # `timeout /t 5` waits: not the coreutils runner
 START_TITLE = re.compile(r'^\s*start\s+"', re.IGNORECASE)
+# a quoted run (maybe unterminated), a cmd `^x` escape, a separator, or a run of anything else: linear, in C
+STATEMENT_TOKENS = {POWERSHELL: re.compile(r"\"[^\"]*\"?|'[^']*'?|&&|\|\||[;|{}]|&|[^\"'&|;{}]+"),
+                    CMD: re.compile(r"\"[^\"]*\"?|\^.?|&&|\|\||[&|]|[^\"^&|]+", re.DOTALL)}
+WORD_TOKENS = {POWERSHELL: re.compile(r"\"[^\"]*\"?|'[^']*'?|\s+|[^\s\"']+"),
+               CMD: re.compile(r"\"[^\"]*\"?|\^.?|\s+|[^\s\"^]+", re.DOTALL)}
+BLOCK_EDGES = " \t{}()"
 REDIRECT = re.compile(r"[0-9*]?>>?(&[0-9])?|<")
 MAX_NESTING = 3   # `cmd /c "cmd /c ..."` levels read
 
@@ -43,15 +49,18 @@ def dialect_of(path: str) -> str | None:
     return next((d for suffix, d in DIALECTS.items() if path.lower().endswith(suffix)), None)
 
 
-def read_windows_script(text: str, dialect: str) -> WindowsRead:
-    """Every command of a PowerShell or cmd script, each with its line."""
+def read_windows_script(text: str, dialect: str, limit: int = MAX_COMMANDS) -> WindowsRead:
+    """The commands of a PowerShell or cmd script (the first `limit`), each with its line."""
     found, refused = [], []
     for number, line in _logical_lines(text, dialect):
+        if len(found) >= limit:
+            refused.append((number, f"more than {limit} commands: the rest was not read"))
+            break
         if len(line) > MAX_LINE:
             refused.append((number, f"a line of over {MAX_LINE} characters was not read"))
             continue
         found += [(number, simple) for simple in read_windows_line(line, dialect)]
-    return WindowsRead(tuple(found), tuple(refused))
+    return WindowsRead(tuple(found[:limit]), tuple(refused))
 
 
 def read_windows_line(line: str, dialect: str, depth: int = 0) -> list[Simple]:
@@ -99,59 +108,34 @@ def _is_comment(row: str, dialect: str) -> bool:
 
 def _statements(line: str, dialect: str) -> list[str]:
     """The line split at separators outside quotes, each stripped of block braces and parentheses."""
-    parts, current, quote, index = [], [], None, 0
-    separators = SEPARATORS[dialect]
-    while index < len(line):
-        char = line[index]
-        if quote:
-            quote = None if char == quote else quote
-        elif char in QUOTES[dialect]:
-            quote = char
-        elif dialect == CMD and char == "^" and index + 1 < len(line):
-            current.append(line[index:index + 2])
-            index += 2
-            continue
+    parts, current = [], []
+    for token in STATEMENT_TOKENS[dialect].findall(line):
+        if token in SEPARATORS[dialect]:
+            parts.append("".join(current))
+            current = []
         else:
-            separator = next((s for s in separators if line.startswith(s, index)), None)
-            if separator:
-                parts.append("".join(current))
-                current, index = [], index + len(separator)
-                continue
-        current.append(char)
-        index += 1
+            current.append(token)
     parts.append("".join(current))
-    return [cleaned for cleaned in (_strip_blocks(p) for p in parts) if cleaned]
-
-
-def _strip_blocks(statement: str) -> str:
-    statement = statement.strip()
-    while statement[:1] in ("{", "}", "(", ")") and statement:
-        statement = statement[1:].strip()
-    while statement[-1:] in ("{", "}", "(", ")") and not statement.endswith("()"):
-        statement = statement[:-1].strip()
-    return statement
+    return [cleaned for cleaned in (p.strip(BLOCK_EDGES) for p in parts) if cleaned]
 
 
 def _words(statement: str, dialect: str) -> list[str]:
     """Words of one statement, quotes removed (a cmd `^x` escape gives x); redirects left out."""
-    words, current, quote, started = [], [], None, False
-    for index, char in enumerate(statement):
-        if quote:
-            if char == quote:
-                quote = None
-            else:
-                current.append(char)
-        elif char in QUOTES[dialect]:
-            quote, started = char, True
-        elif char.isspace():
+    words, current, started = [], [], False
+    for token in WORD_TOKENS[dialect].findall(statement):
+        if token.isspace():
             if started:
                 words.append("".join(current))
             current, started = [], False
-        elif dialect == CMD and char == "^" and index + 1 < len(statement):
-            started = True
-        else:
-            current.append(char)
-            started = True
+            if len(words) >= MAX_WORDS:
+                break
+            continue
+        if token[0] in QUOTES[dialect]:
+            token = token[1:-1] if len(token) > 1 and token[-1] == token[0] else token[1:]
+        elif dialect == CMD and token[0] == "^":
+            token = token[1:]
+        current.append(token)
+        started = True
     if started:
         words.append("".join(current))
     words = _without_redirects(words)

@@ -2,17 +2,12 @@
 tasks, Makefile targets, console entry points of pyproject / setup.cfg / setup.py); a CLI library
 only declared is weak (the rule's `unused` step)."""
 
-import re
-
-from auditor.facts.repository import find_line
-from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._code import pyproject_unreadable
 
 CLI_CALLS = {"typer.Typer": "typer app", "typer.run": "typer entry point", "argparse.ArgumentParser": "argparse parser",
              "fire.Fire": "fire entry point", "docopt.docopt": "docopt parser"}
 CLI_DECORATORS = {"click.command": "click command", "click.group": "click group"}
-MAKE_TARGET = LazyPattern(r"^([A-Za-z][\w.-]*)\s*:(?!=)", re.MULTILINE)
 # The targets the project templates' Makefiles ship (mlops_template, cookiecutter-data-science).
 TEMPLATE_MAKE_TARGETS = frozenset({
     "create_environment", "requirements", "dev_requirements", "clean", "data", "build_documentation",
@@ -41,18 +36,29 @@ def _invoke_tasks(repo, source_all):
         yield Finding("tasks.py", tasks[0].line, f"{len(tasks)} invoke task(s) in tasks.py: {names}")
 
 
-def _makefile(repo):
-    for path in repo.glob("Makefile", "makefile", "GNUmakefile", "**/Makefile"):
-        if path.startswith("docs/") or "/docs/" in path:  # sphinx's own Makefile
-            continue
-        text = repo.text(path).text or ""
-        targets = [t for t in MAKE_TARGET.findall(text) if not t.startswith(".")]
-        own = [t for t in targets if t not in TEMPLATE_MAKE_TARGETS]
+def _makefile(commands):
+    """One finding per Makefile (a sphinx docs one left out): its targets (the commands fact), strong
+    from the first target the project template does not ship."""
+    targets = [r for r in commands.recipes("makefile") if not _sphinx_makefile(r.path)]
+    for path in dict.fromkeys(t.path for t in targets):
+        mine = _first_of_each_name(t for t in targets if t.path == path)
+        own = [t for t in mine if t.name not in TEMPLATE_MAKE_TARGETS]
         if own:
-            line = find_line(text, re.compile(rf"^{re.escape(own[0])}\s*:"))
-            yield Finding(path, line, f"{path} targets {', '.join(own[:5])}")
-        elif targets:
-            yield Finding(path, 1, f"{path} has only the project template's targets ({', '.join(targets[:5])})", "weak")
+            yield Finding(path, own[0].line, f"{path} targets {', '.join(t.name for t in own[:5])}")
+        else:
+            yield Finding(path, 1, f"{path} has only the project template's targets "
+                                   f"({', '.join(t.name for t in mine[:5])})", "weak")
+
+
+def _first_of_each_name(targets):
+    first = {}
+    for target in targets:
+        first.setdefault(target.name, target)
+    return list(first.values())
+
+
+def _sphinx_makefile(path):
+    return path.startswith("docs/") or "/docs/" in path
 
 
 def _justfile(commands):
@@ -89,7 +95,7 @@ def _weak_hints(repo, source):
 
 
 def probe(repo, source, python, entry_points, commands):
-    found = [*_source_clis(source), *_invoke_tasks(repo, python), *_makefile(repo), *_justfile(commands),
+    found = [*_source_clis(source), *_invoke_tasks(repo, python), *_makefile(commands), *_justfile(commands),
              *_entry_points(entry_points), *_weak_hints(repo, source)]
     strong = [f for f in found if f.strength == "strong"]
     yield from strong[:5]

@@ -493,6 +493,33 @@ def test_just_recipes_are_named_with_their_header_lines_bodiless_ones_too(tmp_pa
         (6, "lint"), (12, "test"), (15, "py"), (19, "profile"), (27, "all"), (28, "quiet")]
 
 
+@pytest.mark.parametrize(("makefile", "expected"), [
+    ("train:\n\tpython train.py\n", [(1, "train")]),
+    ("all: lint test\nlint:\n\truff check .\n", [(1, "all"), (2, "lint")]),
+    (".PHONY: train test\ntrain:\n\tpython train.py\n", [(2, "train")]),
+    ("%.o: %.c\n\tcc -c $<\n$(BUILD): src\n\tmkdir $@\n", []),
+    ("SRC := src\nX ::= y\nY = a:b\nZ ?= 1\nexport PATH := bin:$(PATH)\n", []),
+    ("test: ; pytest tests\n", [(1, "test")]),
+    ("build deploy: image\n\tdocker push x\n", [(1, "build"), (1, "deploy")]),
+    ("clean::\n\trm -rf build\nclean::\n\trm -rf dist\n", [(1, "clean"), (3, "clean")]),
+    ("test: PYTEST_ARGS = -x\ntest:\n\tpytest $(PYTEST_ARGS)\n", [(2, "test")]),
+    ("define HELP\nusage: make train\n\tnot: a recipe\nendef\ntrain:\n\tpython t.py\n", [(5, "train")]),
+    ("# train: in a comment\n\tnot-a-target: x\n", []),
+])
+def test_makefile_targets_are_recipes_with_their_header_lines(tmp_path, makefile, expected):
+    repo = Repository(write_tree(tmp_path, {"Makefile": makefile}))
+    assert [(r.line, r.name) for r in repo.commands.recipes("makefile")] == expected
+    assert repo.commands.recipes() == []   # the justfiles' recipes: none
+
+
+def test_makefile_inline_recipes_and_define_blocks(tmp_path):
+    makefile = ("test: ; @pytest tests\ndefine SCRIPT\nfoo:\n\trm -rf /\nendef\nX ::= y\n\tnot-run\n"
+                "lint:\n\truff check .\n")
+    repo = Repository(write_tree(tmp_path, {"Makefile": makefile}))
+    assert [(c.line, c.job, c.program, c.args) for c in repo.commands.at("makefile")] == [
+        (1, "test", "pytest", ("tests",)), (9, "lint", "ruff", ("check", "."))]
+
+
 FACTOR_TOX = """\
 [tox]
 envlist = py{310,311}-{unit,lint}, docs

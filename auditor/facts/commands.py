@@ -33,7 +33,10 @@ SHELL_FENCES = {"", "bash", "sh", "shell", "console", "zsh", "terminal", "shell-
 PROMPT = LazyPattern(r"^\s*(\(\S+\)\s*)?[$>%]\s+")
 PROSE_LEAD = re.compile(r"^\s*[A-Za-z][\w ,()'/-]{0,60}?:\s+(?=\S)")
 MAKE_VARIABLE = LazyPattern(r"\$\(([A-Za-z_][\w.-]*)\)")
-MAKE_TARGET = LazyPattern(r"^([^\s:=#][^:=]*?)\s*::?(?!=)")
+MAKE_TARGET = LazyPattern(r"^([^\s:=#][^:=]*?)\s*::?(?![:=])")   # `a b: deps`, not `X := y` nor `X ::= y`
+MAKE_TARGET_VARIABLE = LazyPattern(r"^\s*((export|override|private)\s+)*[^\s:=#]+\s*(:{1,3}|[+?!])?=")   # `test: X = 1`
+MAKE_DEFINE = LazyPattern(r"^\s*((export|override)\s+)*define\b")
+MAKE_ENDEF = LazyPattern(r"^\s*endef\b")
 MAX_PER_FILE = 2_000
 SITE_HOLDERS = {"workflow": "job", "makefile": "target", "tasks": "task", "cloudbuild": "step",
                 "pre-commit": "hook", "tox": "tox env", "nox": "nox session", "just": "just recipe"}
@@ -118,11 +121,13 @@ class Command:
 
 @record(frozen=True)
 class Recipe:
-    """A named entry of a task runner (a just recipe), whether or not it has commands of its own."""
+    """A named entry of a task runner (a just recipe, a Makefile target), whether or not it has
+    commands of its own."""
 
     path: str
     line: int
     name: str
+    site: str = "just"
 
 
 @record(frozen=True)
@@ -153,10 +158,11 @@ class Commands:
             self._sites[site] = sorted(sink.all, key=lambda c: (files[c.path], c.line or 0))
         return [c for c in self._sites[site] if kind is None or c.kind == kind]
 
-    def recipes(self) -> list[Recipe]:
-        """Every recipe of the justfiles, in file order, with the line of its header."""
-        self.at("just")
-        return list(self._recipes)
+    def recipes(self, site: str = "just") -> list[Recipe]:
+        """Every recipe of the justfiles (`site` "just") or target of the Makefiles ("makefile"), in
+        file order, with the line of its header."""
+        self.at(site)
+        return [r for r in self._recipes if r.site == site]
 
     @property
     def all(self) -> list[Command]:
@@ -341,13 +347,18 @@ def _exec_form(arguments: str) -> list[str] | None:
 
 # --- Makefiles, invoke tasks, pre-commit, scripts, entry points ---------------------------------
 def _makefiles(repo, sink: _Sink) -> None:
+    """Recipe lines (tab-indented under a rule, `\\` continuing them, `target: ; cmd` inline) as
+    commands of their target; every named target a recipe, `define` blocks skipped."""
     for path in repo.glob(*MAKEFILES):
         text = repo.text(path).text
         if text is None:
             continue
         collect = _Collector(sink, path, "makefile")
-        target, pending, start = None, "", 0
+        target, pending, start, defining = None, "", 0, False
         for number, raw in enumerate(text.splitlines(), 1):
+            if defining or MAKE_DEFINE.match(raw):
+                defining = not MAKE_ENDEF.match(raw)
+                continue
             if raw.startswith("\t") and target is not None:
                 line = raw.strip()
                 if not pending:
@@ -356,16 +367,40 @@ def _makefiles(repo, sink: _Sink) -> None:
                 if line.endswith("\\"):
                     pending += line[:-1] + " "
                     continue
-                script = MAKE_VARIABLE.sub(r"${\1}", (pending + line).replace("$$", "$"))
+                _make_recipe_line(collect, pending + line, start, target)
                 pending = ""
-                if script and not script.startswith("#"):
-                    collect.script(script, start, job=target)
                 continue
-            match = MAKE_TARGET.match(raw)
-            if match and not raw.startswith((".PHONY", "export ")):
-                target = match.group(1).strip()
+            rule = _make_rule(raw)
+            if rule is not None:
+                target, names, inline = rule
+                sink.recipes.extend(Recipe(path, number, name, "makefile") for name in names)
+                if inline:
+                    _make_recipe_line(collect, inline.lstrip("@-+ "), number, target)
             elif raw.strip() and not raw.startswith((" ", "#")):
                 target = None if "=" in raw else target
+
+
+def _make_rule(raw: str) -> tuple[str | None, list[str], str] | None:
+    """(the target commands are held by, the named targets, an inline `; recipe`) of a rule line;
+    None for a line that is no rule. Special targets (`.PHONY`), pattern rules (`%.o:`), targets
+    named by variables and target-specific variables (`test: X = 1`) name no recipe."""
+    match = MAKE_TARGET.match(raw)
+    if not match or raw.startswith("export "):
+        return None
+    if raw.startswith(".PHONY"):
+        return None
+    target = match.group(1).strip()
+    prerequisites, _, inline = raw[match.end():].partition(";")
+    if MAKE_TARGET_VARIABLE.match(prerequisites):
+        return target, [], ""
+    names = [name for name in target.removesuffix("&").split() if not name.startswith(".") and not set("%$") & set(name)]
+    return target, list(dict.fromkeys(names)), inline.strip()
+
+
+def _make_recipe_line(collect: "_Collector", line: str, start: int, target: str | None) -> None:
+    script = MAKE_VARIABLE.sub(r"${\1}", line.replace("$$", "$"))
+    if script and not script.startswith("#"):
+        collect.script(script, start, job=target)
 
 
 def _justfiles(repo, sink: _Sink) -> None:

@@ -1,20 +1,40 @@
-"""A linter or formatter configured (pyproject, setup.cfg, tox.ini, .flake8, pre-commit) or run in CI;
-one only declared as a dependency is weak (the rule's `unused` step)."""
+"""A linter or formatter configured (pyproject, setup.cfg, tox.ini, .flake8 / .isort.cfg / .pylintrc /
+.style.yapf, pre-commit) or run in CI; one only declared as a dependency is weak (the rule's `unused` step)."""
 
 import re
+from typing import Callable
 
 from auditor.facts.commands import LOCAL_SITES
 from auditor.facts.repository import find_line
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
+from auditor.record import record
 from auditor.rules._code import pyproject_table, pyproject_unreadable
 from auditor.rules._commands import runs_what
 
 TOOLS = ("ruff", "flake8", "black", "isort", "pylint", "autopep8", "yapf", "pycodestyle", "pyflakes")
 TOOL = re.compile(r"\b(ruff|flake8|black|isort|pylint|autopep8|yapf|pycodestyle|pyflakes)\b", re.IGNORECASE)
-OWN_CONFIG_FILES = ("ruff.toml", ".ruff.toml", ".pylintrc", "pylintrc", ".isort.cfg", ".style.yapf")
-FLAKE8_FILE = ".flake8"   # INI: configures flake8 only through a [flake8] section with settings
+OWN_CONFIG_FILES = ("ruff.toml", ".ruff.toml")
 INI_SECTION = LazyPattern(r"^(tool:)?(flake8|pycodestyle|isort|pylint.*|yapf|autopep8)$", re.IGNORECASE)
+
+
+@record(frozen=True)
+class ToolIni:
+    """Which sections of a tool's own INI file configure which tool (None: none)."""
+
+    sections: str
+    configures: Callable[[str], str | None]
+
+
+# a tool's own INI files, read through the INI fact (pylint takes its options from any section of its rc file)
+TOOL_INI_FILES = {
+    ".flake8": ToolIni("[flake8] section", lambda name: name.removeprefix("tool:") if INI_SECTION.match(name) else None),
+    ".isort.cfg": ToolIni("[settings] / [isort] section",
+                          lambda name: "isort" if name.lower() in ("settings", "isort", "tool:isort") else None),
+    ".pylintrc": ToolIni("section", lambda name: "pylint"),
+    "pylintrc": ToolIni("section", lambda name: "pylint"),
+    ".style.yapf": ToolIni("[style] section", lambda name: "yapf" if name.lower() == "style" else None),
+}
 CI_TOOLS = {*TOOLS, "mypy"}
 VERSION_ONLY = ("--version", "-V", "--help", "-h")
 RUFF_NOT_LINTING = {"clean", "rule", "config", "server", "version", "linter", "analyze", "help"}
@@ -31,25 +51,27 @@ def _pyproject(repo):
             yield Finding("pyproject.toml", line, f"`[tool.{name}]` configured in pyproject.toml:{line}")
 
 
-def _flake8_file(repo):
-    if not repo.exists(FLAKE8_FILE):
-        return
-    cfg = repo.ini(FLAKE8_FILE)
+def _tool_ini_file(repo, path, spec):
+    """A tool's own INI file configures it only through one of the tool's sections holding settings,
+    named at that section's line; an empty, sectionless or unreadable file is weak and says why."""
+    cfg = repo.ini(path)
     if cfg.error:
-        yield Finding(FLAKE8_FILE, None, f"{FLAKE8_FILE} cannot be read: {cfg.error}", "weak")
+        yield Finding(path, None, f"{path} cannot be read: {cfg.error}", "weak")
         return
-    section = next((s for s in cfg.sections.values() if INI_SECTION.match(s.name) and s.keys), None)
+    section = next((s for s in cfg.sections.values() if spec.configures(s.name) and s.keys), None)
     if section is None:
-        yield Finding(FLAKE8_FILE, None, f"{FLAKE8_FILE} holds no [flake8] section with settings", "weak")
+        yield Finding(path, None, f"{path} holds no {spec.sections} with settings", "weak")
         return
     first = next(iter(section.keys.values()))
     setting = f"{first.name} = {' '.join(first.value.split())}"[:50]
-    yield Finding(FLAKE8_FILE, section.line, f"`[{section.name}]` in {FLAKE8_FILE}:{section.line} configures "
-                                             f"{section.name.removeprefix('tool:')} (`{setting}`)")
+    yield Finding(path, section.line, f"`[{section.name}]` in {path}:{section.line} configures "
+                                      f"{spec.configures(section.name)} (`{setting}`)")
 
 
 def _config_files(repo, ini_files):
-    yield from _flake8_file(repo)
+    for path, spec in TOOL_INI_FILES.items():
+        if repo.exists(path):
+            yield from _tool_ini_file(repo, path, spec)
     for path in repo.glob(*OWN_CONFIG_FILES):
         yield Finding(path, 1, f"{path} configures {TOOL.search(path).group(1) if TOOL.search(path) else 'a linter'}")
     for cfg in (ini_files[path] for path in ("setup.cfg", "tox.ini") if path in ini_files):

@@ -231,6 +231,13 @@ def test_explain_says_what_the_unused_step_counts_weak_and_from_which_fact(item,
         assert f"weak when nothing is strong (the shared `unused` step): {words}" in output
 
 
+@pytest.mark.parametrize("item", ["architecture-diagram", "profiling", "coverage", "load-test", "wandb"])
+def test_explain_says_a_report_image_only_on_the_branch_its_url_names_is_weak(item):
+    output = " ".join(runner.invoke(app, ["explain", item]).output.split())
+    weak = output[output.index("weak:"):]
+    assert "GitHub URL" in weak and "only on the unmerged branch the URL names" in weak
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 @pytest.mark.parametrize("form", ["text", "json", "markdown", "sarif"])
 def test_a_report_that_cannot_be_written_is_an_error_message_not_a_traceback(form, tmp_path):

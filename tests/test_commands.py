@@ -512,6 +512,14 @@ def test_makefile_targets_are_recipes_with_their_header_lines(tmp_path, makefile
     assert repo.commands.recipes() == []   # the justfiles' recipes: none
 
 
+def test_a_hostile_makefile_line_is_read_in_linear_time(tmp_path):
+    long_lines = "a" + " " * 100_000 + "b\n" + "train" + " " * 100_000 + ": x\n\tpython t.py\n"
+    repo = Repository(write_tree(tmp_path, {"Makefile": long_lines + "export " * 20_000 + "\n"}))
+    started = time.perf_counter()
+    assert [r.name for r in repo.commands.recipes("makefile")] == ["train"]
+    assert time.perf_counter() - started < 2
+
+
 def test_makefile_inline_recipes_and_define_blocks(tmp_path):
     makefile = ("test: ; @pytest tests\ndefine SCRIPT\nfoo:\n\trm -rf /\nendef\nX ::= y\n\tnot-run\n"
                 "lint:\n\truff check .\n")

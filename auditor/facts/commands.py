@@ -33,7 +33,7 @@ SHELL_FENCES = {"", "bash", "sh", "shell", "console", "zsh", "terminal", "shell-
 PROMPT = LazyPattern(r"^\s*(\(\S+\)\s*)?[$>%]\s+")
 PROSE_LEAD = re.compile(r"^\s*[A-Za-z][\w ,()'/-]{0,60}?:\s+(?=\S)")
 MAKE_VARIABLE = LazyPattern(r"\$\(([A-Za-z_][\w.-]*)\)")
-MAKE_TARGET = LazyPattern(r"^([^\s:=#][^:=]*?)\s*::?(?![:=])")   # `a b: deps`, not `X := y` nor `X ::= y`
+MAKE_TARGET = LazyPattern(r"^([^\s:=#][^:=]*)::?(?![:=])")   # `a b: deps`, not `X := y` nor `X ::= y`; linear
 MAKE_TARGET_VARIABLE = LazyPattern(r"^\s*((export|override|private)\s+)*[^\s:=#]+\s*(:{1,3}|[+?!])?=")   # `test: X = 1`
 MAKE_DEFINE = LazyPattern(r"^\s*((export|override)\s+)*define\b")
 MAKE_ENDEF = LazyPattern(r"^\s*endef\b")

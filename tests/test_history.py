@@ -362,6 +362,28 @@ def test_the_cat_file_reader_gives_sizes_in_bulk_and_contents_one_by_one(project
     store.close()
 
 
+def test_packed_objects_larger_than_a_pack_window_read_whole(tmp_path):
+    """git maps packs in small windows (PACK_WINDOWS): an object spanning several still reads whole,
+    by content and in the history's line counts."""
+    from auditor.facts.gitcmd import PACK_WINDOWS, CatFile, git_command
+    from auditor.facts.history import LineCounts
+    root = tmp_path / "packed"
+    root.mkdir()
+    git(root, "init", "-q")
+    big = os.urandom(3 * 1024 * 1024).hex()   # 6 MiB of text, ~3 MiB packed: beyond a 1 MiB window
+    sha = commit(root, {"data/big.txt": big + "\n", "src/a.py": "x = 1\n"}, "add")
+    git(root, "gc", "-q", "--aggressive")
+    assert list((root / ".git/objects/pack").glob("*.pack"))
+    assert set(PACK_WINDOWS) <= set(git_command(root, "log"))
+    blob = git(root, "rev-parse", "HEAD:data/big.txt").strip()
+    store = CatFile(root)
+    try:
+        assert store.read(blob) == (big + "\n").encode()
+    finally:
+        store.close()
+    assert LineCounts(root, sha).result() == {sha: (2, 0)}
+
+
 def test_a_repository_audited_at_a_commit_reads_its_blobs_through_the_tree_reader(project):
     first = git(project, "rev-list", "--max-parents=0", "HEAD").strip()
     source = GitTreeSource(project, first)

@@ -344,9 +344,12 @@ def test_line_counts_skip_model_and_image_files_as_binary_without_reading_them(t
     assert list(root.rglob("*.gitattributes")) == []
 
 
-def test_the_cat_file_reader_gives_sizes_in_bulk_and_contents_one_by_one(project):
+@pytest.mark.parametrize("combined", [True, False], ids=["one-process", "git-before-2.36"])
+def test_the_cat_file_reader_gives_sizes_in_bulk_and_contents_one_by_one(project, monkeypatch, combined):
     from auditor.facts.gitcmd import CatFile
 
+    if not combined:   # an option this git refuses, as git before 2.36 refuses --batch-command
+        monkeypatch.setattr(CatFile, "BOTH", "--batch-not-an-option")
     blob = git(project, "rev-parse", "HEAD:src/proj/train.py").strip()
     tree = git(project, "rev-parse", "HEAD^{tree}").strip()
     absent = "0" * 40
@@ -356,6 +359,10 @@ def test_the_cat_file_reader_gives_sizes_in_bulk_and_contents_one_by_one(project
         assert store.sizes(many) == {blob: len(store.read(blob))}
         assert store.read(absent) is None
         assert store.read(blob) == (project / "src/proj/train.py").read_bytes()
+        assert store.read_many([blob, absent, blob]) == {blob: store.read(blob)}
+        assert store.kind(f"HEAD:{'src/proj'}") == "tree"
+        expected = {CatFile.BOTH} if combined else {CatFile.INFO, CatFile.CONTENTS}
+        assert set(store._processes) == expected
     finally:
         store.close()
     assert store.read(blob) is not None   # a closed reader starts again

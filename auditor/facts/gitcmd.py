@@ -109,16 +109,20 @@ class GitUnavailable(GitError):
 
 
 class CatFile:
-    """Long-lived `git cat-file` processes for every object an audit reads from git: `--batch-check`
-    for sizes and kinds, asked in bulk, and `--batch` for contents one at a time (so a huge blob is
-    never asked for unread). `--batch-command` would serve both in one process, but needs git 2.36."""
+    """A long-lived `git cat-file` for every object an audit reads from git: sizes and kinds asked in
+    bulk, contents one at a time (so a huge blob is never asked for unread). One `--batch-command`
+    process answers both (git 2.36 and later); an older git gets a `--batch-check` and a `--batch`."""
 
     BULK = 500   # info requests written at once: their answers stay well below a pipe's buffer
     INFO, CONTENTS = "--batch-check", "--batch"
+    BOTH = "--batch-command"
+    VERBS = {INFO: b"info ", CONTENTS: b"contents "}
+    PROBE = b"info " + b"0" * 40 + b"\n"   # any `missing` answer says the process understood the command
 
     def __init__(self, where: Path):
         self.where = where
         self._processes: dict[str, subprocess.Popen] = {}
+        self._combined: bool | None = None   # whether git takes --batch-command; None until first asked
         self._finalizer = weakref.finalize(self, _stop_all, self._processes)
 
     def sizes(self, objects: list[str]) -> dict[str, int]:
@@ -126,19 +130,19 @@ class CatFile:
         found = {}
         for start in range(0, len(objects), self.BULK):
             chunk = objects[start : start + self.BULK]
-            for header in self._ask(self.INFO, b"".join(b"%s\n" % name.encode() for name in chunk), len(chunk)):
+            for header in self._ask(self.INFO, [name.encode() for name in chunk]):
                 if len(header) == 3 and header[1] == b"blob" and header[2].isdigit():
                     found[header[0].decode()] = int(header[2])
         return found
 
     def kind(self, name: str) -> str | None:
         """The object's type (`blob`, `tree`, `commit`, `tag`); None when the name resolves to nothing."""
-        [header] = self._ask(self.INFO, b"%s\n" % name.encode("utf-8", "surrogateescape"), 1)
+        [header] = self._ask(self.INFO, [name.encode("utf-8", "surrogateescape")])
         return header[1].decode() if len(header) == 3 and header[2].isdigit() else None
 
     def read(self, name: str) -> bytes | None:
         """The object's content; None when the object store lacks it."""
-        [header] = self._ask(self.CONTENTS, b"%s\n" % name.encode(), 1)
+        [header] = self._ask(self.CONTENTS, [name.encode()])
         return self._content(header)
 
     def read_many(self, names: list[str]) -> dict[str, bytes]:
@@ -149,7 +153,7 @@ class CatFile:
             chunk = names[start : start + self.BULK]
             process = self._running(self.CONTENTS)
             try:
-                process.stdin.write(b"".join(b"%s\n" % name.encode() for name in chunk))
+                process.stdin.write(self._requests(self.CONTENTS, [name.encode() for name in chunk]))
                 process.stdin.flush()
                 for name in chunk:
                     data = self._content(process.stdout.readline().split())
@@ -161,7 +165,7 @@ class CatFile:
         return found
 
     def _content(self, header: list[bytes]) -> bytes | None:
-        """The content announced by a `--batch` header, read from the process; None for a missing object."""
+        """The content announced by a contents header, read from the process; None for a missing object."""
         if not header:
             self.close()
             raise GitError("git cat-file stopped early")
@@ -169,7 +173,7 @@ class CatFile:
             return None
         size = int(header[2])
         try:
-            stdout = self._processes[self.CONTENTS].stdout
+            stdout = self._processes[self._serving(self.CONTENTS)].stdout
             data = stdout.read(size)
             stdout.read(1)
         except (OSError, ValueError, KeyError) as exc:
@@ -180,12 +184,12 @@ class CatFile:
             raise GitError("git cat-file stopped early")
         return data
 
-    def _ask(self, mode: str, requests: bytes, answers: int) -> list[list[bytes]]:
+    def _ask(self, mode: str, names: list[bytes]) -> list[list[bytes]]:
         process = self._running(mode)
         try:
-            process.stdin.write(requests)
+            process.stdin.write(self._requests(mode, names))
             process.stdin.flush()
-            headers = [process.stdout.readline().split() for _ in range(answers)]
+            headers = [process.stdout.readline().split() for _ in names]
         except (OSError, ValueError) as exc:
             self.close()
             raise GitError(str(exc)) from exc
@@ -194,17 +198,46 @@ class CatFile:
             raise GitError("git cat-file stopped early")
         return headers
 
+    def _requests(self, mode: str, names: list[bytes]) -> bytes:
+        verb = self.VERBS[mode] if self._combined else b""
+        return b"".join(b"%s%s\n" % (verb, name) for name in names)
+
+    def _serving(self, mode: str) -> str:
+        """The process that answers `mode`'s requests."""
+        return self.BOTH if self._combined else mode
+
     def _running(self, mode: str) -> subprocess.Popen:
-        process = self._processes.get(mode)
+        if self._combined is None:
+            self._combined = self._start_combined()
+        key = self._serving(mode)
+        process = self._processes.get(key)
         if process is None or process.poll() is not None:
-            try:
-                process = subprocess.Popen(
-                    git_command(self.where, "cat-file", mode), stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=git_env())
-            except OSError as exc:
-                raise GitUnavailable(str(exc.strerror or exc)) from exc
-            self._processes[mode] = process
+            process = self._processes[key] = self._start(key)
         return process
+
+    def _start_combined(self) -> bool:
+        """Whether a `--batch-command` process answers (it is kept when it does); an older git
+        refuses the option and the two single-purpose processes are used instead."""
+        process = self._start(self.BOTH)
+        try:
+            process.stdin.write(self.PROBE)
+            process.stdin.flush()
+            answer = process.stdout.readline()
+        except (OSError, ValueError):
+            answer = b""
+        if answer.endswith(b" missing\n"):
+            self._processes[self.BOTH] = process
+            return True
+        _stop(process)
+        return False
+
+    def _start(self, mode: str) -> subprocess.Popen:
+        try:
+            return subprocess.Popen(
+                git_command(self.where, "cat-file", mode), stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=git_env())
+        except OSError as exc:
+            raise GitUnavailable(str(exc.strerror or exc)) from exc
 
     def close(self) -> None:
         """Ends the processes (a later request starts new ones)."""

@@ -369,6 +369,44 @@ def test_the_cat_file_reader_gives_sizes_in_bulk_and_contents_one_by_one(project
     store.close()
 
 
+def test_changed_paths_are_every_commit_s_name_only_diff_oldest_first(project):
+    from auditor.facts.history import read_history
+
+    git(project, "checkout", "-q", "-b", "side")
+    commit(project, {"side.txt": "side\n"}, "side work")
+    git(project, "checkout", "-q", "main")
+    commit(project, {"main.txt": "main\n"}, "main work")
+    git(project, "merge", "-q", "--no-ff", "-m", "Merge branch 'side'", "side")
+    head = git(project, "rev-parse", "HEAD").strip()
+    listing = git(project, "log", "-z", "--topo-order", "--no-renames", "--name-only", "--format=%x1e%H", head, "--")
+    expected = []
+    for record in listing.split("\x1e")[1:]:
+        sha, _, names = record.partition("\0")
+        expected.append((sha, tuple(p for p in names.lstrip("\n").split("\0") if p)))
+    history = read_history(project, head)
+    assert any(c.is_merge for c in history.commits)
+    seen = [(commit.sha, paths) for commit, paths in history.changed_paths()]
+    assert seen == expected[::-1]
+    assert [(c.sha, p) for c, p in history.changed_paths()] == seen   # read once, kept for the next reader
+    first = next(history.changed_paths())
+    assert first == (history.commits[0], expected[-1][1])
+
+
+def test_changed_paths_of_an_unreadable_history_are_none_and_git_is_not_left_running(project):
+    import gc
+
+    from auditor.facts.history import ChangedPaths
+
+    assert list(ChangedPaths(project, "0" * 40)) == []
+    head = git(project, "rev-parse", "HEAD").strip()
+    reader = ChangedPaths(project, head)
+    next(iter(reader))
+    process = reader._process
+    del reader
+    gc.collect()
+    assert process.poll() is not None
+
+
 def test_packed_objects_larger_than_a_pack_window_read_whole(tmp_path):
     """git maps packs in small windows (PACK_WINDOWS): an object spanning several still reads whole,
     by content and in the history's line counts."""

@@ -1,7 +1,9 @@
 """The history behind the audited commit, read once and shared.
 
-One `git log --name-only` reads commits, authors and changed paths; the slower line counts
-(`--numstat`) come from a second git process started alongside and read only when needed.
+One `git log` reads commits and authors; the paths each commit changed come from a second,
+oldest first and read only as far as asked (the template's scaffold is an early commit, and a
+commit touching 50k paths costs git a large tree diff); the slower line counts (`--numstat`)
+come from a third. All three start at once and run while the rules work.
 
 Team evidence (who committed, lines touched, merges, branches) and template leftovers (which
 files came with the scaffold commit) both come from here. Only the audited commit and its
@@ -13,8 +15,12 @@ from __future__ import annotations
 import atexit
 import os
 import re
+import select
 import subprocess
 import tempfile
+import time
+import weakref
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -37,7 +43,6 @@ class Commit:
     authored: int
     committed: int
     subject: str
-    paths: tuple[str, ...] = ()   # what the commit added, changed or deleted (none for merges)
 
     @property
     def is_merge(self) -> bool:
@@ -58,6 +63,7 @@ class History:
     error: str | None = None
     _line_counts: LineCounts | None = field(default=None, repr=False)
     reachable: frozenset[str] = field(default=frozenset(), repr=False)   # every commit read, parsed or not
+    _changed: ChangedPaths | None = field(default=None, repr=False)
 
     @property
     def available(self) -> bool:
@@ -79,6 +85,16 @@ class History:
     def line_counts(self) -> dict[str, tuple[int, int]]:
         """Lines added and deleted per commit (merges excluded), counted by git in the background."""
         return self._line_counts.result() if self._line_counts else {}
+
+    def changed_paths(self) -> Iterator[tuple[Commit, tuple[str, ...]]]:
+        """Each commit, oldest first, with what it added, changed or deleted (nothing for merges);
+        git diffs a commit only when the caller gets that far."""
+        listed = iter(self._changed or ())
+        for commit in self.commits:
+            paths = next((paths for sha, paths in listed if sha == commit.sha), None)
+            if paths is None:
+                return
+            yield commit, paths
 
     def first_parent_chain(self) -> list[Commit]:
         """The audited commit's first-parent line, oldest first (the default branch over time)."""
@@ -181,14 +197,14 @@ def read_history(where: Path, commit: str, shallow: bool = False, refs: list[Ref
 
 
 class HistoryRead:
-    """The history's two `git log` processes, started at once and read on first use, so that
+    """The history's `git log` processes, started at once and read on first use, so that
     they run while the report is read and the rules work."""
 
     def __init__(self, where: Path, commit: str, shallow: bool = False):
         self.where, self.shallow = where, shallow
         self._lines = LineCounts(where, commit)
-        self._log = GitRun(where, "log", "-z", "--topo-order", "--no-renames", "--name-only",
-                           f"--format={LOG_FORMAT}", commit, "--")
+        self._log = GitRun(where, "log", "-z", "--topo-order", f"--format={LOG_FORMAT}", commit, "--")
+        self._changed = ChangedPaths(where, commit)
 
     def result(self, refs: list[Ref] | None = None) -> History:
         try:
@@ -200,22 +216,104 @@ class HistoryRead:
         reachable = frozenset(chunk.partition(b"\x1f")[0].decode("ascii", "replace") for chunk in chunks)
         refs = read_refs(self.where) if refs is None else refs
         return History(commits[::-1], self.shallow, _merged_branches(refs or [], reachable, commits), None,
-                       self._lines, reachable)
+                       self._lines, reachable, self._changed)
 
     def cancel(self) -> None:
         self._log.cancel()
         self._lines.cancel()
+        self._changed.cancel()
+
+
+class ChangedPaths:
+    """`git log --reverse --name-only`: (commit, changed paths), oldest first, read as far as asked.
+    git diffs each commit as it writes it, so once the reader stops the rest of the history is never
+    diffed: git waits on the full pipe until cancelled. The first reader's records are kept for the next."""
+
+    CHUNK = 1 << 16
+
+    def __init__(self, where: Path, commit: str):
+        self._records: list[tuple[str, tuple[str, ...]]] = []
+        self._pending = b""
+        self._deadline: float | None = None   # GIT_TIMEOUT from the first read on
+        try:
+            self._process: subprocess.Popen | None = subprocess.Popen(
+                git_command(where, "log", "-z", "--reverse", "--topo-order", "--no-renames", "--name-only",
+                            "--format=%x1e%H", commit, "--"),
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=git_env(),
+                bufsize=0)
+        except OSError:
+            self._process = None
+        weakref.finalize(self, _kill, self._process)
+
+    def __iter__(self) -> Iterator[tuple[str, tuple[str, ...]]]:
+        index = 0
+        while index < len(self._records) or self._read_more():
+            yield self._records[index]
+            index += 1
+
+    def _read_more(self) -> bool:
+        """Whether another record was read; False at the end of the output, or when git failed or
+        took too long (then the records so far are all there is)."""
+        count = len(self._records)
+        while len(self._records) == count and self._process is not None:
+            data = self._next_bytes()
+            if not data:
+                complete = self._finish()
+                last, self._pending = self._pending, b""
+                if last and complete:
+                    self._records.append(_changed(last))
+                break
+            *records, self._pending = (self._pending + data).split(b"\x1e")
+            self._records.extend(_changed(record) for record in records if record)
+        return len(self._records) > count
+
+    def _next_bytes(self) -> bytes:
+        stdout = self._process.stdout   # unbuffered: what select sees waiting is all there is
+        self._deadline = self._deadline or time.monotonic() + GIT_TIMEOUT
+        try:
+            ready, _, _ = select.select([stdout], [], [], max(0.0, self._deadline - time.monotonic()))
+            return stdout.read(self.CHUNK) if ready else b""
+        except (OSError, ValueError):
+            return b""
+
+    def _finish(self) -> bool:
+        """Ends git's part; whether it wrote its whole output."""
+        process, self._process = self._process, None
+        if process.poll() is None:
+            try:
+                process.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                _kill(process)
+        process.stdout.close()
+        return process.returncode == 0
+
+    def cancel(self) -> None:
+        process, self._process = self._process, None
+        _kill(process)
+
+
+def _kill(process: subprocess.Popen | None) -> None:
+    if process is not None and process.poll() is None:
+        process.kill()
+        process.wait()
+    if process is not None and process.stdout is not None:
+        process.stdout.close()
 
 
 def _parse_commit(chunk: bytes) -> Commit | None:
-    header, _, names = chunk.partition(b"\0")
+    header = chunk.partition(b"\0")[0]
     fields = header.decode("utf-8", "replace").split("\x1f", 6)
     if len(fields) != 7 or not fields[4].isdigit() or not fields[5].isdigit():
         return None
-    paths = tuple(p for p in names.lstrip(b"\n").decode("utf-8", "replace").split("\0") if p)
     sha, parents, name, email, authored, committed, subject = fields
     return Commit(sha, tuple(parents.split()), name.strip(), email.strip().lower(), int(authored),
-                  int(committed), subject.strip(), paths)
+                  int(committed), subject.strip())
+
+
+def _changed(record: bytes) -> tuple[str, tuple[str, ...]]:
+    sha, _, names = record.partition(b"\0")
+    paths = tuple(p for p in names.lstrip(b"\n").decode("utf-8", "replace").split("\0") if p)
+    return sha.decode("ascii", "replace").strip(), paths
 
 
 def _merged_branches(refs: list[Ref], reachable: frozenset[str], commits: list[Commit]) -> list[str]:

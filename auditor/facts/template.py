@@ -307,19 +307,20 @@ class Scaffold:
         return f"commit {self.commit.sha[:10]} of {self.commit.authored_iso[:10]}, \"{self.commit.subject[:60]}\""
 
 
-def find_scaffold_commit(history: History) -> tuple[Commit, str, bool] | None:
-    """The first commit that adds >= 4 signature paths of one known template at once."""
+def find_scaffold_commit(history: History) -> tuple[Commit, str, bool, tuple[str, ...]] | None:
+    """The first commit that adds >= 4 signature paths of one known template at once (with the
+    paths it changed)."""
     seen: set[str] = set()
-    for commit in history.commits:
-        added = [p for p in commit.paths if p not in seen]
-        seen.update(commit.paths)
+    for commit, paths in history.changed_paths():
+        added = [p for p in paths if p not in seen]
+        seen.update(paths)
         if commit.is_merge or not added:
             continue
         found = signature_paths(added)
         hits, name = max((len(found[name]), name) for name in SIGNATURES)
         if hits >= MIN_SIGNATURES:
             shaped = sum(1 for p in added if is_template_shaped(p))
-            return commit, name, shaped >= PURE_SCAFFOLD * len(added)
+            return commit, name, shaped >= PURE_SCAFFOLD * len(added), paths
     return None
 
 
@@ -329,12 +330,12 @@ def read_scaffold(history: History | None, where) -> Scaffold | None:
     found = find_scaffold_commit(history)
     if found is None:
         return None
-    commit, name, pure = found
+    commit, name, pure, paths = found
     try:
         listing = git_bytes(where, "ls-tree", "-r", "-z", "--full-tree", commit.sha)
     except GitError:
         return None
-    brought = set(commit.paths)  # what the scaffold added or rewrote, not what was there before it
+    brought = set(paths)  # what the scaffold added or rewrote, not what was there before it
     blobs = {}
     for record in listing.split(b"\0"):
         meta, tab, raw = record.partition(b"\t")

@@ -369,8 +369,11 @@ def test_the_cat_file_reader_gives_sizes_in_bulk_and_contents_one_by_one(project
     store.close()
 
 
-def test_changed_paths_are_every_commit_s_name_only_diff_oldest_first(project):
-    from auditor.facts.history import read_history
+@pytest.mark.parametrize("chunk", [7, 1 << 16], ids=["records-across-reads", "whole-records"])
+def test_changed_paths_are_every_commit_s_name_only_diff_oldest_first(project, monkeypatch, chunk):
+    from auditor.facts.history import ChangedPaths, read_history
+
+    monkeypatch.setattr(ChangedPaths, "CHUNK", chunk)
 
     git(project, "checkout", "-q", "-b", "side")
     commit(project, {"side.txt": "side\n"}, "side work")

@@ -233,7 +233,7 @@ class ChangedPaths:
 
     def __init__(self, where: Path, commit: str):
         self._records: list[tuple[str, tuple[str, ...]]] = []
-        self._pending = b""
+        self._pending: list[bytes] = []   # the pieces of a record not yet complete (one may be megabytes)
         self._deadline: float | None = None   # GIT_TIMEOUT from the first read on
         try:
             self._process: subprocess.Popen | None = subprocess.Popen(
@@ -259,20 +259,26 @@ class ChangedPaths:
             data = self._next_bytes()
             if not data:
                 complete = self._finish()
-                last, self._pending = self._pending, b""
+                last, self._pending = b"".join(self._pending), []
                 if last and complete:
                     self._records.append(_changed(last))
                 break
-            *records, self._pending = (self._pending + data).split(b"\x1e")
+            if b"\x1e" not in data:
+                self._pending.append(data)
+                continue
+            *records, rest = b"".join([*self._pending, data]).split(b"\x1e")
+            self._pending = [rest]
             self._records.extend(_changed(record) for record in records if record)
         return len(self._records) > count
 
     def _next_bytes(self) -> bytes:
+        """The next piece of git's output; nothing at its end or once GIT_TIMEOUT has passed since the first read."""
         stdout = self._process.stdout   # unbuffered: what select sees waiting is all there is
         self._deadline = self._deadline or time.monotonic() + GIT_TIMEOUT
         try:
-            ready, _, _ = select.select([stdout], [], [], max(0.0, self._deadline - time.monotonic()))
-            return stdout.read(self.CHUNK) if ready else b""
+            if not _readable(stdout, self._deadline - time.monotonic()):
+                return b""
+            return stdout.read(self.CHUNK) or b""
         except (OSError, ValueError):
             return b""
 
@@ -290,6 +296,14 @@ class ChangedPaths:
     def cancel(self) -> None:
         process, self._process = self._process, None
         _kill(process)
+
+
+def _readable(stream, seconds: float) -> bool:
+    """Whether the stream has something to read within `seconds` (always, where select takes no pipes)."""
+    try:
+        return bool(select.select([stream], [], [], max(0.0, seconds))[0])
+    except OSError:
+        return True
 
 
 def _kill(process: subprocess.Popen | None) -> None:

@@ -18,10 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from auditor import __version__
-from auditor.facts.structured import SAFE_LOADER
+from auditor.facts.structured import SAFE_LOADER, yaml
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import field, record
 

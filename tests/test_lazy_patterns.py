@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import copy
 import importlib
+import json
+import os
 import pickle
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -300,3 +305,32 @@ def test_a_statement_written_with_case_twins_beyond_ascii_is_read_as_written_pla
     assert expected
     for variant in _with_case_twins(text):
         assert claimed(variant) == expected, variant
+
+
+PURE_READER_CHECK = """
+import json, re, sys
+import auditor.facts.structured as structured
+import yaml, yaml.reader
+lazy = yaml.reader.Reader.NON_PRINTABLE
+texts = ["plain", "tab\\tand\\nnewline", "bell\\x07", "nel\\x85", "\\ud7ff\\ue000", "\\ufffe", "\\U0001f600", "\\x7f"]
+answers = [[m.start() if (m := lazy.search(t)) else None for t in texts],
+           [m.start() if (m := re.compile(structured.PURE_READER_PRINTABLE).search(t)) else None for t in texts]]
+try:
+    yaml.load("key: \\x07", Loader=yaml.SafeLoader)
+    refusal = None
+except yaml.YAMLError as exc:
+    refusal = type(exc).__name__
+print(json.dumps({"lazy": type(lazy).__name__, "restored": re.compile.__module__, "answers": answers,
+                  "refusal": refusal, "same_source": lazy.pattern == structured.PURE_READER_PRINTABLE}))
+"""
+
+
+def test_pyyaml_s_pure_reader_class_is_compiled_on_first_use_and_answers_as_compiled_at_import():
+    """The tests' own process imported yaml before the auditor: a fresh interpreter shows the auditor's import."""
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", PURE_READER_CHECK], capture_output=True, text=True, check=True,
+                          env=dict(os.environ, PYTHONPATH=str(root)), cwd=root)
+    seen = json.loads(done.stdout)
+    assert seen["lazy"] == "LazyPattern" and seen["same_source"] and seen["restored"] == "re"
+    assert seen["answers"][0] == seen["answers"][1] and seen["answers"][0][0] is None
+    assert seen["refusal"] == "ReaderError"   # the pure-Python loader still refuses control characters

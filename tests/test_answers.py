@@ -634,3 +634,45 @@ def test_with_a_checklist_an_item_it_lacks_takes_its_claim_from_the_answers(tree
         assert items[item_id].verdict != "not-in-checklist"
     silent = [i for i in result.items if i.claim_source == "checklist" and i.line is None]
     assert silent and all(i.claimed is None and i.verdict == "not-in-checklist" for i in silent)
+
+
+def _plain_characters(source: str) -> list[bool]:
+    """Reference reading, one character at a time: whether each character is plain syntax (not
+    escaped, not in a class, not a numeric escape's hex digits nor a `\\N{...}` name)."""
+    plain_flags, in_class, escaped, in_name, hex_left = [], False, False, False, 0
+    for index, char in enumerate(source):
+        plain = False
+        if in_name:
+            in_name = char != "}"
+        elif hex_left and char in "0123456789abcdefABCDEF":
+            hex_left -= 1
+        elif escaped:
+            escaped = False
+            hex_left = 8 if char in "xuU0123456789" else 0
+            in_name = char == "N" and source[index + 1:index + 2] == "{"
+        elif char == "\\":
+            escaped, hex_left = True, 0
+        elif in_class:
+            hex_left, in_class = 0, char != "]"
+        elif char == "[":
+            hex_left, in_class = 0, True
+        else:
+            hex_left, plain = 0, True
+        plain_flags.append(plain)
+    return plain_flags
+
+
+def test_the_scanner_cuts_a_pattern_where_a_character_by_character_reading_does():
+    import random
+
+    from auditor.report.anchors import PIECE
+
+    pick = random.Random(2476)
+    alphabet = [*"ab(|)?*{}[]^\\xuUN019,:!=<.+e é\n", "\\b", "\\x41", "(?:", "{2,3}", "\\N{"]
+    sources = [r"[\]ab]cd", r"\N{LATIN SMALL LETTER E}x", r"(ab)\1xyz", r"[^]]a", r"\x41bcdefghi", "a\\"]
+    sources += ["".join(pick.choice(alphabet) for _ in range(pick.randint(0, 30))) for _ in range(3000)]
+    for source in sources:
+        pieces = PIECE.findall(source)
+        assert "".join(other or syntax or text for other, syntax, text in pieces) == source
+        flags = [not other for other, syntax, text in pieces for _ in (other or syntax or text)]
+        assert flags == _plain_characters(source), source

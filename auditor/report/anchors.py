@@ -12,6 +12,12 @@ from functools import lru_cache
 from auditor.lazy_pattern import LazyPattern
 
 LITERAL_RUN = re.compile(r"[A-Za-z0-9]{2,}(?![?*{])")
+# A pattern's source in the pieces its readers take, cut by one compiled scanner rather than a Python
+# loop over each character: (1) what is never literal text, an escape (with the digits of a numeric
+# one, up to 8 hex digits as in `\x41`, `\101`, `\1`, or the name of `\N{...}`) or a character class
+# (its first `]` ends it); (2) a syntax character the readers act on; (3) a run of other characters.
+_ESCAPE = r"\\(?:[xuU0-9][0-9a-fA-F]{0,8}|N\{[^}]*\}?|.?)"
+PIECE = re.compile(rf"({_ESCAPE}|\[(?:{_ESCAPE}|[^\]\\])*\]?)|([(){{}}|])|([^\\\[(){{}}|]+)", re.DOTALL)
 
 # The characters other than ASCII that an IGNORECASE pattern's ASCII letters match (the dotted
 # and dotless i, the long s, the Kelvin sign), as those letters: a folded text then holds every
@@ -123,71 +129,42 @@ def required_words(source: str) -> tuple[str, ...] | None:
 def _top_level(source: str) -> tuple[str, list[str]]:
     """The pattern's top-level literal text (groups, classes, escapes and optional parts
     blanked) and its required groups' contents (no lookarounds, no optional groups)."""
-    out, groups, depth, start, in_count = [], [], 0, 0, False
-    for index, char, plain in _scan(source):
+    out, groups, depth, start, in_count, end = [], [], 0, 0, False, 0
+    for other, syntax, text in PIECE.findall(source):
+        piece = other or syntax or text
+        index, end = end, end + len(piece)
         blank = True
-        if not plain:
+        if other:
             pass
         elif in_count:  # a `{0,40}` quantifier's digits are no literal text
-            in_count = char != "}"
-        elif char == "{":  # kept, so that the literal run before it is known to be counted
+            in_count = syntax != "}"
+        elif syntax == "{":  # kept, so that the literal run before it is known to be counted
             in_count = True
             blank = depth > 0
-        elif char == "(":
+        elif syntax == "(":
             depth += 1
-            start = index + 1 if depth == 1 else start
-        elif char == ")":
+            start = end if depth == 1 else start
+        elif syntax == ")":
             depth -= 1
             inner = source[start:index]
-            required = source[index + 1 : index + 2] not in ("?", "*", "{")
+            required = source[end:end + 1] not in ("?", "*", "{")
             if depth == 0 and required and (inner.startswith("?:") or not inner.startswith("?")):
                 groups.append(inner.removeprefix("?:"))
         else:
             blank = depth > 0
-        out.append(" " if blank else char)
+        out.append(" " * len(piece) if blank else piece)
     return "".join(out), groups
 
 
 def _split_top(source: str, separator: str) -> list[str]:
-    parts, depth, current = [], 0, ""
-    for _, char, plain in _scan(source):
-        if plain and char in "()":
-            depth += 1 if char == "(" else -1
-        elif plain and char == separator and depth == 0:
-            parts.append(current)
-            current = ""
-            continue
-        current += char
-    return [*parts, current]
-
-
-NUMERIC_ESCAPES = frozenset("xuU0123456789")
-HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
-
-
-def _scan(source: str):
-    """Each character of the pattern with whether it is plain syntax: not escaped, not inside a
-    character class. The digits of a numeric escape (`\\x41`, `\\101`, `\\1`) and the name of `\\N{...}`
-    are not plain either (they would otherwise read as literal text)."""
-    in_class = escaped = in_name = False
-    hex_left = 0
-    for index, char in enumerate(source):
-        plain = False
-        if in_name:
-            in_name = char != "}"
-        elif hex_left and char in HEX_DIGITS:
-            hex_left -= 1
-        elif escaped:
-            escaped = False
-            hex_left = 8 if char in NUMERIC_ESCAPES else 0
-            in_name = char == "N" and source[index + 1 : index + 2] == "{"
-        elif char == "\\":
-            escaped, hex_left = True, 0
-        elif in_class:
-            hex_left = 0
-            in_class = char != "]"
-        elif char == "[":
-            hex_left, in_class = 0, True
-        else:
-            hex_left, plain = 0, True
-        yield index, char, plain
+    if separator not in source:
+        return [source]
+    parts, depth, start, end = [], 0, 0, 0
+    for other, syntax, text in PIECE.findall(source):
+        index, end = end, end + len(other or syntax or text)
+        if syntax in ("(", ")"):
+            depth += 1 if syntax == "(" else -1
+        elif syntax == separator and depth == 0:
+            parts.append(source[start:index])
+            start = end
+    return [*parts, source[start:]]

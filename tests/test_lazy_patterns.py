@@ -186,6 +186,23 @@ def test_a_guarded_rule_pattern_answers_as_its_regex_and_compiles_only_for_a_tex
     assert any(getattr(regex, method)(t) for t in texts) and not all(getattr(regex, method)(t) for t in texts)
 
 
+@pytest.mark.parametrize("line", [
+    "# From https://github.com/huggingface/pytorch-image-models", '"""Adapted from: <https://github.com/a/b.c>',
+    "// copied from https://www.github.com/x/y", "# SOURCE: HTTPS://GITHUB.COM/A/B", "import torch",
+    "# see https://github.com/a/b", "# from the paper", "# ſource: https://github.com/a/b", "",
+    "# taken from https://gıthub.com/a/b", "# originally from: https://github.com/o/r\n",
+])
+def test_a_header_line_names_its_origin_as_the_regex_reads_it_and_compiles_it_only_when_it_may(line):
+    from auditor.facts import vendored
+    from auditor.report.anchors import match_if_possible
+
+    fresh = LazyPattern(vendored.ORIGIN.pattern, vendored.ORIGIN.flags)
+    found, expected = match_if_possible(fresh, line), re.compile(fresh.pattern, fresh.flags).match(line)
+    assert (found and found.group(1)) == (expected and expected.group(1))
+    if line.isascii() and ("github" not in line.lower() or "from" not in line.lower() and "source" not in line.lower()):
+        assert "compiled" not in vars(fresh)
+
+
 @pytest.mark.parametrize("clause", [
     "we used docker", "we did not use docker", "not only docker but also podman", "no problems with docker",
     "we didn't use docker", "we didn’t only use docker", "without any issues", "without docker",

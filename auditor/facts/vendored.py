@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import re
 
+from auditor.lazy_pattern import LazyPattern
+from auditor.report.anchors import match_if_possible
+
 HEADER_LINES = 15
-ORIGIN = re.compile(
+# Compiled only for a header line holding `github` and one of the words that say where code came from.
+ORIGIN = LazyPattern(
     r"^\s*(?:#+|\"\"\"|'''|//|/?\*+)?\s*(?:code\s+)?(?:from|copied\s+from|adapted\s+from|taken\s+from|borrowed\s+from|"
     r"vendored\s+from|ported\s+from|source:|original(?:ly)?\s+from:?)\s*:?\s*<?(https?://(?:www\.)?github\.com/[\w.-]+/[\w.-]+)",
     re.IGNORECASE,
@@ -19,7 +23,7 @@ def origin_in_header(text: str | None) -> str | None:
     if not text:
         return None
     for line in text.splitlines()[:HEADER_LINES]:
-        found = ORIGIN.match(line[:300])
+        found = match_if_possible(ORIGIN, line[:300])
         if found:
             return found.group(1).rstrip(".")
     return None

@@ -7,6 +7,7 @@ from functools import cached_property
 from typing import Any
 
 from auditor.record import record
+from auditor.regex_programs import compiled
 
 
 @record(frozen=True)
@@ -21,7 +22,7 @@ class LazyPattern:
 
     @cached_property
     def compiled(self) -> re.Pattern[str]:
-        return re.compile(self.pattern, self.flags)
+        return compiled(self.pattern, self.flags)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):

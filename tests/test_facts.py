@@ -202,8 +202,8 @@ def test_a_lazy_pattern_compiles_on_first_use_and_then_answers_like_the_compiled
     from auditor import lazy_pattern
 
     compiled = []
-    real_compile = re.compile
-    monkeypatch.setattr(lazy_pattern.re, "compile", lambda *a: compiled.append(a) or real_compile(*a))
+    real_compile, compile_or_rebuild = re.compile, lazy_pattern.compiled
+    monkeypatch.setattr(lazy_pattern, "compiled", lambda *a: compiled.append(a) or compile_or_rebuild(*a))
     pattern = lazy_pattern.LazyPattern(r"^(a+)b", re.IGNORECASE)
     assert compiled == []
     expected = real_compile(r"^(a+)b", re.IGNORECASE)

@@ -32,7 +32,7 @@ def test_a_lazy_pattern_offers_every_method_of_the_compiled_one_and_compiles_onc
     lazy = LazyPattern(r"a(b)", re.IGNORECASE)
     assert "compiled" not in vars(lazy)
     assert lazy.sub("-", "ab AB") == "- -" and lazy.findall("xAb") == ["b"] and lazy.groups == 1
-    assert lazy.search is lazy.search and lazy.compiled is re.compile(r"a(b)", re.IGNORECASE)
+    assert lazy.search is lazy.search and lazy.compiled == re.compile(r"a(b)", re.IGNORECASE)
     assert lazy == LazyPattern(r"a(b)", re.IGNORECASE) and hash(lazy) == hash(LazyPattern(r"a(b)", re.IGNORECASE))
 
 

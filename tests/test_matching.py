@@ -90,8 +90,8 @@ def fresh_catalog():
 
 
 def compiles_while(monkeypatch, action) -> list[str]:
-    compiled, real_compile = [], re.compile
-    monkeypatch.setattr(lazy_pattern.re, "compile", lambda *a: compiled.append(a[0]) or real_compile(*a))
+    compiled, compile_or_rebuild = [], lazy_pattern.compiled
+    monkeypatch.setattr(lazy_pattern, "compiled", lambda *a: compiled.append(a[0]) or compile_or_rebuild(*a))
     action()
     return compiled
 

@@ -1,0 +1,169 @@
+"""Regex programs kept across runs: a LazyPattern is rebuilt from the program `re` made for its
+source in an earlier run, not parsed and compiled again (an audit compiles ~175 of them, ~0.1 ms
+each; rebuilding one costs microseconds).
+
+A program is CPython's own compiler output (`re._compiler._code`), handed back to `_sre.compile` as
+`re` itself does. Programs are kept per Python build, in the user's cache; one is stored only when
+the pattern rebuilt from it equals the one `re.compile` gives. Anything missing, stale, corrupt or
+unexpected (another interpreter, a changed `re`) falls back to `re.compile`: only speed changes.
+Only the auditor's own patterns come here, never text from an audited repository.
+"""
+
+from __future__ import annotations
+
+import atexit
+import base64
+import json
+import os
+import re
+import sys
+import threading
+from array import array
+from pathlib import Path
+from typing import Any
+
+try:
+    import _sre
+    from re import _compiler, _parser
+except ImportError:  # another Python implementation: every pattern is compiled as usual
+    _sre = None
+
+MAX_PROGRAMS = 4000
+_lock = threading.Lock()
+_stored: dict[str, list[Any]] | None = None
+_learned: dict[str, tuple[str, int]] = {}
+
+
+def compiled(source: str, flags: int = 0) -> re.Pattern[str]:
+    """`re.compile(source, flags)`, rebuilt from a stored program when there is one."""
+    key = f"{flags}:{source}"
+    entry = _programs().get(key)
+    if entry is not None:
+        pattern = _rebuilt(source, entry)
+        if pattern is not None:
+            return pattern
+    pattern = re.compile(source, flags)
+    _learn(key, source, flags)
+    return pattern
+
+
+def _programs() -> dict[str, list[Any]]:
+    global _stored
+    if _stored is None:
+        with _lock:
+            if _stored is None:
+                _stored = _read(program_file()) if _sre is not None else {}
+    return _stored
+
+
+def _rebuilt(source: str, entry: list[Any]) -> re.Pattern[str] | None:
+    try:
+        flags, code, groups, groupindex, indexgroup = entry
+        return _sre.compile(source, flags, _code_list(code), groups, groupindex, tuple(indexgroup))
+    except (TypeError, ValueError, KeyError, RuntimeError, OverflowError, AttributeError):
+        return None
+
+
+# A program's code is kept as base64 of its words (one long string reads far faster than thousands of numbers).
+CODE_WORD = {2: "H", 4: "I", 8: "Q"}
+
+
+def _code_text(code: list[int]) -> str:
+    return base64.b64encode(array(CODE_WORD[_sre.CODESIZE], code).tobytes()).decode("ascii")
+
+
+def _code_list(text: str) -> list[int]:
+    words = array(CODE_WORD[_sre.CODESIZE])
+    words.frombytes(base64.b64decode(text, validate=True))
+    return words.tolist()
+
+
+def _learn(key: str, source: str, flags: int) -> None:
+    if _sre is None or len(_learned) + len(_programs()) >= MAX_PROGRAMS:
+        return
+    with _lock:
+        if not _learned:
+            atexit.register(_store_learned)
+        _learned[key] = (source, flags)
+
+
+def program_of(source: str, flags: int) -> list[Any] | None:
+    """What `_sre.compile` builds the pattern from: its flags, code, groups and group names; None
+    when the pattern rebuilt from it would not be the one `re.compile` gives."""
+    try:
+        tree = _parser.parse(source, flags)
+        code = [int(op) for op in _compiler._code(tree, flags)]
+        groupindex = dict(tree.state.groupdict)
+        indexgroup = [None] * tree.state.groups
+        for name, number in groupindex.items():
+            indexgroup[number] = name
+        entry = [int(flags | tree.state.flags), _code_text(code), tree.state.groups - 1, groupindex, indexgroup]
+    except Exception:  # noqa: BLE001 - re's internals differ here (or a word does not fit): not kept
+        return None
+    rebuilt, expected = _rebuilt(source, entry), re.compile(source, flags)
+    if rebuilt is None or rebuilt != expected or (rebuilt.groups, rebuilt.groupindex) != (
+            expected.groups, expected.groupindex):
+        return None
+    return entry
+
+
+def program_file() -> Path | None:
+    """$XDG_CACHE_HOME/auditor (or ~/.cache/auditor), one file per Python build; None without a home."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.environ.get("HOME", ""), ".cache")
+    if not os.path.isabs(base) or _sre is None:
+        return None
+    implementation = sys.implementation
+    tag = f"{implementation.name}-{implementation.cache_tag}-{_sre.MAGIC}-{_sre.CODESIZE}"
+    return Path(base) / "auditor" / f"regex-programs-{tag}.json"
+
+
+FORMAT = 1
+
+
+def _stamp() -> list[Any]:
+    return [FORMAT, sys.version, _sre.MAGIC, _sre.CODESIZE, sys.maxunicode]
+
+
+def _read(path: Path | None) -> dict[str, list[Any]]:
+    if path is None:
+        return {}
+    try:
+        stored = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if not isinstance(stored, dict) or stored.get("stamp") != _stamp() or not isinstance(stored.get("programs"), dict):
+        return {}
+    return {key: entry for key, entry in stored["programs"].items() if isinstance(entry, list) and len(entry) == 5}
+
+
+def _store_learned() -> None:
+    """At exit: the programs of the patterns this run compiled, added to those on disk."""
+    path = program_file()
+    with _lock:
+        learned = dict(_learned)
+        _learned.clear()
+    if path is None or not learned:
+        return
+    programs = _read(path)
+    for key, (source, flags) in learned.items():
+        if key not in programs and len(programs) < MAX_PROGRAMS and (entry := program_of(source, flags)):
+            programs[key] = entry
+    _write(path, {"stamp": _stamp(), "programs": programs})
+
+
+def _write(path: Path, content: dict[str, Any]) -> None:
+    """Whole or not at all (another run may write at the same time); a cache that cannot be written is done without."""
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(content, out, separators=(",", ":"))
+            os.replace(partial, path)
+        except BaseException:
+            os.unlink(partial)
+            raise
+    except (OSError, TypeError, ValueError):
+        return

@@ -36,6 +36,7 @@ from auditor.facts.test_suite import PYTEST_FILE as TEST_FILE, TestFunction, tes
 from auditor.facts.git_paths import path_at_ref
 from auditor.facts.modules_on_demand import ModulesOnDemand
 from auditor.record import record
+from auditor.regex_programs import compiled
 from auditor.report.anchors import may_hold, words_needed
 from auditor.report.links import GitHubMention, github_mentions, github_slug
 from auditor.report.parsed import ParsedReport
@@ -401,8 +402,8 @@ class Repository:
             if not self.may_hold_match(rel, source, flags):
                 continue
             if regex is None or whole_file is None:
-                regex = re.compile(source, flags) if isinstance(pattern, str) else pattern
-                whole_file = regex if flags & re.MULTILINE or not _anchored(source) else re.compile(
+                regex = compiled(source, flags) if isinstance(pattern, str) else pattern
+                whole_file = regex if flags & re.MULTILINE or not _anchored(source) else compiled(
                     source, flags | re.MULTILINE)
             if not whole_file.search(self.searchable_text(rel)):
                 continue

@@ -17,11 +17,12 @@ from datetime import datetime, time
 from pathlib import Path
 
 from auditor.facts.gitcmd import GitError, git_text
+from auditor.lazy_pattern import LazyPattern
 from auditor.record import record
 
 CLONE_TIMEOUT = 600
 URL = re.compile(r"^(https?|ssh|git|file)://", re.IGNORECASE)
-SCP_LIKE = re.compile(r"^[\w.-]+@[\w.-]+:(?!/)")  # git@github.com:owner/name.git
+SCP_LIKE = LazyPattern(r"^[\w.-]+@[\w.-]+:(?!/)")  # git@github.com:owner/name.git
 
 
 class TargetError(Exception):

@@ -7,7 +7,7 @@ from auditor.record import record
 from auditor.report.anchors import match_if_possible, search_if_possible
 from auditor.rules._code import calls_within
 
-ROUTE_METHODS = re.compile(r"\.(get|post|put|patch|delete|api_route|websocket)$")
+ROUTE_METHODS = LazyPattern(r"\.(get|post|put|patch|delete|api_route|websocket)$")
 # The callee's last name segment that means inference (matched on `predict_image`, `model.forward`, ...).
 INFERENCE = LazyPattern(
     r"^_*(\w{1,100}_)?(predict(ion|or)?|infer(ence)?|classify|classification|translate|transcribe|summari[sz]e|caption|"

@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 
 from auditor.facts.repository import MAX_GREP_LINE, is_source_path
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 
 # The mlops_template's data.py ships a `MyDataset` whose methods hold only a docstring.
 TEMPLATE_STUB_CLASSES = frozenset({"MyDataset"})
 
 # Calls that show no work of their own: output, logging, argument parsing, environment set-up.
-NOISE_CALL = re.compile(
+NOISE_CALL = LazyPattern(
     r"^(print|super|len|str|int|float|range|isinstance|type|repr|format|enumerate|zip|dict|list|tuple|set|"
     r"typer\.\w+|click\.\w+|argparse\.\w+|fire\.Fire|load_dotenv|find_dotenv|hydra\.main)$"
     r"|(^|\.)(logger|logging|log|_logger|LOGGER|parser)\.\w+$|\.add_argument$|\.parse_args$|^super\(\)\.",
@@ -63,7 +64,7 @@ def unreadable_python(repo, name_pattern: re.Pattern):
                 yield Finding(path, None, f"{path} {error}; it cannot be judged", "error")
 
 
-DATA_PATH = re.compile(r"(^|/)(data|datasets|raw|processed|outputs|multirun|wandb|mlruns|lightning_logs|logs)/", re.IGNORECASE)
+DATA_PATH = LazyPattern(r"(^|/)(data|datasets|raw|processed|outputs|multirun|wandb|mlruns|lightning_logs|logs)/", re.IGNORECASE)
 
 
 def grep_text_files(repo, regex: re.Pattern, globs, limit: int = 3, max_files: int = 300):

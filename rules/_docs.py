@@ -85,8 +85,8 @@ RUN = LazyPattern(
     r"uvicorn|streamlit run|dvc repro|poetry run|pytest|locust|curl\s|gcloud\s|[\w-]+ --help)"
 )
 SECONDARY_RUN = LazyPattern(r"^(gcloud|curl|pytest|locust)\b|--help")
-TREE_LINE = re.compile(r"[├└│]|<-")
-INLINE_CODE = re.compile(r"`([^`\n]+)`")
+TREE_LINE = LazyPattern(r"[├└│]|<-")
+INLINE_CODE = LazyPattern(r"`([^`\n]+)`")
 
 
 def readme_path(repo) -> str | None:

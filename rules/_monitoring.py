@@ -14,7 +14,7 @@ from auditor.rules._api import ROUTE_METHODS, Route
 from auditor.rules._code import calls_within
 
 DRIFT_LIBRARIES = ("evidently", "alibi_detect", "torchdrift", "nannyml", "frouros")
-FLASK_OR_FUNCTION = re.compile(r"(\.route$|\.middleware$|^functions_framework\.(http|cloud_event)$)")
+FLASK_OR_FUNCTION = LazyPattern(r"(\.route$|\.middleware$|^functions_framework\.(http|cloud_event)$)")
 DEPLOY_FILES = ("**/*ockerfile*", "**/*.dockerfile", "**/docker-compose*.y*ml", "**/compose*.y*ml",
                 ".github/workflows/*.y*ml", "**/cloudbuild*.y*ml", "**/*.cloudbuild.y*ml", "**/cloudbuild/*.y*ml",
                 "tasks.py", "Makefile", "**/Procfile", "**/app.yaml", "**/service*.y*ml", "**/*.sh")

@@ -13,7 +13,7 @@ from auditor.report.anchors import match_if_possible
 from auditor.rules._code import calls_within
 
 TRIVIAL_ASSERT = LazyPattern(r"^\s*assert\s*\(?\s*(True|1|not\s+False|1\s*==\s*1|True\s+is\s+True)\s*\)?\s*(,.*)?(#.*)?$")
-NOT_EXERCISE = re.compile(r"^(assert\w*|self\.assert\w*|isinstance|issubclass|len|print|str|int|float|type|hasattr|"
+NOT_EXERCISE = LazyPattern(r"^(assert\w*|self\.assert\w*|isinstance|issubclass|len|print|str|int|float|type|hasattr|"
                           r"callable|repr|bool|list|dict|set|tuple|pytest\.(raises|approx|fail|skip)|all|any)$")
 SETUPS = {"setUp", "setUpClass", "setup_method", "setup_class", "setup", "asyncSetUp"}
 PARAMS = LazyPattern(r"def\s+\w+\s*\(([^)]*)")

@@ -5,7 +5,7 @@ import re
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 
-GITHUB_REMOTE = re.compile(r"github\.com[:/]+([\w.-]+)/([\w.-]+?)(?:\.git)?/*$", re.IGNORECASE)
+GITHUB_REMOTE = LazyPattern(r"github\.com[:/]+([\w.-]+)/([\w.-]+?)(?:\.git)?/*$", re.IGNORECASE)
 REMOTE_HOST = LazyPattern(r"^(?:(?:https?|ssh|git)://)?(?:[^@/\s]+@)?([\w.-]+)[:/]")  # not file:// or a path
 NOT_REPOSITORIES = {"features", "orgs", "settings", "marketplace", "topics", "apps", "sponsors", "about"}
 OUR_REPOSITORY = LazyPattern(r"\b(our|the|this|project'?s?|group'?s?)\s+(github\s+)?repo(sitory)?\b", re.IGNORECASE)

@@ -2,21 +2,22 @@
 
 import re
 
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 
-HYPER = re.compile(
+HYPER = LazyPattern(
     r"^(lr|learning[_-]?rate|batch[_-]?size|epochs?|n_epochs|num_epochs|max_epochs|optimi[sz]er|dropout|weight[_-]?decay"
     r"|hidden[_-]?(size|dim|units)|momentum|seed|num_layers|n_layers|patience|warmup\w*|gamma|max_steps|train_batch_size)$",
     re.IGNORECASE,
 )
-NOT_EXPERIMENT = re.compile(
+NOT_EXPERIMENT = LazyPattern(
     r"(^|/)(\.github|\.dvc|\.devcontainer|node_modules|\.vscode|\.idea)/|(^|/)(docker-)?compose[^/]*$|pre-commit|dvc\.(yaml|lock)$"
     r"|cloudbuild|mkdocs|codecov|\.readthedocs|dependabot|environment\.ya?ml$|conda[^/]*\.ya?ml$|(^|/)package(-lock)?\.json$"
     r"|tsconfig|\.?pyproject\.toml$|(^|/)(uv|poetry)\.lock$|service\.ya?ml$|\.lock$|vertex|workerpool|config\.json$|^reports/"
     r"|tokenizer|vocab|(^|/)\.hydra/|(^|/)(outputs|multirun|wandb|mlruns|lightning_logs)/|^src/.*\.json$",
     re.IGNORECASE,
 )
-SWEEP_FILE = re.compile(r"(^|/)[^/]*sweep[^/]*$", re.IGNORECASE)
+SWEEP_FILE = LazyPattern(r"(^|/)[^/]*sweep[^/]*$", re.IGNORECASE)
 CONFIG_FILES = ("**/*.yaml", "**/*.yml", "**/*.json", "**/*.toml", "**/*.cfg", "**/*.ini")
 
 

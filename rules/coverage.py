@@ -9,7 +9,7 @@ from auditor.rules._artefacts import coverage_badge, screenshots
 from auditor.rules._cloud import by_kind, find, where
 from auditor.rules._workflows import accepted, actions, place
 
-RUN = re.compile(r"\bcoverage\s+run\b|(^|\s)--cov(=|\s|$)|\bcoverage\s+(report|xml|html)\b",
+RUN = LazyPattern(r"\bcoverage\s+run\b|(^|\s)--cov(=|\s|$)|\bcoverage\s+(report|xml|html)\b",
                  re.IGNORECASE)
 UPLOAD_ACTIONS = ("codecov/codecov-action", "coverallsapp/github-action", "py-cov-action/python-coverage-comment-action",
                   "orgoro/coverage", "mishakav/pytest-coverage-comment")

@@ -7,18 +7,18 @@ from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._code import does_work, is_template_stub, unreadable_python, working_calls
 
-DATA_FILE = re.compile(
+DATA_FILE = LazyPattern(
     r"(^|/)(data|datasets?|make_dataset|data_?module|data_?loaders?|load_data|prepare_data|process_data|"
     r"preprocess(ing)?|download(_data)?|data_?utils|build_features)\.py$",
     re.IGNORECASE,
 )
-DATA_LIKE_FILE = re.compile(r"(^|/)[^/]*(data|preprocess|download|ingest)[^/]*\.py$", re.IGNORECASE)
+DATA_LIKE_FILE = LazyPattern(r"(^|/)[^/]*(data|preprocess|download|ingest)[^/]*\.py$", re.IGNORECASE)
 NOT_A_DATA_MODULE = LazyPattern(r"statistic|stats|drift|visuali[sz]|monitor|validat|check|__init__", re.IGNORECASE)
 DATA_LOADING = LazyPattern(r"^(pandas\.read_\w+|datasets\.load_dataset|torchvision\.datasets\.\w+|torch\.utils\.data\.DataLoader"
                            r"|kaggle\.\w+|kagglehub\.\w+|urllib\.request\.urlretrieve|numpy\.load|torch\.load|gdown\.\w+)$")
-DATA_FOLDER = re.compile(r"(^|/)(data|datasets)/[^/]+\.py$", re.IGNORECASE)
-DATASET_BASE = re.compile(r"(^|\.)(Dataset|IterableDataset|LightningDataModule)$")
-PLAIN_NAME = re.compile(r"^[A-Za-z_][\w.]*$")
+DATA_FOLDER = LazyPattern(r"(^|/)(data|datasets)/[^/]+\.py$", re.IGNORECASE)
+DATASET_BASE = LazyPattern(r"(^|\.)(Dataset|IterableDataset|LightningDataModule)$")
+PLAIN_NAME = LazyPattern(r"^[A-Za-z_][\w.]*$")
 WORK_THRESHOLD = 3  # working calls that separate a data module from a placeholder (the template stub has 2)
 
 

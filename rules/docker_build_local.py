@@ -11,7 +11,7 @@ from auditor.model import Finding
 from auditor.rules._code import grep_text_files
 from auditor.rules._commands import builds_locally
 
-BUILD = re.compile(r"\bdocker(-|\s+)compose\b.*\b(build|up)\b|\bdocker(\s+buildx)?\s+build\b")
+BUILD = LazyPattern(r"\bdocker(-|\s+)compose\b.*\b(build|up)\b|\bdocker(\s+buildx)?\s+build\b")
 BUILD_HELPER = LazyPattern(r"docker_build|docker\.build|images\.build\(")
 WHERE = ("tasks.py", "Makefile", "**/*.md", "**/*.sh", "**/*.mk", "justfile", "**/*.rst", "pyproject.toml", "**/*.txt")
 

@@ -15,7 +15,7 @@ COMMAND_SITES = ("workflow", "cloudbuild", *LOCAL_SITES)
 LOAD_TOOLS = {"locust": (), "k6": ("run", "cloud"), "vegeta": ("attack",), "wrk": (), "hey": (), "artillery": ("run",)}
 USERS = ("HttpUser", "FastHttpUser", "User")
 K6_IMPORT = LazyPattern(r"""from\s+['"]k6(/http)?['"]|require\(\s*['"]k6""")
-COMMAND = re.compile(r"(^|[\s;&|(])(locust\s+-f|locust\s+--locustfile|k6\s+run|vegeta\s+attack|wrk\s+-|hey\s+-n|ab\s+-n|"
+COMMAND = LazyPattern(r"(^|[\s;&|(])(locust\s+-f|locust\s+--locustfile|k6\s+run|vegeta\s+attack|wrk\s+-|hey\s+-n|ab\s+-n|"
                      r"artillery\s+run)", re.IGNORECASE)
 
 

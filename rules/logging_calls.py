@@ -1,13 +1,11 @@
 """Loggers (logging, loguru, structlog) with several calls in source; print does not count."""
 
-import re
-
 from auditor.facts.modules_on_demand import modules_with_text
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 
 LEVELS = LazyPattern(r"(^|\.)(debug|info|warning|warn|error|exception|critical|success|trace|log)$")
-LOGGER_NAMES = re.compile(r"^(logging|logger|log|_logger|_log|LOGGER|LOG|self\.logger|self\.log|self\._logger|\w*_logger|\w*logger)$")
+LOGGER_NAMES = LazyPattern(r"^(logging|logger|log|_logger|_log|LOGGER|LOG|self\.logger|self\.log|self\._logger|\w*_logger|\w*logger)$")
 STRONG_CALLS = 4  # "several": three calls across a code base is still "barely used"
 CREATORS = ("logging.getLogger", "logging.basicConfig", "loguru.logger.add", "structlog.get_logger", "logging.config.dictConfig")
 

@@ -6,18 +6,18 @@ from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._code import unreadable_python
 
-MODEL_BASE = re.compile(r"(^|\.)(nn\.Module|LightningModule|PreTrainedModel|keras\.Model)$|^torch\.nn(\.modules\.module)?\.Module$")
-MODEL_CALL = re.compile(
+MODEL_BASE = LazyPattern(r"(^|\.)(nn\.Module|LightningModule|PreTrainedModel|keras\.Model)$|^torch\.nn(\.modules\.module)?\.Module$")
+MODEL_CALL = LazyPattern(
     r"(^|\.)(AutoModel\w*|\w+For\w+|\w+Model)\.from_pretrained$|^timm\.create_model$|^torchvision\.models\.\w+$"
     r"|^(sklearn|xgboost|lightgbm|catboost)\.[\w.]*(Classifier|Regressor|Regression|SVC|SVR|KMeans|NB|Forest\w*)$"
     r"|(^|\.)nn\.Sequential$|(^|\.)keras(\.models)?\.Sequential$|^torch\.hub\.load$"
     r"|^ultralytics(\.models)?\.(YOLO|RTDETR|NAS|YOLOWorld)$"
 )
-BACKWARD = re.compile(r"(^|\.)(manual_)?backward$")
+BACKWARD = LazyPattern(r"(^|\.)(manual_)?backward$")
 FIT_RECEIVER = LazyPattern(r"trainer|model|clf|classif|regress|estimator|pipe|search|learner|net|xgb|lgbm|forest|svm", re.I)
 MODEL_OR_TRAIN_FILE = LazyPattern(r"(^|/)\w*(model|train)\w*\.py$", re.IGNORECASE)
 ULTRALYTICS_TRAIN_KEYWORDS = ("data", "epochs", "imgsz", "batch")
-NOT_A_MODEL = re.compile(r"scaler|encoder|vectori[sz]er|tokeni[sz]er|transform(?!er)|imputer|pca", re.I)
+NOT_A_MODEL = LazyPattern(r"scaler|encoder|vectori[sz]er|tokeni[sz]er|transform(?!er)|imputer|pca", re.I)
 
 
 def _model_definitions(source):

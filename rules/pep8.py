@@ -13,7 +13,7 @@ from auditor.rules._code import pyproject_table, pyproject_unreadable
 from auditor.rules._commands import runs_what
 
 TOOLS = ("ruff", "flake8", "black", "isort", "pylint", "autopep8", "yapf", "pycodestyle", "pyflakes")
-TOOL = re.compile(r"\b(ruff|flake8|black|isort|pylint|autopep8|yapf|pycodestyle|pyflakes)\b", re.IGNORECASE)
+TOOL = LazyPattern(r"\b(ruff|flake8|black|isort|pylint|autopep8|yapf|pycodestyle|pyflakes)\b", re.IGNORECASE)
 OWN_CONFIG_FILES = ("ruff.toml", ".ruff.toml")
 INI_SECTION = LazyPattern(r"^(tool:)?(flake8|pycodestyle|isort|pylint.*|yapf|autopep8)$", re.IGNORECASE)
 

@@ -13,7 +13,7 @@ from auditor.rules._artefacts import screenshots
 PROFILER_MODULES = ("cProfile", "pstats", "torch.profiler", "torch.autograd.profiler", "line_profiler", "pyinstrument",
                     "memory_profiler", "scalene", "yappi", "lightning.pytorch.profilers", "pytorch_lightning.profilers",
                     "pytorch_lightning.profiler", "lightning.pytorch.profiler")
-PROFILER_CALL = re.compile(r"^(cProfile|pstats|torch\.profiler|torch\.autograd\.profiler|pyinstrument|line_profiler|yappi)\.|"
+PROFILER_CALL = LazyPattern(r"^(cProfile|pstats|torch\.profiler|torch\.autograd\.profiler|pyinstrument|line_profiler|yappi)\.|"
                            r"(^|\.)(PyTorchProfiler|SimpleProfiler|AdvancedProfiler|XLAProfiler)$")
 PROFILER_OFF = {"None", "False", '""', "''"}
 COMMAND = LazyPattern(r"-m\s+cProfile|snakeviz|pyinstrument|py-spy|scalene|kernprof|line_profiler|torch\.profiler", re.IGNORECASE)

@@ -13,8 +13,8 @@ from auditor.report.anchors import search_if_possible
 from auditor.rules._artefacts import screenshots
 
 SWEEP_METHODS = {"grid", "random", "bayes", "bayesian"}
-NOT_CONFIG = re.compile(r"(^|/)(\.github|\.dvc|\.hydra|outputs|multirun|node_modules)/|pre-commit|dvc\.(yaml|lock)$|cloudbuild")
-TOP_LEVEL_METHOD = re.compile(r"^method\s*:", re.MULTILINE)
+NOT_CONFIG = LazyPattern(r"(^|/)(\.github|\.dvc|\.hydra|outputs|multirun|node_modules)/|pre-commit|dvc\.(yaml|lock)$|cloudbuild")
+TOP_LEVEL_METHOD = LazyPattern(r"^method\s*:", re.MULTILINE)
 SWEEP_CALLS = {
     "wandb.sweep": "W&B sweep", "wandb.agent": "W&B agent", "optuna.create_study": "optuna study",
     "optuna.load_study": "optuna study", "ray.tune.run": "ray tune", "ray.tune.Tuner": "ray tune", "ray.tune.fit": "ray tune",
@@ -26,8 +26,8 @@ COMMAND_SITES = (*LOCAL_SITES, "workflow")
 GREPPED_FILES = ("tasks.py",)
 MENTIONS = {"echo", "printf", "cat"}
 INSTALLERS = {"pip", "pip3", "uv", "poetry", "conda", "mamba", "pipx", "apt-get", "apt"}
-SWEEP_WORD = re.compile(r"^hydra/sweeper=|^optuna\b", re.IGNORECASE)
-OPTUNA = re.compile(r"\boptuna\b", re.IGNORECASE)
+SWEEP_WORD = LazyPattern(r"^hydra/sweeper=|^optuna\b", re.IGNORECASE)
+OPTUNA = LazyPattern(r"\boptuna\b", re.IGNORECASE)
 
 
 MAX_PARSED = 40  # YAML files with a top-level `method:` parsed; more is a generated folder, not configs

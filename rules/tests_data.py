@@ -2,9 +2,10 @@
 
 import re
 
+from auditor.lazy_pattern import LazyPattern
 from auditor.rules._testing import probe_topic
 
-DATA = re.compile(r"data|dataset|preprocess|loader|make_dataset", re.IGNORECASE)
+DATA = LazyPattern(r"data|dataset|preprocess|loader|make_dataset", re.IGNORECASE)
 
 
 def probe(repo, tests, test_functions):

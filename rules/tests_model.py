@@ -2,9 +2,10 @@
 
 import re
 
+from auditor.lazy_pattern import LazyPattern
 from auditor.rules._testing import probe_topic
 
-MODEL = re.compile(r"model|train|network|\bnet\b|forward|lightning", re.IGNORECASE)
+MODEL = LazyPattern(r"model|train|network|\bnet\b|forward|lightning", re.IGNORECASE)
 
 
 def probe(repo, tests, test_functions):

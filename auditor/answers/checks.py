@@ -24,9 +24,9 @@ from auditor.report.parsed import ParsedReport
 from auditor.report.statements import Statement, answer_claim
 
 ANSWER_VERDICTS = ("corroborated", "weak", "unsupported", "contradicted", "unclaimed", "unverifiable")
-TESTS_QUESTION = re.compile(r"how many tests", re.IGNORECASE)
-COVERAGE_QUESTION = re.compile(r"code coverage", re.IGNORECASE)
-STUDY_QUESTION = re.compile(r"study number", re.IGNORECASE)
+TESTS_QUESTION = LazyPattern(r"how many tests", re.IGNORECASE)
+COVERAGE_QUESTION = LazyPattern(r"code coverage", re.IGNORECASE)
+STUDY_QUESTION = LazyPattern(r"study number", re.IGNORECASE)
 STRAY_DOTS = (LazyPattern(r"^(\.{3,}/)+"), LazyPattern(r"^[^/]+/\.{3,}/"))  # `.../x`, `reports/.../x`
 NOT_PATH_CHARACTER = LazyPattern(r"[^a-z0-9/.]")
 EVIDENCE_VERDICT = {"strong": "corroborated", "weak": "weak", "none": "unsupported", "n/a": "unverifiable"}

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 
+from auditor.lazy_pattern import LazyPattern
 from auditor.report.answers import Answers
 from auditor.report.links import github_path, images, is_this_repository, links
 from auditor.report.statements import Statement, statements
 
-ARCHITECTURE = re.compile(r"architecture", re.IGNORECASE)
+ARCHITECTURE = LazyPattern(r"architecture", re.IGNORECASE)
 def answer_statements(answers: Answers, slug: tuple[str | None, str | None]) -> dict[str, list[Statement]]:
     """Every statement per item id: the sentences, the architecture figure, links to this repository."""
     found = statements(answers)

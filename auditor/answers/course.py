@@ -10,13 +10,12 @@ the `Answer:` label and the next heading. Images are `![..](..)`, also in code b
 
 from __future__ import annotations
 
-import re
-
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import CourseCheck
 from auditor.report.answers import Answers, Question
 
 Limits = tuple[tuple[int, int] | None, tuple[int, int] | None]  # (words, images)
-MD_IMAGE = re.compile(r"!\[[^\]\n]{0,500}\]\([^)\n]{0,1000}\)")
+MD_IMAGE = LazyPattern(r"!\[[^\]\n]{0,500}\]\([^)\n]{0,1000}\)")
 
 _W = {
     "a": (100, 200),

@@ -9,7 +9,7 @@ import re
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import field, record
 
-STEPS_KEY = re.compile(r"^[\"']?steps[\"']?\s*:", re.MULTILINE)
+STEPS_KEY = LazyPattern(r"^[\"']?steps[\"']?\s*:", re.MULTILINE)
 JSON_STEPS_KEY = LazyPattern(r"^[^\S\n]*+\{?[^\S\n]*+\"steps\"\s*:", re.MULTILINE)
 SHELLS = {"bash", "sh", "/bin/bash", "/bin/sh", "/usr/bin/env"}
 SUBSTITUTION = LazyPattern(r"\$\{(_\w+)\}|\$(_\w+)")   # user substitutions: $_IMAGE, ${_IMAGE}

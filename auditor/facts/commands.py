@@ -31,7 +31,7 @@ DOC_FILES = ("README.md", "**/README.md", "docs/**/*.md", "README.rst")
 FENCE = LazyPattern(r"^\s*(```+|~~~+)\s*([\w+-]*)")
 SHELL_FENCES = {"", "bash", "sh", "shell", "console", "zsh", "terminal", "shell-session", "shellsession", "cmd"}
 PROMPT = LazyPattern(r"^\s*(\(\S+\)\s*)?[$>%]\s+")
-PROSE_LEAD = re.compile(r"^\s*[A-Za-z][\w ,()'/-]{0,60}?:\s+(?=\S)")
+PROSE_LEAD = LazyPattern(r"^\s*[A-Za-z][\w ,()'/-]{0,60}?:\s+(?=\S)")
 MAKE_VARIABLE = LazyPattern(r"\$\(([A-Za-z_][\w.-]*)\)")
 MAKE_TARGET = LazyPattern(r"^([^\s:=#][^:=]*)::?(?![:=])")   # `a b: deps`, not `X := y` nor `X ::= y`; linear
 MAKE_TARGET_VARIABLE = LazyPattern(r"^\s*((export|override|private)\s+)*[^\s:=#]+\s*(:{1,3}|[+?!])?=")   # `test: X = 1`

@@ -14,10 +14,10 @@ from auditor.record import record
 if TYPE_CHECKING:
     from auditor.facts.repository import Repository
 
-REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+REQUIREMENT_NAME = LazyPattern(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 REQUIREMENT_FILES = ("**/requirements*.txt", "**/requirements*.in", "**/requirements/*.txt")
 CONDA_FILES = ("environment.y*ml", "**/environment.y*ml", "**/conda*.y*ml")
-CONDA_DEPENDENCIES_KEY = re.compile(r"^dependencies\s*:", re.MULTILINE)
+CONDA_DEPENDENCIES_KEY = LazyPattern(r"^dependencies\s*:", re.MULTILINE)
 
 
 @record(frozen=True)

@@ -7,8 +7,6 @@ Nothing is built or run.
 
 from __future__ import annotations
 
-import re
-
 from auditor.facts.files import FileText
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import record
@@ -17,7 +15,7 @@ COMPOSE_FILES = ("**/docker-compose*.y*ml", "**/compose*.y*ml")
 OTHER_SPELLING = LazyPattern(r"dockerfile[-_][^/.]*|[^/]*[-_]dockerfile")   # Dockerfile_api, api-Dockerfile
 KEYWORDS = frozenset({"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
                       "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"})
-HEREDOC = re.compile(r"(?<!<)<<-?([\"']?)([A-Za-z_]\w{0,40})\1")   # not a `<<<` here-string
+HEREDOC = LazyPattern(r"(?<!<)<<-?([\"']?)([A-Za-z_]\w{0,40})\1")   # not a `<<<` here-string
 
 
 @record(frozen=True)

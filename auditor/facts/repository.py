@@ -35,6 +35,7 @@ from auditor.facts.template import (Scaffold, blob_id, is_template_shaped, lefto
 from auditor.facts.test_suite import PYTEST_FILE as TEST_FILE, TestFunction, test_functions
 from auditor.facts.git_paths import path_at_ref
 from auditor.facts.modules_on_demand import ModulesOnDemand
+from auditor.lazy_pattern import LazyPattern
 from auditor.record import record
 from auditor.regex_programs import compiled
 from auditor.report.anchors import may_hold, words_needed
@@ -45,7 +46,7 @@ HEX_REF = re.compile(r"[0-9a-fA-F]{7,40}")
 MAX_GREP_LINE = 4000  # longer lines (minified files, hostile input) are matched on their start only
 MAX_LOWERED_CHARS = 16_000_000  # lowered copies kept for grep's word test; beyond, files are searched untested
 NON_SOURCE_DIRS = ("tests/", "test/", "docs/", "reports/", "notebooks/", "examples/", "scripts/legacy/")
-VENDORED = re.compile(r"(^|/)(\.?venv|env|site-packages|node_modules|build|dist|third_party|vendor|migrations)/")
+VENDORED = LazyPattern(r"(^|/)(\.?venv|env|site-packages|node_modules|build|dist|third_party|vendor|migrations)/")
 
 
 @record(frozen=True)

@@ -26,7 +26,7 @@ MAX_SCRIPT = 200_000     # characters of one script
 MAX_COMMANDS = 1_000     # simple commands kept from one script
 MAX_DEPTH = 4            # `bash -c '... bash -c ...'` levels read
 MAX_WORDS = 400          # words kept of one command
-GH_EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.DOTALL)
+GH_EXPRESSION = LazyPattern(r"\$\{\{.*?\}\}", re.DOTALL)
 PLACEHOLDER = "__ghexpr{}__"
 PLACEHOLDER_WORD = LazyPattern(r"__ghexpr(\d+)__")
 
@@ -58,7 +58,7 @@ SIMPLE_PREFIXES = {"time", "nohup", "exec", "command", "builtin", "stdbuf"}
 RUN_SUBCOMMAND = {"uv": "run", "pipx": "run", "poetry": "run", "pdm": "run", "pipenv": "run", "hatch": "run",
                   "rye": "run", "conda": "run", "mamba": "run", "micromamba": "run", "coverage": "run"}
 SHELLS = {"bash", "sh", "zsh", "dash"}
-PYTHON = re.compile(r"^python(\d(\.\d+)?)?$|^py$|^\{envpython\}$")   # {envpython}: a tox env's python
+PYTHON = LazyPattern(r"^python(\d(\.\d+)?)?$|^py$|^\{envpython\}$")   # {envpython}: a tox env's python
 DOCKER_RUN_VALUE_OPTIONS = {"-v", "--volume", "-e", "--env", "-p", "--publish", "--name", "--env-file", "-w",
                             "--workdir", "--entrypoint", "--network", "--net", "--gpus", "-u", "--user", "--mount",
                             "--shm-size", "--platform", "--memory", "-m", "--cpus", "-l", "--label", "--ipc",

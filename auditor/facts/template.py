@@ -201,7 +201,7 @@ PACKAGE_STUBS = frozenset(f"{name}.py" for name in (
     "data/make_dataset", "models/model", "models/train_model", "models/predict_model", "train_model",
     "predict_model", "features/build_features", "visualization/visualize", "visualizations/visualize"))
 PURE_SCAFFOLD = 0.8
-PLACEHOLDER = re.compile(r"\{\{-?\s*cookiecutter\.|\{%")
+PLACEHOLDER = LazyPattern(r"\{\{-?\s*cookiecutter\.|\{%")
 MAX_OPTIONAL = 3
 
 
@@ -375,8 +375,8 @@ def leftover_reason(rel: str, scaffold: Scaffold | None, current_blob: str | Non
 TABLE_HEADER = LazyPattern(r"^[ \t]*\[\[?([^\]\n]+)\]\]?[ \t]*(#.*)?$")
 YAML_KEY = LazyPattern(r"^(?P<key>[A-Za-z_\"'][^:#\n]*):(\s|$)")
 YAML_CHILD = LazyPattern(r"^(?P<indent>[ \t]+)(?P<key>[A-Za-z_\"'][^:#\n]*):(\s|$)")
-TABLE_FILES = re.compile(r"\.(toml|cfg|ini)$|(^|/)\.flake8$")
-YAML_FILES = re.compile(r"\.ya?ml$")
+TABLE_FILES = LazyPattern(r"\.(toml|cfg|ini)$|(^|/)\.flake8$")
+YAML_FILES = LazyPattern(r"\.ya?ml$")
 WORKFLOW = LazyPattern(r"^\.github/workflows/[^/]+\.ya?ml$")
 
 

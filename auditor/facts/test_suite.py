@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from auditor.facts.python_code import PythonModule
+from auditor.lazy_pattern import LazyPattern
 from auditor.record import record
 
-PYTEST_FILE = re.compile(r"(^|/)(test_[^/]*|[^/]*_test)\.py$")
+PYTEST_FILE = LazyPattern(r"(^|/)(test_[^/]*|[^/]*_test)\.py$")
 
 
 @record(frozen=True)

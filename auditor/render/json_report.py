@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
 
 from auditor import __version__
 from auditor.audit import AuditResult
+from auditor.lazy_pattern import LazyPattern
 
 SCHEMA_VERSION = "1"
 
@@ -110,7 +110,7 @@ def _questions(result: AuditResult) -> dict | None:
     return {"count": len(answers.questions), "template": answers.template, "unanswered": answers.unanswered}
 
 
-LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+LONE_SURROGATE = LazyPattern("[\ud800-\udfff]")
 
 
 def dumps(result: AuditResult) -> str:

@@ -3,9 +3,9 @@ one summary line, what needs attention with links into the audited commit, the r
 
 from __future__ import annotations
 
-import re
 from urllib.parse import quote
 
+from auditor.lazy_pattern import LazyPattern
 from auditor.report.links import github_slug
 from auditor.audit import AuditResult
 from auditor.catalog import WEEK_ORDER
@@ -13,7 +13,7 @@ from auditor.render.attention import Attention, attention_items, skipped_items
 
 ICON = {"corroborated": "✔", "weak": "~", "unsupported": "✘", "contradicted": "≠", "course": "!",
         "unverifiable": "?", "unclaimed": "+", "not-claimed": "·", "not-in-checklist": ""}
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#!~])")
+MARKDOWN_SPECIAL = LazyPattern(r"([\\`*_{}\[\]<>|#!~])")
 
 
 def render(result: AuditResult, skip: dict[str, str] | None = None) -> str:

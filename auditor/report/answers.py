@@ -14,13 +14,13 @@ from auditor.lazy_pattern import LazyPattern
 from auditor.record import field, record
 from auditor.report.checklist import WHITESPACE, read_heading, report_lines
 
-QUESTION_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*(?:[*_]+\s*)?question\s*(\d{1,3})\b", re.IGNORECASE)
-ANSWER_MARK = re.compile(r"^\s*(?:>\s*)?[*_]*answer[*_]*\s*:[*_]*\s*(?P<rest>.*)$", re.IGNORECASE)
-UNFILLED = re.compile(r"-{2,20}\s*question\s*\d+\s*fill\s*here\s*-{2,}", re.IGNORECASE)
-BOLD = re.compile(r"\*\*(.+?)\*\*")
-FENCE = re.compile(r"^\s*(```|~~~)")
-QUOTE_MARK = re.compile(r"^\s*>\s?")
-ANSWER_WORD = re.compile(r"\s*answer", re.IGNORECASE)
+QUESTION_HEADING = LazyPattern(r"^\s{0,3}#{1,6}\s*(?:[*_]+\s*)?question\s*(\d{1,3})\b", re.IGNORECASE)
+ANSWER_MARK = LazyPattern(r"^\s*(?:>\s*)?[*_]*answer[*_]*\s*:[*_]*\s*(?P<rest>.*)$", re.IGNORECASE)
+UNFILLED = LazyPattern(r"-{2,20}\s*question\s*\d+\s*fill\s*here\s*-{2,}", re.IGNORECASE)
+BOLD = LazyPattern(r"\*\*(.+?)\*\*")
+FENCE = LazyPattern(r"^\s*(```|~~~)")
+QUOTE_MARK = LazyPattern(r"^\s*>\s?")
+ANSWER_WORD = LazyPattern(r"\s*answer", re.IGNORECASE)
 HEADING_MARKS = LazyPattern(r"^[#\s*_]*")
 STATED_LENGTH = LazyPattern(
     r"answer\s+length\s*(?::\s*)?(?:\*+\s*)?(\d+)\s*(?:-|–|to)\s*(\d+)\s*words", re.IGNORECASE

@@ -8,21 +8,22 @@ from __future__ import annotations
 
 import re
 
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import ChecklistLine, Claim
 from auditor.record import field, record
 
-HEADING_START = re.compile(r"\s{0,3}(#{1,6})\s*")
-CLOSING_HASHES_REVERSED = re.compile(r"\s*#*\s*")  # `## Title ##`: the closing part, read from the end
-CHECKLIST_HEADING = re.compile(r"check\s*-?list", re.IGNORECASE)
-QUESTION_HEADING = re.compile(r"^(question\s*\d+|group information|coding environment)\b", re.IGNORECASE)
-ITEM = re.compile(r"^(?P<indent>\s*)(?:[*+-]|\d+[.)])\s+\[(?P<mark>[^\]\n]{0,12})\]\s*(?P<text>.*)$")
-BARE_ITEM = re.compile(r"^(?P<indent>\s*)\[(?P<mark>[^\]\n]{0,12})\]\s+(?P<text>\S.*)$")
-HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
-NOT_NEWLINE = re.compile(r"[^\n]")
-MARK_DECORATION = re.compile(r"[\s*_()`'\"]")
-STRONG_OR_STRUCK = re.compile(r"(\*\*|__|~~)")
-EMPHASIS_MARK = re.compile(r"(?<![\w`])[*_](?=\S)|(?<=\S)[*_](?![\w`])")
-WHITESPACE = re.compile(r"\s+")
+HEADING_START = LazyPattern(r"\s{0,3}(#{1,6})\s*")
+CLOSING_HASHES_REVERSED = LazyPattern(r"\s*#*\s*")  # `## Title ##`: the closing part, read from the end
+CHECKLIST_HEADING = LazyPattern(r"check\s*-?list", re.IGNORECASE)
+QUESTION_HEADING = LazyPattern(r"^(question\s*\d+|group information|coding environment)\b", re.IGNORECASE)
+ITEM = LazyPattern(r"^(?P<indent>\s*)(?:[*+-]|\d+[.)])\s+\[(?P<mark>[^\]\n]{0,12})\]\s*(?P<text>.*)$")
+BARE_ITEM = LazyPattern(r"^(?P<indent>\s*)\[(?P<mark>[^\]\n]{0,12})\]\s+(?P<text>\S.*)$")
+HTML_COMMENT = LazyPattern(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+NOT_NEWLINE = LazyPattern(r"[^\n]")
+MARK_DECORATION = LazyPattern(r"[\s*_()`'\"]")
+STRONG_OR_STRUCK = LazyPattern(r"(\*\*|__|~~)")
+EMPHASIS_MARK = LazyPattern(r"(?<![\w`])[*_](?=\S)|(?<=\S)[*_](?![\w`])")
+WHITESPACE = LazyPattern(r"\s+")
 TRUE_MARKS = {"x", "✓", "✔", "✅", "☑", "✔️", "ok", "done", "yes", "y"}
 FALSE_MARKS = {"", "-", "–", "—", "no", "n", "❌", "✗", "✘", "✖", "✖️", "☐", "n/a", "na"}
 

@@ -9,13 +9,13 @@ from auditor.lazy_pattern import LazyPattern
 from auditor.record import record
 from auditor.report.answers import Answers
 
-MD_IMAGE = re.compile(
+MD_IMAGE = LazyPattern(
     r"!\[(?P<alt>[^\]\n]{0,500})\]\(\s*(?P<src><[^>\n]{1,1000}>|[^)\s]{1,1000}(?:\s+[^)\s\"']{1,200}){0,5})(?:\s+[\"'][^\"'\n]{0,300}[\"'])?\s*\)"
 )
-HTML_IMAGE = re.compile(r"<img\b[^>]{0,500}?\bsrc\s*=\s*[\"'](?P<src>[^\"']{1,1000})[\"']", re.IGNORECASE)
-MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\n]{0,500})\]\(\s*<?(?P<href>[^)\s>]{1,1000})>?(?:\s+[\"'][^\"']{0,300}[\"'])?\s*\)")
-HTML_LINK = re.compile(r"<a\b[^>]{0,500}?\bhref\s*=\s*[\"'](?P<href>[^\"']{1,1000})[\"']", re.IGNORECASE)
-BARE_URL = re.compile(r"(?<![(<\"'=\w/])https?://[^\s<>()\[\]\"'`]+", re.IGNORECASE)
+HTML_IMAGE = LazyPattern(r"<img\b[^>]{0,500}?\bsrc\s*=\s*[\"'](?P<src>[^\"']{1,1000})[\"']", re.IGNORECASE)
+MD_LINK = LazyPattern(r"(?<!!)\[(?P<text>[^\]\n]{0,500})\]\(\s*<?(?P<href>[^)\s>]{1,1000})>?(?:\s+[\"'][^\"']{0,300}[\"'])?\s*\)")
+HTML_LINK = LazyPattern(r"<a\b[^>]{0,500}?\bhref\s*=\s*[\"'](?P<href>[^\"']{1,1000})[\"']", re.IGNORECASE)
+BARE_URL = LazyPattern(r"(?<![(<\"'=\w/])https?://[^\s<>()\[\]\"'`]+", re.IGNORECASE)
 TRAILING = ".,;:!?*_`'\""
 GITHUB_FILE = LazyPattern(
     r"^https?://(?:www\.)?github\.com/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+?)(?:\.git)?"
@@ -26,7 +26,7 @@ RAW_FILE = LazyPattern(
     r"^https?://raw\.githubusercontent\.com/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+)/(?P<rest>[^?#]+)",
     re.IGNORECASE,
 )
-EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", re.IGNORECASE)
+EXTERNAL = LazyPattern(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", re.IGNORECASE)
 
 
 @record(frozen=True)
@@ -133,7 +133,7 @@ def markdown_links(text: str) -> list[str]:
     return [href for href in hrefs if href.split("#", 1)[0].split("?", 1)[0].lower().endswith(".md")]
 
 
-GITHUB_REMOTE = re.compile(r"github\.com[:/](?P<owner>[\w.-]+)/(?P<repo>[\w.-]+?)(?:\.git)?/?$", re.IGNORECASE)
+GITHUB_REMOTE = LazyPattern(r"github\.com[:/](?P<owner>[\w.-]+)/(?P<repo>[\w.-]+?)(?:\.git)?/?$", re.IGNORECASE)
 
 
 def github_slug(remote: str | None, folder_name: str | None = None) -> tuple[str | None, str | None]:

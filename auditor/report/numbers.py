@@ -53,7 +53,7 @@ ADDITION = LazyPattern(
     r"|\b(also|additionally|as well)\b",
     re.IGNORECASE,
 )
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[`*_])")
+SENTENCE_END = LazyPattern(r"(?<=[.!?])\s+(?=[A-Z(\[`*_])")
 PERCENT = LazyPattern(
     r"(?P<n>\d{1,3}(?:[.,]\d+)?)\s*(?:(?:-|–|to)\s*\d{1,3}(?:[.,]\d+)?\s*)?(?:\\?%|percent\b)",
     re.IGNORECASE,

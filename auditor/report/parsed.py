@@ -16,7 +16,7 @@ from auditor.report.links import (HTML_IMAGE, MD_IMAGE, MD_LINK, GitHubMention, 
                                   github_mentions, image_source, images, links, relative_path)
 from auditor.lazy_pattern import LazyPattern
 
-FENCE = re.compile(r"^\s*(```|~~~)")
+FENCE = LazyPattern(r"^\s*(```|~~~)")
 CHECKLIST_LINE = LazyPattern(r"^\s*[-*+]\s*\[")
 SECTION_HEADING = LazyPattern(r"^#{1,4}\s")
 

@@ -17,8 +17,8 @@ if TYPE_CHECKING:  # the catalogue is only a parameter's type here (importing it
     from auditor.catalog import RuleSpec
 
 MODULE_TAG = LazyPattern(r"\(M\d+")
-QUESTION_2 = re.compile(r"#+\s*Question\s*2\b", re.IGNORECASE)
-STUDY_NUMBER = re.compile(r"\b[sS]\d{6}\b")
+QUESTION_2 = LazyPattern(r"#+\s*Question\s*2\b", re.IGNORECASE)
+STUDY_NUMBER = LazyPattern(r"\b[sS]\d{6}\b")
 SIX_DIGITS = LazyPattern(r"(?<![\w.#/-])\d{6}(?![\w.%/-])")
 OTHER_STUDENT_ID = LazyPattern(r"(?<![\w.#/-])\d{6,9}(?![\w.%/-])")
 UNTAGGED_ONLY = ("torchserve",)

@@ -24,8 +24,8 @@ from auditor.report.answers import Answers, Question
 from auditor.report.numbers import sentences
 from auditor.report.statement_terms import Term, Terms, all_terms
 
-WHITESPACE = re.compile(r"\s+")
-CLAUSE_BREAK = re.compile(
+WHITESPACE = LazyPattern(r"\s+")
+CLAUSE_BREAK = LazyPattern(
     r"\s*[;:]\s+|\s*\(\s*|\s*\)\s*"
     r"|\s*,\s*(?=(?:we|they|which|so|but|however|while|whereas|although|though|since|because|instead|hence|thus)\b)"
     r"|\s+(?=(?:but|however|whereas|while|although|though|instead|except|hence|thus|when|whenever|where|unless|because"
@@ -33,7 +33,7 @@ CLAUSE_BREAK = re.compile(
     r"|\s+and\s+(?=(?:we|they|then|also|instead|used|use|using)\b)",
     re.IGNORECASE,
 )
-NEGATION = re.compile(
+NEGATION = LazyPattern(
     r"\b(not|never|no|neither|nor|without|none)\b|n[’']t\b"
     r"|\b(omit\w*|skip(ped)?|unable|fail(ed)? to|decided against|instead of|lack(ed|ing)?|absence of"
     r"|nothing)\b",
@@ -47,7 +47,7 @@ NOT_A_NEGATION = LazyPattern(
     r"|\bn[’']t\s+(only|just|always|too|very)\b",
     re.IGNORECASE,
 )
-NO_CLAIM = re.compile(
+NO_CLAIM = LazyPattern(
     r"\b(otherwise|if|consider(ed|ing)?|makes?\s+sense|recommend\w*|it\s+is\s+(a\s+)?(good|important|useful|beneficial)"
     r"|allows?\s+(you|one|users?|us)\s+to|you\s+can|one\s+can|faced\s+(\w+\s+)?(difficult\w+|challenges?|problems?|issues?)|struggl\w+)\b",
     re.IGNORECASE,
@@ -60,17 +60,17 @@ FAILURE = LazyPattern(
     r"\b(could\s*not|couldn[’']t|was\s+not\s+able|were\s+not\s+able|weren[’']t\s+able|wasn[’']t\s+able|unable)\b",
     re.I,
 )
-HYPOTHETICAL = re.compile(
+HYPOTHETICAL = LazyPattern(
     r"\b(would|could|should|might|if|plan(ned)?\s+to|in\s+the\s+future|future\s+work|want(ed)?\s+to|hope)\b|\bwouldn|\bcouldn",
     re.IGNORECASE,
 )
 ATTEMPT = LazyPattern(
     r"\b(experiment(ed|ing)|tried|attempt(ed|ing)?|explored|played\s+around)\b", re.IGNORECASE
 )
-FIRST_PERSON = re.compile(r"\b(we|our|us|ours|i|my)\b", re.IGNORECASE)
-LINK_OR_IMAGE = re.compile(r"!?\[([^\]]{0,500})\]\([^)]{0,1000}\)")
-TAG_OR_URL = re.compile(r"<[^>]{1,300}>|https?://\S+")
-EMPHASIS = re.compile(r"[*_`]+")
+FIRST_PERSON = LazyPattern(r"\b(we|our|us|ours|i|my)\b", re.IGNORECASE)
+LINK_OR_IMAGE = LazyPattern(r"!?\[([^\]]{0,500})\]\([^)]{0,1000}\)")
+TAG_OR_URL = LazyPattern(r"<[^>]{1,300}>|https?://\S+")
+EMPHASIS = LazyPattern(r"[*_`]+")
 
 
 @record(frozen=True)

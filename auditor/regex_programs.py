@@ -28,10 +28,13 @@ try:
 except ImportError:  # another Python implementation: every pattern is compiled as usual
     _sre = None
 
-MAX_PROGRAMS = 4000
+# The auditor has ~800 patterns; the file is read whole on every run (~1 ms per 200 programs), so
+# programs no run has asked for lately make way for new ones (tests and other versions leave some).
+MAX_PROGRAMS = 1200
 _lock = threading.Lock()
 _stored: dict[str, list[Any]] | None = None
 _learned: dict[str, tuple[str, int]] = {}
+_used: set[str] = set()
 
 
 def compiled(source: str, flags: int = 0) -> re.Pattern[str]:
@@ -41,6 +44,7 @@ def compiled(source: str, flags: int = 0) -> re.Pattern[str]:
     if entry is not None:
         pattern = _rebuilt(source, entry)
         if pattern is not None:
+            _used.add(key)
             return pattern
     pattern = re.compile(source, flags)
     _learn(key, source, flags)
@@ -79,7 +83,7 @@ def _code_list(text: str) -> list[int]:
 
 
 def _learn(key: str, source: str, flags: int) -> None:
-    if _sre is None or len(_learned) + len(_programs()) >= MAX_PROGRAMS:
+    if _sre is None:
         return
     with _lock:
         if not _learned:
@@ -137,17 +141,22 @@ def _read(path: Path | None) -> dict[str, list[Any]]:
 
 
 def _store_learned() -> None:
-    """At exit: the programs of the patterns this run compiled, added to those on disk."""
+    """At exit: the programs of the patterns this run compiled, added to those on disk; past
+    MAX_PROGRAMS, those this run neither compiled nor rebuilt are dropped first."""
     path = program_file()
     with _lock:
-        learned = dict(_learned)
+        learned, used = dict(_learned), set(_used)
         _learned.clear()
     if path is None or not learned:
         return
     programs = _read(path)
     for key, (source, flags) in learned.items():
-        if key not in programs and len(programs) < MAX_PROGRAMS and (entry := program_of(source, flags)):
+        if key not in programs and (entry := program_of(source, flags)):
             programs[key] = entry
+            used.add(key)
+    if len(programs) > MAX_PROGRAMS:
+        kept = sorted(programs, key=lambda key: key not in used)[:MAX_PROGRAMS]
+        programs = {key: programs[key] for key in kept}
     _write(path, {"stamp": _stamp(), "programs": programs})
 
 

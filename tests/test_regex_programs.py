@@ -31,6 +31,7 @@ def cache_home(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(regex_programs, "_stored", None)
     monkeypatch.setattr(regex_programs, "_learned", {})
+    monkeypatch.setattr(regex_programs, "_used", set())
     monkeypatch.setattr(regex_programs.atexit, "register", lambda function: None)
     return tmp_path
 
@@ -111,3 +112,18 @@ def test_no_home_means_no_cache(monkeypatch):
     assert regex_programs.program_file() is None
     monkeypatch.setattr(regex_programs, "_stored", None)
     _same(regex_programs.compiled(r"x|y"), r"x|y", 0)
+
+
+def test_past_the_limit_the_programs_no_run_used_lately_make_way(cache_home, monkeypatch):
+    monkeypatch.setattr(regex_programs, "MAX_PROGRAMS", 3)
+    for source in ("old1", "old2", "old3"):
+        regex_programs.compiled(source)
+    regex_programs._store_learned()
+    _next_run(monkeypatch)
+    monkeypatch.setattr(regex_programs, "_used", set())
+    regex_programs.compiled("old2")            # rebuilt: used by this run
+    regex_programs.compiled("new1")
+    regex_programs.compiled("new2")
+    regex_programs._store_learned()
+    _next_run(monkeypatch)
+    assert set(regex_programs._programs()) == {"0:old2", "0:new1", "0:new2"}

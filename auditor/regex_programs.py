@@ -2,10 +2,12 @@
 source in an earlier run, not parsed and compiled again (an audit compiles ~175 of them, ~0.1 ms
 each; rebuilding one costs microseconds).
 
-A program is CPython's own compiler output (`re._compiler._code`), handed back to `_sre.compile` as
-`re` itself does. Programs are kept per Python build, in the user's cache; one is stored only when
-the pattern rebuilt from it equals the one `re.compile` gives. Anything missing, stale, corrupt or
-unexpected (another interpreter, a changed `re`) falls back to `re.compile`: only speed changes.
+A pattern not kept yet is compiled as `re` compiles it (parsed, turned into CPython's program by
+`re._compiler._code`, built by `_sre.compile`), which leaves its program at hand to keep: a first
+run costs what it did. That way of compiling is checked against `re.compile` on a few patterns once a
+run before it is used. Programs are kept per Python build, in the user's cache. Anything missing,
+stale, corrupt or unexpected (another interpreter, a changed `re`) falls back to `re.compile`: only
+speed changes.
 Only the auditor's own patterns come here, never text from an audited repository.
 """
 
@@ -19,6 +21,7 @@ import re
 import sys
 import threading
 from array import array
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +36,13 @@ except ImportError:  # another Python implementation: every pattern is compiled 
 MAX_PROGRAMS = 1200
 _lock = threading.Lock()
 _stored: dict[str, list[Any]] | None = None
-_learned: dict[str, tuple[str, int]] = {}
+_learned: dict[str, list[Any]] = {}
 _used: set[str] = set()
 
 
 def compiled(source: str, flags: int = 0) -> re.Pattern[str]:
-    """`re.compile(source, flags)`, rebuilt from a stored program when there is one."""
+    """`re.compile(source, flags)`, rebuilt from a stored program when there is one; else compiled
+    as `re` compiles it, its program kept for the next run."""
     key = f"{flags}:{source}"
     entry = _programs().get(key)
     if entry is not None:
@@ -46,8 +50,11 @@ def compiled(source: str, flags: int = 0) -> re.Pattern[str]:
         if pattern is not None:
             _used.add(key)
             return pattern
-    pattern = re.compile(source, flags)
-    _learn(key, source, flags)
+    made = _made(source, flags) if _compiles_as_re() and not flags & re.DEBUG else None
+    if made is None:
+        return re.compile(source, flags)
+    pattern, entry = made
+    _learn(key, entry)
     return pattern
 
 
@@ -82,19 +89,18 @@ def _code_list(text: str) -> list[int]:
     return words.tolist()
 
 
-def _learn(key: str, source: str, flags: int) -> None:
-    if _sre is None:
-        return
+def _learn(key: str, entry: list[Any]) -> None:
     with _lock:
         if not _learned:
             atexit.register(_store_learned)
-        _learned[key] = (source, flags)
+        _learned[key] = entry
 
 
-def program_of(source: str, flags: int) -> list[Any] | None:
-    """What `_sre.compile` builds the pattern from: its flags, code, groups and group names; None
-    when the pattern rebuilt from it would not be the one `re.compile` gives."""
+def _made(source: str, flags: int) -> tuple[re.Pattern[str], list[Any]] | None:
+    """The pattern compiled as `re._compiler.compile` compiles it (parsed, turned into a program, built
+    by `_sre.compile`), and that program: its flags, code, groups and group names."""
     try:
+        flags = int(flags)
         tree = _parser.parse(source, flags)
         code = [int(op) for op in _compiler._code(tree, flags)]
         groupindex = dict(tree.state.groupdict)
@@ -102,13 +108,32 @@ def program_of(source: str, flags: int) -> list[Any] | None:
         for name, number in groupindex.items():
             indexgroup[number] = name
         entry = [int(flags | tree.state.flags), _code_text(code), tree.state.groups - 1, groupindex, indexgroup]
-    except Exception:  # noqa: BLE001 - re's internals differ here (or a word does not fit): not kept
+    except Exception:  # noqa: BLE001 - re's internals differ here (or a word does not fit): compiled by re
         return None
-    rebuilt, expected = _rebuilt(source, entry), re.compile(source, flags)
-    if rebuilt is None or rebuilt != expected or (rebuilt.groups, rebuilt.groupindex) != (
-            expected.groups, expected.groupindex):
-        return None
-    return entry
+    pattern = _rebuilt(source, entry)
+    return None if pattern is None else (pattern, entry)
+
+
+# Patterns whose compiling the way `re` does is checked against `re.compile` once a run, before any other
+# pattern is compiled that way: named and numbered groups, case folding, flags, classes beyond ASCII.
+PROBES = ((r"(?P<name>a+)|(b)\2", 0), (r"\bdvc\s+pull\b", re.IGNORECASE), (r"^x$", re.MULTILINE),
+          (r"[^\x00-\x7f]|\u017f", re.IGNORECASE | re.DOTALL))
+
+
+@lru_cache(maxsize=1)
+def _compiles_as_re() -> bool:
+    if _sre is None:
+        return False
+    for source, flags in PROBES:
+        made, expected = _made(source, flags), re.compile(source, flags)
+        if made is None or not same_pattern(made[0], expected):
+            return False
+    return True
+
+
+def same_pattern(pattern: re.Pattern[str], expected: re.Pattern[str]) -> bool:
+    """The same program (code and flags, which Pattern equality compares) and the same groups."""
+    return pattern == expected and (pattern.groups, pattern.groupindex) == (expected.groups, expected.groupindex)
 
 
 def program_file() -> Path | None:
@@ -150,10 +175,9 @@ def _store_learned() -> None:
     if path is None or not learned:
         return
     programs = _read(path)
-    for key, (source, flags) in learned.items():
-        if key not in programs and (entry := program_of(source, flags)):
-            programs[key] = entry
-            used.add(key)
+    for key, entry in learned.items():
+        programs.setdefault(key, entry)
+        used.add(key)
     if len(programs) > MAX_PROGRAMS:
         kept = sorted(programs, key=lambda key: key not in used)[:MAX_PROGRAMS]
         programs = {key: programs[key] for key in kept}

@@ -127,3 +127,16 @@ def test_past_the_limit_the_programs_no_run_used_lately_make_way(cache_home, mon
     regex_programs._store_learned()
     _next_run(monkeypatch)
     assert set(regex_programs._programs()) == {"0:old2", "0:new1", "0:new2"}
+
+
+@pytest.mark.parametrize(("source", "flags"), PATTERNS)
+def test_a_pattern_compiled_the_way_re_compiles_it_is_the_compiled_one(source, flags):
+    assert regex_programs._compiles_as_re()
+    pattern, _ = regex_programs._made(source, flags)
+    _same(pattern, source, flags)
+
+
+def test_where_re_compiles_otherwise_every_pattern_is_left_to_re(cache_home, monkeypatch):
+    monkeypatch.setattr(regex_programs, "_compiles_as_re", lambda: False)
+    assert regex_programs.compiled(r"a(b)c") is re.compile(r"a(b)c")
+    assert regex_programs._learned == {}

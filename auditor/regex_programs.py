@@ -19,6 +19,7 @@ import json
 import os
 import re
 import sys
+import tempfile
 import threading
 from array import array
 from functools import lru_cache
@@ -185,9 +186,8 @@ def _store_learned() -> None:
 
 
 def _write(path: Path, content: dict[str, Any]) -> None:
-    """Whole or not at all (another run may write at the same time); a cache that cannot be written is done without."""
-    import tempfile
-
+    """Whole or not at all (another run may write at the same time); a cache that cannot be
+    written is done without."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")

@@ -1,6 +1,6 @@
 """A hyperparameter sweep: a W&B sweep config or wandb.sweep / wandb.agent, optuna studies, hydra
-sweepers or multirun, ray tune; a sweep library only declared is weak
-(the rule's `unused` step)."""
+sweepers or multirun, ray tune; a sweep command only documented (README, docs) or a sweep library
+only declared is weak (the rule's `unused` step)."""
 
 import re
 
@@ -87,14 +87,30 @@ def _commands(repo, commands):
             yield Finding(hit.path, hit.line, f"sweep command `{hit.text[:70]}` in {hit.path}:{hit.line}")
 
 
+def _documented(commands):
+    """A sweep command written in a README or docs code block, or commented out: a sweep described
+    (perhaps run by hand), not one the project launches."""
+    for command in commands.at("docs", "documented"):
+        if not command.path.startswith("reports/") and _sweeps(command):
+            yield Finding(command.path, command.line, f"sweep command `{command.text[:70]}` documented in "
+                                                      f"{command.where}, not run by a task, script or workflow", "weak")
+            return
+
+
 def _sweeps(command) -> bool:
     if command.program == "wandb":
         return command.subcommand in ("sweep", "agent")
     if command.program in MENTIONS or command.program in INSTALLERS:
         return False
-    hydra_multirun = bool(command.args) and command.args[0].endswith(".py") and "-m" in command.args[1:]
-    return (command.has_option("--multirun") or hydra_multirun or bool(OPTUNA.search(command.program))
+    return (command.has_option("--multirun") or _hydra_multirun(command) or bool(OPTUNA.search(command.program))
             or any(SWEEP_WORD.search(a) for a in command.args))
+
+
+def _hydra_multirun(command) -> bool:
+    """`python train.py -m lr=0.1,0.01`, or `uv run train.py -m ...` where the script is the program run."""
+    if command.program.endswith(".py"):
+        return "-m" in command.args
+    return bool(command.args) and command.args[0].endswith(".py") and "-m" in command.args[1:]
 
 
 def probe(repo, source, commands):
@@ -103,4 +119,5 @@ def probe(repo, source, commands):
     yield from (strong or found)[:4]
     if strong:
         return
+    yield from _documented(commands)
     yield from screenshots(repo, "sweep", "a hyperparameter sweep")

@@ -6,6 +6,7 @@ import re
 
 from auditor.facts.commands import LOCAL_SITES
 from auditor.facts.modules_on_demand import modules_with_text
+from auditor.facts.profile_dumps import profile_dumps
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._artefacts import screenshots
@@ -94,6 +95,8 @@ def _documented_runs(repo):
 
 def _weak_traces(repo, python):
     yield from _documented_runs(repo)
+    for path in profile_dumps(repo)[:1]:
+        yield Finding(path, None, f"{path}: a cProfile dump (pstats data), without the code that made it", "weak")
     yield from screenshots(repo, "profiling", "a profiling run")
     for path in python:
         if BENCHMARK_FILE.search(path):

@@ -10,25 +10,8 @@ STRONG_CALLS = 4  # "several": three calls across a code base is still "barely u
 CREATORS = ("logging.getLogger", "logging.basicConfig", "loguru.logger.add", "structlog.get_logger", "logging.config.dictConfig")
 
 
-def probe(source):
-    calls = []
-    created = []
-    source = modules_with_text(source, _may_log)
-    project_logs = any(m.imports_any("logging", "loguru", "structlog") for m in source.values())
-    for path, module in source.items():
-        uses_logging = module.imports_any("logging", "loguru", "structlog") is not None
-        # a module may use the project's logger through a relative import, which the facts do not resolve
-        if not uses_logging and not _imports_a_logger(module) and not project_logs:
-            continue
-        for call in module.calls:
-            resolved = module.resolve(call.name)
-            if any(resolved.startswith(c) for c in CREATORS):
-                created.append((path, call.line, call.name))
-            head, _, tail = call.name.rpartition(".")
-            if head and LEVELS.search("." + tail) and (LOGGER_NAMES.match(head) or resolved.startswith(("logging.", "loguru."))):
-                if head == "self.log" or (tail == "log" and head.startswith("self")):
-                    continue
-                calls.append((path, call.line, call.name))
+def probe(source, tests=None):
+    calls, created = _logger_calls(source)
     per_file = {path: sum(1 for c in calls if c[0] == path) for path in {c[0] for c in calls}}
     files = sorted(per_file, key=lambda p: (-per_file[p], p))
     if len(calls) >= STRONG_CALLS:
@@ -42,6 +25,40 @@ def probe(source):
     elif created:
         path, line, name = created[0]
         yield Finding(path, line, f"a logger is set up (`{name}` at {path}:{line}) but never called", "weak")
+    else:
+        yield from _only_in_tests(tests)
+
+
+def _only_in_tests(tests):
+    """Loggers called in the test code only: logging used, but not for the project's own events."""
+    calls, _ = _logger_calls(tests or {})
+    if calls:
+        path, line, name = calls[0]
+        yield Finding(path, line, f"{len(calls)} logger call(s) only in the tests (first `{name}(...)` at "
+                                  f"{path}:{line}), none in the project's source", "weak")
+
+
+def _logger_calls(modules):
+    """(path, line, name) of every logger call and of every logger set up, in `modules`."""
+    calls = []
+    created = []
+    modules = modules_with_text(modules, _may_log)
+    project_logs = any(m.imports_any("logging", "loguru", "structlog") for m in modules.values())
+    for path, module in modules.items():
+        uses_logging = module.imports_any("logging", "loguru", "structlog") is not None
+        # a module may use the project's logger through a relative import, which the facts do not resolve
+        if not uses_logging and not _imports_a_logger(module) and not project_logs:
+            continue
+        for call in module.calls:
+            resolved = module.resolve(call.name)
+            if any(resolved.startswith(c) for c in CREATORS):
+                created.append((path, call.line, call.name))
+            head, _, tail = call.name.rpartition(".")
+            if head and LEVELS.search("." + tail) and (LOGGER_NAMES.match(head) or resolved.startswith(("logging.", "loguru."))):
+                if head == "self.log" or (tail == "log" and head.startswith("self")):
+                    continue
+                calls.append((path, call.line, call.name))
+    return calls, created
 
 
 def _may_log(text: str) -> bool:

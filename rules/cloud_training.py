@@ -26,6 +26,7 @@ SDK_JOBS = ("CustomJob", "CustomContainerTrainingJob", "CustomTrainingJob", "Cus
             "HyperparameterTuningJob", "PipelineJob")
 GCP_BASE = LazyPattern(r"^\S*(deeplearning-platform-release|vertex-ai/training|cloud-aiplatform)", re.IGNORECASE)
 NOT_CONFIG = ("reports/",)
+COMMENTED_SITES = ("cloudbuild", "workflow", "dockerfile")
 
 
 def probe(repo, python, docker, commands):
@@ -143,6 +144,7 @@ def _sdk_jobs(python):
 def _weak(repo, docker, commands):
     for seen in by_kind(find(repo, JOB_COMMAND), "workflow-rejected", "report")[:1]:
         yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` (only {where(seen)})", "weak")
+    yield from _commented_out(commands)
     for seen in by_kind(find(repo, VM_COMMAND), "workflow", "cloudbuild", "script", "docs")[:1]:
         yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` uses Compute Engine ({where(seen)}), "
                                             "no training command seen with it", "weak")
@@ -156,6 +158,17 @@ def _weak(repo, docker, commands):
             yield Finding(dockerfile.path, base.line, f"{dockerfile.path} builds on a GCP training image "
                                                       f"(`{base.text[:70]}`)", "weak")
             break
+
+
+def _commented_out(commands):
+    """A Vertex AI job or a Compute Engine command in a commented-out step of a Cloud Build config,
+    workflow or Dockerfile: a training run the project once had or planned, not one it runs."""
+    for command in (c for site in COMMENTED_SITES for c in commands.at(site, "documented") if c.program == "gcloud"):
+        if JOB_COMMAND.search(command.text) or VM_COMMAND.search(command.text):
+            what = "submits a Vertex AI job" if JOB_COMMAND.search(command.text) else "creates a Compute Engine machine"
+            yield Finding(command.path, command.line, f"`{command.text[:70]}` {what}, but only in a comment at "
+                                                      f"{command.where}", "weak")
+            return
 
 
 def _training_image_pushes(repo, commands):

@@ -4,7 +4,7 @@ Sites read: GitHub workflow `run:` steps, Cloud Build steps, Dockerfile RUN / CM
 Makefile and justfile recipes, invoke `c.run("...")` calls in tasks.py, tox `commands` (tox.ini, setup.cfg),
 nox `session.run(...)` / `session.install(...)` calls in noxfile.py, pre-commit hook `entry`s, shell
 scripts, PowerShell and cmd scripts (by lines, auditor.facts.windows_shell) and the console entry points a package installs (kind `run`); fenced shell blocks in READMEs and docs and
-commented-out lines of Dockerfiles and workflows (kind `documented`). Each command is one simple
+commented-out lines of Dockerfiles, workflows and Cloud Build configs (kind `documented`). Each command is one simple
 command (see auditor.facts.shell), unwrapped to the program it actually runs.
 """
 
@@ -288,6 +288,8 @@ def _comments(sink: _Sink, path: str, text: str, site: str) -> None:
             continue
         body = stripped.lstrip("#").strip()
         body = re.sub(r"^-?\s*run:\s*[|>]?\s*", "", body)
+        if site == "cloudbuild":
+            body = _args_item(body)
         body = PROSE_LEAD.sub("", body) if not body.startswith(("http", "-")) else body
         if not body or body.startswith("!"):
             continue
@@ -296,8 +298,17 @@ def _comments(sink: _Sink, path: str, text: str, site: str) -> None:
 
 
 # --- Cloud Build --------------------------------------------------------------------------------
+def _args_item(body: str) -> str:
+    """A commented-out item of a step's `args:` list as the script it holds: `- 'gcloud ...'` -> gcloud ..."""
+    item = re.sub(r"^-\s+(?=\S)", "", body)
+    if len(item) > 1 and item[0] == item[-1] and item[0] in "'\"":
+        item = item[1:-1]
+    return item
+
+
 def _cloudbuild(repo, sink: _Sink) -> None:
     for path, steps in cloudbuild_configs(repo):
+        _comments(sink, path, repo.text(path).text or "", "cloudbuild")   # a step commented out
         collect = _Collector(sink, path, "cloudbuild")
         for step in steps:
             raw = step.step

@@ -247,6 +247,8 @@ def test_relative_path(href, expected):
         ("We wrote tests for the API that run in our workflow.", {"api-tests-ci": True}),
         ("We use pytest with the FastAPI TestClient to call the API endpoints.", {"api-tests-ci": True}),
         ("We used hydra for the configs and wandb for logging.", {"logging": None}),
+        # a negation inside a relative clause describes a thing, not what the group did
+        ("We did not use DVC, which is a tool that doesn't need a server.", {"data-versioning": False}),
     ],
 )
 def test_statements(text, expected):
@@ -260,6 +262,9 @@ def test_statements(text, expected):
     ("As we do not have platform dependent code, we did not run the pipeline over multiple systems.", False),
     ("The tests run on windows, macos and ubuntu.", True),
     ("We run the tests with pytest.", None),
+    # a negation inside a relative clause describes one workflow, not what the group did
+    ("Another is a per-PR Docker build workflow that does not use caching between runs on different VMs.", None),
+    ("We did not use caching in our workflows, which are quick.", False),
 ])
 def test_the_ci_answer_speaks_of_the_matrix(text, used):
     found = statements(one_answer(text, "Discuss your continuous integration setup."))

@@ -56,6 +56,11 @@ INDIVIDUAL = LazyPattern(
     r"\b(one|some|two|several|a)\s+(of\s+(us|the\s+(team|group)(\s+members)?)|(team|group)\s+members?|members?)\b|\bs\d{6}\b",
     re.IGNORECASE,
 )
+RELATIVE_NEGATION = LazyPattern(
+    r"\b(that|which|who)\s+(does|do|did|is|are|was|were|has|have|had|can|will)\s*(not|n[’']t)\b"
+    r"|\b(that|which|who)\s+(doesn|don|didn|isn|aren|wasn|weren|hasn|haven|can|won)[’']t\b",
+    re.IGNORECASE,
+)
 FAILURE = LazyPattern(
     r"\b(could\s*not|couldn[’']t|was\s+not\s+able|were\s+not\s+able|weren[’']t\s+able|wasn[’']t\s+able|unable)\b",
     re.I,
@@ -100,6 +105,8 @@ def polarity(clause: str) -> bool | None:
         return None
     if not NEGATION.search(clause) or not NEGATION.search(_without_non_negations(clause)):
         return True
+    if not NEGATION.search(RELATIVE_NEGATION.sub(" ", _without_non_negations(clause))):
+        return None   # "a workflow that does not use caching": a thing described, not what the group did
     return None if INDIVIDUAL.search(clause) else False
 
 

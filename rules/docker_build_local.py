@@ -12,6 +12,7 @@ from auditor.rules._code import grep_text_files
 from auditor.rules._commands import builds_locally
 
 BUILD = LazyPattern(r"\bdocker(-|\s+)compose\b.*\b(build|up)\b|\bdocker(\s+buildx)?\s+build\b")
+DOCKERFILE_OPTION = LazyPattern(r"(?:^|\s)(?:-f|--file)(?:=|\s+)(\S+)")
 BUILD_HELPER = LazyPattern(r"docker_build|docker\.build|images\.build\(")
 WHERE = ("tasks.py", "Makefile", "**/*.md", "**/*.sh", "**/*.mk", "justfile", "**/*.rst", "pyproject.toml", "**/*.txt")
 
@@ -32,11 +33,12 @@ def _site_name(command) -> str:
 
 
 def _read_commands(repo, commands):
-    """(path, line, text, where) of every build command read as shell outside the workflows and the report."""
+    """(path, line, text, where, run) of every build command read as shell outside the workflows and
+    the report; `run`: a task, target or script runs it (not a comment)."""
     for site in COMMAND_SITES:
         for command in commands.at(site, kind=None):
             if command.path != repo.report_path and builds_locally(command):
-                yield command.path, command.line, command.text, _site_name(command)
+                yield command.path, command.line, command.text, _site_name(command), command.kind == "run"
 
 
 def _build_commands(repo):
@@ -48,18 +50,37 @@ def _build_commands(repo):
     return []
 
 
+def _missing_dockerfile(text: str, dockerfiles) -> str | None:
+    """The Dockerfile a task's build names with `-f` when the repository holds no file of that name
+    (the template's task left building `dockerfiles/train.dockerfile`): a task that cannot run is no
+    trace of a build. A build written up in docs or a comment still is, its file name perhaps stale."""
+    named = DOCKERFILE_OPTION.search(text)
+    if named is None or any(c in named.group(1) for c in "${}<>*"):
+        return None
+    name = named.group(1).strip("'\"").removeprefix("./")
+    return None if any(d == name or d.rsplit("/", 1)[-1] == name.rsplit("/", 1)[-1] for d in dockerfiles) else name
+
+
 def probe(repo, dockerfiles, compose_files, commands):
     if not dockerfiles:
         return
     seen = set()
-    for path, line, text, where in _read_commands(repo, commands):
+    dangling = []
+    for path, line, text, where, run in _read_commands(repo, commands):
         if path not in seen and len(seen) < 3:
+            if run and (missing := _missing_dockerfile(text, dockerfiles)) is not None:
+                dangling.append((path, line, text, missing))
+                continue
             seen.add(path)
             yield Finding(path, line, f"build command `{text[:80]}` in {path}:{line} ({where})")
     for path, line, text in _build_commands(repo):
-        if path not in seen and len(seen) < 3:
+        if path not in seen and len(seen) < 3 and path not in {d[0] for d in dangling}:
             seen.add(path)
             yield Finding(path, line, f"build command `{text[:80]}` in {path}:{line}")
+    for path, line, text, missing in dangling[:1]:
+        if not seen:
+            yield Finding(path, line, f"build command `{text[:80]}` in {path}:{line} names {missing}, "
+                                      "which the repository does not hold", "weak")
     for path in compose_files:
         content = repo.text(path).text or ""
         line = find_line(content, re.compile(r"^\s*build\s*:"))

@@ -26,6 +26,7 @@ COMMAND_SITES = (*LOCAL_SITES, "workflow")
 GREPPED_FILES = ("tasks.py",)
 MENTIONS = {"echo", "printf", "cat"}
 INSTALLERS = {"pip", "pip3", "uv", "poetry", "conda", "mamba", "pipx", "apt-get", "apt"}
+HYDRA_OVERRIDE = LazyPattern(r"^[+~]{0,2}[\w/.@-]+=")
 SWEEP_WORD = LazyPattern(r"^hydra/sweeper=|^optuna\b", re.IGNORECASE)
 OPTUNA = LazyPattern(r"\boptuna\b", re.IGNORECASE)
 
@@ -107,10 +108,15 @@ def _sweeps(command) -> bool:
 
 
 def _hydra_multirun(command) -> bool:
-    """`python train.py -m lr=0.1,0.01`, or `uv run train.py -m ...` where the script is the program run."""
+    """`python train.py -m lr=0.1,0.01`, or `uv run train.py -m ...` where the script is the program run:
+    `-m` with Hydra overrides (`key=value`); `demo.py -m weights.pth` is an option of the script's own."""
     if command.program.endswith(".py"):
-        return "-m" in command.args
-    return bool(command.args) and command.args[0].endswith(".py") and "-m" in command.args[1:]
+        after = command.args
+    elif command.args and command.args[0].endswith(".py"):
+        after = command.args[1:]
+    else:
+        return False
+    return "-m" in after and any(HYDRA_OVERRIDE.match(a) for a in after)
 
 
 def probe(repo, source, commands):

@@ -16,7 +16,7 @@ CHECKERS = {"flake8", "pylint", "mypy", "pyright", "pydocstyle", "pycodestyle", 
             "prospector", "codespell", "basedpyright", "ty", "pyre", "pytype", "ruff-check"}
 FORMATTERS = {"ruff", "black", "isort", "autopep8", "yapf"}
 TASK_RUNNERS = {"invoke", "inv", "make", "just", "task"}
-VERSION_ONLY = {"--version", "-V", "--help", "-h"}
+PRINT_ONLY = {"--version", "-V", "--help", "-h", "--show-settings", "--show-files"}   # prints, then exits: lints nothing
 LINT_TASK = LazyPattern(r"lint|mypy|ruff|flake8|typecheck|type-check", re.IGNORECASE)
 RUFF_OTHER = {"clean", "rule", "config", "server", "version", "linter", "analyze", "help"}
 LINT_ACTIONS = LazyPattern(
@@ -36,7 +36,7 @@ COMMENTED = LazyPattern(r"\b(ruff|flake8|pylint|mypy|black|isort|pre-commit|lint
 def lint_kind(program: str, args: tuple[str, ...]) -> str | None:
     """`checks` for a command that fails on lint or type errors, `format` for one that only rewrites."""
     program = program.lower()
-    if any(a in VERSION_ONLY for a in args):
+    if any(a in PRINT_ONLY for a in args):
         return None
     first = next((a for a in args if not a.startswith("-")), None)
     if program in CHECKERS:

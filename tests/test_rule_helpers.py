@@ -128,6 +128,9 @@ def test_declared_prefers_dependency_files_and_says_where(tmp_path):
     ("ruff format --check .", "checks"),
     ("black src", "format"),
     ("bash -c 'poetry run mypy src'", "checks"),
+    ("uv run ruff check --show-settings . | grep 'Settings path:'", None),   # prints the settings, lints nothing
+    ("ruff check --show-files src", None),
+    ("ruff check --statistics src", "checks"),
 ])
 def test_ci_lint_reads_commands_behind_uv_run(command, kind):
     ci_lint = importlib.import_module("auditor.rules.ci_lint")

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 
 from auditor.facts.files import Unreadable
+from auditor.lazy_pattern import LazyPattern
 
-NAMED_LIKE_A_PROFILE = re.compile(r"prof|pstat|stats", re.IGNORECASE)
-NOT_A_DUMP = re.compile(r"\.(py|pyi|md|rst|html?|ipynb|ya?ml|json|toml|cfg|ini|csv|png|jpe?g|gif|svg|webp|pdf"
+NAMED_LIKE_A_PROFILE = LazyPattern(r"prof|pstat|stats", re.IGNORECASE)
+NOT_A_DUMP = LazyPattern(r"\.(py|pyi|md|rst|html?|ipynb|ya?ml|json|toml|cfg|ini|csv|png|jpe?g|gif|svg|webp|pdf"
                         r"|prof|pstats|lock)$", re.IGNORECASE)   # .prof / .pstats: known by their extension already
 DICTIONARY = (0x7B, 0xFB)        # marshal's `{`, with or without its reference flag
 TUPLE = (0x28, 0x29, 0xA8, 0xA9)  # a tuple or small tuple: the (file, line, function) key of the first entry

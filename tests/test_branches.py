@@ -4,7 +4,6 @@ was made after the deadline; never read when the audited commit already shows th
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from auditor.engine.run import run_all
 from auditor.facts import Repository
 from auditor.facts.gitinfo import read_git_info
 from auditor.facts.gitsource import GitTreeSource
+from auditor.record import replace
 from conftest import git, make_git_repo, write_tree
 
 PROFILER = 'import cProfile\n\ncProfile.run("print(1)")\n'

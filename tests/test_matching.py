@@ -3,7 +3,6 @@ pattern of every item, with only the patterns a line could match compiled."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from auditor import lazy_pattern
 from auditor.catalog import load_catalog
 from auditor.lazy_pattern import LazyPattern
+from auditor.record import replace
 from auditor.report.checklist import parse_checklist
 from auditor.report.matching import WordingIndex, assign_ids, match_line
 from conftest import FIXTURES
@@ -84,8 +84,8 @@ def fresh_catalog():
     """The catalogue with its wording not yet compiled."""
     def fresh(pattern):
         return LazyPattern(pattern.pattern, pattern.flags)
-    return tuple(dataclasses.replace(spec, match=tuple(map(fresh, spec.match)),
-                                     also_claims={k: fresh(v) for k, v in spec.also_claims.items()})
+    return tuple(replace(spec, match=tuple(map(fresh, spec.match)),
+                         also_claims={k: fresh(v) for k, v in spec.also_claims.items()})
                  for spec in load_catalog())
 
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from auditor.model import Finding
-from auditor.record import field, record
+from auditor.record import FrozenInstanceError, field, fields, record, replace
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _finding_class(decorate):
+def _finding_class(decorate, field):
     @decorate
     class Finding:
         path: str | None
@@ -28,10 +28,10 @@ def _finding_class(decorate):
     return Finding
 
 
-FrozenRecord = _finding_class(record(frozen=True))
-FrozenDataclass = _finding_class(dataclasses.dataclass(frozen=True))
-PlainRecord = _finding_class(record)
-PlainDataclass = _finding_class(dataclasses.dataclass)
+FrozenRecord = _finding_class(record(frozen=True), field)
+FrozenDataclass = _finding_class(dataclasses.dataclass(frozen=True), dataclasses.field)
+PlainRecord = _finding_class(record, field)
+PlainDataclass = _finding_class(dataclasses.dataclass, dataclasses.field)
 
 SAMPLES = [
     (("a.py", 3, "seen"), {}),
@@ -69,7 +69,7 @@ def test_plain_records_are_mutable_and_unhashable():
 ])
 def test_frozen_records_refuse_assignment(change):
     finding = FrozenRecord("a.py", 3, "seen")
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(FrozenInstanceError):
         change(finding)
     assert finding.line == 3
 
@@ -89,12 +89,30 @@ def test_fields_left_out_of_compare_and_hash():
     assert base != FrozenDataclass("a.py", 3, "seen")   # another class is never equal
 
 
-def test_dataclasses_replace_and_fields_work():
+def test_frozen_instance_error_is_an_attribute_error_as_in_dataclasses():
+    assert issubclass(FrozenInstanceError, AttributeError)
+    assert issubclass(dataclasses.FrozenInstanceError, AttributeError)
+
+
+def test_replace_and_fields_work_as_dataclasses_ones():
     finding = FrozenRecord("a.py", 3, "seen", notes=[1])
-    moved = dataclasses.replace(finding, line=9)
+    moved = replace(finding, line=9)
     assert (moved.line, moved.path, moved.notes) == (9, "a.py", [1])
-    assert [f.name for f in dataclasses.fields(FrozenRecord)] == ["path", "line", "message", "strength", "notes", "seen"]
-    assert dataclasses.is_dataclass(finding)
+    reference = dataclasses.replace(FrozenDataclass("a.py", 3, "seen", notes=[1]), line=9)
+    assert vars(moved) == vars(reference)
+    names = ["path", "line", "message", "strength", "notes", "seen"]
+    assert [f.name for f in fields(FrozenRecord)] == [f.name for f in fields(finding)] == names
+    assert [f.name for f in dataclasses.fields(FrozenDataclass)] == names
+    flags = [(f.name, f.repr, f.hash, f.compare, f.default_factory is list) for f in fields(FrozenRecord)]
+    assert flags == [(f.name, f.repr, f.hash, f.compare, f.default_factory is list)
+                     for f in dataclasses.fields(FrozenDataclass)]
+
+
+def test_replace_refuses_unknown_fields_and_fields_refuses_non_records():
+    with pytest.raises(TypeError):
+        replace(FrozenRecord("a.py", 3, "seen"), colour="red")
+    with pytest.raises(TypeError):
+        fields(object())
 
 
 def test_pickles_like_a_dataclass():   # batch workers send records between processes

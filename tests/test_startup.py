@@ -157,3 +157,9 @@ def test_the_fast_exit_sees_another_thread_and_needs_no_threading_module_to_know
         worker.join()
     monkeypatch.delitem(sys.modules, "threading")
     assert not _other_thread_alive() and "threading" not in sys.modules
+
+
+def test_importing_the_audit_imports_neither_dataclasses_nor_inspect():
+    """`@record` is built without dataclasses and probes' parameters are read from their code (~10 ms)."""
+    modules = _all_modules_after("import auditor.audit")
+    assert sorted(m for m in ("dataclasses", "inspect") if m in modules) == []

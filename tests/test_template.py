@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 
@@ -13,6 +12,7 @@ from auditor.audit import audit_target
 from auditor.catalog import by_id
 from auditor.engine.run import run_rule
 from auditor.facts import Repository, template
+from auditor.record import replace
 
 # Synthetic stand-ins for template files (the real template is only known by fingerprints).
 SCAFFOLD = {
@@ -27,7 +27,7 @@ SCAFFOLD = {
     "configs/.gitkeep": "",
     "reports/.gitkeep": "",
 }
-RUFF = dataclasses.replace(by_id()["pep8"], probe=None, evidence=({"grep": r"\[tool\.ruff", "in": ["pyproject.toml"]},))
+RUFF = replace(by_id()["pep8"], probe=None, evidence=({"grep": r"\[tool\.ruff", "in": ["pyproject.toml"]},))
 
 
 def commit(root, files, message, date="2026-01-10T10:00:00+01:00"):
@@ -230,8 +230,8 @@ def test_signature_paths_are_the_first_paths_the_regexes_find(paths):
 # --- sections of a file the group edited elsewhere -----------------------------------------
 LINT_WORKFLOW = ("name: Lint\non: push\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
                  "      - run: ruff check .\n")
-RUFF_IN_CI = dataclasses.replace(by_id()["ci-lint"], probe=None,
-                                 evidence=({"grep": r"ruff check", "in": [".github/workflows/linting.yaml"]},))
+RUFF_IN_CI = replace(by_id()["ci-lint"], probe=None,
+                     evidence=({"grep": r"ruff check", "in": [".github/workflows/linting.yaml"]},))
 
 
 @pytest.fixture

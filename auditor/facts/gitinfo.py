@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
 
 from auditor.facts.gitcmd import GitError, GitRun, git_text
-from auditor.record import record
+from auditor.record import record, replace
 
 
 @record(frozen=True)

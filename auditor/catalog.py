@@ -6,7 +6,6 @@ evidence definitions; `auditor rules` and `auditor explain` print them from here
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor import __version__
+from auditor.digests import sha256
 from auditor.facts.structured import SAFE_LOADER, yaml
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import field, record
@@ -139,7 +139,7 @@ def _cache_file(folder: Path) -> Path | None:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.environ.get("HOME", ""), ".cache")
     if not os.path.isabs(base):
         return None
-    name = hashlib.sha256(str(folder).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    name = sha256(str(folder).encode("utf-8", "surrogateescape")).hexdigest()[:16]
     return Path(base) / "auditor" / f"catalog-{name}.json"
 
 

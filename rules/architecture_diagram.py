@@ -2,9 +2,9 @@
 repository (or a diagram file lives with the docs and figures). A referenced image that is
 missing, hosted elsewhere, or the course's own example figure is weak."""
 
-import hashlib
 import re
 
+from auditor.digests import git_blob_id
 from auditor.facts.files import Unreadable
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
@@ -87,4 +87,4 @@ def _is_course_example(repo, path: str) -> bool:
         data = repo.file_source.read_bytes(path)
     except Unreadable:
         return False
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest() in COURSE_EXAMPLE_BLOBS
+    return git_blob_id(data) in COURSE_EXAMPLE_BLOBS

@@ -22,7 +22,6 @@ template's `[tool.ruff]` kept in a pyproject.toml whose dependencies the group w
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import re
@@ -30,6 +29,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from auditor.digests import git_blob_id, sha256
 from auditor.facts.gitcmd import GitError, git_bytes
 from auditor.facts.history import Commit, History
 from auditor.lazy_pattern import LazyPattern
@@ -213,7 +213,7 @@ def normalized_lines(text: str) -> list[str]:
 
 
 def digest(lines: Iterable[str]) -> str:
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
+    return sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
 
 
 def template_fingerprint(text: str) -> dict | None:
@@ -347,7 +347,7 @@ def read_scaffold(history: History | None, where) -> Scaffold | None:
 
 def blob_id(data: bytes) -> str:
     """The id git gives these bytes as a blob (`git hash-object`)."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+    return git_blob_id(data)
 
 
 def leftover_reason(rel: str, scaffold: Scaffold | None, current_blob: str | None, text: str | None,

@@ -340,7 +340,7 @@ def test_line_counts_skip_model_and_image_files_as_binary_without_reading_them(t
     git(root, "init", "-q")
     pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 12\n"
     sha = commit(root, {"models/model.pt": pointer, "figures/Loss.PNG": "not really\n", "src/a.py": "x = 1\n"}, "add")
-    assert LineCounts(root, sha).result() == {sha: (1, 0)}
+    assert LineCounts(root, sha).result().per_commit == {sha: (1, 0)}
     assert list(root.rglob("*.gitattributes")) == []
 
 
@@ -429,7 +429,7 @@ def test_packed_objects_larger_than_a_pack_window_read_whole(tmp_path):
         assert store.read(blob) == (big + "\n").encode()
     finally:
         store.close()
-    assert LineCounts(root, sha).result() == {sha: (2, 0)}
+    assert LineCounts(root, sha).result().per_commit == {sha: (2, 0)}
 
 
 def test_a_repository_audited_at_a_commit_reads_its_blobs_through_the_tree_reader(project):

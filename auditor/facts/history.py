@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from auditor.facts.gitcmd import GIT_TIMEOUT, GitError, GitRun, git_command, git_env
+from auditor.facts.gitcmd import GIT_TIMEOUT, GitError, GitRun, first_complaint, git_command, git_env
 from auditor.facts.gitinfo import Ref, read_refs
 from auditor.record import field, record
 
@@ -82,9 +82,17 @@ class History:
                 numbers.add(int(match.group(1) or match.group(3)))
         return sorted(numbers)
 
-    def line_counts(self) -> dict[str, tuple[int, int]]:
-        """Lines added and deleted per commit (merges excluded), counted by git in the background."""
-        return self._line_counts.result() if self._line_counts else {}
+    def line_counts(self) -> LineTotals:
+        """Lines added and deleted per commit, counted by git in the background."""
+        return self._line_counts.result() if self._line_counts else LineTotals()
+
+    def line_count_gap(self) -> LineCountGap | None:
+        """How far the line counts fall short of the history; None when git counted every commit."""
+        lines = self.line_counts()
+        if lines.complete:
+            return None
+        counted = sum(commit.sha in lines.per_commit for commit in self.commits)
+        return LineCountGap(counted, len(self.commits), lines.problem)
 
     def changed_paths(self) -> Iterator[tuple[Commit, tuple[str, ...]]]:
         """Each commit, oldest first, with what it added, changed or deleted (nothing for merges);
@@ -107,56 +115,118 @@ class History:
         return chain[::-1]
 
 
+@record(frozen=True)
+class LineTotals:
+    """Lines added and deleted per commit, as far as git could count them."""
+
+    per_commit: dict[str, tuple[int, int]] = field(default_factory=dict)
+    problem: str | None = None   # why some commits went uncounted (git stopped, timed out, could not start)
+
+    @property
+    def complete(self) -> bool:
+        return self.problem is None
+
+    def of(self, shas: list[str]) -> tuple[int, int] | None:
+        """(added, deleted) over these commits; None when one of them went uncounted."""
+        if not self.complete and any(sha not in self.per_commit for sha in shas):
+            return None
+        counted = [self.per_commit.get(sha, (0, 0)) for sha in shas]
+        return sum(c[0] for c in counted), sum(c[1] for c in counted)
+
+
+@record(frozen=True)
+class LineCountGap:
+    counted_commits: int
+    commits: int
+    reason: str
+
+    @property
+    def status(self) -> str:
+        return "partial" if self.counted_commits else "unavailable"
+
+
 class LineCounts:
     """`git log --numstat` started at once and read when first needed: diffing every commit
-    is the slow part of reading history, so it runs while the rules do their work."""
+    is the slow part of reading history, so it runs while the rules do their work.
+
+    git stops at the first object it cannot read (a partial clone's unfetched blobs, a damaged
+    object store), and the totals say why they are incomplete rather than pass for the whole
+    history. git reads every blob of a commit before it writes the commit's numstat lines, so a
+    commit written with lines is whole; one written without any, last, may be the one it stopped on."""
+
+    COMPLAINT_BYTES = 4096   # of git's stderr: its first complaint, however much it wrote
 
     def __init__(self, where: Path, commit: str):
         self._output = tempfile.TemporaryFile()
-        self._counts: dict[str, tuple[int, int]] | None = None
+        self._errors = tempfile.TemporaryFile()
+        self._totals: LineTotals | None = None
+        self._start_problem: str | None = None
         try:
             self._process = subprocess.Popen(
                 git_command(where, "-c", f"core.attributesFile={binary_attributes_file()}", "log", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", "--numstat",
                             "--format=%x1e%H", commit, "--"),
-                stdout=self._output, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=git_env())
-        except OSError:
-            self._process = None
+                stdout=self._output, stderr=self._errors, stdin=subprocess.DEVNULL, env=git_env())
+        except OSError as exc:
+            self._process, self._start_problem = None, f"git cannot be run ({exc.strerror or exc})"
 
     def cancel(self) -> None:
         if self._process is not None and self._process.poll() is None:
             self._process.kill()
             self._process.wait()
         self._process = None
-        self._output.close()
+        self._close()
 
-    def result(self) -> dict[str, tuple[int, int]]:
-        if self._counts is None:
-            self._counts = self._collect()
-        return self._counts
+    def result(self) -> LineTotals:
+        if self._totals is None:
+            self._totals = self._collect()
+        return self._totals
 
-    def _collect(self) -> dict[str, tuple[int, int]]:
+    def _collect(self) -> LineTotals:
         if self._process is None:
-            return {}
+            self._close()
+            return LineTotals({}, self._start_problem or "git log --numstat was cancelled")
         try:
             self._process.wait(timeout=GIT_TIMEOUT)
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
-            return {}
+            self._close()
+            return LineTotals({}, f"git log --numstat took longer than {GIT_TIMEOUT} s")
+        problem = self._failure(self._process.returncode)
         self._output.seek(0)
-        raw = self._output.read()
+        chunks = self._output.read().split(b"\x1e")[1:]
+        self._close()
+        counted = dict(map(_commit_lines, chunks))
+        if problem is not None and chunks and not _has_files(chunks[-1]):
+            counted.pop(_commit_lines(chunks[-1])[0], None)   # the commit git stopped on
+        return LineTotals(counted, problem)
+
+    def _failure(self, code: int) -> str | None:
+        if code == 0:
+            return None
+        self._errors.seek(0)
+        complaint = first_complaint(self._errors.read(self.COMPLAINT_BYTES))
+        return f"git log --numstat stopped: {complaint}" if complaint else f"git log --numstat failed (exit {code})"
+
+    def _close(self) -> None:
         self._output.close()
-        counts = {}
-        for chunk in raw.split(b"\x1e")[1:]:
-            sha, _, stats = chunk.partition(b"\0")
-            added = deleted = 0
-            for record in stats.lstrip(b"\n").split(b"\0"):
-                parts = record.split(b"\t", 2)
-                if len(parts) == 3:
-                    added += int(parts[0]) if parts[0].isdigit() else 0
-                    deleted += int(parts[1]) if parts[1].isdigit() else 0
-            counts[sha.decode().strip()] = (added, deleted)
-        return counts
+        self._errors.close()
+
+
+def _has_files(chunk: bytes) -> bool:
+    return b"\t" in chunk
+
+
+def _commit_lines(chunk: bytes) -> tuple[str, tuple[int, int]]:
+    """(sha, (added, deleted)) from one commit's `--numstat -z` record; binary files (`-`) count 0."""
+    sha, _, stats = chunk.partition(b"\0")
+    added = deleted = 0
+    for line in stats.lstrip(b"\n").split(b"\0"):
+        parts = line.split(b"\t", 2)
+        if len(parts) == 3:
+            added += int(parts[0]) if parts[0].isdigit() else 0
+            deleted += int(parts[1]) if parts[1].isdigit() else 0
+    return sha.decode().strip(), (added, deleted)
 
 
 BINARY_SUFFIXES = (

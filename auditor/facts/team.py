@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from auditor.facts.history import Commit, History, iso
+from auditor.facts.history import Commit, History, LineTotals, iso
 from auditor.record import field, record
 
 BOT = re.compile(r"\[bot\]|dependabot|github-actions|copilot|renovate|pre-commit-ci|^noreply@github\.com$", re.IGNORECASE)
@@ -69,7 +69,9 @@ class Author:
         self.first = min(firsts) if firsts else None
         self.last = max(lasts) if lasts else None
 
-    def to_json(self, line_counts: dict[str, tuple[int, int]]) -> dict:
+    def to_json(self, lines: LineTotals) -> dict:
+        """The person in the JSON team block; line totals null when git could not count one of their commits."""
+        added, deleted = lines.of(self.shas) or (None, None)
         return {
             "name": self.display,
             "names": sorted(self.names),
@@ -77,8 +79,8 @@ class Author:
             "study_numbers": sorted(self.study_numbers),
             "commits": self.commits,
             "merge_commits": self.merges,
-            "lines_added": sum(line_counts.get(sha, (0, 0))[0] for sha in self.shas),
-            "lines_deleted": sum(line_counts.get(sha, (0, 0))[1] for sha in self.shas),
+            "lines_added": added,
+            "lines_deleted": deleted,
             "first_commit": iso(self.first) if self.first is not None else None,
             "last_commit": iso(self.last) if self.last is not None else None,
         }

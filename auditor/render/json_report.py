@@ -85,7 +85,7 @@ def team_block(repo) -> dict:
         reason = ("a plain folder without git history" if history is None
                   else history.error or "the repository has no commits")
         return {"available": False, "reason": reason, "study_numbers": numbers, "study_numbers_line": line}
-    return {
+    block = {
         "available": True,
         "reason": "shallow clone: the history is incomplete" if history.shallow else None,
         "study_numbers": numbers,
@@ -100,6 +100,11 @@ def team_block(repo) -> dict:
         "pull_requests": history.pull_requests,
         "branches": history.branches,
     }
+    gap = history.line_count_gap()
+    if gap is not None:   # only then: a complete history's block is as it always was
+        block["line_counts"] = {"status": gap.status, "counted_commits": gap.counted_commits,
+                                "commits": gap.commits, "reason": gap.reason}
+    return block
 
 
 def _questions(result: AuditResult) -> dict | None:

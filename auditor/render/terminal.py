@@ -100,8 +100,16 @@ def history_lines(repo) -> list[str]:
         missing = f"; no commit from {', '.join(team.members_without_commits)}" if team.members_without_commits else ""
         shallow = " (shallow clone: history incomplete)" if team.shallow else ""
         lines.append(f"Team: {len(team.authors)} commit author{'s' if len(team.authors) != 1 else ''}{numbers}"
-                     f"{escape(missing)}{shallow}")
+                     f"{escape(missing)}{shallow}{_line_count_note(repo.history)}")
     return lines
+
+
+def _line_count_note(history) -> str:
+    gap = history.line_count_gap() if history is not None else None
+    if gap is None:
+        return ""
+    return (f" [yellow](line counts {gap.status}: {gap.counted_commits} of {gap.commits} commits counted; "
+            f"{escape(gap.reason)})[/yellow]")
 
 
 def _describe(finding) -> str:

@@ -224,3 +224,31 @@ def test_find_line_and_grep_take_a_lazy_pattern_like_a_compiled_one(tmp_path):
     repo = Repository(tmp_path)
     lazy, compiled = LazyPattern(r"resource\s+\"google"), re.compile(r"resource\s+\"google")
     assert repo.grep(lazy, "**/*.tf") == repo.grep(compiled, "**/*.tf") != []
+
+
+GROUP_PACKAGING = {"pyproject.toml": '[project]\nname = "proj"\n', "src/proj/__init__.py": "",
+                   "LICENSE": "MIT License\nCopyright (c) 2025 Group 1\n"}
+
+
+@pytest.mark.parametrize(("files", "path", "vendored"), [
+    ({"third_party/x.py": ""}, "third_party/x.py", "in third_party/, a folder for other projects' code"),
+    ({"src/proj/vendor/lib.py": ""}, "src/proj/vendor/lib.py", "in src/proj/vendor/, a folder for other projects' code"),
+    ({"data/external/readme.py": ""}, "data/external/readme.py", None),
+    ({"det/LICENSE": "Apache\n", "det/setup.py": "setup(name='cnn-detect')\n", "det/x.py": ""}, "det/x.py",
+     "det/ is another project, `cnn-detect` (its own setup.py and LICENSE)"),
+    ({"api/pyproject.toml": '[project]\nname = "api"\n', "api/main.py": ""}, "api/main.py", None),
+    ({"det/LICENSE": "MIT License\nCopyright (c) 2025 Group 1\n", "det/README.md": "# det\n", "det/x.py": ""},
+     "det/x.py", None),
+    ({"data/LICENSE": "CC-BY\n", "data/README.md": "# the data set\n", "data/raw.csv": ""}, "data/raw.csv", None),
+    ({"src/proj/LICENSE": "Apache\n", "src/proj/README.md": "# ours\n", "src/proj/x.py": ""}, "src/proj/x.py", None),
+])
+def test_vendored_folders_are_told_by_their_name_license_packaging_or_submodule(tmp_path, files, path, vendored):
+    write_tree(tmp_path, {**GROUP_PACKAGING, **files})
+    assert Repository(tmp_path).vendored_folders.reason_for(path) == vendored
+
+
+def test_a_nested_project_with_the_report_is_the_groups_own(tmp_path):
+    write_tree(tmp_path, {"project/LICENSE": "MIT\n", "project/README.md": "# ours\n", "project/pyproject.toml":
+                          '[project]\nname = "ours"\n', "project/reports/README.md": "# report\n", "project/x.py": ""})
+    repo = Repository(tmp_path, report_path="project/reports/README.md")
+    assert repo.vendored_folders.reason_for("project/x.py") is None

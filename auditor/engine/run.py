@@ -17,7 +17,7 @@ from auditor.catalog import RuleSpec, load_catalog, rules_dir
 from auditor.engine.patterns import evaluate, scope_fact, unused_tail
 from auditor.facts import Repository
 from auditor.facts.branches import Branch
-from auditor.facts.vendored import vendored_origin
+from auditor.facts.vendored import vendored_note
 from auditor.model import EVIDENCE_ORDER, Evidence, Finding
 from auditor.record import record
 
@@ -109,8 +109,10 @@ def run_rule(spec: RuleSpec, repo: Repository) -> RuleOutcome:
     findings += unused_tail(spec.unused, findings, repo)
     if not spec.template_is_evidence:
         findings = _downgrade_template_leftovers(findings, repo)
-    findings = _mark_vendored(_dedupe(findings), repo)
-    findings.sort(key=lambda f: -EVIDENCE_ORDER.get("weak" if f.strength == "error" else f.strength, -1))
+    findings, vendored = _mark_vendored(_dedupe(findings), repo)
+    # The strongest first; among equals, the group's own code before code it copied in.
+    findings.sort(key=lambda f: (-EVIDENCE_ORDER.get("weak" if f.strength == "error" else f.strength, -1),
+                                 f.path in vendored))
     return RuleOutcome(spec, evidence_of(spec, findings), findings)
 
 
@@ -129,19 +131,19 @@ def _downgrade_template_leftovers(findings: list[Finding], repo: Repository) -> 
     return kept
 
 
-def _mark_vendored(findings: list[Finding], repo: Repository) -> list[Finding]:
-    """Findings in a file copied from another repository keep their strength, and say so."""
-    origins: dict[str, str | None] = {}
+def _mark_vendored(findings: list[Finding], repo: Repository) -> tuple[list[Finding], set[str]]:
+    """Findings in a file copied from another repository keep their strength, and say so;
+    with the paths of those files."""
+    notes: dict[str, str | None] = {}
     marked = []
     for finding in findings:
-        if finding.path and finding.path not in origins:
-            origins[finding.path] = vendored_origin(repo, finding.path)
-        origin = origins.get(finding.path) if finding.path else None
-        if origin:
-            finding = Finding(finding.path, finding.line, f"{finding.message} (vendored code: its header says it is "
-                                                          f"from {origin})", finding.strength)
+        if finding.path and finding.path not in notes:
+            notes[finding.path] = vendored_note(repo, finding.path)
+        note = notes.get(finding.path) if finding.path else None
+        if note:
+            finding = Finding(finding.path, finding.line, f"{finding.message} (vendored code: {note})", finding.strength)
         marked.append(finding)
-    return marked
+    return marked, {path for path, note in notes.items() if note}
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -20,6 +20,7 @@ from auditor.facts import workflow_lines
 from auditor.facts.lfs import LfsPattern, read_lfs_patterns
 from auditor.facts.docker import COMPOSE_FILES, Dockerfile, is_dockerfile, read_dockerfile
 from auditor.facts.dvc import Dvc, read_dvc
+from auditor.facts.vendored import VendoredFolders
 from auditor.facts.files import FileText, Unreadable, decode_text, is_generated
 from auditor.facts.path_index import PathIndex
 from auditor.facts.source import FolderSource, Source
@@ -311,6 +312,11 @@ class Repository:
         """Files in generated folders (run outputs, caches), left out of `files`: never read, only
         listed, for a rule that counts a committed run folder as a trace that a tool was run."""
         return [rel for rel in self.file_source.list_files() if is_generated(rel)]
+
+    @cached_property
+    def vendored_folders(self) -> VendoredFolders:
+        """Which folders hold another project's code, decided for a folder when a finding cites it."""
+        return VendoredFolders(self)
 
     @cached_property
     def _file_set(self) -> frozenset[str]:

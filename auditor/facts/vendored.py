@@ -120,7 +120,8 @@ class VendoredFolders:
             text = (self.repo.text(doc).text or "")[:DOC_CHARS]
             for owner, linked in GITHUB_REPO.findall(text) if "github.com" in text.lower() else []:
                 linked = linked.removesuffix(".git")
-                if normalised(linked) == name and normalised(f"{owner}/{linked}") != self._own_remote:
+                if normalised(linked) == name and normalised(f"{owner}/{linked}") != self._own_remote \
+                        and name not in self._dependencies:
                     return (f"{folder}/ is named like the repository its {name_of(doc)} links, "
                             f"{owner}/{linked}")
         return None
@@ -168,6 +169,11 @@ class VendoredFolders:
         if self._own_remote:
             names.add(self._own_remote.rpartition("/")[2])
         return frozenset(normalised(n) for n in names if n)
+
+    @cached_property
+    def _dependencies(self) -> frozenset[str]:
+        """The libraries the group declares: a folder named after one (locust/) is where it uses it."""
+        return frozenset(normalised(n) for n in getattr(self.repo, "dependency_names", ()) or ())
 
     @cached_property
     def _own_remote(self) -> str | None:

@@ -69,6 +69,15 @@ HYPOTHETICAL = LazyPattern(
     r"\b(would|could|should|might|if|plan(ned)?\s+to|in\s+the\s+future|future\s+work|want(ed)?\s+to|hope)\b|\bwouldn|\bcouldn",
     re.IGNORECASE,
 )
+PREDICATE_NEGATION = LazyPattern(
+    r"\b(not|never|neither|nor|omit\w*|skip(ped)?|unable|fail(ed)?\s+to)\b|n[’']t\b", re.IGNORECASE
+)
+COORDINATOR = LazyPattern(r",|\b(and|or|nor|as\s+well\s+as|plus)\b", re.IGNORECASE)
+EXCEPTION = LazyPattern(r"\b(only|except|apart\s+from|other\s+than|besides|rather|instead|but|save\s+for)\b",
+                        re.IGNORECASE)
+SUBJECT = LazyPattern(r"\b(we|they|i|it|he|she|you)\b", re.IGNORECASE)
+DETERMINERS = frozenset({"the", "a", "an", "any", "our", "their", "its", "some", "either", "neither", "both", "also"})
+QUOTE_MARKS = LazyPattern(r"[>*_`\s]+")
 ATTEMPT = LazyPattern(
     r"\b(experiment(ed|ing)|tried|attempt(ed|ing)?|explored|played\s+around)\b", re.IGNORECASE
 )
@@ -251,10 +260,13 @@ def _statements_in(question: Question, said: list[tuple[int, str, str]], per_sen
         if terms.exclude is not None and _occurs(terms.exclude, sentence, lowered):  # about something else
             continue
         for candidate in candidates:
-            clause = _clause_of(candidate, sentence, lowered)
-            if clause is None:
+            found = _clause_of(candidate, sentence, lowered)
+            if found is None:
                 continue
+            clause, where = found
             used = _polarity(clause)
+            if used is False and not negation_governs(clause, where):
+                used = None
             if used is None or (candidate.broad and used):
                 continue
             yield Statement(probe.item_id, used, question.number, line, clause[:200], candidate.broad)
@@ -267,17 +279,66 @@ def _occurs(pattern: LazyPattern, text: str, lowered: str | None = None) -> bool
     return may_match(pattern.pattern, lowered, pattern.flags) and bool(pattern.search(text))
 
 
-def _clause_of(candidate: _Candidate, sentence: str, lowered: str) -> str | None:
-    """The clause holding the term's (first) match, when the whole term occurs in the sentence."""
+def _clause_of(candidate: _Candidate, sentence: str, lowered: str) -> tuple[str, tuple[int, int]] | None:
+    """The clause holding the term's (first) match and where in it the match is, when the whole
+    term occurs in the sentence."""
     if not holds_words(candidate.needs, lowered):
         return None
     parts = candidate.parts
     if not all(p.search(sentence) for p in parts):
         return None
     for clause in _clauses(sentence):
-        if parts[0].search(clause):
-            return clause
-    return sentence
+        match = parts[0].search(clause)
+        if match:
+            return clause, match.span()
+    return sentence, parts[0].search(sentence).span()
+
+
+def negation_governs(clause: str, where: tuple[int, int]) -> bool:
+    """Whether the clause's negation denies the term at `where`: the nearest negation before it,
+    with nothing between them but the negated verb and a list of objects ("did not use X or Y",
+    "neither X nor Y"), or a negated predicate after it whose subject the term is ("X and Y were
+    not used"). A coordinated part that starts anything else ("did not use it, and docs/ holds
+    the X site", "never set up docs, only X") is outside the negation's scope: no claim."""
+    start, end = where
+    spans = _negations(clause)
+    if any(s < end and e > start for s, e, _ in spans):
+        return True  # the term names its own negation
+    before = [span for span in spans if span[1] <= start]
+    if before and _object_of(clause[before[-1][1]:start]):
+        return True
+    after = next((span for span in spans if span[0] >= end), None)
+    return after is not None and after[2] and _subject_of(clause[:start], clause[end:after[0]])
+
+
+def _negations(clause: str) -> list[tuple[int, int, bool]]:
+    """(start, end, negates a predicate) of every negation the clause holds, "not only", "no
+    problem" and negations inside relative clauses left out (blanked, positions kept)."""
+    blanked = _blank(RELATIVE_NEGATION, _blank(NOT_A_NEGATION, clause))
+    return [(m.start(), m.end(), bool(PREDICATE_NEGATION.fullmatch(m.group()))) for m in NEGATION.finditer(blanked)]
+
+
+def _blank(pattern: LazyPattern, text: str) -> str:
+    return pattern.sub(lambda m: " " * len(m.group()), text)
+
+
+def _object_of(between: str) -> bool:
+    """The words from a negation to a term make the term one of the negated verb's objects."""
+    if EXCEPTION.search(between):
+        return False
+    coordinators = list(COORDINATOR.finditer(between))
+    return not coordinators or _only_determiners(between[coordinators[-1].end():])
+
+
+def _subject_of(before: str, between: str) -> bool:
+    """The term heads the clause (possibly in a list) whose predicate the following negation negates."""
+    if EXCEPTION.search(between) or SUBJECT.search(between):
+        return False
+    return not COORDINATOR.search(between) or _only_determiners(before)
+
+
+def _only_determiners(words: str) -> bool:
+    return all(word.lower() in DETERMINERS for word in words.split())
 
 
 @lru_cache(maxsize=1024)

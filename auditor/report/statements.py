@@ -41,7 +41,7 @@ NEGATION = LazyPattern(
 )
 NOT_A_NEGATION = LazyPattern(
     r"\bnot\s+(only|just|always|very|too|so|that|entirely|completely|fully|necessarily|much|many|all|as|quite|easy|"
-    r"trivial|really|perfect|straightforward|simple|obvious|sure|the\s+(only|best|most))\b"
+    r"trivial|really|perfect|straightforward|simple|obvious|sure|overly|excessively|the\s+(only|best|most))\b"
     r"|\bno\s+(problems?|issues?|errors?|need|doubt|matter|longer|more\s+than|less)\b"
     r"|\bwithout\s+(any\s+)?(problems?|issues?|errors?|hassle|having|needing|the\s+need)\b"
     r"|\bn[’']t\s+(only|just|always|too|very)\b",
@@ -72,12 +72,21 @@ HYPOTHETICAL = LazyPattern(
 PREDICATE_NEGATION = LazyPattern(
     r"\b(not|never|neither|nor|omit\w*|skip(ped)?|unable|fail(ed)?\s+to)\b|n[’']t\b", re.IGNORECASE
 )
-COORDINATOR = LazyPattern(r",|\b(and|or|nor|as\s+well\s+as|plus)\b", re.IGNORECASE)
+COORDINATOR = LazyPattern(r",|\b(?:and|or|nor|as\s+well\s+as|plus)\b", re.IGNORECASE)
 EXCEPTION = LazyPattern(r"\b(only|except|apart\s+from|other\s+than|besides|rather|instead|but|save\s+for)\b",
                         re.IGNORECASE)
 SUBJECT = LazyPattern(r"\b(we|they|i|it|he|she|you)\b", re.IGNORECASE)
+VERB = LazyPattern(
+    r"(use|utili[sz]e|implement|set|up|create|build|built|deploy|write|wrote|written|add|apply|try|tried|test"
+    r"|integrate|include|configure|train|run|ran|make|made|do|did|done|have|had|need|manage|get|got|track"
+    r"|version|perform|adopt|explore|develop|profile|monitor|automate|push|store|host|serve|publish|document"
+    r"|to|of|with|on|actually|really|even|properly|explicitly|yet)(s|d|ed|ing)?",
+    re.IGNORECASE,
+)
+TAKEN_UP = LazyPattern(r"(?:\s+\w+){0,4}\s+(it|them|this|that|any|one|those)\W*$", re.IGNORECASE)
 DETERMINERS = frozenset({"the", "a", "an", "any", "our", "their", "its", "some", "either", "neither", "both", "also"})
 QUOTE_MARKS = LazyPattern(r"[>*_`\s]+")
+MIN_QUOTED_WORDS = 4  # fewer words ("We did not.") may be the group's own, whatever the template says
 ATTEMPT = LazyPattern(
     r"\b(experiment(ed|ing)|tried|attempt(ed|ing)?|explored|played\s+around)\b", re.IGNORECASE
 )
@@ -243,6 +252,18 @@ def _said(question: Question) -> list[tuple[int, str, str]]:
     return [(line, text, folded(text)) for line, text in plain]
 
 
+def _quotes_template(sentence: str, question: Question) -> bool:
+    """A sentence of the template's question copied into the answer: the template asks there, the
+    group says nothing ("... packages not covered in the course"). The template's example is not
+    such a quote: groups often answer in its words ("We did not manage to implement monitoring.")."""
+    quoted = _squashed(sentence)
+    return len(quoted.split()) >= MIN_QUOTED_WORDS and quoted in _squashed(question.heading)
+
+
+def _squashed(text: str) -> str:
+    return QUOTE_MARKS.sub(" ", text).strip().lower()
+
+
 def _plain(text: str) -> str:
     text = LINK_OR_IMAGE.sub(r"\1", text)
     text = TAG_OR_URL.sub(" ", text)
@@ -265,7 +286,7 @@ def _statements_in(question: Question, said: list[tuple[int, str, str]], per_sen
                 continue
             clause, where = found
             used = _polarity(clause)
-            if used is False and not negation_governs(clause, where):
+            if used is False and (not negation_governs(clause, where) or _quotes_template(sentence, question)):
                 used = None
             if used is None or (candidate.broad and used):
                 continue
@@ -308,7 +329,8 @@ def negation_governs(clause: str, where: tuple[int, int]) -> bool:
     if before and _object_of(clause[before[-1][1]:start]):
         return True
     after = next((span for span in spans if span[0] >= end), None)
-    return after is not None and after[2] and _subject_of(clause[:start], clause[end:after[0]])
+    return (after is not None and after[2]
+            and _subject_of(clause[:start], clause[end:after[0]], clause[after[1]:]))
 
 
 def _negations(clause: str) -> list[tuple[int, int, bool]]:
@@ -323,22 +345,31 @@ def _blank(pattern: LazyPattern, text: str) -> str:
 
 
 def _object_of(between: str) -> bool:
-    """The words from a negation to a term make the term one of the negated verb's objects."""
+    """The words from a negation to a term make the term one of the negated verb's objects: in a
+    list of objects ("use X, Y or the Z"), or after a list of verbs ("use or implement any Z")."""
     if EXCEPTION.search(between):
         return False
-    coordinators = list(COORDINATOR.finditer(between))
-    return not coordinators or _only_determiners(between[coordinators[-1].end():])
+    parts = COORDINATOR.split(between)
+    return len(parts) == 1 or _only_determiners(parts[-1]) or all(_only_verbs(part) for part in parts)
 
 
-def _subject_of(before: str, between: str) -> bool:
-    """The term heads the clause (possibly in a list) whose predicate the following negation negates."""
-    if EXCEPTION.search(between) or SUBJECT.search(between):
+def _subject_of(before: str, between: str, after: str) -> bool:
+    """The term heads the clause (possibly in a list) whose predicate the following negation
+    negates ("X and Y were not used"), or is its topic, taken up again by a pronoun ("as for X,
+    we did not try to implement it")."""
+    if EXCEPTION.search(between):
         return False
+    if SUBJECT.search(between):
+        return not FIRST_PERSON.search(before) and bool(TAKEN_UP.match(after))
     return not COORDINATOR.search(between) or _only_determiners(before)
 
 
 def _only_determiners(words: str) -> bool:
     return all(word.lower() in DETERMINERS for word in words.split())
+
+
+def _only_verbs(words: str) -> bool:
+    return all(word.lower() in DETERMINERS or VERB.fullmatch(word) for word in words.split())
 
 
 @lru_cache(maxsize=1024)

@@ -272,6 +272,57 @@ def test_the_ci_answer_speaks_of_the_matrix(text, used):
     assert (decided.used if decided else None) is used
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # a coordinated part that starts a new predicate is outside the negation's scope
+    ("We did not use notebooks, and docs/ holds the MkDocs site.", {"documentation": None}),
+    ("We removed notebooks/, as we did not use it and docs/ for the MkDocs site.", {"documentation": None}),
+    ("We used MkDocs and notebooks were not used.", {"documentation": None}),
+    ("We used Hydra so we did not need DVC.", {"hydra": None, "data-versioning": False}),
+    # a list of objects, or of verbs before the object, shares the negation
+    ("We did not use DVC or Hydra.", {"data-versioning": False, "hydra": False}),
+    ("We did not use DVC, Hydra, and MkDocs.", {"data-versioning": False, "hydra": False, "documentation": False}),
+    ("We did not use or implement any profiling of the codebase.", {"profiling": False}),
+    ("We didn't use MkDocs.", {"documentation": False}),
+    ("MkDocs and DVC were not used.", {"documentation": False, "data-versioning": False}),
+    ("For what concerns the profiling we didn't try to implement it.", {"profiling": False}),
+    ("Neither DVC nor Hydra was used.", {"data-versioning": False, "hydra": False}),
+    ("We used neither DVC nor Hydra.", {"data-versioning": False, "hydra": False}),
+    # an exception is outside the negation
+    ("We never set up MkDocs, only a README.", {"documentation": False}),
+    ("We never set up notebooks, only MkDocs.", {"documentation": None}),
+    ("We did not manage to use DVC; instead we used Hydra.", {"data-versioning": False, "hydra": True}),
+    ("We used not only DVC but also Hydra.", {"data-versioning": True, "hydra": True}),
+    # a negation of something else in the sentence denies nothing of the item
+    ("We log inputs and predictions to a database without affecting API latency.", {"io-collection": None}),
+    ("While we used Ruff for our linting it was not integrated to a wide enough extent.", {"pep8": None}),
+    ("To not overly warn people by alerts we only send meaningful ones.", {"alerts": True}),
+])
+def test_a_negation_denies_only_what_it_governs(text, expected):
+    found = statements(one_answer(text))
+    for item_id, used in expected.items():
+        decided = answer_claim(found.get(item_id, []))
+        assert (decided.used if decided else None) is used, (item_id, found.get(item_id))
+
+
+MONITORING_QUESTION = (
+    "### Question 27\n> **Did you manage to implement monitoring of your deployed model? If yes, explain how it**\n"
+    "> **works.**\n>\n> Example:\n> *We did not manage to implement monitoring. We would like to have it.*\n"
+    ">\n> Answer:\n\n"
+)
+
+
+@pytest.mark.parametrize(("answer", "used"), [
+    ("> *We did not manage to implement monitoring.*\n\nWe set up alerts that email us.", True),
+    ("> *We did not manage to implement monitoring.*", None),
+    # the example's words written plainly are the group's own answer
+    ("We did not manage to implement monitoring.", False),
+])
+def test_a_denial_quoted_from_the_template_is_not_the_groups(answer, used):
+    found = statements(parse_answers(MONITORING_QUESTION + answer + "\n"))
+    decided = answer_claim(found.get("alerts", []))
+    assert (decided.used if decided else None) is used, found.get("alerts")
+
+
 def test_a_linter_in_the_ci_answer_runs_in_ci():
     found = statements(
         one_answer("One workflow runs flake8, one runs isort.", "Discuss your continuous integration setup.")
@@ -465,6 +516,18 @@ def test_the_answer_denies_what_the_repository_shows(tree):
     )
     hydra = next(a for a in result.answers if a.item == "hydra")
     assert hydra.verdict == "contradicted"
+
+
+@pytest.mark.parametrize(("sentence", "verdict"), [
+    ("We did not use notebooks, and configs/ holds the Hydra configs.", None),
+    ("We did not use notebooks or Hydra.", "contradicted"),
+])
+def test_a_contradiction_needs_the_negation_to_govern_the_item(tree, sentence, verdict):
+    report = REPORT_2025.replace("We did not use Hydra; our configuration is a plain YAML file.", sentence)
+    hydra_code = "import hydra\n\n@hydra.main(config_path='c')\ndef main(cfg):\n    pass\n"
+    result = audit(repo_2025(tree, {"reports/README.md": report, "src/project/train.py": hydra_code}))
+    hydra = next((a for a in result.answers if a.item == "hydra"), None)
+    assert (hydra.verdict if hydra else None) == verdict
 
 
 def test_without_a_checklist_the_answers_give_the_claims(tree):

@@ -2,8 +2,11 @@
 
 A sentence is cut into clauses (at `;`, `but`, `, which` ...); a clause that names an
 item (statement_terms) is a statement about it. Negated clauses ("did not", "never",
-"omitted", "instead of") say it was not done; hypothetical ones ("would", "could", "if")
-say nothing. Per item, one affirmative statement is enough for `used`; only negations
+"omitted", "instead of") say it was not done, of the terms the negation governs: its verb's
+objects ("did not use X or Y"), or the subject it negates ("X was not used"); a term after a
+coordinated part that starts anything else ("did not use it, and docs/ holds the X site") or
+an exception ("never set up Y, only X") gets no claim. Hypothetical clauses ("would",
+"could", "if") say nothing. Per item, one affirmative statement is enough for `used`; only negations
 give `not used`; nothing said gives no claim. Within one answer, a negation outweighs
 impersonal mentions ("we did not use DVC. DVC lets teams ..."): there only first-person
 mentions ("we", "our") still count; a negation of the item's family ("we did not implement
@@ -252,12 +255,22 @@ def _said(question: Question) -> list[tuple[int, str, str]]:
     return [(line, text, folded(text)) for line, text in plain]
 
 
-def _quotes_template(sentence: str, question: Question) -> bool:
-    """A sentence of the template's question copied into the answer: the template asks there, the
-    group says nothing ("... packages not covered in the course"). The template's example is not
-    such a quote: groups often answer in its words ("We did not manage to implement monitoring.")."""
+def _denies(clause: str, where: tuple[int, int], line: int, sentence: str, question: Question) -> bool:
+    """A negated clause denies the term when its negation governs it and the group, not the
+    template, wrote it."""
+    return negation_governs(clause, where) and not _quotes_template(line, sentence, question)
+
+
+def _quotes_template(line: int, sentence: str, question: Question) -> bool:
+    """A sentence of the template's question or example pasted into the answer as the template
+    shows it (in italics or bold): the template speaks there, not the group. The same words
+    written plainly are the group's own: groups often answer in the example's words ("We did
+    not manage to implement monitoring.")."""
     quoted = _squashed(sentence)
-    return len(quoted.split()) >= MIN_QUOTED_WORDS and quoted in _squashed(question.heading)
+    if len(quoted.split()) < MIN_QUOTED_WORDS or quoted not in _squashed(question.prompt):
+        return False
+    written = next((a.text for a in question.lines if a.number == line), "")
+    return written.lstrip().startswith(("*", "_"))
 
 
 def _squashed(text: str) -> str:
@@ -286,7 +299,7 @@ def _statements_in(question: Question, said: list[tuple[int, str, str]], per_sen
                 continue
             clause, where = found
             used = _polarity(clause)
-            if used is False and (not negation_governs(clause, where) or _quotes_template(sentence, question)):
+            if used is False and not _denies(clause, where, line, sentence, question):
                 used = None
             if used is None or (candidate.broad and used):
                 continue

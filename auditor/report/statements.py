@@ -87,7 +87,9 @@ VERB = LazyPattern(
     re.IGNORECASE,
 )
 TAKEN_UP = LazyPattern(r"(?:\s+\w+){0,4}\s+(it|them|this|that|any|one|those)\W*$", re.IGNORECASE)
-DETERMINERS = frozenset({"the", "a", "an", "any", "our", "their", "its", "some", "either", "neither", "both", "also"})
+DETERMINERS = frozenset(
+    {"the", "a", "an", "any", "our", "their", "its", "some", "either", "neither", "both", "also"}
+)
 QUOTE_MARKS = LazyPattern(r"[>*_`\s]+")
 MIN_QUOTED_WORDS = 4  # fewer words ("We did not.") may be the group's own, whatever the template says
 ATTEMPT = LazyPattern(
@@ -350,7 +352,9 @@ def _negations(clause: str) -> list[tuple[int, int, bool]]:
     """(start, end, negates a predicate) of every negation the clause holds, "not only", "no
     problem" and negations inside relative clauses left out (blanked, positions kept)."""
     blanked = _blank(RELATIVE_NEGATION, _blank(NOT_A_NEGATION, clause))
-    return [(m.start(), m.end(), bool(PREDICATE_NEGATION.fullmatch(m.group()))) for m in NEGATION.finditer(blanked)]
+    return [
+        (m.start(), m.end(), bool(PREDICATE_NEGATION.fullmatch(m.group()))) for m in NEGATION.finditer(blanked)
+    ]
 
 
 def _blank(pattern: LazyPattern, text: str) -> str:

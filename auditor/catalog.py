@@ -10,7 +10,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 import time
 import types
 from functools import lru_cache
@@ -22,6 +21,7 @@ from auditor.digests import sha256
 from auditor.facts.structured import SAFE_LOADER, yaml
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import field, record
+from auditor.user_cache import cache_folder, write_whole
 
 WEEK_ORDER = ("1", "2", "3", "extra")
 
@@ -135,12 +135,12 @@ def _changed_lately(files: list[list[Any]]) -> bool:
 
 def _cache_file(folder: Path) -> Path | None:
     """One cache file per rules folder (an installed copy and a source checkout keep their own),
-    under $XDG_CACHE_HOME/auditor or ~/.cache/auditor; None when there is no home to put it in."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.environ.get("HOME", ""), ".cache")
-    if not os.path.isabs(base):
+    in the auditor's cache folder; None when there is no home to put it in."""
+    base = cache_folder()
+    if base is None:
         return None
     name = sha256(str(folder).encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    return Path(base) / "auditor" / f"catalog-{name}.json"
+    return base / f"catalog-{name}.json"
 
 
 def _read_cached(cache: Path, key: list[Any]) -> list[dict[str, Any]] | None:
@@ -164,17 +164,9 @@ def _write_cached(cache: Path, key: list[Any], raw: list[Any]) -> None:
         text = json.dumps({"key": key, "definitions": raw})
         if json.loads(text) != {"key": key, "definitions": raw}:
             return
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        handle, partial = tempfile.mkstemp(dir=cache.parent, prefix=f".{cache.name}.", suffix=".partial")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(partial, cache)
-        except BaseException:
-            os.unlink(partial)
-            raise
-    except (OSError, TypeError, ValueError):
+    except (TypeError, ValueError):
         return
+    write_whole(cache, lambda out: out.write(text))
 
 
 def by_id() -> dict[str, RuleSpec]:

@@ -16,15 +16,15 @@ from __future__ import annotations
 import atexit
 import base64
 import json
-import os
 import re
 import sys
-import tempfile
 import threading
 from array import array
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from auditor.user_cache import cache_folder, write_whole
 
 try:
     import _sre
@@ -139,12 +139,12 @@ def same_pattern(pattern: re.Pattern[str], expected: re.Pattern[str]) -> bool:
 
 def program_file() -> Path | None:
     """$XDG_CACHE_HOME/auditor (or ~/.cache/auditor), one file per Python build; None without a home."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.environ.get("HOME", ""), ".cache")
-    if not os.path.isabs(base) or _sre is None:
+    base = cache_folder()
+    if base is None or _sre is None:
         return None
     implementation = sys.implementation
     tag = f"{implementation.name}-{implementation.cache_tag}-{_sre.MAGIC}-{_sre.CODESIZE}"
-    return Path(base) / "auditor" / f"regex-programs-{tag}.json"
+    return base / f"regex-programs-{tag}.json"
 
 
 FORMAT = 1
@@ -188,15 +188,4 @@ def _store_learned() -> None:
 def _write(path: Path, content: dict[str, Any]) -> None:
     """Whole or not at all (another run may write at the same time); a cache that cannot be
     written is done without."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(content, out, separators=(",", ":"))
-            os.replace(partial, path)
-        except BaseException:
-            os.unlink(partial)
-            raise
-    except (OSError, TypeError, ValueError):
-        return
+    write_whole(path, lambda out: json.dump(content, out, separators=(",", ":")))

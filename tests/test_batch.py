@@ -334,10 +334,29 @@ def test_the_biggest_repositories_are_handed_out_first(tmp_path):
     assert order == ["big", "middle", "small", "plain", "url"], "unknown sizes last, in the roster's order"
 
 
-def test_forked_workers_leave_no_temporary_file_behind(klass, tmp_path, monkeypatch):
+def test_forked_workers_share_the_attributes_file_the_parent_kept(klass, tmp_path, monkeypatch):
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    binary_attributes_file.cache_clear()
+    try:
+        run_batch(klass, tmp_path / "out", jobs=2, use_cache=False)
+        assert binary_attributes_file.cache_info().currsize == 1, "the parent made it before forking"
+        kept = Path(binary_attributes_file())
+        assert list((tmp_path / "cache" / "auditor").glob("*gitattributes*")) == [kept], "one file, no partial left"
+        assert list(temporary.iterdir()) == []
+    finally:
+        binary_attributes_file.cache_clear()
+
+
+def test_without_a_writable_cache_forked_workers_leave_no_temporary_file_behind(klass, tmp_path, monkeypatch):
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     binary_attributes_file.cache_clear()
     try:
         run_batch(klass, tmp_path / "out", jobs=2, use_cache=False)

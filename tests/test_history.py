@@ -344,6 +344,55 @@ def test_line_counts_skip_model_and_image_files_as_binary_without_reading_them(t
     assert list(root.rglob("*.gitattributes")) == []
 
 
+def _attributes_file(monkeypatch, cache: Path) -> Path:
+    from auditor.facts.history import binary_attributes_file
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    binary_attributes_file.cache_clear()
+    try:
+        return Path(binary_attributes_file())
+    finally:
+        binary_attributes_file.cache_clear()
+
+
+def test_the_binary_attributes_file_is_kept_once_in_the_cache_named_after_its_content(tmp_path, monkeypatch):
+    from auditor.facts.history import BINARY_ATTRIBUTES
+    kept = _attributes_file(monkeypatch, tmp_path)
+    assert kept.parent == tmp_path / "auditor" and kept.read_text() == BINARY_ATTRIBUTES
+    assert "*.png -diff\n*.PNG -diff\n" in BINARY_ATTRIBUTES
+    made = kept.stat()
+    assert _attributes_file(monkeypatch, tmp_path) == kept
+    assert (kept.stat().st_ino, kept.stat().st_mtime_ns) == (made.st_ino, made.st_mtime_ns), "reused, not rewritten"
+    assert sorted(p.name for p in kept.parent.iterdir()) == [kept.name], "no partial file left"
+
+
+def test_a_damaged_binary_attributes_file_is_replaced_whole(tmp_path, monkeypatch):
+    from auditor.facts.history import BINARY_ATTRIBUTES
+    kept = _attributes_file(monkeypatch, tmp_path)
+    kept.write_text("*.png -diff\n")
+    assert _attributes_file(monkeypatch, tmp_path) == kept and kept.read_text() == BINARY_ATTRIBUTES
+
+
+def test_without_a_writable_cache_the_binary_attributes_file_is_a_temporary_one(tmp_path, monkeypatch):
+    from auditor.facts.history import BINARY_ATTRIBUTES
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the cache folder would be")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    made = _attributes_file(monkeypatch, blocker)
+    assert made.parent == tmp_path / "tmp" and made.read_text() == BINARY_ATTRIBUTES
+
+
+def test_line_counts_are_the_same_without_memfd_create(tmp_path, monkeypatch):
+    from auditor.facts.history import LineCounts
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    sha = commit(root, {"src/a.py": "x = 1\ny = 2\n", "figures/loss.png": "not really\n"}, "add")
+    in_memory = LineCounts(root, sha).result()
+    monkeypatch.delattr(os, "memfd_create", raising=False)
+    assert LineCounts(root, sha).result() == in_memory and in_memory.per_commit == {sha: (2, 0)}
+
+
 @pytest.mark.parametrize("combined", [True, False], ids=["one-process", "git-before-2.36"])
 def test_the_cat_file_reader_gives_sizes_in_bulk_and_contents_one_by_one(project, monkeypatch, combined):
     from auditor.facts.gitcmd import CatFile

@@ -136,7 +136,7 @@ def test_the_console_entry_ends_as_the_app_does_with_the_exit_handlers_run(tmp_p
                  ["audit", str(repo), "--report", str(tmp_path / "missing.md")], ["audit", str(repo), "-f", "jsn"],
                  ["audit", str(repo), "--verbose", "--output", str(tmp_path / "missing" / "out.json")]):
         quick = _run(["-m", "auditor", *args], scratch)
-        assert list(scratch.iterdir()) == []  # the history's temporary gitattributes file was removed
+        assert list(scratch.iterdir()) == []  # nothing left in the temporary folder
         ordinary = _run(["-c", f"from auditor.cli import app; app({args!r}, prog_name='auditor')"], scratch)
         assert (quick.returncode, quick.stdout, quick.stderr) == (ordinary.returncode, ordinary.stdout, ordinary.stderr)
 
@@ -166,3 +166,37 @@ def test_an_audit_imports_neither_dataclasses_inspect_nor_hashlib():
     modules = _modules_of_the_console_entry("audit", str(FIXTURES / "example-repo"), "--format", "json")
     assert "auditor.render.json_report" in modules  # the audit did run
     assert sorted(m for m in ("dataclasses", "inspect", "hashlib", "_hashlib") if m in modules) == []
+
+
+def _modules_of_the_console_entry_without_site_hooks(tmp_path: Path, *args: str) -> set[str]:
+    """As `_modules_of_the_console_entry`, with `-S`: a `.pth` file of the environment (one here
+    imports certifi, and with it tempfile) then imports nothing before the auditor does."""
+    import site
+    script = (
+        "import atexit, json, sys\n"
+        "atexit.register(lambda: sys.stderr.write(json.dumps(sorted(sys.modules))))\n"
+        f"sys.argv = ['auditor', *{list(args)!r}]\n"
+        "from auditor.entry import main\n"
+        "main()\n"
+    )
+    path = os.pathsep.join([str(ROOT), *site.getsitepackages()])
+    env = dict(os.environ, PYTHONPATH=path, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    done = subprocess.run([sys.executable, "-S", "-c", script], capture_output=True, text=True, env=env, cwd=ROOT)
+    return set(json.loads(done.stderr.splitlines()[-1]))
+
+
+def test_an_audit_of_a_history_imports_no_tempfile_cold_or_warm(tmp_path):
+    """The numstat output goes to a memfd, the binary attributes file and the caches are written
+    without tempfile, the tree-sitter grammars load without importlib.resources (which imports it)."""
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "example-repo", repo)
+    (repo / "run.sh").write_text("#!/bin/sh\npython -m src.train\n")  # a script for the shell grammar
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "initial")
+    for run in ("cold", "warm"):
+        modules = _modules_of_the_console_entry_without_site_hooks(tmp_path, "audit", str(repo), "--format", "json")
+        assert {"auditor.render.json_report", "auditor.facts.shell", "auditor.facts.python_code"} <= modules, run
+        unwanted = ("tempfile", "shutil", "random", "importlib.resources", "tree_sitter_bash", "tree_sitter_python")
+        assert sorted(m for m in unwanted if m in modules) == [], run
+    assert list((tmp_path / "cache" / "auditor").glob("binary-*.gitattributes"))

@@ -62,7 +62,8 @@ def _start_method() -> str:
 def preload_auditor() -> None:
     """Import the auditor, its catalogue and every probe once in the parent, for forked workers to share.
 
-    The shared gitattributes file is made here too: a forked worker ends without running
+    The shared gitattributes file is found or made here too, once: where the cache folder cannot be
+    written it is a temporary file removed at exit, and a forked worker ends without running
     `atexit`, so one it made itself would be left behind in the temporary folder."""
     from auditor.audit import audit_target  # noqa: F401
     from auditor.catalog import load_catalog

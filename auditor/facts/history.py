@@ -17,7 +17,6 @@ import os
 import re
 import select
 import subprocess
-import tempfile
 import time
 import weakref
 from collections.abc import Iterator
@@ -25,9 +24,11 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
+from auditor.digests import sha256
 from auditor.facts.gitcmd import GIT_TIMEOUT, GitError, GitRun, first_complaint, git_command, git_env
 from auditor.facts.gitinfo import Ref, read_refs
 from auditor.record import field, record
+from auditor.user_cache import cache_folder, write_whole
 
 LOG_FORMAT = "%x1e%H%x1f%P%x1f%aN%x1f%aE%x1f%at%x1f%ct%x1f%s"
 PULL_REQUEST = re.compile(r"^Merge pull request #(\d+) from [^/\s]+/(\S+)|\(#(\d+)\)\s*$")
@@ -157,8 +158,8 @@ class LineCounts:
     COMPLAINT_BYTES = 4096   # of git's stderr: its first complaint, however much it wrote
 
     def __init__(self, where: Path, commit: str):
-        self._output = tempfile.TemporaryFile()
-        self._errors = tempfile.TemporaryFile()
+        self._output = scratch_file("auditor-numstat")
+        self._errors = scratch_file("auditor-numstat-errors")
         self._totals: LineTotals | None = None
         self._start_problem: str | None = None
         try:
@@ -236,15 +237,56 @@ BINARY_SUFFIXES = (
 )
 
 
+BINARY_ATTRIBUTES = "".join(f"*.{suffix} -diff\n*.{suffix.upper()} -diff\n" for suffix in BINARY_SUFFIXES)
+
+
+def scratch_file(name: str):
+    """A file for a git process's output, in memory where the system allows (no disk, no temporary
+    folder), else a temporary file; either is gone once closed."""
+    if hasattr(os, "memfd_create"):
+        try:
+            return os.fdopen(os.memfd_create(name), "w+b")
+        except OSError:
+            pass
+    import tempfile  # ~3 ms, with shutil and random: only where there is no memfd_create
+
+    return tempfile.TemporaryFile()
+
+
 @lru_cache(maxsize=1)
 def binary_attributes_file() -> str:
     """A gitattributes file, outside the audited repository, marking common binary suffixes
     `-diff`: git then counts them as binary (`-` lines, as it would anyway) without inflating
-    every version of every image in history to find out. The repository's own attributes win."""
+    every version of every image in history to find out. The repository's own attributes win.
+    Kept in the auditor's cache folder (made once, named after its content); a temporary
+    file removed at exit where that folder cannot be written."""
+    return _kept_attributes_file() or _temporary_attributes_file()
+
+
+def _kept_attributes_file() -> str | None:
+    folder = cache_folder()
+    if folder is None:
+        return None
+    digest = sha256(BINARY_ATTRIBUTES.encode("ascii")).hexdigest()[:16]
+    path = folder / f"binary-{digest}.gitattributes"
+    if _holds(path, BINARY_ATTRIBUTES) or write_whole(path, lambda out: out.write(BINARY_ATTRIBUTES)):
+        return str(path)
+    return None
+
+
+def _holds(path: Path, text: str) -> bool:
+    try:
+        return path.read_bytes() == text.encode("ascii")
+    except OSError:
+        return False
+
+
+def _temporary_attributes_file() -> str:
+    import tempfile
+
     handle, path = tempfile.mkstemp(prefix="auditor-binary-", suffix=".gitattributes")
     with os.fdopen(handle, "w") as out:
-        for suffix in BINARY_SUFFIXES:
-            out.write(f"*.{suffix} -diff\n*.{suffix.upper()} -diff\n")
+        out.write(BINARY_ATTRIBUTES)
     atexit.register(_remove, path)
     return path
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from tree_sitter import Node, Parser, Query, QueryCursor
 
-import tree_sitter_python
-from tree_sitter import Language, Node, Parser, Query, QueryCursor
-
+from auditor.facts.grammars import grammar
 from auditor.record import field, record
 
-_LANGUAGE = Language(tree_sitter_python.language())
+_LANGUAGE = grammar("tree_sitter_python")
 _PARSER = Parser(_LANGUAGE)
 # The node kinds a module's facts come from, found by tree-sitter itself in document order (the
 # order of a depth-first walk), so that Python touches only these nodes, not every token.

@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import tree_sitter_bash
-from tree_sitter import Language, Node, Parser
+from tree_sitter import Node, Parser
+
+from auditor.facts.grammars import grammar
 from auditor.lazy_pattern import LazyPattern
 
 from auditor.record import record
 
-_LANGUAGE = Language(tree_sitter_bash.language())
+_LANGUAGE = grammar("tree_sitter_bash")
 _PARSER = Parser(_LANGUAGE)
 
 MAX_LINE = 10_000        # a longer physical line is refused, not parsed

@@ -11,7 +11,7 @@ child it waited for, from os.wait4, over its runs), and the floor measured in th
 bare `python -c pass`, `git ls-files`, and reading the tracked files the audit reads; then the
 ratio. Those files are chosen by the auditor's own rules, imported from this checkout's
 `auditor.facts`: generated folders (`wandb/`, `outputs/` ...: `files.is_generated`) are skipped,
-so are the kinds rules seldom read (pictures, data, built pages, archives: `branches.NOT_PREFETCHED`)
+so are the kinds rules seldom read (pictures, data, built pages, archives: `files.NOT_PREFETCHED`)
 and files over the read cap (`files.MAX_FILE_BYTES`). Choosing them is not timed, so the floor stays
 a lower bound; on the dev corpus the audit reads a subset of them (55 of 69 on a typical
 repository), and only files over the cap outside them, which it stats and refuses.
@@ -32,8 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from auditor.facts.branches import NOT_PREFETCHED  # noqa: E402 (this checkout's, whatever copy is measured)
-from auditor.facts.files import MAX_FILE_BYTES, is_generated  # noqa: E402
+from auditor.facts.files import MAX_FILE_BYTES, NOT_PREFETCHED, is_generated  # noqa: E402 (this checkout's, whatever copy is measured)
 
 
 def main() -> None:

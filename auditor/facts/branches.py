@@ -5,14 +5,12 @@ then, and a branch created after it not at all."""
 
 from __future__ import annotations
 
-import re
 import subprocess
 
-from auditor.facts.files import is_generated
+from auditor.facts.files import NOT_PREFETCHED, is_generated
 from auditor.facts.gitcmd import CatFile, GitError, GitRun
 from auditor.facts.gitinfo import GitInfo
 from auditor.facts.gitsource import GitTreeSource, TreeEntry
-from auditor.lazy_pattern import LazyPattern
 from auditor.record import field, record
 
 MAX_BRANCHES = 60
@@ -20,9 +18,6 @@ MAX_CHANGED_FILES = 400
 MODE_FILE = "100644"
 PREFETCH_FILE_BYTES = 100_000     # files up to this size are read in one batch, up to PREFETCH_TOTAL_BYTES
 PREFETCH_TOTAL_BYTES = 4_000_000
-NOT_PREFETCHED = LazyPattern(   # files rules seldom read (pictures, built pages, bundles, data): read when asked
-    r"\.(png|jpe?g|gif|svg|ico|webp|pdf|map|css|html?|min\.js|woff2?|ttf|eot|zip|gz|pkl|pt|pth|ckpt|onnx|npy|npz|"
-    r"parquet|csv|tsv|log)$", re.IGNORECASE)
 
 
 @record(frozen=True)

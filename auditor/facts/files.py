@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from auditor.facts.gitcmd import GitError, GitRun
+from auditor.lazy_pattern import LazyPattern
 from auditor.record import record
 
 MAX_FILE_BYTES = 2_000_000
@@ -30,6 +31,10 @@ SKIPPED_DIRS = GENERATED_DIRS | {
 DATA_DIRS = {"data", "datasets"}
 DATA_SUFFIXES = {".csv", ".parquet", ".pt", ".pth", ".ckpt", ".npy", ".npz", ".pkl", ".jpg", ".jpeg", ".png",
                  ".gif", ".zip", ".gz", ".tar", ".h5", ".onnx", ".bin", ".safetensors", ".arrow"}
+# Kinds of files rules seldom read (pictures, built pages, bundles, data): not read ahead, only when a rule asks.
+NOT_PREFETCHED = LazyPattern(
+    r"\.(png|jpe?g|gif|svg|ico|webp|pdf|map|css|html?|min\.js|woff2?|ttf|eot|zip|gz|pkl|pt|pth|ckpt|onnx|npy|npz|"
+    r"parquet|csv|tsv|log)$", re.IGNORECASE)
 
 
 @record(frozen=True)

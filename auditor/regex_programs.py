@@ -93,7 +93,7 @@ def _code_list(text: str) -> list[int]:
 def _learn(key: str, entry: list[Any]) -> None:
     with _lock:
         if not _learned:
-            atexit.register(_store_learned)
+            atexit.register(store_learned)
         _learned[key] = entry
 
 
@@ -166,9 +166,10 @@ def _read(path: Path | None) -> dict[str, list[Any]]:
     return {key: entry for key, entry in stored["programs"].items() if isinstance(entry, list) and len(entry) == 5}
 
 
-def _store_learned() -> None:
-    """At exit: the programs of the patterns this run compiled, added to those on disk; past
-    MAX_PROGRAMS, those this run neither compiled nor rebuilt are dropped first."""
+def store_learned() -> None:
+    """At exit (and where a process ends without exit handlers, as a forked batch worker does): the
+    programs of the patterns this run compiled, added to those on disk; past MAX_PROGRAMS, those this
+    run neither compiled nor rebuilt are dropped first. Once stored, they are not stored again."""
     path = program_file()
     with _lock:
         learned, used = dict(_learned), set(_used)

@@ -52,7 +52,7 @@ def _same(rebuilt: re.Pattern[str], source: str, flags: int) -> None:
 @pytest.mark.parametrize(("source", "flags"), PATTERNS)
 def test_a_pattern_rebuilt_from_its_stored_program_is_the_compiled_one(cache_home, monkeypatch, source, flags):
     first = regex_programs.compiled(source, flags)
-    regex_programs._store_learned()
+    regex_programs.store_learned()
     _next_run(monkeypatch)
     key = f"{flags}:{source}"
     assert key in regex_programs._programs()
@@ -64,7 +64,7 @@ def test_a_pattern_rebuilt_from_its_stored_program_is_the_compiled_one(cache_hom
 
 def test_a_lazy_pattern_is_compiled_through_the_stored_programs(cache_home, monkeypatch):
     LazyPattern(r"\bdvc\s+pull\b", re.IGNORECASE).search("dvc pull")
-    regex_programs._store_learned()
+    regex_programs.store_learned()
     _next_run(monkeypatch)
     rebuilt = LazyPattern(r"\bdvc\s+pull\b", re.IGNORECASE)
     assert rebuilt.search("we ran DVC  pull").group(0) == "DVC  pull"
@@ -97,7 +97,7 @@ def test_a_tampered_program_falls_back_to_compiling(cache_home, monkeypatch, ent
 
 def test_programs_are_kept_per_python_build_and_stored_whole(cache_home, monkeypatch):
     regex_programs.compiled(r"a+b", 0)
-    regex_programs._store_learned()
+    regex_programs.store_learned()
     stored = json.loads(regex_programs.program_file().read_text(encoding="utf-8"))
     assert stored["stamp"] == regex_programs._stamp() and list(stored["programs"]) == ["0:a+b"]
     assert not list(cache_home.glob("auditor/*.partial"))
@@ -118,13 +118,13 @@ def test_past_the_limit_the_programs_no_run_used_lately_make_way(cache_home, mon
     monkeypatch.setattr(regex_programs, "MAX_PROGRAMS", 3)
     for source in ("old1", "old2", "old3"):
         regex_programs.compiled(source)
-    regex_programs._store_learned()
+    regex_programs.store_learned()
     _next_run(monkeypatch)
     monkeypatch.setattr(regex_programs, "_used", set())
     regex_programs.compiled("old2")            # rebuilt: used by this run
     regex_programs.compiled("new1")
     regex_programs.compiled("new2")
-    regex_programs._store_learned()
+    regex_programs.store_learned()
     _next_run(monkeypatch)
     assert set(regex_programs._programs()) == {"0:old2", "0:new1", "0:new2"}
 

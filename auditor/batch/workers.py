@@ -136,10 +136,19 @@ def _serve(connection, work: Callable[[Task], Outcome]) -> None:
         try:
             task = connection.recv()
         except (EOFError, OSError):
-            return
+            task = None
         if task is None:
+            _keep_learned_programs()
             return
         connection.send(work(task))
+
+
+def _keep_learned_programs() -> None:
+    """The regex programs this worker compiled, kept for the next run: a forked worker ends without
+    exit handlers. The parent closes its workers one by one, so they do not write at once."""
+    from auditor.regex_programs import store_learned
+
+    store_learned()
 
 
 class _Worker:

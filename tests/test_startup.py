@@ -57,17 +57,23 @@ def test_a_json_audit_does_not_import_rich():
     assert "rich" not in _modules_after(script)
 
 
-def _modules_of_the_console_entry(*args: str) -> set[str]:
-    """Every module the console script (`auditor ARGS`) has imported when it runs its exit handlers."""
-    script = (
+def _console_entry_script(args: tuple[str, ...]) -> str:
+    """A script that runs the console entry (`auditor ARGS`) and, in its exit handlers, writes the
+    names of every module imported by then to stderr as a JSON list."""
+    return (
         "import atexit, json, sys\n"
         "atexit.register(lambda: sys.stderr.write(json.dumps(sorted(sys.modules))))\n"
         f"sys.argv = ['auditor', *{list(args)!r}]\n"
         "from auditor.entry import main\n"
         "main()\n"
     )
+
+
+def _modules_of_the_console_entry(*args: str) -> set[str]:
+    """Every module the console script (`auditor ARGS`) has imported when it runs its exit handlers."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=ROOT)
+    done = subprocess.run([sys.executable, "-c", _console_entry_script(args)], capture_output=True, text=True,
+                          env=env, cwd=ROOT)
     return set(json.loads(done.stderr.splitlines()[-1]))
 
 
@@ -172,13 +178,7 @@ def _modules_of_the_console_entry_without_site_hooks(tmp_path: Path, *args: str)
     """As `_modules_of_the_console_entry`, with `-S`: a `.pth` file of the environment (one here
     imports certifi, and with it tempfile) then imports nothing before the auditor does."""
     import site
-    script = (
-        "import atexit, json, sys\n"
-        "atexit.register(lambda: sys.stderr.write(json.dumps(sorted(sys.modules))))\n"
-        f"sys.argv = ['auditor', *{list(args)!r}]\n"
-        "from auditor.entry import main\n"
-        "main()\n"
-    )
+    script = _console_entry_script(args)
     path = os.pathsep.join([str(ROOT), *site.getsitepackages()])
     env = dict(os.environ, PYTHONPATH=path, XDG_CACHE_HOME=str(tmp_path / "cache"))
     done = subprocess.run([sys.executable, "-S", "-c", script], capture_output=True, text=True, env=env, cwd=ROOT)

@@ -1,8 +1,10 @@
 """Deployment to Cloud Run / Cloud Functions: deploy steps (`gcloud run deploy`, `gcloud functions
-deploy`, deploy actions) or the source of a Cloud Function; a service URL alone is weak."""
+deploy`, deploy actions) or the source of a Cloud Function; a service URL alone, a container deployed to GCP
+another way, or a serving image built for GCP with no deploy step is weak."""
 
 import re
 
+from auditor.facts.commands import LOCAL_SITES
 from auditor.facts.modules_on_demand import modules_mentioning, modules_with_text
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
@@ -17,6 +19,12 @@ SERVICE_HOST = LazyPattern(r"\.run\.app\b|\.cloudfunctions\.net\b", re.IGNORECAS
 SERVICE_URL = LazyPattern(r"[\w.-]{1,253}\.run\.app\b|[\w.-]{1,253}\.cloudfunctions\.net\b", re.IGNORECASE)
 URL_FILES = ("**/*.md", "**/*.rst", "**/*.py", "**/*.y*ml", "**/*.sh", "**/*.toml", "**/*.js", "**/*.ts",
              "**/*Dockerfile*", "**/*.dockerfile", "**/*.env", "**/*.cfg", "**/*.ini", "**/*.json")
+OTHER_BACKENDS = {("compute", "instances", "create-with-container"): "a Compute Engine VM",
+                  ("compute", "instances", "update-container"): "a Compute Engine VM",
+                  ("app", "deploy"): "App Engine", ("ai", "endpoints", "deploy-model"): "a Vertex AI endpoint"}
+COMMAND_SITES = ("workflow", "cloudbuild") + LOCAL_SITES
+SERVERS = {"uvicorn", "gunicorn", "fastapi", "streamlit", "flask", "hypercorn", "bentoml", "torchserve"}
+GCP_REGISTRY = LazyPattern(r"(^|[/.])(gcr\.io|[\w-]+-docker\.pkg\.dev)/")
 REQUEST_HANDLER = LazyPattern(r"^\s*def\s+(\w+)\s*\(\s*request\b")
 REQUEST_USE = ("request.get_json", "request.args.get", "request.files", "request.form", "request.get_data")
 
@@ -30,10 +38,12 @@ def probe(repo, workflows, source):
         return
     for seen in by_kind(find(repo, DEPLOY), "workflow-rejected", "report")[:1]:
         yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` (only {where(seen)})", "weak")
+    yield from _other_backends(repo)[:1]
     for hit in repo.grep(SERVICE_HOST, *URL_FILES, limit=2):
         match = SERVICE_URL.search(hit.text)   # the grep line is cut at 160 characters
         url = match.group(0) if match else "*.run.app"
         yield Finding(hit.path, hit.line, f"only a service URL `{url}` in {hit.path}:{hit.line}, no deploy step", "weak")
+    yield from _served_images(repo)[:1]
 
 
 def _deploy_steps(repo, workflows):
@@ -43,6 +53,36 @@ def _deploy_steps(repo, workflows):
         for _, _, action, line in actions(wf):
             if action in DEPLOY_ACTIONS:
                 yield Finding(wf.path, line, f"{wf.path} deploys with the `{action}` action")
+
+
+def _other_backends(repo) -> list[Finding]:
+    """`gcloud` deploying a container to GCP, but not to Cloud Run or Functions: weak, since the item names those."""
+    found = []
+    for command in repo.commands.of("gcloud", sites=COMMAND_SITES):
+        words = tuple(a for a in command.args if a not in ("beta", "alpha"))
+        backend = next((name for prefix, name in OTHER_BACKENDS.items() if words[:len(prefix)] == prefix), None)
+        if backend and not command.rejected:
+            found.append(Finding(command.path, command.line, f"`gcloud {' '.join(words[:3])}` in {command.where} "
+                                 f"deploys to {backend}, not to Cloud Run or Functions", "weak"))
+    return found
+
+
+def _served_images(repo) -> list[Finding]:
+    """A serving image (its Dockerfile starts a web server) built for a GCP registry, with no deploy step:
+    the service may have been created in the console, which leaves nothing in the repository."""
+    servers = {c.path: c for c in repo.commands.at("dockerfile") if c.program in SERVERS}
+    found = []
+    for command in repo.commands.of("docker", sites=("cloudbuild", "workflow")):
+        if command.subcommand != "build" or command.rejected:
+            continue
+        dockerfile = next(iter(command.option_values("-f") + command.option_values("--file")), "Dockerfile")
+        server = servers.get(dockerfile.removeprefix("./"))
+        tags = command.option_values("-t") + command.option_values("--tag")
+        if server and (command.site == "cloudbuild" or any(GCP_REGISTRY.search(t) for t in tags)):
+            found.append(Finding(command.path, command.line, f"`docker build` in {command.where} builds the serving image "
+                                 f"of {server.path} (`{server.program}`, line {server.line}) for GCP; no deploy step "
+                                 "is in the repository (a service created in the console leaves none)", "weak"))
+    return found
 
 
 def _functions(repo, source):

@@ -136,6 +136,15 @@ def test_a_workflow_script_opening_with_a_comment_keeps_its_lines(tmp_path):
     assert [(c.line, c.program) for c in repo.commands.at("workflow")] == [(8, "flake8")]
 
 
+def test_a_folded_workflow_script_keeps_the_line_it_starts_on(tmp_path):
+    text = ("on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: >\n"
+            "          gcloud compute instances\n          update-container vm --container-image i\n"
+            "      - run: >\n          gcloud\n          info\n")
+    repo = Repository(write_tree(tmp_path, {".github/workflows/w.yml": text}))
+    found = [(c.line, c.program, c.args[:2]) for c in repo.commands.at("workflow")]
+    assert found == [(7, "gcloud", ("compute", "instances")), (10, "gcloud", ("info",))]
+
+
 def test_rejected_workflow_commands_carry_the_reason(tmp_path):
     text = "on: push\njobs:\n  a:\n    runs-on: x\n    matrix: {p: [1]}\n    steps:\n      - run: ruff check .\n"
     repo = Repository(write_tree(tmp_path, {".github/workflows/w.yml": text}))

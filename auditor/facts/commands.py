@@ -276,7 +276,15 @@ def _script_start(lines: list[str], script: str, start: int) -> int | None:
         for index in range(origin, len(lines)):
             if needle in lines[index] and (commented or not lines[index].lstrip().startswith("#")):
                 return index
+    for index in range(start, len(lines)):   # a folded scalar (`run: >`) joins its lines into one
+        if _folded_start(lines[index].strip(), needle):
+            return index
     return None
+
+
+def _folded_start(line: str, needle: str) -> bool:
+    """The first file line of a folded script: a whole-word prefix of the script's first line."""
+    return len(line) >= 6 and not line.startswith("#") and needle.startswith(line) and needle[len(line):len(line) + 1] in ("", " ")
 
 
 def _comments(sink: _Sink, path: str, text: str, site: str) -> None:

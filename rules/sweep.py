@@ -1,5 +1,6 @@
 """A hyperparameter sweep: a W&B sweep config or wandb.sweep / wandb.agent, optuna studies, hydra
-sweepers or multirun, ray tune; a sweep command only documented (README, docs) or a sweep library
+sweepers or multirun, ray tune, a search with hyperopt, scikit-optimize, Ax, SMAC, Keras Tuner or
+nevergrad; a sweep command only documented (README, docs) or a sweep library
 only declared is weak (the rule's `unused` step)."""
 
 import re
@@ -19,7 +20,12 @@ SWEEP_CALLS = {
     "wandb.sweep": "W&B sweep", "wandb.agent": "W&B agent", "optuna.create_study": "optuna study",
     "optuna.load_study": "optuna study", "ray.tune.run": "ray tune", "ray.tune.Tuner": "ray tune", "ray.tune.fit": "ray tune",
     "sklearn.model_selection.GridSearchCV": "grid search", "sklearn.model_selection.RandomizedSearchCV": "random search",
+    "hyperopt.fmin": "hyperopt search", "skopt.gp_minimize": "scikit-optimize search",
+    "skopt.forest_minimize": "scikit-optimize search", "skopt.BayesSearchCV": "scikit-optimize search",
+    "ax.service.ax_client.AxClient": "Ax optimization", "ax.optimize": "Ax optimization",
 }
+OPTIMIZER_PACKAGES = {"smac": "SMAC optimization", "keras_tuner": "Keras Tuner search", "nevergrad": "nevergrad optimization"}
+OPTIMIZER_CLASS = LazyPattern(r"(Facade|Tuner|^SMAC4\w+|^(Random|Grid)Search|^BayesianOptimization|^Hyperband|^NGOpt|^TwoPointsDE|^CMA)$")
 SWEEP_COMMAND = LazyPattern(r"wandb\s+(sweep|agent)\b|--multirun\b|\bhydra/sweeper\b|\boptuna\b", re.IGNORECASE)
 HYDRA_SWEEPER = LazyPattern(r"^[^\S\n]*(-\s*)?(override\s+)?hydra/sweeper\s*:|^[^\S\n]*sweeper\s*:\s*$|^[^\S\n]*mode\s*:\s*MULTIRUN", re.MULTILINE)
 COMMAND_SITES = (*LOCAL_SITES, "workflow")
@@ -62,12 +68,21 @@ def _sweep_configs(repo):
 
 
 def _sweep_calls(python):
-    for path, module in modules_mentioning(python, SWEEP_CALLS).items():
+    for path, module in modules_mentioning(python, [*SWEEP_CALLS, *OPTIMIZER_PACKAGES]).items():
         for call in module.calls:
-            kind = SWEEP_CALLS.get(module.resolve(call.name))
+            kind = _sweep_kind(module.resolve(call.name))
             if kind:
                 yield Finding(path, call.line, f"{kind}: `{call.name}(...)` in {path}:{call.line}")
                 break
+
+
+def _sweep_kind(name: str) -> str | None:
+    """What a resolved call starts, if a search over hyperparameters: `optuna.create_study`, or an optimizer
+    class of a package made for it (`smac.HyperparameterOptimizationFacade`, `keras_tuner.RandomSearch`)."""
+    package, _, last = name.partition(".")
+    if package in OPTIMIZER_PACKAGES and OPTIMIZER_CLASS.search(name.rsplit(".", 1)[-1]) and last:
+        return OPTIMIZER_PACKAGES[package]
+    return SWEEP_CALLS.get(name)
 
 
 def _commands(repo, commands):

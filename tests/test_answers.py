@@ -296,6 +296,11 @@ def test_the_ci_answer_speaks_of_the_matrix(text, used):
     ("We log inputs and predictions to a database without affecting API latency.", {"io-collection": None}),
     ("While we used Ruff for our linting it was not integrated to a wide enough extent.", {"pep8": None}),
     ("To not overly warn people by alerts we only send meaningful ones.", {"alerts": True}),
+    # denying only more of something says some of it was done
+    ("Due to time constraints we could not provide a more extensive profiling of our code.", {"profiling": None}),
+    ("We did not have time to add further DVC remotes.", {"data-versioning": None}),
+    ("We could not set up DVC, not even more than a local cache.", {"data-versioning": False}),
+    ("We did not use DVC.", {"data-versioning": False}),
 ])
 def test_a_negation_denies_only_what_it_governs(text, expected):
     found = statements(one_answer(text))

@@ -72,6 +72,11 @@ HYPOTHETICAL = LazyPattern(
     r"\b(would|could|should|might|if|plan(ned)?\s+to|in\s+the\s+future|future\s+work|want(ed)?\s+to|hope)\b|\bwouldn|\bcouldn",
     re.IGNORECASE,
 )
+ONLY_MORE_DENIED = LazyPattern(   # "could not provide a more extensive monitoring": some of it was done
+    r"(\bnot|n[’']t|\bunable\s+to|\bno\s+time\s+(to|for))\s+(\w+\s+){0,4}?(a\s+|any\s+)?(more|further|additional|extra)\s+"
+    r"(?!than\b)",
+    re.IGNORECASE,
+)
 PREDICATE_NEGATION = LazyPattern(
     r"\b(not|never|neither|nor|omit\w*|skip(ped)?|unable|fail(ed)?\s+to)\b|n[’']t\b", re.IGNORECASE
 )
@@ -121,6 +126,8 @@ def clauses(sentence: str) -> list[str]:
 def polarity(clause: str) -> bool | None:
     """True: affirmative; False: negated; None: hypothetical or about one member (says nothing)."""
     if NO_CLAIM.search(clause):
+        return None
+    if NEGATION.search(clause) and ONLY_MORE_DENIED.search(clause):
         return None
     if search_if_possible(FAILURE, clause):
         return None if INDIVIDUAL.search(clause) else False

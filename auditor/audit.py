@@ -54,7 +54,12 @@ def audit(path: Path, report_file: Path | None = None) -> AuditResult:
     if not root.is_dir():
         raise InputError(f"{path} is not a folder")
     git = read_git_info(root.resolve())
-    return audit_source(FolderSource(root, git.is_repo), git, report_file)
+    source = FolderSource(root, git.is_repo, head=git.commit)
+    result = audit_source(source, git, report_file)
+    if source.reads_git_objects:   # HEAD's blobs stood in for the disk: read what is left while git is open
+        _settle(result)
+        source.close()
+    return result
 
 
 def audit_source(source: Source, git, report_file: Path | None = None) -> AuditResult:

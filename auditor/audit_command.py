@@ -52,6 +52,7 @@ def run_audit(target: str, report: Path | None, format: Format, output: Path | N
                               tz=tz or (config.tz if deadline else None), keep=keep)
     except (InputError, ConfigError) as exc:
         fail(str(exc))
+    _warn_about_source(result)
     from auditor.render import json_report
 
     policy = fail_on or FailOn(config.fail_on or FailOn.unsupported.value)
@@ -63,6 +64,16 @@ def run_audit(target: str, report: Path | None, format: Format, output: Path | N
             fail(f"cannot write {output}: {exc.strerror or exc}")
     _print_report(lambda: _render(result, format, document, verbose, config.skip))
     raise SystemExit(EXIT_UNSUPPORTED if fails(result, policy, config.skip) else EXIT_OK)
+
+
+def _warn_about_source(result) -> None:
+    """What the audit had to work around in the repository (an empty git index), said on stderr."""
+    notes = result.repository.source_notes
+    if notes:
+        from rich.markup import escape
+
+        for note in notes:
+            print_to_stderr(f"[yellow]warning:[/yellow] {escape(note)}")
 
 
 def _render(result, format: Format, document: str | None, verbose: bool, skip: dict[str, str]) -> None:

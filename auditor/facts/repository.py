@@ -386,12 +386,18 @@ class Repository:
             self._documents[rel] = Parsed(None, content.error) if content.error else parser(content.text or "")
         return self._documents[rel]
 
+    @property
+    def source_notes(self) -> list[str]:
+        """What the reader of the files had to work around (an empty git index read from HEAD)."""
+        return list(getattr(self._source, "notes", ()))
+
     @cached_property
     def problems(self) -> list[Problem]:
         """Every file that was read for a fact but could not be read or parsed."""
         seen = [Problem(p, t.error) for p, t in self._texts.items() if t.error]
         seen += [Problem(p, y.error) for p, y in self._documents.items() if y.error and not self._texts[p].error]
         seen += [Problem(p, i.error) for p, i in self._ini.items() if i.error and not self._texts[p].error]
+        seen += [Problem(".git/index", note) for note in self.source_notes]
         if "commands" in self.__dict__:   # only when a rule read the commands
             seen += [Problem(n.path, n.message) for n in self.commands.notes]
         return sorted(set(seen), key=lambda p: p.path)

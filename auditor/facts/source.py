@@ -9,8 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from auditor.facts.files import MAX_FILE_BYTES, list_files, read_resolved_folder_bytes, start_listing
-from auditor.facts.gitcmd import GitRun
+from auditor.facts.files import MAX_FILE_BYTES, Absent, list_files, read_resolved_folder_bytes, start_listing
+from auditor.facts.gitcmd import GitError, GitRun
+from auditor.facts.gitsource import GitTreeSource
+
+EMPTY_INDEX_NOTE = (
+    "the git index lists no file while HEAD's tree holds {count} (a clone whose checkout failed, or an index "
+    "that was emptied): audited HEAD's tree from git, as `--at HEAD` does; to repair the clone run "
+    "`git read-tree HEAD` (or `git reset`) in it")
 
 
 class Source(Protocol):
@@ -24,13 +30,22 @@ class Source(Protocol):
 
 
 class FolderSource:
-    """The files of a folder: git's tracked files when it is a work tree, else a filtered walk."""
+    """The files of a folder: git's tracked files when it is a work tree, else a filtered walk.
 
-    def __init__(self, root: Path, is_git: bool):
+    With `head` (the work tree's HEAD commit) the commit stands in where the folder cannot: an
+    empty index is listed from HEAD's tree, and a tracked file absent from the disk (outside a
+    sparse checkout's cone, deleted but not committed) is read from HEAD's blob."""
+
+    def __init__(self, root: Path, is_git: bool, head: str | None = None):
         self.root = root.resolve()
         self.is_git = is_git
+        self.head = head if is_git else None
+        self.notes: list[str] = []
         self._listed: list[str] | None = None
+        self._tracked: frozenset[str] | None = None
         self._listing: GitRun | None = None
+        self._head_tree: GitTreeSource | None = None
+        self._from_head = False
 
     def start_listing(self) -> None:
         """Starts `git ls-files` now, to be read when the files are first asked for."""
@@ -42,7 +57,26 @@ class FolderSource:
         if self._listed is None:
             self._listed = list_files(self.root, self.is_git, self._listing)
             self._listing = None
+            if not self._listed and self.head:
+                self._listed = self._list_head_instead()
         return list(self._listed)
+
+    def _list_head_instead(self) -> list[str]:
+        """An empty index beside a commit with files: HEAD's tree, never an audit of nothing."""
+        tree = self._tree()
+        try:
+            listed = tree.list_files() if tree else []
+        except GitError:
+            return []
+        if listed:
+            self._from_head = True
+            self.notes.append(EMPTY_INDEX_NOTE.format(count=len(listed)))
+        return listed
+
+    def _tree(self) -> GitTreeSource | None:
+        if self._head_tree is None and self.head:
+            self._head_tree = GitTreeSource(self.root, self.head, root=self.root)
+        return self._head_tree
 
     def cancel(self) -> None:
         """Stops a listing started but no longer wanted."""
@@ -50,5 +84,35 @@ class FolderSource:
             self._listing.cancel()
             self._listing = None
 
+    @property
+    def reads_git_objects(self) -> bool:
+        return self._head_tree is not None
+
+    def close(self) -> None:
+        """Ends the git reader of HEAD's blobs, when one was started (a later read starts a new one)."""
+        if self._head_tree is not None:
+            self._head_tree.close()
+
     def read_bytes(self, rel: str, limit: int = MAX_FILE_BYTES) -> bytes:
-        return read_resolved_folder_bytes(self.root, rel, limit)  # self.root was resolved on creation
+        if self._from_head:
+            return self._head_tree.read_bytes(rel, limit)
+        try:
+            return read_resolved_folder_bytes(self.root, rel, limit)  # self.root was resolved on creation
+        except Absent:
+            if not self._is_tracked(rel):
+                raise
+        return self._head_tree.read_bytes(rel, limit)
+
+    def _is_tracked(self, rel: str) -> bool:
+        """Whether git tracks the path in HEAD's tree too (so its blob can stand in for the disk)."""
+        if not self.head:
+            return False
+        if self._tracked is None:
+            self._tracked = frozenset(self.list_files())
+        if self._from_head:
+            return True
+        tree = self._tree()
+        try:
+            return rel in self._tracked and tree.blob_id(rel) is not None
+        except GitError:
+            return False

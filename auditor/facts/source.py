@@ -15,8 +15,8 @@ from auditor.facts.gitsource import GitTreeSource
 
 EMPTY_INDEX_NOTE = (
     "the git index lists no file while HEAD's tree holds {count} (a clone whose checkout failed, or an index "
-    "that was emptied): audited HEAD's tree from git, as `--at HEAD` does; to repair the clone run "
-    "`git read-tree HEAD` (or `git reset`) in it")
+    "that was emptied): audited the files of HEAD's tree (read from the work tree, else from git; nothing "
+    "written), as if the index held them; to repair the clone run `git read-tree HEAD` (or `git reset`) in it")
 
 
 class Source(Protocol):
@@ -33,8 +33,8 @@ class FolderSource:
     """The files of a folder: git's tracked files when it is a work tree, else a filtered walk.
 
     With `head` (the work tree's HEAD commit) the commit stands in where the folder cannot: an
-    empty index is listed from HEAD's tree, and a tracked file absent from the disk (outside a
-    sparse checkout's cone, deleted but not committed) is read from HEAD's blob."""
+    empty index is listed from HEAD's tree, and a listed file absent from the disk (outside a
+    sparse checkout's cone, deleted but not committed, never checked out) is read from HEAD's blob."""
 
     def __init__(self, root: Path, is_git: bool, head: str | None = None):
         self.root = root.resolve()
@@ -94,8 +94,6 @@ class FolderSource:
             self._head_tree.close()
 
     def read_bytes(self, rel: str, limit: int = MAX_FILE_BYTES) -> bytes:
-        if self._from_head:
-            return self._head_tree.read_bytes(rel, limit)
         try:
             return read_resolved_folder_bytes(self.root, rel, limit)  # self.root was resolved on creation
         except Absent:
@@ -109,10 +107,11 @@ class FolderSource:
             return False
         if self._tracked is None:
             self._tracked = frozenset(self.list_files())
+        if rel not in self._tracked:
+            return False
         if self._from_head:
             return True
-        tree = self._tree()
         try:
-            return rel in self._tracked and tree.blob_id(rel) is not None
+            return self._tree().blob_id(rel) is not None
         except GitError:
             return False

@@ -309,6 +309,39 @@ def test_a_negation_denies_only_what_it_governs(text, expected):
         assert (decided.used if decided else None) is used, (item_id, found.get(item_id))
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # a term inside the subject of a negated passive or perfect predicate is denied
+    ("The coverage is 53%, however, testing for the training and prediction code has not been conducted.",
+     {"tests-model": False}),
+    ("Testing for the training has not been conducted.", {"tests-model": False}),
+    ("The unit tests of the model and the data loader were never written.", {"tests-model": False}),
+    ("Unit tests of the API were never written.", {"api-tests-ci": False}),
+    ("No tests for the model were made.", {"tests-model": False}),
+    ("We tested the data, but testing of the training has not been done.", {"tests-data": True, "tests-model": False}),
+    # a relative clause, another subject, or a predicate before the negated one: no claim
+    ("The API, which has not been tested, serves the model.", {"api-tests-ci": None, "fastapi": None}),
+    ("Tests of the model and the data we have not written yet.", {"tests-model": None}),
+    ("Tests for the model were written and the API was not tested.", {"tests-model": None}),
+    ("We wrote tests for the model and data loading was not tested.", {"tests-model": None}),
+    ("Other pre-commits that check uv.lock and print a file for anyone not wanting uv are in the config.",
+     {"pre-commit": None}),
+    ("The sweep was made on Vertex AI to not use local resources.", {"sweep": None}),
+    ("The FastAPI app is a simple API that returns whether the text is hateful or not.", {"fastapi": None}),
+    # "without" negates no predicate: no claim
+    ("The unit tests for the model run without a GPU.", {"tests-model": None}),
+    # a thing not tested, covered or completed exists: its item is not denied
+    ("However, our FastAPI server and its database have not been tested.", {"fastapi": None}),
+    ("Notably, the training loop and prediction were not covered.", {"model-train": None}),
+    ("Our W&B sweeping functionality was not tested with pytest.", {"wandb": None}),
+    ("Our code coverage is 40%, though coverage is not complete.", {"coverage": True}),
+])
+def test_a_negated_predicate_denies_the_terms_of_its_subject(text, expected):
+    found = statements(one_answer(text))
+    for item_id, used in expected.items():
+        decided = answer_claim(found.get(item_id, []))
+        assert (decided.used if decided else None) is used, (item_id, found.get(item_id))
+
+
 MONITORING_QUESTION = (
     "### Question 27\n> **Did you manage to implement monitoring of your deployed model? If yes, explain how it**\n"
     "> **works.**\n>\n> Example:\n> *We did not manage to implement monitoring. We would like to have it.*\n"

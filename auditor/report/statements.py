@@ -91,9 +91,29 @@ VERB = LazyPattern(
     r"|to|of|with|on|actually|really|even|properly|explicitly|yet)(s|d|ed|ing)?",
     re.IGNORECASE,
 )
+AUXILIARY = LazyPattern(
+    r"\b(is|are|was|were|be|been|being|has|have|had|do|does|did|will|can|shall|may|must|get|got)\b", re.IGNORECASE
+)
+NEGATED_AUXILIARIES = LazyPattern(   # what stands between a subject and its negation: "has", "was also"
+    r"(\s+(is|are|was|were|be|been|has|have|had|do|does|did|will|can|shall|may|must|also|still|yet|really"
+    r"|actually|even))*\s*$",
+    re.IGNORECASE,
+)
+RELATIVE = LazyPattern(r"\b(that|which|who|whose|whom|where)\b", re.IGNORECASE)
+NOT_DONE_BUT_THERE = LazyPattern(   # "our FastAPI server has not been tested": it exists, untested
+    r"\s+((been|be|yet|fully|properly|really|thoroughly|entirely|completely|extensively)\s+)*"
+    r"(test|cover|document|validat|verif|check|benchmark|optimi[sz]|evaluat|finish|complet|polish|updat|maintain"
+    r"|merg|review)\w*",
+    re.IGNORECASE,
+)
+WORD = LazyPattern(r"\w+(?:[’']\w+)?")
 TAKEN_UP = LazyPattern(r"(?:\s+\w+){0,4}\s+(it|them|this|that|any|one|those)\W*$", re.IGNORECASE)
 DETERMINERS = frozenset(
     {"the", "a", "an", "any", "our", "their", "its", "some", "either", "neither", "both", "also"}
+)
+CONNECTIVES = frozenset(
+    {"however", "but", "and", "so", "yet", "still", "then", "also", "moreover", "furthermore", "additionally",
+     "finally", "unfortunately", "sadly", "therefore", "thus", "hence", "overall", "currently", "though"}
 )
 QUOTE_MARKS = LazyPattern(r"[>*_`\s]+")
 MIN_QUOTED_WORDS = 4  # fewer words ("We did not.") may be the group's own, whatever the template says
@@ -385,7 +405,27 @@ def _subject_of(before: str, between: str, after: str) -> bool:
         return False
     if SUBJECT.search(between):
         return not FIRST_PERSON.search(before) and bool(TAKEN_UP.match(after))
-    return not COORDINATOR.search(between) or _only_determiners(before)
+    rest = between[:NEGATED_AUXILIARIES.search(between).start()]
+    if AUXILIARY.search(rest) or NOT_DONE_BUT_THERE.match(after):
+        return False  # "tests for X were written and the API was not tested": another predicate first
+    if not COORDINATOR.search(rest):
+        return True
+    return _only_determiners(before) or (not RELATIVE.search(rest) and _heads_subject(before))
+
+
+def _heads_subject(before: str) -> bool:
+    """The words before a term are the start of the subject it is part of ("however, testing for
+    X and Y has not been done", "the unit tests of X and Y were never written"), not a predicate
+    that takes the term as its object ("we wrote tests for X and Y was not tested")."""
+    return all(word.lower() in DETERMINERS or word.lower() in CONNECTIVES or not _predicate_word(word)
+               for word in WORD.findall(before))
+
+
+def _predicate_word(word: str) -> bool:
+    """A word that may be, or belong to, a predicate: a pronoun subject, an auxiliary, a verb of the
+    items' vocabulary, or a form in -ed / -ing (kept out when unsure: no claim is the safe side)."""
+    return bool(SUBJECT.fullmatch(word) or FIRST_PERSON.fullmatch(word) or AUXILIARY.fullmatch(word)
+                or VERB.fullmatch(word) or word.lower().endswith(("ed", "ing")))
 
 
 def _only_determiners(words: str) -> bool:

@@ -127,3 +127,32 @@ def test_checklist_section_stops_at_the_first_question():
     text = "## Overall project checklist\n* [x] Create a git repository (M5)\n### Question 1\n* [x] Load test your application (M24)\n"
     checklist = parse_checklist(text)
     assert [line.text for line in checklist.lines] == ["Create a git repository (M5)"]
+
+
+SYMBOL_MARKED = """## Overall project checklist
+- [x] Add pre-commit hooks to your version control setup (M18)
+- ❌ Add a continues workflow that triggers when data changes (M19)
+- ✅ Load test your application (M24)
+* [x] Create a FastAPI application that can do inference using your model (M22)
+  - we used uvicorn behind it
+- [x] Used Hydra to load the configurations
+  and manage your hyperparameters (M11)
+"""
+
+
+@pytest.mark.parametrize(
+    "line, mark, claimed, text",
+    [
+        (2, "x", True, "Add pre-commit hooks to your version control setup (M18)"),
+        (3, "❌", False, "Add a continues workflow that triggers when data changes (M19)"),
+        (4, "✅", True, "Load test your application (M24)"),
+        (5, "x", True, "Create a FastAPI application that can do inference using your model (M22)"),
+        (7, "x", True, "Used Hydra to load the configurations and manage your hyperparameters (M11)"),
+    ],
+)
+def test_a_bullet_marked_by_a_bare_symbol_is_its_own_item(line, mark, claimed, text):
+    """`- ❌ item` has no brackets: it is an item of its own, never the wrapped tail of the item above;
+    a sub-bullet ends the item above it, a wrapped line continues it."""
+    items = {item.line: item for item in parse_checklist(SYMBOL_MARKED).lines}
+    assert (items[line].mark, items[line].claimed, items[line].text) == (mark, claimed, text)
+    assert sorted(items) == [2, 3, 4, 5, 7]

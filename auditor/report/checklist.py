@@ -18,6 +18,8 @@ CHECKLIST_HEADING = LazyPattern(r"check\s*-?list", re.IGNORECASE)
 QUESTION_HEADING = LazyPattern(r"^(question\s*\d+|group information|coding environment)\b", re.IGNORECASE)
 ITEM = LazyPattern(r"^(?P<indent>\s*)(?:[*+-]|\d+[.)])\s+\[(?P<mark>[^\]\n]{0,12})\]\s*(?P<text>.*)$")
 BARE_ITEM = LazyPattern(r"^(?P<indent>\s*)\[(?P<mark>[^\]\n]{0,12})\]\s+(?P<text>\S.*)$")
+SYMBOL_ITEM = LazyPattern(r"^(?P<indent>\s*)(?:[*+-]|\d+[.)])\s+(?P<mark>[✓✔✅☑❌✗✘✖☐]\ufe0f?)\s*(?P<text>\S.*)$")
+BULLET = LazyPattern(r"^\s*(?:[*+-]|\d+[.)])\s+\S")
 HTML_COMMENT = LazyPattern(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 NOT_NEWLINE = LazyPattern(r"[^\n]")
 MARK_DECORATION = LazyPattern(r"[\s*_()`'\"]")
@@ -118,12 +120,12 @@ def parse_checklist(text: str) -> Checklist:
     current: list | None = None   # [line number, mark, text parts]
     for index in range(start, end):
         raw = lines[index]
-        match = ITEM.match(raw) or BARE_ITEM.match(raw)
+        match = ITEM.match(raw) or BARE_ITEM.match(raw) or SYMBOL_ITEM.match(raw)
         if match:
             if current:
                 items.append(_finish(current))
             current = [index + 1, match.group("mark"), [match.group("text")]]
-        elif current and raw.strip() and not read_heading(raw) and not raw.lstrip().startswith(("```", "|", ">")):
+        elif current and _continues_item(raw):
             current[2].append(raw.strip())
         else:
             if current:
@@ -132,6 +134,13 @@ def parse_checklist(text: str) -> Checklist:
     if current:
         items.append(_finish(current))
     return Checklist(start + 1, end, items)
+
+
+def _continues_item(raw: str) -> bool:
+    """A wrapped line of the item above; a new bullet (a sub-point, or a line the reader does not
+    take as an item) starts something else."""
+    return bool(raw.strip()) and not read_heading(raw) and not BULLET.match(raw) and not raw.lstrip().startswith(
+        ("```", "|", ">"))
 
 
 def _finish(current: list) -> ChecklistLine:

@@ -296,6 +296,14 @@ def test_the_ci_answer_speaks_of_the_matrix(text, used):
     ("We log inputs and predictions to a database without affecting API latency.", {"io-collection": None}),
     ("While we used Ruff for our linting it was not integrated to a wide enough extent.", {"pep8": None}),
     ("To not overly warn people by alerts we only send meaningful ones.", {"alerts": True}),
+    # a fronted "without X," is a conditional about why X matters, not what the group did
+    ("For example, without proper formatting or typing, debugging a simple error like passing a string instead of "
+     "an integer can waste hours.", {"typing-docs": None}),
+    ("Without much time left, we did not use DVC.", {"data-versioning": False}),
+    ("We trained the model without Hydra.", {"hydra": False}),
+    # denying only much of something says a little of it was done
+    ("But we did not spend all that much time profiling it either.", {"profiling": None}),
+    ("We did not spend time on profiling.", {"profiling": False}),
     # denying only more of something says some of it was done
     ("Due to time constraints we could not provide a more extensive profiling of our code.", {"profiling": None}),
     ("We did not have time to add further DVC remotes.", {"data-versioning": None}),

@@ -77,6 +77,15 @@ ONLY_MORE_DENIED = LazyPattern(   # "could not provide a more extensive monitori
     r"(?!than\b)",
     re.IGNORECASE,
 )
+ONLY_LITTLE_DONE = LazyPattern(   # "we did not spend all that much time profiling it": a little was done
+    r"(\bnot|n[’']t)\s+(spend|spent|put|invest(ed)?)\s+(all\s+that\s+|that\s+|too\s+|very\s+|so\s+)?much\s+"
+    r"(time|effort|work)\b",
+    re.IGNORECASE,
+)
+FRONTED_WITHOUT = LazyPattern(   # "for example, without proper typing, debugging can waste hours": a conditional
+    r"^((for\s+(example|instance)|e\.\s?g\.|also|and|but|however|otherwise)\W+)?without\b[^,.;]{1,80},\s*\S",
+    re.IGNORECASE,
+)
 PREDICATE_NEGATION = LazyPattern(
     r"\b(not|never|neither|nor|omit\w*|skip(ped)?|unable|fail(ed)?\s+to)\b|n[’']t\b", re.IGNORECASE
 )
@@ -147,7 +156,9 @@ def polarity(clause: str) -> bool | None:
     """True: affirmative; False: negated; None: hypothetical or about one member (says nothing)."""
     if NO_CLAIM.search(clause):
         return None
-    if NEGATION.search(clause) and ONLY_MORE_DENIED.search(clause):
+    if NEGATION.search(clause) and (ONLY_MORE_DENIED.search(clause) or ONLY_LITTLE_DONE.search(clause)):
+        return None
+    if FRONTED_WITHOUT.match(clause):
         return None
     if search_if_possible(FAILURE, clause):
         return None if INDIVIDUAL.search(clause) else False

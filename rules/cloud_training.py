@@ -29,7 +29,7 @@ NOT_CONFIG = ("reports/",)
 COMMENTED_SITES = ("cloudbuild", "workflow", "dockerfile")
 
 
-def probe(repo, python, docker, commands):
+def probe(repo, python, docker, commands, dvc):
     specs = list(_pool_specs(repo, python))
     strong = [f for f in specs if f.strength == "strong"] + [*_commands(repo, commands), *_sdk_jobs(python)]
     yield from strong[:4]
@@ -37,7 +37,7 @@ def probe(repo, python, docker, commands):
         return
     yield from [f for f in specs if f.strength != "strong"][:1]
     yield from _weak(repo, docker, commands)
-    yield from _vm_setup(commands)
+    yield from _vm_setup(commands, dvc)
 
 
 def _pool_specs(repo, python):
@@ -193,17 +193,41 @@ def _training_image_pushes(repo, commands):
                 yield command.path, command.line, command.text, image
 
 
-def _vm_setup(commands):
-    """A training container and a script that fetches its data from a GCS bucket: the setup of a
-    training run on a cloud machine, without the command that started it."""
+def _vm_setup(commands, dvc):
+    """A training container and a script that fetches its data from a GCS bucket, or a training
+    container that pulls its data itself from a DVC remote in a GCS bucket: the setup of a training
+    run on a cloud machine, without the command that started it."""
     trainer = next((c for c in commands.at("dockerfile") if _trains(c)), None)
-    if trainer is None:
-        return
     fetch = next((c for site in LOCAL_SITES for c in commands.at(site) if _fetches_from_bucket(c)), None)
-    if fetch is not None:
+    if trainer is not None and fetch is not None:
         yield Finding(fetch.path, fetch.line, f"`{fetch.text[:60]}` in {fetch.where} fetches data from a GCS bucket and "
                                               f"{trainer.path}:{trainer.line} runs training: a cloud training setup, "
                                               "but no Vertex AI or Compute Engine command seen", "weak")
+        return
+    pull = next((c for c in commands.at("dockerfile") if _pulls_with_dvc(c) and _named_for_training(c.path)), None)
+    remote = _bucket_remote(commands, dvc)
+    if pull is not None and remote is not None:
+        yield Finding(pull.path, pull.line, f"`{pull.text[:60]}` in the training image {pull.path}:{pull.line} pulls its "
+                                            f"data from the DVC remote `{remote[:60]}` in a GCS bucket: a cloud training "
+                                            "setup, but no Vertex AI or Compute Engine command seen", "weak")
+
+
+def _named_for_training(path: str) -> bool:
+    return bool(TRAINING.search(path.rsplit("/", 1)[-1]))
+
+
+def _bucket_remote(commands, dvc) -> str | None:
+    """The gs:// URL of a DVC remote: added by a `dvc remote add` command or declared in a DVC config."""
+    for command in commands.all:
+        if command.program == "dvc" and list(command.args[:2]) == ["remote", "add"]:
+            url = next((a for a in command.args if a.startswith("gs://")), None)
+            if url:
+                return url
+    return next((r.url for r in dvc.remotes if r.url.startswith("gs://")), None)
+
+
+def _pulls_with_dvc(command) -> bool:
+    return command.program == "dvc" and list(command.args[:1]) == ["pull"]
 
 
 def _trains(command) -> bool:

@@ -21,6 +21,7 @@ from auditor.batch.outputs import GroupRow, class_document, item_catalog, summar
 from auditor.batch.roster import Group, read_input
 from auditor.batch.workers import DEFAULT_TIMEOUT, Outcome, Task, WorkerPool, default_jobs, largest_first
 from auditor.record import record
+from auditor.render.json_text import dumps_indented
 
 GROUPS_DIR = "groups"
 
@@ -70,7 +71,7 @@ def run_batch(source: Path, out: Path, *, jobs: int | None = None, deadline: str
 
 def write_outputs(out: Path, rows: list[GroupRow], source: str, tool: str) -> None:
     document = class_document(rows, source, tool)
-    write_atomic(out / "class.json", json.dumps(document, indent=1, ensure_ascii=False))
+    write_atomic(out / "class.json", dumps_indented(document, indent=1, ensure_ascii=False))
     write_atomic(out / "summary.csv", summary_csv(rows, item_catalog(rows)))
     write_atomic(out / "dashboard.html", dashboard.render(document))
 
@@ -80,7 +81,7 @@ def _record(outcome: Outcome, out: Path, cache: Cache) -> GroupRow | None:
     path = _report_path(out, group)
     if outcome.status == "audited":
         assert outcome.document is not None
-        write_atomic(path, json.dumps(outcome.document, indent=2, ensure_ascii=False) + "\n")
+        write_atomic(path, dumps_indented(outcome.document, indent=2, ensure_ascii=False) + "\n")
         cache.remember(group.slug, outcome.key, group)
         return GroupRow(group, "audited", outcome.document, seconds=outcome.seconds)
     if outcome.status == "cached":

@@ -7,6 +7,7 @@ import json
 from auditor import __version__
 from auditor.audit import AuditResult
 from auditor.lazy_pattern import LazyPattern
+from auditor.render.json_text import dumps_indented
 
 SCHEMA_VERSION = "1"
 
@@ -121,7 +122,7 @@ LONE_SURROGATE = LazyPattern("[\ud800-\udfff]")
 def dumps(result: AuditResult) -> str:
     """The document as JSON text that is valid UTF-8: a file name that is not UTF-8 (kept by
     Python as lone surrogates) is written as its `\\udcXX` escape, which reads back the same."""
-    text = json.dumps(to_document(result), indent=2, ensure_ascii=False)
+    text = dumps_indented(to_document(result), indent=2, ensure_ascii=False)
     return LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

@@ -4,7 +4,6 @@ the report line that claims it, the evidence files as related locations."""
 
 from __future__ import annotations
 
-import json
 from urllib.parse import quote
 
 from auditor import __version__
@@ -13,6 +12,7 @@ from auditor.audit import AuditResult
 from auditor.catalog import RuleSpec, load_catalog
 from auditor.render.attention import Attention, attention_items, skipped_items
 from auditor.render.explain import evidence_lines
+from auditor.render.json_text import dumps_indented
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"unsupported": "error", "contradicted": "error", "weak": "warning", "course": "note"}
@@ -40,7 +40,7 @@ def to_document(result: AuditResult, skip: dict[str, str] | None = None) -> dict
 
 
 def dumps(result: AuditResult, skip: dict[str, str] | None = None) -> str:
-    return json.dumps(to_document(result, skip), indent=2, ensure_ascii=False)
+    return dumps_indented(to_document(result, skip), indent=2, ensure_ascii=False)
 
 
 def item_rule(spec: RuleSpec) -> dict:

@@ -61,8 +61,7 @@ def parse_yaml(text: str) -> Parsed:
     Documents that nest deeper than MAX_DEPTH, contain themselves or whose aliases would
     expand past MAX_EXPANDED_NODES (alias bombs) are refused, so no rule walks forever."""
     try:
-        depth = _event_depth(text)
-        if depth > MAX_DEPTH:
+        if _may_nest_deeper(text, MAX_DEPTH) and _event_depth(text) > MAX_DEPTH:
             return Parsed(None, f"refused YAML: nested more than {MAX_DEPTH} levels deep")
         docs = list(yaml.load_all(text, Loader=SAFE_LOADER))
     except yaml.YAMLError as exc:
@@ -85,6 +84,13 @@ def _is_depth_limit(exc: yaml.YAMLError) -> bool:
     """libyaml 0.2.5+ as bundled by PyYAML >= 6.0.4 refuses deep flow nesting itself, as a
     scanner error; that is the same refusal as ours, not a broken document."""
     return "maximum nesting depth" in str(getattr(exc, "problem", "") or exc)
+
+
+def _may_nest_deeper(text: str, limit: int) -> bool:
+    """False when the text cannot nest deeper than `limit`: the parser opens every sequence or
+    mapping at an indicator of its own ('-', '?', ':', '[' or '{'), so nesting never exceeds
+    their count (most files have fewer than the limit and skip the event pass)."""
+    return sum(map(text.count, "-?:[{")) > limit
 
 
 def _event_depth(text: str) -> int:

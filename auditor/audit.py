@@ -79,7 +79,7 @@ def audit_source(source: Source, git, report_file: Path | None = None) -> AuditR
         raise
     slug = github_slug(git.remote, source.root.resolve().name)
     parsed = ParsedReport(report.path, report.text, report.answers, slug)
-    repo = Repository(source.root, source=source, git=git, report_path=display if report.path else None,
+    repo = Repository(source.root, source=source, git=git, report_path=report.path,
                       study_numbers=study_numbers(report.text), report=parsed, started=started)
     outcomes = run_all(repo)
     started.cancel_branch_log()

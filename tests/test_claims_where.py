@@ -174,3 +174,30 @@ def test_unreadable_places_are_passed_over(tmp_path):
     (repo / "CHECKLIST.md").write_bytes(b"\0\1binary" + checklist_of(TEMPLATE_2023).encode())
     result = audit(repo)
     assert result.report.checklist_path is None and not result.report.checklist_lines
+
+
+# --- no report file, the root README is the filled report -------------------------------------
+def test_a_root_readme_holding_checklist_and_answers_is_the_report(tmp_path):
+    answers = "".join(answer(number, "We did this and that.") for number in range(1, 29))
+    architecture = ("\n### Question 29\n> **Include a figure that describes the overall architecture of your system**\n"
+                    ">\n> Answer:\n\n![our pipeline](pipeline.png)\n")
+    (tmp_path / "pipeline.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    result, items = run(tmp_path, {"README.md": checklist_of(TEMPLATE_2025) + answers + architecture})
+    assert result.report.path == "README.md" and result.report.checklist_path == "README.md"
+    assert items["architecture-diagram"].verdict == "corroborated"
+    assert "pipeline.png" in items["architecture-diagram"].findings[0].message
+    assert result.report.answers is not None and len(result.report.answers.questions) >= 5
+    assert "holds the checklist and the report's answers" in result.report.message
+    jsonschema.validate(json_report.to_document(result), json_report.schema())
+
+
+def test_a_root_readme_with_the_checklist_alone_is_not_taken_for_the_report(tmp_path):
+    result, _ = run(tmp_path, {"README.md": "# Project\n\n" + checklist_of(TEMPLATE_2025)})
+    assert result.report.checklist_path == "README.md"
+    assert result.report.path is None and result.report.answers is None
+
+
+def test_a_report_file_keeps_its_own_answers_when_the_checklist_is_elsewhere(tmp_path):
+    result, _ = run(tmp_path, {"reports/README.md": REPORT_WITHOUT_CHECKLIST,
+                               "README.md": checklist_of(TEMPLATE_2023) + questions_of(TEMPLATE_2023)})
+    assert result.report.path == "reports/README.md" and result.report.checklist_path == "README.md"

@@ -90,7 +90,22 @@ def adopt_checklist(report: ReportClaims, text: str, display_path: str, catalog:
     report.template, report.checklist_path = found.template, display_path
     where = report.path or "the report"
     report.message = f"the checklist is not in {where} but in {display_path}"
+    if report.text is None:
+        _adopt_answers(report, text, display_path)
     return True
+
+
+MIN_REPORT_QUESTIONS = 5  # a file holding the course's checklist and this many answered questions is the report
+
+
+def _adopt_answers(report: ReportClaims, text: str, display_path: str) -> None:
+    """No report file, but the file that holds the checklist is the filled report template
+    (the root README with its `### Question N` answers): it is the report."""
+    answers = parse_answers(text)
+    if len(answers.questions) < MIN_REPORT_QUESTIONS:
+        return
+    report.path, report.text, report.answers = display_path, text, answers
+    report.message = f"no report at the usual place: {display_path} holds the checklist and the report's answers"
 
 
 def _merge(previous: tuple[Claim, ChecklistLine] | None, line: ChecklistLine,

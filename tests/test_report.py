@@ -156,3 +156,30 @@ def test_a_bullet_marked_by_a_bare_symbol_is_its_own_item(line, mark, claimed, t
     items = {item.line: item for item in parse_checklist(SYMBOL_MARKED).lines}
     assert (items[line].mark, items[line].claimed, items[line].text) == (mark, claimed, text)
     assert sorted(items) == [2, 3, 4, 5, 7]
+
+
+CHECKLIST_WITH_SYMBOLS = """## Overall project checklist
+
+- [x] Add pre-commit hooks to your version control setup (M18)
+- ❌ Add a continues workflow that triggers when data changes (M19)
+- ✅ Create a FastAPI application that can do inference using your model (M22)
+✔️ Load test your application (M24)
+- [x] Check how robust your model is towards data drifting (M27)
+  wrapped onto a second line
+"""
+
+
+@pytest.mark.parametrize(
+    ("item", "claimed", "line"),
+    [
+        ("pre-commit", True, 3),             # not merged with the next line's item
+        ("workflow-data-change", False, 4),  # a cross instead of the box: not claimed
+        ("fastapi", True, 5),
+        ("load-test", True, 6),              # a bare symbol without a bullet
+        ("drift-robustness", True, 7),       # a plain wrapped line still continues its item
+    ],
+)
+def test_a_symbol_in_place_of_the_box_is_the_mark_of_its_own_line(item, claimed, line):
+    report = claims_from_text(CHECKLIST_WITH_SYMBOLS, "reports/README.md", load_catalog())
+    mark, where = report.claims[item]
+    assert (mark, where.line) == (claimed, line)

@@ -183,3 +183,18 @@ def test_a_symbol_in_place_of_the_box_is_the_mark_of_its_own_line(item, claimed,
     report = claims_from_text(CHECKLIST_WITH_SYMBOLS, "reports/README.md", load_catalog())
     mark, where = report.claims[item]
     assert (mark, where.line) == (claimed, line)
+
+
+@pytest.mark.parametrize(
+    ("line", "claimed"),
+    [
+        ("* [x] Consider running a hyperparameter optimization sweep (M14) - Not applicable", False),
+        ("* [x] If applicable, optimize the performance of your training pipeline by using distributed training (M30) (N/A)", False),
+        ("* [x] Use PyTorch-lightning (if applicable) to reduce the amount of boilerplate in your code (M15)", True),
+        ("* [x] If applicable, optimize the performance of your training pipeline by using distributed training (M30)", True),
+        ("* [ ] Consider running a hyperparameter optimization sweep (M14) - not applicable", False),
+    ],
+)
+def test_a_ticked_line_noted_not_applicable_is_no_claim(line, claimed):
+    checklist = parse_checklist("## Overall project checklist\n\n" + line + "\n")
+    assert checklist.lines[0].claimed is claimed

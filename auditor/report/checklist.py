@@ -27,6 +27,8 @@ MARK_DECORATION = LazyPattern(r"[\s*_()`'\"]")
 STRONG_OR_STRUCK = LazyPattern(r"(\*\*|__|~~)")
 EMPHASIS_MARK = LazyPattern(r"(?<![\w`])[*_](?=\S)|(?<=\S)[*_](?![\w`])")
 WHITESPACE = LazyPattern(r"\s+")
+# `[x] Consider running a sweep (M14) - Not applicable`: the group ticked the line to say it does not apply
+NOT_APPLICABLE_NOTE = LazyPattern(r"(\)|\s[-–—:]|\s\()\s*(not applicable|n/a|not relevant)\s*\)?[.!]?\s*$", re.IGNORECASE)
 TRUE_MARKS = {"x", "✓", "✔", "✅", "☑", "✔️", "ok", "done", "yes", "y"}
 FALSE_MARKS = {"", "-", "–", "—", "no", "n", "❌", "✗", "✘", "✖", "✖️", "☐", "n/a", "na"}
 
@@ -146,4 +148,8 @@ def _continues_item(raw: str) -> bool:
 
 def _finish(current: list) -> ChecklistLine:
     number, mark, parts = current
-    return ChecklistLine(line=number, text=clean_item_text(" ".join(parts)), mark=mark.strip(), claimed=mark_to_claim(mark))
+    text = clean_item_text(" ".join(parts))
+    claimed = mark_to_claim(mark)
+    if claimed is True and NOT_APPLICABLE_NOTE.search(text):
+        claimed = False
+    return ChecklistLine(line=number, text=text, mark=mark.strip(), claimed=claimed)

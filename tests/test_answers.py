@@ -211,6 +211,10 @@ def test_relative_path(href, expected):
             {"alerts": False, "api-metrics": False, "drift-api": False},
         ),
         ("We implemented monitoring of our model.", {"alerts": None, "api-metrics": None}),
+        # a negation of the degree ("not ... completely") says it was done in part: no denial
+        ("In this project, we did not manage to implement monitoring completely.", {"alerts": None}),
+        ("We did not set up DVC fully as we planned.", {"data-versioning": None}),
+        ("We did not implement monitoring, completely out of time.", {"alerts": False}),
         (
             "We set up automatic alerting in order to get a message "
             "every time the app is not behaving as expected.",

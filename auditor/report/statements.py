@@ -115,6 +115,11 @@ NOT_DONE_BUT_THERE = LazyPattern(   # "our FastAPI server has not been tested": 
     r"|merg|review)\w*",
     re.IGNORECASE,
 )
+DEGREE_AFTER = LazyPattern(   # "did not manage to implement monitoring completely": done in part, not denied
+    r"\s*(\w+\s+){0,2}?(completely|fully|entirely|in\s+full|to\s+the\s+full(est)?|all\s+the\s+way"
+    r"|as\s+(we\s+)?(planned|intended|hoped|wanted))\b",
+    re.IGNORECASE,
+)
 WORD = LazyPattern(r"\w+(?:[’']\w+)?")
 TAKEN_UP = LazyPattern(r"(?:\s+\w+){0,4}\s+(it|them|this|that|any|one|those)\W*$", re.IGNORECASE)
 DETERMINERS = frozenset(
@@ -380,7 +385,7 @@ def negation_governs(clause: str, where: tuple[int, int]) -> bool:
         return True  # the term names its own negation
     before = [span for span in spans if span[1] <= start]
     if before and _object_of(clause[before[-1][1]:start]):
-        return True
+        return not DEGREE_AFTER.match(clause[end:])
     after = next((span for span in spans if span[0] >= end), None)
     return (after is not None and after[2]
             and _subject_of(clause[:start], clause[end:after[0]], clause[after[1]:]))

@@ -21,6 +21,7 @@ from auditor.facts.lfs import LfsPattern, read_lfs_patterns
 from auditor.facts.docker import COMPOSE_FILES, Dockerfile, is_dockerfile, read_dockerfile
 from auditor.facts.dvc import Dvc, read_dvc
 from auditor.facts.vendored import VendoredFolders
+from auditor.facts.word_lines import WordLines
 from auditor.facts.files import FileText, Unreadable, decode_text, is_generated
 from auditor.facts.path_index import PathIndex
 from auditor.facts.source import FolderSource, Source
@@ -221,6 +222,7 @@ class Repository:
         self._searchable: dict[str, str | None] = {}
         self._lowered: dict[str, tuple[str, bool]] = {}
         self._lowered_left = MAX_LOWERED_CHARS
+        self._word_index: dict[str, WordLines] = {}
         self._mentions: dict[str, tuple[GitHubMention, ...]] = {}
 
     # --- the file list -------------------------------------------------------------------
@@ -418,14 +420,48 @@ class Repository:
                 regex = compiled(source, flags) if isinstance(pattern, str) else pattern
                 whole_file = regex if flags & re.MULTILINE or not _anchored(source) else compiled(
                     source, flags | re.MULTILINE)
-            if not whole_file.search(self.searchable_text(rel)):
-                continue
-            for number, line in enumerate(self.text(rel).text.splitlines(), 1):
-                if regex.search(line[:MAX_GREP_LINE]):
-                    found.append(Match(rel, number, line.strip()[:160]))
-                    if len(found) >= limit:
-                        return found
+            if self._grep_file(rel, source, flags, regex, whole_file, found, limit):
+                return found
         return found
+
+    def _grep_file(self, rel: str, source: str, flags: int, regex, whole_file, found: list[Match],
+                   limit: int) -> bool:
+        """Adds the file's matching lines to `found` when the whole file matches too; whether `limit` is
+        reached. Only the lines holding the words every match needs are searched, and the whole file
+        only once one of them matches: a line lacking them cannot match, so the lines found are those
+        every line's search finds."""
+        needed = words_needed(source, flags)
+        index = self._word_lines(rel) if needed else None
+        if index is None:
+            if not whole_file.search(self.searchable_text(rel)):
+                return False
+            lines = self.text(rel).text.splitlines()
+            numbers = range(len(lines))
+        else:
+            numbers, lines = index.lines_holding(needed), index.lines
+        whole_file_matched = index is None
+        for number in numbers:
+            line = lines[number]
+            if not regex.search(line[:MAX_GREP_LINE]):
+                continue
+            if not whole_file_matched:
+                if not whole_file.search(self.searchable_text(rel)):
+                    return False
+                whole_file_matched = True
+            found.append(Match(rel, number + 1, line.strip()[:160]))
+            if len(found) >= limit:
+                return True
+        return False
+
+    def _word_lines(self, rel: str) -> WordLines | None:
+        """The file's lines by the words they hold; None once MAX_LOWERED_CHARS are kept."""
+        if rel not in self._word_index:
+            text = self.text(rel).text or ""
+            if len(text) > self._lowered_left:
+                return None
+            self._lowered_left -= len(text)
+            self._word_index[rel] = WordLines(text)
+        return self._word_index[rel]
 
     def may_hold_match(self, rel: str, source: str, flags: int) -> bool:
         """False when the file cannot hold a match: unreadable, or without a word every match needs

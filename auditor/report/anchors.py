@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 
 from auditor.lazy_pattern import LazyPattern
+from auditor.report.anchor_words import groups, kept_across_runs, words_or_none
 
 LITERAL_RUN = re.compile(r"[A-Za-z0-9]{2,}(?![?*{])")
 # A pattern's source in the pieces its readers take, cut by one compiled scanner rather than a Python
@@ -71,6 +72,7 @@ def may_hold(source: str, flags: int, lowered: str, ascii: bool) -> bool:
 
 
 @lru_cache(maxsize=1024)
+@kept_across_runs("needed", groups)
 def words_needed(source: str, flags: int) -> tuple[tuple[str, ...], ...]:
     """all_required_words, none read for a verbose pattern (its spaces and comments are no text)
     nor for one that may set flags inline (`(?i)`, `(?x:`)."""
@@ -97,6 +99,7 @@ def holds_words(needed: tuple[tuple[str, ...], ...], lowered: str) -> bool:
 
 
 @lru_cache(maxsize=2048)
+@kept_across_runs("all", groups)
 def all_required_words(source: str) -> tuple[tuple[str, ...], ...]:
     """Groups of lowercase words: every match contains a word of each group."""
     if len(_split_top(source, "|")) > 1:
@@ -109,6 +112,7 @@ def all_required_words(source: str) -> tuple[tuple[str, ...], ...]:
 
 
 @lru_cache(maxsize=4096)
+@kept_across_runs("either", words_or_none)
 def required_words(source: str) -> tuple[str, ...] | None:
     """Lowercase words one of which every match contains; None when the source guarantees none."""
     branches = _split_top(source, "|")

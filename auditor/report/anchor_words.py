@@ -1,0 +1,130 @@
+"""The words report.anchors reads from a pattern's source, kept across runs in the user's cache: a run
+looks them up instead of reading ~800 sources again (~4 ms).
+
+The file is stamped with the Python version and a checksum of anchors.py's own source, so a changed
+reader never answers from words an older one read. Anything missing, stale, corrupt or of the wrong
+shape is read again: only speed changes. Only the auditor's own patterns come here.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import sys
+import threading
+import zlib
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from pathlib import Path
+from typing import Any
+
+from auditor.user_cache import cache_folder, write_whole
+
+FORMAT = 1
+READER_SOURCE = Path(__file__).with_name("anchors.py")
+_lock = threading.Lock()
+_stored: dict[str, Any] | None = None
+_learned: dict[str, Any] = {}
+_MISSING = object()
+# Past this many stored answers (tests and other versions leave some), only this run's are kept.
+MAX_STORED = 4000
+
+
+def kept_across_runs(kind: str, restore: Callable[[Any], Any]) -> Callable:
+    """Decorates a reader of words taking (source, flags...): its answer is looked up in the stored
+    words first (rebuilt by `restore`, which raises on a wrong shape), else read and learned."""
+    def decorate(read: Callable) -> Callable:
+        @wraps(read)
+        def remembered(*args):
+            key = "\x00".join((kind, *map(str, args)))
+            stored = _words().get(key, _MISSING)
+            if stored is not _MISSING:
+                try:
+                    return restore(stored)
+                except (TypeError, ValueError):
+                    pass
+            words = read(*args)
+            _learn(key, words)
+            return words
+        return remembered
+    return decorate
+
+
+def groups(stored: Any) -> tuple[tuple[str, ...], ...]:
+    return tuple(words(group) for group in _list(stored))
+
+
+def words_or_none(stored: Any) -> tuple[str, ...] | None:
+    return None if stored is None else words(stored)
+
+
+def words(stored: Any) -> tuple[str, ...]:
+    found = tuple(_list(stored))
+    if not all(isinstance(word, str) and word for word in found):
+        raise ValueError("not words")
+    return found
+
+
+def _list(stored: Any) -> list[Any]:
+    if not isinstance(stored, list):
+        raise TypeError("not a list")
+    return stored
+
+
+def _words() -> dict[str, Any]:
+    global _stored
+    if _stored is None:
+        with _lock:
+            if _stored is None:
+                _stored = _read(words_file())
+    return _stored
+
+
+def _learn(key: str, words: Any) -> None:
+    with _lock:
+        if not _learned:
+            atexit.register(store_learned)
+        _learned[key] = words
+
+
+def words_file() -> Path | None:
+    """One file per version of the reader (helpers of other versions keep theirs beside it)."""
+    base, checksum = cache_folder(), _stamp()[2]
+    return None if base is None or checksum is None else base / f"anchor-words-{checksum:08x}.json"
+
+
+@lru_cache(maxsize=1)
+def _stamp() -> list[Any]:
+    try:
+        checksum = zlib.crc32(READER_SOURCE.read_bytes())
+    except OSError:
+        checksum = None
+    return [FORMAT, sys.version, checksum]
+
+
+def _read(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    try:
+        stored = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if not isinstance(stored, dict) or stored.get("stamp") != _stamp() or not isinstance(stored.get("words"), dict):
+        return {}
+    return stored["words"]
+
+
+def store_learned() -> None:
+    """At exit (and where a process ends without exit handlers, as a forked batch worker does): the
+    words this run read, added to those on disk. Once stored, they are not stored again."""
+    path = words_file()
+    with _lock:
+        learned = dict(_learned)
+        _learned.clear()
+    if path is None or not learned:
+        return
+    kept = _read(path)
+    kept.update(learned)
+    if len(kept) > MAX_STORED:
+        kept = learned
+    write_whole(path, lambda out: json.dump({"stamp": _stamp(), "words": kept}, out, separators=(",", ":")))

@@ -202,7 +202,8 @@ def _vm_setup(commands, dvc):
     if trainer is not None and fetch is not None:
         yield Finding(fetch.path, fetch.line, f"`{fetch.text[:60]}` in {fetch.where} fetches data from a GCS bucket and "
                                               f"{trainer.path}:{trainer.line} runs training: a cloud training setup, "
-                                              "but no Vertex AI or Compute Engine command seen", "weak")
+                                              "but no Vertex AI or Compute Engine command seen"
+                                              + (f" ({trainer.malformed})" if trainer.malformed else ""), "weak")
         return
     pull = next((c for c in commands.at("dockerfile") if _pulls_with_dvc(c) and _named_for_training(c.path)), None)
     remote = _bucket_remote(commands, dvc)

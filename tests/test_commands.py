@@ -616,3 +616,51 @@ def test_hostile_windows_scripts_are_read_within_their_caps(script, dialect):
     assert all(len(c.args) < MAX_WORDS for _, c in read.commands)
     if script.startswith("ruff check"):
         assert len(read.commands) == MAX_COMMANDS and read.refused[0][1].startswith("more than")
+
+
+
+@pytest.mark.parametrize(("instruction", "intended"), [
+    ('ENTRYPOINT ["make", "train]', ("make", ("train",))),                        # a closing quote missing
+    ('CMD ["python", "-u", "src/train.py"', ("python", ("-u", "src/train.py"))),   # the closing bracket missing
+    ("CMD ['python', '-c', 'print(1, 2)']", ("python", ("-c", "print(1, 2)"))),    # single quotes, a comma inside
+    ("ENTRYPOINT [python, train.py]", ("python", ("train.py",))),                  # no quotes
+    ("ENTRYPOINT ['train.sh']", ("train.sh", ())),
+])
+def test_an_exec_form_that_is_not_json_is_read_as_docker_does_and_as_the_array_meant(tmp_path, instruction,
+                                                                                      intended):
+    repo = Repository(write_tree(tmp_path, {"train.dockerfile": f"FROM python:3.11\n{instruction}\n"}))
+    commands = repo.commands.at("dockerfile")
+    assert intended in [(c.program, c.args) for c in commands]
+    assert all(c.line == 2 and "not a valid JSON array" in (c.malformed or "") for c in commands)
+    assert [(n.line, n.level) for n in repo.commands.notes] == [(2, "warning")]
+    assert repo.commands.notes[0].message.startswith("train.dockerfile:2: `")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('CMD ["uvicorn", "app:app"]\n', [(2, "uvicorn", ("app:app",))]),                    # valid exec form
+    ('ENTRYPOINT ["sh", "-c", "dvc pull && \\\n  python train.py"]\n', [(2, "sh", ("-c", "dvc pull && python train.py")),
+                                                                        (2, "dvc", ("pull",)), (2, "python", ("train.py",))]),
+    ("RUN [ -f data.csv ] || echo missing\n", [(2, "echo", ("missing",))]),            # a shell test, not an array
+    ('RUN [ "$MODE" = train ] && make train\n', [(2, "make", ("train",))]),
+    ('RUN [ -n "$X" ]\n', []),
+    ("RUN pip install . && \\\n    python -m compileall .\n", [(2, "pip", ("install", ".")), (2, "compileall", (".",))]),
+    ('RUN <<EOF\n["make", "train]\nEOF\nCMD ["serve"]\n', [(5, "serve", ())]),       # a heredoc body stays out
+])
+@pytest.mark.parametrize("header", ["", "# syntax=docker/dockerfile:1\n", "# escape=\\\n"])
+def test_valid_exec_forms_shell_tests_continuations_and_heredocs_are_not_broken_arrays(tmp_path, header, text,
+                                                                                       expected):
+    repo = Repository(write_tree(tmp_path, {"Dockerfile": f"{header}FROM python:3.11\n{text}"}))
+    shift = header.count("\n")
+    commands = [c for c in repo.commands.at("dockerfile") if c.program not in ("[", "test")]
+    assert [(c.line - shift, c.program, c.args) for c in commands] == expected
+    assert not any(c.malformed for c in commands) and not repo.commands.notes
+
+
+def test_a_hostile_malformed_exec_form_is_read_in_bounded_time(tmp_path):
+    text = "FROM python:3.11\nENTRYPOINT [" + '"a", "b' * 20_000 + "\nCMD [" + "x, " * 40_000 + "\n"
+    repo = Repository(write_tree(tmp_path, {"Dockerfile": text}))
+    started = time.perf_counter()
+    commands = repo.commands.at("dockerfile")
+    assert time.perf_counter() - started < 2
+    assert not any(c.malformed for c in commands)
+    assert repo.commands.notes and all("was not read" in n.message for n in repo.commands.notes)

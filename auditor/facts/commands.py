@@ -53,6 +53,9 @@ JUSTFILES = ("justfile", "Justfile", ".justfile", "**/justfile", "**/Justfile")
 JUST_RECIPE = LazyPattern(r"^@?([A-Za-z_][\w-]*)(\s[^:]*)?:(?!=)")   # `name param='x': deps`, not `name := value`
 JUST_INTERPOLATION = LazyPattern(r"\{\{(.*?)\}\}")
 JUST_SHELL_SHEBANG = LazyPattern(r"^#!\s*\S*(/|env\s+)(ba|z|da)?sh\b")
+# one item of a broken exec form and the comma after it: a quoted string (its closing quote may be
+# missing) or a bare word; linear, no nesting
+ARRAY_ITEM = LazyPattern(r"""\s*(?:"(?P<double>[^"]*)"?|'(?P<single>[^']*)'?|(?P<bare>[^\s,"'\[\]]+))\s*(?:,|$)""")
 NOX_RUNS = ("run", "run_always", "run_install")
 NOX_INSTALLS = ("install", "conda_install")
 
@@ -74,6 +77,7 @@ class Command:
     condition: str | None = None     # a workflow step's or job's `if:`, a tox line's factors (`lint:`)
     live: bool = True          # False: a job or step switched off with `if: false`
     rejected: str | None = None      # why GitHub would reject the workflow holding it
+    malformed: str | None = None     # a Dockerfile exec form that is not valid JSON, and what it was read as
     step: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
@@ -348,9 +352,17 @@ def _dockerfiles(repo, sink: _Sink) -> None:
             exec_form = _exec_form(instruction.arguments)
             if exec_form is not None:
                 collect.script(_shell_join(exec_form), instruction.line, rows=False)
-            else:
-                arguments = re.sub(r"^(--\w+(=\S*)?\s+)+", "", instruction.arguments)   # RUN --mount=...
-                collect.script(arguments, instruction.line, rows=False)
+                continue
+            arguments = re.sub(r"^(--\w+(=\S*)?\s+)+", "", instruction.arguments)   # RUN --mount=...
+            intended = _broken_exec_form(arguments)
+            malformed = None if intended is None else (
+                f"{dockerfile.path}:{instruction.line}: `{instruction.keyword} {arguments[:60]}` is not a valid JSON "
+                f"array, so Docker runs it as a shell command and it would not run as written; read as "
+                f"`{_shell_join(intended)[:60]}`")
+            collect.script(arguments, instruction.line, rows=False, malformed=malformed)   # as Docker reads it
+            if intended is not None:
+                sink.notes.append(Note(dockerfile.path, instruction.line, malformed, "warning"))
+                collect.script(_shell_join(intended), instruction.line, rows=False, malformed=malformed)
         _comments(sink, dockerfile.path, repo.text(dockerfile.path).text or "", "dockerfile")
 
 
@@ -362,6 +374,25 @@ def _exec_form(arguments: str) -> list[str] | None:
     except ValueError:
         return None
     return [str(w) for w in words] if isinstance(words, list) and words else None
+
+
+def _broken_exec_form(arguments: str) -> list[str] | None:
+    """The words of an exec form that is not valid JSON (`["make", "train]`, `['python', 'x.py']`): the
+    brackets stripped, split on the commas between items, quotes stripped; None when the text is no
+    array at all (`[ -f x ] && ...`, a shell test) or too long to read."""
+    body = arguments.strip()
+    if not body.startswith("[") or len(body) > MAX_LINE:
+        return None
+    body = body[1:].removesuffix("]")
+    words, position = [], 0
+    while position < len(body):
+        item = ARRAY_ITEM.match(body, position)
+        if item is None or item.end() == position:
+            return None
+        words.append(next(g for g in item.group("double", "single", "bare") if g is not None))
+        position = item.end()
+    one_quoted = len(words) == 1 and body[:1] in ("'", '"')   # `['train.sh']`, not a test `[ "$x" ]`
+    return words if len(words) > 1 or one_quoted else None
 
 
 # --- Makefiles, invoke tasks, pre-commit, scripts, entry points ---------------------------------

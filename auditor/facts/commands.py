@@ -355,15 +355,16 @@ def _dockerfiles(repo, sink: _Sink) -> None:
                 continue
             arguments = re.sub(r"^(--\w+(=\S*)?\s+)+", "", instruction.arguments)   # RUN --mount=...
             intended = _broken_exec_form(arguments)
-            malformed = None if intended is None else (
-                f"{dockerfile.path}:{instruction.line}: `{instruction.keyword} {arguments[:60]}` is not a valid JSON "
-                f"array, so Docker runs it as a shell command and it would not run as written; read as "
-                f"`{_shell_join(intended)[:60]}`")
+            malformed = None if intended is None else _malformed(dockerfile.path, instruction, arguments, intended)
             collect.script(arguments, instruction.line, rows=False, malformed=malformed)   # as Docker reads it
             if intended is not None:
-                sink.notes.append(Note(dockerfile.path, instruction.line, malformed, "warning"))
                 collect.script(_shell_join(intended), instruction.line, rows=False, malformed=malformed)
         _comments(sink, dockerfile.path, repo.text(dockerfile.path).text or "", "dockerfile")
+
+
+def _malformed(path: str, instruction, arguments: str, intended: list[str]) -> str:
+    return (f"{path}:{instruction.line}: `{instruction.keyword} {arguments[:60]}` is not a valid JSON array, so Docker "
+            f"runs it as a shell command and it would not run as written; read as `{_shell_join(intended)[:60]}`")
 
 
 def _exec_form(arguments: str) -> list[str] | None:

@@ -45,6 +45,8 @@ class RuleSpec:
     unused: dict[str, Any] | None = None
     template_is_evidence: bool = False   # the template itself is what the item asks for (cookiecutter)
     frameworks: tuple[str, ...] = ()     # the libraries and tools the probe recognises as doing the item's job
+    # a combined item's parts: name -> (the words an answer names it by, the words its evidence names)
+    parts: dict[str, tuple[LazyPattern, LazyPattern]] = field(default_factory=dict)
     order: int = 0
 
     @property
@@ -70,8 +72,16 @@ def _spec(data: dict[str, Any], order: int) -> RuleSpec:
         unused=data.get("unused"),
         template_is_evidence=bool(data.get("template_is_evidence", False)),
         frameworks=tuple(str(f) for f in data.get("frameworks") or ()),
+        parts=_parts(data.get("parts") or {}),
         order=order,
     )
+
+
+def _parts(data: dict[str, Any]) -> dict[str, tuple[LazyPattern, LazyPattern]]:
+    return {
+        name: (LazyPattern(part["said"], re.IGNORECASE), LazyPattern(part["found"], re.IGNORECASE))
+        for name, part in data.items()
+    }
 
 
 @lru_cache(maxsize=1)

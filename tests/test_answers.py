@@ -794,3 +794,30 @@ def test_the_scanner_cuts_a_pattern_where_a_character_by_character_reading_does(
         assert "".join(other or syntax or text for other, syntax, text in pieces) == source
         flags = [not other for other, syntax, text in pieces for _ in (other or syntax or text)]
         assert flags == _plain_characters(source), source
+
+
+COMPILED_MODEL = "import torch\n\nmodel = torch.compile(torch.nn.Linear(2, 2))\n"
+QUANTIZED_MODEL = "import torch\n\nq = torch.quantization.quantize_dynamic(torch.nn.Linear(2, 2))\n"
+QUANTIZATION_FAILED = "torch.quantization was not able to do dynamic quantization on our model checkpoint."
+QUANTIZATION_TICKED = "* [x] Play around with quantization, compilation and pruning for your trained models (M31)\n"
+
+
+@pytest.mark.parametrize(("sentence", "code", "ticked", "verdict"), [
+    (QUANTIZATION_FAILED, COMPILED_MODEL, True, "corroborated"),
+    (QUANTIZATION_FAILED, COMPILED_MODEL, False, "corroborated"),
+    (QUANTIZATION_FAILED, QUANTIZED_MODEL, True, "contradicted"),
+    (QUANTIZATION_FAILED, None, True, "unverifiable"),
+    ("We did not compile the model.", COMPILED_MODEL, True, "contradicted"),
+    ("We did not compile the model.", COMPILED_MODEL, False, "contradicted"),
+    ("We did not do quantization, compilation or pruning.", COMPILED_MODEL, True, "contradicted"),
+    ("We did not do quantization, compilation or pruning.", COMPILED_MODEL, False, "contradicted"),
+])
+def test_a_denial_of_one_part_of_a_combined_item_is_weighed_against_that_part(tree, sentence, code, ticked, verdict):
+    report = REPORT_2025.replace("We did not use Hydra; our configuration is a plain YAML file.", sentence)
+    if ticked:
+        report = report.replace("* [x] Create a git repository (M5)\n", "* [x] Create a git repository (M5)\n"
+                                + QUANTIZATION_TICKED)
+    extra = {"reports/README.md": report, **({"src/project/model.py": code} if code else {})}
+    result = audit(repo_2025(tree, extra))
+    quantization = next(a for a in result.answers if a.item == "quantization")
+    assert quantization.verdict == verdict

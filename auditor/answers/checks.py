@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
+from auditor.catalog import RuleSpec, by_id
 from auditor.facts import Repository
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import AnswerCheck, Finding, ItemResult
@@ -371,7 +372,11 @@ def _statement_check(
     findings = [ctx.at(s.line, f'Q{s.question}: "{s.quote}"') for s in said if s.used == decided.used][:3]
     if tick is not None:
         found = f"{'ticked' if tick in (True, 'partial') else 'not ticked'} in the checklist; " + found
-    if tick in (True, "partial") and not decided.used:
+    denial = _denial_against_evidence(by_id().get(item.id), decided, item) if not decided.used else None
+    if denial is not None:
+        verdict, note = denial
+        findings.insert(0, ctx.at(decided.line, note))
+    elif tick in (True, "partial") and not decided.used:
         verdict = "contradicted"
         findings.insert(
             0, ctx.at(item.line, f"ticked '{item.title}' but Q{decided.question} says \"{decided.quote}\"")
@@ -386,3 +391,31 @@ def _statement_check(
     return AnswerCheck(
         "statement", decided.question, decided.line, claim, found, verdict, findings + best, item=item.id
     )
+
+
+def _denial_against_evidence(
+    spec: RuleSpec | None, decided: Statement, item: ItemResult
+) -> tuple[str, str] | None:
+    """A denial of some parts of a combined item ('quantization failed' under 'quantization,
+    compilation and pruning') against the evidence for those parts only: contradicted by a strong
+    finding for a denied part, unverifiable when a strong finding's part cannot be told, else
+    corroborated (unverifiable with no strong evidence). None when the item has no parts or the
+    denial names all of them or none."""
+    if spec is None or not spec.parts:
+        return None
+    denied = [name for name, (said, _) in spec.parts.items() if said.search(decided.quote)]
+    if not denied or len(denied) == len(spec.parts):
+        return None
+    named = " and ".join(denied)
+    strong = [f for f in item.findings if f.strength == "strong"]
+    for finding in strong:
+        if any(spec.parts[name][1].search(finding.message) for name in denied):
+            return "contradicted", f"the answer denies {named}, but {finding.message}"
+    others = [name for name in spec.parts if name not in denied]
+    for finding in strong:
+        if not any(spec.parts[name][1].search(finding.message) for name in others):
+            return "unverifiable", f"the answer denies {named}; which part {finding.message} is cannot be told"
+    if strong:
+        shown = [name for name in others if any(spec.parts[name][1].search(f.message) for f in strong)]
+        return "corroborated", f"the answer denies only {named}; the evidence is for {' and '.join(shown)}"
+    return "unverifiable", f"the answer denies only {named}; the tick may stand for another part"

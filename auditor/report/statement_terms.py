@@ -413,7 +413,7 @@ def all_terms() -> dict[str, Terms]:
                 r"\bquantiz\w*\b",
                 r"\bprun(e|ed|ing)\b",
                 r"\btorch\.compile\b",
-                r"\bcompil(ed|ation)\s+(of\s+)?(the\s+)?model\b",
+                r"\bcompil(e|ed|ing|ation)\s+(of\s+)?(the\s+|our\s+)?models?\b",
             ),
         ),
         "documentation": Terms(

@@ -373,7 +373,7 @@ def _statement_check(
     if tick is not None:
         found = f"{'ticked' if tick in (True, 'partial') else 'not ticked'} in the checklist; " + found
     denial = _denial_against_evidence(by_id().get(item.id), decided, item) if not decided.used else None
-    if denial is not None:
+    if denial is not None and denial[0] != "contradicted":  # a contradiction reads as before
         verdict, note = denial
         findings.insert(0, ctx.at(decided.line, note))
     elif tick in (True, "partial") and not decided.used:

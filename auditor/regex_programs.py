@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from auditor.user_cache import cache_folder, write_whole
+from auditor.user_cache import cache_folder, read_stamped, write_whole
 
 try:
     import _sre
@@ -155,15 +155,8 @@ def _stamp() -> list[Any]:
 
 
 def _read(path: Path | None) -> dict[str, list[Any]]:
-    if path is None:
-        return {}
-    try:
-        stored = json.loads(path.read_bytes())
-    except (OSError, ValueError, RecursionError):
-        return {}
-    if not isinstance(stored, dict) or stored.get("stamp") != _stamp() or not isinstance(stored.get("programs"), dict):
-        return {}
-    return {key: entry for key, entry in stored["programs"].items() if isinstance(entry, list) and len(entry) == 5}
+    programs = read_stamped(path, _stamp(), "programs")
+    return {key: entry for key, entry in programs.items() if isinstance(entry, list) and len(entry) == 5}
 
 
 def store_learned() -> None:

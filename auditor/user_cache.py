@@ -5,11 +5,12 @@ written is done without. Nothing from an audited repository is kept there.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 
 def cache_folder() -> Path | None:
@@ -18,6 +19,20 @@ def cache_folder() -> Path | None:
     if not os.path.isabs(base):
         return None
     return Path(base) / "auditor"
+
+
+def read_stamped(path: Path | None, stamp: Any, field: str) -> dict:
+    """The `field` mapping of a JSON cache file written with this `stamp`; empty when the file is
+    missing, unreadable, damaged, or was written by another version (its stamp differs)."""
+    if path is None:
+        return {}
+    try:
+        stored = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if not isinstance(stored, dict) or stored.get("stamp") != stamp or not isinstance(stored.get(field), dict):
+        return {}
+    return stored[field]
 
 
 def write_whole(path: Path, write: Callable[[IO[str]], None]) -> bool:

@@ -18,7 +18,7 @@ from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any
 
-from auditor.user_cache import cache_folder, write_whole
+from auditor.user_cache import cache_folder, read_stamped, write_whole
 
 FORMAT = 1
 READER_SOURCE = Path(__file__).with_name("anchors.py")
@@ -103,15 +103,7 @@ def _stamp() -> list[Any]:
 
 
 def _read(path: Path | None) -> dict[str, Any]:
-    if path is None:
-        return {}
-    try:
-        stored = json.loads(path.read_bytes())
-    except (OSError, ValueError, RecursionError):
-        return {}
-    if not isinstance(stored, dict) or stored.get("stamp") != _stamp() or not isinstance(stored.get("words"), dict):
-        return {}
-    return stored["words"]
+    return read_stamped(path, _stamp(), "words")
 
 
 def store_learned() -> None:

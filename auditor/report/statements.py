@@ -161,7 +161,8 @@ def polarity(clause: str) -> bool | None:
     """True: affirmative; False: negated; None: hypothetical or about one member (says nothing)."""
     if NO_CLAIM.search(clause):
         return None
-    if NEGATION.search(clause) and (ONLY_MORE_DENIED.search(clause) or ONLY_LITTLE_DONE.search(clause)):
+    negated = bool(NEGATION.search(clause))
+    if negated and (ONLY_MORE_DENIED.search(clause) or ONLY_LITTLE_DONE.search(clause)):
         return None
     if FRONTED_WITHOUT.match(clause):
         return None
@@ -169,9 +170,12 @@ def polarity(clause: str) -> bool | None:
         return None if INDIVIDUAL.search(clause) else False
     if HYPOTHETICAL.search(clause):
         return None
-    if not NEGATION.search(clause) or not NEGATION.search(_without_non_negations(clause)):
+    if not negated:
         return True
-    if not NEGATION.search(RELATIVE_NEGATION.sub(" ", _without_non_negations(clause))):
+    kept = _without_non_negations(clause)
+    if not NEGATION.search(kept):
+        return True
+    if not NEGATION.search(RELATIVE_NEGATION.sub(" ", kept)):
         return None   # "a workflow that does not use caching": a thing described, not what the group did
     return None if INDIVIDUAL.search(clause) else False
 

@@ -59,9 +59,15 @@ def _key_text(key, encode_string) -> str:
 
 def _write(value, pieces: list[str], encode_string, step: str, newline: str) -> None:
     leaf = _leaf_text(value, encode_string)
-    if leaf is not None:
+    if leaf is None:
+        _write_container(value, pieces, encode_string, step, newline)
+    else:
         pieces.append(leaf)
-    elif isinstance(value, dict):
+
+
+def _write_container(value, pieces: list[str], encode_string, step: str, newline: str) -> None:
+    """A value that is not a leaf: a dict or a list (tuple), else not JSON."""
+    if isinstance(value, dict):
         _write_dict(value, pieces, encode_string, step, newline)
     elif isinstance(value, (list, tuple)):
         _write_list(value, pieces, encode_string, step, newline)
@@ -83,7 +89,7 @@ def _write_list(values, pieces: list[str], encode_string, step: str, newline: st
         first = False
         leaf = _leaf_text(value, encode_string)
         if leaf is None:
-            _write(value, pieces, encode_string, step, inner)
+            _write_container(value, pieces, encode_string, step, inner)
         else:
             pieces.append(leaf)
     pieces.append(newline + "]")
@@ -105,7 +111,7 @@ def _write_dict(mapping: dict, pieces: list[str], encode_string, step: str, newl
         leaf = _leaf_text(value, encode_string)
         if leaf is None:
             pieces.append(key_text + ": ")
-            _write(value, pieces, encode_string, step, inner)
+            _write_container(value, pieces, encode_string, step, inner)
         else:
             pieces.append(key_text + ": " + leaf)
     pieces.append(newline + "}")

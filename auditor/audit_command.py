@@ -43,9 +43,7 @@ def run_audit(target: str, report: Path | None, format: Format, output: Path | N
     try:
         config = project_config(target)
         if config.warning:
-            from rich.markup import escape
-
-            print_to_stderr(f"[yellow]warning:[/yellow] {escape(config.warning)}")
+            _warn(config.warning)
         if at is None and deadline is None:
             deadline = config.deadline
         result = audit_target(target, report_file=report or config.report, at=at, deadline=deadline,
@@ -66,14 +64,16 @@ def run_audit(target: str, report: Path | None, format: Format, output: Path | N
     raise SystemExit(EXIT_UNSUPPORTED if fails(result, policy, config.skip) else EXIT_OK)
 
 
+def _warn(message: str) -> None:
+    from rich.markup import escape
+
+    print_to_stderr(f"[yellow]warning:[/yellow] {escape(message)}")
+
+
 def _warn_about_source(result) -> None:
     """What the audit had to work around in the repository (an empty git index), said on stderr."""
-    notes = result.repository.source_notes
-    if notes:
-        from rich.markup import escape
-
-        for note in notes:
-            print_to_stderr(f"[yellow]warning:[/yellow] {escape(note)}")
+    for note in result.repository.source_notes:
+        _warn(note)
 
 
 def _render(result, format: Format, document: str | None, verbose: bool, skip: dict[str, str]) -> None:

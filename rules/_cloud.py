@@ -87,9 +87,12 @@ def _excerpt(pattern: re.Pattern[str], seen: Seen) -> Seen:
     return Seen(seen.path, seen.line, text, seen.kind, seen.note, seen.site, seen.holder)
 
 
-LOCAL_SITE_NAMES = {"makefile": ("Makefile target", "Makefile"), "just": ("just recipe", "justfile"),
-                    "tasks": ("invoke task", "invoke tasks file"), "tox": ("tox env", "tox config"),
-                    "nox": ("nox session", "noxfile"), "script": ("script", "script")}
+# a local site whose commands are held by a named part (the command's `job`): that part, and the file without one;
+# a plain script is named as the other kinds are, below
+HELD_BY = {"makefile": "Makefile target", "just": "just recipe", "tasks": "invoke task", "tox": "tox env",
+           "nox": "nox session"}
+HOLDING_FILE = {"makefile": "Makefile", "just": "justfile", "tasks": "invoke tasks file", "tox": "tox config",
+                "nox": "noxfile"}
 
 
 def where(seen: Seen) -> str:
@@ -99,9 +102,8 @@ def where(seen: Seen) -> str:
              "docs": "documentation", "report": "the report"}
     if seen.kind == "workflow-rejected":
         return f"a workflow step in {place(seen.path, seen.line)}; GitHub would reject that workflow: {seen.note}"
-    if seen.kind == "script" and seen.site in LOCAL_SITE_NAMES:
-        held, bare = LOCAL_SITE_NAMES[seen.site]
-        name = f"{held} `{seen.holder}`" if seen.holder and seen.site != "script" else bare
+    if seen.kind == "script" and seen.site in HELD_BY:
+        name = f"{HELD_BY[seen.site]} `{seen.holder}`" if seen.holder else HOLDING_FILE[seen.site]
         return f"{name} in {place(seen.path, seen.line)}"
     return f"{kinds.get(seen.kind, seen.kind)} in {place(seen.path, seen.line)}"
 

@@ -9,6 +9,7 @@ from auditor.facts.repository import find_line
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._code import grep_text_files
+from auditor.rules._cloud import HELD_BY as LOCAL_HELD_BY
 from auditor.rules._commands import builds_locally
 
 BUILD = LazyPattern(r"\bdocker(-|\s+)compose\b.*\b(build|up)\b|\bdocker(\s+buildx)?\s+build\b")
@@ -19,8 +20,7 @@ WHERE = ("tasks.py", "Makefile", "**/*.md", "**/*.sh", "**/*.mk", "justfile", "*
 
 READ_AS_SHELL = LazyPattern(r"(\.sh|(^|/)Makefile|\.mk|(^|/)\.?[jJ]ustfile)$")   # read as shell, not grepped
 COMMAND_SITES = (*LOCAL_SITES, "dockerfile", "pre-commit")   # docs: grepped below, as many files
-HELD_BY = {"tasks": "invoke task", "makefile": "Makefile target", "just": "just recipe", "tox": "tox env",
-           "nox": "nox session", "pre-commit": "pre-commit hook"}
+HELD_BY = {**LOCAL_HELD_BY, "pre-commit": "pre-commit hook"}
 
 
 def _site_name(command) -> str:

@@ -580,12 +580,8 @@ def _tox(repo, sink: _Sink) -> None:
                         continue
                     condition, command = split_condition(command)
                     command = TOX_EXIT_PREFIX.sub("", command)
-                    shown = " ".join(command.split())[:300]
-                    read = read_shell(TOX_SUBSTITUTION.sub(r"'\g<0>'", TOX_ENV_DEFAULT.sub(r"\1", command)))
-                    if read.refused:
-                        sink.notes.append(Note(path, number, f"{path}: {read.refused}"))
-                    for simple in read.commands:
-                        collect.add(simple, number, text=shown, job=env, condition=condition)
+                    collect.script(TOX_SUBSTITUTION.sub(r"'\g<0>'", TOX_ENV_DEFAULT.sub(r"\1", command)), number,
+                                   rows=False, text=" ".join(command.split())[:300], job=env, condition=condition)
 
 
 def _tox_envs_run(repo, commands: list[Command], command: Command, folder: str) -> list[Command]:

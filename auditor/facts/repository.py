@@ -32,11 +32,12 @@ from auditor.facts.history import History, HistoryRead
 from auditor.facts.team import Team, build_team
 from auditor.facts.branches import Branch, BranchLog, BranchView, branch_of_each_file, other_branches
 from auditor.facts.gitcmd import CatFile, GitError, GitRun
-from auditor.facts.template import (Scaffold, blob_id, is_template_shaped, leftover_reason, read_scaffold,
+from auditor.facts.template import (Scaffold, is_template_shaped, leftover_reason, read_scaffold,
                                     section_leftover_reason)
 from auditor.facts.test_suite import PYTEST_FILE as TEST_FILE, TestFunction, test_functions
 from auditor.facts.git_paths import path_at_ref
 from auditor.facts.modules_on_demand import ModulesOnDemand
+from auditor.digests import git_blob_id
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import record
 from auditor.regex_programs import compiled
@@ -550,7 +551,7 @@ class Repository:
 
     def _blob_of(self, rel: str) -> str | None:
         try:
-            return blob_id(self.file_source.read_bytes(rel))
+            return git_blob_id(self.file_source.read_bytes(rel))
         except Unreadable:
             return None
 

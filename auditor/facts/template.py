@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from auditor.digests import git_blob_id, sha256
+from auditor.digests import sha256
 from auditor.facts.gitcmd import GitError, git_bytes
 from auditor.facts.history import Commit, History
 from auditor.lazy_pattern import LazyPattern
@@ -343,11 +343,6 @@ def read_scaffold(history: History | None, where) -> Scaffold | None:
         if tab and len(parts) == 3 and parts[1] == b"blob" and path in brought:
             blobs[path] = parts[2].decode()
     return Scaffold(commit, name, pure, blobs)
-
-
-def blob_id(data: bytes) -> str:
-    """The id git gives these bytes as a blob (`git hash-object`)."""
-    return git_blob_id(data)
 
 
 def leftover_reason(rel: str, scaffold: Scaffold | None, current_blob: str | None, text: str | None,

@@ -171,9 +171,7 @@ class LineCounts:
             self._process, self._start_problem = None, f"git cannot be run ({exc.strerror or exc})"
 
     def cancel(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            self._process.kill()
-            self._process.wait()
+        _kill(self._process)
         self._process = None
         self._close()
 
@@ -189,8 +187,7 @@ class LineCounts:
         try:
             self._process.wait(timeout=GIT_TIMEOUT)
         except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
+            _kill(self._process)
             self._close()
             return LineTotals({}, f"git log --numstat took longer than {GIT_TIMEOUT} s")
         problem = self._failure(self._process.returncode)

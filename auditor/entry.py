@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import atexit
 import errno
+import gc
 import os
 import sys
 
@@ -53,7 +54,12 @@ def _run_command(argv: list[str]) -> None:
 
 def _run_audit_as_typer_would(arguments: dict) -> None:
     """The audit, ended as typer ends a command: an interrupt exits 130 and a closed pipe 1,
-    both without a traceback."""
+    both without a traceback.
+
+    The cyclic garbage collector is off for this one-audit process: an audit leaves a few hundred
+    cyclic objects, while the collector's passes over everything the audit holds cost ~10 ms, and
+    ~20 ms on a 50k-file repository. Reference counting still frees all the rest at once."""
+    gc.disable()
     from auditor.audit_command import point_at_devnull, run_audit
 
     try:

@@ -55,9 +55,11 @@ def audit(path: Path, report_file: Path | None = None) -> AuditResult:
         raise InputError(f"{path} is not a folder")
     git = read_git_info(root.resolve())
     source = FolderSource(root, git.is_repo, head=git.commit)
-    result = audit_source(source, git, report_file)
-    if source.reads_git_objects:   # HEAD's blobs stood in for the disk: read what is left while git is open
-        _settle(result)
+    try:
+        result = audit_source(source, git, report_file)
+        if source.reads_git_objects:   # HEAD's blobs stood in for the disk: read what is left while git is open
+            _settle(result)
+    finally:
         source.close()
     return result
 

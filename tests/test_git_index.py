@@ -130,14 +130,14 @@ def test_the_cli_warns_about_an_empty_index_and_lists_it_in_the_json_problems(tm
 def test_an_audit_that_raises_midway_still_ends_the_git_reader_of_head(tmp_path, monkeypatch):
     root = make_git_repo(tmp_path / "repo", {"README.md": "x\n", "src/a.py": "print(1)\n"})
     (root / "src" / "a.py").unlink()
-    readers = []
+    held = []   # the source itself is held, so that no garbage collection stops git in its place
 
     def read_then_fail(repo):
         assert repo.file_source.read_bytes("src/a.py") == b"print(1)\n"   # HEAD's blob: starts cat-file
-        readers.extend(repo.file_source._head_tree.cat_file._processes.values())
+        held.append(repo.file_source)
         raise RuntimeError("a rule failed")
 
     monkeypatch.setattr("auditor.audit.run_all", read_then_fail)
     with pytest.raises(RuntimeError, match="a rule failed"):
         audit(root)
-    assert readers and all(process.poll() is not None for process in readers)
+    assert held[0]._head_tree.cat_file._processes == {}

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
+
+from auditor.whole_file import replace_whole
 
 
 def cache_folder() -> Path | None:
@@ -36,30 +37,10 @@ def read_stamped(path: Path | None, stamp: Any, field: str) -> dict:
 
 
 def write_whole(path: Path, write: Callable[[IO[str]], None]) -> bool:
-    """Write `path` through `write` under a name of its own, then move it into place: another run
-    reading or writing it at the same time sees the old file or the new one, never a part.
-    Whether it was written (False when the folder cannot be made or written, or `write` fails)."""
-    partial = path.with_name(f".{path.name}.{os.getpid()}-{time.time_ns():x}-{id(write):x}.partial")
+    """Write `path` through `write`, whole or not at all, readable by this user only. Whether it was
+    written (False when the folder cannot be made or written, or `write` fails)."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except OSError:
-        return False
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            write(out)
-        os.replace(partial, path)
-        return True
+        replace_whole(path, write)
     except (OSError, TypeError, ValueError):
-        _remove(partial)
         return False
-    except BaseException:
-        _remove(partial)
-        raise
-
-
-def _remove(path: Path) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
+    return True

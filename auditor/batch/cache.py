@@ -19,7 +19,6 @@ No key, no caching: the group is audited. Groups that failed are never cached.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -27,8 +26,10 @@ import subprocess
 from pathlib import Path
 
 from auditor import __version__
+from auditor.digests import sha256
 from auditor.batch.roster import Group
 from auditor.facts.files import list_files
+from auditor.whole_file import SHARED, replace_whole
 
 CACHE_FILE = "cache.json"
 CACHE_FORMAT = 1
@@ -42,7 +43,7 @@ def tool_fingerprint() -> str:
     from auditor.catalog import rules_dir
 
     package = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256(__version__.encode())
+    digest = sha256(__version__.encode())
     for folder in (package, rules_dir()):
         for path in sorted(folder.rglob("*")):
             parts = path.relative_to(folder).parts
@@ -57,7 +58,7 @@ def group_key(group: Group, tool: str, tz: str | None) -> str | None:
     if state is None:
         return None
     asked = [tool, group.target, group.at, group.deadline, tz if group.deadline else None, state]
-    return hashlib.sha256(json.dumps(asked).encode()).hexdigest()
+    return sha256(json.dumps(asked).encode()).hexdigest()
 
 
 def repository_state(group: Group) -> str | None:
@@ -83,7 +84,7 @@ def repository_state(group: Group) -> str | None:
 
 def files_fingerprint(root: Path, is_git: bool) -> str:
     """A hash of path, size and modification time of every file the audit would list."""
-    digest = hashlib.sha256()
+    digest = sha256()
     for rel in list_files(root, is_git):
         try:
             stat = (root / rel).lstat()
@@ -149,13 +150,11 @@ class Cache:
     def save(self) -> None:
         if not self.enabled:
             return
-        write_atomic(self.path, json.dumps({"format": CACHE_FORMAT, "groups": self.entries}, indent=1))
+        write_text_whole(self.path, json.dumps({"format": CACHE_FORMAT, "groups": self.entries}, indent=1))
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_text_whole(path: Path, text: str) -> None:
     """Write a whole file or nothing: a run stopped half-way never leaves a torn file.
     A file name that is not UTF-8 (kept as lone surrogates) is written as its `\\udcXX`
     escape, which JSON reads back as the same name."""
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8", errors="backslashreplace")
-    os.replace(partial, path)
+    replace_whole(path, lambda out: out.write(text), mode=SHARED, errors="backslashreplace")

@@ -10,11 +10,12 @@ own script (by its hash) and no network at all, as a second wall.
 from __future__ import annotations
 
 import base64
-import hashlib
 import html
 import json
 import re
 from importlib import resources
+
+from auditor.digests import sha256
 
 VERDICT_ORDER = ("corroborated", "weak", "unsupported", "unverifiable", "unclaimed", "not-claimed", "not-in-checklist")
 PLACEHOLDER = re.compile(r"__(TITLE|CSP|STYLE|SCRIPT|DATA)__")
@@ -38,7 +39,7 @@ def render(class_doc: dict) -> str:
 
 
 def content_security_policy(script: str) -> str:
-    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    digest = base64.b64encode(sha256(script.encode("utf-8")).digest()).decode("ascii")
     return (f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; "
             "img-src data:; base-uri 'none'; form-action 'none'")
 

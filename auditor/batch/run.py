@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from auditor.batch import dashboard
-from auditor.batch.cache import Cache, tool_fingerprint, write_atomic
+from auditor.batch.cache import Cache, tool_fingerprint, write_text_whole
 from auditor.batch.outputs import GroupRow, class_document, item_catalog, summary_csv
 from auditor.batch.roster import Group, read_input
 from auditor.batch.workers import DEFAULT_TIMEOUT, Outcome, Task, WorkerPool, default_jobs, largest_first
@@ -71,9 +71,9 @@ def run_batch(source: Path, out: Path, *, jobs: int | None = None, deadline: str
 
 def write_outputs(out: Path, rows: list[GroupRow], source: str, tool: str) -> None:
     document = class_document(rows, source, tool)
-    write_atomic(out / "class.json", dumps_indented(document, indent=1, ensure_ascii=False))
-    write_atomic(out / "summary.csv", summary_csv(rows, item_catalog(rows)))
-    write_atomic(out / "dashboard.html", dashboard.render(document))
+    write_text_whole(out / "class.json", dumps_indented(document, indent=1, ensure_ascii=False))
+    write_text_whole(out / "summary.csv", summary_csv(rows, item_catalog(rows)))
+    write_text_whole(out / "dashboard.html", dashboard.render(document))
 
 
 def _record(outcome: Outcome, out: Path, cache: Cache) -> GroupRow | None:
@@ -81,7 +81,7 @@ def _record(outcome: Outcome, out: Path, cache: Cache) -> GroupRow | None:
     path = _report_path(out, group)
     if outcome.status == "audited":
         assert outcome.document is not None
-        write_atomic(path, dumps_indented(outcome.document, indent=2, ensure_ascii=False) + "\n")
+        write_text_whole(path, dumps_indented(outcome.document, indent=2, ensure_ascii=False) + "\n")
         cache.remember(group.slug, outcome.key, group)
         return GroupRow(group, "audited", outcome.document, seconds=outcome.seconds)
     if outcome.status == "cached":

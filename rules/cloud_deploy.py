@@ -4,6 +4,7 @@ another way, or a serving image built for GCP with no deploy step is weak."""
 
 import re
 
+from auditor.facts.cloudbuild import in_gcp_registry
 from auditor.facts.commands import LOCAL_SITES
 from auditor.facts.modules_on_demand import modules_mentioning, modules_with_text
 from auditor.lazy_pattern import LazyPattern
@@ -24,7 +25,6 @@ OTHER_BACKENDS = {("compute", "instances", "create-with-container"): "a Compute 
                   ("app", "deploy"): "App Engine", ("ai", "endpoints", "deploy-model"): "a Vertex AI endpoint"}
 COMMAND_SITES = ("workflow", "cloudbuild") + LOCAL_SITES
 SERVERS = {"uvicorn", "gunicorn", "fastapi", "streamlit", "flask", "hypercorn", "bentoml", "torchserve"}
-GCP_REGISTRY = LazyPattern(r"(^|[/.])(gcr\.io|[\w-]+-docker\.pkg\.dev)/")
 REQUEST_HANDLER = LazyPattern(r"^\s*def\s+(\w+)\s*\(\s*request\b")
 REQUEST_USE = ("request.get_json", "request.args.get", "request.files", "request.form", "request.get_data")
 
@@ -78,7 +78,7 @@ def _served_images(repo) -> list[Finding]:
         dockerfile = next(iter(command.option_values("-f") + command.option_values("--file")), "Dockerfile")
         server = servers.get(dockerfile.removeprefix("./"))
         tags = command.option_values("-t") + command.option_values("--tag")
-        if server and (command.site == "cloudbuild" or any(GCP_REGISTRY.search(t) for t in tags)):
+        if server and (command.site == "cloudbuild" or any(in_gcp_registry(t) for t in tags)):
             found.append(Finding(command.path, command.line, f"`docker build` in {command.where} builds the serving image "
                                  f"of {server.path} (`{server.program}`, line {server.line}) for GCP; no deploy step "
                                  "is in the repository (a service created in the console leaves none)", "weak"))

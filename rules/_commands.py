@@ -4,6 +4,14 @@ finding names a command."""
 from __future__ import annotations
 
 COMPOSE_BUILDS = {"build", "create"}
+PRINT_ONLY = frozenset({"--version", "-V", "--help", "-h", "--show-settings", "--show-files"})
+RUFF_NOT_LINTING = frozenset({"clean", "rule", "config", "server", "version", "linter", "analyze", "help"})
+
+
+def only_prints(args) -> bool:
+    """A tool asked for its version, help or settings (`ruff check --show-settings`): it prints, then
+    exits, and checks nothing."""
+    return any(arg.partition("=")[0] in PRINT_ONLY for arg in args)
 
 
 def _compose_words(command) -> list[str] | None:

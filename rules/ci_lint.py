@@ -10,15 +10,14 @@ import re
 from auditor.facts.shell import read_shell
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
+from auditor.rules._commands import RUFF_NOT_LINTING, only_prints
 from auditor.rules._workflows import actions, place, problems
 
 CHECKERS = {"flake8", "pylint", "mypy", "pyright", "pydocstyle", "pycodestyle", "bandit", "pyflakes", "pylama",
             "prospector", "codespell", "basedpyright", "ty", "pyre", "pytype", "ruff-check"}
 FORMATTERS = {"ruff", "black", "isort", "autopep8", "yapf"}
 TASK_RUNNERS = {"invoke", "inv", "make", "just", "task"}
-PRINT_ONLY = {"--version", "-V", "--help", "-h", "--show-settings", "--show-files"}   # prints, then exits: lints nothing
 LINT_TASK = LazyPattern(r"lint|mypy|ruff|flake8|typecheck|type-check", re.IGNORECASE)
-RUFF_OTHER = {"clean", "rule", "config", "server", "version", "linter", "analyze", "help"}
 LINT_ACTIONS = LazyPattern(
     r"^(pre-commit/action|pre-commit-ci/lite-action|chartboost/ruff-action|astral-sh/ruff-action|py-actions/flake8|"
     r"suo/flake8-github-action|psf/black|ricardochaves/python-lint|jpetrucciani/(ruff|mypy|black)-check|"
@@ -36,7 +35,7 @@ COMMENTED = LazyPattern(r"\b(ruff|flake8|pylint|mypy|black|isort|pre-commit|lint
 def lint_kind(program: str, args: tuple[str, ...]) -> str | None:
     """`checks` for a command that fails on lint or type errors, `format` for one that only rewrites."""
     program = program.lower()
-    if any(a in PRINT_ONLY for a in args):
+    if only_prints(args):
         return None
     first = next((a for a in args if not a.startswith("-")), None)
     if program in CHECKERS:
@@ -44,7 +43,7 @@ def lint_kind(program: str, args: tuple[str, ...]) -> str | None:
     if program == "ruff":
         if first == "format":
             return "checks" if {"--check", "--diff"} & set(args) else "format"
-        return None if first in RUFF_OTHER else "checks"
+        return None if first in RUFF_NOT_LINTING else "checks"
     if program == "black":
         return "checks" if {"--check", "--diff"} & set(args) else "format"
     if program == "isort":

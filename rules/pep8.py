@@ -10,7 +10,7 @@ from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.record import record
 from auditor.rules._code import pyproject_table, pyproject_unreadable
-from auditor.rules._commands import runs_what
+from auditor.rules._commands import RUFF_NOT_LINTING, only_prints, runs_what
 
 TOOLS = ("ruff", "flake8", "black", "isort", "pylint", "autopep8", "yapf", "pycodestyle", "pyflakes")
 TOOL = LazyPattern(r"\b(ruff|flake8|black|isort|pylint|autopep8|yapf|pycodestyle|pyflakes)\b", re.IGNORECASE)
@@ -36,8 +36,6 @@ TOOL_INI_FILES = {
     ".style.yapf": ToolIni("[style] section", lambda name: "yapf" if name.lower() == "style" else None),
 }
 CI_TOOLS = {*TOOLS, "mypy"}
-VERSION_ONLY = ("--version", "-V", "--help", "-h")
-RUFF_NOT_LINTING = {"clean", "rule", "config", "server", "version", "linter", "analyze", "help"}
 
 
 def _pyproject(repo):
@@ -103,7 +101,7 @@ def _pre_commit(repo):
 def runs_linter(command) -> bool:
     """A linter or formatter actually run (`ruff check .`, `uv run black --check src`), not
     installed, asked for its version or given nothing to check."""
-    if command.program not in CI_TOOLS or not command.args or command.has_option(*VERSION_ONLY):
+    if command.program not in CI_TOOLS or not command.args or only_prints(command.args):
         return False
     return command.program != "ruff" or command.subcommand not in RUFF_NOT_LINTING
 

@@ -9,7 +9,7 @@ import pytest
 
 from auditor.facts import Repository
 from auditor.facts.commands import parse_commands
-from auditor.facts.shell import read_shell
+from auditor.facts.shell import continued_lines, read_shell
 from auditor.facts.windows_shell import read_windows_script
 
 from conftest import write_tree
@@ -664,3 +664,14 @@ def test_a_hostile_malformed_exec_form_is_read_in_bounded_time(tmp_path):
     assert time.perf_counter() - started < 2
     assert not any(c.malformed for c in commands)
     assert repo.commands.notes and all("was not read" in n.message for n in repo.commands.notes)
+
+
+@pytest.mark.parametrize(("rows", "continuation", "expected"), [
+    ([(1, "ruff check \\"), (2, "src")], "\\", [(1, "ruff check  src")]),
+    ([(1, "# ruff check"), (2, "pytest")], "\\", [(2, "pytest")]),
+    ([(1, "pytest \\"), (2, "# -k slow"), (3, "")], "\\", [(1, "pytest  # -k slow")]),   # a comment inside is joined
+    ([(1, "ruff `"), (2, "check"), (3, ""), (4, "mypy")], "`", [(1, "ruff  check"), (4, "mypy")]),
+    ([(1, "pytest ^")], "^", [(1, "pytest  ")]),   # a continuation that never ends is still a line
+])
+def test_continued_lines_join_continuations_and_leave_out_comments_and_blanks(rows, continuation, expected):
+    assert list(continued_lines(rows, continuation, lambda row: row.startswith("#"))) == expected

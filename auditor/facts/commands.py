@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Iterator
 
 from auditor.facts.cloudbuild import SHELLS as CLOUD_SHELLS, cloudbuild_configs
 from auditor.facts.ini import COMMENT_PREFIXES, KEY_DELIMITER
-from auditor.facts.shell import MAX_LINE, Simple, read_shell
+from auditor.facts.shell import MAX_LINE, Simple, continued_lines, read_shell
 from auditor.facts.tox_envs import (BASE as TOX_BASE, condition_holds, env_names, factors_of, section_env,
                                     split_condition)
 from auditor.facts.windows_shell import dialect_of, read_windows_script
@@ -470,9 +470,13 @@ def _justfiles(repo, sink: _Sink) -> None:
                 if JUST_SHELL_SHEBANG.match(body[0][1]) and len(body) > 1:
                     _just_script(sink, collect, body[1][0], "\n".join(row for _, row in body[1:]), recipe)
                 continue
-            for number, command in _joined([(n, row) for n, row in body if row]):
+            for number, command in continued_lines([(n, row) for n, row in body if row], is_comment=_starts_comment):
                 bare = command.lstrip("@-")
                 _just_script(sink, collect, number, bare, recipe, shown=" ".join(bare.split()))
+
+
+def _starts_comment(row: str) -> bool:
+    return row.startswith("#")
 
 
 def _just_recipes(lines: list[str]) -> Iterator[tuple[int, str, list[tuple[int, str]]]]:
@@ -495,25 +499,6 @@ def _trimmed(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
     while body and not body[-1][1]:
         body = body[:-1]
     return body
-
-
-def _joined(lines: Iterable[tuple[int, str]], skip_comments: bool = True,
-            first_row: Callable[[str], str] = str) -> Iterator[tuple[int, str]]:
-    """Lines with a trailing backslash joined to the next, comment lines that would start a command
-    left out (`skip_comments`); `first_row` cleans the row a command starts on."""
-    pending, start = "", 0
-    for number, row in lines:
-        if not pending and skip_comments and row.startswith("#"):
-            continue
-        if not pending:
-            start, row = number, first_row(row)
-        if row.endswith("\\"):
-            pending += row[:-1] + " "
-            continue
-        yield start, pending + row
-        pending = ""
-    if pending.strip():
-        yield start, pending
 
 
 def _just_script(sink: _Sink, collect: "_Collector", first: int, script: str, recipe: str,
@@ -641,7 +626,7 @@ def _in_folder(folder: str, name: str) -> str:
 def _tox_command_lines(lines: list[str], key) -> Iterator[tuple[int, str]]:
     """(line, command) of the value of `key`, written over the file's lines `key.line`..`key.end_line`
     (the first after the key's delimiter); comment and blank lines skipped as configparser skips them."""
-    return _joined(_tox_value_rows(lines, key), skip_comments=False)
+    return continued_lines(_tox_value_rows(lines, key))
 
 
 def _tox_value_rows(lines: list[str], key) -> Iterator[tuple[int, str]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Callable, Iterable, Iterator
 
 from tree_sitter import Node, Parser
 
@@ -279,3 +280,24 @@ def docker_inner_command(args: list[str]) -> tuple[str, list[str]] | None:
     else:
         return None
     return (how, rest[1:]) if len(rest) > 1 else None
+
+
+def continued_lines(rows: Iterable[tuple[int, str]], continuation: str = "\\",
+                    is_comment: Callable[[str], bool] | None = None) -> Iterator[tuple[int, str]]:
+    """(first line, text) of every logical line of stripped `rows`: a row ending in `continuation` is
+    joined to the next with a space for the mark; a comment row that would start a line
+    (`is_comment`) and an empty line are left out."""
+    pending, start = "", 0
+    for number, row in rows:
+        if not pending and is_comment is not None and is_comment(row):
+            continue
+        if not pending:
+            start = number
+        if row.endswith(continuation):
+            pending += row[:-len(continuation)] + " "
+            continue
+        if pending + row:
+            yield start, pending + row
+        pending = ""
+    if pending.strip():
+        yield start, pending

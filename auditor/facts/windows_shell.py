@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from auditor.facts.shell import MAX_COMMANDS, MAX_LINE, MAX_WORDS, Simple, unwrap
+from auditor.facts.shell import MAX_COMMANDS, MAX_LINE, MAX_WORDS, Simple, continued_lines, unwrap
 from auditor.record import record
 
 POWERSHELL, CMD = "powershell", "cmd"
@@ -79,24 +79,18 @@ def read_windows_line(line: str, dialect: str, depth: int = 0) -> list[Simple]:
 
 def _logical_lines(text: str, dialect: str) -> Iterator[tuple[int, str]]:
     """(first line, text) of every line that is not a comment, continuations joined."""
-    pending, start, in_block_comment = "", 0, False
+    return continued_lines(_rows(text, dialect), CONTINUATION[dialect], lambda row: _is_comment(row, dialect))
+
+
+def _rows(text: str, dialect: str) -> Iterator[tuple[int, str]]:
+    """(line, stripped text) of every line outside a PowerShell `<# ... #>` block comment."""
+    in_block_comment = False
     for number, raw in enumerate(text.splitlines(), 1):
         row = raw.strip()
         if dialect == POWERSHELL and (in_block_comment or row.startswith("<#")):
             in_block_comment = "#>" not in row
             continue
-        if not pending and _is_comment(row, dialect):
-            continue
-        if not pending:
-            start = number
-        if row.endswith(CONTINUATION[dialect]):
-            pending += row[:-1] + " "
-            continue
-        if pending + row:
-            yield start, pending + row
-        pending = ""
-    if pending.strip():
-        yield start, pending
+        yield number, row
 
 
 def _is_comment(row: str, dialect: str) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from auditor.facts.cloudbuild import SHELLS as CLOUD_SHELLS, cloudbuild_configs
 from auditor.facts.ini import COMMENT_PREFIXES, KEY_DELIMITER
@@ -222,15 +222,18 @@ class _Collector:
         """More commands than one file may hold were seen: the rest is not parsed."""
         return self.count > MAX_PER_FILE
 
-    def script(self, script: str, first_line: int | None, rows: bool = True, **extra: Any) -> None:
-        """`rows`: the script's lines are the file's lines from `first_line` on (else all at `first_line`)."""
+    def script(self, script: str, first_line: int | None, rows: bool = True,
+               written: Callable[[Simple], Simple] | None = None, **extra: Any) -> None:
+        """`rows`: the script's lines are the file's lines from `first_line` on (else all at `first_line`);
+        `written` gives a command back as the file writes it, where the script was rewritten to be read."""
         if self.full:
             return
         read = read_shell(script)
         if read.refused:
             self.sink.notes.append(Note(self.path, first_line, f"{self.path}: {read.refused}"))
         for simple in read.commands:
-            self.add(simple, first_line + simple.row if first_line is not None and rows else first_line, **extra)
+            line = first_line + simple.row if first_line is not None and rows else first_line
+            self.add(written(simple) if written else simple, line, **extra)
 
     def add(self, simple: Simple, line: int | None, text: str | None = None, **extra: Any) -> None:
         self.count += 1
@@ -468,11 +471,11 @@ def _justfiles(repo, sink: _Sink) -> None:
                 continue
             if body[0][1].startswith("#!"):
                 if JUST_SHELL_SHEBANG.match(body[0][1]) and len(body) > 1:
-                    _just_script(sink, collect, body[1][0], "\n".join(row for _, row in body[1:]), recipe)
+                    _just_script(collect, body[1][0], "\n".join(row for _, row in body[1:]), recipe)
                 continue
             for number, command in continued_lines([(n, row) for n, row in body if row], is_comment=_starts_comment):
                 bare = command.lstrip("@-")
-                _just_script(sink, collect, number, bare, recipe, shown=" ".join(bare.split()))
+                _just_script(collect, number, bare, recipe, shown=" ".join(bare.split()))
 
 
 def _starts_comment(row: str) -> bool:
@@ -501,16 +504,16 @@ def _trimmed(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return body
 
 
-def _just_script(sink: _Sink, collect: "_Collector", first: int, script: str, recipe: str,
-                 shown: str | None = None) -> None:
+def _just_script(collect: "_Collector", first: int, script: str, recipe: str, shown: str | None = None) -> None:
     # `{{ x }}` read as the shell reader's hidden `${{ x }}` word, and given back as written
-    read = read_shell(JUST_INTERPOLATION.sub(r"${{\1}}", script))
-    if read.refused:
-        sink.notes.append(Note(collect.path, first, f"{collect.path}: {read.refused}"))
-    for simple in read.commands:
-        text = shown[:300] if shown is not None else _as_written(simple.text)
-        program, args = _as_written(simple.program), tuple(_as_written(a) for a in simple.args)
-        collect.add(Simple(program, args, simple.wrappers, simple.row, text), first + simple.row, job=recipe)
+    collect.script(JUST_INTERPOLATION.sub(r"${{\1}}", script), first, job=recipe,
+                   written=lambda simple: _just_as_written(simple, shown))
+
+
+def _just_as_written(simple: Simple, shown: str | None) -> Simple:
+    text = shown[:300] if shown is not None else _as_written(simple.text)
+    return Simple(_as_written(simple.program), tuple(_as_written(a) for a in simple.args), simple.wrappers,
+                  simple.row, text)
 
 
 def _as_written(word: str) -> str:

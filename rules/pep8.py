@@ -1,5 +1,5 @@
 """A linter or formatter configured (pyproject, setup.cfg, tox.ini, .flake8 / .isort.cfg / .pylintrc /
-.style.yapf, pre-commit) or run in CI; one only declared as a dependency is weak (the rule's `unused` step)."""
+.style.yapf, ruff.toml, pre-commit) or run in CI; one only declared as a dependency is weak (the rule's `unused` step)."""
 
 import re
 from typing import Callable
@@ -66,12 +66,36 @@ def _tool_ini_file(repo, path, spec):
                                       f"{spec.configures(section.name)} (`{setting}`)")
 
 
+def _ruff_file(repo, path: str) -> Finding:
+    """ruff's own TOML file is what `[tool.ruff]` is in pyproject.toml: it configures ruff through a
+    setting; one that is empty or holds comments only is weak, one that does not parse an error."""
+    parsed = repo.toml(path)
+    if parsed.error:
+        return Finding(path, None, f"{path} cannot be read ({parsed.error})", "error")
+    setting = _first_setting(parsed.data)
+    if setting is None:
+        return Finding(path, None, f"{path} holds no ruff setting", "weak")
+    keys, value = setting
+    line = find_line(repo.text(path).text or "", re.compile(rf"^\s*[\"']?{re.escape(keys[-1])}[\"']?\s*=")) or 1
+    shown = f"{'.'.join(keys)} = {' '.join(str(value).split())}"[:50]
+    return Finding(path, line, f"{path}:{line} configures ruff (`{shown}`)")
+
+
+def _first_setting(table, keys: tuple[str, ...] = ()) -> tuple[tuple[str, ...], object] | None:
+    """(dotted key, value) of the first value that is not a table, in the file's order."""
+    for key, value in table.items() if isinstance(table, dict) else ():
+        found = _first_setting(value, (*keys, key)) if isinstance(value, dict) else ((*keys, key), value)
+        if found is not None:
+            return found
+    return None
+
+
 def _config_files(repo, ini_files):
     for path, spec in TOOL_INI_FILES.items():
         if repo.exists(path):
             yield from _tool_ini_file(repo, path, spec)
     for path in repo.glob(*OWN_CONFIG_FILES):
-        yield Finding(path, 1, f"{path} configures {TOOL.search(path).group(1) if TOOL.search(path) else 'a linter'}")
+        yield _ruff_file(repo, path)
     for cfg in (ini_files[path] for path in ("setup.cfg", "tox.ini") if path in ini_files):
         if cfg.error and TOOL.search(repo.text(cfg.path).text or ""):
             yield Finding(cfg.path, None, f"{cfg.path} mentions a linter but cannot be read: {cfg.error}", "error")

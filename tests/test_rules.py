@@ -23,7 +23,8 @@ def test_rule_case(rule_id, case, tree):
     described = [f"{f.where()} {f.strength}: {f.message}" for f in outcome.findings]
     assert outcome.evidence == case["expect"], described
     if "message" in case:
-        assert any(case["message"] in f.message for f in outcome.findings), described
+        assert any(case["message"] in f.message and f.strength == case.get("message_strength", f.strength)
+                   for f in outcome.findings), described
     if "not_message" in case:
         assert not any(case["not_message"] in f.message for f in outcome.findings), described
     for finding in outcome.findings:

@@ -8,6 +8,12 @@ PRINT_ONLY = frozenset({"--version", "-V", "--help", "-h", "--show-settings", "-
 RUFF_NOT_LINTING = frozenset({"clean", "rule", "config", "server", "version", "linter", "analyze", "help"})
 
 
+def malformed_note(command) -> str:
+    """What a finding adds for a command of a Dockerfile exec form that is not valid JSON (Docker runs
+    it as a shell command, so it would not run as written): ` (why)`, else nothing."""
+    return f" ({command.malformed})" if command.malformed else ""
+
+
 def only_prints(args) -> bool:
     """A tool asked for its version, help or settings (`ruff check --show-settings`): it prints, then
     exits, and checks nothing."""

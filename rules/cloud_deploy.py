@@ -10,6 +10,7 @@ from auditor.facts.modules_on_demand import modules_mentioning, modules_with_tex
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._cloud import by_kind, find, where
+from auditor.rules._commands import malformed_note
 from auditor.rules._workflows import accepted, actions
 
 DEPLOY = LazyPattern(r"\bgcloud\s+(beta\s+|alpha\s+)?(run\s+deploy|run\s+services\s+replace|functions\s+deploy)\b",
@@ -81,7 +82,8 @@ def _served_images(repo) -> list[Finding]:
         if server and (command.site == "cloudbuild" or any(in_gcp_registry(t) for t in tags)):
             found.append(Finding(command.path, command.line, f"`docker build` in {command.where} builds the serving image "
                                  f"of {server.path} (`{server.program}`, line {server.line}) for GCP; no deploy step "
-                                 "is in the repository (a service created in the console leaves none)", "weak"))
+                                 "is in the repository (a service created in the console leaves none)"
+                                 + malformed_note(server), "weak"))
     return found
 
 

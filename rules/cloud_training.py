@@ -10,7 +10,7 @@ from auditor.facts.modules_on_demand import modules_with_text
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._cloud import by_kind, cloudbuild_configs, find, where
-from auditor.rules._commands import builds_image, image_destinations, pushes_image
+from auditor.rules._commands import builds_image, image_destinations, malformed_note, pushes_image
 from auditor.rules._workflows import place
 
 POOL_SPECS = LazyPattern(r"\b(workerPoolSpecs|worker_pool_specs)\b")
@@ -203,14 +203,15 @@ def _vm_setup(commands, dvc):
         yield Finding(fetch.path, fetch.line, f"`{fetch.text[:60]}` in {fetch.where} fetches data from a GCS bucket and "
                                               f"{trainer.path}:{trainer.line} runs training: a cloud training setup, "
                                               "but no Vertex AI or Compute Engine command seen"
-                                              + (f" ({trainer.malformed})" if trainer.malformed else ""), "weak")
+                                              + malformed_note(trainer), "weak")
         return
     pull = next((c for c in commands.at("dockerfile") if _pulls_with_dvc(c) and _named_for_training(c.path)), None)
     remote = _bucket_remote(commands, dvc)
     if pull is not None and remote is not None:
         yield Finding(pull.path, pull.line, f"`{pull.text[:60]}` in the training image {pull.path}:{pull.line} pulls its "
                                             f"data from the DVC remote `{remote[:60]}` in a GCS bucket: a cloud training "
-                                            "setup, but no Vertex AI or Compute Engine command seen", "weak")
+                                            "setup, but no Vertex AI or Compute Engine command seen"
+                                            + malformed_note(pull), "weak")
 
 
 def _named_for_training(path: str) -> bool:

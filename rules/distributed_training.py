@@ -8,6 +8,7 @@ from auditor.facts.commands import LOCAL_SITES
 from auditor.facts.modules_on_demand import modules_mentioning
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
+from auditor.rules._commands import malformed_note
 
 LIBRARY_CALL = LazyPattern(
     r"^(torch\.distributed\.(init_process_group|launch|run|elastic)\S*|torch\.nn\.parallel\.DistributedDataParallel|"
@@ -99,7 +100,7 @@ def _launches(repo, commands):
                 if c.live and not c.rejected and _distributed(c)]
     for command in launched[:1]:
         yield Finding(command.path, command.line, f"distributed launch `{command.text[:80]}` at {command.where} "
-                                                  f"(runs {command.program})")
+                                                  f"(runs {command.program}){malformed_note(command)}")
     if launched:
         return
     read_as_commands = {c.path for site in ("workflow", "cloudbuild") for c in commands.at(site, None)}

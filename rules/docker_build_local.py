@@ -10,7 +10,7 @@ from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._code import grep_text_files
 from auditor.rules._cloud import HELD_BY as LOCAL_HELD_BY
-from auditor.rules._commands import builds_locally
+from auditor.rules._commands import builds_locally, malformed_note
 
 BUILD = LazyPattern(r"\bdocker(-|\s+)compose\b.*\b(build|up)\b|\bdocker(\s+buildx)?\s+build\b")
 DOCKERFILE_OPTION = LazyPattern(r"(?:^|\s)(?:-f|--file)(?:=|\s+)(\S+)")
@@ -38,7 +38,8 @@ def _read_commands(repo, commands):
     for site in COMMAND_SITES:
         for command in commands.at(site, kind=None):
             if command.path != repo.report_path and builds_locally(command):
-                yield command.path, command.line, command.text, _site_name(command), command.kind == "run"
+                yield (command.path, command.line, command.text, _site_name(command) + malformed_note(command),
+                       command.kind == "run")
 
 
 def _build_commands(repo):

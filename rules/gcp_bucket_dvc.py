@@ -7,6 +7,7 @@ import re
 from auditor.facts.commands import LOCAL_SITES
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
+from auditor.rules._commands import malformed_note
 
 GS_URL = LazyPattern(r"\bgs://[\w.${}-]+", re.IGNORECASE)  # gs://$BUCKET counts too
 GS_FILES = ("**/*.py", "**/*.y*ml", "**/*.sh", "**/*.toml", "**/*.cfg", "**/*.json", "**/Makefile", "**/*Dockerfile*",
@@ -30,7 +31,8 @@ def _remote_commands(commands):
             remote = added_gcs_remote(command) if command.live and not command.rejected else None
             if remote:
                 yield Finding(command.path, command.line, f"`{command.text[:80]}` at {command.where} adds the DVC "
-                                                          f"remote `{remote[0]}` on the GCP bucket `{remote[1]}`")
+                                                          f"remote `{remote[0]}` on the GCP bucket `{remote[1]}`"
+                                                          + malformed_note(command))
                 return
 
 

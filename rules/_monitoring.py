@@ -7,6 +7,7 @@ import re
 
 from auditor.facts.commands import LOCAL_SITES
 from auditor.facts.modules_on_demand import modules_mentioning, modules_with_text
+from auditor.facts.yaml_values import mentions
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.record import record
@@ -138,7 +139,7 @@ def deployment_of(repo, path: str, source=None):
 def _named_in_deploy_files(repo, path: str):
     names = [n for n in module_names(path) if "." in n or ":" in n or "/" in n]
     pattern = re.compile("|".join(re.escape(n) for n in names))
-    hits = repo.grep(pattern, *DEPLOY_FILES, limit=1)
+    hits = mentions(repo, pattern, *DEPLOY_FILES, limit=1)
     return hits[0] if hits else None
 
 

@@ -7,6 +7,7 @@ import re
 from auditor.facts.cloudbuild import in_gcp_registry
 from auditor.facts.commands import LOCAL_SITES
 from auditor.facts.modules_on_demand import modules_mentioning, modules_with_text
+from auditor.facts.yaml_values import mentions
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._cloud import by_kind, find, where
@@ -40,7 +41,7 @@ def probe(repo, workflows, source):
     for seen in by_kind(find(repo, DEPLOY), "workflow-rejected", "report")[:1]:
         yield Finding(seen.path, seen.line, f"`{seen.text[:70]}` (only {where(seen)})", "weak")
     yield from _other_backends(repo)[:1]
-    for hit in repo.grep(SERVICE_HOST, *URL_FILES, limit=2):
+    for hit in mentions(repo, SERVICE_HOST, *URL_FILES, limit=2):
         match = SERVICE_URL.search(hit.text)   # the grep line is cut at 160 characters
         url = match.group(0) if match else "*.run.app"
         yield Finding(hit.path, hit.line, f"only a service URL `{url}` in {hit.path}:{hit.line}, no deploy step", "weak")

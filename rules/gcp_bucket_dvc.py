@@ -5,6 +5,7 @@ elsewhere are weak, and so is a GCS client imported in code (the rule's `unused`
 import re
 
 from auditor.facts.commands import LOCAL_SITES
+from auditor.facts.yaml_values import mentions
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._commands import malformed_note
@@ -49,7 +50,7 @@ def probe(repo, dvc, commands):
     if added:
         return
     others = ", ".join(f"`{r.name}` ({r.url[:40]})" for r in remotes[:2])
-    for hit in repo.grep(GS_URL, *GS_FILES, limit=20):
+    for hit in mentions(repo, GS_URL, *GS_FILES, limit=20):
         if hit.text.lstrip().startswith("#") or "/.dvc/" in f"/{hit.path}":
             continue
         tail = f"; DVC remotes are {others}" if others else "; no DVC remote uses it"

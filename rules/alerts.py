@@ -5,6 +5,7 @@ in the cloud console."""
 
 import re
 
+from auditor.facts.yaml_values import mentions
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._monitoring import console_command, gcloud_words
@@ -30,7 +31,7 @@ def probe(repo, source, commands):
 
 
 def _policy_files(repo):
-    for hit in repo.grep(POLICY_FILE, "**/*.y*ml", "**/*alert*.json", "**/*polic*.json", "**/*monitor*.json", "**/*dashboard*.json", limit=5):
+    for hit in mentions(repo, POLICY_FILE, "**/*.y*ml", "**/*alert*.json", "**/*polic*.json", "**/*monitor*.json", "**/*dashboard*.json", limit=5):
         if not hit.path.startswith(".github/"):
             yield Finding(hit.path, hit.line, f"alert policy `{hit.text[:80]}` in {hit.path}:{hit.line}")
             return

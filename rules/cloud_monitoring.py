@@ -6,6 +6,7 @@ repository the item is n/a (it lives in the cloud console)."""
 import re
 
 from auditor.facts.repository import VENDORED
+from auditor.facts.yaml_values import mentions
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._monitoring import console_command, gcloud_words
@@ -38,11 +39,11 @@ def probe(repo, source, commands):
 
 
 def _configs(repo):
-    for hit in repo.grep(MONITORING_CONFIG, *CONFIG_FILES, limit=10):
+    for hit in mentions(repo, MONITORING_CONFIG, *CONFIG_FILES, limit=10):
         if not VENDORED.search(hit.path):
             yield Finding(hit.path, hit.line, f"monitoring config `{hit.text[:80]}` in {hit.path}:{hit.line}")
             return
-    for hit in repo.grep(SELF_HOSTED, "**/*.y*ml", limit=1):
+    for hit in mentions(repo, SELF_HOSTED, "**/*.y*ml", limit=1):
         yield Finding(hit.path, hit.line, f"a Prometheus scrape config in {hit.path}:{hit.line}: self-hosted monitoring, "
                                           "not a cloud monitoring setup", "weak")
         return

@@ -4,6 +4,7 @@ as a number or configured; workers set to 0 everywhere is weak, never set at all
 import re
 
 from auditor.facts.modules_on_demand import modules_mentioning
+from auditor.facts.yaml_values import mentions
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 
@@ -51,7 +52,7 @@ def _configured_value(repo, expression: str):
         return None
     setting = re.compile(rf"(^|[\s,{{\"'-]){re.escape(key[-1])}[\"']?\s*[:=]\s*(?:int\s*=\s*)?(\d+)\b", re.MULTILINE)
     found = []
-    for hit in repo.grep(setting, *CONFIG_FILES, "**/*.py", limit=20):
+    for hit in mentions(repo, setting, *CONFIG_FILES, "**/*.py", limit=20):
         match = setting.search(hit.text)
         if match and not hit.path.startswith((".github/", "tests/")):
             found.append((int(match.group(2)), f"`{hit.text[:60]}` in {hit.path}:{hit.line}"))
@@ -62,7 +63,7 @@ def _configured_value(repo, expression: str):
 
 def _config_only(repo, source):
     setting = re.compile(r"^[^\S\n]*(dataloader_)?num_workers\s*:\s*([1-9]\d*)\b", re.MULTILINE)
-    for hit in repo.grep(setting, "**/*.y*ml", limit=1):
+    for hit in mentions(repo, setting, "**/*.y*ml", limit=1):
         if hit.path.startswith(".github/"):
             continue
         splat = _splat_loader(source)

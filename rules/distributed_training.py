@@ -6,6 +6,7 @@ import re
 
 from auditor.facts.commands import LOCAL_SITES
 from auditor.facts.modules_on_demand import modules_mentioning
+from auditor.facts.yaml_values import mentions
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._commands import malformed_note
@@ -121,7 +122,7 @@ def _distributed(command) -> bool:
 
 
 def _configs(repo):
-    for hit in repo.grep(CONFIG_SETTING, "**/*.y*ml", limit=10):
+    for hit in mentions(repo, CONFIG_SETTING, "**/*.y*ml", limit=10):
         if hit.path.startswith(".github/"):
             continue
         selected = _selection(repo, hit.path)

@@ -2,7 +2,10 @@
 report_to="wandb"); wandb used for login is weak, and so is wandb imported but never called, named
 in a config or only declared (the rule's `unused` step)."""
 
+import re
+
 from auditor.facts.modules_on_demand import modules_mentioning
+from auditor.facts.yaml_values import mentions
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._artefacts import screenshots
@@ -10,6 +13,7 @@ from auditor.rules._artefacts import screenshots
 LOGGING_CALL = LazyPattern(r"^wandb\.(init|log|log_artifact|log_model|Artifact|watch|save|Table|Image|plot\.\w+|run\.log\w*)$"
                            r"|(^|\.)WandbLogger$")
 OTHER_CALL = LazyPattern(r"^wandb\.")
+INSTANTIATED_LOGGER = LazyPattern(r"_target_\s*:\s*[\w.]*WandbLogger", re.IGNORECASE | re.MULTILINE)
 
 
 PREFERRED = LazyPattern(r"^wandb\.(init|log)$|WandbLogger$")
@@ -33,7 +37,7 @@ def _logging_calls(source):
 
 def _instantiated_logger(repo, source):
     """A `_target_: ...WandbLogger` config that the source builds with hydra's instantiate."""
-    hit = next(iter(repo.grep(r"_target_\s*:\s*[\w.]*WandbLogger", "**/*.y*ml", limit=1)), None)
+    hit = next(iter(mentions(repo, INSTANTIATED_LOGGER, "**/*.y*ml", limit=1)), None)
     if hit is None:
         return None
     for path, module in modules_mentioning(source, ["instantiate"]).items():

@@ -17,7 +17,9 @@ CASES = [
     ("a line of a block scalar", {"a.yml": "run: |\n  echo start\n  curl x.run.app\n"}, [("a.yml", 3)]),
     ("a whole-line comment", {"a.yaml": "# x.run.app\nport: 1\n"}, []),
     ("a comment after a value", {"a.yaml": "port: 1  # x.run.app\n"}, []),
-    ("a file that does not parse", {"a.yaml": "url: [x.run.app\n"}, []),
+    ("a file that does not parse, by its lines", {"a.yaml": "url: [x.run.app\n"}, [("a.yaml", 1)]),
+    ("a comment in a file that does not parse", {"a.yaml": "# x.run.app\nurl: [\n"}, []),
+    ("a key: value pair, quoted", {"a.yaml": "\"url\" :  x.run.app\n"}, [("a.yaml", 1)]),
     ("the comment skipped, the value found", {"a.yaml": "# x.run.app\nurl: x.run.app\n"}, [("a.yaml", 2)]),
     ("other files by their lines", {"a.md": "# x.run.app\n", "a.sh": "# x.run.app\n"}, [("a.md", 1), ("a.sh", 1)]),
 ]

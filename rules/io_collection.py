@@ -15,7 +15,7 @@ STORE_CALL = LazyPattern(
     r"bulk_write|collection\(.*\)\.(add|set)|document\(.*\)\.set|log_struct|xadd|[lr]push)$"
 )
 STORE_HELPER = LazyPattern(
-    r"^(save|store|log|record|persist|write|upload|insert|add|append|push|collect|dump)_\w*"
+    r"^_*(save|store|log|record|persist|write|upload|insert|add|append|push|collect|dump)_\w*"
     r"(pred|request|input|output|result|inference|log|data|record|sample|query|response|feedback|gcs|gcp|bucket|"
     r"db|database|firestore|bigquery|csv|json|storage|cloud)",
     re.IGNORECASE,

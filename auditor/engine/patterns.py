@@ -40,11 +40,15 @@ from auditor.facts import Repository
 from auditor.facts.dependencies import Dependency, normalize
 from auditor.facts.modules_on_demand import modules_mentioning
 from auditor.facts.python_code import PythonModule
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 
 KINDS = ("files", "imports", "calls", "decorators", "bases", "dependencies", "grep")
 UNUSED_KEYS = {"files", "file", "imports", "imported", "uncalled", "scope", "mentioned", "declared", "but"}
 MENTIONED_KEYS = {"grep", "in", "message"}
+# A line of the course's checklist copied into a README or docs page (a box, or the module tag that ends
+# the 2025+ lines): the claim repeated, not a sign of the work.
+CHECKLIST_COPY = LazyPattern(r"^\W*(\d+\.\s*)?\[[ xX✓✔✅~–-]{0,3}\]\s+[A-Za-z]|\(M\d+(\s*\+\s*M\d+)*\)\W*$")
 
 
 def names_match(resolved: str, wanted: str) -> bool:
@@ -148,8 +152,13 @@ def _dependencies(values, pattern, repo: Repository) -> Iterable[tuple]:
 def _grep(values, pattern, repo: Repository) -> Iterable[tuple]:
     globs = pattern.get("in") or ["**"]
     for regex in values:
-        for hit in repo.grep(regex, *globs, limit=int(pattern.get("limit", 3))):
+        limit = int(pattern.get("limit", 3))
+        for hit in not_checklist_copies(repo.grep(regex, *globs, limit=limit + 2))[:limit]:
             yield hit.path, hit.line, hit.text, f"`{hit.text[:80]}` in {hit.path}:{hit.line}"
+
+
+def not_checklist_copies(hits):
+    return [hit for hit in hits if not CHECKLIST_COPY.search(hit.text)]
 
 
 _EVALUATORS = {
@@ -205,7 +214,8 @@ def calls_into(module: PythonModule, packages: list[str]) -> bool:
 
 def _mentioned_only(step: dict[str, Any], repo: Repository) -> Iterable[Finding]:
     mention = step.get("mentioned")
-    for hit in (repo.grep(mention["grep"], *_as_list(mention.get("in")), limit=1) if mention else ()):
+    hits = repo.grep(mention["grep"], *_as_list(mention.get("in")), limit=3) if mention else ()
+    for hit in not_checklist_copies(hits)[:1]:
         message = mention.get("message", "only a mention: `{text}` in {where}")
         yield Finding(hit.path, hit.line, message.format(text=hit.text[:80], where=f"{hit.path}:{hit.line}"), "weak")
 

@@ -253,6 +253,9 @@ def test_relative_path(href, expected):
         ("We used hydra for the configs and wandb for logging.", {"logging": None}),
         # a negation inside a relative clause describes a thing, not what the group did
         ("We did not use DVC, which is a tool that doesn't need a server.", {"data-versioning": False}),
+        # a negation before "therefore" is the reason, not a denial of what follows
+        ("Managing dependencies is hard without proper setup - therefore we use tasks.py and invoke.", {"cli": True}),
+        ("We did not use invoke, therefore tasks.py is empty.", {"cli": False}),
     ],
 )
 def test_statements(text, expected):

@@ -31,7 +31,7 @@ WHITESPACE = LazyPattern(r"\s+")
 CLAUSE_BREAK = LazyPattern(
     r"\s*[;:]\s+|\s*\(\s*|\s*\)\s*"
     r"|\s*,\s*(?=(?:we|they|which|so|but|however|while|whereas|although|though|since|because|instead|hence|thus)\b)"
-    r"|\s+(?=(?:but|however|whereas|while|although|though|instead|except|hence|thus|when|whenever|where|unless|because"
+    r"|\s+(?=(?:but|however|whereas|while|although|though|instead|except|hence|thus|therefore|when|whenever|where|unless|because"
     r"|if|as\s+(?:it|they|we)|every\s+time|in\s+order\s+to|so\s+that|such\s+that)\b)"
     r"|\s+and\s+(?=(?:we|they|then|also|instead|used|use|using)\b)",
     re.IGNORECASE,

@@ -50,6 +50,9 @@ MAX_GREP_LINE = 4000  # longer lines (minified files, hostile input) are matched
 MAX_LOWERED_CHARS = 16_000_000  # lowered copies kept for grep's word test; beyond, files are searched untested
 NON_SOURCE_DIRS = ("tests/", "test/", "docs/", "reports/", "notebooks/", "examples/", "scripts/legacy/")
 VENDORED = LazyPattern(r"(^|/)(\.?venv|env|site-packages|node_modules|build|dist|third_party|vendor|migrations)/")
+# The cookiecutter template's own machinery committed along (its generation hooks, an un-rendered
+# `{{cookiecutter.project_name}}/` tree): the template's code, not the group's.
+TEMPLATE_SCAFFOLD = LazyPattern(r"(^|/)hooks/(pre|post)_gen_project\.py$|\{\{\s*cookiecutter\.")
 
 
 @record(frozen=True)
@@ -716,6 +719,6 @@ def is_test_path(rel: str) -> bool:
 
 
 def is_source_path(rel: str) -> bool:
-    if not rel.endswith(".py") or is_test_path(rel) or VENDORED.search(rel):
+    if not rel.endswith(".py") or is_test_path(rel) or VENDORED.search(rel) or TEMPLATE_SCAFFOLD.search(rel):
         return False
     return not rel.startswith(NON_SOURCE_DIRS) and rel not in ("setup.py", "noxfile.py")

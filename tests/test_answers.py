@@ -464,6 +464,23 @@ def test_a_link_to_another_branch_resolves_there(tree):
     assert link.verdict == "corroborated" and "feature" in link.found
 
 
+@pytest.mark.parametrize(("target", "verdict", "found"), [
+    # Windows separators: the file exists from the repository root, the link is only written badly
+    ("src\\project\\data.py", "weak", "src/project/data.py does"),
+    ("src\\project\\missing.py", "unsupported", "does not exist"),
+    # an address outside the repository written without https:// is not a path into it
+    ("europe-west3-docker.pkg.dev/acme/registry/api@sha256:0123abcd", None, None),
+    ("www.example.com/docs", None, None),
+    ("dockerfiles.d/train.dockerfile", "unsupported", "does not exist"),  # a dotted folder stays a path
+])
+def test_a_badly_written_link_is_read_as_the_group_meant_it(tree, target, verdict, found):
+    link = "https://github.com/acme/project/blob/main/docs/linting.md"
+    links_ = checks_of(audit(repo_2025(tree, {"reports/README.md": REPORT_2025.replace(link, target)})), "link")
+    check = links_.get(f"link {target}")
+    assert (check.verdict if check else None) == verdict
+    assert found is None or found in check.found
+
+
 FIGURE_URL = "https://github.com/acme/project/blob"
 
 

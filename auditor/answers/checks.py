@@ -30,6 +30,10 @@ COVERAGE_QUESTION = LazyPattern(r"code coverage", re.IGNORECASE)
 STUDY_QUESTION = LazyPattern(r"study number", re.IGNORECASE)
 STRAY_DOTS = (LazyPattern(r"^(\.{3,}/)+"), LazyPattern(r"^[^/]+/\.{3,}/"))  # `.../x`, `reports/.../x`
 NOT_PATH_CHARACTER = LazyPattern(r"[^a-z0-9/.]")
+# `europe-west3-docker.pkg.dev/project/image`, `www.example.com/page`: an address outside the
+# repository written without its `https://`, not a path into it
+SCHEMELESS_ADDRESS = LazyPattern(
+    r"^(www\.[^/\s]+|[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|org|net|io|dev|app|ai|eu|dk|cloud|site|page))(/|$)", re.IGNORECASE)
 EVIDENCE_VERDICT = {"strong": "corroborated", "weak": "weak", "none": "unsupported", "n/a": "unverifiable"}
 
 
@@ -224,6 +228,8 @@ def _place(target: str, ctx: Context, folders: bool) -> ImageSource | None:
     """Where a link or image points in this repository, resolved as the rules resolve the report's
     images (a URL's branch may hold `/`; a path that climbs out is not followed); None for anything
     outside it."""
+    if SCHEMELESS_ADDRESS.match(target):
+        return None
     place = image_source(target, ctx.report_path, ctx.slug, folders)
     return place if place.paths else None
 
@@ -329,8 +335,9 @@ def _is_audited_ref(ref: str, ctx: Context) -> bool:
 def _meant(repo: Repository, path: str) -> str | None:
     """The file a broken link most likely means: stray spaces or dots, another case, a
     different separator, or the same path from the repository root."""
-    candidates = [path.strip(), *(dots.sub("", path) for dots in STRAY_DOTS)]
-    parts = PurePosixPath(path).parts
+    slashed = path.replace("\\", "/")  # `src\pkg\api.py`, written with Windows separators
+    candidates = [path.strip(), slashed, *(dots.sub("", path) for dots in STRAY_DOTS)]
+    parts = PurePosixPath(slashed).parts
     if len(parts) > 1:
         candidates.append("/".join(parts[1:]))
     for candidate in candidates:

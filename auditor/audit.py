@@ -27,6 +27,8 @@ from auditor.answers.course import course_checks
 from auditor.report.statements import Statement, answer_claim
 
 DEFAULT_REPORT = "reports/README.md"
+# Where the course's report is looked for, in this order: some groups renamed the folder.
+REPORT_PLACES = (DEFAULT_REPORT, "report/README.md", "Reports/README.md")
 MAX_REPORT_BYTES = 5_000_000
 
 
@@ -168,12 +170,7 @@ def claims_from_answers(items: list[ItemResult], said: dict[str, list[Statement]
 def _report_bytes(source: Source, report_file: Path | None) -> tuple[bytes | None, str]:
     """The report's bytes and the name to show for it; a missing default report is not an error."""
     if report_file is None:
-        try:
-            return source.read_bytes(DEFAULT_REPORT, MAX_REPORT_BYTES), DEFAULT_REPORT
-        except Absent:
-            return None, DEFAULT_REPORT
-        except Unreadable as exc:
-            raise InputError(f"the report {DEFAULT_REPORT} {exc}") from exc
+        return _default_report_bytes(source)
     if not report_file.exists():
         raise InputError(f"report {report_file} does not exist")
     if not report_file.is_file():
@@ -188,6 +185,18 @@ def _report_bytes(source: Source, report_file: Path | None) -> tuple[bytes | Non
         return report_file.read_bytes(), display
     except OSError as exc:
         raise InputError(f"cannot read the report {report_file}: {exc.strerror or exc}") from exc
+
+
+def _default_report_bytes(source: Source) -> tuple[bytes | None, str]:
+    """The report at the first of the usual places that holds one; none there is not an error."""
+    for place in REPORT_PLACES:
+        try:
+            return source.read_bytes(place, MAX_REPORT_BYTES), place
+        except Absent:
+            continue
+        except Unreadable as exc:
+            raise InputError(f"the report {place} {exc}") from exc
+    return None, DEFAULT_REPORT
 
 
 def audit_target(target: str, *, report_file: Path | None = None, at: str | None = None,

@@ -201,3 +201,18 @@ def test_a_report_file_keeps_its_own_answers_when_the_checklist_is_elsewhere(tmp
     result, _ = run(tmp_path, {"reports/README.md": REPORT_WITHOUT_CHECKLIST,
                                "README.md": checklist_of(TEMPLATE_2023) + questions_of(TEMPLATE_2023)})
     assert result.report.path == "reports/README.md" and result.report.checklist_path == "README.md"
+
+
+# --- the report in a renamed folder -----------------------------------------------------------
+def test_a_report_in_a_folder_named_report_is_the_report(tmp_path):
+    filled = checklist_of(TEMPLATE_2023) + questions_of(TEMPLATE_2023)
+    result, items = run(tmp_path, {"report/README.md": filled, "report/report.py": "import typer\n"})
+    assert result.report.path == "report/README.md" and len(result.report.checklist_lines) == 36
+    assert (items["git-repo"].claimed, items["git-repo"].claim_source) == (True, "checklist")
+    assert "report/report.py" not in result.repository.source
+
+
+def test_the_reports_folder_wins_over_a_folder_named_report(tmp_path):
+    result, _ = run(tmp_path, {"reports/README.md": REPORT_WITHOUT_CHECKLIST,
+                               "report/README.md": checklist_of(TEMPLATE_2023)})
+    assert result.report.path == "reports/README.md"

@@ -48,7 +48,7 @@ from auditor.report.parsed import ParsedReport
 HEX_REF = re.compile(r"[0-9a-fA-F]{7,40}")
 MAX_GREP_LINE = 4000  # longer lines (minified files, hostile input) are matched on their start only
 MAX_LOWERED_CHARS = 16_000_000  # lowered copies kept for grep's word test; beyond, files are searched untested
-NON_SOURCE_DIRS = ("tests/", "test/", "docs/", "reports/", "notebooks/", "examples/", "scripts/legacy/")
+NON_SOURCE_DIRS = ("tests/", "test/", "docs/", "reports/", "report/", "notebooks/", "examples/", "scripts/legacy/")
 VENDORED = LazyPattern(r"(^|/)(\.?venv|env|site-packages|node_modules|build|dist|third_party|vendor|migrations)/")
 # The cookiecutter template's own machinery committed along (its generation hooks, an un-rendered
 # `{{cookiecutter.project_name}}/` tree): the template's code, not the group's.

@@ -53,6 +53,31 @@ def test_a_branch_without_the_work_adds_nothing(tmp_path):
     assert _outcome(root, "profiling").evidence == "none"
 
 
+def _second_branch(root: Path, name: str, files: dict, when: str) -> None:
+    git(root, "checkout", "-q", "-b", name, "main")
+    write_tree(root, files)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", f"{name} work", env=_dated(when))
+    git(root, "checkout", "-q", "main")
+
+
+@pytest.mark.parametrize("later", [{"src/proj/train.py": "print('tuned')\n"}, {"src/proj/train.py": PROFILER}])
+def test_work_in_a_file_a_later_branch_also_changed_is_still_found(tmp_path, later):
+    root = _repo_with_branch(tmp_path / "r", {"src/proj/train.py": PROFILER})
+    _second_branch(root, "tuning", later, "2026-01-12T12:00:00+00:00")
+    outcome = _outcome(root, "profiling")
+    assert outcome.evidence == "weak"
+    [finding] = outcome.findings
+    assert finding.where() == "src/proj/train.py:3"
+    assert "branch `profiling`" in finding.message or "branch `tuning`" in finding.message
+
+
+def test_no_branch_holds_the_work_in_any_version_of_a_shared_file(tmp_path):
+    root = _repo_with_branch(tmp_path / "r", {"src/proj/train.py": "print('first')\n"})
+    _second_branch(root, "tuning", {"src/proj/train.py": "print('second')\n"}, "2026-01-12T12:00:00+00:00")
+    assert _outcome(root, "profiling").evidence == "none"
+
+
 def test_work_at_the_audited_commit_stays_strong_and_does_not_mention_branches(tmp_path):
     root = _repo_with_branch(tmp_path / "r", {"src/proj/profile_train.py": PROFILER})
     write_tree(root, {"src/proj/prof_main.py": PROFILER})

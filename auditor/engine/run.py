@@ -167,16 +167,18 @@ def run_all(repo: Repository, only: set[str] | None = None) -> dict[str, RuleOut
 
 def _look_on_other_branches(outcome: RuleOutcome, repo: Repository) -> None:
     """An item with nothing at the audited commit is weak when another branch holds the work: the
-    rule's probes run again over the files the other branches changed (one view of them all)."""
+    rule's probes run again over the files the other branches changed (one view of their newest
+    versions, then of the older versions of files several branches changed)."""
     view = repo.branches_view
     if view is None:
         return
-    owners, files = view
-    found = [f for f in run_rule(outcome.spec, files).findings
-             if f.path in owners and f.strength in ("strong", "weak") and not f.path.startswith("reports/")]
-    if found:
-        outcome.findings = [_on_branch(found[0], owners[found[0].path])]
-        outcome.evidence = "weak"
+    for owners, files in (view, *repo.older_branch_views):
+        found = [f for f in run_rule(outcome.spec, files).findings
+                 if f.path in owners and f.strength in ("strong", "weak") and not f.path.startswith("reports/")]
+        if found:
+            outcome.findings = [_on_branch(found[0], owners[found[0].path])]
+            outcome.evidence = "weak"
+            return
 
 
 def _on_branch(finding: Finding, branch: Branch) -> Finding:

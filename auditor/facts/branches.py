@@ -15,6 +15,7 @@ from auditor.record import field, record
 
 MAX_BRANCHES = 60
 MAX_CHANGED_FILES = 400
+MAX_LAYERS = 4            # versions of one path read from different branches
 MODE_FILE = "100644"
 PREFETCH_FILE_BYTES = 100_000     # files up to this size are read in one batch, up to PREFETCH_TOTAL_BYTES
 PREFETCH_TOTAL_BYTES = 4_000_000
@@ -95,13 +96,24 @@ def _read_branches(out: str, cat_file: CatFile) -> list[Branch]:
     return branches
 
 
-def branch_of_each_file(branches: list[Branch]) -> dict[str, Branch]:
-    """path -> the branch whose version of it is read (branches come newest first)."""
-    owners: dict[str, Branch] = {}
+def branch_layers(branches: list[Branch]) -> list[dict[str, Branch]]:
+    """path -> branch, once per version of the file the branches hold: the first layer reads every
+    path at its newest branch, the next ones the older versions of a path several branches changed
+    (the profiling branch's train.py, also changed by a later branch without the profiler). A version
+    an earlier layer already reads is not read again; at most MAX_LAYERS readings of a path."""
+    layers: list[dict[str, Branch]] = []
+    seen: dict[str, set[str]] = {}
     for branch in branches:
         for path in branch.changed:
-            owners.setdefault(path, branch)
-    return owners
+            versions = seen.setdefault(path, set())
+            sha = branch.entries[path].sha if path in branch.entries else None
+            if sha in versions or len(versions) >= MAX_LAYERS:
+                continue
+            versions.add(sha)
+            if len(layers) < len(versions):
+                layers.append({})
+            layers[len(versions) - 1][path] = branch
+    return layers
 
 
 class BranchView(GitTreeSource):

@@ -30,7 +30,7 @@ from auditor.facts.python_code import PythonModule, SetupPy, parse_python, read_
 from auditor.facts.structured import Parsed, parse_json, parse_toml, parse_yaml
 from auditor.facts.history import History, HistoryRead
 from auditor.facts.team import Team, build_team
-from auditor.facts.branches import Branch, BranchLog, BranchView, branch_of_each_file, other_branches
+from auditor.facts.branches import Branch, BranchLog, BranchView, branch_layers, other_branches
 from auditor.facts.gitcmd import CatFile, GitError, GitRun
 from auditor.facts.template import (Scaffold, is_template_shaped, leftover_reason, read_scaffold,
                                     section_leftover_reason)
@@ -299,9 +299,22 @@ class Repository:
     def branches_view(self) -> tuple[dict[str, Branch], Repository] | None:
         """The files other branches changed (a path two branches changed: the first branch's, the
         most recent) as one Repository, and which branch each file comes from."""
-        owners = branch_of_each_file(self.other_branches)
-        if not owners:
-            return None
+        layers = self._branch_layers
+        return self._branch_view(layers[0]) if layers else None
+
+    @cached_property
+    def older_branch_views(self) -> list[tuple[dict[str, Branch], Repository]]:
+        """The older versions of the files several branches changed, one view per version, read only
+        when the newest versions (`branches_view`) hold nothing for an item."""
+        if self.branches_view is None:
+            return []
+        return [self._branch_view(owners) for owners in self._branch_layers[1:]]
+
+    @cached_property
+    def _branch_layers(self) -> list[dict[str, Branch]]:
+        return branch_layers(self.other_branches)
+
+    def _branch_view(self, owners: dict[str, Branch]) -> tuple[dict[str, Branch], Repository]:
         entries = {path: branch.entries[path] for path, branch in owners.items()}
         source = BranchView(self.git, entries, self.root, self.cat_file)
         return owners, Repository(self.root, source=source, git=self.git, report_path=self.report_path,

@@ -12,7 +12,7 @@ from auditor.report.anchors import search_if_possible
 UI_FRAMEWORKS = {"streamlit": "streamlit", "gradio": "gradio", "dash": "Dash", "nicegui": "NiceGUI", "panel": "Panel"}
 HTTP_CALL = LazyPattern(r"^(requests|httpx|aiohttp|urllib\.request|urllib3)\.|\.(get|post|put|request|urlopen)$")
 PAGE_CALL = LazyPattern(
-    r"""fetch\(\s*[`'"](/|https?://|\$\{)|fetch\(\s*\w*(url|api|endpoint|backend|server)\w*\s*[,)+]|"""
+    r"""fetch\(\s*[`'"](/|https?://|\$?\{)|fetch\(\s*\w*(url|api|endpoint|backend|server)\w*\s*[,)+]|"""
     r"""axios(\.(get|post|put|delete))?\(|\.open\(\s*['"](GET|POST)['"]\s*,|<form[^>]*\baction\s*=\s*['"](/|https?:|\{\{\s*url_for\()""",
     re.IGNORECASE,
 )

@@ -316,6 +316,13 @@ def test_the_ci_answer_speaks_of_the_matrix(text, used):
     ("We did not have time to add further DVC remotes.", {"data-versioning": None}),
     ("We could not set up DVC, not even more than a local cache.", {"data-versioning": False}),
     ("We did not use DVC.", {"data-versioning": False}),
+    # "does not mean" qualifies what was done, it denies nothing of it
+    ("However, this code coverage does not mean that the code is error-free.", {"coverage": True}),
+    ("A high coverage doesn't guarantee correct code.", {"coverage": True}),
+    ("We did not measure the code coverage.", {"coverage": False}),
+    # what matters in larger projects is advice, not what the group did
+    ("In larger projects typing and documentation are not optional.", {"typing-docs": None}),
+    ("We did not add typing or documentation.", {"typing-docs": False}),
 ])
 def test_a_negation_denies_only_what_it_governs(text, expected):
     found = statements(one_answer(text))

@@ -44,15 +44,17 @@ NEGATION = LazyPattern(
 )
 NOT_A_NEGATION = LazyPattern(
     r"\bnot\s+(only|just|always|very|too|so|that|entirely|completely|fully|necessarily|much|many|all|as|quite|easy|"
-    r"trivial|really|perfect|straightforward|simple|obvious|sure|overly|excessively|the\s+(only|best|most))\b"
+    r"trivial|really|perfect|straightforward|simple|obvious|sure|overly|excessively|the\s+(only|best|most)|"
+    r"mean|guarantee|imply|ensure)\b"
     r"|\bno\s+(problems?|issues?|errors?|need|doubt|matter|longer|more\s+than|less)\b"
     r"|\bwithout\s+(any\s+)?(problems?|issues?|errors?|hassle|having|needing|the\s+need)\b"
-    r"|\bn[’']t\s+(only|just|always|too|very)\b",
+    r"|\bn[’']t\s+(only|just|always|too|very)\b|n[’']t\s+(mean|guarantee|imply|ensure)\b",
     re.IGNORECASE,
 )
 NO_CLAIM = LazyPattern(
     r"\b(otherwise|if|consider(ed|ing)?|makes?\s+sense|recommend\w*|it\s+is\s+(a\s+)?(good|important|useful|beneficial)"
-    r"|allows?\s+(you|one|users?|us)\s+to|you\s+can|one\s+can|faced\s+(\w+\s+)?(difficult\w+|challenges?|problems?|issues?)|struggl\w+)\b",
+    r"|allows?\s+(you|one|users?|us)\s+to|you\s+can|one\s+can|faced\s+(\w+\s+)?(difficult\w+|challenges?|problems?|issues?)|struggl\w+"
+    r"|in\s+(larger|bigger|big|large)\s+(\w+\s+)?(projects?|teams?|code\s*bases?|organi[sz]ations?|companies))\b",
     re.IGNORECASE,
 )
 INDIVIDUAL = LazyPattern(

@@ -22,6 +22,8 @@ JOB_COMMAND = LazyPattern(r"\bgcloud\s+(beta\s+)?(ai\s+custom-jobs\s+create|ai-p
                           re.IGNORECASE)
 VM_COMMAND = LazyPattern(r"\bgcloud\s+(beta\s+)?compute\s+(instances\s+create(-with-container)?|ssh)\b", re.IGNORECASE)
 TRAINING = LazyPattern(r"train", re.IGNORECASE)
+TRAINING_SCRIPT = LazyPattern(r"(^|/)\w*train\w*\.py$", re.IGNORECASE)          # src/models/train_model.py
+TRAINING_MODULE = LazyPattern(r"(^|\.)\w*train\w*$", re.IGNORECASE)              # python -m proj.train
 SDK_JOBS = ("CustomJob", "CustomContainerTrainingJob", "CustomTrainingJob", "CustomPythonPackageTrainingJob",
             "HyperparameterTuningJob", "PipelineJob")
 GCP_BASE = LazyPattern(r"^\S*(deeplearning-platform-release|vertex-ai/training|cloud-aiplatform)", re.IGNORECASE)
@@ -177,12 +179,14 @@ def _training_image_pushes(repo, commands):
     the build being one of training. The destination is read from the tag, never from the step's
     builder (`name: gcr.io/cloud-builders/docker`)."""
     steps = commands.at("cloudbuild")
+    trainers = _training_dockerfiles(commands)
     for path, _ in cloudbuild_configs(repo):
         builds = [c for c in steps if c.path == path and (builds_image(c) or pushes_image(c))]
         config = build_images(repo, path)
         images = [config.resolve(i) for i in [*(i for c in builds for i in image_destinations(c)), *config.listed]]
         registry = [i for i in images if in_gcp_registry(i)]
-        if builds and registry and TRAINING.search(" ".join([*(c.text for c in builds), *registry])):
+        named_for_training = TRAINING.search(" ".join([*(c.text for c in builds), *registry]))
+        if builds and registry and (named_for_training or any(_built_dockerfile(c) in trainers for c in builds)):
             image = next((i for i in registry if TRAINING.search(i)), registry[0])
             yield path, builds[0].line, builds[0].text, image
     for command in commands.at("workflow"):
@@ -191,6 +195,25 @@ def _training_image_pushes(repo, commands):
             image = next((i for i in pushed if TRAINING.search(i)), None)
             if image is not None:
                 yield command.path, command.line, command.text, image
+
+
+def _training_dockerfiles(commands) -> set[str]:
+    """Dockerfiles whose commands run a training script (`python -u src/models/train_model.py`),
+    whatever the Dockerfile and the image are named."""
+    return {c.path for c in commands.at("dockerfile") if _runs_training_script(c)}
+
+
+def _runs_training_script(command) -> bool:
+    modules = command.option_values("-m")
+    return any(TRAINING_SCRIPT.search(a) for a in command.args) or any(TRAINING_MODULE.search(m) for m in modules)
+
+
+def _built_dockerfile(command) -> str | None:
+    """The Dockerfile a `docker build` reads: its `-f`/`--file`, else `Dockerfile`."""
+    if not builds_image(command) or command.program not in ("docker", "podman", "buildah"):
+        return None
+    named = command.option_values("-f") + command.option_values("--file")
+    return (named[0] if named else "Dockerfile").removeprefix("./")
 
 
 def _vm_setup(commands, dvc):

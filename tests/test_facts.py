@@ -241,6 +241,11 @@ GROUP_PACKAGING = {"pyproject.toml": '[project]\nname = "proj"\n', "src/proj/__i
      "det/x.py", None),
     ({"data/LICENSE": "CC-BY\n", "data/README.md": "# the data set\n", "data/raw.csv": ""}, "data/raw.csv", None),
     ({"src/proj/LICENSE": "Apache\n", "src/proj/README.md": "# ours\n", "src/proj/x.py": ""}, "src/proj/x.py", None),
+    # a folder whose packaging declares the root's own project is the group's project, nested once more
+    ({"age/LICENSE": "Apache\n", "age/README.md": "# ours\n", "age/pyproject.toml": '[project]\nname = "proj"\n',
+      "age/x.py": ""}, "age/x.py", None),
+    ({"det/LICENSE": "Apache\n", "det/README.md": "# det\n", "det/pyproject.toml": '[project]\nname = "det"\n',
+      "det/x.py": ""}, "det/x.py", "det/ is another project, `det` (its own pyproject.toml and LICENSE)"),
 ])
 def test_vendored_folders_are_told_by_their_name_license_packaging_or_submodule(tmp_path, files, path, vendored):
     write_tree(tmp_path, {**GROUP_PACKAGING, **files})

@@ -140,11 +140,15 @@ class VendoredFolders:
         return root is not None and self.repo.text(root).text == self.repo.text(license_file).text
 
     def _holds_the_groups_work(self, folder: str) -> bool:
-        """The folder holds the report or the group's packaging (a project nested one folder down)."""
+        """The folder holds the report or the group's packaging (a project nested one folder down,
+        or a copy of the project whose packaging declares the root's own project name)."""
         report = getattr(self.repo, "report_path", None)
         inside = f"{folder}/"
-        return bool(report and str(report).startswith(inside)) or (
-            not self._packaged_names and any(self.repo.exists(inside + p) for p in PACKAGING_FILES))
+        packaging = [inside + p for p in PACKAGING_FILES if self.repo.exists(inside + p)]
+        if not self._packaged_names:
+            return bool(report and str(report).startswith(inside)) or bool(packaging)
+        return bool(report and str(report).startswith(inside)) or any(
+            normalised(project_name(self.repo, p) or "") in self._packaged_names for p in packaging)
 
     def _files_in(self, folder: str) -> dict[str, str]:
         """The files directly in `folder`, by name."""

@@ -10,7 +10,7 @@ from auditor.facts.modules_on_demand import modules_mentioning, modules_with_tex
 from auditor.facts.yaml_values import mentions
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
-from auditor.rules._cloud import by_kind, find, where
+from auditor.rules._cloud import by_kind, cloudbuild_configs, find, where
 from auditor.rules._commands import malformed_note
 from auditor.rules._workflows import accepted, actions
 
@@ -27,6 +27,7 @@ OTHER_BACKENDS = {("compute", "instances", "create-with-container"): "a Compute 
                   ("app", "deploy"): "App Engine", ("ai", "endpoints", "deploy-model"): "a Vertex AI endpoint"}
 COMMAND_SITES = ("workflow", "cloudbuild") + LOCAL_SITES
 SERVERS = {"uvicorn", "gunicorn", "fastapi", "streamlit", "flask", "hypercorn", "bentoml", "torchserve"}
+GCP_IMAGE_IN_TEXT = LazyPattern(r"\b(gcr\.io|[\w-]+-docker\.pkg\.dev)/(?!cloud-builders/)")   # not a builder
 REQUEST_HANDLER = LazyPattern(r"^\s*def\s+(\w+)\s*\(\s*request\b")
 REQUEST_USE = ("request.get_json", "request.args.get", "request.files", "request.form", "request.get_data")
 
@@ -45,7 +46,7 @@ def probe(repo, workflows, source):
         match = SERVICE_URL.search(hit.text)   # the grep line is cut at 160 characters
         url = match.group(0) if match else "*.run.app"
         yield Finding(hit.path, hit.line, f"only a service URL `{url}` in {hit.path}:{hit.line}, no deploy step", "weak")
-    yield from _served_images(repo)[:1]
+    yield from (_served_images(repo) or _served_images_commented_out(repo))[:1]
 
 
 def _deploy_steps(repo, workflows):
@@ -86,6 +87,24 @@ def _served_images(repo) -> list[Finding]:
                                  "is in the repository (a service created in the console leaves none)"
                                  + malformed_note(server), "weak"))
     return found
+
+
+def _served_images_commented_out(repo) -> list[Finding]:
+    """A commented-out Cloud Build step that built a serving image for GCP (its Dockerfile and a GCP
+    registry on one line): the image a service created in the console once ran, or was to run."""
+    servers = {c.path: c for c in repo.commands.at("dockerfile") if c.program in SERVERS}
+    names = {path.rpartition("/")[2]: command for path, command in servers.items()}
+    for path, _ in cloudbuild_configs(repo):
+        for number, line in enumerate((repo.text(path).text or "").splitlines(), start=1):
+            code = line.lstrip()
+            if not code.startswith("#") or not GCP_IMAGE_IN_TEXT.search(code):
+                continue
+            server = next((c for name, c in names.items() if re.search(rf"(^|[\s'\"/,]){re.escape(name)}\b", code)), None)
+            if server is not None:
+                return [Finding(path, number, f"a commented-out step in {path}:{number} built the serving image of "
+                                f"{server.path} (`{server.program}`, line {server.line}) for GCP; no live deploy or "
+                                "build step is in the repository", "weak")]
+    return []
 
 
 def _functions(repo, source):

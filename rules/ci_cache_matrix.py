@@ -8,6 +8,8 @@ from auditor.rules._workflows import action_version, live_jobs, live_steps, prob
 
 MATRIX_AXIS = LazyPattern(r"os|operating|platform|runner|python|\bpy\b|py[-_]?ver|torch|version", re.IGNORECASE)
 TRUE = {"true", "yes", "on", "auto", "1"}
+OS_FAMILIES = ("ubuntu", "windows", "macos")
+TEST_RUN = LazyPattern(r"\b(pytest|unittest|tox|nox|coverage\s+run)\b")
 
 
 def probe(workflows):
@@ -17,7 +19,7 @@ def probe(workflows):
         if not wf.valid:
             continue
         rejected = problems(wf)
-        matrices = list(_matrices(wf))
+        matrices = list(_matrices(wf)) or list(_unrolled_os_jobs(wf))
         caches = list(_caches(wf))
         if rejected:
             if matrices or caches:
@@ -66,6 +68,28 @@ def _matrices(wf):
             yield f"{where} over {shown}", line, True
         else:
             yield f"{where} over {shown or 'nothing'} (a single OS and version)", line, False
+
+
+def _unrolled_os_jobs(wf):
+    """(description, line, True) when jobs written out by hand run the same tests on different OSes
+    (`tests-on-ubuntu`, `tests-on-windows`): a matrix unrolled into jobs."""
+    by_os: dict[str, tuple[str, set[str]]] = {}
+    for name, job in live_jobs(wf).items():
+        family = next((f for f in OS_FAMILIES if f in str(job.get("runs-on", "")).lower()), None)
+        tests = {str(step.get("run")).strip() for step in job.get("steps") or []
+                 if isinstance(step, dict) and TEST_RUN.search(str(step.get("run") or ""))}
+        if family and tests and family not in by_os:
+            by_os[family] = (name, tests)
+    for (first, first_tests), (second, second_tests) in _pairs(list(by_os.values())):
+        if first_tests & second_tests:
+            families = ", ".join(by_os)
+            yield (f"jobs `{first}` and `{second}` run the same tests on different OSes ({families})",
+                   wf.job_key_line(first, "runs-on"), True)
+            return
+
+
+def _pairs(items: list) -> list[tuple]:
+    return [(a, b) for index, a in enumerate(items) for b in items[index + 1:]]
 
 
 def _axes(matrix: dict) -> dict[str, list[str]]:

@@ -17,6 +17,7 @@ CLIENT_CALL = LazyPattern(r"^(requests|httpx|aiohttp|session|client)\.(post|get|
 METRIC_CALL = LazyPattern(r"(^|\.)(accuracy_score|f1_score|precision_score|recall_score|classification_report|"
                           r"confusion_matrix|Accuracy|F1Score|MulticlassAccuracy|BinaryAccuracy)$")
 METRIC_NAME = LazyPattern(r"(^|_)(accuracy|acc|f1|precision|recall)($|_)", re.IGNORECASE)
+METRIC_TEXT = LazyPattern(r"\b(accuracy|f1[- ]score)\b", re.IGNORECASE)   # a plot's or a log's label of the score
 
 
 def probe(repo, source, python):
@@ -47,6 +48,7 @@ def _performance_monitors(python):
         posts = [c for c in module.calls if CLIENT_CALL.search(module.resolve(c.name))]
         metric = next((c.line for c in module.calls if METRIC_CALL.search(module.resolve(c.name))), None)
         metric = metric or next((line for target, _, line in module.assigns if METRIC_NAME.search(target)), None)
+        metric = metric or next((line for text, line in module.strings if METRIC_TEXT.search(text)), None)
         if url and posts and metric:
             yield Finding(path, posts[0].line,
                           f"{path} sends requests to the deployed service ({path}:{url[1]}) and scores its predictions "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from auditor.catalog import load_catalog
-from auditor.engine.run import run_all
+from auditor.engine.run import look_in_older_branch_versions, run_all
 from auditor.facts import Repository
 from auditor.facts.files import Absent, Unreadable
 from auditor.facts.gitcmd import GitError
@@ -97,7 +97,11 @@ def audit_source(source: Source, git, report_file: Path | None = None) -> AuditR
             evidence=outcome.evidence, verdict=verdict(claimed, outcome.evidence), findings=outcome.findings,
             claim_via=claimed_via(spec.id, line),
         ))
-    answers, course = _answers(report, parsed, repo, items)
+    said = _statements(report, repo)
+    if said is not None:
+        claims_from_answers(items, said)
+    _unsupported_on_older_branch_versions(items, outcomes, repo)
+    answers, course = _answers(report, parsed, repo, items, said)
     return AuditResult(repo, report, items, summarize(items), report.unmatched, repo.problems,
                        answers=answers, course_checks=course)
 
@@ -142,15 +146,27 @@ def claimed_via(item_id: str, line: ChecklistLine | None) -> str | None:
     return line.item_ids[0]
 
 
-def _answers(report: ReportClaims, parsed: ParsedReport, repo: Repository,
-             items: list[ItemResult]) -> tuple[list[AnswerCheck], list[CourseCheck]]:
-    """The answers' claims: they fill the claims the checklist lacks, then get checked."""
+def _statements(report: ReportClaims, repo: Repository) -> dict[str, list[Statement]] | None:
+    """What the answers say of each item; None for a report without answers."""
     if report.answers is None or not report.answers.questions:
+        return None
+    return answer_statements(report.answers, repo.report.slug)
+
+
+def _unsupported_on_older_branch_versions(items: list[ItemResult], outcomes: dict, repo: Repository) -> None:
+    for item in items:
+        outcome = outcomes[item.id]
+        if item.verdict == "unsupported" and look_in_older_branch_versions(outcome, repo):
+            item.evidence, item.findings = outcome.evidence, outcome.findings
+            item.verdict = verdict(item.claimed, item.evidence)
+
+
+def _answers(report: ReportClaims, parsed: ParsedReport, repo: Repository, items: list[ItemResult],
+             said: dict[str, list[Statement]] | None) -> tuple[list[AnswerCheck], list[CourseCheck]]:
+    """The answers' claims, filled into the items the checklist lacks, checked against the evidence."""
+    if said is None or report.answers is None:
         return [], []
-    slug = repo.report.slug
-    said = answer_statements(report.answers, slug)
-    claims_from_answers(items, said)
-    checked = check_answers(parsed, repo, items, report.path or DEFAULT_REPORT, slug, said)
+    checked = check_answers(parsed, repo, items, report.path or DEFAULT_REPORT, repo.report.slug, said)
     return checked, course_checks(report.answers)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from auditor.audit import audit
 from auditor.engine.run import run_all
 from auditor.facts import Repository
 from auditor.facts.gitinfo import read_git_info
@@ -61,21 +62,39 @@ def _second_branch(root: Path, name: str, files: dict, when: str) -> None:
     git(root, "checkout", "-q", "main")
 
 
+TICKED_PROFILING = "* [x] Use profiling to optimize your code (M12)\n"
+
+
+def _audited_item(root: Path, item: str, report: str = TICKED_PROFILING):
+    write_tree(root, {"reports/README.md": report})
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "report")
+    return next(i for i in audit(root).items if i.id == item)
+
+
 @pytest.mark.parametrize("later", [{"src/proj/train.py": "print('tuned')\n"}, {"src/proj/train.py": PROFILER}])
-def test_work_in_a_file_a_later_branch_also_changed_is_still_found(tmp_path, later):
+def test_a_claim_whose_work_is_in_a_file_a_later_branch_also_changed_is_still_found(tmp_path, later):
     root = _repo_with_branch(tmp_path / "r", {"src/proj/train.py": PROFILER})
     _second_branch(root, "tuning", later, "2026-01-12T12:00:00+00:00")
-    outcome = _outcome(root, "profiling")
-    assert outcome.evidence == "weak"
-    [finding] = outcome.findings
+    item = _audited_item(root, "profiling")
+    assert (item.evidence, item.verdict) == ("weak", "weak")
+    [finding] = item.findings
     assert finding.where() == "src/proj/train.py:3"
     assert "branch `profiling`" in finding.message or "branch `tuning`" in finding.message
+
+
+def test_older_versions_on_branches_are_read_only_for_a_claim_still_unsupported(tmp_path):
+    root = _repo_with_branch(tmp_path / "r", {"src/proj/train.py": PROFILER})
+    _second_branch(root, "tuning", {"src/proj/train.py": "print('tuned')\n"}, "2026-01-12T12:00:00+00:00")
+    item = _audited_item(root, "profiling", TICKED_PROFILING.replace("[x]", "[ ]"))
+    assert (item.evidence, item.verdict) == ("none", "not-claimed")
 
 
 def test_no_branch_holds_the_work_in_any_version_of_a_shared_file(tmp_path):
     root = _repo_with_branch(tmp_path / "r", {"src/proj/train.py": "print('first')\n"})
     _second_branch(root, "tuning", {"src/proj/train.py": "print('second')\n"}, "2026-01-12T12:00:00+00:00")
-    assert _outcome(root, "profiling").evidence == "none"
+    item = _audited_item(root, "profiling")
+    assert (item.evidence, item.verdict) == ("none", "unsupported")
 
 
 def test_work_at_the_audited_commit_stays_strong_and_does_not_mention_branches(tmp_path):

@@ -10,6 +10,7 @@ from auditor.model import Finding
 
 WORKER_KEYWORDS = ("num_workers", "dataloader_num_workers")
 CONFIG_FILES = ("**/*.y*ml", "**/*config*.json", "configs/**/*.json", "**/*.toml", "**/*.cfg")
+COMMENT = ("#", "//", ";")   # a commented-out setting configures nothing
 DYNAMIC = LazyPattern(r"cpu_count|nproc|sched_getaffinity")
 
 
@@ -54,7 +55,7 @@ def _configured_value(repo, expression: str):
     found = []
     for hit in mentions(repo, setting, *CONFIG_FILES, "**/*.py", limit=20):
         match = setting.search(hit.text)
-        if match and not hit.path.startswith((".github/", "tests/")):
+        if match and not hit.path.startswith((".github/", "tests/")) and not hit.text.lstrip().startswith(COMMENT):
             found.append((int(match.group(2)), f"`{hit.text[:60]}` in {hit.path}:{hit.line}"))
     if not found:
         return None

@@ -83,7 +83,7 @@ def _unrolled_os_jobs(wf):
     for (first, first_tests), (second, second_tests) in _pairs(list(by_os.values())):
         if first_tests & second_tests:
             families = ", ".join(by_os)
-            yield (f"jobs `{first}` and `{second}` run the same tests on different OSes ({families})",
+            yield (f"a matrix written out as jobs: `{first}` and `{second}` run the same tests on different OSes ({families})",
                    wf.job_key_line(first, "runs-on"), True)
             return
 

@@ -323,6 +323,26 @@ def test_the_ci_answer_speaks_of_the_matrix(text, used):
     # what matters in larger projects is advice, not what the group did
     ("In larger projects typing and documentation are not optional.", {"typing-docs": None}),
     ("We did not add typing or documentation.", {"typing-docs": False}),
+    # a negated degree ("a lot", "to its full potential") or a negated kind ("comprehensive", "a full set")
+    # says some of it was done
+    ("We did not use type hints a lot.", {"typing-docs": None}),
+    ("We did not use type hints.", {"typing-docs": False}),
+    ("We did not exploit Vertex AI to its full potential.", {"cloud-training": None}),
+    ("We did not write comprehensive unit tests of the API.", {"api-tests-ci": None}),
+    ("We did not write unit tests of the API.", {"api-tests-ci": False}),
+    ("We did not run a full set of hyperparameter sweeps.", {"sweep": None}),
+    ("Our data was not big enough to run all training in the cloud.", {"cloud-training": None}),
+    ("It was not necessary to run the training on Vertex AI.", {"cloud-training": False}),
+    # a limitation of something used: the term is where another action failed, not its object
+    ("Sadly we were unable to group the traces in the Cloud Monitoring console.",
+     {"cloud-monitoring": None, "alerts": None}),
+    ("We could not sort the requests in our monitoring dashboard.", {"cloud-monitoring": None, "alerts": None}),
+    ("We could not set up a monitoring dashboard.", {"cloud-monitoring": False}),
+    ("We did not deploy the model on Cloud Run.", {"cloud-deploy": False}),
+    ("We did not rely on DVC.", {"data-versioning": False}),
+    # a dash or ", therefore" starts a clause of its own
+    ("Packaging is hard without a lockfile - therefore we keep our commands in tasks.py.", {"cli": True}),
+    ("Packaging is hard without a lockfile, therefore we keep our commands in tasks.py.", {"cli": True}),
 ])
 def test_a_negation_denies_only_what_it_governs(text, expected):
     found = statements(one_answer(text))
@@ -356,6 +376,11 @@ def test_a_negation_denies_only_what_it_governs(text, expected):
     ("Notably, the training loop and prediction were not covered.", {"model-train": None}),
     ("Our W&B sweeping functionality was not tested with pytest.", {"wandb": None}),
     ("Our code coverage is 40%, though coverage is not complete.", {"coverage": True}),
+    # what the thing cannot do says it is there
+    ("Of course a high coverage does not prove that the code has no bugs.", {"coverage": None}),
+    ("Our FastAPI app does not accept batches of images.", {"fastapi": None}),
+    ("FastAPI was not used.", {"fastapi": False}),
+    ("Hydra did not get used in the end.", {"hydra": False}),
 ])
 def test_a_negated_predicate_denies_the_terms_of_its_subject(text, expected):
     found = statements(one_answer(text))

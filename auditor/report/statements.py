@@ -29,8 +29,9 @@ from auditor.report.statement_terms import Term, Terms, all_terms
 
 WHITESPACE = LazyPattern(r"\s+")
 CLAUSE_BREAK = LazyPattern(
-    r"\s*[;:]\s+|\s*\(\s*|\s*\)\s*"
-    r"|\s*,\s*(?=(?:we|they|which|so|but|however|while|whereas|although|though|since|because|instead|hence|thus)\b)"
+    r"\s*[;:]\s+|\s*\(\s*|\s*\)\s*|\s+[-–—]+\s+"
+    r"|\s*,\s*(?=(?:we|they|which|so|but|however|while|whereas|although|though|since|because|instead|hence|thus"
+    r"|therefore)\b)"
     r"|\s+(?=(?:but|however|whereas|while|although|though|instead|except|hence|thus|therefore|when|whenever|where|unless|because"
     r"|if|as\s+(?:it|they|we)|every\s+time|in\s+order\s+to|so\s+that|such\s+that)\b)"
     r"|\s+and\s+(?=(?:we|they|then|also|instead|used|use|using)\b)",
@@ -75,7 +76,8 @@ HYPOTHETICAL = LazyPattern(
     re.IGNORECASE,
 )
 ONLY_MORE_DENIED = LazyPattern(   # "could not provide a more extensive monitoring": some of it was done
-    r"(\bnot|n[’']t|\bunable\s+to|\bno\s+time\s+(to|for))\s+(\w+\s+){0,4}?(a\s+|any\s+)?(more|further|additional|extra)\s+"
+    r"(\bnot|n[’']t|\bunable\s+to|\bno\s+time\s+(to|for))\s+(\w+\s+){0,4}?(a\s+|any\s+)?"
+    r"(more|further|additional|extra|full|complete|comprehensive|extensive|thorough|exhaustive|proper)\s+"
     r"(?!than\b)",
     re.IGNORECASE,
 )
@@ -92,6 +94,7 @@ PREDICATE_NEGATION = LazyPattern(
     r"\b(not|never|neither|nor|omit\w*|skip(ped)?|unable|fail(ed)?\s+to)\b|n[’']t\b", re.IGNORECASE
 )
 COORDINATOR = LazyPattern(r",|\b(?:and|or|nor|as\s+well\s+as|plus)\b", re.IGNORECASE)
+TOTALITY = LazyPattern(r"(?<!\bat\s)\b(all|every)\b", re.IGNORECASE)   # "did not run all training in X": some was
 EXCEPTION = LazyPattern(r"\b(only|except|apart\s+from|other\s+than|besides|rather|instead|but|save\s+for)\b",
                         re.IGNORECASE)
 SUBJECT = LazyPattern(r"\b(we|they|i|it|he|she|you)\b", re.IGNORECASE)
@@ -111,6 +114,12 @@ NEGATED_AUXILIARIES = LazyPattern(   # what stands between a subject and its neg
     re.IGNORECASE,
 )
 RELATIVE = LazyPattern(r"\b(that|which|who|whose|whom|where)\b", re.IGNORECASE)
+PLACE_PREPOSITIONS = frozenset({"in", "inside", "within", "on", "onto", "into", "from", "through", "via", "at", "under"})
+LEADING_CONTROL = frozenset(   # what stands before the negated verb proper: "manage to", "be able to", "have time to"
+    {"manage", "managed", "to", "be", "been", "able", "try", "tried", "get", "got", "have", "had", "time", "bother",
+     "really", "actually", "even", "yet", "properly", "explicitly", "also", "fully", "successfully", "quite"}
+)
+ACTIVE_AUXILIARIES = frozenset({"do", "does", "did", "can", "could", "will", "would", "may", "might", "must", "should"})
 NOT_DONE_BUT_THERE = LazyPattern(   # "our FastAPI server has not been tested": it exists, untested
     r"\s+((been|be|yet|fully|properly|really|thoroughly|entirely|completely|extensively)\s+)*"
     r"(test|cover|document|validat|verif|check|benchmark|optimi[sz]|evaluat|finish|complet|polish|updat|maintain"
@@ -119,7 +128,8 @@ NOT_DONE_BUT_THERE = LazyPattern(   # "our FastAPI server has not been tested": 
 )
 DEGREE_AFTER = LazyPattern(   # "did not manage to implement monitoring completely": done in part, not denied
     r"\s*(\w+\s+){0,2}?(completely|fully|entirely|in\s+full|to\s+the\s+full(est)?|all\s+the\s+way"
-    r"|as\s+(we\s+)?(planned|intended|hoped|wanted))\b",
+    r"|as\s+(we\s+)?(planned|intended|hoped|wanted)|a\s+lot|(that\s+|very\s+)?much|extensively|heavily"
+    r"|to\s+(its|the|their|our)\s+full(est)?\s+(potential|extent))\b",
     re.IGNORECASE,
 )
 WORD = LazyPattern(r"\w+(?:[’']\w+)?")
@@ -413,10 +423,37 @@ def _blank(pattern: LazyPattern, text: str) -> str:
 def _object_of(between: str) -> bool:
     """The words from a negation to a term make the term one of the negated verb's objects: in a
     list of objects ("use X, Y or the Z"), or after a list of verbs ("use or implement any Z")."""
-    if EXCEPTION.search(between):
+    if EXCEPTION.search(between) or TOTALITY.search(between) or _circumstance_of_other_verb(between):
         return False
     parts = COORDINATOR.split(between)
     return len(parts) == 1 or _only_determiners(parts[-1]) or all(_only_verbs(part) for part in parts)
+
+
+def _circumstance_of_other_verb(between: str) -> bool:
+    """The term names where another action was not done, after that action's own object ("could
+    not filter those logs in the X dashboard"): a limitation of something used, not its denial.
+    An item's own verb ("did not deploy the model on X") keeps the term in the negation."""
+    words = [word.lower() for word in WORD.findall(between)]
+    place = next((i for i, word in enumerate(words) if word in PLACE_PREPOSITIONS), None)
+    if place is None:
+        return False
+    leading = words[:place]
+    infinitive = max((i for i, word in enumerate(leading) if word == "to"), default=-1)   # "unable to group"
+    action = [word for word in leading[infinitive + 1:] if word not in LEADING_CONTROL]
+    if not action or VERB.fullmatch(action[0]):
+        return False
+    return any(word not in DETERMINERS for word in action[1:])
+
+
+def _limitation_of_subject(between: str, after: str) -> bool:
+    """An active negated predicate with a verb outside the items' vocabulary says what the term's
+    thing cannot do ("the coverage does not mean ...", "the API does not support batches"): the
+    thing is there."""
+    auxiliary = WORD.findall(between)[-1:]
+    verb = WORD.findall(after)[:1]
+    if not auxiliary or auxiliary[0].lower() not in ACTIVE_AUXILIARIES or not verb:
+        return False
+    return not (VERB.fullmatch(verb[0]) or AUXILIARY.fullmatch(verb[0]))
 
 
 def _subject_of(before: str, between: str, after: str) -> bool:
@@ -427,6 +464,8 @@ def _subject_of(before: str, between: str, after: str) -> bool:
         return False
     if SUBJECT.search(between):
         return not FIRST_PERSON.search(before) and bool(TAKEN_UP.match(after))
+    if _limitation_of_subject(between, after):
+        return False
     rest = between[:NEGATED_AUXILIARIES.search(between).start()]
     if AUXILIARY.search(rest) or NOT_DONE_BUT_THERE.match(after):
         return False  # "tests for X were written and the API was not tested": another predicate first

@@ -280,6 +280,33 @@ def test_the_ci_answer_speaks_of_the_matrix(text, used):
 
 
 @pytest.mark.parametrize(("text", "expected"), [
+    # "and" before a predicate of its own (a negated auxiliary, a past tense of the items' verbs) starts a clause
+    ("We used DVC for our data and did not use Cloud Build for the Docker images.",
+     {"data-versioning": True, "docker-build-trigger": False}),
+    ("We kept the data under DVC and never set up Hydra.", {"data-versioning": True, "hydra": False}),
+    ("We did not use DVC and implemented the configs with Hydra.", {"data-versioning": False, "hydra": True}),
+    ("Hydra was used for configs and wasn't used for logging.", {"hydra": True}),
+    # "and" inside a list of objects or subjects is no clause break: the negation covers both
+    ("We did not use DVC and Hydra.", {"data-versioning": False, "hydra": False}),
+    ("DVC and Hydra were not used.", {"data-versioning": False, "hydra": False}),
+    ("We did not use DVC and not Hydra either.", {"data-versioning": False}),
+    # a new subject with its own predicate after a clause that has one starts a clause; a list of subjects does not
+    ("We did not use DVC and Hydra was used for the configs.", {"data-versioning": False, "hydra": True}),
+    ("We used Hydra and the experiments were tracked with W&B.", {"hydra": True, "wandb": True}),
+    ("DVC and Hydra were never used.", {"data-versioning": False, "hydra": False}),
+    # a past participle after a perfect, passive or "never" continues the negated verb
+    ("We have not trained and deployed the model on Cloud Run.", {"cloud-deploy": False}),
+    ("We never trained and deployed the model on Cloud Run.", {"cloud-deploy": False}),
+    ("We did not use DVC and deployed the model on Cloud Run.", {"data-versioning": False, "cloud-deploy": True}),
+])
+def test_clauses_joined_by_and_have_their_own_polarity(text, expected):
+    found = statements(one_answer(text))
+    for item_id, used in expected.items():
+        decided = answer_claim(found.get(item_id, []))
+        assert (decided.used if decided else None) is used, (item_id, found.get(item_id))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
     # a coordinated part that starts a new predicate is outside the negation's scope
     ("We did not use notebooks, and docs/ holds the MkDocs site.", {"documentation": None}),
     ("We removed notebooks/, as we did not use it and docs/ for the MkDocs site.", {"documentation": None}),
@@ -340,6 +367,9 @@ def test_the_ci_answer_speaks_of_the_matrix(text, used):
     ("We could not set up a monitoring dashboard.", {"cloud-monitoring": False}),
     ("We did not deploy the model on Cloud Run.", {"cloud-deploy": False}),
     ("We did not rely on DVC.", {"data-versioning": False}),
+    # a fronted topic belongs to the clause after it
+    ("For load testing, we would have used Locust.", {"load-test": None}),
+    ("For load testing, we used Locust against the deployed API.", {"load-test": True}),
     # a dash or ", therefore" starts a clause of its own
     ("Packaging is hard without a lockfile - therefore we keep our commands in tasks.py.", {"cli": True}),
     ("Packaging is hard without a lockfile, therefore we keep our commands in tasks.py.", {"cli": True}),
@@ -783,6 +813,54 @@ def test_an_attempt_that_was_dropped_is_not_a_claim():
     ).used
 
 
+@pytest.mark.parametrize(("text", "item_id", "expected"), [
+    # the thing is the subject of a failure, or an attempt at it is followed by its failure: a failed attempt
+    ("Quantization of the model failed.", "quantization", "attempt"),
+    ("We tried quantization, but it did not work.", "quantization", "attempt"),
+    ("We tried to version the data with DVC, but unfortunately it did not work.", "data-versioning", "attempt"),
+    ("DVC did not work for us, so the data lives in a plain folder.", "data-versioning", "attempt"),
+    ("We attempted pruning the model without success.", "quantization", "attempt"),
+    ("Our Hydra setup did not work with the sweeps.", "sweep", "attempt"),
+    ("Deploying to Cloud Run failed because of the memory limit.", "cloud-deploy", "attempt"),
+    ("We tried DVC for the data and it failed.", "data-versioning", "attempt"),
+    ("We tried DVC for the data and it worked.", "data-versioning", True),
+    # a setback that was overcome, a thing that fails by design, one member's trouble, a success: no failed attempt
+    ("The quantization failed at first, but then we fixed it.", "quantization", True),
+    ("The unit tests of the model failed on the CI.", "tests-model", True),
+    ("One member tried DVC but it failed.", "data-versioning", True),
+    ("We tried profiling and it worked well.", "profiling", True),
+    # a person's "did not work with" and a plain denial stay denials
+    ("We did not work with sweeps.", "sweep", False),
+    ("We did not use DVC.", "data-versioning", False),
+])
+def test_an_attempt_the_answer_says_failed_is_read_as_such(text, item_id, expected):
+    decided = answer_claim(statements(one_answer(text)).get(item_id, []))
+    assert decided is not None, text
+    read = "attempt" if decided.attempt else decided.used
+    assert read == expected, (text, decided)
+
+
+@pytest.mark.parametrize(("sentence", "ticked", "code", "verdict"), [
+    # a failed attempt is never a contradiction: ticked it needs a human look, not ticked it agrees
+    ("We tried DVC for the data, but it did not work.", True, True, "weak"),
+    ("We tried DVC for the data, but it did not work.", True, False, "weak"),
+    ("We tried DVC for the data, but it did not work.", False, True, "corroborated"),
+    ("We tried DVC for the data, but it did not work.", False, False, "corroborated"),
+    # a plain denial against the evidence still is one
+    ("We did not use DVC for the data.", False, True, "contradicted"),
+])
+def test_a_failed_attempt_is_no_contradiction(tree, sentence, ticked, code, verdict):
+    report = REPORT_2025.replace("We did not use DVC in this project; the data set is small and static.", sentence)
+    if ticked:
+        report = report.replace("* [ ] Setup version control for your data", "* [x] Setup version control for your data")
+    extra = {"reports/README.md": report}
+    if code:
+        extra.update({"data.dvc": "outs:\n- md5: 0123\n  path: data\n", ".dvc/config": "[core]\n    remote = r\n"})
+    result = audit(repo_2025(tree, extra))
+    check = next(a for a in result.answers if a.item == "data-versioning" and a.check == "statement")
+    assert check.verdict == verdict, check
+
+
 def test_relative_paths_of_a_report_outside_the_repository_are_not_resolved(tree, tmp_path):
     root = repo_2025(tree)
     outside = tmp_path / "elsewhere.md"
@@ -857,7 +935,8 @@ QUANTIZATION_TICKED = "* [x] Play around with quantization, compilation and prun
 @pytest.mark.parametrize(("sentence", "code", "ticked", "verdict"), [
     (QUANTIZATION_FAILED, COMPILED_MODEL, True, "corroborated"),
     (QUANTIZATION_FAILED, COMPILED_MODEL, False, "corroborated"),
-    (QUANTIZATION_FAILED, QUANTIZED_MODEL, True, "contradicted"),
+    (QUANTIZATION_FAILED, QUANTIZED_MODEL, True, "weak"),   # a failed attempt: the code may be there and not work
+    ("We did not try quantization of the model.", QUANTIZED_MODEL, True, "contradicted"),
     (QUANTIZATION_FAILED, None, True, "unverifiable"),
     ("We did not compile the model.", COMPILED_MODEL, True, "contradicted"),
     ("We did not compile the model.", COMPILED_MODEL, False, "contradicted"),

@@ -372,7 +372,7 @@ def _statement_check(
     ctx: Context, item: ItemResult, decided: Statement, said: list[Statement]
 ) -> AnswerCheck:
     quote = f'Q{decided.question}: "{decided.quote}"'
-    claim = ("used" if decided.used else "not used") + f" ({quote})"
+    claim = ("used" if decided.used else "tried, did not succeed" if decided.attempt else "not used") + f" ({quote})"
     tick = item.claimed if item.claim_source == "checklist" else None
     best = item.findings[:1]
     found = f"evidence {item.evidence}" + (f": {best[0].message}" if best else "")
@@ -380,7 +380,10 @@ def _statement_check(
     if tick is not None:
         found = f"{'ticked' if tick in (True, 'partial') else 'not ticked'} in the checklist; " + found
     denial = _denial_against_evidence(by_id().get(item.id), decided, item) if not decided.used else None
-    if denial is not None and denial[0] != "contradicted":  # a contradiction reads as before
+    if decided.attempt:
+        verdict, note = _failed_attempt_verdict(denial, decided, item, tick)
+        findings.insert(0, ctx.at(item.line if tick in (True, "partial") else decided.line, note))
+    elif denial is not None and denial[0] != "contradicted":  # a contradiction reads as before
         verdict, note = denial
         findings.insert(0, ctx.at(decided.line, note))
     elif tick in (True, "partial") and not decided.used:
@@ -398,6 +401,24 @@ def _statement_check(
     return AnswerCheck(
         "statement", decided.question, decided.line, claim, found, verdict, findings + best, item=item.id
     )
+
+
+def _failed_attempt_verdict(
+    denial: tuple[str, str] | None, decided: Statement, item: ItemResult, tick: bool | str | None
+) -> tuple[str, str]:
+    """An attempt the answer says failed is never a contradiction: the code may well be there and not
+    work. Ticked, it needs a human look (`weak`: the tick may stand for the attempt); not ticked,
+    the answer agrees with the repository whatever it holds. A combined item is weighed per part
+    as a denial is, a contradiction there read as `weak`."""
+    said = f'Q{decided.question} says the attempt failed: "{decided.quote}"'
+    if denial is not None and denial[0] != "contradicted":
+        return denial
+    if denial is not None:
+        return "weak", f"{said}; {denial[1]}"
+    if tick in (True, "partial"):
+        return "weak", f"ticked '{item.title}' but {said}"
+    shown = {"strong": "the repository shows the attempt", "weak": "the repository shows part of it"}
+    return "corroborated", f"{said}; {shown.get(item.evidence, 'the repository shows nothing of it')}"
 
 
 def _denial_against_evidence(

@@ -34,8 +34,23 @@ CLAUSE_BREAK = LazyPattern(
     r"|therefore)\b)"
     r"|\s+(?=(?:but|however|whereas|while|although|though|instead|except|hence|thus|therefore|when|whenever|where|unless|because"
     r"|if|as\s+(?:it|they|we)|every\s+time|in\s+order\s+to|so\s+that|such\s+that)\b)"
-    r"|\s+and\s+(?=(?:we|they|then|also|instead|used|use|using)\b)",
+    r"|\s+and\s+(?=(?:we|they|then|also|instead|used|use|using)\b)"
+    r"|\s+and\s+(?=(?:(?:did|do|does|could|can|have|has|had|was|were|is|are|will|would)(?:\s+not|n[’']t)|never)\b)",
     re.IGNORECASE,
+)
+AND_PAST_TENSE = LazyPattern(   # "and implemented ...": a predicate of its own, unless a negation before governs it
+    r"\s+and\s+(?=(?:implemented|created|built|deployed|wrote|added|configured|integrated|stored|hosted|served"
+    r"|automated|adopted|applied|developed|relied|opted|chose|decided|skipped|omitted|dropped)\b)",
+    re.IGNORECASE,
+)
+AND_NEW_SUBJECT = LazyPattern(   # "and Hydra was used": a subject of its own with its own passive predicate
+    r"\s+and\s+(?=(?:the\s+|our\s+|an?\s+)?[\w.-]+(?:\s+[\w.-]+){0,2}\s+(?:was|were|is|are|has\s+been|have\s+been)"
+    r"\s+(?:also\s+)?(?:\w+ed|used|built|written|run|done|set\s+up|made|kept|held)\b)",
+    re.IGNORECASE,
+)
+PERSONAL_SUBJECT = LazyPattern(r"\b(we|they|i)\b", re.IGNORECASE)
+PARTICIPLE_NEGATION = LazyPattern(   # a negation whose verb a past participle after "and" continues: "have not trained and deployed"
+    r"\b(?:(?:have|has|had|was|were|is|are|been|be)(?:\s+not|n[’']t)|never|not\s+been)\b", re.IGNORECASE
 )
 NEGATION = LazyPattern(
     r"\b(not|never|no|neither|nor|without|none)\b|n[’']t\b"
@@ -146,6 +161,39 @@ MIN_QUOTED_WORDS = 4  # fewer words ("We did not.") may be the group's own, what
 ATTEMPT = LazyPattern(
     r"\b(experiment(ed|ing)|tried|attempt(ed|ing)?|explored|played\s+around)\b", re.IGNORECASE
 )
+FAILED = (   # the predicate that says a thing was tried and did not succeed
+    r"(failed|kept\s+failing|did(\s+not|n[’']t)\s+work|never\s+(worked|succeeded)"
+    r"|(was|were)(\s+not|n[’']t)\s+(working|successful|able\s+to)|(was|were)\s+(unsuccessful|unable\s+to))\b"
+)
+FAILED_AFTER_SUBJECT = LazyPattern(r"^(?P<between>[^,;]{0,60}?)\s" + FAILED, re.IGNORECASE)   # "quantization (of the model) failed"
+FAILED_AFTER_ATTEMPT = LazyPattern(   # "we tried X, but it did not work": the attempt's outcome in the next clause
+    r"^\W*(but|however|unfortunately|yet|though|sadly|and)\W+(\w+\W+){0,3}?"
+    r"((it|this|that|they|these|those)\s+" + FAILED
+    + r"|(we\s+)?(could(\s+not|n[’']t)|were(\s+not|n[’']t)\s+able\s+to|were\s+unable\s+to|failed\s+to"
+    r"|did(\s+not|n[’']t)\s+manage\s+to)\s+(get|make)\s+(it|this|them)\s+(to\s+)?work)"
+    r"|\b(without\s+success|to\s+no\s+avail|unsuccessfully|in\s+vain)\b",
+    re.IGNORECASE,
+)
+FAILED_BEFORE_TERM = LazyPattern(
+    r"^(?P<subject>[^,;]{1,60}?)\s" + FAILED + r"\s+(with|for|on|in|during|when|together\s+with)\b", re.IGNORECASE
+)
+FAILED_IN_CLAUSE = LazyPattern(r"\band\s+(it|this|that|they|these|those)\s+" + FAILED, re.IGNORECASE)   # "tried X and it failed"
+IN_VAIN = LazyPattern(r"\b(without\s+success|to\s+no\s+avail|unsuccessfully|in\s+vain)\b", re.IGNORECASE)
+PERSON = LazyPattern(r"\b(we|they|i|you|us|team|group|members?)\b", re.IGNORECASE)
+RECOVERED = LazyPattern(   # "the test failed at first, then we fixed it": a setback, not the outcome
+    r"\b(at\s+first|initially|first|until|then|later|eventually|finally|fix(ed|es)?|solv(ed|es)?|resolv(ed|es)?"
+    r"|in\s+the\s+end|now|afterwards|after|again|sometimes|occasionally|often|whenever|when|if|once)\b",
+    re.IGNORECASE,
+)
+OUTCOME_ITEMS = frozenset(   # items whose thing passes or fails by design: "the tests failed" says they ran
+    {"tests-data", "tests-model", "coverage", "ci", "ci-cache-matrix", "ci-lint", "pre-commit", "pep8", "typing-docs",
+     "api-tests-ci", "load-test", "workflow-data-change", "workflow-model-registry", "docker-build-trigger"}
+)
+TOPIC_ONLY = LazyPattern(   # "For load testing", "Regarding the API's tests": a topic with no verb of its own
+    r"(for|regarding|concerning|as\s+for|as\s+to|when\s+it\s+comes\s+to|in\s+terms\s+of|with\s+regards?\s+to)"
+    r"(\s+[\w.'’-]+){1,5}?,?",
+    re.IGNORECASE,
+)
 FIRST_PERSON = LazyPattern(r"\b(we|our|us|ours|i|my)\b", re.IGNORECASE)
 LINK_OR_IMAGE = LazyPattern(r"!?\[([^\]]{0,500})\]\([^)]{0,1000}\)")
 TAG_OR_URL = LazyPattern(r"<[^>]{1,300}>|https?://\S+")
@@ -162,11 +210,54 @@ class Statement:
     line: int
     quote: str
     broad: bool = False
+    attempt: bool = False   # with used=False: tried, and it failed ("quantization failed", "we tried X but it did not work")
 
 
 def clauses(sentence: str) -> list[str]:
     sentence = WHITESPACE.sub(" ", sentence)  # single spaces keep CLAUSE_BREAK's \s* linear
-    return [c.strip() for c in CLAUSE_BREAK.split(sentence) if c and c.strip()]
+    parts = [c.strip() for c in CLAUSE_BREAK.split(sentence) if c and c.strip()]
+    parts = [piece for part in parts for piece in _split_at_new_subject(part)]
+    return _topics_joined([piece for part in parts for piece in _split_at_past_tense(part)])
+
+
+def _split_at_new_subject(part: str) -> list[str]:
+    """'We did not use DVC and Hydra was used for configs': after a clause with its own subject,
+    "and" before another subject with its own predicate starts a clause. Without a subject before
+    ("DVC and Hydra were not used") the "and" joins two subjects: kept whole."""
+    match = AND_NEW_SUBJECT.search(part)
+    if match is None or not PERSONAL_SUBJECT.search(part[:match.start()]):
+        return [part]
+    return [part[:match.start()].strip(), *_split_at_new_subject(part[match.end():].strip())]
+
+
+def _split_at_past_tense(part: str) -> list[str]:
+    """'We did not use DVC and implemented the configs with Hydra': the past tense after "and"
+    cannot continue "did not use", so it starts a predicate of its own. After a perfect, passive
+    or "never" ("we have not trained and deployed it") it may continue the negated verb: kept whole."""
+    pieces = AND_PAST_TENSE.split(part)
+    if len(pieces) == 1:
+        return [part]
+    kept = [pieces[0]]
+    for piece in pieces[1:]:
+        left = kept[-1]
+        negations = list(NEGATION.finditer(left))
+        if negations and PARTICIPLE_NEGATION.search(left[max(0, negations[-1].start() - 12):negations[-1].end()]):
+            kept[-1] = f"{left} and {piece}"
+        else:
+            kept.append(piece)
+    return [piece.strip() for piece in kept if piece.strip()]
+
+
+def _topics_joined(parts: list[str]) -> list[str]:
+    """A fronted topic ("For load testing, we would have used Locust") has no predicate of its
+    own: it belongs to the clause after it, which says what was done about it."""
+    joined: list[str] = []
+    for part in parts:
+        if joined and TOPIC_ONLY.fullmatch(joined[-1]):
+            joined[-1] = f"{joined[-1]}, {part}"
+        else:
+            joined.append(part)
+    return joined
 
 
 def polarity(clause: str) -> bool | None:
@@ -360,12 +451,50 @@ def _statements_in(question: Question, said: list[tuple[int, str, str]], per_sen
                 continue
             clause, where = found
             used = _polarity(clause)
+            if used is not None and not candidate.broad and failed_attempt(probe.item_id, clause, where, sentence):
+                yield Statement(probe.item_id, False, question.number, line, clause[:200], attempt=True)
+                break
             if used is False and not _denies(clause, where, line, sentence, question):
                 used = None
             if used is None or (candidate.broad and used):
                 continue
             yield Statement(probe.item_id, used, question.number, line, clause[:200], candidate.broad)
             break
+
+
+def failed_attempt(item_id: str, clause: str, where: tuple[int, int], sentence: str) -> bool:
+    """The clause says the term's thing was tried and did not succeed: the thing is the subject of a
+    failure ("quantization of the model failed", "DVC did not work for us"; not for items whose
+    thing fails by design, like tests), or an attempt at it is followed by its failure ("we tried
+    X, but it did not work"). A setback that was overcome ("failed at first, then ...") or one
+    member's trouble is none."""
+    sentence = WHITESPACE.sub(" ", sentence)
+    if search_if_possible(RECOVERED, sentence) or INDIVIDUAL.search(clause):
+        return False
+    start, end = where
+    if item_id not in OUTCOME_ITEMS and (_failed_as_subject(clause, start, end) or _failed_with(clause, start)):
+        return True
+    if not ATTEMPT.search(clause[:start]):
+        return False
+    if search_if_possible(IN_VAIN, clause[end:]) or FAILED_IN_CLAUSE.search(clause[end:]):
+        return True
+    at = sentence.find(clause)
+    return at >= 0 and bool(FAILED_AFTER_ATTEMPT.search(sentence[at + len(clause):]))
+
+
+def _failed_as_subject(clause: str, start: int, end: int) -> bool:
+    """'Quantization of the model failed': the term's thing is the subject of the failure."""
+    if SUBJECT.search(clause[:start]):
+        return False
+    failure = FAILED_AFTER_SUBJECT.match(clause[end:])
+    return bool(failure) and not SUBJECT.search(failure.group("between"))
+
+
+def _failed_with(clause: str, start: int) -> bool:
+    """'Our Hydra setup did not work with the sweeps': the term follows a thing's failure, so it was
+    part of the attempt. A person's 'did not work with' ('we did not work with sweeps') is a denial."""
+    failure = FAILED_BEFORE_TERM.search(clause[:start])
+    return bool(failure) and not PERSON.search(failure.group("subject"))
 
 
 def _occurs(pattern: LazyPattern, text: str, lowered: str | None = None) -> bool:

@@ -861,6 +861,40 @@ def test_a_failed_attempt_is_no_contradiction(tree, sentence, ticked, code, verd
     assert check.verdict == verdict, check
 
 
+API_TESTS = (
+    "from fastapi.testclient import TestClient\nfrom project.api import app\n\nclient = TestClient(app)\n\n\n"
+    "def test_model_info():\n    assert client.get('/model_info').status_code == 200\n\n\n"
+    "def test_predict():\n    assert client.post('/predict', json={}).status_code == 200\n"
+)
+MODEL_TESTS = (
+    "import torch\nfrom project.model import Net\n\n\n"
+    "def test_model_output_shape():\n    assert Net()(torch.zeros(1, 2)).shape == (1, 1)\n"
+)
+API_TICKED = "* [x] Write API tests for your application and setup continues integration for these (M24)\n"
+
+
+@pytest.mark.parametrize(("test_files", "verdict"), [
+    # the only model "tests" are API tests the group claims: whether they test the model needs a human look
+    ({"tests/test_api.py": API_TESTS}, "unverifiable"),
+    # a test file of the model's own contradicts the denial
+    ({"tests/test_api.py": API_TESTS, "tests/test_model.py": MODEL_TESTS}, "contradicted"),
+])
+def test_a_denial_against_tests_that_are_another_claimed_items_is_unverifiable(tree, test_files, verdict):
+    report = REPORT_2025.replace(
+        "In total we have implemented 5 tests for the data and the model.",
+        "We did not write unit tests for the model, only for the data.",
+    ).replace("* [x] Create a git repository (M5)\n", "* [x] Create a git repository (M5)\n" + API_TICKED)
+    workflow = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest tests\n"
+    extra = {"reports/README.md": report, ".github/workflows/tests.yaml": workflow,
+             "src/project/api.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+             "src/project/model.py": "import torch\n\n\nclass Net(torch.nn.Module):\n    pass\n", **test_files}
+    result = audit(repo_2025(tree, extra))
+    items = {i.id: i for i in result.items}
+    assert items["api-tests-ci"].evidence == "strong" and items["tests-model"].evidence == "strong"
+    check = next(a for a in result.answers if a.item == "tests-model" and a.check == "statement")
+    assert check.verdict == verdict, check
+
+
 def test_relative_paths_of_a_report_outside_the_repository_are_not_resolved(tree, tmp_path):
     root = repo_2025(tree)
     outside = tmp_path / "elsewhere.md"

@@ -24,6 +24,7 @@ from auditor.report.numbers import coverage_claimed, tests_claimed
 from auditor.report.parsed import ParsedReport
 from auditor.report.statements import Statement, answer_claim
 
+TEST_FILE = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$)")
 ANSWER_VERDICTS = ("corroborated", "weak", "unsupported", "contradicted", "unclaimed", "unverifiable")
 TESTS_QUESTION = LazyPattern(r"how many tests", re.IGNORECASE)
 COVERAGE_QUESTION = LazyPattern(r"code coverage", re.IGNORECASE)
@@ -396,11 +397,32 @@ def _statement_check(
         findings.insert(0, ctx.at(item.line, f'not ticked, but Q{decided.question} says "{decided.quote}"'))
     elif decided.used:
         verdict = EVIDENCE_VERDICT[item.evidence]
+    elif item.evidence == "strong" and (shared := _evidence_of_another_claim(ctx, item)) is not None:
+        verdict = "unverifiable"
+        findings.insert(0, ctx.at(decided.line, f"Q{decided.question} denies it, and the only evidence, in "
+                                                f"{shared[1]}, is that of '{shared[0].title}', which the group "
+                                                "claims: whether it also does this needs a human look"))
     else:
         verdict = "contradicted" if item.evidence == "strong" else "corroborated"
     return AnswerCheck(
         "statement", decided.question, decided.line, claim, found, verdict, findings + best, item=item.id
     )
+
+
+def _evidence_of_another_claim(ctx: Context, item: ItemResult) -> tuple[ItemResult, str] | None:
+    """Another claimed item whose strong evidence lies in every test file the item's strong
+    evidence does: a test file read by its names for several topics (API tests of a `/model_info`
+    endpoint read as model tests) may hold only the other item's tests, so a denial of this one
+    cannot be called false without a human look."""
+    paths = {f.path for f in item.findings if f.strength == "strong"}
+    if not paths or not all(TEST_FILE.search(path) for path in paths):
+        return None
+    for other in ctx.items.values():
+        if other.id == item.id or other.claimed not in (True, "partial") or other.evidence != "strong":
+            continue
+        if paths <= {f.path for f in other.findings if f.strength == "strong"}:
+            return other, ", ".join(sorted(paths))
+    return None
 
 
 def _failed_attempt_verdict(

@@ -895,6 +895,27 @@ def test_a_denial_against_tests_that_are_another_claimed_items_is_unverifiable(t
     assert check.verdict == verdict, check
 
 
+BUCKET_TICKED = ("* [x] Create a data storage in GCP Bucket for your data and link this with your data version "
+                 "control setup (M21)\n")
+BUCKET_IN_CODE = "from google.cloud import storage\n\nBUCKET = 'gs://acme-data'\nclient = storage.Client()\n"
+DVC_ON_BUCKET = "[core]\n    remote = storage\n['remote \"storage\"']\n    url = gs://acme-data\n"
+
+
+@pytest.mark.parametrize(("sentence", "extra", "verdict"), [
+    # denying only DVC under the combined item: the tick may stand for the bucket
+    ("Instead of DVC, we read the data straight from the GCP bucket.", {"src/project/train.py": BUCKET_IN_CODE},
+     "unverifiable"),
+    # a DVC remote on the bucket contradicts the denial of DVC
+    ("Instead of DVC, we read the data straight from the GCP bucket.", {".dvc/config": DVC_ON_BUCKET}, "contradicted"),
+])
+def test_a_denial_of_dvc_under_the_bucket_item_leaves_the_bucket_part(tree, sentence, extra, verdict):
+    report = REPORT_2025.replace("We did not use DVC in this project; the data set is small and static.", sentence)
+    report = report.replace("* [x] Create a git repository (M5)\n", "* [x] Create a git repository (M5)\n" + BUCKET_TICKED)
+    result = audit(repo_2025(tree, {"reports/README.md": report, **extra}))
+    check = next(a for a in result.answers if a.item == "gcp-bucket-dvc" and a.check == "statement")
+    assert check.verdict == verdict, check
+
+
 def test_relative_paths_of_a_report_outside_the_repository_are_not_resolved(tree, tmp_path):
     root = repo_2025(tree)
     outside = tmp_path / "elsewhere.md"

@@ -367,6 +367,11 @@ def test_clauses_joined_by_and_have_their_own_polarity(text, expected):
     ("We could not set up a monitoring dashboard.", {"cloud-monitoring": False}),
     ("We did not deploy the model on Cloud Run.", {"cloud-deploy": False}),
     ("We did not rely on DVC.", {"data-versioning": False}),
+    # a concession about a tool or a frame about projects in general says nothing of what the group did
+    ("In larger projects pre-commit hooks are very helpful.", {"pre-commit": None}),
+    ("Although DVC provides more tracking, our plain folder was sufficient.", {"data-versioning": None}),
+    ("Although we used DVC, our data lives in a plain folder.", {"data-versioning": True}),
+    ("We used pre-commit hooks, which in larger projects keep the code clean.", {"pre-commit": True}),
     # a fronted topic belongs to the clause after it
     ("For load testing, we would have used Locust.", {"load-test": None}),
     ("For load testing, we used Locust against the deployed API.", {"load-test": True}),

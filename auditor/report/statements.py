@@ -194,6 +194,13 @@ TOPIC_ONLY = LazyPattern(   # "For load testing", "Regarding the API's tests": a
     r"(\s+[\w.'’-]+){1,5}?,?",
     re.IGNORECASE,
 )
+GENERAL = LazyPattern(   # a concession or a frame that speaks of tools in general, not of what the group did
+    r"^(although|though|even\s+though|whereas)\s+([\w.&-]+\s+){1,4}?(provides?|offers?|allows?|enables?|supports?"
+    r"|is|are|has|have|can|may|might|would|could|brings?|gives?|makes?|adds?)\b|^in\s+general\b"
+    r"|\bin\s+(larger|large|bigger|big|real[- ]world|industry|production|professional)\s+"
+    r"(projects?|settings?|teams?|code\s*bases?|environments?|organi[sz]ations?)\b",
+    re.IGNORECASE,
+)
 FIRST_PERSON = LazyPattern(r"\b(we|our|us|ours|i|my)\b", re.IGNORECASE)
 LINK_OR_IMAGE = LazyPattern(r"!?\[([^\]]{0,500})\]\([^)]{0,1000}\)")
 TAG_OR_URL = LazyPattern(r"<[^>]{1,300}>|https?://\S+")
@@ -261,9 +268,12 @@ def _topics_joined(parts: list[str]) -> list[str]:
 
 
 def polarity(clause: str) -> bool | None:
-    """True: affirmative; False: negated; None: hypothetical or about one member (says nothing)."""
+    """True: affirmative; False: negated; None: hypothetical, general, or about one member (says nothing)."""
     if NO_CLAIM.search(clause):
         return None
+    general = GENERAL.search(clause)
+    if general and not FIRST_PERSON.search(clause.split(",", 1)[0] if general.start() == 0 else clause):
+        return None   # "In larger projects pre-commit hooks are helpful", "Although DVC provides more tracking, ..."
     negated = bool(NEGATION.search(clause))
     if negated and (ONLY_MORE_DENIED.search(clause) or ONLY_LITTLE_DONE.search(clause)):
         return None

@@ -443,6 +443,46 @@ def test_a_denial_quoted_from_the_template_is_not_the_groups(answer, used):
     assert (decided.used if decided else None) is used, found.get("alerts")
 
 
+LOAD_TEST_QUESTION = "Did you perform any load testing of your API? If not, explain how you would do it."
+
+
+@pytest.mark.parametrize(("text", "heading", "used"), [
+    # under "if not, explain how", what the group can do is a plan
+    ("For load testing we can use Locust against the API.", LOAD_TEST_QUESTION, None),
+    ("We used Locust against the API.", LOAD_TEST_QUESTION, True),
+    ("With Locust we can load test the API.", "Did you perform any load testing of your API?", True),
+])
+def test_what_the_group_can_do_under_if_not_explain_how_is_a_plan(text, heading, used):
+    decided = answer_claim(statements(one_answer(text, heading)).get("load-test", []))
+    assert (decided.used if decided else None) is used
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a hard-wrapped sentence reads as one: its negation or hypothetical governs the next line too
+    ("We did not set up\nDVC for our data.", {"data-versioning": False}),
+    ("If we had time, we would deploy the API as a\nserverless service on Cloud Run.", {"cloud-deploy": None}),
+    # a blank line, a list item or a bare `---` starts a new paragraph
+    ("We did not use Hydra.\n\nWe used DVC for our data.", {"hydra": False, "data-versioning": True}),
+    ("We did not use Hydra:\n- DVC tracks our data.", {"hydra": False, "data-versioning": True}),
+    ("---\nWe used DVC for our data.\n---", {"data-versioning": True}),
+])
+def test_a_paragraph_is_read_as_sentences_across_its_lines(text, expected):
+    found = statements(one_answer(text))
+    for item_id, used in expected.items():
+        decided = answer_claim(found.get(item_id, []))
+        assert (decided.used if decided else None) is used, (item_id, found.get(item_id))
+
+
+def test_a_sentence_keeps_the_line_it_starts_on():
+    from auditor.report.numbers import sentences
+
+    question = one_answer("We used DVC\nfor our data. Hydra holds\nthe configs.\n\nWe used W&B.").questions[0]
+    first = question.lines[0].number
+    said = sentences(question)
+    assert [(line - first, text) for line, text in said] == [
+        (0, "We used DVC for our data."), (1, "Hydra holds the configs."), (4, "We used W&B.")]
+
+
 def test_a_linter_in_the_ci_answer_runs_in_ci():
     found = statements(
         one_answer("One workflow runs flake8, one runs isort.", "Discuss your continuous integration setup.")

@@ -53,6 +53,8 @@ ADDITION = LazyPattern(
     r"|\b(also|additionally|as well)\b",
     re.IGNORECASE,
 )
+RULE_LINE = LazyPattern(r"[-*_=]{3,}")   # a horizontal rule, or the 2023 template's bare `---` around the answer
+BLOCK_START = LazyPattern(r"([-*+•]|\d{1,2}[.)]|#|>|\||!\[)\s*")   # a list item, heading, quote, table row or image
 SENTENCE_END = LazyPattern(r"(?<=[.!?])\s+(?=[A-Z(\[`*_])")
 PERCENT = LazyPattern(
     r"(?P<n>\d{1,3}(?:[.,]\d+)?)\s*(?:(?:-|–|to)\s*\d{1,3}(?:[.,]\d+)?\s*)?(?:\\?%|percent\b)",
@@ -76,11 +78,43 @@ class Stated:
 def sentences(question: Question) -> list[tuple[int, str]]:
     """(line, sentence) of the answer's prose; a sentence keeps the line it starts on."""
     found: list[tuple[int, str]] = []
-    for line in question.prose():
-        for part in SENTENCE_END.split(line.text.strip()):
+    for paragraph in _paragraphs(question):
+        text = " ".join(text for _, text in paragraph)
+        starts = _line_starts(paragraph)
+        at = 0
+        for part in SENTENCE_END.split(text):
+            begin = text.find(part, at)
+            at = begin + len(part)
             if part.strip():
-                found.append((line.number, part.strip()))
+                line = next(number for offset, number in reversed(starts) if offset <= begin)
+                found.append((line, part.strip()))
     return found
+
+
+def _paragraphs(question: Question) -> list[list[tuple[int, str]]]:
+    """The prose's lines grouped into paragraphs: a hard-wrapped sentence ("we did not\nuse DVC")
+    reads as one. A blank line, a list item, a heading or a quote starts a new paragraph."""
+    paragraphs: list[list[tuple[int, str]]] = []
+    previous_blank = True
+    for line in question.prose():
+        text = line.text.strip()
+        if not text or RULE_LINE.fullmatch(text):
+            previous_blank = True
+            continue
+        if previous_blank or BLOCK_START.match(text) or not paragraphs:
+            paragraphs.append([])
+        paragraphs[-1].append((line.number, text))
+        previous_blank = False
+    return paragraphs
+
+
+def _line_starts(paragraph: list[tuple[int, str]]) -> list[tuple[int, int]]:
+    """(offset in the joined paragraph, line number) of each line."""
+    starts, offset = [], 0
+    for number, text in paragraph:
+        starts.append((offset, number))
+        offset += len(text) + 1
+    return starts
 
 
 def tests_claimed(question: Question | None) -> Stated | None:

@@ -201,6 +201,8 @@ GENERAL = LazyPattern(   # a concession or a frame that speaks of tools in gener
     r"(projects?|settings?|teams?|code\s*bases?|environments?|organi[sz]ations?)\b",
     re.IGNORECASE,
 )
+HOW_IT_WOULD_BE_DONE = LazyPattern(r"\bif\s+not,?\s+(explain|describe)\s+how\b", re.IGNORECASE)
+ABILITY = LazyPattern(r"\b(we|one|you)\s+(can|could)\b", re.IGNORECASE)   # "we can use Locust": under "if not, explain how", a plan
 FIRST_PERSON = LazyPattern(r"\b(we|our|us|ours|i|my)\b", re.IGNORECASE)
 LINK_OR_IMAGE = LazyPattern(r"!?\[([^\]]{0,500})\]\([^)]{0,1000}\)")
 TAG_OR_URL = LazyPattern(r"<[^>]{1,300}>|https?://\S+")
@@ -450,6 +452,7 @@ def _statements_in(question: Question, said: list[tuple[int, str, str]], per_sen
     terms = probe.terms
     in_context = terms.context is not None and _occurs(terms.context, question.heading)
     candidates = (*probe.specific, *(probe.contextual if in_context else ()), *probe.broad)
+    asks_how_it_could_be = _occurs(HOW_IT_WOULD_BE_DONE, question.heading)
     for (line, sentence, lowered), words in zip(said, per_sentence):
         if probe.words is not None and probe.words.isdisjoint(words):
             continue
@@ -460,7 +463,7 @@ def _statements_in(question: Question, said: list[tuple[int, str, str]], per_sen
             if found is None:
                 continue
             clause, where = found
-            used = _polarity(clause)
+            used = None if asks_how_it_could_be and ABILITY.search(clause) else _polarity(clause)
             if used is not None and not candidate.broad and failed_attempt(probe.item_id, clause, where, sentence):
                 yield Statement(probe.item_id, False, question.number, line, clause[:200], attempt=True)
                 break

@@ -450,6 +450,7 @@ LOAD_TEST_QUESTION = "Did you perform any load testing of your API? If not, expl
     # under "if not, explain how", what the group can do is a plan
     ("For load testing we can use Locust against the API.", LOAD_TEST_QUESTION, None),
     ("We used Locust against the API.", LOAD_TEST_QUESTION, True),
+    ("We added a Locust file we can use to load test the API.", LOAD_TEST_QUESTION, True),
     ("With Locust we can load test the API.", "Did you perform any load testing of your API?", True),
 ])
 def test_what_the_group_can_do_under_if_not_explain_how_is_a_plan(text, heading, used):

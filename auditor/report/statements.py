@@ -202,7 +202,9 @@ GENERAL = LazyPattern(   # a concession or a frame that speaks of tools in gener
     re.IGNORECASE,
 )
 HOW_IT_WOULD_BE_DONE = LazyPattern(r"\bif\s+not,?\s+(explain|describe)\s+how\b", re.IGNORECASE)
-ABILITY = LazyPattern(r"\b(we|one|you)\s+(can|could)\b", re.IGNORECASE)   # "we can use Locust": under "if not, explain how", a plan
+ABILITY = LazyPattern(   # "we can use Locust": under "if not, explain how", a plan; "we added X we can use" is not
+    r"^(?:(?!\b(?:we|one|you)\b).)*\b(we|one|you)\s+(can|could)\b", re.IGNORECASE
+)
 FIRST_PERSON = LazyPattern(r"\b(we|our|us|ours|i|my)\b", re.IGNORECASE)
 LINK_OR_IMAGE = LazyPattern(r"!?\[([^\]]{0,500})\]\([^)]{0,1000}\)")
 TAG_OR_URL = LazyPattern(r"<[^>]{1,300}>|https?://\S+")

@@ -69,7 +69,7 @@ NOT_A_NEGATION = LazyPattern(
 )
 NO_CLAIM = LazyPattern(
     r"\b(otherwise|if|consider(ed|ing)?|makes?\s+sense|recommend\w*|it\s+is\s+(a\s+)?(good|important|useful|beneficial)"
-    r"|allows?\s+(you|one|users?|us)\s+to|you\s+can|one\s+can|faced\s+(\w+\s+)?(difficult\w+|challenges?|problems?|issues?)|struggl\w+"
+    r"|allows?\s+(you|one|users?|us)\s+to|you\s+can|one\s+can|can\s+help|faced\s+(\w+\s+)?(difficult\w+|challenges?|problems?|issues?)|struggl\w+"
     r"|in\s+(larger|bigger|big|large)\s+(\w+\s+)?(projects?|teams?|code\s*bases?|organi[sz]ations?|companies))\b",
     re.IGNORECASE,
 )
@@ -90,9 +90,9 @@ HYPOTHETICAL = LazyPattern(
     r"\b(would|could|should|might|if|plan(ned)?\s+to|in\s+the\s+future|future\s+work|want(ed)?\s+to|hope)\b|\bwouldn|\bcouldn",
     re.IGNORECASE,
 )
-ONLY_MORE_DENIED = LazyPattern(   # "could not provide a more extensive monitoring": some of it was done
+ONLY_MORE_DENIED = LazyPattern(   # "could not provide a more extensive monitoring", "no other monitoring": some was done
     r"(\bnot|n[’']t|\bunable\s+to|\bno\s+time\s+(to|for))\s+(\w+\s+){0,4}?(a\s+|any\s+)?"
-    r"(more|further|additional|extra|full|complete|comprehensive|extensive|thorough|exhaustive|proper)\s+"
+    r"(more|further|additional|extra|other|full|complete|comprehensive|extensive|thorough|exhaustive|proper)\s+"
     r"(?!than\b)",
     re.IGNORECASE,
 )

@@ -378,7 +378,7 @@ def test_clauses_joined_by_and_have_their_own_polarity(text, expected):
     # a dash or ", therefore" starts a clause of its own
     ("Packaging is hard without a lockfile - therefore we keep our commands in tasks.py.", {"cli": True}),
     ("Packaging is hard without a lockfile, therefore we keep our commands in tasks.py.", {"cli": True}),
-    # "no other monitoring" says some was done; what a tool "can help" with is no claim
+    # "no other monitoring" says some was done; what "a framework like X" can do is advice, no claim
     ("Apart from the metrics endpoint, we did not implement any other monitoring.", {"cloud-monitoring": None}),
     ("We did not implement any monitoring.", {"cloud-monitoring": False}),
     ("A framework like opentelemetry can help to monitor the number of requests.", {"api-metrics": None}),

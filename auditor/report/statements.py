@@ -69,7 +69,7 @@ NOT_A_NEGATION = LazyPattern(
 )
 NO_CLAIM = LazyPattern(
     r"\b(otherwise|if|consider(ed|ing)?|makes?\s+sense|recommend\w*|it\s+is\s+(a\s+)?(good|important|useful|beneficial)"
-    r"|allows?\s+(you|one|users?|us)\s+to|you\s+can|one\s+can|can\s+help|faced\s+(\w+\s+)?(difficult\w+|challenges?|problems?|issues?)|struggl\w+"
+    r"|allows?\s+(you|one|users?|us)\s+to|you\s+can|one\s+can|an?\s+(\w+\s+)?(framework|tool|library|service|package|solution)\s+(like|such\s+as)|faced\s+(\w+\s+)?(difficult\w+|challenges?|problems?|issues?)|struggl\w+"
     r"|in\s+(larger|bigger|big|large)\s+(\w+\s+)?(projects?|teams?|code\s*bases?|organi[sz]ations?|companies))\b",
     re.IGNORECASE,
 )

@@ -181,7 +181,7 @@ def _training_image_pushes(repo, commands):
     steps = commands.at("cloudbuild")
     trainers = _training_dockerfiles(commands)
     for path, _ in cloudbuild_configs(repo):
-        builds = [c for c in steps if c.path == path and (builds_image(c) or pushes_image(c))]
+        builds = [c for c in steps if c.path == path and (builds_image(c) or pushes_image(c) or _tags_image(c))]
         config = build_images(repo, path)
         images = [config.resolve(i) for i in [*(i for c in builds for i in image_destinations(c)), *config.listed]]
         registry = [i for i in images if in_gcp_registry(i)]
@@ -195,6 +195,13 @@ def _training_image_pushes(repo, commands):
             image = next((i for i in pushed if TRAINING.search(i)), None)
             if image is not None:
                 yield command.path, command.line, command.text, image
+
+
+def _tags_image(command) -> bool:
+    """`docker tag trainer:latest gcr.io/...`: an image built in an earlier step (by compose, say)
+    named for the registry, which pushes it from the config's `images:` list."""
+    words = [a for a in command.args if not a.startswith("-")]
+    return command.program in ("docker", "podman") and (words[:1] == ["tag"] or words[:2] == ["image", "tag"])
 
 
 def _training_dockerfiles(commands) -> set[str]:

@@ -26,6 +26,7 @@ PROFILER_PROGRAMS = {"cprofile", "snakeviz", "pyinstrument", "py-spy", "scalene"
 BENCHMARK_FILE = LazyPattern(r"(^|/)[^/]*(bench|timing|latency|speed)[^/]*\.py$", re.IGNORECASE)
 # one of these is in the text of a module that names a profiler (cProfile, profiler=, pstats ...)
 PROFILER_WORDS = ("rofil", "pstats", "pyinstrument", "scalene", "yappi")
+COMMENTED_DECORATOR = LazyPattern(r"^[ \t]*#[ \t]*@profile\b", re.MULTILINE)   # line_profiler / memory_profiler
 TIMERS = LazyPattern(r"^(time\.(time|perf_counter|perf_counter_ns|process_time|monotonic)|timeit\.\w+|perf_counter|default_timer)$")
 
 
@@ -95,6 +96,7 @@ def _documented_runs(repo):
 
 def _weak_traces(repo, python):
     yield from _documented_runs(repo)
+    yield from _profile_decorators(repo, python)
     for path in profile_dumps(repo)[:1]:
         yield Finding(path, None, f"{path}: a cProfile dump (pstats data), without the code that made it", "weak")
     yield from screenshots(repo, "profiling", "a profiling run")
@@ -105,6 +107,25 @@ def _weak_traces(repo, python):
             if timer:
                 yield Finding(path, timer.line, f"timing with `{timer.name}()` in {path}:{timer.line}, but no profiler", "weak")
                 break
+
+
+def _profile_decorators(repo, python):
+    """The `@profile` decorator that line_profiler and memory_profiler read (kernprof and
+    `python -m memory_profiler` provide it, no import needed), in code or commented out after a run:
+    a profiling run once made, not a profiler the code still uses."""
+    for path in python:
+        live = next((line for name, line in python[path].decorators if name == "profile"), None)
+        if live is not None:
+            yield Finding(path, live, f"a `@profile` decorator (line_profiler / memory_profiler) in {path}:{live}, "
+                                      "but no profiler imported or run", "weak")
+            return
+        text = repo.text(path).text or ""
+        commented = COMMENTED_DECORATOR.search(text) if "@profile" in text else None
+        if commented:
+            line = text.count("\n", 0, commented.start()) + 1
+            yield Finding(path, line, f"a commented-out `@profile` decorator (line_profiler / memory_profiler) "
+                                      f"in {path}:{line}: a profiling run once made", "weak")
+            return
 
 
 def probe(repo, python, commands):

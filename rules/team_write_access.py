@@ -2,6 +2,8 @@
 
 from auditor.model import Finding
 
+WEB_UPLOAD = "Add files via upload"   # GitHub's default message for files uploaded in the browser
+
 
 def probe(repo):
     history, team = repo.history, repo.team
@@ -21,6 +23,10 @@ def probe(repo):
         yield Finding(*where, f"{counted} for {numbers} in Question 2")
     elif size and team.shallow:
         yield Finding(*where, f"{counted} for {numbers}{shallow}", "error")
+    elif size and authors == 1 and _uploads(history):
+        yield Finding(*where, f"only {counted} for {numbers} in Question 2, and the history holds {_uploads(history)} "
+                              "web upload(s) ('Add files via upload'): the project was uploaded, so its commits do not "
+                              "show who worked on it", "error")
     elif size and authors >= 2:
         yield Finding(*where, f"{counted} for {numbers} in Question 2; {_missing(team)}", "weak")
     elif size:
@@ -28,6 +34,11 @@ def probe(repo):
     else:
         yield Finding(".git", None, f"{counted}; the report names no study numbers in Question 2, so the group size "
                                     f"is unknown{shallow}", "weak" if authors >= 2 else "error")
+
+
+def _uploads(history) -> int:
+    """Commits made by GitHub's web upload: files added as a batch, not the group's own history."""
+    return sum(1 for commit in history.commits if commit.subject.startswith(WEB_UPLOAD))
 
 
 def _count(n: int, noun: str) -> str:

@@ -17,6 +17,8 @@ def test_rule_case(rule_id, case, tree):
     root = tree(case.get("files") or {}, as_git=case.get("git", False) or "remote" in case)
     if "remote" in case:
         git(root, "remote", "add", "origin", case["remote"])
+    if "commit_message" in case:
+        git(root, "commit", "-q", "--amend", "-m", case["commit_message"])
     repo = Repository(root, report_path=case.get("report_path"),
                       study_numbers=(case.get("study_numbers", []), 1 if case.get("study_numbers") else None))
     outcome = run_rule(by_id()[rule_id], repo)

@@ -86,18 +86,41 @@ def inference_sessions(module) -> set[str]:
     return found
 
 
-def runs_model(module, route) -> str | None:
-    """The first call in a route (or in the module's helpers it calls) that looks like inference."""
-    local_functions = {f.name: f for f in module.functions}
-    sessions = inference_sessions(module)
-    pending, seen = [(route.line, route.end_line)], set()
+def runs_model(module, route, source=None) -> str | None:
+    """The first call in a route, or in the helpers it calls, that looks like inference: the
+    module's own functions, and (given `source`) functions imported from the project's other modules."""
+    pending, seen = [(module, route.line, route.end_line)], set()
     while pending:
-        start, end = pending.pop()
-        for call in calls_within(module, start, end):
-            if looks_like_inference(module, call.name, sessions):
+        current, start, end = pending.pop()
+        sessions = inference_sessions(current)
+        local_functions = {f.name: f for f in current.functions}
+        for call in calls_within(current, start, end):
+            if looks_like_inference(current, call.name, sessions):
                 return call.name
-            target = local_functions.get(call.name.split(".")[-1])
-            if target is not None and (target.line, target.end_line) not in seen:
-                seen.add((target.line, target.end_line))
-                pending.append((target.line, target.end_line))
+            owner, target = current, local_functions.get(call.name.split(".")[-1])
+            if target is None and source is not None:
+                owner, target = _imported_function(current, call.name, source)
+            if target is not None and (owner.path, target.line) not in seen:
+                seen.add((owner.path, target.line))
+                pending.append((owner, target.line, target.end_line))
     return None
+
+
+def _imported_function(module, name: str, source):
+    """(module, function) that a call resolves to in another file of the project's source
+    (`from src.models.predict import run` ... `run(...)`), else (module, None)."""
+    resolved = module.resolve(name)
+    dotted, _, function = resolved.rpartition(".")
+    if not dotted:
+        return module, None
+    for path in _paths_of(dotted):
+        other = source.get(path)
+        if other is not None and other is not module:
+            return other, next((f for f in other.functions if f.name == function), None)
+    return module, None
+
+
+def _paths_of(dotted: str) -> tuple[str, ...]:
+    """The files a dotted module name may be: `a/b.py` or `a/b/__init__.py`, also under `src/`."""
+    base = dotted.replace(".", "/")
+    return (f"{base}.py", f"{base}/__init__.py", f"src/{base}.py", f"src/{base}/__init__.py")

@@ -1,4 +1,5 @@
-"""A FastAPI app with a route that runs a model; an app whose routes never run one is weak."""
+"""A FastAPI app with a route that runs a model (itself, or through a helper of the project's code);
+an app whose routes never run one is weak."""
 
 from auditor.model import Finding
 from auditor.rules._api import api_modules, fastapi_apps, routes, runs_model
@@ -12,7 +13,7 @@ def probe(repo, source):
     for path in sorted(set(api_modules(source))):
         module = source[path]
         for route in routes(module):
-            inference = runs_model(module, route)
+            inference = runs_model(module, route, source)
             if inference:
                 found += 1
                 yield Finding(path, route.line,

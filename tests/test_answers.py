@@ -383,6 +383,9 @@ def test_clauses_joined_by_and_have_their_own_polarity(text, expected):
     ("We did not implement any monitoring.", {"cloud-monitoring": False}),
     ("A framework like opentelemetry can help to monitor the number of requests.", {"api-metrics": None}),
     ("We used opentelemetry to monitor the number of requests.", {"api-metrics": True}),
+    # a list of branches names unit tests and the API apart: no API tests
+    ("We made branches for the unit tests (to include them), another for creating the Fast API.", {"api-tests-ci": None}),
+    ("We wrote unit tests that call the API with TestClient.", {"api-tests-ci": True}),
 ])
 def test_a_negation_denies_only_what_it_governs(text, expected):
     found = statements(one_answer(text))

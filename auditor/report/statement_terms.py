@@ -308,7 +308,8 @@ def all_terms() -> dict[str, Terms]:
                 r"\b(api|endpoints?|integration)\s+tests?\b",
                 # tests as a noun ("tests for the API"); "to test the API we ..." may be by hand
                 r"\btests\s+((of|for|on|the|our)\s+){1,3}(api|endpoints?)\b",
-                r"\b(pytest|unit\s*tests?|test\s*client|testclient)\b.{0,60}\b(api|endpoints?)\b",
+                # not across a parenthesis: "branches for unit tests (to add them), another for the Fast API" names two things
+                r"\b(pytest|unit\s*tests?|test\s*client|testclient)\b[^;()]{0,60}\b(api|endpoints?)\b",
             ),
         ),
         "load-test": Terms(

@@ -537,6 +537,13 @@ def test_makefile_inline_recipes_and_define_blocks(tmp_path):
         (1, "test", "pytest", ("tests",)), (9, "lint", "ruff", ("check", "."))]
 
 
+def test_a_makefile_continuation_before_a_blank_line_ends_its_command(tmp_path):
+    makefile = "deploy:\n\tgcloud run deploy app \\\n\t\t--region eu \\\n\nbuild:\n\tdocker build -t app .\n"
+    repo = Repository(write_tree(tmp_path, {"Makefile": makefile}))
+    assert [(c.line, c.job, c.program) for c in repo.commands.at("makefile")] == [
+        (2, "deploy", "gcloud"), (6, "build", "docker")]
+
+
 FACTOR_TOX = """\
 [tox]
 envlist = py{310,311}-{unit,lint}, docs

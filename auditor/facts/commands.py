@@ -424,6 +424,9 @@ def _makefiles(repo, sink: _Sink) -> None:
                 _make_recipe_line(collect, pending + line, start, target)
                 pending = ""
                 continue
+            if pending:   # a `\` before a blank line or the next rule: the command ends there
+                _make_recipe_line(collect, pending.strip(), start, target)
+                pending = ""
             rule = _make_rule(raw)
             if rule is not None:
                 target, names, inline = rule

@@ -113,19 +113,24 @@ def _profile_decorators(repo, python):
     """The `@profile` decorator that line_profiler and memory_profiler read (kernprof and
     `python -m memory_profiler` provide it, no import needed), in code or commented out after a run:
     a profiling run once made, not a profiler the code still uses."""
-    for path in python:
-        live = next((line for name, line in python[path].decorators if name == "profile"), None)
+    with_decorator = modules_with_text(python, _names_decorator)
+    for path in with_decorator:
+        live = next((line for name, line in with_decorator[path].decorators if name == "profile"), None)
         if live is not None:
             yield Finding(path, live, f"a `@profile` decorator (line_profiler / memory_profiler) in {path}:{live}, "
                                       "but no profiler imported or run", "weak")
             return
         text = repo.text(path).text or ""
-        commented = COMMENTED_DECORATOR.search(text) if "@profile" in text else None
+        commented = COMMENTED_DECORATOR.search(text)
         if commented:
             line = text.count("\n", 0, commented.start()) + 1
             yield Finding(path, line, f"a commented-out `@profile` decorator (line_profiler / memory_profiler) "
                                       f"in {path}:{line}: a profiling run once made", "weak")
             return
+
+
+def _names_decorator(text: str) -> bool:
+    return "@profile" in text
 
 
 def probe(repo, python, commands):

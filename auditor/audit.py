@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import chain
 from pathlib import Path
 
 from auditor.catalog import load_catalog
@@ -12,6 +13,7 @@ from auditor.facts.gitcmd import GitError
 from auditor.facts.gitinfo import commit_info, read_git_info, redact
 from auditor.facts.gitsource import GitTreeSource
 from auditor.facts.repository import GitReads, Problem
+from auditor.facts.template import project_folders
 from auditor.facts.source import FolderSource, Source
 from auditor.model import AnswerCheck, ChecklistLine, CourseCheck, ItemResult
 from auditor.record import field, record
@@ -204,8 +206,9 @@ def _report_bytes(source: Source, report_file: Path | None) -> tuple[bytes | Non
 
 
 def _default_report_bytes(source: Source) -> tuple[bytes | None, str]:
-    """The report at the first of the usual places that holds one; none there is not an error."""
-    for place in REPORT_PLACES:
+    """The report at the first of the usual places that holds one, else in the one project folder
+    the template was rendered into (`<project>/reports/README.md`); none there is not an error."""
+    for place in chain(REPORT_PLACES, _report_in_project_folder(source)):
         try:
             return source.read_bytes(place, MAX_REPORT_BYTES), place
         except Absent:
@@ -213,6 +216,14 @@ def _default_report_bytes(source: Source) -> tuple[bytes | None, str]:
         except Unreadable as exc:
             raise InputError(f"the report {place} {exc}") from exc
     return None, DEFAULT_REPORT
+
+
+def _report_in_project_folder(source: Source):
+    """The report of a template rendered into a project folder, read only when the root has none
+    and only when a single project folder holds one (two would leave the group's report unknown)."""
+    listed = source.list_files()
+    found = {f"{folder}{place}" for folder in project_folders(listed) for place in REPORT_PLACES} & set(listed)
+    yield from found if len(found) == 1 else ()
 
 
 def audit_target(target: str, *, report_file: Path | None = None, at: str | None = None,

@@ -212,6 +212,35 @@ def test_a_report_in_a_folder_named_report_is_the_report(tmp_path):
     assert "report/report.py" not in result.repository.source
 
 
+def test_a_report_in_the_project_folder_the_template_was_rendered_into_is_the_report(tmp_path):
+    filled = checklist_of(TEMPLATE_2025) + questions_of(TEMPLATE_2025)
+    result, items = run(tmp_path, {"proj/pyproject.toml": "[project]\nname = 'proj'\n",
+                                   "proj/reports/README.md": filled, "proj/reports/report.py": "import typer\n"})
+    assert result.report.path == "proj/reports/README.md"
+    assert (items["git-repo"].claimed, items["git-repo"].claim_source) == (True, "checklist")
+    assert "proj/reports/report.py" not in result.repository.source
+
+
+def test_a_report_in_a_folder_that_is_no_project_is_not_taken(tmp_path):
+    result, _ = run(tmp_path, {"old/reports/README.md": checklist_of(TEMPLATE_2025)})
+    assert result.report.checklist_lines == []
+
+
+def test_two_project_folders_with_a_report_leave_the_report_unknown(tmp_path):
+    filled = checklist_of(TEMPLATE_2025)
+    result, _ = run(tmp_path, {"a/pyproject.toml": "[project]\n", "a/reports/README.md": filled,
+                               "b/pyproject.toml": "[project]\n", "b/reports/README.md": filled})
+    assert result.report.checklist_lines == []
+
+
+def test_a_root_relative_link_of_a_report_in_a_project_folder_is_what_it_means(tmp_path):
+    filled = checklist_of(TEMPLATE_2025) + answer(15, "Our dockerfile is [here](proj/dockerfiles/api.dockerfile).")
+    result, _ = run(tmp_path, {"proj/pyproject.toml": "[project]\n", "proj/reports/README.md": filled,
+                               "proj/dockerfiles/api.dockerfile": "FROM python:3.12\n"})
+    link = next(a for a in result.answers if a.check == "link")
+    assert link.verdict == "weak" and "proj/dockerfiles/api.dockerfile does" in link.found
+
+
 def test_the_reports_folder_wins_over_a_folder_named_report(tmp_path):
     result, _ = run(tmp_path, {"reports/README.md": REPORT_WITHOUT_CHECKLIST,
                                "report/README.md": checklist_of(TEMPLATE_2023)})

@@ -341,6 +341,9 @@ def _meant(repo: Repository, path: str) -> str | None:
     parts = PurePosixPath(slashed).parts
     if len(parts) > 1:
         candidates.append("/".join(parts[1:]))
+    report_folder = repo.report_path.rpartition("/")[0] if repo.report_path else ""
+    if report_folder and slashed.startswith(f"{report_folder}/"):   # `proj/reports/`: written from the root
+        candidates.append(slashed[len(report_folder) + 1:])
     for candidate in candidates:
         if candidate and candidate != path and _exists(repo, candidate):
             return candidate

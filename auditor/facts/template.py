@@ -118,6 +118,20 @@ SIGNATURES: dict[str, dict[str, Signature]] = {
     },
 }
 MIN_SIGNATURES = 4
+# a folder holding one of these directly is a project root the template may have been rendered into
+PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "Makefile", "tasks.py", "requirements.txt")
+MAX_PROJECT_FOLDERS = 8
+
+
+def project_folders(files) -> list[str]:
+    """Top-level folders holding a project marker directly (`proj/pyproject.toml`): where a group
+    rendered the template (`<repo>/<project>/`) instead of at the repository's root."""
+    folders = []
+    for path in files:
+        top, _, rest = path.partition("/")
+        if rest in PROJECT_MARKERS and not top.startswith(".") and f"{top}/" not in folders:
+            folders.append(f"{top}/")
+    return folders[:MAX_PROJECT_FOLDERS]
 
 
 def signature_paths(paths: list[str]) -> dict[str, dict[str, str]]:

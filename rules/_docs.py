@@ -61,7 +61,7 @@ def _pages_under(repo, prefix: str) -> list[str]:
     if prefix.startswith("../"):
         return []
     return [f for f in repo.files if f.startswith(prefix) and f.lower().endswith(PAGE_SUFFIXES)
-            and f != repo.report_path and not f.startswith("reports/")]
+            and f != repo.report_path and not repo.in_report_folder(f)]
 
 
 def page_kind(repo, path: str) -> str:

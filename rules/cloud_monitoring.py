@@ -48,7 +48,7 @@ def _configs(repo):
                                           "not a cloud monitoring setup", "weak")
         return
     for hit in repo.grep(MONITORING_CONFIG, *TEXT_FILES, limit=3):
-        if hit.path == repo.report_path or hit.path.startswith("reports/"):
+        if hit.path == repo.report_path or repo.in_report_folder(hit.path):
             continue
         yield Finding(hit.path, hit.line, f"monitoring config `{hit.text[:80]}` kept as plain text in {hit.path}:{hit.line}, "
                                           "not a config file a deploy step can use", "weak")

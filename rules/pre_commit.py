@@ -1,4 +1,5 @@
-"""A pre-commit configuration with at least one repo and hook."""
+"""A pre-commit configuration with at least one repo and hook, at the repository's root or in the
+project folder the template was rendered into (`proj/.pre-commit-config.yaml`)."""
 
 from auditor.model import Finding
 
@@ -6,7 +7,7 @@ CONFIGS = (".pre-commit-config.yaml", ".pre-commit-config.yml")
 
 
 def probe(repo):
-    for path in repo.glob(*CONFIGS):
+    for path in repo.glob(*CONFIGS) or _in_project_folders(repo):
         parsed = repo.yaml(path)
         if parsed.error:
             yield Finding(path, None, f"{path}: {parsed.error}", "error")
@@ -17,3 +18,7 @@ def probe(repo):
             yield Finding(path, 1, f"{path} runs {len(hooks)} hook(s): {', '.join(str(h) for h in hooks[:6])}")
         else:
             yield Finding(path, 1, f"{path} has no hooks", "weak")
+
+
+def _in_project_folders(repo) -> list[str]:
+    return repo.glob(*(f"{folder}{name}" for folder in repo.project_folders for name in CONFIGS))

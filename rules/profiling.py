@@ -88,7 +88,7 @@ def _documented_runs(repo):
     prose, inline code or a notebook; and parsing every doc block for this one weak hint costs
     about 5% of an audit where no other rule reads the docs."""
     for hit in repo.grep(COMMAND, *DOC_FILES, limit=10):
-        if not hit.path.startswith("reports/") and not INSTALLS.search(hit.text):
+        if not repo.in_report_folder(hit.path) and not INSTALLS.search(hit.text):
             yield Finding(hit.path, hit.line, f"a profiling run documented in {hit.path}:{hit.line} "
                                               f"(`{hit.text[:60]}`), but no profiler in code or tasks", "weak")
             return

@@ -4,13 +4,14 @@ reports/report.py, the template's tasks.py and the template's placeholder method
 from auditor.model import Finding
 from auditor.rules._code import is_template_stub
 
-EXCLUDED_FILES = ("tasks.py",)  # at the repository root, where the template puts it
+EXCLUDED_FILES = ("tasks.py",)  # at the repository root or a project folder, where the template puts it
 STRONG_TYPED, STRONG_DOCUMENTED, SOME = 0.50, 0.30, 0.10
 
 
-def _counted_functions(source):
+def _counted_functions(source, project_folders=()):
+    excluded = {*EXCLUDED_FILES, *(f"{folder}{name}" for folder in project_folders for name in EXCLUDED_FILES)}
     for path, module in source.items():
-        if path in EXCLUDED_FILES:
+        if path in excluded:
             continue
         for fn in module.functions:
             if not is_template_stub(fn):
@@ -28,8 +29,8 @@ def _example(functions):
     return max(in_best, key=lambda pair: (pair[1].typed + pair[1].documented, -pair[1].line))
 
 
-def probe(source):
-    functions = list(_counted_functions(source))
+def probe(repo, source):
+    functions = list(_counted_functions(source, repo.project_folders))
     if not functions:
         return
     total = len(functions)

@@ -183,7 +183,7 @@ def look_in_older_branch_versions(outcome: RuleOutcome, repo: Repository) -> boo
 
 def _weak_when_found(outcome: RuleOutcome, owners: dict[str, Branch], files: Repository) -> bool:
     found = [f for f in run_rule(outcome.spec, files).findings
-             if f.path in owners and f.strength in ("strong", "weak") and not f.path.startswith("reports/")]
+             if f.path in owners and f.strength in ("strong", "weak") and not files.in_report_folder(f.path)]
     if found:
         outcome.findings = [_on_branch(found[0], owners[found[0].path])]
         outcome.evidence = "weak"

@@ -10,7 +10,7 @@ import re
 import subprocess
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from auditor.facts import dependencies as deps
 from auditor.facts.commands import Commands, read_commands
@@ -32,7 +32,7 @@ from auditor.facts.history import History, HistoryRead
 from auditor.facts.team import Team, build_team
 from auditor.facts.branches import Branch, BranchLog, BranchView, branch_layers, other_branches
 from auditor.facts.gitcmd import CatFile, GitError, GitRun
-from auditor.facts.template import (Scaffold, is_template_shaped, leftover_reason, read_scaffold,
+from auditor.facts.template import (Scaffold, is_template_shaped, leftover_reason, project_folders, read_scaffold,
                                     section_leftover_reason)
 from auditor.facts.test_suite import PYTEST_FILE as TEST_FILE, TestFunction, test_functions
 from auditor.facts.git_paths import path_at_ref
@@ -283,6 +283,17 @@ class Repository:
     @cached_property
     def files(self) -> list[str]:
         return [rel for rel in self.file_source.list_files() if not is_generated(rel)]
+
+    @cached_property
+    def project_folders(self) -> list[str]:
+        """The top-level folders the template may have been rendered into (`proj/pyproject.toml`)."""
+        return project_folders(self.files)
+
+    def in_report_folder(self, rel: str) -> bool:
+        """Whether `rel` is in `reports/` or in the folder of the report (`proj/reports/`): the
+        report's own text and figures, not the project's code."""
+        folder = self.report_path.rpartition("/")[0] if self.report_path else ""
+        return rel.startswith("reports/") or bool(folder) and rel.startswith(f"{folder}/")
 
     @cached_property
     def other_branches(self) -> list[Branch]:
@@ -589,7 +600,8 @@ class Repository:
     @cached_property
     def source(self) -> dict[str, PythonModule] | ModulesOnDemand:
         """The project's own code: no tests, reports/report.py, docs or vendored folders."""
-        return self._python_where(is_source_path)
+        folders = tuple(self.project_folders)
+        return self._python_where(lambda rel: is_source_path(rel, folders))
 
     @cached_property
     def tests(self) -> dict[str, PythonModule] | ModulesOnDemand:
@@ -731,7 +743,11 @@ def is_test_path(rel: str) -> bool:
     return rel.endswith(".py") and (rel.startswith(("tests/", "test/")) or "/tests/" in rel or bool(TEST_FILE.search(rel)))
 
 
-def is_source_path(rel: str) -> bool:
+def is_source_path(rel: str, project_folders: Iterable[str] = ()) -> bool:
+    """The group's own code: not tests, docs, the report's folder ... at the root or in a project
+    folder the template was rendered into (`proj/reports/report.py` is the template's script)."""
     if not rel.endswith(".py") or is_test_path(rel) or VENDORED.search(rel) or TEMPLATE_SCAFFOLD.search(rel):
         return False
-    return not rel.startswith(NON_SOURCE_DIRS) and rel not in ("setup.py", "noxfile.py")
+    inside = next((rel[len(folder):] for folder in project_folders if rel.startswith(folder)), rel)
+    return not rel.startswith(NON_SOURCE_DIRS) and not inside.startswith(NON_SOURCE_DIRS) \
+        and inside not in ("setup.py", "noxfile.py")

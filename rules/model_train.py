@@ -16,7 +16,7 @@ MODEL_CALL = LazyPattern(
 BACKWARD = LazyPattern(r"(^|\.)(manual_)?backward$")
 FIT_RECEIVER = LazyPattern(r"trainer|model|clf|classif|regress|estimator|pipe|search|learner|net|xgb|lgbm|forest|svm", re.I)
 MODEL_OR_TRAIN_FILE = LazyPattern(r"(^|/)\w*(model|train)\w*\.py$", re.IGNORECASE)
-ULTRALYTICS_TRAIN_KEYWORDS = ("data", "epochs", "imgsz", "batch")
+ULTRALYTICS_TRAIN_KEYWORDS = ("data", "epochs", "imgsz", "batch", "cfg")
 NOT_A_MODEL = LazyPattern(r"scaler|encoder|vectori[sz]er|tokeni[sz]er|transform(?!er)|imputer|pca", re.I)
 
 
@@ -50,8 +50,11 @@ def _training_calls(source):
 
 
 def _ultralytics_training(module, call) -> bool:
-    """`model.train(data=..., epochs=...)` on an Ultralytics model (YOLO trains itself)."""
-    return bool(module.imports_any("ultralytics")) and any(k in call.keywords for k in ULTRALYTICS_TRAIN_KEYWORDS)
+    """`model.train(data=..., epochs=...)` or `model.train(**params)` on an Ultralytics model (YOLO
+    trains itself); a bare `model.train()` is PyTorch's switch to training mode."""
+    if not module.imports_any("ultralytics"):
+        return False
+    return any(k in call.keywords for k in ULTRALYTICS_TRAIN_KEYWORDS) or any(a.startswith("**") for a in call.args)
 
 
 def _first_per_file(findings, limit=2):

@@ -10,7 +10,7 @@ def probe(dvc, lfs_patterns):
     pipelines = dvc.pipelines
     if has_config and (tracked or pipelines):
         what = ", ".join((tracked + pipelines)[:3])
-        yield Finding(".dvc/config", 1, f"DVC configured, tracking {len(tracked)} .dvc file(s) / {len(pipelines)} pipeline file(s): {what}")
+        yield Finding(dvc.config, 1, f"DVC configured, tracking {len(tracked)} .dvc file(s) / {len(pipelines)} pipeline file(s): {what}")
         for path in (tracked + pipelines)[:2]:
             yield Finding(path, 1, f"{path} tracked by DVC")
     elif tracked or pipelines:

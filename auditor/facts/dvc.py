@@ -33,8 +33,8 @@ class DvcRemote:
 
 @record(frozen=True)
 class Dvc:
-    config: str | None           # the top-level .dvc/config, when committed
-    folder: list[str]            # files under the top-level .dvc/ folder
+    config: str | None           # the top-level .dvc/config (else a project folder's), when committed
+    folder: list[str]            # files under that .dvc/ folder
     tracked: list[str]           # *.dvc files
     pipelines: list[str]         # dvc.yaml / dvc.lock
     remotes: list[DvcRemote]     # from every DVC config (nested projects and config.local too)
@@ -42,13 +42,23 @@ class Dvc:
 
 def read_dvc(repo: Repository) -> Dvc:
     remotes = [r for path in repo.glob(*CONFIG_FILES) for r in remotes_in(path, repo.text(path).text or "")]
+    root = _dvc_root(repo)
     return Dvc(
-        config=CONFIG if repo.exists(CONFIG) else None,
-        folder=repo.glob(".dvc/**"),
+        config=f"{root}{CONFIG}" if repo.exists(f"{root}{CONFIG}") else None,
+        folder=repo.glob(f"{root}.dvc/**"),
         tracked=repo.glob("**/*.dvc"),
         pipelines=repo.glob("**/dvc.yaml", "**/dvc.lock"),
         remotes=remotes,
     )
+
+
+def _dvc_root(repo: Repository) -> str:
+    """Where DVC was initialised: the repository's root, else the one project folder the template
+    was rendered into that has a `.dvc/` folder (`proj/.dvc/config`)."""
+    if repo.glob(".dvc/**"):
+        return ""
+    inside = [folder for folder in repo.project_folders if repo.glob(f"{folder}.dvc/**")]
+    return inside[0] if len(inside) == 1 else ""
 
 
 def remotes_in(path: str, text: str) -> list[DvcRemote]:

@@ -41,8 +41,8 @@ class DependencyFile:
 def dependency_files(repo: "Repository") -> list[DependencyFile]:
     """Every file `collect` reads, in the order it reads them, each once."""
     found = [DependencyFile(rel, "requirements", repo.text(rel).error) for rel in _requirement_files(repo)]
-    if repo.exists("pyproject.toml"):
-        found.append(DependencyFile("pyproject.toml", "pyproject", repo.pyproject.error))
+    if (pyproject := repo.declaring_pyproject) is not None:
+        found.append(DependencyFile(pyproject, "pyproject", repo.document(pyproject).error))
     found += [DependencyFile(rel, "conda", repo.text(rel).error or repo.yaml(rel).error) for rel in repo.glob(*CONDA_FILES)]
     if repo.exists("setup.py"):
         found.append(DependencyFile("setup.py", "setup.py", repo.text("setup.py").error))
@@ -61,8 +61,9 @@ def collect(repo: "Repository") -> list[Dependency]:
     found: list[Dependency] = []
     for rel in _requirement_files(repo):
         found += _from_requirement_lines(repo, rel)
-    if repo.pyproject.data:
-        found += _from_pyproject(repo, repo.pyproject.data)
+    pyproject = repo.declaring_pyproject
+    if pyproject is not None and repo.document(pyproject).data:
+        found += _from_pyproject(repo, pyproject, repo.document(pyproject).data)
     for rel in repo.glob(*CONDA_FILES):
         found += _from_conda(repo, rel)
     if repo.exists("setup.py"):
@@ -202,13 +203,13 @@ def _pyproject_requirement_lists(data: dict) -> list[tuple[str, str]]:
     return named
 
 
-def _from_pyproject(repo: "Repository", data: dict) -> list[Dependency]:
-    text = repo.text("pyproject.toml").text or ""
+def _from_pyproject(repo: "Repository", rel: str, data: dict) -> list[Dependency]:
+    text = repo.text(rel).text or ""
     out = []
     for entry, group in _pyproject_requirement_lists(data):
         match = REQUIREMENT_NAME.match(entry)
         if match:
-            out.append(Dependency(normalize(match.group(1)), "pyproject.toml", _line_mentioning(text, match.group(1)), group))
+            out.append(Dependency(normalize(match.group(1)), rel, _line_mentioning(text, match.group(1)), group))
     return out
 
 

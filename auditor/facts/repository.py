@@ -627,6 +627,15 @@ class Repository:
         return self.document("pyproject.toml") if self.exists("pyproject.toml") else Parsed(None)
 
     @cached_property
+    def declaring_pyproject(self) -> str | None:
+        """The pyproject.toml that declares the project's dependencies: the root's, else the one
+        of the single project folder the template was rendered into (`proj/pyproject.toml`)."""
+        if self.exists("pyproject.toml"):
+            return "pyproject.toml"
+        inside = [f"{folder}pyproject.toml" for folder in self.project_folders if self.exists(f"{folder}pyproject.toml")]
+        return inside[0] if len(inside) == 1 else None
+
+    @cached_property
     def setup_py(self) -> SetupPy | None:
         """What setup.py's setup() calls declare, parsed once (None without a readable setup.py)."""
         text = self.text("setup.py").text if self.exists("setup.py") else None

@@ -142,6 +142,16 @@ def test_plain_folder_compares_with_what_the_template_ships(tree, known_template
     assert (run_rule(RUFF, repo).evidence == "weak") is leftover
 
 
+@pytest.mark.parametrize(("content", "leftover"), [
+    ('[project]\nname = "digits"\nrequires-python = ">=3.11"\n\n[tool.ruff]\nline-length = 120\n', True),
+    ('[project]\nname = "digits"\nrequires-python = ">=3.11"\n\n[tool.ruff]\nline-length = 100\n', False),
+])
+def test_a_file_of_a_project_folder_compares_with_what_the_template_ships_there(tree, known_template, content, leftover):
+    repo = Repository(tree({"proj/pyproject.toml": content, "proj/tasks.py": "print('own')\n"}))
+    reason = repo.template_leftover("proj/pyproject.toml")
+    assert (reason == "identical to test-template's pyproject.toml") if leftover else reason is None
+
+
 def test_fingerprints_refuse_files_that_say_nothing():
     assert template.template_fingerprint("{{ cookiecutter.python_version }}\n") is None
     assert template.template_fingerprint("{% if x %}\nMIT\n{% endif %}\nmore\n") is None

@@ -533,8 +533,17 @@ class Repository:
     def template_leftover(self, rel: str) -> str | None:
         """Why `rel` is a file the template generated and the group never changed, else None."""
         if rel not in self._leftovers:
-            self._leftovers[rel] = self._leftover(rel) if rel in self._file_set and is_template_shaped(rel) else None
+            self._leftovers[rel] = self._leftover_of(rel) if rel in self._file_set else None
         return self._leftovers[rel]
+
+    def _leftover_of(self, rel: str) -> str | None:
+        if is_template_shaped(rel):
+            return self._leftover(rel)
+        inside = next((rel[len(folder):] for folder in self.project_folders if rel.startswith(folder)), None)
+        if inside is None or not is_template_shaped(inside):
+            return None
+        # rendered into a project folder: compared with what the template ships at that path
+        return leftover_reason(inside, None, None, self.text(rel).text)
 
     def _leftover(self, rel: str) -> str | None:
         content = self.text(rel)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 
 import pytest
 from conftest import git, write_tree
@@ -12,6 +13,7 @@ from auditor.audit import audit_target
 from auditor.catalog import by_id
 from auditor.engine.run import run_rule
 from auditor.facts import Repository, template
+from auditor.facts.template import MAX_PROJECT_FOLDERS, project_folders
 from auditor.record import replace
 
 # Synthetic stand-ins for template files (the real template is only known by fingerprints).
@@ -338,3 +340,11 @@ def test_sections_of_hostile_lines_are_read_in_linear_time(rel):
     text = "[" + " " * 100_000 + "\nkey" + " " * 100_000 + "\njobs:\n  a" + " " * 100_000 + "\n"
     template.sections(rel, text)
     assert time.perf_counter() - start < 1.0
+
+
+def test_project_folder_search_stops_at_its_limit_on_a_repository_of_many_folders():
+    files = [f"p{index}/Makefile" for index in range(20000)]
+    started = time.perf_counter()
+    folders = project_folders(files)
+    assert folders == [f"p{index}/" for index in range(MAX_PROJECT_FOLDERS)]
+    assert time.perf_counter() - started < 0.5

@@ -126,12 +126,14 @@ MAX_PROJECT_FOLDERS = 8
 def project_folders(files) -> list[str]:
     """Top-level folders holding a project marker directly (`proj/pyproject.toml`): where a group
     rendered the template (`<repo>/<project>/`) instead of at the repository's root."""
-    folders = []
+    folders: dict[str, None] = {}
     for path in files:
         top, _, rest = path.partition("/")
-        if rest in PROJECT_MARKERS and not top.startswith(".") and f"{top}/" not in folders:
-            folders.append(f"{top}/")
-    return folders[:MAX_PROJECT_FOLDERS]
+        if rest in PROJECT_MARKERS and not top.startswith("."):
+            folders[f"{top}/"] = None
+            if len(folders) == MAX_PROJECT_FOLDERS:
+                break
+    return list(folders)
 
 
 def signature_paths(paths: list[str]) -> dict[str, dict[str, str]]:

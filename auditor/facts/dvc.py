@@ -55,10 +55,7 @@ def read_dvc(repo: Repository) -> Dvc:
 def _dvc_root(repo: Repository) -> str:
     """Where DVC was initialised: the repository's root, else the one project folder the template
     was rendered into that has a `.dvc/` folder (`proj/.dvc/config`)."""
-    if repo.glob(".dvc/**"):
-        return ""
-    inside = [folder for folder in repo.project_folders if repo.glob(f"{folder}.dvc/**")]
-    return inside[0] if len(inside) == 1 else ""
+    return repo.project_home(lambda folder: bool(repo.glob(f"{folder}.dvc/**"))) or ""
 
 
 def remotes_in(path: str, text: str) -> list[DvcRemote]:

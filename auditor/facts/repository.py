@@ -539,7 +539,7 @@ class Repository:
     def _leftover_of(self, rel: str) -> str | None:
         if is_template_shaped(rel):
             return self._leftover(rel)
-        inside = next((rel[len(folder):] for folder in self.project_folders if rel.startswith(folder)), None)
+        inside = path_in_project_folder(rel, self.project_folders)
         if inside is None or not is_template_shaped(inside):
             return None
         # rendered into a project folder: compared with what the template ships at that path
@@ -639,9 +639,16 @@ class Repository:
     def declaring_pyproject(self) -> str | None:
         """The pyproject.toml that declares the project's dependencies: the root's, else the one
         of the single project folder the template was rendered into (`proj/pyproject.toml`)."""
-        if self.exists("pyproject.toml"):
-            return "pyproject.toml"
-        inside = [f"{folder}pyproject.toml" for folder in self.project_folders if self.exists(f"{folder}pyproject.toml")]
+        home = self.project_home(lambda folder: self.exists(f"{folder}pyproject.toml"))
+        return None if home is None else f"{home}pyproject.toml"
+
+    def project_home(self, holds: Callable[[str], bool]) -> str | None:
+        """Where the project keeps something `holds` looks for: "" for the repository's root, else
+        the single project folder the template was rendered into that holds it (`proj/`), else None
+        (none holds it, or several do and the project's one is unknown)."""
+        if holds(""):
+            return ""
+        inside = [folder for folder in self.project_folders if holds(folder)]
         return inside[0] if len(inside) == 1 else None
 
     @cached_property
@@ -766,6 +773,12 @@ def is_source_path(rel: str, project_folders: Iterable[str] = ()) -> bool:
     folder the template was rendered into (`proj/reports/report.py` is the template's script)."""
     if not rel.endswith(".py") or is_test_path(rel) or VENDORED.search(rel) or TEMPLATE_SCAFFOLD.search(rel):
         return False
-    inside = next((rel[len(folder):] for folder in project_folders if rel.startswith(folder)), rel)
+    inside = path_in_project_folder(rel, project_folders) or rel
     return not rel.startswith(NON_SOURCE_DIRS) and not inside.startswith(NON_SOURCE_DIRS) \
         and inside not in ("setup.py", "noxfile.py")
+
+
+def path_in_project_folder(rel: str, project_folders: Iterable[str]) -> str | None:
+    """`rel` as the template names it when it lies in one of the project folders (`proj/tasks.py` ->
+    `tasks.py`), else None."""
+    return next((rel[len(folder):] for folder in project_folders if rel.startswith(folder)), None)

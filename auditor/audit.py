@@ -26,7 +26,8 @@ from auditor.answers.claims import answer_statements
 from auditor.report.links import github_path, github_slug, is_this_repository, markdown_links, relative_path
 from auditor.report.parsed import ParsedReport
 from auditor.answers.course import course_checks
-from auditor.report.statements import Statement, answer_claim
+from auditor.report.statements import Statement, answer_claim, statements_from_plain, statements_to_plain
+from auditor.side_work import Pending
 
 DEFAULT_REPORT = "reports/README.md"
 # Where the course's report is looked for, in this order: some groups renamed the folder.
@@ -85,9 +86,14 @@ def audit_source(source: Source, git, report_file: Path | None = None) -> AuditR
         raise
     slug = github_slug(git.remote, source.root.resolve().name)
     parsed = ParsedReport(report.path, report.text, report.answers, slug)
+    said_pending = _statements(report, slug)
     repo = Repository(source.root, source=source, git=git, report_path=report.path,
                       study_numbers=study_numbers(report.text), report=parsed, started=started)
-    outcomes = run_all(repo)
+    try:
+        outcomes = run_all(repo)
+    except BaseException:
+        said_pending.cancel()
+        raise
     started.cancel_branch_log()
     items = []
     for spec in catalog:
@@ -99,7 +105,7 @@ def audit_source(source: Source, git, report_file: Path | None = None) -> AuditR
             evidence=outcome.evidence, verdict=verdict(claimed, outcome.evidence), findings=outcome.findings,
             claim_via=claimed_via(spec.id, line),
         ))
-    said = _statements(report, repo)
+    said = said_pending.result()
     if said is not None:
         claims_from_answers(items, said)
     _unsupported_on_older_branch_versions(items, outcomes, repo)
@@ -148,11 +154,13 @@ def claimed_via(item_id: str, line: ChecklistLine | None) -> str | None:
     return line.item_ids[0]
 
 
-def _statements(report: ReportClaims, repo: Repository) -> dict[str, list[Statement]] | None:
-    """What the answers say of each item; None for a report without answers."""
-    if report.answers is None or not report.answers.questions:
-        return None
-    return answer_statements(report.answers, repo.report.slug)
+def _statements(report: ReportClaims, slug) -> Pending[dict[str, list[Statement]] | None]:
+    """What the answers say of each item (None for a report without answers), worked out beside
+    the rules: it needs only the report."""
+    answers = report.answers
+    if answers is None or not answers.questions:
+        return Pending(lambda: None, lambda said: said, lambda plain: plain, worth_a_child=False)
+    return Pending(lambda: answer_statements(answers, slug), statements_to_plain, statements_from_plain)
 
 
 def _unsupported_on_older_branch_versions(items: list[ItemResult], outcomes: dict, repo: Repository) -> None:

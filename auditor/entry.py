@@ -29,7 +29,9 @@ def main() -> None:
             raise
         code = exit_.code or EXIT_OK
     run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)   # CPython's, not a public API
-    if _other_thread_alive() or run_exit_handlers is None:
+    from auditor.side_work import other_thread_alive
+
+    if other_thread_alive() or run_exit_handlers is None:
         raise SystemExit(code)
     run_exit_handlers()
     try:
@@ -58,12 +60,15 @@ def _run_audit_as_typer_would(arguments: dict) -> None:
 
     The cyclic garbage collector is off for this one-audit process: an audit leaves a few hundred
     cyclic objects, while the collector's passes over everything the audit holds cost ~10 ms, and
-    ~20 ms on a 50k-file repository. Reference counting still frees all the rest at once."""
+    ~20 ms on a 50k-file repository. Reference counting still frees all the rest at once. The
+    machine's other core may take side work meanwhile (auditor.side_work)."""
     gc.disable()
     from auditor.audit_command import point_at_devnull, run_audit
+    from auditor.side_work import forking_allowed
 
     try:
-        run_audit(**arguments)
+        with forking_allowed():
+            run_audit(**arguments)
     except KeyboardInterrupt:
         raise SystemExit(130) from None
     except OSError as exc:
@@ -72,10 +77,3 @@ def _run_audit_as_typer_would(arguments: dict) -> None:
         point_at_devnull(sys.stdout)
         point_at_devnull(sys.stderr)
         raise SystemExit(1) from None
-
-
-def _other_thread_alive() -> bool:
-    """Whether a thread other than the main one runs. Python code starts threads through
-    `threading`: when no module imported it, none was started, and it need not be imported."""
-    threading = sys.modules.get("threading")
-    return threading is not None and threading.active_count() > 1

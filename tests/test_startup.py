@@ -150,19 +150,19 @@ def test_the_console_entry_ends_as_the_app_does_with_the_exit_handlers_run(tmp_p
 def test_the_fast_exit_sees_another_thread_and_needs_no_threading_module_to_know_there_is_none(monkeypatch):
     import threading
 
-    from auditor.entry import _other_thread_alive
+    from auditor.side_work import other_thread_alive
 
-    assert not _other_thread_alive()
+    assert not other_thread_alive()
     release = threading.Event()
     worker = threading.Thread(target=release.wait)
     worker.start()
     try:
-        assert _other_thread_alive()
+        assert other_thread_alive()
     finally:
         release.set()
         worker.join()
     monkeypatch.delitem(sys.modules, "threading")
-    assert not _other_thread_alive() and "threading" not in sys.modules
+    assert not other_thread_alive() and "threading" not in sys.modules
 
 
 def test_an_audit_imports_neither_dataclasses_inspect_nor_hashlib():

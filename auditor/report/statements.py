@@ -19,7 +19,7 @@ import re
 from functools import cached_property, lru_cache
 
 from auditor.lazy_pattern import LazyPattern
-from auditor.record import record
+from auditor.record import fields, record
 from auditor.report.anchors import (
     folded, holds_words, may_match, required_words, search_if_possible, words_needed,
 )
@@ -222,6 +222,34 @@ class Statement:
     quote: str
     broad: bool = False
     attempt: bool = False   # with used=False: tried, and it failed ("quantization failed", "we tried X but it did not work")
+
+
+STATEMENT_FIELDS = fields(Statement)
+
+
+def statements_to_plain(said: dict[str, list[Statement]]) -> dict[str, list[tuple]]:
+    """Statements as plain values (to send them between processes)."""
+    return {item_id: [tuple(getattr(s, f.name) for f in STATEMENT_FIELDS) for s in found]
+            for item_id, found in said.items()}
+
+
+def statements_from_plain(plain: dict[str, list[tuple]]) -> dict[str, list[Statement]]:
+    """The statements `statements_to_plain` gave; TypeError or ValueError on anything else."""
+    if not isinstance(plain, dict):
+        raise TypeError("not a mapping of statements")
+    return {_text(item_id): [_statement(values) for values in found] for item_id, found in plain.items()}
+
+
+def _statement(values: tuple) -> Statement:
+    if not isinstance(values, tuple) or len(values) != len(STATEMENT_FIELDS):
+        raise ValueError("not a statement")
+    return Statement(*values)
+
+
+def _text(value) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not a text")
+    return value
 
 
 def clauses(sentence: str) -> list[str]:

@@ -1,0 +1,153 @@
+"""Side work in a forked child: the same value whichever process computed it, and the parent's own
+computation whenever the child cannot give it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+
+import pytest
+
+from auditor import side_work
+from auditor.side_work import Pending, forking_allowed
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork here: side work always runs in-process")
+
+
+def _pid_pending(**options) -> Pending[int]:
+    return Pending(os.getpid, lambda pid: pid, int, **options)
+
+
+def test_outside_the_one_audit_command_the_work_is_done_here():
+    assert _pid_pending().result() == os.getpid()
+
+
+def test_allowed_the_work_is_done_by_a_child():
+    with forking_allowed():
+        pending = _pid_pending()
+    assert pending.result() != os.getpid()
+    assert not side_work._allowed
+
+
+def test_work_not_worth_a_child_is_done_here():
+    with forking_allowed():
+        assert _pid_pending(worth_a_child=False).result() == os.getpid()
+
+
+def _raises_in_the_child(parent: int):
+    def compute():
+        if os.getpid() != parent:
+            raise RuntimeError("broken in the child")
+        return "computed here"
+    return compute
+
+
+def _killed_in_the_child(parent: int):
+    def compute():
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return "computed here"
+    return compute
+
+
+@pytest.mark.parametrize("make_compute, from_plain", [
+    (_raises_in_the_child, str),                                          # an exception in the child
+    (_killed_in_the_child, str),                                          # the child dies
+    (lambda parent: (lambda: "computed here"), lambda plain: int(plain)),  # an answer that does not decode
+], ids=["exception", "killed", "undecodable"])
+def test_a_child_that_fails_leaves_the_work_to_the_parent(make_compute, from_plain):
+    with forking_allowed():
+        pending = Pending(make_compute(os.getpid()), lambda value: value, from_plain)
+    assert pending.result() == "computed here"
+
+
+def test_a_value_marshal_cannot_carry_is_computed_here():
+    with forking_allowed():
+        pending = Pending(lambda: os.getpid(), lambda pid: object(), lambda plain: plain)
+    assert pending.result() == os.getpid()
+
+
+def test_cancel_stops_and_reaps_the_child():
+    release_never = threading.Event()
+    with forking_allowed():
+        pending = Pending(lambda: release_never.wait(60), lambda value: value, bool)
+    pid = pending._child[0]
+    pending.cancel()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def test_no_fork_while_another_thread_runs():
+    release = threading.Event()
+    worker = threading.Thread(target=release.wait)
+    worker.start()
+    try:
+        with forking_allowed():
+            assert _pid_pending().result() == os.getpid()
+    finally:
+        release.set()
+        worker.join()
+
+
+def test_a_refused_fork_leaves_the_work_to_the_parent(monkeypatch):
+    def refused():
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    with forking_allowed():
+        assert _pid_pending().result() == os.getpid()
+
+
+def _is_open(descriptor: int) -> bool:
+    try:
+        os.fstat(descriptor)
+    except OSError:
+        return False
+    return True
+
+
+def test_the_child_keeps_only_its_answer_s_pipe_open():
+    """A git process fed through a pipe must see its input end when the parent closes it."""
+    reader, writer = os.pipe()
+    try:
+        with forking_allowed():
+            pending = Pending(lambda: (os.getpid(), _is_open(writer)), list, tuple)
+        pid, open_in_child = pending.result()
+        assert pid != os.getpid() and not open_in_child and _is_open(writer)
+    finally:
+        os.close(reader)
+        os.close(writer)
+
+
+def test_an_audit_says_the_same_whichever_process_read_the_answers(monkeypatch):
+    from pathlib import Path
+
+    from auditor.audit import audit
+    from auditor.render.json_report import dumps
+
+    example = Path(__file__).resolve().parent.parent / "fixtures" / "example-repo"
+    children = []
+    fork = os.fork
+
+    def counted_fork():
+        pid = fork()
+        if pid:
+            children.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counted_fork)
+    alone = dumps(audit(example))
+    with forking_allowed():
+        beside = dumps(audit(example))
+    assert children and beside == alone
+
+
+def test_statements_travel_as_plain_values_and_nothing_else_passes_for_them():
+    from auditor.report.statements import Statement, statements_from_plain, statements_to_plain
+
+    said = {"dvc": [Statement("dvc", True, 10, 120, "we used DVC"), Statement("dvc", False, 11, 130, "no", attempt=True)]}
+    assert statements_from_plain(statements_to_plain(said)) == said
+    for plain in ([], {"dvc": [("dvc", True)]}, {1: []}, {"dvc": ["text"]}):
+        with pytest.raises((TypeError, ValueError)):
+            statements_from_plain(plain)

@@ -24,6 +24,7 @@ from auditor.record import field, record
 from auditor.user_cache import cache_folder, write_whole
 
 WEEK_ORDER = ("1", "2", "3", "extra")
+MODULE_NUMBER = LazyPattern(r"M\d+")
 
 
 @record(frozen=True)
@@ -51,7 +52,7 @@ class RuleSpec:
 
     @property
     def modules(self) -> set[str]:
-        return set(re.findall(r"M\d+", self.module or ""))
+        return set(MODULE_NUMBER.findall(self.module or ""))
 
 
 def _spec(data: dict[str, Any], order: int) -> RuleSpec:

@@ -8,7 +8,8 @@ run costs what it did. That way of compiling is checked against `re.compile` on 
 run before it is used. Programs are kept per Python build, in the user's cache. Anything missing,
 stale, corrupt or unexpected (another interpreter, a changed `re`) falls back to `re.compile`: only
 speed changes.
-Only the auditor's own patterns come here, never text from an audited repository.
+Only the auditor's own patterns (and those its parser libraries compile when imported) come here,
+never a pattern built from an audited repository's text.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ except ImportError:  # another Python implementation: every pattern is compiled 
 # The auditor has ~800 patterns; the file is read whole on every run (~1 ms per 200 programs), so
 # programs no run has asked for lately make way for new ones (tests and other versions leave some).
 MAX_PROGRAMS = 1200
+# `re.compile` itself, kept apart: while a parser library is imported, `re.compile` is pointed here
+# (auditor.facts.structured).
+RE_COMPILE = re.compile
 _lock = threading.Lock()
 _stored: dict[str, list[Any]] | None = None
 _learned: dict[str, list[Any]] = {}
@@ -53,7 +57,7 @@ def compiled(source: str, flags: int = 0) -> re.Pattern[str]:
             return pattern
     made = _made(source, flags) if _compiles_as_re() and not flags & re.DEBUG else None
     if made is None:
-        return re.compile(source, flags)
+        return RE_COMPILE(source, flags)
     pattern, entry = made
     _learn(key, entry)
     return pattern
@@ -126,7 +130,7 @@ def _compiles_as_re() -> bool:
     if _sre is None:
         return False
     for source, flags in PROBES:
-        made, expected = _made(source, flags), re.compile(source, flags)
+        made, expected = _made(source, flags), RE_COMPILE(source, flags)
         if made is None or not same_pattern(made[0], expected):
             return False
     return True

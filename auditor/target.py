@@ -19,7 +19,7 @@ from auditor.lazy_pattern import LazyPattern
 from auditor.record import record
 
 CLONE_TIMEOUT = 600
-URL = re.compile(r"^(https?|ssh|git|file)://", re.IGNORECASE)
+URL = LazyPattern(r"^(https?|ssh|git|file)://", re.IGNORECASE)
 SCP_LIKE = LazyPattern(r"^[\w.-]+@[\w.-]+:(?!/)")  # git@github.com:owner/name.git
 
 

@@ -19,7 +19,7 @@ WHAT_FOR = {
 }
 QUESTION_ABOUT = {   # the report question under which a screenshot of the item is shown
     "profiling": LazyPattern(r"\bprofil", re.IGNORECASE),
-    "coverage": re.compile(r"code coverage", re.IGNORECASE),
+    "coverage": LazyPattern(r"code coverage", re.IGNORECASE),
     "load-test": LazyPattern(r"load[ -]?testing", re.IGNORECASE),
     "wandb": LazyPattern(r"W&B|weights\s*(&|and)\s*biases", re.IGNORECASE),
 }

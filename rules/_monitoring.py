@@ -25,6 +25,7 @@ DECORATOR_LINE = LazyPattern(r"^[^\S\n]*@", re.MULTILINE)
 METHOD_DECORATOR = LazyPattern(r"^[^\S\n]*@(?:[^\n]|\\\n)*?\.[\s\\]*(get|post|put|patch|delete|api_route|websocket)\b",
                                re.MULTILINE)   # what ROUTE_METHODS finds in a decorator, on its (continued) line
 ROUTE_WORD = LazyPattern(r"\b(route|middleware|functions_framework|bentoml)\b")   # written or imported
+DOTTED_NAME = LazyPattern(r"[\w.]+")
 
 
 @record(frozen=True)
@@ -86,7 +87,7 @@ def reachable_calls(module, route) -> list[Reached]:
         for call in calls_within(module, start, end):
             reached.append(Reached(call, start, end))
             for name in (call.name, *call.args, *call.keywords.values()):
-                target = local.get(name.rsplit(".", 1)[-1]) if re.fullmatch(r"[\w.]+", name) else None
+                target = local.get(name.rsplit(".", 1)[-1]) if DOTTED_NAME.fullmatch(name) else None
                 if target is not None and (target.line, target.end_line) not in seen:
                     seen.add((target.line, target.end_line))
                     pending.append((target.line, target.end_line))

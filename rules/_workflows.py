@@ -8,10 +8,12 @@ shows intent but runs nothing, so rules count it as weak evidence at most.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from auditor.facts.workflow_checks import DISABLED, EVENTS, is_disabled, problems  # noqa: F401 (shared)
+from auditor.lazy_pattern import LazyPattern
+
+ACTION_MAJOR = LazyPattern(r"@v?(\d+)")
 
 
 
@@ -45,7 +47,7 @@ def actions(wf) -> Iterator[tuple[str, dict, str, int | None]]:
 
 def action_version(step: dict) -> int | None:
     """The major version a `uses: owner/action@vN` step pins, when it says one."""
-    match = re.search(r"@v?(\d+)", str(step.get("uses", "")))
+    match = ACTION_MAJOR.search(str(step.get("uses", "")))
     return int(match.group(1)) if match else None
 
 

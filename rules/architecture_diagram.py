@@ -10,7 +10,7 @@ from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.rules._artefacts import branch_named, on_named_branch
 
-QUESTIONS = (re.compile(r"overall architecture of your system", re.IGNORECASE),
+QUESTIONS = (LazyPattern(r"overall architecture of your system", re.IGNORECASE),
              LazyPattern(r"architectur(e|al) (diagram|figure|overview)", re.IGNORECASE))
 MERMAID = LazyPattern(r"^\s*(```|~~~)\s*mermaid", re.IGNORECASE)
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp", ".pdf")

@@ -9,6 +9,7 @@ GITHUB_REMOTE = LazyPattern(r"github\.com[:/]+([\w.-]+)/([\w.-]+?)(?:\.git)?/*$"
 REMOTE_HOST = LazyPattern(r"^(?:(?:https?|ssh|git)://)?(?:[^@/\s]+@)?([\w.-]+)[:/]")  # not file:// or a path
 NOT_REPOSITORIES = {"features", "orgs", "settings", "marketplace", "topics", "apps", "sponsors", "about"}
 OUR_REPOSITORY = LazyPattern(r"\b(our|the|this|project'?s?|group'?s?)\s+(github\s+)?repo(sitory)?\b", re.IGNORECASE)
+GIT_SUFFIX = LazyPattern(r"\.git$")
 
 
 def probe(repo, git, report):
@@ -16,7 +17,7 @@ def probe(repo, git, report):
     if remote:
         yield Finding(".git", None, f"origin is github.com/{remote.group(1)}/{remote.group(2)} ({git.remote})")
     ours = (remote.group(1).lower(), remote.group(2).lower()) if remote else None
-    folder = re.sub(r"\.git$", "", repo.root.name).lower()
+    folder = GIT_SUFFIX.sub("", repo.root.name).lower()
     found = False
     for path in dict.fromkeys(p for p in (report.path, "README.md") if p and repo.exists(p)):
         for finding in _links(repo, path, repo.github_mentions(path), ours, folder):

@@ -12,6 +12,7 @@ WORKER_KEYWORDS = ("num_workers", "dataloader_num_workers")
 CONFIG_FILES = ("**/*.y*ml", "**/*config*.json", "configs/**/*.json", "**/*.toml", "**/*.cfg")
 COMMENT = ("#", "//", ";")   # a commented-out setting configures nothing
 DYNAMIC = LazyPattern(r"cpu_count|nproc|sched_getaffinity")
+WORD = LazyPattern(r"\w+")
 
 
 def probe(repo, source):
@@ -48,7 +49,7 @@ def _configured_value(repo, expression: str):
     """(largest value, where) of the setting behind `expression`, or None when it cannot be looked up."""
     if DYNAMIC.search(expression):
         return 1, f"`{expression}` is the number of CPUs"
-    key = re.findall(r"\w+", expression)
+    key = WORD.findall(expression)
     if not key:
         return None
     setting = re.compile(rf"(^|[\s,{{\"'-]){re.escape(key[-1])}[\"']?\s*[:=]\s*(?:int\s*=\s*)?(\d+)\b", re.MULTILINE)

@@ -2,6 +2,7 @@
 route; a storage helper the routes never call, or a client script that collects them, is weak."""
 
 import re
+from functools import lru_cache
 
 from auditor.facts.modules_on_demand import modules_mentioning
 from auditor.facts.repository import TEST_FILE
@@ -25,6 +26,7 @@ OUTPUT_WORDS = LazyPattern(r"pred|output|label|result|class|score|prob|logit|sen
 CLIENT_CALL = LazyPattern(r"^(requests|httpx|session|client)\.(post|get)$")
 CLIENT_CALLS = [f"{who}.{verb}" for who in ("requests", "httpx", "session", "client") for verb in ("post", "get")]
 CLIENT_WRITE = LazyPattern(r"(to_csv|to_parquet|writerow|json\.dump|to_json)$")
+DOTTED_NAME = LazyPattern(r"[\w.]+")
 
 
 def probe(repo, source, python):
@@ -55,7 +57,13 @@ def _append_mode(call, modes: str = "a") -> bool:
     if call.name.endswith("open"):
         positional = call.args[1:2] if call.name in ("open", "io.open", "builtins.open") else call.args[:1]
     written = [*positional, *call.keywords.get("mode", "").split()]
-    return any(re.fullmatch(rf"['\"][{modes}]\+?[bt]?['\"]", m.strip()) for m in written)
+    return any(_mode_pattern(modes).fullmatch(m.strip()) for m in written)
+
+
+@lru_cache(maxsize=None)
+def _mode_pattern(modes: str) -> LazyPattern:
+    """A quoted open() mode with one of `modes` (the rules' own letters): `'a'`, `"ab"`, `'w+'`."""
+    return LazyPattern(rf"['\"][{modes}]\+?[bt]?['\"]")
 
 
 def _stored_from_routes(repo, source):
@@ -85,7 +93,7 @@ def _stores_in(reached):
     if _is_store(call):
         return call.name
     for arg in call.args[:1]:
-        if re.fullmatch(r"[\w.]+", arg) and search_if_possible(STORE_HELPER, arg.rsplit(".", 1)[-1]):
+        if DOTTED_NAME.fullmatch(arg) and search_if_possible(STORE_HELPER, arg.rsplit(".", 1)[-1]):
             return arg
     return None
 

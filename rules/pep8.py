@@ -45,7 +45,7 @@ def _pyproject(repo):
     text = repo.text("pyproject.toml").text or ""
     for name in TOOLS:
         if isinstance(tools.get(name), dict):
-            line = find_line(text, re.compile(rf"^\[tool\.{name}\b"))
+            line = find_line(text, LazyPattern(rf"^\[tool\.{name}\b"))   # name: one of TOOLS
             yield Finding("pyproject.toml", line, f"`[tool.{name}]` configured in pyproject.toml:{line}")
 
 

@@ -35,6 +35,7 @@ INSTALLERS = {"pip", "pip3", "uv", "poetry", "conda", "mamba", "pipx", "apt-get"
 HYDRA_OVERRIDE = LazyPattern(r"^[+~]{0,2}[\w/.@-]+=")
 SWEEP_WORD = LazyPattern(r"^hydra/sweeper=|^optuna\b", re.IGNORECASE)
 OPTUNA = LazyPattern(r"\boptuna\b", re.IGNORECASE)
+METHOD_KEY = LazyPattern(r"^method\s*:")
 
 
 MAX_PARSED = 40  # YAML files with a top-level `method:` parsed; more is a generated folder, not configs
@@ -57,7 +58,7 @@ def _sweep_configs(repo):
                 parameters = data.get("parameters")
                 if isinstance(parameters, dict) and parameters:
                     metric = " and a metric" if data.get("metric") else ""
-                    line = find_line(text, re.compile(r"^method\s*:"))
+                    line = find_line(text, METHOD_KEY)
                     yield Finding(path, line, f"sweep config {path}:{line}: method `{data['method']}`, "
                                               f"{len(parameters)} parameter(s){metric}")
                 else:

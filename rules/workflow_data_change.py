@@ -22,6 +22,7 @@ DATA_CHECK = LazyPattern(
     re.IGNORECASE,
 )
 CML_ACTION = LazyPattern(r"(^|/)setup-cml@", re.IGNORECASE)
+DATA_WORD = LazyPattern(r"\bdata\b", re.IGNORECASE)
 PRINTERS = {"echo", "printf", "cat", "true", ":"}
 
 
@@ -58,7 +59,7 @@ def _data_check(wf, commands):
     for command in commands.at("workflow"):
         if command.path == wf.path and command.live and _checks_data(command):
             return command.line, f"`{command.text[:60]}` at {command.where} runs `{command.program}`"
-    if search_if_possible(DATA_CHECK, name) or (re.search(r"\bdata\b", name, re.IGNORECASE) and _uses_cml(wf, commands)):
+    if search_if_possible(DATA_CHECK, name) or (DATA_WORD.search(name) and _uses_cml(wf, commands)):
         return 1, f"workflow `{name}`"
     return None
 

@@ -3,6 +3,7 @@ gives exactly the answers of the pattern it spares."""
 
 from __future__ import annotations
 
+import ast
 import copy
 import importlib
 import json
@@ -351,3 +352,51 @@ def test_pyyaml_s_pure_reader_class_is_compiled_on_first_use_and_answers_as_comp
     assert seen["lazy"] == "LazyPattern" and seen["same_source"] and seen["restored"] == "re"
     assert seen["answers"][0] == seen["answers"][1] and seen["answers"][0][0] is None
     assert seen["refusal"] == "ReaderError"   # the pure-Python loader still refuses control characters
+
+
+PARSER_PATTERNS_CHECK = """
+import json, re
+import auditor.facts.structured as structured
+from auditor import regex_programs
+import yaml.resolver
+tomllib = structured._import_parser("tomllib")
+import tomllib._re as toml_re
+seen = [p for p in (*vars(toml_re).values(), *(r for rs in yaml.resolver.Resolver.yaml_implicit_resolvers.values()
+                                             for _, r in rs)) if isinstance(p, re.Pattern)]
+same = all(p == re.compile(p.pattern, p.flags & ~re.UNICODE) or p == re.compile(p.pattern, p.flags) for p in seen)
+known = {key.split(":", 1)[1] for key in (*regex_programs._learned, *regex_programs._used)}
+print(json.dumps({"patterns": len(seen), "same": same, "kept": all(p.pattern in known for p in seen), "restored": re.compile is regex_programs.RE_COMPILE,
+                  "toml": tomllib.loads("a = 1979-05-27T07:32:00Z")["a"].year,
+                  "yaml": yaml.safe_load("when: 2001-12-14\\nratio: 1.5e+3\\nflag: yes")}, default=str))
+"""
+
+
+def test_parser_libraries_compile_their_patterns_from_kept_programs_and_read_as_before():
+    """A fresh interpreter, so the auditor's import of PyYAML and tomllib is the one seen."""
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", PARSER_PATTERNS_CHECK], capture_output=True, text=True, check=True,
+                          env=dict(os.environ, PYTHONPATH=str(root)), cwd=root)
+    seen = json.loads(done.stdout)
+    assert seen["patterns"] > 5 and seen["same"] and seen["kept"] and seen["restored"]
+    assert seen["toml"] == 1979 and seen["yaml"] == {"when": "2001-12-14", "ratio": 1500.0, "flag": True}
+
+
+def _module_level_compiles(path: Path) -> list[str]:
+    """`NAME = re.compile("literal" ...)` at a module's top level: a pattern every run compiles anew."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in tree.body:
+        value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+        for call in (n for n in ast.walk(value) if isinstance(n, ast.Call)) if value is not None else ():
+            target = call.func
+            if (isinstance(target, ast.Attribute) and target.attr == "compile" and isinstance(target.value, ast.Name)
+                    and target.value.id == "re" and call.args and isinstance(call.args[0], ast.Constant)):
+                found.append(f"{path.name}:{node.lineno}")
+    return found
+
+
+def test_the_auditor_s_constant_patterns_are_lazy_and_kept_across_runs():
+    root = Path(__file__).resolve().parent.parent
+    modules = [*(root / "auditor").rglob("*.py"), *(root / "rules").glob("*.py")]
+    compiled_at_import = [place for path in modules for place in _module_level_compiles(path)]
+    assert compiled_at_import == []

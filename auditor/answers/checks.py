@@ -24,7 +24,7 @@ from auditor.report.numbers import coverage_claimed, tests_claimed
 from auditor.report.parsed import ParsedReport
 from auditor.report.statements import Statement, answer_claim
 
-TEST_FILE = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$)")
+TEST_FILE = LazyPattern(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$)")
 ANSWER_VERDICTS = ("corroborated", "weak", "unsupported", "contradicted", "unclaimed", "unverifiable")
 TESTS_QUESTION = LazyPattern(r"how many tests", re.IGNORECASE)
 COVERAGE_QUESTION = LazyPattern(r"code coverage", re.IGNORECASE)

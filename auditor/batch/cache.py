@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 from pathlib import Path
 
@@ -30,10 +29,11 @@ from auditor.digests import sha256
 from auditor.batch.roster import Group
 from auditor.facts.files import list_files
 from auditor.whole_file import SHARED, replace_whole
+from auditor.lazy_pattern import LazyPattern
 
 CACHE_FILE = "cache.json"
 CACHE_FORMAT = 1
-FULL_HASH = re.compile(r"^[0-9a-f]{40}$|^[0-9a-f]{64}$")
+FULL_HASH = LazyPattern(r"^[0-9a-f]{40}$|^[0-9a-f]{64}$")
 GIT_TIMEOUT = 60
 
 

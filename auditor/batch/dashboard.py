@@ -12,13 +12,13 @@ from __future__ import annotations
 import base64
 import html
 import json
-import re
 from importlib import resources
 
 from auditor.digests import sha256
+from auditor.lazy_pattern import LazyPattern
 
 VERDICT_ORDER = ("corroborated", "weak", "unsupported", "unverifiable", "unclaimed", "not-claimed", "not-in-checklist")
-PLACEHOLDER = re.compile(r"__(TITLE|CSP|STYLE|SCRIPT|DATA)__")
+PLACEHOLDER = LazyPattern(r"__(TITLE|CSP|STYLE|SCRIPT|DATA)__")
 JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from datetime import datetime
 from pathlib import Path
 
 from auditor.record import record
+from auditor.lazy_pattern import LazyPattern
 
 MAX_ROSTER_BYTES = 5_000_000
 COLUMNS = ("group", "repository", "deadline", "commit")
@@ -26,9 +26,9 @@ HEADER_NAMES = {
     "deadline": "deadline", "due": "deadline",
     "commit": "commit", "at": "commit", "rev": "commit", "revision": "commit",
 }
-URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^[\w.-]+@[\w.-]+:")
-REVISION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/^~-]{0,199}$")
-UNSAFE_NAME_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
+URL = LazyPattern(r"^[A-Za-z][A-Za-z0-9+.-]*://|^[\w.-]+@[\w.-]+:")
+REVISION = LazyPattern(r"^[A-Za-z0-9][A-Za-z0-9._/^~-]{0,199}$")
+UNSAFE_NAME_CHARS = LazyPattern(r"[^A-Za-z0-9._-]+")
 
 
 class RosterError(Exception):

@@ -56,6 +56,11 @@ JUST_SHELL_SHEBANG = LazyPattern(r"^#!\s*\S*(/|env\s+)(ba|z|da)?sh\b")
 # one item of a broken exec form and the comma after it: a quoted string (its closing quote may be
 # missing) or a bare word; linear, no nesting
 ARRAY_ITEM = LazyPattern(r"""\s*(?:"(?P<double>[^"]*)"?|'(?P<single>[^']*)'?|(?P<bare>[^\s,"'\[\]]+))\s*(?:,|$)""")
+RUN_KEY = LazyPattern(r"^-?\s*run:\s*[|>]?\s*")   # `# - run: ...` commented out in a workflow
+NEEDS_NO_QUOTES = LazyPattern(r"[\w@%+=:,./${}-]+")
+RUN_FLAGS = LazyPattern(r"^(--\w+(=\S*)?\s+)+")
+STRING_LITERAL = LazyPattern(r"[rRfFbBuU]{0,2}(\"\"\"|'''|\"|')(.*)\1", re.DOTALL)
+F_STRING_FIELD = LazyPattern(r"\{([^{}]*)\}")   # read as the shell variable it becomes
 NOX_RUNS = ("run", "run_always", "run_install")
 NOX_INSTALLS = ("install", "conda_install")
 
@@ -302,7 +307,7 @@ def _comments(sink: _Sink, path: str, text: str, site: str) -> None:
         if not stripped.startswith("#") or len(stripped) > MAX_LINE:
             continue
         body = stripped.lstrip("#").strip()
-        body = re.sub(r"^-?\s*run:\s*[|>]?\s*", "", body)
+        body = RUN_KEY.sub("", body)
         if site == "cloudbuild":
             body = _args_item(body)
         body = PROSE_LEAD.sub("", body) if not body.startswith(("http", "-")) else body
@@ -340,7 +345,7 @@ def _cloudbuild(repo, sink: _Sink) -> None:
 
 
 def _shell_join(words: list[str]) -> str:
-    return " ".join(w if re.fullmatch(r"[\w@%+=:,./${}-]+", w) else "'" + w.replace("'", "'\"'\"'") + "'" for w in words)
+    return " ".join(w if NEEDS_NO_QUOTES.fullmatch(w) else "'" + w.replace("'", "'\"'\"'") + "'" for w in words)
 
 
 # --- Dockerfiles --------------------------------------------------------------------------------
@@ -356,7 +361,7 @@ def _dockerfiles(repo, sink: _Sink) -> None:
             if exec_form is not None:
                 collect.script(_shell_join(exec_form), instruction.line, rows=False)
                 continue
-            arguments = re.sub(r"^(--\w+(=\S*)?\s+)+", "", instruction.arguments)   # RUN --mount=...
+            arguments = RUN_FLAGS.sub("", instruction.arguments)   # RUN --mount=...
             intended = _broken_exec_form(arguments)
             malformed = None if intended is None else _malformed(dockerfile.path, instruction, arguments, intended)
             collect.script(arguments, instruction.line, rows=False, malformed=malformed)   # as Docker reads it
@@ -537,10 +542,10 @@ def _tasks(repo, sink: _Sink) -> None:
 
 
 def _string_literal(source: str) -> str | None:
-    match = re.fullmatch(r"[rRfFbBuU]{0,2}(\"\"\"|'''|\"|')(.*)\1", source.strip(), re.DOTALL)
+    match = STRING_LITERAL.fullmatch(source.strip())
     if not match:
         return None
-    return re.sub(r"\{([^{}]*)\}", r"${\1}", match.group(2)) if source.lstrip()[:2].lower() in ("f'", 'f"', "rf", "fr") else match.group(2)
+    return F_STRING_FIELD.sub(r"${\1}", match.group(2)) if source.lstrip()[:2].lower() in ("f'", 'f"', "rf", "fr") else match.group(2)
 
 
 def _enclosing(module, line: int) -> str | None:

@@ -18,6 +18,7 @@ REQUIREMENT_NAME = LazyPattern(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 REQUIREMENT_FILES = ("**/requirements*.txt", "**/requirements*.in", "**/requirements/*.txt")
 CONDA_FILES = ("environment.y*ml", "**/environment.y*ml", "**/conda*.y*ml")
 CONDA_DEPENDENCIES_KEY = LazyPattern(r"^dependencies\s*:", re.MULTILINE)
+NAME_SEPARATORS = LazyPattern(r"[-_.]+")   # PEP 503: runs of - _ . are one -
 
 
 @record(frozen=True)
@@ -54,7 +55,7 @@ def dependency_files(repo: "Repository") -> list[DependencyFile]:
 
 
 def normalize(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
+    return NAME_SEPARATORS.sub("-", name).lower()
 
 
 def collect(repo: "Repository") -> list[Dependency]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from auditor.facts.gitcmd import GitError, GitRun, git_text
 from auditor.record import record, replace
+from auditor.lazy_pattern import LazyPattern
 
 
 @record(frozen=True)
@@ -26,6 +27,7 @@ class GitInfo:
 
 
 REMOTE_URLS = ("config", "--get-regexp", r"^remote\..*\.url$")
+CREDENTIALS = LazyPattern(r"^([a-z][a-z0-9+.-]*://)[^/@]*@", re.IGNORECASE)   # user:password@
 
 
 def read_git_info(root: Path) -> GitInfo:
@@ -87,7 +89,7 @@ def _remote_url(listing: GitRun) -> str | None:
 
 def redact(url: str) -> str:
     """A URL without the user:password@ part (tokens must not end up in reports)."""
-    return re.sub(r"^([a-z][a-z0-9+.-]*://)[^/@]*@", r"\1", url, flags=re.IGNORECASE)
+    return CREDENTIALS.sub(r"\1", url)
 
 
 @record(frozen=True)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import atexit
 import os
-import re
 import select
 import subprocess
 import time
@@ -27,12 +26,15 @@ from pathlib import Path
 from auditor.digests import sha256
 from auditor.facts.gitcmd import GIT_TIMEOUT, GitError, GitRun, first_complaint, git_command, git_env
 from auditor.facts.gitinfo import Ref, read_refs
+from auditor.lazy_pattern import LazyPattern
 from auditor.record import field, record
 from auditor.user_cache import cache_folder, write_whole
 
 LOG_FORMAT = "%x1e%H%x1f%P%x1f%aN%x1f%aE%x1f%at%x1f%ct%x1f%s"
-PULL_REQUEST = re.compile(r"^Merge pull request #(\d+) from [^/\s]+/(\S+)|\(#(\d+)\)\s*$")
-MERGED_BRANCH = re.compile(r"^Merge (?:remote-tracking )?branch '([^']+)'")
+PULL_REQUEST = LazyPattern(r"^Merge pull request #(\d+) from [^/\s]+/(\S+)|\(#(\d+)\)\s*$")
+MERGED_BRANCH = LazyPattern(r"^Merge (?:remote-tracking )?branch '([^']+)'")
+BRANCH_REF_PREFIX = LazyPattern(r"^refs/(heads/|remotes/[^/]+/)")
+ORIGIN_PREFIX = LazyPattern(r"^origin/")
 
 
 @record(frozen=True)
@@ -443,12 +445,12 @@ def _merged_branches(refs: list[Ref], reachable: frozenset[str], commits: list[C
     """Branch names whose tips are in the audited history, and those named by merge commits."""
     names = set()
     for ref in refs:
-        name = re.sub(r"^refs/(heads/|remotes/[^/]+/)", "", ref.name)
+        name = BRANCH_REF_PREFIX.sub("", ref.name)
         if ref.tip in reachable and name != "HEAD":
             names.add(name)
     for c in commits:
         match = PULL_REQUEST.search(c.subject) or MERGED_BRANCH.search(c.subject)
-        branch = match.group(1) if match and match.re is MERGED_BRANCH else (match.group(2) if match else None)
+        branch = match.group(1) if match and match.re is MERGED_BRANCH.compiled else (match.group(2) if match else None)
         if branch:
-            names.add(re.sub(r"^origin/", "", branch))
+            names.add(ORIGIN_PREFIX.sub("", branch))
     return sorted(names)

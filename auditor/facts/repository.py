@@ -45,7 +45,7 @@ from auditor.report.anchors import may_hold, words_needed
 from auditor.report.links import GitHubMention, github_mentions, github_slug
 from auditor.report.parsed import ParsedReport
 
-HEX_REF = re.compile(r"[0-9a-fA-F]{7,40}")
+HEX_REF = LazyPattern(r"[0-9a-fA-F]{7,40}")
 MAX_GREP_LINE = 4000  # longer lines (minified files, hostile input) are matched on their start only
 MAX_LOWERED_CHARS = 16_000_000  # lowered copies kept for grep's word test; beyond, files are searched untested
 NON_SOURCE_DIRS = ("tests/", "test/", "docs/", "reports/", "report/", "notebooks/", "examples/", "scripts/legacy/")

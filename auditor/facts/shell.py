@@ -31,6 +31,9 @@ MAX_WORDS = 400          # words kept of one command
 GH_EXPRESSION = LazyPattern(r"\$\{\{.*?\}\}", re.DOTALL)
 PLACEHOLDER = "__ghexpr{}__"
 PLACEHOLDER_WORD = LazyPattern(r"__ghexpr(\d+)__")
+CONTINUATION = LazyPattern(r"\\\s+")
+WHITESPACE_RUN = LazyPattern(r"\s+")
+ASSIGNMENT = LazyPattern(r"[A-Za-z_]\w*=.*")   # `VAR=x cmd`
 
 # runner -> options that take a value (the word after them is not the program)
 RUNNER_VALUE_OPTIONS = {
@@ -110,8 +113,8 @@ def read_shell(script: str, depth: int = 0) -> ShellRead:
             continue
         shown = node.parent if node.parent is not None and node.parent.type == "pipeline" else node
         text = _restore(_node_text(shown), expressions).replace("\n", " ")
-        text = re.sub(r"\\\s+", "", text)
-        text = re.sub(r"\s+", " ", text).strip()[:300]
+        text = CONTINUATION.sub("", text)
+        text = WHITESPACE_RUN.sub(" ", text).strip()[:300]
         found += _expand(words, node.start_point[0], text, depth)
     return ShellRead(tuple(found[:MAX_COMMANDS]), refused)
 
@@ -209,7 +212,7 @@ def unwrap(words: list[str]) -> tuple[str, list[str], list[str]]:
         runner = None
         if head in SIMPLE_PREFIXES:
             runner, rest = head, _skip_options(rest, set())
-        elif re.fullmatch(r"[A-Za-z_]\w*=.*", words[0]):
+        elif ASSIGNMENT.fullmatch(words[0]):
             runner, rest = "VAR=", rest
         elif head in ("sudo", "env", "nice"):
             rest = _skip_options(rest, RUNNER_VALUE_OPTIONS[head])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import sys
@@ -11,31 +12,39 @@ from typing import Any
 
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import record
+from auditor.regex_programs import compiled
 
 # The class of printable characters PyYAML's pure-Python reader compiles when imported: all of
 # Unicode in ranges, the costliest pattern of an audit (~5 ms); libyaml's loader never reads it.
 PURE_READER_PRINTABLE = "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]"
-_IMPORTING_YAML = threading.Lock()
+_IMPORTING_PARSER = threading.Lock()
 
 
 def _import_yaml() -> ModuleType:
     """PyYAML, its pure-Python reader's printable class compiled on first use (a LazyPattern)."""
-    if "yaml" in sys.modules:
-        return sys.modules["yaml"]
-    with _IMPORTING_YAML:
+    return _import_parser("yaml")
+
+
+def _import_parser(name: str) -> ModuleType:
+    """A parser library whose import compiles its patterns: each is rebuilt from the program an
+    earlier run kept (auditor.regex_programs), and PyYAML's printable class is left until used."""
+    if name in sys.modules:
+        return sys.modules[name]
+    with _IMPORTING_PARSER:
         compile_now = re.compile
 
-        def compile_reader_class_lazily(pattern, flags=0):
+        def compile_from_kept_programs(pattern, flags=0):
             if pattern == PURE_READER_PRINTABLE and flags == 0:
                 return LazyPattern(pattern)
+            if isinstance(pattern, str) and isinstance(flags, int):
+                return compiled(pattern, flags)
             return compile_now(pattern, flags)
 
-        re.compile = compile_reader_class_lazily
+        re.compile = compile_from_kept_programs
         try:
-            import yaml
+            return importlib.import_module(name)
         finally:
             re.compile = compile_now
-    return yaml
 
 
 yaml = _import_yaml()
@@ -148,7 +157,7 @@ def parse_json(text: str) -> Parsed:
 
 
 def parse_toml(text: str) -> Parsed:
-    import tomllib  # ~2 ms to import, and 4 of the 21 corpus repositories have no TOML file
+    tomllib = _import_parser("tomllib")  # ~2 ms to import, and 4 of the 21 corpus repositories have no TOML file
 
     try:
         return Parsed(tomllib.loads(text))

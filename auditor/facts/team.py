@@ -12,11 +12,15 @@ import re
 import unicodedata
 
 from auditor.facts.history import Commit, History, LineTotals, iso
+from auditor.lazy_pattern import LazyPattern
 from auditor.record import field, record
 
-BOT = re.compile(r"\[bot\]|dependabot|github-actions|copilot|renovate|pre-commit-ci|^noreply@github\.com$", re.IGNORECASE)
-NOREPLY = re.compile(r"^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$", re.IGNORECASE)
-STUDY = re.compile(r"(?<![a-z0-9])s\d{6}(?!\d)", re.IGNORECASE)
+BOT = LazyPattern(r"\[bot\]|dependabot|github-actions|copilot|renovate|pre-commit-ci|^noreply@github\.com$", re.IGNORECASE)
+NOREPLY = LazyPattern(r"^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$", re.IGNORECASE)
+STUDY = LazyPattern(r"(?<![a-z0-9])s\d{6}(?!\d)", re.IGNORECASE)
+NOT_ALPHANUMERIC = LazyPattern(r"[^a-z0-9]")
+ALPHANUMERIC_GAPS = LazyPattern(r"[^a-z0-9]+")
+PARENTHESIZED = LazyPattern(r"\(([^)]*)\)")   # a nickname: "Jo (jd)"
 GENERIC_LOCAL_PARTS = {"info", "admin", "root", "user", "dev", "mail", "contact", "git", "github", "student", "me"}
 
 
@@ -112,18 +116,18 @@ def _fold(text: str) -> str:
 
 
 def _norm(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", _fold(name))
+    return NOT_ALPHANUMERIC.sub("", _fold(name))
 
 
 def name_keys(name: str) -> set[str]:
     """A name's variants: as written, the nickname in parentheses and the rest, first + last
     name, first + second name, initial + surname (a common GitHub login)."""
     keys = set()
-    for part in {name, *re.findall(r"\(([^)]*)\)", name), re.sub(r"\([^)]*\)", " ", name)}:
+    for part in {name, *PARENTHESIZED.findall(name), PARENTHESIZED.sub(" ", name)}:
         full = _norm(part)
         if len(full) > 2:
             keys.add(full)
-        tokens = [t for t in re.split(r"[^a-z0-9]+", _fold(part)) if t]
+        tokens = [t for t in ALPHANUMERIC_GAPS.split(_fold(part)) if t]
         if len(tokens) >= 2:
             keys |= {k for k in (tokens[0] + tokens[-1], tokens[0][0] + "".join(tokens[1:]),
                                  tokens[0] + tokens[1]) if len(k) >= 6}

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 
 from auditor.facts.python_code import PythonModule
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import record
 
 PYTEST_FILE = LazyPattern(r"(^|/)(test_[^/]*|[^/]*_test)\.py$")
+COMMENT = LazyPattern(r"#[^\n]*")
 
 
 @record(frozen=True)
@@ -66,7 +66,7 @@ def _cases(module: PythonModule, line: int, first: int | None = None) -> int:
 
 
 def _top_level_items(text: str) -> int:
-    text = re.sub(r"#[^\n]*", "", text)  # comments after the last comma are not a case
+    text = COMMENT.sub("", text)  # comments after the last comma are not a case
     depth, count, has_content = 0, 0, False
     for ch in text:
         if ch in "([{":

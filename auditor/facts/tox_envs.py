@@ -10,7 +10,7 @@ import re
 from auditor.lazy_pattern import LazyPattern
 
 FACTOR_CONDITION = LazyPattern(r"^([\w{}.!,-]+):\s+(\S.*)$", re.DOTALL)   # `py{310,311}-lint: pytest`
-BRACES = re.compile(r"\{([^{}]*)\}")
+BRACES = LazyPattern(r"\{([^{}]*)\}")
 MAX_NAMES = 256   # env names one expression may expand to
 BASE = "testenv"
 

@@ -61,10 +61,11 @@ DOC_CHARS = 20_000
 SETUP_NAME = LazyPattern(r"""\bname\s*=\s*['"]([\w.-]+)['"]""")
 GITMODULE_PATH = LazyPattern(r"^\s*path\s*=\s*(\S.*?)\s*$", re.MULTILINE)
 GITHUB_REPO = LazyPattern(r"github\.com/([\w.-]+)/([\w.-]+)", re.IGNORECASE)
+NAME_SEPARATORS = LazyPattern(r"[-_.]+")
 
 
 def normalised(name: str) -> str:
-    return re.sub(r"[-_.]+", "_", name).lower().removesuffix("_git")
+    return NAME_SEPARATORS.sub("_", name).lower().removesuffix("_git")
 
 
 class VendoredFolders:

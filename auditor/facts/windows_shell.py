@@ -14,6 +14,7 @@ import re
 from typing import Iterator
 
 from auditor.facts.shell import MAX_COMMANDS, MAX_LINE, MAX_WORDS, Simple, continued_lines, unwrap
+from auditor.lazy_pattern import LazyPattern
 from auditor.record import record
 
 POWERSHELL, CMD = "powershell", "cmd"
@@ -28,14 +29,14 @@ CMD_TESTS = {"exist", "defined", "errorlevel", "cmdextversion"}
 CMD_COMPARISONS = {"==", "equ", "neq", "lss", "leq", "gtr", "geq"}
 EXECUTABLE_SUFFIXES = (".exe", ".cmd", ".bat", ".com", ".ps1")
 WINDOWS_BUILTINS = {"timeout", "start"}   # `timeout /t 5` waits: not the coreutils runner
-START_TITLE = re.compile(r'^\s*start\s+"', re.IGNORECASE)
+START_TITLE = LazyPattern(r'^\s*start\s+"', re.IGNORECASE)
 # a quoted run (maybe unterminated), a cmd `^x` escape, a separator, or a run of anything else: linear, in C
-STATEMENT_TOKENS = {POWERSHELL: re.compile(r"\"[^\"]*\"?|'[^']*'?|&&|\|\||[;|{}]|&|[^\"'&|;{}]+"),
-                    CMD: re.compile(r"\"[^\"]*\"?|\^.?|&&|\|\||[&|]|[^\"^&|]+", re.DOTALL)}
-WORD_TOKENS = {POWERSHELL: re.compile(r"\"[^\"]*\"?|'[^']*'?|\s+|[^\s\"']+"),
-               CMD: re.compile(r"\"[^\"]*\"?|\^.?|\s+|[^\s\"^]+", re.DOTALL)}
+STATEMENT_TOKENS = {POWERSHELL: LazyPattern(r"\"[^\"]*\"?|'[^']*'?|&&|\|\||[;|{}]|&|[^\"'&|;{}]+"),
+                    CMD: LazyPattern(r"\"[^\"]*\"?|\^.?|&&|\|\||[&|]|[^\"^&|]+", re.DOTALL)}
+WORD_TOKENS = {POWERSHELL: LazyPattern(r"\"[^\"]*\"?|'[^']*'?|\s+|[^\s\"']+"),
+               CMD: LazyPattern(r"\"[^\"]*\"?|\^.?|\s+|[^\s\"^]+", re.DOTALL)}
 BLOCK_EDGES = " \t{}()"
-REDIRECT = re.compile(r"[0-9*]?>>?(&[0-9])?|<")
+REDIRECT = LazyPattern(r"[0-9*]?>>?(&[0-9])?|<")
 MAX_NESTING = 3   # `cmd /c "cmd /c ..."` levels read
 
 

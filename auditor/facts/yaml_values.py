@@ -10,10 +10,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-YAML_PATH = re.compile(r"\.ya?ml$", re.IGNORECASE)
-COMMENT_START = re.compile(r"(^|\s)#")
-QUOTES = re.compile(r"[\"']")
-COLON = re.compile(r"\s*:\s*")
+from auditor.lazy_pattern import LazyPattern
+
+YAML_PATH = LazyPattern(r"\.ya?ml$", re.IGNORECASE)
+COMMENT_START = LazyPattern(r"(^|\s)#")
+QUOTES = LazyPattern(r"[\"']")
+COLON = LazyPattern(r"\s*:\s*")
 CANDIDATES_PER_MENTION = 10   # lines grepped for each one kept: a commented line costs one of them
 MAX_STRINGS = 100_000         # a document holding more is searched on its first strings only
 

@@ -12,13 +12,13 @@ from functools import lru_cache
 from auditor.lazy_pattern import LazyPattern
 from auditor.report.anchor_words import groups, kept_across_runs, words_or_none
 
-LITERAL_RUN = re.compile(r"[A-Za-z0-9]{2,}(?![?*{])")
+LITERAL_RUN = LazyPattern(r"[A-Za-z0-9]{2,}(?![?*{])")
 # A pattern's source in the pieces its readers take, cut by one compiled scanner rather than a Python
 # loop over each character: (1) what is never literal text, an escape (with the digits of a numeric
 # one, up to 8 hex digits as in `\x41`, `\101`, `\1`, or the name of `\N{...}`) or a character class
 # (its first `]` ends it); (2) a syntax character the readers act on; (3) a run of other characters.
 _ESCAPE = r"\\(?:[xuU0-9][0-9a-fA-F]{0,8}|N\{[^}]*\}?|.?)"
-PIECE = re.compile(rf"({_ESCAPE}|\[(?:{_ESCAPE}|[^\]\\])*\]?)|([(){{}}|])|([^\\\[(){{}}|]+)", re.DOTALL)
+PIECE = LazyPattern(rf"({_ESCAPE}|\[(?:{_ESCAPE}|[^\]\\])*\]?)|([(){{}}|])|([^\\\[(){{}}|]+)", re.DOTALL)
 
 # The characters other than ASCII that an IGNORECASE pattern's ASCII letters match (the dotted
 # and dotless i, the long s, the Kelvin sign), as those letters: a folded text then holds every

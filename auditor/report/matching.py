@@ -6,14 +6,14 @@ import re
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from auditor.lazy_pattern import LazyPattern
 from auditor.model import ChecklistLine
 from auditor.report.anchors import LITERAL_RUN, all_required_words, folded, holds_words
 
 if TYPE_CHECKING:  # the catalogue is only a parameter's type here (importing it would be circular)
     from auditor.catalog import RuleSpec
-    from auditor.lazy_pattern import LazyPattern
 
-MODULE_TAG = re.compile(r"\bM\d+\b")
+MODULE_TAG = LazyPattern(r"\bM\d+\b")
 
 REGEX_SYNTAX = frozenset(".^$*+?{}[]\\|()")
 PLAIN_FLAGS = re.IGNORECASE | re.UNICODE

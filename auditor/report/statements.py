@@ -20,6 +20,7 @@ from functools import cached_property, lru_cache
 
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import fields, record
+from auditor.regex_programs import compiled
 from auditor.report.anchors import (
     folded, holds_words, may_match, required_words, search_if_possible, words_needed,
 )
@@ -422,7 +423,7 @@ def _mention_words(terms: Terms) -> tuple[str, ...] | None:
 @lru_cache(maxsize=256)
 def _mention_pattern(terms: Terms) -> re.Pattern[str]:
     """One pattern any statement about the item matches: for items without quick words."""
-    return re.compile("|".join(f"(?:{p.pattern})" for p in _first_parts(terms)) or "(?!)", re.IGNORECASE)
+    return compiled("|".join(f"(?:{p.pattern})" for p in _first_parts(terms)) or "(?!)", re.IGNORECASE)
 
 
 def _first_parts(terms: Terms) -> list[LazyPattern]:

@@ -86,9 +86,9 @@ def audit_source(source: Source, git, report_file: Path | None = None) -> AuditR
         raise
     slug = github_slug(git.remote, source.root.resolve().name)
     parsed = ParsedReport(report.path, report.text, report.answers, slug)
-    said_pending = _statements(report, slug)
     repo = Repository(source.root, source=source, git=git, report_path=report.path,
                       study_numbers=study_numbers(report.text), report=parsed, started=started)
+    said_pending = _statements(report, slug)
     try:
         outcomes = run_all(repo)
     except BaseException:
@@ -154,7 +154,8 @@ def claimed_via(item_id: str, line: ChecklistLine | None) -> str | None:
     return line.item_ids[0]
 
 
-def _statements(report: ReportClaims, slug) -> Pending[dict[str, list[Statement]] | None]:
+def _statements(report: ReportClaims,
+                slug: tuple[str | None, str | None]) -> Pending[dict[str, list[Statement]] | None]:
     """What the answers say of each item (None for a report without answers), worked out beside
     the rules: it needs only the report."""
     answers = report.answers

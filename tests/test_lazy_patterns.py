@@ -365,7 +365,8 @@ seen = [p for p in (*vars(toml_re).values(), *(r for rs in yaml.resolver.Resolve
                                              for _, r in rs)) if isinstance(p, re.Pattern)]
 same = all(p == re.compile(p.pattern, p.flags & ~re.UNICODE) or p == re.compile(p.pattern, p.flags) for p in seen)
 known = {key.split(":", 1)[1] for key in (*regex_programs._learned, *regex_programs._used)}
-print(json.dumps({"patterns": len(seen), "same": same, "kept": all(p.pattern in known for p in seen), "restored": re.compile is regex_programs.RE_COMPILE,
+print(json.dumps({"patterns": len(seen), "same": same, "kept": all(p.pattern in known for p in seen),
+                  "restored": re.compile is regex_programs.RE_COMPILE,
                   "toml": tomllib.loads("a = 1979-05-27T07:32:00Z")["a"].year,
                   "yaml": yaml.safe_load("when: 2001-12-14\\nratio: 1.5e+3\\nflag: yes")}, default=str))
 """

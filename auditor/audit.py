@@ -8,7 +8,7 @@ from pathlib import Path
 from auditor.catalog import load_catalog
 from auditor.engine.run import look_in_older_branch_versions, run_all
 from auditor.facts import Repository
-from auditor.facts.files import Absent, Unreadable
+from auditor.facts.files import Absent, Unreadable, is_generated
 from auditor.facts.gitcmd import GitError
 from auditor.facts.gitinfo import commit_info, read_git_info, redact
 from auditor.facts.gitsource import GitTreeSource
@@ -230,7 +230,7 @@ def _default_report_bytes(source: Source) -> tuple[bytes | None, str]:
 def _report_in_project_folder(source: Source):
     """The report of a template rendered into a project folder, read only when the root has none
     and only when a single project folder holds one (two would leave the group's report unknown)."""
-    listed = source.list_files()
+    listed = [rel for rel in source.list_files() if not is_generated(rel)]   # as Repository.files lists them
     found = {f"{folder}{place}" for folder in project_folders(listed) for place in REPORT_PLACES} & set(listed)
     yield from found if len(found) == 1 else ()
 

@@ -233,6 +233,16 @@ def test_two_project_folders_with_a_report_leave_the_report_unknown(tmp_path):
     assert result.report.checklist_lines == []
 
 
+def test_a_generated_folder_s_copy_of_the_project_is_not_a_second_project_folder(tmp_path):
+    """A Hydra run that copied the project into outputs/, committed (a plain folder's listing leaves
+    outputs/ out already), is not where the group rendered the template."""
+    filled = checklist_of(TEMPLATE_2025)
+    make_git_repo(tmp_path, {"proj/pyproject.toml": "[project]\n", "proj/reports/README.md": filled,
+                             "outputs/pyproject.toml": "[project]\n", "outputs/reports/README.md": filled})
+    result = audit(tmp_path)
+    assert result.report.path == "proj/reports/README.md" and result.report.checklist_lines
+
+
 def test_a_root_relative_link_of_a_report_in_a_project_folder_is_what_it_means(tmp_path):
     filled = checklist_of(TEMPLATE_2025) + answer(15, "Our dockerfile is [here](proj/dockerfiles/api.dockerfile).")
     result, _ = run(tmp_path, {"proj/pyproject.toml": "[project]\n", "proj/reports/README.md": filled,

@@ -24,7 +24,7 @@ from auditor.record import record
 INJECTABLE = ("repo", "source", "tests", "python", "workflows", "dockerfiles", "dependencies", "pyproject", "git", "files", "dependency_names",
               "test_functions", "history", "team", "dvc", "docker",
               "compose_files", "commands", "entry_points", "lfs_patterns", "report_text", "report",
-              "locked_dependencies", "dependency_files", "ini_files")
+              "locked_dependencies", "dependency_files", "ini_files", "project_folders")
 
 
 @record

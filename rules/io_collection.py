@@ -9,7 +9,8 @@ from auditor.facts.repository import TEST_FILE
 from auditor.lazy_pattern import LazyPattern
 from auditor.model import Finding
 from auditor.report.anchors import search_if_possible
-from auditor.rules._monitoring import bentoml_apis, http_routes, lines_of, reachable_calls, serving_modules
+from auditor.rules._monitoring import (DOTTED_NAME, bentoml_apis, http_routes, lines_of, reachable_calls,
+                                      serving_modules)
 
 STORE_CALL = LazyPattern(
     r"(upload_from_(string|filename|file)|upload_blob|put_object|insert_(one|many|rows(_json)?)|writerow|writerows|"
@@ -26,7 +27,6 @@ OUTPUT_WORDS = LazyPattern(r"pred|output|label|result|class|score|prob|logit|sen
 CLIENT_CALL = LazyPattern(r"^(requests|httpx|session|client)\.(post|get)$")
 CLIENT_CALLS = [f"{who}.{verb}" for who in ("requests", "httpx", "session", "client") for verb in ("post", "get")]
 CLIENT_WRITE = LazyPattern(r"(to_csv|to_parquet|writerow|json\.dump|to_json)$")
-DOTTED_NAME = LazyPattern(r"[\w.]+")
 
 
 def probe(repo, source, python):

@@ -14,8 +14,8 @@ import io
 from datetime import datetime
 from pathlib import Path
 
-from auditor.record import record
 from auditor.lazy_pattern import LazyPattern
+from auditor.record import record
 
 MAX_ROSTER_BYTES = 5_000_000
 COLUMNS = ("group", "repository", "deadline", "commit")

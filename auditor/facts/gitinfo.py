@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 from auditor.facts.gitcmd import GitError, GitRun, git_text
-from auditor.record import record, replace
 from auditor.lazy_pattern import LazyPattern
+from auditor.record import record, replace
 
 
 @record(frozen=True)

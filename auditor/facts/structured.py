@@ -20,11 +20,6 @@ PURE_READER_PRINTABLE = "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00
 _IMPORTING_PARSER = threading.Lock()
 
 
-def _import_yaml() -> ModuleType:
-    """PyYAML, its pure-Python reader's printable class compiled on first use (a LazyPattern)."""
-    return _import_parser("yaml")
-
-
 def _import_parser(name: str) -> ModuleType:
     """A parser library whose import compiles its patterns: each is rebuilt from the program an
     earlier run kept (auditor.regex_programs), and PyYAML's printable class is left until used."""
@@ -47,7 +42,7 @@ def _import_parser(name: str) -> ModuleType:
             re.compile = compile_now
 
 
-yaml = _import_yaml()
+yaml = _import_parser("yaml")
 
 MAX_EXPANDED_NODES = 200_000
 MAX_DEPTH = 100

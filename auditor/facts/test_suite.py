@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from auditor.facts.python_code import PythonModule
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import record

@@ -8,6 +8,7 @@ import re
 from functools import cached_property
 from pathlib import Path
 
+from auditor.facts.dependencies import normalize
 from auditor.facts.files import DATA_DIRS
 from auditor.lazy_pattern import LazyPattern
 from auditor.report.anchors import match_if_possible
@@ -61,11 +62,10 @@ DOC_CHARS = 20_000
 SETUP_NAME = LazyPattern(r"""\bname\s*=\s*['"]([\w.-]+)['"]""")
 GITMODULE_PATH = LazyPattern(r"^\s*path\s*=\s*(\S.*?)\s*$", re.MULTILINE)
 GITHUB_REPO = LazyPattern(r"github\.com/([\w.-]+)/([\w.-]+)", re.IGNORECASE)
-NAME_SEPARATORS = LazyPattern(r"[-_.]+")
 
 
 def normalised(name: str) -> str:
-    return NAME_SEPARATORS.sub("_", name).lower().removesuffix("_git")
+    return normalize(name).replace("-", "_").removesuffix("_git")
 
 
 class VendoredFolders:

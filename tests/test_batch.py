@@ -252,6 +252,19 @@ def test_forked_workers_keep_the_regex_programs_they_compiled(tmp_path, monkeypa
     assert regex_programs._learned == {}, "the parent compiled none of them"
 
 
+def report_the_collector(task: Task) -> Outcome:
+    """A stand-in audit that says how the worker's cyclic garbage collector stands."""
+    import gc
+    return Outcome(task.group, "audited", document={"frozen": gc.get_freeze_count(), "enabled": gc.isenabled()})
+
+
+def test_workers_freeze_what_they_inherited_and_keep_collecting_the_audits_garbage(tmp_path):
+    pool = WorkerPool(jobs=1, timeout=30, work=report_the_collector)
+    [outcome] = list(pool.run([Task(Group("a", str(tmp_path / "a"), "a"), "tool")]))
+    assert outcome.document["frozen"] > 1000, "the imported auditor is kept out of the collector's passes"
+    assert outcome.document["enabled"], "cycles an audit leaves are still collected"
+
+
 def test_a_dead_or_hanging_worker_costs_only_its_group(tmp_path):
     names = ["a", "crash", "b", "hang", "c", "d"]
     pool = WorkerPool(jobs=2, timeout=6, work=misbehave)  # generous: the first task also waits for the spawn

@@ -8,6 +8,7 @@ past the time limit is replaced, and only the group it was on gets the error.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -128,7 +129,13 @@ def _cache_key(task: Task) -> str | None:
 
 
 def _serve(connection, work: Callable[[Task], Outcome]) -> None:
-    """A worker's loop: do each task the parent sends until it sends None or goes away."""
+    """A worker's loop: do each task the parent sends until it sends None or goes away.
+
+    What the worker inherited (the imported auditor, its catalogue and probes) lives as long as
+    the worker: it is frozen out of the cyclic collector's passes, which otherwise walk it on every
+    full collection (~0.2 s of CPU per worker over the dev corpus, ~0.08 s frozen). The collector
+    stays on for each audit's own objects, so a cycle holding a repository's facts is still freed."""
+    gc.freeze()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if hasattr(os, "setpgrp"):
         os.setpgrp()  # its own process group, so stopping it also stops a `git clone` it started

@@ -13,6 +13,7 @@ from auditor.facts.gitcmd import GitError
 from auditor.facts.gitinfo import commit_info, read_git_info, redact
 from auditor.facts.gitsource import GitTreeSource
 from auditor.facts.repository import GitReads, Problem
+from auditor.facts.python_read import PythonRead, python_read_from_plain, python_read_to_plain
 from auditor.facts.template import project_folders
 from auditor.facts.source import FolderSource, Source
 from auditor.model import AnswerCheck, ChecklistLine, CourseCheck, ItemResult
@@ -27,7 +28,7 @@ from auditor.report.links import github_path, github_slug, is_this_repository, m
 from auditor.report.parsed import ParsedReport
 from auditor.answers.course import course_checks
 from auditor.report.statements import Statement, answer_claim, statements_from_plain, statements_to_plain
-from auditor.side_work import Pending
+from auditor.side_work import Pending, Work, compute_beside
 
 DEFAULT_REPORT = "reports/README.md"
 # Where the course's report is looked for, in this order: some groups renamed the folder.
@@ -88,12 +89,14 @@ def audit_source(source: Source, git, report_file: Path | None = None) -> AuditR
     parsed = ParsedReport(report.path, report.text, report.answers, slug)
     repo = Repository(source.root, source=source, git=git, report_path=report.path,
                       study_numbers=study_numbers(report.text), report=parsed, started=started)
-    said_pending = _statements(report, slug)
+    python_pending, said_pending = _side_work(repo, report, slug)
     try:
         outcomes = run_all(repo)
     except BaseException:
+        python_pending.cancel()
         said_pending.cancel()
         raise
+    python_pending.cancel()   # when no rule read the Python files
     started.cancel_branch_log()
     items = []
     for spec in catalog:
@@ -154,14 +157,20 @@ def claimed_via(item_id: str, line: ChecklistLine | None) -> str | None:
     return line.item_ids[0]
 
 
-def _statements(report: ReportClaims,
-                slug: tuple[str | None, str | None]) -> Pending[dict[str, list[Statement]] | None]:
-    """What the answers say of each item (None for a report without answers), worked out beside
-    the rules: it needs only the report."""
+def _side_work(repo: Repository, report: ReportClaims,
+               slug: tuple[str | None, str | None]) -> tuple[Pending[PythonRead], Pending[dict[str, list[Statement]] | None]]:
+    """What needs only what has been read so far, worked out beside the rules (auditor.side_work):
+    the Python files parsed, which most rules read (those that read none run first meanwhile), then
+    what the answers say of each item (None for a report without answers), which only the report
+    needs. The file listing is read first: its git process is this one's."""
+    repo.files
+    works = [Work(repo.read_python, python_read_to_plain, python_read_from_plain)]
     answers = report.answers
-    if answers is None or not answers.questions:
-        return Pending(lambda: None, lambda said: said, lambda plain: plain, worth_a_child=False)
-    return Pending(lambda: answer_statements(answers, slug), statements_to_plain, statements_from_plain)
+    if answers is not None and answers.questions:
+        works.append(Work(lambda: answer_statements(answers, slug), statements_to_plain, statements_from_plain))
+    python_pending, *said = compute_beside(works)
+    repo.python_arriving(python_pending.result)
+    return python_pending, said[0] if said else Pending(lambda: None, lambda plain: plain)
 
 
 def _unsupported_on_older_branch_versions(items: list[ItemResult], outcomes: dict, repo: Repository) -> None:

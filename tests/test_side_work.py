@@ -10,13 +10,18 @@ import threading
 import pytest
 
 from auditor import side_work
-from auditor.side_work import Pending, forking_allowed
+from auditor.side_work import Pending, Work, compute_beside, forking_allowed
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork here: side work always runs in-process")
 
 
-def _pid_pending(**options) -> Pending[int]:
-    return Pending(os.getpid, lambda pid: pid, int, **options)
+def _pending(compute, to_plain=lambda value: value, from_plain=lambda plain: plain) -> Pending:
+    [pending] = compute_beside([Work(compute, to_plain, from_plain)])
+    return pending
+
+
+def _pid_pending() -> Pending[int]:
+    return _pending(os.getpid, from_plain=int)
 
 
 def test_outside_the_one_audit_command_the_work_is_done_here():
@@ -30,9 +35,58 @@ def test_allowed_the_work_is_done_by_a_child():
     assert not side_work._allowed
 
 
-def test_work_not_worth_a_child_is_done_here():
+def test_one_child_computes_the_works_in_order_and_each_is_used_once_sent():
+    release_last = threading.Event()
     with forking_allowed():
-        assert _pid_pending(worth_a_child=False).result() == os.getpid()
+        first, second, last = compute_beside([Work(os.getpid, int, int), Work(lambda: [os.getppid(), "two"], list, list),
+                                         Work(lambda: release_last.wait(60), bool, bool)])
+    child = first.result()
+    assert child != os.getpid(), "the first value came while the child still works on the last"
+    assert second.result() == [os.getpid(), "two"]
+    last.cancel()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child, os.WNOHANG)
+
+
+def test_after_a_failed_work_the_child_s_later_works_are_computed_here():
+    parent = os.getpid()
+    with forking_allowed():
+        sent, failed, after = compute_beside([Work(os.getpid, int, int), Work(_raises_in_the_child(parent), str, str),
+                                         Work(os.getpid, int, int)])
+    assert sent.result() != parent
+    assert failed.result() == "computed here" and after.result() == parent
+
+
+def test_a_value_no_longer_wanted_leaves_the_child_to_send_the_others():
+    with forking_allowed():
+        unwanted, wanted = compute_beside([Work(os.getpid, int, int), Work(os.getpid, int, int)])
+    unwanted.cancel()
+    assert wanted.result() != os.getpid()
+
+
+def test_the_child_starts_and_talks_to_no_process():
+    """The git processes it inherited are the parent's; a work that needs git is the parent's too."""
+    import subprocess
+    import sys
+
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        def uses_processes():
+            for attempt in (lambda: subprocess.run(["true"]), running.poll, running.kill):
+                try:
+                    attempt()
+                except side_work.ParentOnly:
+                    continue
+                return "a process was used"
+            return "refused" if os.getpid() != parent else "computed here"
+
+        parent = os.getpid()
+        with forking_allowed():
+            refused_there, = compute_beside([Work(uses_processes, str, str)])
+        assert refused_there.result() == "refused" and running.poll() is None
+    finally:
+        running.kill()
+        running.wait()
 
 
 def _raises_in_the_child(parent: int):
@@ -58,21 +112,21 @@ def _killed_in_the_child(parent: int):
 ], ids=["exception", "killed", "undecodable"])
 def test_a_child_that_fails_leaves_the_work_to_the_parent(make_compute, from_plain):
     with forking_allowed():
-        pending = Pending(make_compute(os.getpid()), lambda value: value, from_plain)
+        pending = _pending(make_compute(os.getpid()), from_plain=from_plain)
     assert pending.result() == "computed here"
 
 
 def test_a_value_marshal_cannot_carry_is_computed_here():
     with forking_allowed():
-        pending = Pending(lambda: os.getpid(), lambda pid: object(), lambda plain: plain)
+        pending = _pending(os.getpid, to_plain=lambda pid: object())
     assert pending.result() == os.getpid()
 
 
 def test_cancel_stops_and_reaps_the_child():
     release_never = threading.Event()
     with forking_allowed():
-        pending = Pending(lambda: release_never.wait(60), lambda value: value, bool)
-    pid = pending._child[0]
+        pending = _pending(lambda: release_never.wait(60), from_plain=bool)
+    pid = pending._child.pid
     pending.cancel()
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
@@ -112,7 +166,7 @@ def test_the_child_keeps_only_its_answer_s_pipe_open():
     reader, writer = os.pipe()
     try:
         with forking_allowed():
-            pending = Pending(lambda: (os.getpid(), _is_open(writer)), list, tuple)
+            pending = _pending(lambda: (os.getpid(), _is_open(writer)), list, tuple)
         pid, open_in_child = pending.result()
         assert pid != os.getpid() and not open_in_child and _is_open(writer)
     finally:

@@ -157,8 +157,22 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return kept
 
 
+# Facts made without the Python files being parsed: a rule that reads only these runs while the
+# machine's other core may still be parsing them (Repository.python_arriving).
+NOT_PYTHON = frozenset({"git", "files", "project_folders", "workflows", "commands", "dvc", "lfs_patterns",
+                        "dependencies", "docker", "dockerfiles", "compose_files"})
+
+
+def reads_no_python(spec: RuleSpec) -> bool:
+    return set(facts_read(spec)) <= NOT_PYTHON
+
+
 def run_all(repo: Repository, only: set[str] | None = None) -> dict[str, RuleOutcome]:
-    outcomes = {spec.id: run_rule(spec, repo) for spec in load_catalog() if only is None or spec.id in only}
+    """Every rule's outcome, in the catalogue's order; the rules that read no Python run first
+    (a rule's outcome does not depend on when it runs)."""
+    specs = [spec for spec in load_catalog() if only is None or spec.id in only]
+    ran = {spec.id: run_rule(spec, repo) for spec in sorted(specs, key=lambda spec: not reads_no_python(spec))}
+    outcomes = {spec.id: ran[spec.id] for spec in specs}
     for outcome in outcomes.values():
         if outcome.evidence == "none":
             _look_on_other_branches(outcome, repo)

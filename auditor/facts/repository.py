@@ -27,6 +27,7 @@ from auditor.facts.path_index import PathIndex
 from auditor.facts.source import FolderSource, Source
 from auditor.facts.gitinfo import GitInfo, Ref, branch_names, read_git_info, read_refs, start_refs
 from auditor.facts.python_code import PythonModule, SetupPy, parse_python, read_setup_py
+from auditor.facts.python_read import PythonRead
 from auditor.facts.structured import Parsed, parse_json, parse_toml, parse_yaml
 from auditor.facts.history import History, HistoryRead
 from auditor.facts.team import Team, build_team
@@ -228,6 +229,7 @@ class Repository:
         self._lowered_left = MAX_LOWERED_CHARS
         self._word_index: dict[str, WordLines] = {}
         self._mentions: dict[str, tuple[GitHubMention, ...]] = {}
+        self._python_arriving: Callable[[], PythonRead] | None = None
 
     # --- the file list -------------------------------------------------------------------
     @cached_property
@@ -595,16 +597,29 @@ class Repository:
     @cached_property
     def python(self) -> dict[str, PythonModule] | ModulesOnDemand:
         """Every readable Python file parsed; in the other branches' view, each parsed when first asked for."""
-        texts: dict[str, str] = {}
-        for rel in self.files:
-            if not rel.endswith(".py") or VENDORED.search(rel):
-                continue
-            content = self.text(rel)
-            if content.text is not None:
-                texts[rel] = content.text
         if self._history_of is not None:
-            return ModulesOnDemand(texts)
-        return {rel: parse_python(rel, text) for rel, text in texts.items()}
+            return ModulesOnDemand({rel: content.text for rel, content in self._python_texts().items()
+                                    if content.text is not None})
+        arriving, self._python_arriving = self._python_arriving, None
+        read = arriving() if arriving is not None else self.read_python()
+        for rel, content in read.texts.items():
+            self._texts.setdefault(rel, content)
+        return read.modules
+
+    def read_python(self) -> PythonRead:
+        """What the `python` fact is made of: the Python files read, and the readable ones parsed."""
+        texts = self._python_texts()
+        return PythonRead(texts, {rel: parse_python(rel, content.text) for rel, content in texts.items()
+                                  if content.text is not None})
+
+    def _python_texts(self) -> dict[str, FileText]:
+        return {rel: self.text(rel) for rel in self.files if rel.endswith(".py") and not VENDORED.search(rel)}
+
+    def python_arriving(self, read: Callable[[], PythonRead]) -> None:
+        """The `python` fact is being made elsewhere (another process, auditor.side_work): `read`
+        gives it when a rule first asks for it, and the texts read for it join this Repository's."""
+        if "python" not in self.__dict__:
+            self._python_arriving = read
 
     @cached_property
     def source(self) -> dict[str, PythonModule] | ModulesOnDemand:

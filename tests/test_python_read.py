@@ -1,0 +1,92 @@
+"""The `python` fact made in another process: the same modules and texts as made here, and the
+parent's own reading whenever the other process cannot make it."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from auditor.facts import Repository
+from auditor.facts.files import FileText
+from auditor.facts.python_code import PythonModule, parse_python
+from auditor.facts.python_read import PythonRead, python_read_from_plain, python_read_to_plain
+from auditor.record import fields
+from auditor.side_work import forking_allowed
+from conftest import FIXTURES, make_git_repo
+
+EVERY_KIND_OF_FACT = '''
+import torch.nn as nn
+from hydra import main as entry
+
+@entry(config_path="conf")
+class Model(nn.Module, metaclass=Meta):
+    """A model."""
+    def forward(self, x: int) -> int:
+        def inner():
+            pass
+        return x
+
+size = compute("a", retries=3)
+assert size > 0
+label = "string" + f"{size}"
+'''
+
+
+def test_a_read_travels_as_plain_values_and_comes_back_the_same():
+    module = parse_python("src/model.py", EVERY_KIND_OF_FACT)
+    assert module.calls and module.classes and module.functions and module.decorators and module.aliases
+    read = PythonRead({"src/model.py": FileText(EVERY_KIND_OF_FACT), "src/broken.py": FileText(None, "is binary, not text")},
+                      {"src/model.py": module})
+    back = python_read_from_plain(python_read_to_plain(read))
+    assert back == read and list(back.texts) == list(read.texts)
+    assert back.modules["src/model.py"].resolve("nn.Linear") == "torch.nn.Linear"
+
+
+def test_a_module_is_rebuilt_from_its_fields_in_declaration_order():
+    """The plain form is the tuple of the compared fields, rebuilt positionally: they must lead."""
+    declared = fields(PythonModule)
+    compared = [spec.name for spec in declared if spec.compare]
+    assert [spec.name for spec in declared[:len(compared)]] == compared
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork: the fact is always made here")
+@pytest.mark.parametrize("files, remove", [
+    ({"src/app.py": "import fastapi\napp = fastapi.FastAPI()\n", "src/bad.py": b"\0binary"}, None),
+    ({"src/app.py": "import fastapi\n", "src/gone.py": "import wandb\nwandb.init()\n"}, "src/gone.py"),
+], ids=["on disk", "tracked file missing from the work tree (read from git, which only the parent may run)"])
+def test_an_audit_says_the_same_whichever_process_parsed_the_python(tmp_path, monkeypatch, files, remove):
+    from auditor.audit import audit
+    from auditor.render.json_report import dumps
+
+    report = (FIXTURES / "example-repo" / "reports" / "README.md").read_text(encoding="utf-8")
+    root = make_git_repo(tmp_path / "repo", {**files, "reports/README.md": report})
+    if remove:
+        (root / remove).unlink()
+    alone = dumps(audit(root))
+    parent, read_here = os.getpid(), []
+    read_python = Repository.read_python
+
+    def noted(repo):
+        read_here.append(os.getpid() == parent)
+        return read_python(repo)
+
+    monkeypatch.setattr(Repository, "read_python", noted)
+    with forking_allowed():
+        beside = dumps(audit(root))
+    assert beside == alone
+    assert read_here == ([True] if remove else []), "the parent reads the Python itself only when the child could not"
+    assert ("src/gone.py" in alone) == bool(remove), "a file missing from the disk is still read, from git"
+
+
+def test_rules_that_read_no_python_run_first_and_outcomes_keep_the_catalogue_s_order(monkeypatch):
+    from auditor.catalog import load_catalog
+    from auditor.engine import run
+
+    ran = []
+    run_rule = run.run_rule
+    monkeypatch.setattr(run, "run_rule", lambda spec, repo: ran.append(spec) or run_rule(spec, repo))
+    outcomes = run.run_all(Repository(FIXTURES / "example-repo"))
+    assert list(outcomes) == [spec.id for spec in load_catalog()]
+    first = [run.reads_no_python(spec) for spec in ran[:len(load_catalog())]]
+    assert any(first) and first == sorted(first, reverse=True)

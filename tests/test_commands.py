@@ -682,3 +682,17 @@ def test_a_hostile_malformed_exec_form_is_read_in_bounded_time(tmp_path):
 ])
 def test_continued_lines_join_continuations_and_leave_out_comments_and_blanks(rows, continuation, expected):
     assert list(continued_lines(rows, continuation, lambda row: row.startswith("#"))) == expected
+
+
+@pytest.mark.parametrize("markdown, blocks", [
+    ("```bash\npip install x\n```\n", [(2, "pip install x")]),
+    ("~~~\n$ dvc pull\n~~~\n", [(2, "dvc pull")]),
+    ("````sh\nmake a\n```\nmake b\n````\n", [(2, "make a\n```\nmake b")]),            # a shorter fence does not close
+    ("```--- question 1 fill here ---```\n\n```markdown\n![x](figures/a.png)\n```\n\nprose\n\n```bash\nuv sync\n```\n",
+     [(10, "uv sync")]),                                                                  # the template's inline code
+    ("```python\nimport os\n```markdown\nstill python\n```\n```\nls\n```\n", [(7, "ls")]),  # an info string never closes
+    ("```bash\nunclosed\n", [(2, "unclosed")]),
+], ids=["bash", "tildes", "longer fence", "template inline code", "info string", "unclosed"])
+def test_fenced_shell_blocks_are_read_as_commonmark_reads_fences(markdown, blocks):
+    from auditor.facts.commands import fenced_shell_blocks
+    assert list(fenced_shell_blocks(markdown)) == blocks

@@ -731,20 +731,29 @@ def _docs(repo, sink: _Sink) -> None:
 
 
 def fenced_shell_blocks(text: str) -> Iterator[tuple[int, str]]:
-    """(first line, body with prompts stripped) of every fenced block tagged as shell or untagged."""
+    """(first line, body with prompts stripped) of every fenced block tagged as shell or untagged.
+
+    Fences as CommonMark reads them: a backtick fence's info string holds no backtick (the
+    template's ```--- question 1 fill here ---``` is inline code, not a block), and a block ends at
+    a line of only the fence's character, at least as many as opened it (```markdown opens, never closes)."""
     lines = text.splitlines()
     index = 0
     while index < len(lines):
         opening = FENCE.match(lines[index])
-        if not opening:
+        if not opening or opening.group(1)[0] == "`" and "`" in lines[index][opening.end(1):]:
             index += 1
             continue
         fence, language = opening.group(1), opening.group(2).lower()
-        end = next((j for j in range(index + 1, len(lines)) if lines[j].strip().startswith(fence[:3])), len(lines))
+        end = next((j for j in range(index + 1, len(lines)) if _closes(lines[j], fence)), len(lines))
         if language in SHELL_FENCES:
             body = [PROMPT.sub("", line) for line in lines[index + 1:end]]
             yield index + 2, "\n".join(body)
         index = end + 1
+
+
+def _closes(line: str, fence: str) -> bool:
+    stripped = line.strip()
+    return len(stripped) >= len(fence) and stripped == fence[0] * len(stripped)
 
 
 READERS = {"workflow": _workflows, "cloudbuild": _cloudbuild, "dockerfile": _dockerfiles, "makefile": _makefiles,

@@ -18,8 +18,9 @@ DIAGRAM_FILES = (".drawio", ".excalidraw", ".puml", ".mmd")
 DIAGRAM_NAME = LazyPattern(r"architect|pipeline|overview|diagram|flowchart|drawio|excalidraw|scheme|infrastructure|mlops",
                            re.IGNORECASE)
 DIAGRAM_FOLDERS = LazyPattern(r"^(reports|docs|doc|figures|images|assets|img)/|/(figures|images|assets|img|diagrams)/", re.IGNORECASE)
-# The course's example architecture figure (reports/figures/overview.png of the report template), as a git blob id.
-COURSE_EXAMPLE_BLOBS = {"2541ccd65a81134f9aaf7dd1ca3f0d70f06ae2a1"}
+# The course's example architecture figure (reports/figures/overview.png of the report template): its git blob
+# id, and its size, so that an image of another size is never hashed (a photo of several MB takes ms).
+COURSE_EXAMPLES = {"2541ccd65a81134f9aaf7dd1ca3f0d70f06ae2a1": 107_110}
 
 
 def probe(repo, report):
@@ -87,4 +88,4 @@ def _is_course_example(repo, path: str) -> bool:
         data = repo.file_source.read_bytes(path)
     except Unreadable:
         return False
-    return git_blob_id(data) in COURSE_EXAMPLE_BLOBS
+    return len(data) in COURSE_EXAMPLES.values() and git_blob_id(data) in COURSE_EXAMPLES

@@ -28,7 +28,7 @@ def test_gh_pages_branch_counts_as_published(tmp_path):
 def test_the_course_example_figure_is_not_the_groups_diagram(tmp_path, monkeypatch):
     figure = b"\x89PNG example figure"
     blob = hashlib.sha1(b"blob %d\0" % len(figure) + figure).hexdigest()
-    monkeypatch.setattr(_probe_module("architecture_diagram"), "COURSE_EXAMPLE_BLOBS", {blob})
+    monkeypatch.setattr(_probe_module("architecture_diagram"), "COURSE_EXAMPLES", {blob: len(figure)})
     root = write_tree(tmp_path / "repo", {
         "reports/README.md": "> **Include a figure that describes the overall architecture of your system**\n\n"
                              "![my_image](figures/overview.png)\n",
@@ -37,6 +37,17 @@ def test_the_course_example_figure_is_not_the_groups_diagram(tmp_path, monkeypat
     result = outcome("architecture-diagram", root, "reports/README.md")
     assert result.evidence == "weak"
     assert "course's example figure" in result.findings[0].message
+
+
+def test_an_image_of_another_size_than_the_course_example_is_never_hashed(tmp_path, monkeypatch):
+    module = _probe_module("architecture_diagram")
+    monkeypatch.setattr(module, "git_blob_id", lambda data: pytest.fail("hashed an image that cannot be the example"))
+    root = write_tree(tmp_path / "repo", {
+        "reports/README.md": "> **Include a figure that describes the overall architecture of your system**\n\n"
+                             "![my_image](figures/overview.png)\n",
+        "reports/figures/overview.png": b"\x89PNG the group's own figure",
+    })
+    assert outcome("architecture-diagram", root, "reports/README.md").evidence == "strong"
 
 
 @pytest.mark.parametrize(("rule_id", "files", "report_path", "expect"), [

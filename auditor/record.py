@@ -3,8 +3,8 @@
 `dataclasses.dataclass` compiles every generated method (`__init__`, `__repr__`, `__eq__`,
 `__hash__`, frozen `__setattr__` and `__delattr__`) in an `exec` of its own and builds a
 docstring through `inspect.signature`: ~0.55 ms a class, ~38 ms of every start over the
-auditor's ~70 classes on Python 3.11. `record` compiles only `__init__` (~0.08 ms a class), since
-it is called thousands of times an audit and a generic one would cost ~1 us more per call;
+auditor's ~70 classes on Python 3.11. `record` writes only `__init__` (compiled once and kept
+across runs, auditor.kept_code), since it is called thousands of times an audit and a generic one would cost ~1 us more per call;
 `__repr__`, `__eq__` and `__hash__` are called a few hundred times at most, so they are shared
 functions driven by the class's field names through `operator.attrgetter`. What the code relies
 on is kept: the same equality and hash values (a tuple of the compared fields), the same repr,
@@ -20,6 +20,8 @@ error rather than half supported: inheriting from a record, `ClassVar`/`InitVar`
 from __future__ import annotations
 
 from operator import attrgetter
+
+from auditor.kept_code import function_from_source
 
 __all__ = ["record", "field", "fields", "replace", "FrozenInstanceError", "Field", "MISSING"]
 
@@ -158,8 +160,7 @@ def _make_init(cls, fields: list[Field], frozen: bool):
     namespace = {"_FACTORY": _FACTORY}
     values = {spec.name: _init_value(spec, namespace) for spec in fields}
     source = f"def __init__(self, {', '.join(values)}):\n {_init_body(values, frozen)}"
-    exec(source, namespace)
-    init = namespace["__init__"]
+    init = function_from_source(source, "__init__", namespace)
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__defaults__ = _init_defaults(fields) or None
     return init

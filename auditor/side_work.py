@@ -227,7 +227,7 @@ def _max_fd() -> int:
 
 
 def _store_learned_caches() -> None:
-    for name in ("auditor.regex_programs", "auditor.report.anchor_words"):
+    for name in ("auditor.regex_programs", "auditor.report.anchor_words", "auditor.kept_code"):
         module = sys.modules.get(name)
         if module is not None:
             module.store_learned()

@@ -153,11 +153,13 @@ def _serve(connection, work: Callable[[Task], Outcome]) -> None:
 def _keep_learned_programs() -> None:
     """The regex programs this worker compiled (and the words read from patterns), kept for the next run: a forked worker ends without
     exit handlers. The parent closes its workers one by one, so they do not write at once."""
+    from auditor import kept_code
     from auditor.regex_programs import store_learned
     from auditor.report import anchor_words
 
     store_learned()
     anchor_words.store_learned()
+    kept_code.store_learned()
 
 
 class _Worker:

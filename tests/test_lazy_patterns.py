@@ -359,7 +359,7 @@ import json, re
 import auditor.facts.structured as structured
 from auditor import regex_programs
 import yaml.resolver
-tomllib = structured._import_parser("tomllib")
+tomllib = structured.import_parser("tomllib")
 import tomllib._re as toml_re
 seen = [p for p in (*vars(toml_re).values(), *(r for rs in yaml.resolver.Resolver.yaml_implicit_resolvers.values()
                                              for _, r in rs)) if isinstance(p, re.Pattern)]

@@ -20,7 +20,7 @@ PURE_READER_PRINTABLE = "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00
 _IMPORTING_PARSER = threading.Lock()
 
 
-def _import_parser(name: str) -> ModuleType:
+def import_parser(name: str) -> ModuleType:
     """A parser library whose import compiles its patterns: each is rebuilt from the program an
     earlier run kept (auditor.regex_programs), and PyYAML's printable class is left until used."""
     if name in sys.modules:
@@ -42,7 +42,7 @@ def _import_parser(name: str) -> ModuleType:
             re.compile = compile_now
 
 
-yaml = _import_parser("yaml")
+yaml = import_parser("yaml")
 
 MAX_EXPANDED_NODES = 200_000
 MAX_DEPTH = 100
@@ -152,7 +152,7 @@ def parse_json(text: str) -> Parsed:
 
 
 def parse_toml(text: str) -> Parsed:
-    tomllib = _import_parser("tomllib")  # ~2 ms to import, and 4 of the 21 corpus repositories have no TOML file
+    tomllib = import_parser("tomllib")  # ~2 ms to import, and 4 of the 21 corpus repositories have no TOML file
 
     try:
         return Parsed(tomllib.loads(text))

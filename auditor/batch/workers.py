@@ -61,7 +61,8 @@ def _start_method() -> str:
 
 
 def preload_auditor() -> None:
-    """Import the auditor, its catalogue and every probe once in the parent, for forked workers to share.
+    """Import the auditor, its catalogue, every probe and the Python parser once in the parent, for forked
+    workers to share.
 
     The shared gitattributes file is found or made here too, once: where the cache folder cannot be
     written it is a temporary file removed at exit, and a forked worker ends without running
@@ -70,10 +71,12 @@ def preload_auditor() -> None:
     from auditor.catalog import load_catalog
     from auditor.engine.run import probe_function
     from auditor.facts.history import binary_attributes_file
+    from auditor.facts.python_code import python_parsing
     from auditor.render.json_report import to_document  # noqa: F401
 
     for spec in load_catalog():
         probe_function(spec)
+    python_parsing()
     binary_attributes_file()
 
 

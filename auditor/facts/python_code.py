@@ -18,9 +18,10 @@ COLLECTED_KINDS = """
 
 
 @lru_cache(maxsize=1)
-def _parsing() -> tuple[Parser, QueryCursor]:
+def python_parsing() -> tuple[Parser, QueryCursor]:
     """The Python parser and the query of the collected nodes, made when a file is first parsed
-    (~3 ms): the one-audit command parses in its side-work child (auditor.side_work)."""
+    (~3 ms): the one-audit command parses in its side-work child (auditor.side_work); a class
+    run makes them once, before its workers are forked."""
     language = grammar("tree_sitter_python")
     return Parser(language), QueryCursor(Query(language, COLLECTED_KINDS))
 
@@ -95,7 +96,7 @@ class PythonModule:
 
 def parse_python(path: str, text: str) -> PythonModule:
     source = text.encode("utf-8", "replace")
-    tree = _parsing()[0].parse(source)
+    tree = python_parsing()[0].parse(source)
     module = PythonModule(path=path, has_syntax_errors=tree.root_node.has_error, lines=text.count("\n") + 1)
     _Collector(module).visit(tree.root_node)
     return module
@@ -119,7 +120,7 @@ class _Collector:
         # order, so a definition is left once a node starts at or after its end. No parent walks
         # (tree-sitter finds a node's parent from the root down: on deep nesting that is quadratic).
         enclosing: list[tuple[int, str | None, bool]] = []
-        for _, captured in _parsing()[1].matches(root):
+        for _, captured in python_parsing()[1].matches(root):
             for node in captured["node"]:
                 while enclosing and node.start_byte >= enclosing[-1][0]:
                     enclosing.pop()
@@ -294,7 +295,7 @@ class SetupPy:
 def read_setup_py(text: str) -> SetupPy:
     """Requirements are read as literal lists and dicts, also through a module-level name bound to
     one (`install_requires=REQUIRED`); a list built at run time (read from a file) is not followed."""
-    root = _parsing()[0].parse(text.encode("utf-8", "replace")).root_node
+    root = python_parsing()[0].parse(text.encode("utf-8", "replace")).root_node
     bindings = _module_bindings(root)
     requirements: list[SetupRequirement] = []
     keywords: list[tuple[str, int, str]] = []

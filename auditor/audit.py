@@ -162,15 +162,19 @@ def _side_work(repo: Repository, report: ReportClaims,
     """What needs only what has been read so far, worked out beside the rules (auditor.side_work):
     the Python files parsed, which most rules read (those that read none run first meanwhile), then
     what the answers say of each item (None for a report without answers), which only the report
-    needs. The file listing is read first: its git process is this one's."""
+    needs. The Python files go to the child only when they are read from the disk (a commit's tree is
+    read through git, which is this process's), and the file listing is read first for the same reason."""
     repo.files
-    works = [Work(repo.read_python, python_read_to_plain, python_read_from_plain)]
+    works = {}
+    if isinstance(repo.file_source, FolderSource):
+        works["python"] = Work(repo.read_python, python_read_to_plain, python_read_from_plain)
     answers = report.answers
     if answers is not None and answers.questions:
-        works.append(Work(lambda: answer_statements(answers, slug), statements_to_plain, statements_from_plain))
-    python_pending, *said = compute_beside(works)
+        works["said"] = Work(lambda: answer_statements(answers, slug), statements_to_plain, statements_from_plain)
+    pending = dict(zip(works, compute_beside(list(works.values()))))
+    python_pending = pending.get("python") or Pending(repo.read_python, python_read_from_plain)
     repo.python_arriving(python_pending.result)
-    return python_pending, said[0] if said else Pending(lambda: None, lambda plain: plain)
+    return python_pending, pending.get("said") or Pending(lambda: None, lambda plain: plain)
 
 
 def _unsupported_on_older_branch_versions(items: list[ItemResult], outcomes: dict, repo: Repository) -> None:

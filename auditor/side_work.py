@@ -180,7 +180,8 @@ def _run_child(writer: int, works: list[tuple[Callable[[], Any], Callable[[Any],
     """Everything inherited but the answer's pipe is closed first: a git process the parent talks to
     sees its input end when the parent closes it, not when the child ends. Processes are the
     parent's alone (_refuse_subprocesses): a work that needs git fails here, and the parent
-    computes it."""
+    computes it. A failed work is sent as an empty answer (no `marshal` data is empty) and the
+    child goes on with the next."""
     code = 1
     try:
         os.closerange(3, writer)
@@ -188,7 +189,7 @@ def _run_child(writer: int, works: list[tuple[Callable[[], Any], Callable[[Any],
         _refuse_subprocesses()
         with os.fdopen(writer, "wb", closefd=True) as out:
             for number, (compute, to_plain) in enumerate(works, 1):
-                answer = marshal.dumps(to_plain(compute()))
+                answer = _plain_answer(compute, to_plain)
                 if number == len(works):   # before the last answer, so the parent never waits for it
                     _store_learned_caches()
                 out.write(len(answer).to_bytes(FRAME_HEADER, "big"))
@@ -199,6 +200,13 @@ def _run_child(writer: int, works: list[tuple[Callable[[], Any], Callable[[Any],
         pass
     finally:
         os._exit(code)
+
+
+def _plain_answer(compute: Callable[[], Any], to_plain: Callable[[Any], Any]) -> bytes:
+    try:
+        return marshal.dumps(to_plain(compute()))
+    except (Exception, ParentOnly):  # noqa: BLE001 - the parent computes this one itself
+        return b""
 
 
 class ParentOnly(BaseException):

@@ -90,3 +90,25 @@ def test_rules_that_read_no_python_run_first_and_outcomes_keep_the_catalogue_s_o
     assert list(outcomes) == [spec.id for spec in load_catalog()]
     first = [run.reads_no_python(spec) for spec in ran[:len(load_catalog())]]
     assert any(first) and first == sorted(first, reverse=True)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork: the fact is always made here")
+def test_a_commit_s_tree_is_parsed_here_since_only_this_process_reads_git(tmp_path, monkeypatch):
+    from auditor.audit import audit_target
+    from auditor.render.json_report import dumps
+
+    report = (FIXTURES / "example-repo" / "reports" / "README.md").read_text(encoding="utf-8")
+    root = make_git_repo(tmp_path / "repo", {"src/app.py": "import fastapi\n", "reports/README.md": report})
+    alone = dumps(audit_target(str(root), at="HEAD"))
+    readers = tmp_path / "readers"   # a file, so that a child's reading shows too
+    read_python = Repository.read_python
+
+    def noted(repo):
+        with readers.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return read_python(repo)
+
+    monkeypatch.setattr(Repository, "read_python", noted)
+    with forking_allowed():
+        beside = dumps(audit_target(str(root), at="HEAD"))
+    assert beside == alone and readers.read_text().split() == [str(os.getpid())]

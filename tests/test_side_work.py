@@ -48,13 +48,23 @@ def test_one_child_computes_the_works_in_order_and_each_is_used_once_sent():
         os.waitpid(child, os.WNOHANG)
 
 
-def test_after_a_failed_work_the_child_s_later_works_are_computed_here():
+def test_a_work_that_fails_in_the_child_is_computed_here_and_the_child_goes_on():
     parent = os.getpid()
     with forking_allowed():
         sent, failed, after = compute_beside([Work(os.getpid, int, int), Work(_raises_in_the_child(parent), str, str),
-                                         Work(os.getpid, int, int)])
+                                              Work(os.getpid, int, int)])
+    child = sent.result()
+    assert child != parent
+    assert failed.result() == "computed here" and after.result() == child
+
+
+def test_after_a_child_that_died_its_later_works_are_computed_here():
+    parent = os.getpid()
+    with forking_allowed():
+        sent, killed, after = compute_beside([Work(os.getpid, int, int), Work(_killed_in_the_child(parent), str, str),
+                                              Work(os.getpid, int, int)])
     assert sent.result() != parent
-    assert failed.result() == "computed here" and after.result() == parent
+    assert killed.result() == "computed here" and after.result() == parent
 
 
 def test_a_value_no_longer_wanted_leaves_the_child_to_send_the_others():

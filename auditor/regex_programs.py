@@ -14,18 +14,15 @@ never a pattern built from an audited repository's text.
 
 from __future__ import annotations
 
-import atexit
 import base64
-import json
 import re
 import sys
-import threading
 from array import array
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from auditor.user_cache import cache_folder, read_stamped, write_whole
+from auditor.user_cache import KeptAcrossRuns, cache_folder
 
 try:
     import _sre
@@ -39,37 +36,23 @@ MAX_PROGRAMS = 1200
 # `re.compile` itself, kept apart: while a parser library is imported, `re.compile` is pointed here
 # (auditor.facts.structured).
 RE_COMPILE = re.compile
-_lock = threading.Lock()
-_stored: dict[str, list[Any]] | None = None
-_learned: dict[str, list[Any]] = {}
-_used: set[str] = set()
 
 
 def compiled(source: str, flags: int = 0) -> re.Pattern[str]:
     """`re.compile(source, flags)`, rebuilt from a stored program when there is one; else compiled
     as `re` compiles it, its program kept for the next run."""
     key = f"{flags}:{source}"
-    entry = _programs().get(key)
+    entry = KEPT.get(key)
     if entry is not None:
         pattern = _rebuilt(source, entry)
         if pattern is not None:
-            _used.add(key)
             return pattern
     made = _made(source, flags) if _compiles_as_re() and not flags & re.DEBUG else None
     if made is None:
         return RE_COMPILE(source, flags)
     pattern, entry = made
-    _learn(key, entry)
+    KEPT.learn(key, entry)
     return pattern
-
-
-def _programs() -> dict[str, list[Any]]:
-    global _stored
-    if _stored is None:
-        with _lock:
-            if _stored is None:
-                _stored = _read(program_file()) if _sre is not None else {}
-    return _stored
 
 
 def _rebuilt(source: str, entry: list[Any]) -> re.Pattern[str] | None:
@@ -92,13 +75,6 @@ def _code_list(text: str) -> list[int]:
     words = array(CODE_WORD[_sre.CODESIZE])
     words.frombytes(base64.b64decode(text, validate=True))
     return words.tolist()
-
-
-def _learn(key: str, entry: list[Any]) -> None:
-    with _lock:
-        if not _learned:
-            atexit.register(store_learned)
-        _learned[key] = entry
 
 
 def _made(source: str, flags: int) -> tuple[re.Pattern[str], list[Any]] | None:
@@ -158,32 +134,8 @@ def _stamp() -> list[Any]:
     return [FORMAT, sys.version, _sre.MAGIC, _sre.CODESIZE, sys.maxunicode]
 
 
-def _read(path: Path | None) -> dict[str, list[Any]]:
-    programs = read_stamped(path, _stamp(), "programs")
-    return {key: entry for key, entry in programs.items() if isinstance(entry, list) and len(entry) == 5}
-
-
-def store_learned() -> None:
-    """At exit (and where a process ends without exit handlers, as a forked batch worker does): the
-    programs of the patterns this run compiled, added to those on disk; past MAX_PROGRAMS, those this
-    run neither compiled nor rebuilt are dropped first. Once stored, they are not stored again."""
-    path = program_file()
-    with _lock:
-        learned, used = dict(_learned), set(_used)
-        _learned.clear()
-    if path is None or not learned:
-        return
-    programs = _read(path)
-    for key, entry in learned.items():
-        programs.setdefault(key, entry)
-        used.add(key)
-    if len(programs) > MAX_PROGRAMS:
-        kept = sorted(programs, key=lambda key: key not in used)[:MAX_PROGRAMS]
-        programs = {key: programs[key] for key in kept}
-    _write(path, {"stamp": _stamp(), "programs": programs})
-
-
-def _write(path: Path, content: dict[str, Any]) -> None:
-    """Whole or not at all (another run may write at the same time); a cache that cannot be
-    written is done without."""
-    write_whole(path, lambda out: json.dump(content, out, separators=(",", ":")))
+# Programs this run compiled are added to the file at exit; past MAX_PROGRAMS, those this run neither
+# compiled nor rebuilt are dropped first.
+KEPT = KeptAcrossRuns(lambda: program_file(), lambda: _stamp(), "programs", MAX_PROGRAMS,
+                      valid=lambda entry: isinstance(entry, list) and len(entry) == 5)
+store_learned = KEPT.store_learned

@@ -1,12 +1,16 @@
-"""The auditor's own cache folder, `$XDG_CACHE_HOME/auditor` (else `~/.cache/auditor`), and writing
-a file there whole or not at all. Everything kept there only saves time: a folder that cannot be
-written is done without. Nothing from an audited repository is kept there.
+"""The auditor's own cache folder, `$XDG_CACHE_HOME/auditor` (else `~/.cache/auditor`), writing a
+file there whole or not at all, and KeptAcrossRuns, the one way its caches of what runs learned
+(regex programs, the words of patterns, compiled code) are read and stored. Everything kept there
+only saves time: a folder that cannot be written is done without. Nothing from an audited
+repository is kept there.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -44,3 +48,60 @@ def write_whole(path: Path, write: Callable[[IO[str]], None]) -> bool:
     except (OSError, TypeError, ValueError):
         return False
     return True
+
+
+class KeptAcrossRuns:
+    """What a run learned that saves a later one work (regex programs, the words of patterns, compiled
+    code), kept in one JSON file of the user's cache under a stamp: the file is read whole on first
+    use, and what this run learned is added to it at exit (or by `store_learned`, where a process
+    ends without exit handlers, as a forked batch worker does), once. Past `limit` entries, those
+    this run neither looked up nor learned are dropped first. `file` and `stamp` are asked each
+    time (None: no file, nothing kept); `valid` says which stored entries are of the right shape."""
+
+    def __init__(self, file: Callable[[], Path | None], stamp: Callable[[], Any], field: str, limit: int,
+                 valid: Callable[[Any], bool] = lambda entry: True):
+        self._file, self._stamp, self._field, self.limit, self._valid = file, stamp, field, limit, valid
+        self._lock = threading.Lock()
+        self.stored: dict[str, Any] | None = None
+        self.learned: dict[str, Any] = {}
+        self.used: set[str] = set()
+
+    def entries(self) -> dict[str, Any]:
+        """What earlier runs kept (read once)."""
+        if self.stored is None:
+            with self._lock:
+                if self.stored is None:
+                    self.stored = self._read(self._file())
+        return self.stored
+
+    def get(self, key: str, missing: Any = None) -> Any:
+        entry = self.entries().get(key, missing)
+        if entry is not missing:
+            self.used.add(key)
+        return entry
+
+    def learn(self, key: str, entry: Any) -> None:
+        with self._lock:
+            if not self.learned:
+                atexit.register(self.store_learned)
+            self.learned[key] = entry
+            self.used.add(key)
+
+    def store_learned(self) -> None:
+        path = self._file()
+        with self._lock:
+            learned, used = dict(self.learned), set(self.used)
+            self.learned.clear()
+        if path is None or not learned:
+            return
+        kept = {**self._read(path), **learned}
+        if len(kept) > self.limit:
+            kept = {key: kept[key] for key in sorted(kept, key=lambda key: key not in used)[:self.limit]}
+        write_whole(path, lambda out: json.dump({"stamp": self._stamp(), self._field: kept}, out,
+                                                separators=(",", ":")))
+
+    def _read(self, path: Path | None) -> dict[str, Any]:
+        if path is None:
+            return {}
+        return {key: entry for key, entry in read_stamped(path, self._stamp(), self._field).items()
+                if self._valid(entry)}

@@ -3,6 +3,7 @@ and a missing, stale, corrupt or misshapen file is read again."""
 
 from __future__ import annotations
 
+import atexit
 import json
 import re
 
@@ -29,13 +30,13 @@ def cache_home(tmp_path, monkeypatch):
     """A fresh cache folder and a run that has read and learned nothing yet."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     _next_run(monkeypatch)
-    monkeypatch.setattr(anchor_words, "_learned", {})
-    monkeypatch.setattr(anchor_words.atexit, "register", lambda function: None)
+    monkeypatch.setattr(anchor_words.KEPT, "learned", {})
+    monkeypatch.setattr(atexit, "register", lambda function: None)
     return tmp_path
 
 
 def _next_run(monkeypatch) -> None:
-    monkeypatch.setattr(anchor_words, "_stored", None)
+    monkeypatch.setattr(anchor_words.KEPT, "stored", None)
 
 
 def _kept(reader):
@@ -60,7 +61,7 @@ def test_a_kept_answer_is_the_one_reading_gives(cache_home, monkeypatch, kind, r
     first = _ask(reader, takes_flags, source, flags)
     anchor_words.store_learned()
     _next_run(monkeypatch)
-    assert anchor_words._words(), "the next run finds the words stored"
+    assert anchor_words.KEPT.entries(), "the next run finds the words stored"
     assert _ask(reader, takes_flags, source, flags) == first == _expected(reader, takes_flags, source, flags)
     assert type(_ask(reader, takes_flags, source, flags)) is type(first)
 
@@ -97,8 +98,8 @@ def test_without_a_writable_cache_the_words_are_read_every_run(tmp_path, monkeyp
     blocker.write_text("x", encoding="utf-8")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     _next_run(monkeypatch)
-    monkeypatch.setattr(anchor_words, "_learned", {})
-    monkeypatch.setattr(anchor_words.atexit, "register", lambda function: None)
+    monkeypatch.setattr(anchor_words.KEPT, "learned", {})
+    monkeypatch.setattr(atexit, "register", lambda function: None)
     assert _kept(anchors.words_needed)(r"podman\s+up", 0) == (("podman",), ("up",))
     anchor_words.store_learned()
     assert blocker.read_text(encoding="utf-8") == "x"

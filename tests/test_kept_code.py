@@ -17,9 +17,9 @@ SOURCE = "def __init__(self, a, b):\n self.a = a\n self.b = b * factor"
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setattr(kept_code, "_kept", None)
-    monkeypatch.setattr(kept_code, "_learned", {})
-    monkeypatch.setattr(kept_code, "_used", set())
+    monkeypatch.setattr(kept_code.KEPT, "stored", None)
+    monkeypatch.setattr(kept_code.KEPT, "learned", {})
+    monkeypatch.setattr(kept_code.KEPT, "used", set())
     return tmp_path / "cache"
 
 
@@ -37,9 +37,9 @@ def test_a_function_is_what_exec_defines_and_is_kept_for_the_next_run(cache):
     box = _built({"factor": 10})
     assert (box.a, box.b) == (1, 20)
     kept_code.store_learned()
-    kept_code._kept = None
+    kept_code.KEPT.stored = None
     assert _built({"factor": 3}).b == 6, "rebuilt from the kept code, with this namespace"
-    assert kept_code._learned == {}, "nothing compiled again"
+    assert kept_code.KEPT.learned == {}, "nothing compiled again"
 
 
 @pytest.mark.parametrize("damage", [
@@ -53,13 +53,13 @@ def test_kept_code_that_cannot_be_used_is_compiled_again(cache, damage):
     kept_code.store_learned()
     path = kept_code.kept_file()
     path.write_text(damage(path.read_text()))
-    kept_code._kept = None
+    kept_code.KEPT.stored = None
     assert _built({"factor": 5}).b == 10
-    assert SOURCE in kept_code._learned
+    assert SOURCE in kept_code.KEPT.learned
 
 
 def test_a_new_interpreter_builds_the_auditor_s_records_from_kept_code(cache):
-    run = [sys.executable, "-c", "import auditor.audit, auditor.kept_code as k; print(len(k._learned), len(k._used))"]
+    run = [sys.executable, "-c", "import auditor.audit, auditor.kept_code as k; print(len(k.KEPT.learned), len(k.KEPT.used))"]
     env = {"XDG_CACHE_HOME": str(cache), "PATH": "/usr/bin:/bin"}
     first = subprocess.run(run, capture_output=True, text=True, env=env, check=True).stdout.split()
     again = subprocess.run(run, capture_output=True, text=True, env=env, check=True).stdout.split()

@@ -364,7 +364,7 @@ import tomllib._re as toml_re
 seen = [p for p in (*vars(toml_re).values(), *(r for rs in yaml.resolver.Resolver.yaml_implicit_resolvers.values()
                                              for _, r in rs)) if isinstance(p, re.Pattern)]
 same = all(p == re.compile(p.pattern, p.flags & ~re.UNICODE) or p == re.compile(p.pattern, p.flags) for p in seen)
-known = {key.split(":", 1)[1] for key in (*regex_programs._learned, *regex_programs._used)}
+known = {key.split(":", 1)[1] for key in (*regex_programs.KEPT.learned, *regex_programs.KEPT.used)}
 print(json.dumps({"patterns": len(seen), "same": same, "kept": all(p.pattern in known for p in seen),
                   "restored": re.compile is regex_programs.RE_COMPILE,
                   "toml": tomllib.loads("a = 1979-05-27T07:32:00Z")["a"].year,

@@ -3,6 +3,7 @@ gives, and a cache that is missing, stale, corrupt or tampered with changes noth
 
 from __future__ import annotations
 
+import atexit
 import json
 import re
 
@@ -29,15 +30,15 @@ TEXTS = ["Cloud  Training done", "github.com/me/proj.git", "x = 1\n  # note\n", 
 def cache_home(tmp_path, monkeypatch):
     """A fresh cache folder and a run that has read and learned nothing yet."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    monkeypatch.setattr(regex_programs, "_stored", None)
-    monkeypatch.setattr(regex_programs, "_learned", {})
-    monkeypatch.setattr(regex_programs, "_used", set())
-    monkeypatch.setattr(regex_programs.atexit, "register", lambda function: None)
+    monkeypatch.setattr(regex_programs.KEPT, "stored", None)
+    monkeypatch.setattr(regex_programs.KEPT, "learned", {})
+    monkeypatch.setattr(regex_programs.KEPT, "used", set())
+    monkeypatch.setattr(atexit, "register", lambda function: None)
     return tmp_path
 
 
 def _next_run(monkeypatch) -> None:
-    monkeypatch.setattr(regex_programs, "_stored", None)
+    monkeypatch.setattr(regex_programs.KEPT, "stored", None)
 
 
 def _same(rebuilt: re.Pattern[str], source: str, flags: int) -> None:
@@ -55,7 +56,7 @@ def test_a_pattern_rebuilt_from_its_stored_program_is_the_compiled_one(cache_hom
     regex_programs.store_learned()
     _next_run(monkeypatch)
     key = f"{flags}:{source}"
-    assert key in regex_programs._programs()
+    assert key in regex_programs.KEPT.entries()
     rebuilt = regex_programs.compiled(source, flags)
     assert rebuilt is not re.compile(source, flags)   # built from the program, not compiled again
     _same(rebuilt, source, flags)
@@ -68,7 +69,7 @@ def test_a_lazy_pattern_is_compiled_through_the_stored_programs(cache_home, monk
     _next_run(monkeypatch)
     rebuilt = LazyPattern(r"\bdvc\s+pull\b", re.IGNORECASE)
     assert rebuilt.search("we ran DVC  pull").group(0) == "DVC  pull"
-    assert f"{re.IGNORECASE}:\\bdvc\\s+pull\\b" in regex_programs._programs()
+    assert f"{re.IGNORECASE}:\\bdvc\\s+pull\\b" in regex_programs.KEPT.entries()
 
 
 @pytest.mark.parametrize("content", [
@@ -103,30 +104,30 @@ def test_programs_are_kept_per_python_build_and_stored_whole(cache_home, monkeyp
     assert not list(cache_home.glob("auditor/*.partial"))
     monkeypatch.setattr(regex_programs, "_stamp", lambda: ["another Python"])
     _next_run(monkeypatch)
-    assert regex_programs._programs() == {}
+    assert regex_programs.KEPT.entries() == {}
 
 
 def test_no_home_means_no_cache(monkeypatch):
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     monkeypatch.setenv("HOME", "")
     assert regex_programs.program_file() is None
-    monkeypatch.setattr(regex_programs, "_stored", None)
+    monkeypatch.setattr(regex_programs.KEPT, "stored", None)
     _same(regex_programs.compiled(r"x|y"), r"x|y", 0)
 
 
 def test_past_the_limit_the_programs_no_run_used_lately_make_way(cache_home, monkeypatch):
-    monkeypatch.setattr(regex_programs, "MAX_PROGRAMS", 3)
+    monkeypatch.setattr(regex_programs.KEPT, "limit", 3)
     for source in ("old1", "old2", "old3"):
         regex_programs.compiled(source)
     regex_programs.store_learned()
     _next_run(monkeypatch)
-    monkeypatch.setattr(regex_programs, "_used", set())
+    monkeypatch.setattr(regex_programs.KEPT, "used", set())
     regex_programs.compiled("old2")            # rebuilt: used by this run
     regex_programs.compiled("new1")
     regex_programs.compiled("new2")
     regex_programs.store_learned()
     _next_run(monkeypatch)
-    assert set(regex_programs._programs()) == {"0:old2", "0:new1", "0:new2"}
+    assert set(regex_programs.KEPT.entries()) == {"0:old2", "0:new1", "0:new2"}
 
 
 @pytest.mark.parametrize(("source", "flags"), PATTERNS)
@@ -139,4 +140,4 @@ def test_a_pattern_compiled_the_way_re_compiles_it_is_the_compiled_one(source, f
 def test_where_re_compiles_otherwise_every_pattern_is_left_to_re(cache_home, monkeypatch):
     monkeypatch.setattr(regex_programs, "_compiles_as_re", lambda: False)
     assert regex_programs.compiled(r"a(b)c") is re.compile(r"a(b)c")
-    assert regex_programs._learned == {}
+    assert regex_programs.KEPT.learned == {}

@@ -8,25 +8,19 @@ shape is read again: only speed changes. Only the auditor's own patterns come he
 
 from __future__ import annotations
 
-import atexit
-import json
 import sys
-import threading
 import zlib
 from collections.abc import Callable
 from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any
 
-from auditor.user_cache import cache_folder, read_stamped, write_whole
+from auditor.user_cache import KeptAcrossRuns, cache_folder
 
 FORMAT = 1
 READER_SOURCE = Path(__file__).with_name("anchors.py")
-_lock = threading.Lock()
-_stored: dict[str, Any] | None = None
-_learned: dict[str, Any] = {}
 _MISSING = object()
-# Past this many stored answers (tests and other versions leave some), only this run's are kept.
+# Past this many stored answers (tests and other versions leave some), those this run did not ask for make way.
 MAX_STORED = 4000
 
 
@@ -37,14 +31,14 @@ def kept_across_runs(kind: str, restore: Callable[[Any], Any]) -> Callable:
         @wraps(read)
         def remembered(*args):
             key = "\x00".join((kind, *map(str, args)))
-            stored = _words().get(key, _MISSING)
+            stored = KEPT.get(key, _MISSING)
             if stored is not _MISSING:
                 try:
                     return restore(stored)
                 except (TypeError, ValueError):
                     pass
             words = read(*args)
-            _learn(key, words)
+            KEPT.learn(key, words)
             return words
         return remembered
     return decorate
@@ -71,22 +65,6 @@ def _list(stored: Any) -> list[Any]:
     return stored
 
 
-def _words() -> dict[str, Any]:
-    global _stored
-    if _stored is None:
-        with _lock:
-            if _stored is None:
-                _stored = _read(words_file())
-    return _stored
-
-
-def _learn(key: str, words: Any) -> None:
-    with _lock:
-        if not _learned:
-            atexit.register(store_learned)
-        _learned[key] = words
-
-
 def words_file() -> Path | None:
     """One file per version of the reader (helpers of other versions keep theirs beside it)."""
     base, checksum = cache_folder(), _stamp()[2]
@@ -102,21 +80,5 @@ def _stamp() -> list[Any]:
     return [FORMAT, sys.version, checksum]
 
 
-def _read(path: Path | None) -> dict[str, Any]:
-    return read_stamped(path, _stamp(), "words")
-
-
-def store_learned() -> None:
-    """At exit (and where a process ends without exit handlers, as a forked batch worker does): the
-    words this run read, added to those on disk. Once stored, they are not stored again."""
-    path = words_file()
-    with _lock:
-        learned = dict(_learned)
-        _learned.clear()
-    if path is None or not learned:
-        return
-    kept = _read(path)
-    kept.update(learned)
-    if len(kept) > MAX_STORED:
-        kept = learned
-    write_whole(path, lambda out: json.dump({"stamp": _stamp(), "words": kept}, out, separators=(",", ":")))
+KEPT = KeptAcrossRuns(lambda: words_file(), lambda: _stamp(), "words", MAX_STORED)
+store_learned = KEPT.store_learned

@@ -521,3 +521,11 @@ def test_a_path_at_a_ref_is_asked_of_the_cat_file_process(project, ref, rel, exp
         assert path_at_ref(objects, ref, rel) is expected
     finally:
         objects.close()
+
+
+@pytest.mark.parametrize(("name", "folded"), [
+    ("John DOE", "john doe"), ("Søren Ærø", "soeren aeroe"), ("José Núñez", "jose nunez"), ("Łukasz", "lukasz"),
+])
+def test_author_names_are_folded_to_plain_letters_before_they_are_compared(name, folded):
+    from auditor.facts.team import _fold
+    assert _fold(name) == folded

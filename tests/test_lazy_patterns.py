@@ -401,3 +401,13 @@ def test_the_auditor_s_constant_patterns_are_lazy_and_kept_across_runs():
     modules = [*(root / "auditor").rglob("*.py"), *(root / "rules").glob("*.py")]
     compiled_at_import = [place for path in modules for place in _module_level_compiles(path)]
     assert compiled_at_import == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Cloud Run", "cloud run"),
+    ("Straße 🚀 naïve", "straße 🚀 naïve"),                 # beyond ASCII, nothing an ASCII letter matches
+    ("İNSTALL ıt", "install it"), ("ſtreamlit", "streamlit"), ("\u212aubernetes", "kubernetes"),
+])
+def test_folded_text_reads_what_an_ignorecase_ascii_letter_matches_as_that_letter(text, expected):
+    from auditor.report.anchors import folded
+    assert folded(text) == expected

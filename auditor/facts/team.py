@@ -111,6 +111,8 @@ FOLDED = str.maketrans({"ø": "oe", "æ": "ae", "å": "aa", "ß": "ss", "đ": "d
 
 
 def _fold(text: str) -> str:
+    if text.isascii():   # nothing to translate, decompose or drop
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower().translate(FOLDED))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -26,9 +26,15 @@ PIECE = LazyPattern(rf"({_ESCAPE}|\[(?:{_ESCAPE}|[^\]\\])*\]?)|([(){{}}|])|([^\\
 ASCII_CASE_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 
 
+FOLDED_BEYOND_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
 def folded(text: str) -> str:
-    """The text lowered, with the characters beyond ASCII that match an ASCII letter read as that letter."""
-    return (text if text.isascii() else text.translate(ASCII_CASE_FOLD)).lower()
+    """The text lowered, with the characters beyond ASCII that match an ASCII letter read as that letter
+    (translated only when the text holds one: a translation looks up every character)."""
+    if text.isascii() or not any(char in text for char in FOLDED_BEYOND_ASCII):
+        return text.lower()
+    return text.translate(ASCII_CASE_FOLD).lower()
 
 
 def may_match(source: str, folded_text: str, flags: int = re.IGNORECASE) -> bool:

@@ -91,7 +91,8 @@ class Command:
         return next((a for a in self.args if not a.startswith("-")), None)
 
     def has_option(self, *names: str) -> bool:
-        return any(a == n or a.startswith(n + "=") for a in self.args for n in names)
+        valued = tuple(f"{name}=" for name in names)
+        return any(arg in names or arg.startswith(valued) for arg in self.args)
 
     def option_values(self, name: str) -> list[str]:
         """Values of `--name X` / `--name=X` (`-k X` for a short option)."""

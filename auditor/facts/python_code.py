@@ -88,8 +88,10 @@ class PythonModule:
         return resolved
 
     def imports_any(self, *prefixes: str) -> tuple[str, int] | None:
+        """The first import of one of the modules or of something inside one (`torch` finds `torch.nn`)."""
+        inside = tuple(f"{prefix}." for prefix in prefixes)
         for name, line in self.imports:
-            if any(name == p or name.startswith(p + ".") for p in prefixes):
+            if name in prefixes or name.startswith(inside):
                 return name, line
         return None
 

@@ -23,6 +23,7 @@ PIECE = LazyPattern(rf"({_ESCAPE}|\[(?:{_ESCAPE}|[^\]\\])*\]?)|([(){{}}|])|([^\\
 # The characters other than ASCII that an IGNORECASE pattern's ASCII letters match (the dotted
 # and dotless i, the long s, the Kelvin sign), as those letters: a folded text then holds every
 # word a match of the pattern holds (`str.lower` alone turns "İ" into two characters).
+IGNORECASE = int(re.IGNORECASE)
 ASCII_CASE_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 
 
@@ -72,7 +73,7 @@ def may_hold(source: str, flags: int, lowered: str, ascii: bool) -> bool:
     """False when the text (given lowered, and whether it is ASCII or folded) lacks a word every match
     of the pattern needs. Under IGNORECASE a text beyond ASCII lowered only is not ruled out: there `ſ`
     matches `s`, and `İ` matches `i`, which lowering does not show (folding does)."""
-    if flags & re.IGNORECASE and not ascii:
+    if not ascii and int(flags) & IGNORECASE:   # int: a RegexFlag's own `&` runs in Python
         return True
     return holds_words(words_needed(source, flags), lowered)
 

@@ -129,3 +129,14 @@ def test_a_failing_git_is_a_reason_not_empty_totals(tmp_path):
     totals = LineCounts(tmp_path, "HEAD").result()   # not a repository
     assert totals.per_commit == {} and totals.problem
     assert totals.of(["0" * 40]) is None
+
+
+@pytest.mark.parametrize(("record", "totals"), [
+    (b"abc123\x00\n3\t1\tsrc/a.py\x004\t0\tREADME.md\x00", (7, 1)),
+    (b"abc123\x00\n-\t-\tdata/1.jpg\x002\t2\tsrc/a.py\x00-\t-\tdata/2.jpg\x00", (2, 2)),   # binary files count 0
+    (b"abc123\x00\n5\t0\tname\twith\t9\t9\ttabs.py\x00", (5, 0)),       # numbers inside a path are not counts
+    (b"abc123\x00\n", (0, 0)),                                          # a commit that changed no file
+])
+def test_a_commit_s_numstat_record_is_summed_over_its_counted_files(record, totals):
+    from auditor.facts.history import _commit_lines
+    assert _commit_lines(record) == ("abc123", totals)

@@ -157,20 +157,21 @@ def claimed_via(item_id: str, line: ChecklistLine | None) -> str | None:
     return line.item_ids[0]
 
 
-def _side_work(repo: Repository, report: ReportClaims,
-               slug: tuple[str | None, str | None]) -> tuple[Pending[PythonRead], Pending[dict[str, list[Statement]] | None]]:
+def _side_work(repo: Repository, report: ReportClaims, slug: tuple[str | None, str | None]
+               ) -> tuple[Pending[PythonRead], Pending[dict[str, list[Statement]] | None]]:
     """What needs only what has been read so far, worked out beside the rules (auditor.side_work):
     the Python files parsed, which most rules read (those that read none run first meanwhile), then
     what the answers say of each item (None for a report without answers), which only the report
-    needs. The Python files go to the child only when they are read from the disk (a commit's tree is
-    read through git, which is this process's), and the file listing is read first for the same reason."""
+    needs. The Python files go to the child only when they are read from the disk (a commit's tree
+    is read through git, which is this process's); the file listing is read first for that reason."""
     repo.files
     works = {}
     if isinstance(repo.file_source, FolderSource):
         works["python"] = Work(repo.read_python, python_read_to_plain, python_read_from_plain)
     answers = report.answers
     if answers is not None and answers.questions:
-        works["said"] = Work(lambda: answer_statements(answers, slug), statements_to_plain, statements_from_plain)
+        works["said"] = Work(lambda: answer_statements(answers, slug), statements_to_plain,
+                             statements_from_plain)
     pending = dict(zip(works, compute_beside(list(works.values()))))
     python_pending = pending.get("python") or Pending(repo.read_python, python_read_from_plain)
     repo.python_arriving(python_pending.result)

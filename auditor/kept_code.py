@@ -34,7 +34,8 @@ def _stamp() -> list:
     return [FORMAT, sys.version, marshal.version]
 
 
-KEPT = KeptAcrossRuns(lambda: kept_file(), lambda: _stamp(), "code", MAX_KEPT, valid=lambda entry: isinstance(entry, str))
+KEPT = KeptAcrossRuns(lambda: kept_file(), lambda: _stamp(), "code", MAX_KEPT,
+                      valid=lambda entry: isinstance(entry, str))
 store_learned = KEPT.store_learned
 
 

@@ -1,14 +1,14 @@
 """`@record`: the part of `@dataclass` the auditor uses, built with one `exec` per class.
 
 `dataclasses.dataclass` compiles every generated method (`__init__`, `__repr__`, `__eq__`,
-`__hash__`, frozen `__setattr__` and `__delattr__`) in an `exec` of its own and builds a
-docstring through `inspect.signature`: ~0.55 ms a class, ~38 ms of every start over the
-auditor's ~70 classes on Python 3.11. `record` writes only `__init__` (compiled once and kept
-across runs, auditor.kept_code), since it is called thousands of times an audit and a generic one would cost ~1 us more per call;
-`__repr__`, `__eq__` and `__hash__` are called a few hundred times at most, so they are shared
-functions driven by the class's field names through `operator.attrgetter`. What the code relies
-on is kept: the same equality and hash values (a tuple of the compared fields), the same repr,
-defaults and `field(default_factory=...)`, `field(repr=, compare=, hash=)`, frozen instances
+`__hash__`, frozen `__setattr__` and `__delattr__`) in an `exec` of its own and builds a docstring
+through `inspect.signature`: ~0.55 ms a class, ~38 ms of every start over the auditor's ~70 classes
+on Python 3.11. `record` writes only `__init__` (compiled once and kept across runs,
+auditor.kept_code), since it is called thousands of times an audit and a generic one would cost
+~1 us more per call; `__repr__`, `__eq__` and `__hash__` are called a few hundred times at most, so
+they are shared functions driven by the class's field names through `operator.attrgetter`. What the
+code relies on is kept: the same equality and hash values (a tuple of the compared fields), the same
+repr, defaults and `field(default_factory=...)`, `field(repr=, compare=, hash=)`, frozen instances
 whose assignment raises `FrozenInstanceError` (an `AttributeError`, as dataclasses' is), and this
 module's `fields()` and `replace()` in place of dataclasses'. The module does not import
 `dataclasses` (~10 ms with the `inspect` it imports), so records are not dataclasses: use

@@ -61,7 +61,7 @@ class KeptAcrossRuns:
     def __init__(self, file: Callable[[], Path | None], stamp: Callable[[], Any], field: str, limit: int,
                  valid: Callable[[Any], bool] = lambda entry: True):
         self._file, self._stamp, self._field, self.limit, self._valid = file, stamp, field, limit, valid
-        self._lock = _thread.allocate_lock()   # threading's Lock, without importing threading (every start imports this)
+        self._lock = _thread.allocate_lock()   # threading's Lock; every start imports this module
         self.stored: dict[str, Any] | None = None
         self.learned: dict[str, Any] = {}
         self.used: set[str] = set()

@@ -87,3 +87,36 @@ def test_the_files_the_template_prompts_link_are_known_and_answers_links_are_not
     assert _report().prompt_links == frozenset()
     assert ParsedReport(None, None).prompt_links == frozenset()
     assert _report().repository_path("figures/x.png") == "reports/figures/x.png"
+
+
+FENCED = """\
+### Question 1
+> **Include a figure of your overall architecture.**
+>
+> Answer:
+
+```--- question 1 fill here ---```
+
+![architecture](figures/overview.png)
+
+````markdown
+```
+![inside a block](figures/quoted.png)
+```
+````
+![after the block](figures/after.png)
+
+## Week 2
+
+Not part of question 1.
+"""
+
+
+def test_fences_are_read_as_commonmark_reads_them_in_the_answers():
+    """The template's one-line ```--- question 1 fill here ---``` is inline code, and a shorter fence
+    inside a longer one does not close it: neither hides what follows."""
+    report = _report(FENCED)
+    assert [(i.target, i.shown) for i in report.images] == [
+        ("figures/overview.png", True), ("figures/quoted.png", False), ("figures/after.png", True)]
+    [question] = report.answers.questions
+    assert question.end < FENCED.splitlines().index("## Week 2") + 1 and "Not part" not in question.answer

@@ -23,12 +23,12 @@ from auditor.facts.windows_shell import dialect_of, read_windows_script
 from auditor.facts.workflow_checks import is_disabled, problems
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import field, record
+from auditor.report import fences
 
 SCRIPT_FILES = ("**/*.sh", "**/*.bash")
 WINDOWS_SCRIPT_FILES = ("**/*.ps1", "**/*.bat", "**/*.cmd")   # read by lines, not as bash
 MAKEFILES = ("Makefile", "**/Makefile", "**/*.mk", "makefile", "GNUmakefile")
 DOC_FILES = ("README.md", "**/README.md", "docs/**/*.md", "README.rst")
-FENCE = LazyPattern(r"^\s*(```+|~~~+)\s*([\w+-]*)")
 SHELL_FENCES = {"", "bash", "sh", "shell", "console", "zsh", "terminal", "shell-session", "shellsession", "cmd"}
 PROMPT = LazyPattern(r"^\s*(\(\S+\)\s*)?[$>%]\s+")
 PROSE_LEAD = LazyPattern(r"^\s*[A-Za-z][\w ,()'/-]{0,60}?:\s+(?=\S)")
@@ -732,29 +732,21 @@ def _docs(repo, sink: _Sink) -> None:
 
 
 def fenced_shell_blocks(text: str) -> Iterator[tuple[int, str]]:
-    """(first line, body with prompts stripped) of every fenced block tagged as shell or untagged.
-
-    Fences as CommonMark reads them: a backtick fence's info string holds no backtick (the
-    template's ```--- question 1 fill here ---``` is inline code, not a block), and a block ends at
-    a line of only the fence's character, at least as many as opened it (```markdown opens, never closes)."""
+    """(first line, body with prompts stripped) of every fenced block tagged as shell or untagged,
+    its fences as CommonMark reads them (auditor.report.fences)."""
     lines = text.splitlines()
     index = 0
     while index < len(lines):
-        opening = FENCE.match(lines[index])
-        if not opening or opening.group(1)[0] == "`" and "`" in lines[index][opening.end(1):]:
+        opened = fences.opening(lines[index])
+        if opened is None:
             index += 1
             continue
-        fence, language = opening.group(1), opening.group(2).lower()
-        end = next((j for j in range(index + 1, len(lines)) if _closes(lines[j], fence)), len(lines))
+        fence, language = opened
+        end = next((j for j in range(index + 1, len(lines)) if fences.closes(lines[j], fence)), len(lines))
         if language in SHELL_FENCES:
             body = [PROMPT.sub("", line) for line in lines[index + 1:end]]
             yield index + 2, "\n".join(body)
         index = end + 1
-
-
-def _closes(line: str, fence: str) -> bool:
-    stripped = line.strip()
-    return len(stripped) >= len(fence) and stripped == fence[0] * len(stripped)
 
 
 READERS = {"workflow": _workflows, "cloudbuild": _cloudbuild, "dockerfile": _dockerfiles, "makefile": _makefiles,

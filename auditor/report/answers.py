@@ -13,12 +13,12 @@ from typing import Iterator
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import field, record
 from auditor.report.checklist import WHITESPACE, read_heading, report_lines
+from auditor.report.fences import fence_lines
 
 QUESTION_HEADING = LazyPattern(r"^\s{0,3}#{1,6}\s*(?:[*_]+\s*)?question\s*(\d{1,3})\b", re.IGNORECASE)
 ANSWER_MARK = LazyPattern(r"^\s*(?:>\s*)?[*_]*answer[*_]*\s*:[*_]*\s*(?P<rest>.*)$", re.IGNORECASE)
 UNFILLED = LazyPattern(r"-{2,20}\s*question\s*\d+\s*fill\s*here\s*-{2,}", re.IGNORECASE)
 BOLD = LazyPattern(r"\*\*(.+?)\*\*")
-FENCE = LazyPattern(r"^\s*(```|~~~)")
 QUOTE_MARK = LazyPattern(r"^\s*>\s?")
 ANSWER_WORD = LazyPattern(r"\s*answer", re.IGNORECASE)
 HEADING_MARKS = LazyPattern(r"^[#\s*_]*")
@@ -109,13 +109,9 @@ def parse_answers(text: str | None) -> Answers:
 
 def _section_end(lines: list[str], start: int, limit: int) -> int:
     """0-based exclusive end: the next heading of level 1-3 (a section or the next question)."""
-    in_code = False
-    for index in range(start + 1, limit):
-        if FENCE.match(lines[index]):
-            in_code = not in_code
-            continue
-        found = read_heading(lines[index])
-        if found and not in_code and found.level <= 3:
+    for index, (line, is_fence, in_code) in enumerate(fence_lines(lines[start + 1:limit]), start + 1):
+        found = None if is_fence or in_code else read_heading(line)
+        if found and found.level <= 3:
             return index
     return limit
 
@@ -175,11 +171,8 @@ def _prompt_end(body: list[str]) -> int:
 
 def _answer_lines(answer: list[str], first: int) -> list[AnswerLine]:
     found = []
-    in_code = False
-    for offset, raw in enumerate(answer):
-        number = first + offset
-        if FENCE.match(raw):
-            in_code = not in_code
+    for number, (raw, is_fence, in_code) in enumerate(fence_lines(answer), first):
+        if is_fence:
             found.append(AnswerLine(number, raw, True, False))
             continue
         text = raw if in_code else QUOTE_MARK.sub("", raw)

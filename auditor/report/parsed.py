@@ -11,12 +11,12 @@ from functools import cached_property
 
 from auditor.record import record
 from auditor.report.answers import AnswerLine, Answers, Question, parse_answers
+from auditor.report import fences
 from auditor.report.checklist import report_lines
 from auditor.report.links import (HTML_IMAGE, MD_IMAGE, MD_LINK, GitHubMention, ImageSource, Reference,
                                   github_mentions, image_source, images, links, relative_path)
 from auditor.lazy_pattern import LazyPattern
 
-FENCE = LazyPattern(r"^\s*(```|~~~)")
 CHECKLIST_LINE = LazyPattern(r"^\s*[-*+]\s*\[")
 SECTION_HEADING = LazyPattern(r"^#{1,4}\s")
 
@@ -67,16 +67,19 @@ class ParsedReport:
         if not self.text:
             return ()
         found = []
-        in_code = False
+        fence = None
         starts = {q.start for q in self.questions}
         for number, line in enumerate(report_lines(self.text), 1):
             if number in starts:
-                in_code = False
-            if FENCE.match(line):
-                in_code = not in_code
+                fence = None
+            if fence is None and (opened := fences.opening(line)) is not None:
+                fence = opened[0]
+                continue
+            if fence is not None and fences.closes(line, fence):
+                fence = None
                 continue
             if "<img" in line.lower() or "![" in line:
-                found += self._images_on(number, line, in_code)
+                found += self._images_on(number, line, fence is not None)
         return tuple(found)
 
     def images_under(self, question: Question, answer_only: bool = True) -> list[ReportImage]:
@@ -94,11 +97,9 @@ class ParsedReport:
         if start is None:
             return None
         end = next((i for i in range(start + 1, len(lines)) if SECTION_HEADING.match(lines[i])), len(lines))
-        answer, in_code = [], False
-        for number in range(start + 1, end):
-            line = lines[number]
-            if FENCE.match(line):
-                in_code = not in_code
+        answer = []
+        for number, (line, is_fence, in_code) in enumerate(fences.fence_lines(lines[start + 1:end]), start + 1):
+            if is_fence:
                 answer.append(AnswerLine(number + 1, line, True, False))
             elif in_code or not line.lstrip().startswith(">"):
                 answer.append(AnswerLine(number + 1, line, in_code, not in_code and line.lstrip().startswith("|")))

@@ -92,8 +92,9 @@ class Pending(Generic[T]):
 class _Child:
     """A forked child computing works in order, and what the parent has read of its answers so far.
 
-    Each answer is a frame: its length as 8 bytes, then its `marshal` data. A frame the child did not
-    finish (it failed, died or was stopped) ends the answers: those left are computed here."""
+    Each answer is a frame: its length as 8 bytes, then its `marshal` data (none for a work that
+    failed there). A frame the child did not finish (it died or was stopped) ends the answers: those
+    left are computed here."""
 
     def __init__(self, pid: int, reader: int, count: int):
         self.pid, self.count = pid, count
@@ -150,7 +151,7 @@ class _Child:
         self._frames.append(frame)
         if len(self._frames) == self.count:
             self._close()
-            _exit_status(self.pid)
+            _reap(self.pid)
 
     def _read_exactly(self, size: int) -> bytes | None:
         try:
@@ -241,12 +242,11 @@ def _store_learned_caches() -> None:
             module.store_learned()
 
 
-def _exit_status(pid: int) -> int | None:
+def _reap(pid: int) -> None:
     try:
-        _, status = os.waitpid(pid, 0)
+        os.waitpid(pid, 0)
     except ChildProcessError:
-        return None
-    return os.waitstatus_to_exitcode(status)
+        pass
 
 
 def _stop(pid: int) -> None:
@@ -254,7 +254,7 @@ def _stop(pid: int) -> None:
         os.kill(pid, 9)
     except OSError:
         pass
-    _exit_status(pid)
+    _reap(pid)
 
 
 def other_thread_alive() -> bool:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import atexit
 import os
-import re
 import select
 import subprocess
 import time
@@ -35,7 +34,7 @@ LOG_FORMAT = "%x1e%H%x1f%P%x1f%aN%x1f%aE%x1f%at%x1f%ct%x1f%s"
 PULL_REQUEST = LazyPattern(r"^Merge pull request #(\d+) from [^/\s]+/(\S+)|\(#(\d+)\)\s*$")
 MERGED_BRANCH = LazyPattern(r"^Merge (?:remote-tracking )?branch '([^']+)'")
 BRANCH_REF_PREFIX = LazyPattern(r"^refs/(heads/|remotes/[^/]+/)")
-ORIGIN_PREFIX = LazyPattern(r"^origin/")
+NUMSTAT_COUNTS = LazyPattern(rb"\x00([0-9]+)\t([0-9]+)\t")   # a counted file of a `--numstat -z` record
 
 
 @record(frozen=True)
@@ -226,15 +225,10 @@ def _commit_lines(chunk: bytes) -> tuple[str, tuple[int, int]]:
     a repository of 50k images is a Python loop over every image of every commit."""
     sha, _, stats = chunk.partition(b"\0")
     added = deleted = 0
-    for counted, removed in _numstat_line().findall(b"\0" + stats.lstrip(b"\n")):
+    for counted, removed in NUMSTAT_COUNTS.findall(b"\0" + stats.lstrip(b"\n")):
         added += int(counted)
         deleted += int(removed)
     return sha.decode().strip(), (added, deleted)
-
-
-@lru_cache(maxsize=1)
-def _numstat_line() -> re.Pattern[bytes]:
-    return re.compile(rb"\x00([0-9]+)\t([0-9]+)\t")
 
 
 BINARY_SUFFIXES = (
@@ -460,5 +454,5 @@ def _merged_branches(refs: list[Ref], reachable: frozenset[str], commits: list[C
         match = PULL_REQUEST.search(c.subject) or MERGED_BRANCH.search(c.subject)
         branch = match.group(1) if match and match.re is MERGED_BRANCH.compiled else (match.group(2) if match else None)
         if branch:
-            names.add(ORIGIN_PREFIX.sub("", branch))
+            names.add(branch.removeprefix("origin/"))
     return sorted(names)

@@ -66,20 +66,13 @@ class ParsedReport:
         Code blocks are read as the answers are: an answer's own fences, reset at each question."""
         if not self.text:
             return ()
+        lines = report_lines(self.text)
+        starts = sorted({1, *(q.start for q in self.questions)})   # 1-based; a section's fences end with it
         found = []
-        fence = None
-        starts = {q.start for q in self.questions}
-        for number, line in enumerate(report_lines(self.text), 1):
-            if number in starts:
-                fence = None
-            if fence is None and (opened := fences.opening(line)) is not None:
-                fence = opened[0]
-                continue
-            if fence is not None and fences.closes(line, fence):
-                fence = None
-                continue
-            if "<img" in line.lower() or "![" in line:
-                found += self._images_on(number, line, fence is not None)
+        for start, end in zip(starts, [*starts[1:], len(lines) + 1]):
+            for number, (line, is_fence, in_code) in enumerate(fences.fence_lines(lines[start - 1:end - 1]), start):
+                if not is_fence and ("<img" in line.lower() or "![" in line):
+                    found += self._images_on(number, line, in_code)
         return tuple(found)
 
     def images_under(self, question: Question, answer_only: bool = True) -> list[ReportImage]:

@@ -18,7 +18,7 @@ from auditor.facts.template import project_folders
 from auditor.facts.source import FolderSource, Source
 from auditor.model import AnswerCheck, ChecklistLine, CourseCheck, ItemResult
 from auditor.record import field, record
-from auditor.target import CLONE_TIMEOUT, TargetError, cloned, is_bare_repository, is_remote, resolve
+from auditor.target import CLONE_TIMEOUT, TargetError, cloned, is_bare_repository, is_remote, local_path, resolve
 from auditor.report.reader import (CHECKLIST_ELSEWHERE, ReportClaims, ReportError, adopt_checklist, read_report,
                                    study_numbers)
 from auditor.verdicts import summarize, verdict
@@ -54,7 +54,7 @@ class AuditResult:
 
 def audit(path: Path, report_file: Path | None = None) -> AuditResult:
     """Audit a folder (a git work tree or a plain folder)."""
-    root = path.expanduser()
+    root = local_path(str(path))
     if not root.exists():
         raise InputError(f"{path} does not exist")
     if not root.is_dir():
@@ -255,7 +255,7 @@ def audit_target(target: str, *, report_file: Path | None = None, at: str | None
     """Audit what a user names: a folder (its files as they are, or a commit of its history
     with `at` / `deadline`), or a URL / bare repository, cloned first (kept in `keep`)."""
     try:
-        path = Path(target).expanduser()
+        path = local_path(target)
         if is_remote(target) or is_bare_repository(path):
             with cloned(target, keep, clone_timeout) as where:
                 shown = None if keep else redact(target)

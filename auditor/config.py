@@ -12,7 +12,7 @@ from auditor.catalog import load_catalog
 from auditor.facts.files import Absent, Unreadable, decode_text, read_folder_bytes
 from auditor.facts.structured import parse_toml
 from auditor.record import field, record
-from auditor.target import is_bare_repository, is_remote
+from auditor.target import is_bare_repository, is_remote, local_path
 
 PYPROJECT = "pyproject.toml"
 MAX_PYPROJECT_BYTES = 1_000_000
@@ -36,7 +36,7 @@ class Config:
 
 def project_config(target: str) -> Config:
     """The config of a folder target; a URL or bare repository has none (read nothing)."""
-    path = Path(target).expanduser()
+    path = local_path(target)
     if is_remote(target) or not path.is_dir() or is_bare_repository(path):
         return Config()
     root = path.resolve()

@@ -35,6 +35,15 @@ class Revision:
     commits_after_deadline: int | None = None
 
 
+def local_path(target: str) -> Path:
+    """The folder a target names, `~` expanded; a `~user` of no known user stays as written
+    (as a shell leaves it), and is then a folder that does not exist."""
+    try:
+        return Path(target).expanduser()
+    except RuntimeError:
+        return Path(target)
+
+
 def is_remote(target: str) -> bool:
     return bool(URL.match(target) or SCP_LIKE.match(target))
 

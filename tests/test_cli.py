@@ -69,6 +69,13 @@ def test_missing_path_exits_2(tmp_path):
     assert "does not exist" in result.output
 
 
+@pytest.mark.parametrize("extra", [[], ["--at", "HEAD"], ["--format", "json"]])
+def test_a_home_of_no_known_user_is_a_missing_path(extra):
+    result = runner.invoke(app, ["audit", "~no-such-user-anywhere/repo", *extra])
+    assert result.exit_code == 2, result.output
+    assert "~no-such-user-anywhere/repo does not exist" in result.output
+
+
 def test_missing_explicit_report_exits_2(tmp_path):
     result = runner.invoke(app, ["audit", str(tmp_path), "--report", str(tmp_path / "missing.md")])
     assert result.exit_code == 2

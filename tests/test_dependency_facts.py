@@ -221,3 +221,29 @@ def test_unused_step_mentioned_adds_the_first_matching_line_when_nothing_is_stro
                                             "src/notes.md": "cloud monitoring\n"}))
     step = {"mentioned": {"grep": "cloud monitoring", "in": ["README.md"]}}
     assert [f"{f.message} {f.strength}" for f in unused_tail(step, found, repo)] == [e + " weak" for e in expected]
+
+
+# The line naming a requirement, as each line is read on its own: whole-file search of an ASCII
+# file gives the same line (line breaks of every kind splitlines knows, names at line starts and ends).
+MENTIONS = [
+    ("dependencies:\n  - torch>=2\n  - pip:\n    - wandb\n", "wandb", 4),
+    ("a\r\nb\rtorch\x0cwandb==1\n", "wandb", 4),
+    ("torchvision\ntorch\n", "torch", 2),
+    ("# torch\n", "torch", 1),
+    ("conda-forge::torch\n", "torch", 1),
+    ("x:torch\n", "torch", None),
+    ("'torch'\n", "torch", 1),
+    ("torch", "Torch", 1),
+    ("pytorch\n", "torch", None),
+    ("café\ntorch\n", "torch", 2),                 # not ASCII: read line by line
+    ("", "torch", None),
+]
+
+
+@pytest.mark.parametrize("text,name,line", MENTIONS)
+def test_the_line_mentioning_a_requirement(text, name, line):
+    from auditor.facts.dependencies import _line_mentioning, _mentions
+
+    assert _line_mentioning(text, name) == line
+    by_line = next((n for n, l in enumerate(text.splitlines(), 1) if _mentions(" " + l, name, name.lower())), None)
+    assert by_line == line

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import posixpath
 import re
+from bisect import bisect_right
+from functools import lru_cache
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from auditor.lazy_pattern import LazyPattern
@@ -299,10 +302,41 @@ NAME_CLOSERS = "<>=!~[;\"',@"  # and ends before one of these, a space, or the l
 
 
 def _line_mentioning(text: str, name: str) -> int | None:
+    """The first line naming the requirement (as _mentions reads a line)."""
     wanted = name.lower()
+    if text.isascii() and name.isascii():
+        return _first_ascii_mention(_AsciiLines.of(text), wanted)
     for number, line in enumerate(text.splitlines(), 1):
         if _mentions(" " + line, name, wanted):
             return number
+    return None
+
+
+class _AsciiLines:
+    """An ASCII file's lines lowered and joined by newlines after a leading space, with where each
+    starts: a name is looked for in the whole file at once (a conda file declares ~200 packages
+    over ~200 lines), and a newline bounds a name as the end or the start of a line does."""
+
+    def __init__(self, text: str):
+        lines = text.splitlines()
+        self.joined = " " + "\n".join(lines).lower()
+        self.starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=1))
+
+    @classmethod
+    @lru_cache(maxsize=8)
+    def of(cls, text: str) -> _AsciiLines:
+        return cls(text)
+
+
+def _first_ascii_mention(lines: _AsciiLines, wanted: str) -> int | None:
+    joined = lines.joined
+    start = joined.find(wanted, 1)
+    while start != -1:
+        end = start + len(wanted)
+        opened = joined[start - 1] in NAME_OPENERS or joined[start - 1].isspace() or joined[start - 2:start] == "::"
+        if opened and (end == len(joined) or joined[end] in NAME_CLOSERS or joined[end].isspace()):
+            return bisect_right(lines.starts, start)
+        start = joined.find(wanted, start + 1)
     return None
 
 

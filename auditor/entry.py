@@ -61,8 +61,13 @@ def _run_audit_as_typer_would(arguments: dict) -> None:
     The cyclic garbage collector is off for this one-audit process: an audit leaves a few hundred
     cyclic objects, while the collector's passes over everything the audit holds cost ~10 ms, and
     ~20 ms on a 50k-file repository. Reference counting still frees all the rest at once. The
-    machine's other core may take side work meanwhile (auditor.side_work)."""
+    machine's other core may take side work meanwhile (auditor.side_work), and git the history
+    reads of a folder at its HEAD while the rest of the auditor is imported (started_early)."""
     gc.disable()
+    if not any(arguments[name] for name in ("at", "deadline", "tz", "keep")):
+        from auditor.facts.started_early import start_folder_reads
+
+        start_folder_reads(arguments["target"])
     from auditor.audit_command import point_at_devnull, run_audit
     from auditor.side_work import forking_allowed
 

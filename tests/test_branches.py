@@ -202,7 +202,7 @@ def test_an_unread_branch_log_is_cancelled(tmp_path):
     from auditor.facts.branches import BranchLog
 
     root = _repo_with_branch(tmp_path / "r", {"src/proj/profile_train.py": PROFILER})
-    log = BranchLog(read_git_info(root.resolve()))
+    log = BranchLog.start(read_git_info(root.resolve()))
     log.cancel()
     with pytest.raises(Exception, match="already read or cancelled"):
         log.text()

@@ -6,11 +6,13 @@ then, and a branch created after it not at all."""
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 from auditor.facts.files import NOT_PREFETCHED, is_generated
 from auditor.facts.gitcmd import CatFile, GitError, GitRun
 from auditor.facts.gitinfo import GitInfo
 from auditor.facts.gitsource import GitTreeSource, TreeEntry
+from auditor.facts.started_early import adopted
 from auditor.record import field, record
 
 MAX_BRANCHES = 60
@@ -35,16 +37,22 @@ class BranchLog:
     the branch each commit was reached from), started with the audit's other git reads so that it
     runs alongside the rules at the audited commit; read at most once, or cancelled unread."""
 
-    def __init__(self, git: GitInfo):
-        cutoff = git.deadline or (git.committed_at if git.at else None)   # an older commit audited: not its future
+    def __init__(self, where: Path, commit: str, cutoff: str | None = None):
         before = [f"--before={cutoff}"] if cutoff else []
         self._run: GitRun | None = GitRun(
-            git.where, "log", "--source", "--raw", "--no-abbrev", "--no-renames", "--diff-filter=AM",
-            "--format=%x00%H%x00%S%x00%cI", *before, "--branches", "--remotes", "--not", git.commit, timeout=60)
+            where, "log", "--source", "--raw", "--no-abbrev", "--no-renames", "--diff-filter=AM",
+            "--format=%x00%H%x00%S%x00%cI", *before, "--branches", "--remotes", "--not", commit, timeout=60)
 
     @classmethod
     def start(cls, git: GitInfo) -> BranchLog | None:
-        return cls(git) if git.is_repo and git.commit and git.where is not None else None
+        if not (git.is_repo and git.commit and git.where is not None):
+            return None
+        return cls.start_at(git.where, git.commit, git.deadline or (git.committed_at if git.at else None))
+
+    @classmethod
+    def start_at(cls, where: Path, commit: str, cutoff: str | None = None) -> BranchLog:
+        """The log of the branches beside `commit` (`cutoff`: an older commit audited, not its future)."""
+        return adopted(("branches", str(where), commit, cutoff), lambda: cls(where, commit, cutoff))
 
     def text(self) -> str:
         run, self._run = self._run, None
@@ -64,7 +72,7 @@ def other_branches(git: GitInfo, cat_file: CatFile, log: BranchLog | None = None
     if not git.is_repo or not git.commit or git.where is None:
         return []
     try:
-        return _read_branches((log or BranchLog(git)).text(), cat_file)
+        return _read_branches((log or BranchLog.start(git)).text(), cat_file)
     except (GitError, OSError, subprocess.SubprocessError):
         return []
 

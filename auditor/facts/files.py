@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from auditor.facts.gitcmd import GitError, GitRun
+from auditor.facts.started_early import adopted
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import record
 
@@ -56,7 +57,7 @@ def list_files(root: Path, is_git: bool, started: GitRun | None = None) -> list[
 
 
 def start_listing(root: Path) -> GitRun:
-    return GitRun(root, "ls-files", "-z", "--cached", timeout=60)
+    return adopted(("ls-files", str(root)), lambda: GitRun(root, "ls-files", "-z", "--cached", timeout=60))
 
 
 def is_generated(rel: str) -> bool:

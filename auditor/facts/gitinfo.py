@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from auditor.facts.gitcmd import GitError, GitRun, git_text
+from auditor.facts.gitcmd import GitError, GitRun
+from auditor.facts.started_early import adopted
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import record, replace
 
@@ -34,18 +35,52 @@ def read_git_info(root: Path) -> GitInfo:
     """The folder's HEAD, when the folder is a git work tree: three git calls run side by side."""
     if not (root / ".git").exists():
         return GitInfo(is_repo=False)
-    remote = GitRun(root, *REMOTE_URLS)
-    dates = _commit_dates(root, "HEAD^{commit}")
-    try:
-        shallow, _, head = git_text(root, "rev-parse", "--is-shallow-repository", "--verify", "--quiet",
-                                    "HEAD^{commit}").strip().partition("\n")
-    except GitError as exc:
-        remote.cancel()
-        dates.cancel()
-        if str(exc).endswith("(exit 1)"):  # --verify --quiet: HEAD names no commit yet
-            return GitInfo(is_repo=True, where=root, error="the repository has no commits")
-        return GitInfo(is_repo=True, where=root, error=f"git could not read the repository: {exc}")
-    return _gather(root, head.strip(), dates, shallow, remote)
+    return start_head_read(root).info()
+
+
+HEAD_COMMIT = ("rev-parse", "--is-shallow-repository", "--verify", "--quiet", "HEAD^{commit}")
+
+
+class HeadRead:
+    """read_git_info's git calls, under way: HEAD's commit and whether the clone is shallow, the
+    commit dates, the remotes."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._remote = GitRun(root, *REMOTE_URLS)
+        self._dates = _commit_dates(root, "HEAD^{commit}")
+        self._head = GitRun(root, *HEAD_COMMIT)
+        self._answer: tuple[bool, str] | GitError | None = None
+
+    def head(self) -> tuple[bool, str]:
+        """(shallow, HEAD's commit); GitError when git cannot tell (exit 1: HEAD names no commit yet)."""
+        if self._answer is None:
+            try:
+                shallow, _, head = self._head.text().strip().partition("\n")
+                self._answer = (shallow.strip() == "true", head.strip())
+            except GitError as exc:
+                self._answer = exc
+        if isinstance(self._answer, GitError):
+            raise self._answer
+        return self._answer
+
+    def info(self) -> GitInfo:
+        try:
+            shallow, head = self.head()
+        except GitError as exc:
+            self.cancel()
+            if str(exc).endswith("(exit 1)"):  # --verify --quiet: HEAD names no commit yet
+                return GitInfo(is_repo=True, where=self.root, error="the repository has no commits")
+            return GitInfo(is_repo=True, where=self.root, error=f"git could not read the repository: {exc}")
+        return _gather(self.root, head, self._dates, shallow, self._remote)
+
+    def cancel(self) -> None:
+        for run in (self._remote, self._dates, self._head):
+            run.cancel()
+
+
+def start_head_read(root: Path) -> HeadRead:
+    return adopted(("head", str(root)), lambda: HeadRead(root))
 
 
 def commit_info(where: Path, commit: str, **extra) -> GitInfo:
@@ -62,10 +97,10 @@ def _commit_dates(where: Path, revision: str) -> GitRun:
     return GitRun(where, "rev-list", "--format=%cI", revision, "--")
 
 
-def _gather(where: Path, commit: str, dates: GitRun, shallow: GitRun | str, remote: GitRun) -> GitInfo:
+def _gather(where: Path, commit: str, dates: GitRun, shallow: GitRun | bool, remote: GitRun) -> GitInfo:
     try:
         listed = [line for line in dates.text().splitlines() if not line.startswith("commit ")]
-        is_shallow = (shallow if isinstance(shallow, str) else shallow.text()).strip() == "true"
+        is_shallow = shallow if isinstance(shallow, bool) else shallow.text().strip() == "true"
     except GitError as exc:
         remote.cancel()
         return GitInfo(is_repo=True, where=where, error=f"git could not read the repository: {exc}")
@@ -102,8 +137,8 @@ class Ref:
 
 
 def start_refs(where: Path) -> GitRun:
-    return GitRun(where, "for-each-ref", "--format=%(objectname) %(refname) %(refname:short)",
-                  "refs/heads", "refs/remotes")
+    return adopted(("refs", str(where)), lambda: GitRun(
+        where, "for-each-ref", "--format=%(objectname) %(refname) %(refname:short)", "refs/heads", "refs/remotes"))
 
 
 def read_refs(where: Path, started: GitRun | None = None) -> list[Ref] | None:

@@ -26,6 +26,7 @@ from pathlib import Path
 from auditor.digests import sha256
 from auditor.facts.gitcmd import GIT_TIMEOUT, GitError, GitRun, first_complaint, git_command, git_env
 from auditor.facts.gitinfo import Ref, read_refs
+from auditor.facts.started_early import adopted
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import field, record
 from auditor.user_cache import cache_folder, write_whole
@@ -306,7 +307,7 @@ def iso(timestamp: int) -> str:
 def read_history(where: Path, commit: str, shallow: bool = False, refs: list[Ref] | None = None) -> History:
     """Every ancestor of `commit` with its author, dates, subject and changed paths (`refs`: the
     branches, read here when not given)."""
-    return HistoryRead(where, commit, shallow).result(refs)
+    return HistoryRead.start(where, commit, shallow).result(refs)
 
 
 class HistoryRead:
@@ -318,6 +319,13 @@ class HistoryRead:
         self._lines = LineCounts(where, commit)
         self._log = GitRun(where, "log", "-z", "--topo-order", f"--format={LOG_FORMAT}", commit, "--")
         self._changed = ChangedPaths(where, commit)
+
+    @classmethod
+    def start(cls, where: Path, commit: str, shallow: bool = False) -> HistoryRead:
+        """The history's reads, or the same ones started early (shallow or not, git runs the same logs)."""
+        started = adopted(("history", str(where), commit), lambda: cls(where, commit, shallow))
+        started.shallow = shallow
+        return started
 
     def result(self, refs: list[Ref] | None = None) -> History:
         try:

@@ -186,7 +186,7 @@ class GitReads:
         if not git.is_repo or not git.commit:
             return cls(source=source)
         where = git.where or source.root
-        return cls(HistoryRead(where, git.commit, git.shallow), start_refs(where), source, BranchLog.start(git))
+        return cls(HistoryRead.start(where, git.commit, git.shallow), start_refs(where), source, BranchLog.start(git))
 
     def cancel(self) -> None:
         """Stops what was started, when the audit ends before reading it."""
@@ -246,7 +246,7 @@ class Repository:
             return None
         if not git.commit:
             return History(error=git.error or "the repository has no commits")
-        started = self._started.history or HistoryRead(git.where or self.root, git.commit, git.shallow)
+        started = self._started.history or HistoryRead.start(git.where or self.root, git.commit, git.shallow)
         return started.result(self.refs)
 
     @cached_property

@@ -11,7 +11,6 @@ anything read from an audited repository.
 
 from __future__ import annotations
 
-import base64
 import marshal
 import sys
 from pathlib import Path
@@ -19,7 +18,7 @@ from types import CodeType, FunctionType
 
 from auditor.user_cache import KeptAcrossRuns, cache_folder
 
-FORMAT = 1
+FORMAT = 2
 MAX_KEPT = 400   # a run uses ~80; tests and other versions leave others, dropped first past this
 
 
@@ -27,7 +26,7 @@ def kept_file() -> Path | None:
     base = cache_folder()
     if base is None or sys.implementation.cache_tag is None:
         return None
-    return base / f"kept-code-{sys.implementation.cache_tag}.json"
+    return base / f"kept-code-{sys.implementation.cache_tag}.marshal"
 
 
 def _stamp() -> list:
@@ -35,7 +34,7 @@ def _stamp() -> list:
 
 
 KEPT = KeptAcrossRuns(lambda: kept_file(), lambda: _stamp(), "code", MAX_KEPT,
-                      valid=lambda entry: isinstance(entry, str))
+                      valid=lambda entry: isinstance(entry, bytes))
 store_learned = KEPT.store_learned
 
 
@@ -45,15 +44,15 @@ def function_from_source(source: str, name: str, namespace: dict) -> FunctionTyp
     if code is None or code.co_name != name:
         module = compile(source, "<string>", "exec")
         code = next(c for c in module.co_consts if isinstance(c, CodeType) and c.co_name == name)
-        KEPT.learn(source, base64.b64encode(marshal.dumps(code)).decode("ascii"))
+        KEPT.learn(source, marshal.dumps(code))
     return FunctionType(code, namespace, name)
 
 
-def _code(kept: str | None) -> CodeType | None:
+def _code(kept: bytes | None) -> CodeType | None:
     if kept is None:
         return None
     try:
-        code = marshal.loads(base64.b64decode(kept, validate=True))
+        code = marshal.loads(kept)
     except (TypeError, ValueError, EOFError):
         return None
     return code if isinstance(code, CodeType) else None

@@ -14,7 +14,6 @@ never a pattern built from an audited repository's text.
 
 from __future__ import annotations
 
-import base64
 import re
 import sys
 from array import array
@@ -63,17 +62,17 @@ def _rebuilt(source: str, entry: list[Any]) -> re.Pattern[str] | None:
         return None
 
 
-# A program's code is kept as base64 of its words (one long string reads far faster than thousands of numbers).
+# A program's code is kept as the bytes of its words (one string of bytes reads far faster than thousands of numbers).
 CODE_WORD = {2: "H", 4: "I", 8: "Q"}
 
 
-def _code_text(code: list[int]) -> str:
-    return base64.b64encode(array(CODE_WORD[_sre.CODESIZE], code).tobytes()).decode("ascii")
+def _code_bytes(code: list[int]) -> bytes:
+    return array(CODE_WORD[_sre.CODESIZE], code).tobytes()
 
 
-def _code_list(text: str) -> list[int]:
+def _code_list(data: bytes) -> list[int]:
     words = array(CODE_WORD[_sre.CODESIZE])
-    words.frombytes(base64.b64decode(text, validate=True))
+    words.frombytes(data)
     return words.tolist()
 
 
@@ -88,7 +87,7 @@ def _made(source: str, flags: int) -> tuple[re.Pattern[str], list[Any]] | None:
         indexgroup = [None] * tree.state.groups
         for name, number in groupindex.items():
             indexgroup[number] = name
-        entry = [int(flags | tree.state.flags), _code_text(code), tree.state.groups - 1, groupindex, indexgroup]
+        entry = [int(flags | tree.state.flags), _code_bytes(code), tree.state.groups - 1, groupindex, indexgroup]
     except Exception:  # noqa: BLE001 - re's internals differ here (or a word does not fit): compiled by re
         return None
     pattern = _rebuilt(source, entry)
@@ -124,10 +123,10 @@ def program_file() -> Path | None:
         return None
     implementation = sys.implementation
     tag = f"{implementation.name}-{implementation.cache_tag}-{_sre.MAGIC}-{_sre.CODESIZE}"
-    return base / f"regex-programs-{tag}.json"
+    return base / f"regex-programs-{tag}.marshal"
 
 
-FORMAT = 1
+FORMAT = 2
 
 
 def _stamp() -> list[Any]:

@@ -4,12 +4,13 @@ and a missing, stale, corrupt or misshapen file is read again."""
 from __future__ import annotations
 
 import atexit
-import json
+import marshal
 import re
 
 import pytest
 
 from auditor.report import anchor_words, anchors
+from auditor.user_cache import read_kept
 
 SOURCES = [
     (r"\bgcloud\s+run\s+deploy\b", re.IGNORECASE),
@@ -73,17 +74,18 @@ def _store_one(monkeypatch) -> None:
 
 
 @pytest.mark.parametrize("damage", [
-    lambda stored: "not json {",
-    lambda stored: json.dumps({**stored, "stamp": [0, "another python", 1]}),
-    lambda stored: json.dumps({**stored, "words": {k: [["gcloud"], 7] for k in stored["words"]}}),
-    lambda stored: json.dumps({**stored, "words": {k: "gcloud" for k in stored["words"]}}),
-    lambda stored: json.dumps({**stored, "words": {k: [[""]] for k in stored["words"]}}),
-    lambda stored: json.dumps([stored]),
+    lambda stored: b"not marshal {",
+    lambda stored: marshal.dumps({**stored, "stamp": [0, "another python", 1]}),
+    lambda stored: marshal.dumps({**stored, "words": {k: [["gcloud"], 7] for k in stored["words"]}}),
+    lambda stored: marshal.dumps({**stored, "words": {k: "gcloud" for k in stored["words"]}}),
+    lambda stored: marshal.dumps({**stored, "words": {k: [[""]] for k in stored["words"]}}),
+    lambda stored: marshal.dumps([stored]),
+    lambda stored: marshal.dumps(stored)[:-5],
 ])
 def test_a_stale_corrupt_or_misshapen_file_is_read_again(cache_home, monkeypatch, damage):
     _store_one(monkeypatch)
     path = anchor_words.words_file()
-    path.write_text(damage(json.loads(path.read_text(encoding="utf-8"))), encoding="utf-8")
+    path.write_bytes(damage(read_kept(path)))
     assert _kept(anchors.words_needed)(r"\bgcloud\s+run\b", re.IGNORECASE) == (("gcloud",), ("run",))
 
 

@@ -240,13 +240,14 @@ def compile_a_pattern_of_its_own(task: Task) -> Outcome:
 
 def test_forked_workers_keep_the_regex_programs_they_compiled(tmp_path, monkeypatch):
     from auditor import regex_programs
+    from auditor.user_cache import read_kept
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setattr(regex_programs.KEPT, "stored", {})
     monkeypatch.setattr(regex_programs.KEPT, "learned", {})  # the parent has learned nothing the workers could inherit
     names = ["a", "b", "c", "d"]
     pool = WorkerPool(jobs=2, timeout=30, work=compile_a_pattern_of_its_own)
     assert len(list(pool.run(Task(Group(n, str(tmp_path / n), n), "tool") for n in names))) == 4
-    stored = json.loads(regex_programs.program_file().read_text(encoding="utf-8"))["programs"]
+    stored = read_kept(regex_programs.program_file())["programs"]
     assert sorted(key for key in stored if "learned-in-a-worker" in key) == [
         f"0:learned-in-a-worker-{n}-[0-9]+" for n in names], "every worker's, none lost to another's"
     assert regex_programs.KEPT.learned == {}, "the parent compiled none of them"

@@ -3,13 +3,14 @@ code an earlier run kept, and compiled again whenever what is kept cannot be use
 
 from __future__ import annotations
 
-import json
+import marshal
 import subprocess
 import sys
 
 import pytest
 
 from auditor import kept_code
+from auditor.user_cache import read_kept
 
 SOURCE = "def __init__(self, a, b):\n self.a = a\n self.b = b * factor"
 
@@ -43,16 +44,17 @@ def test_a_function_is_what_exec_defines_and_is_kept_for_the_next_run(cache):
 
 
 @pytest.mark.parametrize("damage", [
-    lambda text: "not json",
-    lambda text: text.replace('"stamp":[', '"stamp":[0,'),               # another version's file
-    lambda text: json.dumps({**json.loads(text), "code": {SOURCE: "!!"}}),  # not base64
-    lambda text: json.dumps({**json.loads(text), "code": {SOURCE: "aGVsbG8="}}),  # not a code object
-], ids=["not json", "stale", "not base64", "not code"])
+    lambda stored: b"not marshal",
+    lambda stored: marshal.dumps({**stored, "stamp": [0, *stored["stamp"]]}),      # another version's file
+    lambda stored: marshal.dumps({**stored, "code": {SOURCE: "a text"}}),           # not bytes
+    lambda stored: marshal.dumps({**stored, "code": {SOURCE: b"\xff\x00"}}),      # not marshal data
+    lambda stored: marshal.dumps({**stored, "code": {SOURCE: marshal.dumps(7)}}),  # not a code object
+], ids=["not marshal", "stale", "not bytes", "not marshal data", "not code"])
 def test_kept_code_that_cannot_be_used_is_compiled_again(cache, damage):
     _built({"factor": 1})
     kept_code.store_learned()
     path = kept_code.kept_file()
-    path.write_text(damage(path.read_text()))
+    path.write_bytes(damage(read_kept(path)))
     kept_code.KEPT.stored = None
     assert _built({"factor": 5}).b == 10
     assert SOURCE in kept_code.KEPT.learned

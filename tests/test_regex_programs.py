@@ -4,13 +4,14 @@ gives, and a cache that is missing, stale, corrupt or tampered with changes noth
 from __future__ import annotations
 
 import atexit
-import json
+import marshal
 import re
 
 import pytest
 
 from auditor import regex_programs
 from auditor.lazy_pattern import LazyPattern
+from auditor.user_cache import read_kept
 
 PATTERNS = [
     (r"\bcloud\s+training\b", re.IGNORECASE),
@@ -73,33 +74,35 @@ def test_a_lazy_pattern_is_compiled_through_the_stored_programs(cache_home, monk
 
 
 @pytest.mark.parametrize("content", [
-    "not json", "[]", '{"stamp": [], "programs": {}}', "{}", "\x00\x01",
+    b"not marshal", marshal.dumps([]), marshal.dumps({"stamp": [], "programs": {}}), marshal.dumps({}), b"\x00\x01",
+    marshal.dumps({"stamp": "x", "programs": {}})[:-3],
 ])
 def test_a_missing_corrupt_or_stale_cache_only_costs_the_compile(cache_home, content):
     path = regex_programs.program_file()
     path.parent.mkdir(parents=True)
-    path.write_text(content, encoding="utf-8", errors="surrogateescape")
+    path.write_bytes(content)
     _same(regex_programs.compiled(r"\bmodels?\b", re.IGNORECASE), r"\bmodels?\b", re.IGNORECASE)
 
 
 @pytest.mark.parametrize("entry", [
-    [32, "AAAA", 0, {}, [None]],             # code the regex engine refuses
-    [32, "not base64!", 0, {}, [None]],
-    ["32", "AAAA", 0, {}, [None]],
+    [32, b"\0\0\0\0", 0, {}, [None]],       # code the regex engine refuses
+    [32, b"\0\0\0", 0, {}, [None]],          # not whole words
+    [32, "AAAA", 0, {}, [None]],
+    ["32", b"\0\0\0\0", 0, {}, [None]],
     [32, [1, 2], 0, {}, [None]],
-    [32, "AAAA", 0, [], None],
+    [32, b"\0\0\0\0", 0, [], None],
 ])
 def test_a_tampered_program_falls_back_to_compiling(cache_home, monkeypatch, entry):
     path = regex_programs.program_file()
     path.parent.mkdir(parents=True)
-    path.write_text(json.dumps({"stamp": regex_programs._stamp(), "programs": {"0:abc": entry}}), encoding="utf-8")
+    path.write_bytes(marshal.dumps({"stamp": regex_programs._stamp(), "programs": {"0:abc": entry}}))
     _same(regex_programs.compiled("abc"), "abc", 0)
 
 
 def test_programs_are_kept_per_python_build_and_stored_whole(cache_home, monkeypatch):
     regex_programs.compiled(r"a+b", 0)
     regex_programs.store_learned()
-    stored = json.loads(regex_programs.program_file().read_text(encoding="utf-8"))
+    stored = read_kept(regex_programs.program_file())
     assert stored["stamp"] == regex_programs._stamp() and list(stored["programs"]) == ["0:a+b"]
     assert not list(cache_home.glob("auditor/*.partial"))
     monkeypatch.setattr(regex_programs, "_stamp", lambda: ["another Python"])

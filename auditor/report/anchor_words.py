@@ -68,7 +68,7 @@ def _list(stored: Any) -> list[Any]:
 def words_file() -> Path | None:
     """One file per version of the reader (helpers of other versions keep theirs beside it)."""
     base, checksum = cache_folder(), _stamp()[2]
-    return None if base is None or checksum is None else base / f"anchor-words-{checksum:08x}.json"
+    return None if base is None or checksum is None else base / f"anchor-words-{checksum:08x}.marshal"
 
 
 @lru_cache(maxsize=1)

@@ -140,3 +140,51 @@ def test_a_failing_git_is_a_reason_not_empty_totals(tmp_path):
 def test_a_commit_s_numstat_record_is_summed_over_its_counted_files(record, totals):
     from auditor.facts.history import _commit_lines
     assert _commit_lines(record) == ("abc123", totals)
+
+
+# --- a large history's line counts, shared out among several processes -------------------
+def forty_commits(tmp_path: Path) -> Path:
+    root = tmp_path / "forty"
+    root.mkdir()
+    git(root, "init", "-q")
+    people = (ANN, BOB, CARL)
+    for number in range(40):
+        commit(root, {"src/model.py": "".join(f"line {i}\n" for i in range(number + 1)),
+                      f"notes/{number % 7}.md": f"note {number}\n" * (number % 5)}, f"c{number}", people[number % 3])
+    return root
+
+
+def test_shared_line_counts_are_those_one_process_counts(tmp_path):
+    root = forty_commits(tmp_path)
+    whole = LineCounts(root, "HEAD").result()
+    shared = LineCounts(root, "HEAD", shares=4, commits=40)
+    assert len(shared._runs) == 4
+    assert shared.result() == whole and whole.complete and len(whole.per_commit) == 40
+
+
+@pytest.mark.parametrize("commits", [39, 41, 60], ids=["short", "long", "longer"])
+def test_shares_that_do_not_add_up_to_the_history_are_counted_again_in_one_process(tmp_path, commits):
+    root = forty_commits(tmp_path)
+    assert LineCounts(root, "HEAD", shares=4, commits=commits).result() == LineCounts(root, "HEAD").result()
+
+
+def test_a_share_git_could_not_count_means_the_whole_history_is_counted_in_one_process(tmp_path):
+    root = missing_blob(tmp_path)
+    assert LineCounts(root, "HEAD", shares=3, commits=3).result() == LineCounts(root, "HEAD").result()
+
+
+def test_cancelled_shares_start_nothing_more(tmp_path):
+    shared = LineCounts(forty_commits(tmp_path), "HEAD", shares=4, commits=40)
+    shared.cancel()
+    assert shared.result().problem == "git log --numstat was cancelled"
+
+
+def test_only_a_large_object_store_shares_out_its_line_counts(tmp_path, monkeypatch):
+    from auditor.facts import history
+
+    root = forty_commits(tmp_path)
+    assert history.numstat_shares(root, 40) == 1, "a small store"
+    git(root, "gc", "-q")
+    monkeypatch.setattr(history, "SHARED_STORE_BYTES", 1)
+    assert history.numstat_shares(root, 40) == history.NUMSTAT_SHARES
+    assert history.numstat_shares(root, 10) == 1, "too few commits to share"

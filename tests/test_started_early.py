@@ -51,9 +51,10 @@ def test_an_audit_adopts_every_read_started_early_and_says_the_same(repo):
 
 def test_reads_the_audit_does_not_make_are_stopped(repo):
     start_folder_reads(str(repo))
-    history = early._kept[("history", str(repo.resolve()), git(repo, "rev-parse", "HEAD").strip())]
+    key = ("history", str(repo.resolve()), git(repo, "rev-parse", "HEAD").strip(), 1)
+    history = early._kept[key]
     _audit_json(str(repo), at="HEAD~1")   # another commit: its history is another command
-    assert ("history", str(repo.resolve()), git(repo, "rev-parse", "HEAD").strip()) in early._kept
+    assert key in early._kept
     early.stop_unadopted()
     assert early._kept == {}
     assert history._log._process is None, "cancelled"
@@ -125,3 +126,20 @@ def test_the_commit_named_is_the_one_git_names(repo):
     assert head_named(repo / ".git") == git(repo, "rev-parse", "HEAD").strip()
     git(repo, "pack-refs", "--all")
     assert head_named(repo / ".git") == git(repo, "rev-parse", "HEAD").strip()
+
+
+def test_a_large_store_s_shared_line_counts_are_adopted_too(tmp_path, monkeypatch):
+    from auditor.facts import history
+
+    root = make_git_repo(tmp_path / "large", FILES)
+    for number in range(40):
+        (root / "src" / "proj" / "train.py").write_text(f"import torch\nsteps = {number}\n")
+        git(root, "commit", "-q", "-am", f"step {number}")
+    git(root, "gc", "-q")
+    alone = _audit_json(str(root))
+    monkeypatch.setattr(history, "SHARED_STORE_BYTES", 1)
+    start_folder_reads(str(root))
+    [key] = [key for key in early._kept if key[0] == "history"]
+    assert key[-1] == history.NUMSTAT_SHARES
+    assert _audit_json(str(root)) == alone
+    assert early._kept == {}

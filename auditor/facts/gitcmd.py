@@ -61,6 +61,7 @@ class GitRun:
     def __init__(self, where: Path | None, *args: str, timeout: float = GIT_TIMEOUT):
         self.args, self.timeout = args, timeout
         self._error: GitError | None = None
+        self._stdout: bytes | None = None
         try:
             self._process: subprocess.Popen | None = subprocess.Popen(
                 git_command(where, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -69,7 +70,10 @@ class GitRun:
             self._process, self._error = None, GitError(f"git cannot be run ({exc.strerror or exc})")
 
     def output(self) -> bytes:
-        """The command's stdout; GitError with git's message when it failed or took too long."""
+        """The command's stdout (read once, then kept); GitError with git's message when it failed
+        or took too long."""
+        if self._stdout is not None:
+            return self._stdout
         if self._process is None:
             raise self._error or GitError(f"git {self.args[0]} was cancelled")
         try:
@@ -79,7 +83,9 @@ class GitRun:
             raise GitError(f"git {self.args[0]} took longer than {self.timeout:.0f} s") from exc
         code = self._process.returncode
         if code != 0:
-            raise GitError(first_complaint(stderr) or f"git {self.args[0]} failed (exit {code})")
+            self._process, self._error = None, GitError(first_complaint(stderr) or f"git {self.args[0]} failed (exit {code})")
+            raise self._error
+        self._stdout = stdout
         return stdout
 
     def text(self) -> str:

@@ -64,6 +64,13 @@ class HeadRead:
             raise self._answer
         return self._answer
 
+    def commit_count(self) -> int:
+        """How many commits HEAD's history holds (0 when git cannot tell)."""
+        try:
+            return sum(not line.startswith("commit ") for line in self._dates.text().splitlines())
+        except GitError:
+            return 0
+
     def info(self) -> GitInfo:
         try:
             shallow, head = self.head()

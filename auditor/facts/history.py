@@ -153,22 +153,91 @@ class LineCounts:
     """`git log --numstat` started at once and read when first needed: diffing every commit
     is the slow part of reading history, so it runs while the rules do their work.
 
+    In a large object store (SHARED_STORE_BYTES) the commits are counted in `shares` processes
+    at once, each a run of `--skip`/`--max-count` over the same walk, so that a core done with
+    the rules counts too. Their union is taken only when every process counted its share whole
+    and the shares add up to the history; otherwise one process counts the whole history, as it
+    always did, so the totals never depend on how they were counted.
+
     git stops at the first object it cannot read (a partial clone's unfetched blobs, a damaged
     object store), and the totals say why they are incomplete rather than pass for the whole
     history. git reads every blob of a commit before it writes the commit's numstat lines, so a
     commit written with lines is whole; one written without any, last, may be the one it stopped on."""
 
+    def __init__(self, where: Path, commit: str, shares: int = 1, commits: int = 0):
+        self._where, self._commit, self._commits = where, commit, commits
+        self._totals: LineTotals | None = None
+        self._cancelled = False
+        if shares > 1:
+            size = -(-commits // shares)
+            self._runs = [NumstatRun(where, commit, skip, size) for skip in range(0, commits, size)]
+        else:
+            self._runs = [NumstatRun(where, commit)]
+
+    def cancel(self) -> None:
+        self._cancelled = True
+        for run in self._runs:
+            run.cancel()
+
+    def result(self) -> LineTotals:
+        if self._totals is None:
+            self._totals = self._collect()
+        return self._totals
+
+    def _collect(self) -> LineTotals:
+        parts = [run.collect() for run in self._runs]
+        if len(parts) == 1 or self._cancelled:
+            return parts[0][0]
+        counted: dict[str, tuple[int, int]] = {}
+        for totals, _ in parts:
+            counted.update(totals.per_commit)
+        written = sum(records for _, records in parts)
+        if all(totals.complete for totals, _ in parts) and written == len(counted) == self._commits:
+            return LineTotals(counted)
+        return NumstatRun(self._where, self._commit).collect()[0]
+
+
+SHARED_STORE_BYTES = 32 << 20   # packs this large: git's diffs take longer than the rules
+NUMSTAT_SHARES = 4              # more shares than cores: a share holding a huge commit is not alone
+MIN_SHARE = 8                   # commits
+
+
+def numstat_shares(where: Path, commits: int) -> int:
+    """How many processes count the history's lines: NUMSTAT_SHARES in a large object store, else one."""
+    return NUMSTAT_SHARES if commits >= NUMSTAT_SHARES * MIN_SHARE and is_large_store(where) else 1
+
+
+def is_large_store(where: Path) -> bool:
+    return packed_bytes(where) >= SHARED_STORE_BYTES
+
+
+def packed_bytes(where: Path) -> int:
+    """The size of the repository's pack files (a work tree's `.git`, or a bare repository)."""
+    git_dir = where / ".git"
+    folder = (git_dir if git_dir.is_dir() else where) / "objects" / "pack"
+    try:
+        with os.scandir(folder) as entries:
+            return sum(e.stat(follow_symlinks=False).st_size for e in entries
+                       if e.name.endswith(".pack") and e.is_file(follow_symlinks=False))
+    except OSError:
+        return 0
+
+
+class NumstatRun:
+    """One `git log --numstat` process: over the whole history, or over `count` commits of its walk
+    after the first `skip`."""
+
     COMPLAINT_BYTES = 4096   # of git's stderr: its first complaint, however much it wrote
 
-    def __init__(self, where: Path, commit: str):
+    def __init__(self, where: Path, commit: str, skip: int = 0, count: int | None = None):
         self._output = scratch_file("auditor-numstat")
         self._errors = scratch_file("auditor-numstat-errors")
-        self._totals: LineTotals | None = None
         self._start_problem: str | None = None
+        share = ([f"--skip={skip}"] if skip else []) + ([f"--max-count={count}"] if count is not None else [])
         try:
             self._process = subprocess.Popen(
                 git_command(where, "-c", f"core.attributesFile={binary_attributes_file()}", "log", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", "--numstat",
-                            "--format=%x1e%H", commit, "--"),
+                            "--format=%x1e%H", *share, commit, "--"),
                 stdout=self._output, stderr=self._errors, stdin=subprocess.DEVNULL, env=git_env())
         except OSError as exc:
             self._process, self._start_problem = None, f"git cannot be run ({exc.strerror or exc})"
@@ -178,29 +247,26 @@ class LineCounts:
         self._process = None
         self._close()
 
-    def result(self) -> LineTotals:
-        if self._totals is None:
-            self._totals = self._collect()
-        return self._totals
-
-    def _collect(self) -> LineTotals:
+    def collect(self) -> tuple[LineTotals, int]:
+        """The counts, and how many commits git wrote."""
         if self._process is None:
             self._close()
-            return LineTotals({}, self._start_problem or "git log --numstat was cancelled")
+            return LineTotals({}, self._start_problem or "git log --numstat was cancelled"), 0
         try:
             self._process.wait(timeout=GIT_TIMEOUT)
         except subprocess.TimeoutExpired:
             _kill(self._process)
             self._close()
-            return LineTotals({}, f"git log --numstat took longer than {GIT_TIMEOUT} s")
+            return LineTotals({}, f"git log --numstat took longer than {GIT_TIMEOUT} s"), 0
         problem = self._failure(self._process.returncode)
         self._output.seek(0)
         chunks = self._output.read().split(b"\x1e")[1:]
         self._close()
+        self._process = None
         counted = dict(map(_commit_lines, chunks))
         if problem is not None and chunks and not _has_files(chunks[-1]):
             counted.pop(_commit_lines(chunks[-1])[0], None)   # the commit git stopped on
-        return LineTotals(counted, problem)
+        return LineTotals(counted, problem), len(chunks)
 
     def _failure(self, code: int) -> str | None:
         if code == 0:
@@ -314,16 +380,18 @@ class HistoryRead:
     """The history's `git log` processes, started at once and read on first use, so that
     they run while the report is read and the rules work."""
 
-    def __init__(self, where: Path, commit: str, shallow: bool = False):
+    def __init__(self, where: Path, commit: str, shallow: bool = False, commits: int = 0, shares: int = 1):
         self.where, self.shallow = where, shallow
-        self._lines = LineCounts(where, commit)
+        self._lines = LineCounts(where, commit, shares, commits)
         self._log = GitRun(where, "log", "-z", "--topo-order", f"--format={LOG_FORMAT}", commit, "--")
         self._changed = ChangedPaths(where, commit)
 
     @classmethod
-    def start(cls, where: Path, commit: str, shallow: bool = False) -> HistoryRead:
-        """The history's reads, or the same ones started early (shallow or not, git runs the same logs)."""
-        started = adopted(("history", str(where), commit), lambda: cls(where, commit, shallow))
+    def start(cls, where: Path, commit: str, shallow: bool = False, commits: int = 0) -> HistoryRead:
+        """The history's reads (`commits`: how many the audited commit has, for the line counts'
+        shares), or the same ones started early (shallow or not, git runs the same logs)."""
+        shares = numstat_shares(where, commits)
+        started = adopted(("history", str(where), commit, shares), lambda: cls(where, commit, shallow, commits, shares))
         started.shallow = shallow
         return started
 

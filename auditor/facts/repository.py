@@ -186,7 +186,8 @@ class GitReads:
         if not git.is_repo or not git.commit:
             return cls(source=source)
         where = git.where or source.root
-        return cls(HistoryRead.start(where, git.commit, git.shallow), start_refs(where), source, BranchLog.start(git))
+        return cls(HistoryRead.start(where, git.commit, git.shallow, git.commit_count), start_refs(where), source,
+                   BranchLog.start(git))
 
     def cancel(self) -> None:
         """Stops what was started, when the audit ends before reading it."""
@@ -246,7 +247,8 @@ class Repository:
             return None
         if not git.commit:
             return History(error=git.error or "the repository has no commits")
-        started = self._started.history or HistoryRead.start(git.where or self.root, git.commit, git.shallow)
+        started = self._started.history or HistoryRead.start(git.where or self.root, git.commit, git.shallow,
+                                                            git.commit_count)
         return started.result(self.refs)
 
     @cached_property

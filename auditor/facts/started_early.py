@@ -65,7 +65,7 @@ def start_folder_reads(target: str) -> None:
     from auditor.facts.branches import BranchLog
     from auditor.facts.files import start_listing
     from auditor.facts.gitinfo import start_head_read, start_refs
-    from auditor.facts.history import HistoryRead
+    from auditor.facts.history import HistoryRead, is_large_store
     from auditor.target import local_path
 
     try:
@@ -76,10 +76,13 @@ def start_folder_reads(target: str) -> None:
     except (OSError, ValueError):   # the audit says what is wrong with the target
         return
     commit = head_named(root / ".git")
+    large = commit is not None and is_large_store(root)
     with keeping():
-        if commit:
+        if commit and not large:
             HistoryRead.start(root, commit)   # the numstat line counts first: git's longest read
-        start_head_read(root)
+        head = start_head_read(root)
+        if large:   # its line counts are shared out by the number of commits
+            HistoryRead.start(root, commit, commits=head.commit_count())
         start_listing(root)
         start_refs(root)
         if commit:

@@ -168,9 +168,21 @@ def test_shares_that_do_not_add_up_to_the_history_are_counted_again_in_one_proce
     assert LineCounts(root, "HEAD", shares=4, commits=commits).result() == LineCounts(root, "HEAD").result()
 
 
-def test_a_share_git_could_not_count_means_the_whole_history_is_counted_in_one_process(tmp_path):
-    root = missing_blob(tmp_path)
-    assert LineCounts(root, "HEAD", shares=3, commits=3).result() == LineCounts(root, "HEAD").result()
+@pytest.mark.parametrize("make", [missing_blob, missing_tree, partial_clone])
+@pytest.mark.parametrize("shares", [2, 3])
+def test_shares_git_could_not_count_end_where_one_process_stops(tmp_path, make, shares):
+    root = make(tmp_path)
+    assert LineCounts(root, "HEAD", shares=shares, commits=3).result() == LineCounts(root, "HEAD").result()
+
+
+def test_a_damaged_history_shared_out_counts_what_one_process_counts(tmp_path):
+    root = forty_commits(tmp_path)
+    for back in (3, 17, 31):   # loose blobs of three older versions gone
+        _delete_object(root, git(root, "rev-parse", f"HEAD~{back}:src/model.py").strip())
+    whole = LineCounts(root, "HEAD").result()
+    assert not whole.complete and 0 < len(whole.per_commit) < 40
+    for shares in (2, 4, 8):
+        assert LineCounts(root, "HEAD", shares=shares, commits=40).result() == whole
 
 
 def test_cancelled_shares_start_nothing_more(tmp_path):

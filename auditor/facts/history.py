@@ -155,9 +155,10 @@ class LineCounts:
 
     In a large object store (SHARED_STORE_BYTES) the commits are counted in `shares` processes
     at once, each a run of `--skip`/`--max-count` over the same walk, so that a core done with
-    the rules counts too. Their union is taken only when every process counted its share whole
-    and the shares add up to the history; otherwise one process counts the whole history, as it
-    always did, so the totals never depend on how they were counted.
+    the rules counts too. The shares are read in walk order as one process's output: up to and
+    with the first share git could not count whole (one process stops there, with that complaint),
+    else all of them when they add up to the history; shares that do not are counted again by one
+    process, so the totals never depend on how they were counted.
 
     git stops at the first object it cannot read (a partial clone's unfetched blobs, a damaged
     object store), and the totals say why they are incomplete rather than pass for the whole
@@ -189,10 +190,13 @@ class LineCounts:
         if len(parts) == 1 or self._cancelled:
             return parts[0][0]
         counted: dict[str, tuple[int, int]] = {}
-        for totals, _ in parts:
+        written = 0
+        for totals, records in parts:
             counted.update(totals.per_commit)
-        written = sum(records for _, records in parts)
-        if all(totals.complete for totals, _ in parts) and written == len(counted) == self._commits:
+            written += records
+            if not totals.complete:   # one process would have stopped here too: the shares after it are not its
+                return LineTotals(counted, totals.problem)
+        if written == len(counted) == self._commits:
             return LineTotals(counted)
         return NumstatRun(self._where, self._commit).collect()[0]
 

@@ -418,6 +418,31 @@ def test_the_cat_file_reader_gives_sizes_in_bulk_and_contents_one_by_one(project
     store.close()
 
 
+@pytest.mark.parametrize("combined", [True, False], ids=["one-process", "git-before-2.36"])
+def test_a_cat_file_reader_prepared_early_answers_as_one_started_on_first_use(project, monkeypatch, combined):
+    from auditor.facts.gitcmd import CatFile
+
+    if not combined:
+        monkeypatch.setattr(CatFile, "BOTH", "--batch-not-an-option")
+    blob = git(project, "rev-parse", "HEAD:src/proj/train.py").strip()
+    prepared = CatFile(project)
+    prepared.prepare()
+    prepared.prepare()   # asked once
+    assert set(prepared._processes) == {"asked"}
+    try:
+        assert prepared.read(blob) == (project / "src/proj/train.py").read_bytes()
+        assert prepared.blob_ids([f"HEAD:src/proj/train.py", "HEAD:src/proj", "HEAD:absent.py"]) == {
+            "HEAD:src/proj/train.py": blob}
+        assert set(prepared._processes) == ({CatFile.BOTH} if combined else {CatFile.INFO, CatFile.CONTENTS})
+    finally:
+        prepared.close()
+    unused = CatFile(project)
+    unused.prepare()
+    process = unused._asked
+    unused.cancel()
+    assert process.poll() is not None and unused._processes == {}
+
+
 @pytest.mark.parametrize("chunk", [7, 1 << 16], ids=["records-across-reads", "whole-records"])
 def test_changed_paths_are_every_commit_s_name_only_diff_oldest_first(project, monkeypatch, chunk):
     from auditor.facts.history import ChangedPaths, read_history

@@ -44,7 +44,7 @@ def test_an_audit_adopts_every_read_started_early_and_says_the_same(repo):
     alone = _audit_json(str(repo))
     start_folder_reads(str(repo))
     kept = dict(early._kept)
-    assert {key[0] for key in kept} == {"head", "ls-files", "refs", "history", "branches"}
+    assert {key[0] for key in kept} == {"head", "ls-files", "refs", "history", "branches", "cat-file"}
     assert _audit_json(str(repo)) == alone
     assert early._kept == {}, "every command started early was adopted"
 

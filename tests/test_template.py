@@ -52,6 +52,30 @@ def scaffolded(tmp_path):
     return root
 
 
+def test_the_scaffold_s_blobs_are_those_its_tree_lists(tmp_path):
+    """Asked of cat-file as `commit:path`, or read from `git ls-tree`: the same blobs, for what the
+    scaffold added or rewrote (a deleted path, a folder, a link, names with spaces included)."""
+    from auditor.facts.gitcmd import CatFile
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    commit(root, {"old.txt": "x\n", "keep.md": "k\n"}, "first")
+    (root / "old.txt").unlink()
+    os.symlink("keep.md", root / "link.md")
+    commit(root, {"a b/c d.py": "x = 1\n", "src/proj/data.py": "y\n", "keep.md": "k2\n"}, "scaffold")
+    sha = git(root, "rev-parse", "HEAD").strip()
+    paths = tuple(git(root, "show", "--name-only", "--format=", sha).split("\n")[:-1])
+    assert "old.txt" in paths and "link.md" in paths
+    store = CatFile(root)
+    try:
+        asked = template._brought_blobs(root, sha, paths + ("src", "never.py"), store)
+    finally:
+        store.close()
+    listed = template._brought_blobs(root, sha, paths + ("src", "never.py"), None)
+    assert asked == listed and set(asked) == {"a b/c d.py", "src/proj/data.py", "keep.md", "link.md"}
+
+
 def test_unchanged_scaffold_files_are_leftovers(scaffolded):
     repo = Repository(scaffolded)
     reason = repo.template_leftover("pyproject.toml")

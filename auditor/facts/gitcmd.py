@@ -12,6 +12,8 @@ import subprocess
 import weakref
 from pathlib import Path
 
+from auditor.facts.started_early import adopted
+
 SAFE_CONFIG = (
     "-c", "core.hooksPath=/dev/null",
     "-c", "core.fsmonitor=false",
@@ -129,7 +131,26 @@ class CatFile:
         self.where = where
         self._processes: dict[str, subprocess.Popen] = {}
         self._combined: bool | None = None   # whether git takes --batch-command; None until first asked
+        self._asked: subprocess.Popen | None = None   # a --batch-command process asked so, not yet answered
         self._finalizer = weakref.finalize(self, _stop_all, self._processes)
+
+    @classmethod
+    def start(cls, where: Path) -> CatFile:
+        """The repository's cat-file, or the one started early (auditor.facts.started_early)."""
+        return adopted(("cat-file", str(where)), lambda: cls(where))
+
+    def prepare(self) -> None:
+        """Starts the --batch-command process and asks whether git takes it; the answer is read on
+        first use, so git starts up meanwhile."""
+        if self._combined is not None or self._asked is not None:
+            return
+        try:
+            process = self._start(self.BOTH)
+            process.stdin.write(self.PROBE)
+            process.stdin.flush()
+        except (GitUnavailable, OSError, ValueError):
+            return
+        self._asked = self._processes["asked"] = process   # stopped with the others
 
     def sizes(self, objects: list[str]) -> dict[str, int]:
         """object -> size, for the objects among these that are blobs in the object store."""
@@ -139,6 +160,16 @@ class CatFile:
             for header in self._ask(self.INFO, [name.encode() for name in chunk]):
                 if len(header) == 3 and header[1] == b"blob" and header[2].isdigit():
                     found[header[0].decode()] = int(header[2])
+        return found
+
+    def blob_ids(self, names: list[str]) -> dict[str, str]:
+        """name -> object id, for the names (`commit:path`) that name a blob."""
+        found = {}
+        for start in range(0, len(names), self.BULK):
+            chunk = names[start : start + self.BULK]
+            for name, header in zip(chunk, self._ask(self.INFO, [name.encode() for name in chunk])):
+                if len(header) == 3 and header[1] == b"blob" and header[2].isdigit():
+                    found[name] = header[0].decode()
         return found
 
     def kind(self, name: str) -> str | None:
@@ -224,10 +255,13 @@ class CatFile:
     def _start_combined(self) -> bool:
         """Whether a `--batch-command` process answers (it is kept when it does); an older git
         refuses the option and the two single-purpose processes are used instead."""
-        process = self._start(self.BOTH)
+        process, self._asked = self._asked, None
+        self._processes.pop("asked", None)
         try:
-            process.stdin.write(self.PROBE)
-            process.stdin.flush()
+            if process is None:
+                process = self._start(self.BOTH)
+                process.stdin.write(self.PROBE)
+                process.stdin.flush()
             answer = process.stdout.readline()
         except (OSError, ValueError):
             answer = b""
@@ -247,7 +281,10 @@ class CatFile:
 
     def close(self) -> None:
         """Ends the processes (a later request starts new ones)."""
+        self._asked = None
         _stop_all(self._processes)
+
+    cancel = close
 
 
 def _stop_all(processes: dict[str, subprocess.Popen]) -> None:

@@ -339,7 +339,7 @@ class Repository:
     def cat_file(self) -> CatFile:
         """The one `git cat-file` process that reads blobs for the scaffold, the branches and a commit's tree."""
         shared = getattr(self.file_source, "cat_file", None)
-        return shared if isinstance(shared, CatFile) else CatFile(self.git.where or self.root)
+        return shared if isinstance(shared, CatFile) else CatFile.start(self.git.where or self.root)
 
     @cached_property
     def generated_files(self) -> list[str]:
@@ -532,7 +532,7 @@ class Repository:
         """The commit that brought the project template, found in the history."""
         if self._history_of is not None:
             return self._history_of.template_scaffold
-        return read_scaffold(self.history, self.git.where or self.root)
+        return read_scaffold(self.history, self.git.where or self.root, self.cat_file)
 
     def template_leftover(self, rel: str) -> str | None:
         """Why `rel` is a file the template generated and the group never changed, else None."""

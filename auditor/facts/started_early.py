@@ -64,6 +64,7 @@ def start_folder_reads(target: str) -> None:
     own answer comes later, and a command started with another commit is never adopted."""
     from auditor.facts.branches import BranchLog
     from auditor.facts.files import start_listing
+    from auditor.facts.gitcmd import CatFile
     from auditor.facts.gitinfo import start_head_read, start_refs
     from auditor.facts.history import HistoryRead, is_large_store
     from auditor.target import local_path
@@ -87,6 +88,7 @@ def start_folder_reads(target: str) -> None:
         start_refs(root)
         if commit:
             BranchLog.start_at(root, commit)
+            CatFile.start(root).prepare()   # the blobs of the template's scaffold, of other branches
 
 
 HEX_COMMIT = LazyPattern(r"[0-9a-f]{40}([0-9a-f]{24})?")

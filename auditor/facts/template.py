@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from auditor.digests import sha256
-from auditor.facts.gitcmd import GitError, git_bytes
+from auditor.facts.gitcmd import CatFile, GitError, git_bytes
 from auditor.facts.history import Commit, History
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import record
@@ -340,7 +340,7 @@ def find_scaffold_commit(history: History) -> tuple[Commit, str, bool, tuple[str
     return None
 
 
-def read_scaffold(history: History | None, where) -> Scaffold | None:
+def read_scaffold(history: History | None, where, cat_file: CatFile | None = None) -> Scaffold | None:
     if history is None or not history.available or history.shallow or where is None:
         return None
     found = find_scaffold_commit(history)
@@ -348,17 +348,28 @@ def read_scaffold(history: History | None, where) -> Scaffold | None:
         return None
     commit, name, pure, paths = found
     try:
-        listing = git_bytes(where, "ls-tree", "-r", "-z", "--full-tree", commit.sha)
+        blobs = _brought_blobs(where, commit.sha, paths, cat_file)
     except GitError:
         return None
-    brought = set(paths)  # what the scaffold added or rewrote, not what was there before it
+    return Scaffold(commit, name, pure, blobs)
+
+
+def _brought_blobs(where, commit: str, paths: tuple[str, ...], cat_file: CatFile | None) -> dict[str, str]:
+    """path -> blob of what the scaffold commit added or rewrote (not what was there before it), in
+    the commit's tree: asked of the repository's cat-file as `commit:path`, in one round trip, where
+    every path can be written so (on one line, as git stored it); else read from `git ls-tree`."""
+    brought = dict.fromkeys(paths)
+    if cat_file is not None and not any("\n" in path or "\ufffd" in path for path in brought):
+        ids = cat_file.blob_ids([f"{commit}:{path}" for path in brought])
+        return {path: ids[f"{commit}:{path}"] for path in brought if f"{commit}:{path}" in ids}
+    listing = git_bytes(where, "ls-tree", "-r", "-z", "--full-tree", commit)
     blobs = {}
     for record in listing.split(b"\0"):
         meta, tab, raw = record.partition(b"\t")
         parts, path = meta.split(), raw.decode("utf-8", "replace")
         if tab and len(parts) == 3 and parts[1] == b"blob" and path in brought:
             blobs[path] = parts[2].decode()
-    return Scaffold(commit, name, pure, blobs)
+    return blobs
 
 
 def leftover_reason(rel: str, scaffold: Scaffold | None, current_blob: str | None, text: str | None,

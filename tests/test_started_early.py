@@ -143,3 +143,16 @@ def test_a_large_store_s_shared_line_counts_are_adopted_too(tmp_path, monkeypatc
     assert key[-1] == history.NUMSTAT_SHARES
     assert _audit_json(str(root)) == alone
     assert early._kept == {}
+
+
+def test_a_spooled_git_command_gives_what_a_piped_one_gives(repo):
+    from auditor.facts.gitcmd import GitError, GitRun
+
+    assert GitRun(repo, "ls-files", "-z", spooled=True).output() == GitRun(repo, "ls-files", "-z").output() != b""
+    with pytest.raises(GitError, match="Needed a single revision"):
+        GitRun(repo, "rev-parse", "--verify", "nope^{commit}", spooled=True).output()
+    cancelled = GitRun(repo, "log", spooled=True)
+    cancelled.cancel()
+    assert cancelled._spool is None
+    with pytest.raises(GitError, match="cancelled"):
+        cancelled.output()

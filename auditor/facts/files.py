@@ -57,7 +57,7 @@ def list_files(root: Path, is_git: bool, started: GitRun | None = None) -> list[
 
 
 def start_listing(root: Path) -> GitRun:
-    return adopted(("ls-files", str(root)), lambda: GitRun(root, "ls-files", "-z", "--cached", timeout=60))
+    return adopted(("ls-files", str(root)), lambda: GitRun(root, "ls-files", "-z", "--cached", timeout=60, spooled=True))
 
 
 def is_generated(rel: str) -> bool:

@@ -52,23 +52,41 @@ def git_command(where: Path | None, *args: str) -> list[str]:
     return ["git", *SAFE_CONFIG, *PACK_WINDOWS, *location, *args]
 
 
+def scratch_file(name: str):
+    """A file for a git process's output, in memory where the system allows (no disk, no temporary
+    folder), else a temporary file; either is gone once closed."""
+    if hasattr(os, "memfd_create"):
+        try:
+            return os.fdopen(os.memfd_create(name), "w+b")
+        except OSError:
+            pass
+    import tempfile  # ~3 ms, with shutil and random: only where there is no memfd_create
+
+    return tempfile.TemporaryFile()
+
+
 def git_bytes(where: Path | None, *args: str, timeout: float = GIT_TIMEOUT) -> bytes:
     """stdout of `git -C where args...`; GitError with git's message when it fails."""
     return GitRun(where, *args, timeout=timeout).output()
 
 
 class GitRun:
-    """A git command started at once and read later, so that independent commands run side by side."""
+    """A git command started at once and read later, so that independent commands run side by side.
+    `spooled`: its output goes to a scratch file instead of a pipe, so that git finishes however
+    long it is left unread (a 53k-file listing started before the auditor is imported)."""
 
-    def __init__(self, where: Path | None, *args: str, timeout: float = GIT_TIMEOUT):
+    def __init__(self, where: Path | None, *args: str, timeout: float = GIT_TIMEOUT, spooled: bool = False):
         self.args, self.timeout = args, timeout
         self._error: GitError | None = None
         self._stdout: bytes | None = None
+        self._spool = None
         try:
+            self._spool = scratch_file("auditor-git") if spooled else None
             self._process: subprocess.Popen | None = subprocess.Popen(
-                git_command(where, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                git_command(where, *args), stdout=self._spool or subprocess.PIPE, stderr=subprocess.PIPE,
                 stdin=subprocess.DEVNULL, env=git_env())
         except OSError as exc:
+            self._close_spool()
             self._process, self._error = None, GitError(f"git cannot be run ({exc.strerror or exc})")
 
     def output(self) -> bytes:
@@ -85,8 +103,13 @@ class GitRun:
             raise GitError(f"git {self.args[0]} took longer than {self.timeout:.0f} s") from exc
         code = self._process.returncode
         if code != 0:
+            self._close_spool()
             self._process, self._error = None, GitError(first_complaint(stderr) or f"git {self.args[0]} failed (exit {code})")
             raise self._error
+        if self._spool is not None:
+            self._spool.seek(0)
+            stdout = self._spool.read()
+            self._close_spool()
         self._stdout = stdout
         return stdout
 
@@ -100,6 +123,12 @@ class GitRun:
             process.kill()
         if process is not None:
             process.communicate()
+        self._close_spool()
+
+    def _close_spool(self) -> None:
+        spool, self._spool = self._spool, None
+        if spool is not None:
+            spool.close()
 
 
 def git_text(where: Path | None, *args: str, timeout: float = GIT_TIMEOUT) -> str:

@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from auditor.digests import sha256
-from auditor.facts.gitcmd import GIT_TIMEOUT, GitError, GitRun, first_complaint, git_command, git_env
+from auditor.facts.gitcmd import GIT_TIMEOUT, GitError, GitRun, first_complaint, git_command, git_env, scratch_file
 from auditor.facts.gitinfo import Ref, read_refs
 from auditor.facts.started_early import adopted
 from auditor.lazy_pattern import LazyPattern
@@ -310,19 +310,6 @@ BINARY_SUFFIXES = (
 
 
 BINARY_ATTRIBUTES = "".join(f"*.{suffix} -diff\n*.{suffix.upper()} -diff\n" for suffix in BINARY_SUFFIXES)
-
-
-def scratch_file(name: str):
-    """A file for a git process's output, in memory where the system allows (no disk, no temporary
-    folder), else a temporary file; either is gone once closed."""
-    if hasattr(os, "memfd_create"):
-        try:
-            return os.fdopen(os.memfd_create(name), "w+b")
-        except OSError:
-            pass
-    import tempfile  # ~3 ms, with shutil and random: only where there is no memfd_create
-
-    return tempfile.TemporaryFile()
 
 
 @lru_cache(maxsize=1)

@@ -79,12 +79,12 @@ def start_folder_reads(target: str) -> None:
     commit = head_named(root / ".git")
     large = commit is not None and is_large_store(root)
     with keeping():
+        start_listing(root)   # read first, right after the imports
         if commit and not large:
-            HistoryRead.start(root, commit)   # the numstat line counts first: git's longest read
+            HistoryRead.start(root, commit)   # the numstat line counts next: git's longest read
         head = start_head_read(root)
         if large:   # its line counts are shared out by the number of commits
             HistoryRead.start(root, commit, commits=head.commit_count())
-        start_listing(root)
         start_refs(root)
         if commit:
             BranchLog.start_at(root, commit)

@@ -156,3 +156,11 @@ def test_a_spooled_git_command_gives_what_a_piped_one_gives(repo):
     assert cancelled._spool is None
     with pytest.raises(GitError, match="cancelled"):
         cancelled.output()
+
+
+def test_without_no_follow_opens_head_is_left_to_git(repo, monkeypatch):
+    monkeypatch.delattr(os, "O_NOFOLLOW")
+    assert head_named(repo / ".git") is None
+    start_folder_reads(str(repo))
+    assert not [key for key in early._kept if key[0] in ("history", "branches")]
+    assert _audit_json(str(repo))["repository"]["commit"] == git(repo, "rev-parse", "HEAD").strip()

@@ -124,8 +124,11 @@ def head_named(git_dir: Path) -> str | None:
 def _small_file(path: Path, limit: int) -> str | None:
     """The text of a regular file of at most `limit` bytes; None for anything else (absent, a link,
     a fifo, larger, not ASCII)."""
+    no_follow = getattr(os, "O_NOFOLLOW", None)   # not on Windows: there nothing is read, git says it all
+    if no_follow is None:
+        return None
     try:
-        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        handle = os.open(path, os.O_RDONLY | no_follow | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
     try:

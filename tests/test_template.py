@@ -314,7 +314,7 @@ def test_sections_of_structured_files():
     workflow = LINT_WORKFLOW + "  test:\n    steps:\n      - run: pytest\n"
     named = [s.name for s in template.sections(".github/workflows/ci.yml", workflow)]
     assert named == ["", "", "", "jobs.lint", "jobs.test"]
-    assert template.sections("src/proj/train.py", "x = 1\n") == []
+    assert template.sections("src/proj/train.py", "x = 1\n") == ()
 
 
 @pytest.mark.parametrize(("rendered", "leftover"), [

@@ -17,7 +17,6 @@ from auditor.catalog import RuleSpec, load_catalog, rules_dir
 from auditor.engine.patterns import evaluate, scope_fact, unused_tail
 from auditor.facts import Repository
 from auditor.facts.branches import Branch
-from auditor.facts.vendored import vendored_note
 from auditor.model import EVIDENCE_ORDER, Evidence, Finding
 from auditor.record import record
 
@@ -138,7 +137,7 @@ def _mark_vendored(findings: list[Finding], repo: Repository) -> tuple[list[Find
     marked = []
     for finding in findings:
         if finding.path and finding.path not in notes:
-            notes[finding.path] = vendored_note(repo, finding.path)
+            notes[finding.path] = repo.vendored_note(finding.path)
         note = notes.get(finding.path) if finding.path else None
         if note:
             finding = Finding(finding.path, finding.line, f"{finding.message} (vendored code: {note})", finding.strength)

@@ -20,7 +20,7 @@ from auditor.facts import workflow_lines
 from auditor.facts.lfs import LfsPattern, read_lfs_patterns
 from auditor.facts.docker import COMPOSE_FILES, Dockerfile, is_dockerfile, read_dockerfile
 from auditor.facts.dvc import Dvc, read_dvc
-from auditor.facts.vendored import VendoredFolders
+from auditor.facts.vendored import VendoredFolders, vendored_note
 from auditor.facts.word_lines import WordLines
 from auditor.facts.files import FileText, Unreadable, decode_text, is_generated
 from auditor.facts.path_index import PathIndex
@@ -230,6 +230,7 @@ class Repository:
         self._lowered_left = MAX_LOWERED_CHARS
         self._word_index: dict[str, WordLines] = {}
         self._mentions: dict[str, tuple[GitHubMention, ...]] = {}
+        self._vendored_notes: dict[str, str | None] = {}
         self._python_arriving: Callable[[], PythonRead] | None = None
 
     # --- the file list -------------------------------------------------------------------
@@ -346,6 +347,13 @@ class Repository:
         """Files in generated folders (run outputs, caches), left out of `files`: never read, only
         listed, for a rule that counts a committed run folder as a trace that a tool was run."""
         return [rel for rel in self.file_source.list_files() if is_generated(rel)]
+
+    def vendored_note(self, rel: str) -> str | None:
+        """Why the file `rel` is another project's code (facts.vendored), once per file: each rule's
+        findings in it ask again."""
+        if rel not in self._vendored_notes:
+            self._vendored_notes[rel] = vendored_note(self, rel)
+        return self._vendored_notes[rel]
 
     @cached_property
     def vendored_folders(self) -> VendoredFolders:

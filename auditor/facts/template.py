@@ -410,7 +410,8 @@ class Section:
     lines: tuple[str, ...]  # normalized (no blank lines, no trailing spaces)
 
 
-def sections(rel: str, text: str) -> list[Section]:
+@lru_cache(maxsize=16)   # each finding in a file asks for its sections, and for the scaffold's
+def sections(rel: str, text: str) -> tuple[Section, ...]:
     """The sections of a structured file (empty for any other kind of file)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if TABLE_FILES.search(rel):
@@ -418,10 +419,10 @@ def sections(rel: str, text: str) -> list[Section]:
     elif YAML_FILES.search(rel):
         starts = _yaml_starts(lines, split_jobs=bool(WORKFLOW.match(rel)))
     else:
-        return []
+        return ()
     bounds = [*starts, (len(lines), None)]
-    return [Section(name, start + 1, end, tuple(normalized_lines("\n".join(lines[start:end]))))
-            for (start, name), (end, _) in zip(bounds, bounds[1:])]
+    return tuple(Section(name, start + 1, end, tuple(normalized_lines("\n".join(lines[start:end]))))
+                 for (start, name), (end, _) in zip(bounds, bounds[1:]))
 
 
 def _yaml_starts(lines: list[str], split_jobs: bool) -> list[tuple[int, str]]:
@@ -453,7 +454,7 @@ def same_as_generated(generated: Iterable[str], current: Iterable[str]) -> bool:
     return all(old == new or PLACEHOLDER.search(old) for old, new in zip(generated, current))
 
 
-def _with_subtables(found: list[Section], name: str) -> list[str]:
+def _with_subtables(found: tuple[Section, ...], name: str) -> list[str]:
     """The lines of a section and its sub-tables (`[tool.ruff]` with `[tool.ruff.lint]`)."""
     return [line for s in found if s.name == name or s.name.startswith(name + ".") for line in s.lines]
 

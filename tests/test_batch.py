@@ -93,7 +93,9 @@ def test_names_that_are_not_utf8_do_not_stop_the_class(klass, tmp_path):
 def test_outputs_and_their_schemas(klass, tmp_path):
     out = tmp_path / "out"
     run_batch(klass, out, jobs=2)
-    document = json.loads((out / "class.json").read_text(encoding="utf-8"))
+    text = (out / "class.json").read_text(encoding="utf-8")
+    document = json.loads(text)
+    assert text == json.dumps(document, indent=1, ensure_ascii=False), "the reports written ahead fit in place"
     jsonschema.validate(document, class_schema())
     ids = [spec.id for spec in load_catalog()]
     for entry in document["groups"]:

@@ -82,3 +82,16 @@ def test_fixture_report_audits_match_json_dumps(report, tree):
     text = (FIXTURES / "reports" / report).read_bytes()
     root = tree({"reports/README.md": text, "src/app.py": "import torch\n"}, as_git=True)
     _assert_both_documents_match(audit(root))
+
+
+@pytest.mark.parametrize("indent", [1, 2])
+def test_a_value_written_at_its_depth_is_put_in_place_as_the_whole_document_would_write_it(indent):
+    from auditor.render.json_text import Written
+
+    rng = random.Random(indent)
+    for _ in range(200):
+        inner = [_random_document(rng) for _ in range(3)]
+        document = {"a": 1, "groups": [{"x": inner[0], "report": inner[1]}, {"report": inner[2]}]}
+        written = {"a": 1, "groups": [{"x": inner[0], "report": Written(dumps_indented(inner[1], indent, False, depth=3))},
+                                      {"report": Written(dumps_indented(inner[2], indent, False, depth=3))}]}
+        assert dumps_indented(written, indent, False) == json.dumps(document, indent=indent, ensure_ascii=False)

@@ -19,7 +19,9 @@ from auditor.lazy_pattern import LazyPattern
 
 VERDICT_ORDER = ("corroborated", "weak", "unsupported", "unverifiable", "unclaimed", "not-claimed", "not-in-checklist")
 PLACEHOLDER = LazyPattern(r"__(TITLE|CSP|STYLE|SCRIPT|DATA)__")
-JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+# Characters that could end or confuse the <script> block, as JSON escapes; each is replaced in one
+# pass of str.replace (a str.translate table walks a 1 MB class in Python-level lookups: ~30 ms).
+JSON_IN_HTML = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def render(class_doc: dict) -> str:
@@ -46,7 +48,10 @@ def content_security_policy(script: str) -> str:
 
 def embed_json(data: dict) -> str:
     """JSON that cannot end the <script type="application/json"> block it sits in."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(JSON_IN_HTML)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for character, escape in JSON_IN_HTML:   # no escape holds any of the characters
+        text = text.replace(character, escape)
+    return text
 
 
 def dashboard_data(class_doc: dict) -> dict:

@@ -21,7 +21,7 @@ from auditor.batch.outputs import GroupRow, class_document, item_catalog, summar
 from auditor.batch.roster import Group, read_input
 from auditor.batch.workers import DEFAULT_TIMEOUT, Outcome, Task, WorkerPool, default_jobs, largest_first
 from auditor.record import record
-from auditor.render.json_text import dumps_indented
+from auditor.render.json_text import Written, dumps_indented
 
 GROUPS_DIR = "groups"
 
@@ -51,6 +51,7 @@ def run_batch(source: Path, out: Path, *, jobs: int | None = None, deadline: str
     cache = Cache(out, enabled=use_cache)
     pool = WorkerPool(jobs or default_jobs(), timeout)
     rows: dict[str, GroupRow] = {}
+    written: dict[str, Written] = {}
     try:
         tasks = [Task(g, tool, tz, cache.key(g.slug) if _report_path(out, g).is_file() else None, use_cache)
                  for g in groups]
@@ -60,20 +61,40 @@ def run_batch(source: Path, out: Path, *, jobs: int | None = None, deadline: str
                 pool.submit(Task(outcome.group, tool, tz, None, use_cache))
                 continue
             rows[outcome.group.slug] = row
+            if row.document is not None:   # written while the workers audit, not all at the end
+                written[outcome.group.slug] = class_report_text(row.document)
             if on_row:
                 on_row(row)
     finally:
         cache.save()
     ordered = [rows[g.slug] for g in groups]
-    write_outputs(out, ordered, str(source), tool)
+    write_outputs(out, ordered, str(source), tool, written)
     return BatchResult(out, ordered, time.perf_counter() - started)
 
 
-def write_outputs(out: Path, rows: list[GroupRow], source: str, tool: str) -> None:
+CLASS_INDENT = 1
+REPORT_DEPTH = 3   # class.json's groups[i]["report"]
+
+
+def class_report_text(document: dict) -> Written:
+    """A group's report as class.json holds it."""
+    return Written(dumps_indented(document, indent=CLASS_INDENT, ensure_ascii=False, depth=REPORT_DEPTH))
+
+
+def write_outputs(out: Path, rows: list[GroupRow], source: str, tool: str,
+                  written: dict[str, Written] | None = None) -> None:
+    """class.json, summary.csv and the dashboard (`written`: reports already written for class.json)."""
     document = class_document(rows, source, tool)
-    write_text_whole(out / "class.json", dumps_indented(document, indent=1, ensure_ascii=False))
+    text = dumps_indented(_with_written_reports(document, written or {}), indent=CLASS_INDENT, ensure_ascii=False)
+    write_text_whole(out / "class.json", text)
     write_text_whole(out / "summary.csv", summary_csv(rows, item_catalog(rows)))
     write_text_whole(out / "dashboard.html", dashboard.render(document))
+
+
+def _with_written_reports(document: dict, written: dict[str, Written]) -> dict:
+    groups = [{**entry, "report": written[entry["slug"]]} if entry["report"] is not None and entry["slug"] in written
+              else entry for entry in document["groups"]]
+    return {**document, "groups": groups}
 
 
 def _record(outcome: Outcome, out: Path, cache: Cache) -> GroupRow | None:

@@ -13,11 +13,22 @@ _INT_REPR = int.__repr__
 _INFINITY = float("inf")
 
 
-def dumps_indented(document, indent: int = 2, ensure_ascii: bool = True) -> str:
-    """The document as `json.dumps(document, indent=indent, ensure_ascii=ensure_ascii)` writes it."""
+class Written:
+    """A value already written by dumps_indented (with the same indent, at the depth where it goes),
+    put in place as it is."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+
+def dumps_indented(document, indent: int = 2, ensure_ascii: bool = True, depth: int = 0) -> str:
+    """The document as `json.dumps(document, indent=indent, ensure_ascii=ensure_ascii)` writes it;
+    at `depth`, as it is written nested that deep in another document (its first line unindented)."""
     encode_string = _json_encoder.encode_basestring_ascii if ensure_ascii else _json_encoder.encode_basestring
     pieces: list[str] = []
-    _write(document, pieces, encode_string, " " * indent, "\n")
+    _write(document, pieces, encode_string, " " * indent, "\n" + " " * (indent * depth))
     return "".join(pieces)
 
 
@@ -71,6 +82,8 @@ def _write_container(value, pieces: list[str], encode_string, step: str, newline
         _write_dict(value, pieces, encode_string, step, newline)
     elif isinstance(value, (list, tuple)):
         _write_list(value, pieces, encode_string, step, newline)
+    elif isinstance(value, Written):
+        pieces.append(value.text)
     else:
         raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
 

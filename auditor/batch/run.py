@@ -47,15 +47,18 @@ def run_batch(source: Path, out: Path, *, jobs: int | None = None, deadline: str
     (out / GROUPS_DIR).mkdir(parents=True, exist_ok=True)
     if on_start:
         on_start(groups)
-    tool = tool_fingerprint()
+    # The groups' cache keys need the fingerprint first; a class run without the cache works it out
+    # (~20-40 ms) once the workers audit, not before they start.
+    tool = tool_fingerprint() if use_cache else None
     cache = Cache(out, enabled=use_cache)
     pool = WorkerPool(jobs or default_jobs(), timeout)
     rows: dict[str, GroupRow] = {}
     written: dict[str, Written] = {}
     try:
-        tasks = [Task(g, tool, tz, cache.key(g.slug) if _report_path(out, g).is_file() else None, use_cache)
+        tasks = [Task(g, tool or "", tz, cache.key(g.slug) if _report_path(out, g).is_file() else None, use_cache)
                  for g in groups]
         for outcome in pool.run(largest_first(tasks)):
+            tool = tool or tool_fingerprint()
             row = _record(outcome, out, cache)
             if row is None:  # the cached report could not be read back: audit the group again
                 pool.submit(Task(outcome.group, tool, tz, None, use_cache))
@@ -68,7 +71,7 @@ def run_batch(source: Path, out: Path, *, jobs: int | None = None, deadline: str
     finally:
         cache.save()
     ordered = [rows[g.slug] for g in groups]
-    write_outputs(out, ordered, str(source), tool, written)
+    write_outputs(out, ordered, str(source), tool or tool_fingerprint(), written)
     return BatchResult(out, ordered, time.perf_counter() - started)
 
 

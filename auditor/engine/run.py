@@ -133,15 +133,9 @@ def _downgrade_template_leftovers(findings: list[Finding], repo: Repository) -> 
 def _mark_vendored(findings: list[Finding], repo: Repository) -> tuple[list[Finding], set[str]]:
     """Findings in a file copied from another repository keep their strength, and say so;
     with the paths of those files."""
-    notes: dict[str, str | None] = {}
-    marked = []
-    for finding in findings:
-        if finding.path and finding.path not in notes:
-            notes[finding.path] = repo.vendored_note(finding.path)
-        note = notes.get(finding.path) if finding.path else None
-        if note:
-            finding = Finding(finding.path, finding.line, f"{finding.message} (vendored code: {note})", finding.strength)
-        marked.append(finding)
+    notes = {finding.path: repo.vendored_note(finding.path) for finding in findings if finding.path}
+    marked = [Finding(f.path, f.line, f"{f.message} (vendored code: {notes[f.path]})", f.strength)
+              if f.path and notes[f.path] else f for f in findings]
     return marked, {path for path, note in notes.items() if note}
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import weakref
+from collections.abc import Iterator
 from pathlib import Path
 
 from auditor.facts.started_early import adopted
@@ -183,23 +184,19 @@ class CatFile:
 
     def sizes(self, objects: list[str]) -> dict[str, int]:
         """object -> size, for the objects among these that are blobs in the object store."""
-        found = {}
-        for start in range(0, len(objects), self.BULK):
-            chunk = objects[start : start + self.BULK]
-            for header in self._ask(self.INFO, [name.encode() for name in chunk]):
-                if len(header) == 3 and header[1] == b"blob" and header[2].isdigit():
-                    found[header[0].decode()] = int(header[2])
-        return found
+        return {header[0].decode(): int(header[2]) for _, header in self._blob_headers(objects)}
 
     def blob_ids(self, names: list[str]) -> dict[str, str]:
         """name -> object id, for the names (`commit:path`) that name a blob."""
-        found = {}
+        return {name: header[0].decode() for name, header in self._blob_headers(names)}
+
+    def _blob_headers(self, names: list[str]) -> Iterator[tuple[str, list[bytes]]]:
+        """(name, `id blob size` header) for the names that name a blob, asked BULK at a time."""
         for start in range(0, len(names), self.BULK):
             chunk = names[start : start + self.BULK]
             for name, header in zip(chunk, self._ask(self.INFO, [name.encode() for name in chunk])):
                 if len(header) == 3 and header[1] == b"blob" and header[2].isdigit():
-                    found[name] = header[0].decode()
-        return found
+                    yield name, header
 
     def kind(self, name: str) -> str | None:
         """The object's type (`blob`, `tree`, `commit`, `tag`); None when the name resolves to nothing."""

@@ -67,7 +67,7 @@ class HeadRead:
     def commit_count(self) -> int:
         """How many commits HEAD's history holds (0 when git cannot tell)."""
         try:
-            return sum(not line.startswith("commit ") for line in self._dates.text().splitlines())
+            return len(_listed_dates(self._dates))
         except GitError:
             return 0
 
@@ -104,9 +104,14 @@ def _commit_dates(where: Path, revision: str) -> GitRun:
     return GitRun(where, "rev-list", "--format=%cI", revision, "--")
 
 
+def _listed_dates(dates: GitRun) -> list[str]:
+    """The commit dates _commit_dates lists, newest first, without their `commit SHA` headers."""
+    return [line for line in dates.text().splitlines() if not line.startswith("commit ")]
+
+
 def _gather(where: Path, commit: str, dates: GitRun, shallow: GitRun | bool, remote: GitRun) -> GitInfo:
     try:
-        listed = [line for line in dates.text().splitlines() if not line.startswith("commit ")]
+        listed = _listed_dates(dates)
         is_shallow = shallow if isinstance(shallow, bool) else shallow.text().strip() == "true"
     except GitError as exc:
         remote.cancel()

@@ -360,8 +360,9 @@ def _brought_blobs(where, commit: str, paths: tuple[str, ...], cat_file: CatFile
     every path can be written so (on one line, as git stored it); else read from `git ls-tree`."""
     brought = dict.fromkeys(paths)
     if cat_file is not None and not any("\n" in path or "\ufffd" in path for path in brought):
-        ids = cat_file.blob_ids([f"{commit}:{path}" for path in brought])
-        return {path: ids[f"{commit}:{path}"] for path in brought if f"{commit}:{path}" in ids}
+        asked = {f"{commit}:{path}": path for path in brought}
+        ids = cat_file.blob_ids(list(asked))
+        return {path: ids[name] for name, path in asked.items() if name in ids}
     listing = git_bytes(where, "ls-tree", "-r", "-z", "--full-tree", commit)
     blobs = {}
     for record in listing.split(b"\0"):

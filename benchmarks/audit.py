@@ -21,6 +21,7 @@ The first line says which interpreter and which copy of the auditor are measured
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import statistics
 import subprocess
@@ -73,11 +74,17 @@ def _is_repository(path: Path) -> bool:
 
 
 class Auditor:
-    """The copy measured: `python -m auditor` of an installed interpreter, or this checkout."""
+    """The copy measured: `python -m auditor` of an installed interpreter, or this checkout.
+
+    Every command runs in an empty folder of its own: `python -m` and `python -c` look for modules
+    in the current folder first, so one started from this checkout would measure the checkout's
+    `auditor/` instead of the installed copy it was asked for."""
 
     def __init__(self, python: str | None):
         self.python = python or sys.executable
         self.env = {**os.environ}
+        self.cwd = tempfile.mkdtemp(prefix="auditor-bench-cwd-")
+        atexit.register(os.rmdir, self.cwd)
         if python is None:
             self.env["PYTHONPATH"] = str(ROOT)
         else:
@@ -88,8 +95,8 @@ class Auditor:
 
     def describe(self) -> str:
         probe = "import auditor, sys; print(auditor.__version__, auditor.__file__, sys.version.split()[0])"
-        answer = subprocess.run([self.python, "-c", probe], env=self.env, capture_output=True, text=True,
-                                check=True)
+        answer = subprocess.run([self.python, "-c", probe], env=self.env, cwd=self.cwd, capture_output=True,
+                                text=True, check=True)
         version, package, python_version = answer.stdout.split()
         return (f"{self.python} -m auditor (Python {python_version}); auditor {version} from "
                 f"{Path(package).parent}{' (this checkout, PYTHONPATH)' if 'PYTHONPATH' in self.env else ''}")
@@ -97,8 +104,8 @@ class Auditor:
 
 def measure_auditor(auditor: Auditor, repo: Path, runs: int) -> tuple[float, float]:
     """(best wall seconds, peak MB of this repository's audits) of the CLI as a fresh process."""
-    command = auditor.command("audit", str(repo), "--format", "json")
-    results = [timed(command, auditor.env) for _ in range(runs)]
+    command = auditor.command("audit", str(repo.resolve()), "--format", "json")
+    results = [timed(command, auditor.env, auditor.cwd) for _ in range(runs)]
     return min(wall for wall, _ in results), max(peak for _, peak in results)
 
 
@@ -137,11 +144,11 @@ def read_capped(path: Path) -> bool:
     return False
 
 
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+def timed(command: list[str], env: dict[str, str], cwd: str) -> tuple[float, float]:
     """(wall seconds, peak MB) of one run: os.wait4 gives the rusage of that process alone
     (and the children it waited for), where RUSAGE_CHILDREN would be the maximum over all runs so far."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)

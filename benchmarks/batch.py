@@ -100,7 +100,7 @@ def run_batch(auditor: Auditor, klass: Path, out: Path, jobs: int, cache: bool) 
     """(wall seconds, peak MB summed over the process tree, peak MB of the largest process)."""
     command = auditor.command("batch", str(klass), "--out", str(out), "--jobs", str(jobs))
     started = time.perf_counter()
-    process = subprocess.Popen([*command, *([] if cache else ["--no-cache"])], env=auditor.env,
+    process = subprocess.Popen([*command, *([] if cache else ["--no-cache"])], env=auditor.env, cwd=auditor.cwd,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     sampler = MemorySampler(process.pid)
     sampler.start()

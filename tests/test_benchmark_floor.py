@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,3 +40,16 @@ def test_the_floor_skips_files_over_the_read_cap(bench, tmp_path):
     huge.write_bytes(b"#" * (bench.MAX_FILE_BYTES + 1))
     assert bench.read_capped(small) and not bench.read_capped(huge)
     assert not bench.read_capped(tmp_path / "missing.py")
+
+
+def test_the_measured_copy_is_not_the_one_in_the_current_folder(bench, tmp_path, monkeypatch):
+    """`python -m auditor` looks in the current folder first: a benchmark started from a checkout
+    must still measure the copy it was asked for."""
+    decoy = tmp_path / "auditor"
+    decoy.mkdir()
+    (decoy / "__init__.py").write_text("__version__ = 'decoy'\n")
+    monkeypatch.chdir(tmp_path)
+    auditor = bench.Auditor(sys.executable)
+    described = auditor.describe()
+    assert "decoy" not in described and str(decoy) not in described
+    assert not any(Path(auditor.cwd).iterdir())

@@ -21,7 +21,7 @@ from auditor.digests import sha256
 from auditor.facts.structured import SAFE_LOADER, yaml
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import field, record
-from auditor.user_cache import cache_folder, write_whole
+from auditor.user_cache import cache_folder, tidy_after_writing, write_whole
 
 WEEK_ORDER = ("1", "2", "3", "extra")
 MODULE_NUMBER = LazyPattern(r"M\d+")
@@ -177,7 +177,8 @@ def _write_cached(cache: Path, key: list[Any], raw: list[Any]) -> None:
             return
     except (TypeError, ValueError):
         return
-    write_whole(cache, lambda out: out.write(text))
+    if write_whole(cache, lambda out: out.write(text)):
+        tidy_after_writing(cache, "catalog-*.json")   # those of checkouts gone or long unused
 
 
 def by_id() -> dict[str, RuleSpec]:

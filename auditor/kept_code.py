@@ -33,7 +33,7 @@ def _stamp() -> list:
     return [FORMAT, sys.version, marshal.version]
 
 
-KEPT = KeptAcrossRuns(lambda: kept_file(), lambda: _stamp(), "code", MAX_KEPT,
+KEPT = KeptAcrossRuns(lambda: kept_file(), lambda: _stamp(), "code", MAX_KEPT, family="kept-code-*",
                       valid=lambda entry: isinstance(entry, bytes))
 store_learned = KEPT.store_learned
 

@@ -135,6 +135,6 @@ def _stamp() -> list[Any]:
 
 # Programs this run compiled are added to the file at exit; past MAX_PROGRAMS, those this run neither
 # compiled nor rebuilt are dropped first.
-KEPT = KeptAcrossRuns(lambda: program_file(), lambda: _stamp(), "programs", MAX_PROGRAMS,
+KEPT = KeptAcrossRuns(lambda: program_file(), lambda: _stamp(), "programs", MAX_PROGRAMS, family="regex-programs-*",
                       valid=lambda entry: isinstance(entry, list) and len(entry) == 5)
 store_learned = KEPT.store_learned

@@ -11,6 +11,7 @@ import _thread
 import atexit
 import marshal
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -68,17 +69,42 @@ def write_whole(path: Path, write: Callable[[IO], None], binary: bool = False) -
     return True
 
 
+UNWRITTEN_FOR = 30 * 24 * 3600   # seconds: a cache file of its family no run has written for this long is dropped
+
+
+def tidy_after_writing(written: Path, family: str) -> None:
+    """Once a cache file is written, the files it supersedes go: its predecessor in the format used
+    before `marshal` (the same name ending in `.json`), and the files of its family (a glob such as
+    `catalog-*.json`) that no run has written for UNWRITTEN_FOR, kept for checkouts, versions of the
+    auditor or Pythons no longer run here (one that is still used is only made again). Only names of
+    that family in the cache folder are removed, and what cannot be removed stays."""
+    older_than = time.time() - UNWRITTEN_FOR
+    superseded = [written.with_suffix(".json")] if written.suffix != ".json" else []
+    try:
+        superseded += [path for path in written.parent.glob(family)
+                       if path != written and path.lstat().st_mtime < older_than]
+    except OSError:
+        pass
+    for path in superseded:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+
+
 class KeptAcrossRuns:
     """What a run learned that saves a later one work (regex programs, the words of patterns, compiled
     code), kept in one file of the user's cache under a stamp: the file is read whole on first
     use, and what this run learned is added to it at exit (or by `store_learned`, where a process
     ends without exit handlers, as a forked batch worker does), once. Past `limit` entries, those
     this run neither looked up nor learned are dropped first. `file` and `stamp` are asked each
-    time (None: no file, nothing kept); `valid` says which stored entries are of the right shape."""
+    time (None: no file, nothing kept); `valid` says which stored entries are of the right shape;
+    `family` is the glob of the names other versions give the file (tidy_after_writing)."""
 
     def __init__(self, file: Callable[[], Path | None], stamp: Callable[[], Any], field: str, limit: int,
-                 valid: Callable[[Any], bool] = lambda entry: True):
+                 valid: Callable[[Any], bool] = lambda entry: True, family: str | None = None):
         self._file, self._stamp, self._field, self.limit, self._valid = file, stamp, field, limit, valid
+        self._family = family
         self._lock = _thread.allocate_lock()   # threading's Lock; every start imports this module
         self.stored: dict[str, Any] | None = None
         self.learned: dict[str, Any] = {}
@@ -115,7 +141,8 @@ class KeptAcrossRuns:
         kept = {**self._read(path), **learned}
         if len(kept) > self.limit:
             kept = {key: kept[key] for key in sorted(kept, key=lambda key: key not in used)[:self.limit]}
-        write_kept(path, {"stamp": self._stamp(), self._field: kept})
+        if write_kept(path, {"stamp": self._stamp(), self._field: kept}):
+            tidy_after_writing(path, self._family or path.name)
 
     def _read(self, path: Path | None) -> dict[str, Any]:
         if path is None:

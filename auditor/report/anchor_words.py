@@ -80,5 +80,5 @@ def _stamp() -> list[Any]:
     return [FORMAT, sys.version, checksum]
 
 
-KEPT = KeptAcrossRuns(lambda: words_file(), lambda: _stamp(), "words", MAX_STORED)
+KEPT = KeptAcrossRuns(lambda: words_file(), lambda: _stamp(), "words", MAX_STORED, family="anchor-words-*")
 store_learned = KEPT.store_learned

@@ -13,7 +13,7 @@ from auditor.facts.gitcmd import GitError
 from auditor.facts.gitinfo import commit_info, read_git_info, redact
 from auditor.facts.gitsource import GitTreeSource
 from auditor.facts.repository import GitReads, Problem
-from auditor.facts.python_read import PythonRead, python_read_from_plain, python_read_to_plain
+from auditor.facts.python_read import PythonFile, python_file_from_plain, python_file_to_plain, python_read_of
 from auditor.facts.template import project_folders
 from auditor.facts.source import FolderSource, Source
 from auditor.model import AnswerCheck, ChecklistLine, CourseCheck, ItemResult
@@ -28,7 +28,7 @@ from auditor.report.links import github_path, github_slug, is_this_repository, m
 from auditor.report.parsed import ParsedReport
 from auditor.answers.course import course_checks
 from auditor.report.statements import Statement, answer_claim, statements_from_plain, statements_to_plain
-from auditor.side_work import Pending, Work, compute_beside
+from auditor.side_work import FromBothEnds, Pending, Work, compute_beside
 
 DEFAULT_REPORT = "reports/README.md"
 # Where the course's report is looked for, in this order: some groups renamed the folder.
@@ -89,14 +89,16 @@ def audit_source(source: Source, git, report_file: Path | None = None) -> AuditR
     parsed = ParsedReport(report.path, report.text, report.answers, slug)
     repo = Repository(source.root, source=source, git=git, report_path=report.path,
                       study_numbers=study_numbers(report.text), report=parsed, started=started)
-    python_pending, said_pending = _side_work(repo, report, slug)
+    python_beside, said_pending = _side_work(repo, report, slug)
     try:
         outcomes = run_all(repo)
     except BaseException:
-        python_pending.cancel()
+        if python_beside is not None:
+            python_beside.cancel()
         said_pending.cancel()
         raise
-    python_pending.cancel()   # when no rule read the Python files
+    if python_beside is not None:
+        python_beside.cancel()   # when no rule read the Python files
     started.cancel_branch_log()
     items = []
     for spec in catalog:
@@ -158,24 +160,30 @@ def claimed_via(item_id: str, line: ChecklistLine | None) -> str | None:
 
 
 def _side_work(repo: Repository, report: ReportClaims, slug: tuple[str | None, str | None]
-               ) -> tuple[Pending[PythonRead], Pending[dict[str, list[Statement]] | None]]:
+               ) -> tuple[FromBothEnds[PythonFile] | None, Pending[dict[str, list[Statement]] | None]]:
     """What needs only what has been read so far, worked out beside the rules (auditor.side_work):
-    the Python files parsed, which most rules read (those that read none run first meanwhile), then
+    the Python files parsed, which most rules read (those that read none run first meanwhile; when
+    one asks before the child is done, this process parses the rest from the last file back), then
     what the answers say of each item (None for a report without answers), which only the report
     needs. The Python files go to the child only when they are read from the disk (a commit's tree
     is read through git, which is this process's); the file listing is read first for that reason."""
     repo.files
-    works = {}
+    python = None
+    works: list[Work] = []
     if isinstance(repo.file_source, FolderSource):
-        works["python"] = Work(repo.read_python, python_read_to_plain, python_read_from_plain)
+        files = repo.python_files()
+        python = FromBothEnds(len(files), lambda index: repo.read_python_file(files[index]),
+                              python_file_to_plain, python_file_from_plain)
+        works += python.works()
     answers = report.answers
+    said = None
     if answers is not None and answers.questions:
-        works["said"] = Work(lambda: answer_statements(answers, slug), statements_to_plain,
-                             statements_from_plain)
-    pending = dict(zip(works, compute_beside(list(works.values()))))
-    python_pending = pending.get("python") or Pending(repo.read_python, python_read_from_plain)
-    repo.python_arriving(python_pending.result)
-    return python_pending, pending.get("said") or Pending(lambda: None, lambda plain: plain)
+        said = Work(lambda: answer_statements(answers, slug), statements_to_plain, statements_from_plain)
+    pending = compute_beside(works + ([said] if said else []))
+    if python is not None:
+        python.follow(pending[:len(works)])
+        repo.python_arriving(lambda: python_read_of(files, python.results()))
+    return python, pending[-1] if said else Pending(lambda: None, lambda plain: plain)
 
 
 def _unsupported_on_older_branch_versions(items: list[ItemResult], outcomes: dict, repo: Repository) -> None:

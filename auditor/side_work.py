@@ -5,7 +5,9 @@ An audit is one thread of Python, and the second core mostly idles while the rul
 pieces of an audit need only what is read before the rules start: the Python files parsed (the
 `python` fact, ~10-80 ms; the rules that read no Python run first meanwhile) and what the answers
 say of every item (~40-60 ms, needed only after the rules). One child forked before the rules
-computes them in that order and sends each as soon as it is done. Only the one-audit command
+computes them in that order and sends each as soon as it is done, the Python file by file: when
+the rules want the Python before the child is through, this process parses the files left from the
+last one back, instead of waiting, until the two meet (FromBothEnds). Only the one-audit command
 allows this (`forking_allowed`): a batch worker already keeps its core busy, and the library API
 stays a plain function call. The child inherits everything and touches nothing outside: it runs
 no process (git is the parent's), computes, stores what the auditor's own caches learned (as a
@@ -24,6 +26,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from typing import IO, Any, Generic, TypeVar
 
 from auditor.record import record
@@ -32,6 +35,7 @@ T = TypeVar("T")
 _allowed = False
 MAX_ANSWER_BYTES = 64 * 1024 * 1024
 FRAME_HEADER = 8
+READ_BYTES = 1 << 20
 
 
 @contextmanager
@@ -81,12 +85,103 @@ class Pending(Generic[T]):
                     pass
         return self._compute()
 
+    def arrived(self) -> bool:
+        """Whether asking for the value now would not wait for the child: it has sent it (or failed to),
+        or there is no child to wait for. Never waits itself."""
+        return self._child is None or self._child.arrived(self._index)
+
     def cancel(self) -> None:
         """This value is no longer wanted (the audit ended another way): the child is stopped once no
         other value it computes is waited for."""
         child, self._child = self._child, None
         if child is not None:
             child.release(self._index)
+
+
+class FromBothEnds(Generic[T]):
+    """A list of items worked out by the side-work child from the first on, and by this process from
+    the last back once it wants them: instead of waiting for the child's share to grow, this process
+    takes the rest from the other end until the two meet.
+
+    Who does which item is agreed through two numbers in memory both processes share (mapped before
+    the fork): how many items the child has taken from the front, and where this process's share at
+    the back begins. Each moves only its own number, toward the other's, and takes an item only while
+    the other's number leaves it free. A race can at most have both work out one item (the same value
+    either way), never leave one out: whatever the child does not send is worked out here."""
+
+    def __init__(self, count: int, compute_one: Callable[[int], T], to_plain: Callable[[T], Any],
+                 from_plain: Callable[[Any], T]):
+        self._count, self._compute_one = count, compute_one
+        self._to_plain, self._from_plain = to_plain, from_plain
+        self._parent = os.getpid()
+        self._ends = _SharedEnds(count)
+        self._pending: list[Pending[T]] = []
+
+    def works(self) -> list[Work[T]]:
+        """One work per item, for compute_beside; then `follow` its Pending values."""
+        return [Work(partial(self._compute, index), self._to_plain, self._from_plain) for index in range(self._count)]
+
+    def follow(self, pending: Sequence[Pending[T]]) -> None:
+        self._pending = list(pending)
+
+    def results(self) -> list[T]:
+        """Every item's value, in order."""
+        values: dict[int, T] = {}
+        back = self._count
+        while back > 0 and not self._pending[back - 1].arrived() and self._ends.front < back:
+            back -= 1
+            self._ends.back = back
+            self._pending[back].cancel()
+            values[back] = self._compute_one(back)
+        return [values[index] if index in values else self._pending[index].result() for index in range(self._count)]
+
+    def cancel(self) -> None:
+        for pending in self._pending:
+            pending.cancel()
+
+    def _compute(self, index: int) -> T:
+        if os.getpid() != self._parent and not self._ends.child_takes(index):
+            raise TakenByParent(index)
+        return self._compute_one(index)
+
+
+class TakenByParent(Exception):
+    """The parent works this item out itself: the child sends no answer for it."""
+
+
+class _SharedEnds:
+    """FromBothEnds' two numbers, in a page shared with the child; in this process alone where no
+    shared page can be mapped (the child then works out every item, and sends each)."""
+
+    def __init__(self, count: int):
+        try:
+            import mmap
+
+            self._page: Any = mmap.mmap(-1, 2 * FRAME_HEADER)   # anonymous and shared, inherited by fork
+        except (ImportError, OSError, ValueError):
+            self._page = bytearray(2 * FRAME_HEADER)
+        self.back = count
+
+    @property
+    def front(self) -> int:
+        """How many items the child has taken."""
+        return int.from_bytes(self._page[:FRAME_HEADER], "little")
+
+    @property
+    def back(self) -> int:
+        """The first item of the parent's share."""
+        return int.from_bytes(self._page[FRAME_HEADER:], "little")
+
+    @back.setter
+    def back(self, value: int) -> None:
+        self._page[FRAME_HEADER:] = value.to_bytes(FRAME_HEADER, "little")
+
+    def child_takes(self, index: int) -> bool:
+        """In the child: item `index` is the child's unless the parent's share has reached it."""
+        if index >= self.back:
+            return False
+        self._page[:FRAME_HEADER] = (index + 1).to_bytes(FRAME_HEADER, "little")
+        return True
 
 
 class _Child:
@@ -98,7 +193,8 @@ class _Child:
 
     def __init__(self, pid: int, reader: int, count: int):
         self.pid, self.count = pid, count
-        self._pipe: IO[bytes] | None = os.fdopen(reader, "rb", closefd=True)
+        self._pipe: IO[bytes] | None = os.fdopen(reader, "rb", buffering=0, closefd=True)
+        self._unread = bytearray()   # what was read of the pipe past the last whole frame
         self._frames: list[bytes] = []
         self._received = 0   # bytes of answers read so far, all frames together
         self._wanted = set(range(count))   # the works whose values are still to be asked for
@@ -126,12 +222,7 @@ class _Child:
     def answer(self, index: int) -> Any | None:
         """The child's answer for work `index` once it is all here; None on any failure. An interrupt
         while waiting stops the child."""
-        try:
-            while len(self._frames) <= index and self._pipe is not None:
-                self._read_frame()
-        except BaseException:
-            self.stop()
-            raise
+        self._read_until(index, wait=True)
         if index >= len(self._frames):
             return None
         frame, self._frames[index] = self._frames[index], b""
@@ -140,25 +231,55 @@ class _Child:
         except (EOFError, ValueError, TypeError):
             return None
 
-    def _read_frame(self) -> None:
-        header = self._read_exactly(FRAME_HEADER)
-        size = int.from_bytes(header, "big") if header is not None else None
-        frame = self._read_exactly(size) if size is not None and self._received + size <= MAX_ANSWER_BYTES else None
-        if frame is None:
+    def arrived(self, index: int) -> bool:
+        """Whether work `index` was answered, or no answer can come any more; reads only what the pipe
+        already holds."""
+        self._read_until(index, wait=False)
+        return index < len(self._frames) or self._pipe is None
+
+    def _read_until(self, index: int, wait: bool) -> None:
+        try:
+            while len(self._frames) <= index and self._pipe is not None and (wait or self._readable()):
+                self._read_some()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _readable(self) -> bool:
+        import select   # imported by subprocess, which every audit imports: no cost here
+
+        try:
+            return bool(select.select([self._pipe], [], [], 0)[0])
+        except (OSError, ValueError):
+            return True   # the read that follows finds out what is wrong
+
+    def _read_some(self) -> None:
+        """What the pipe holds (waiting for the child to write some), split into whole frames. The end
+        of the pipe, or a frame that would pass MAX_ANSWER_BYTES, ends the answers."""
+        try:
+            data = self._pipe.read(READ_BYTES)
+        except OSError:
+            data = b""
+        if not data:
             self.stop()
             return
-        self._received += size
-        self._frames.append(frame)
+        self._unread += data
+        start = 0
+        while len(self._unread) - start >= FRAME_HEADER:
+            size = int.from_bytes(self._unread[start:start + FRAME_HEADER], "big")
+            if self._received + size > MAX_ANSWER_BYTES:
+                self.stop()
+                return
+            end = start + FRAME_HEADER + size
+            if end > len(self._unread):
+                break
+            self._frames.append(bytes(self._unread[start + FRAME_HEADER:end]))
+            self._received += size
+            start = end
+        del self._unread[:start]
         if len(self._frames) == self.count:
             self._close()
             _reap(self.pid)
-
-    def _read_exactly(self, size: int) -> bytes | None:
-        try:
-            data = self._pipe.read(size) if self._pipe is not None else None
-        except OSError:
-            return None
-        return data if data is not None and len(data) == size else None
 
     def release(self, index: int) -> None:
         """Work `index` was answered or is no longer wanted; once none is, the child is done with."""

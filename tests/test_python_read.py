@@ -10,7 +10,7 @@ import pytest
 from auditor.facts import Repository
 from auditor.facts.files import FileText
 from auditor.facts.python_code import PythonModule, parse_python
-from auditor.facts.python_read import PythonRead, python_read_from_plain, python_read_to_plain
+from auditor.facts.python_read import PythonFile, python_file_from_plain, python_file_to_plain, python_read_of
 from auditor.record import fields
 from auditor.side_work import forking_allowed
 from conftest import FIXTURES, make_git_repo
@@ -33,14 +33,15 @@ label = "string" + f"{size}"
 '''
 
 
-def test_a_read_travels_as_plain_values_and_comes_back_the_same():
+def test_a_file_travels_as_plain_values_and_comes_back_the_same():
     module = parse_python("src/model.py", EVERY_KIND_OF_FACT)
     assert module.calls and module.classes and module.functions and module.decorators and module.aliases
-    read = PythonRead({"src/model.py": FileText(EVERY_KIND_OF_FACT), "src/broken.py": FileText(None, "is binary, not text")},
-                      {"src/model.py": module})
-    back = python_read_from_plain(python_read_to_plain(read))
-    assert back == read and list(back.texts) == list(read.texts)
-    assert back.modules["src/model.py"].resolve("nn.Linear") == "torch.nn.Linear"
+    files = [PythonFile(FileText(EVERY_KIND_OF_FACT), module), PythonFile(FileText(None, "is binary, not text"), None)]
+    back = [python_file_from_plain(python_file_to_plain(file)) for file in files]
+    assert back == files
+    assert back[0].module.resolve("nn.Linear") == "torch.nn.Linear"
+    read = python_read_of(["src/model.py", "src/broken.py"], back)
+    assert list(read.texts) == ["src/model.py", "src/broken.py"] and list(read.modules) == ["src/model.py"]
 
 
 def test_a_module_is_rebuilt_from_its_fields_in_declaration_order():
@@ -65,17 +66,20 @@ def test_an_audit_says_the_same_whichever_process_parsed_the_python(tmp_path, mo
         (root / remove).unlink()
     alone = dumps(audit(root))
     parent, read_here = os.getpid(), []
-    read_python = Repository.read_python
+    read_python_file = Repository.read_python_file
 
-    def noted(repo):
-        read_here.append(os.getpid() == parent)
-        return read_python(repo)
+    def noted(repo, rel):
+        if os.getpid() == parent:   # the child's calls are its own: only the parent's are seen here
+            read_here.append(rel)
+        return read_python_file(repo, rel)
 
-    monkeypatch.setattr(Repository, "read_python", noted)
+    monkeypatch.setattr(Repository, "read_python_file", noted)
     with forking_allowed():
         beside = dumps(audit(root))
     assert beside == alone
-    assert read_here == ([True] if remove else []), "the parent reads the Python itself only when the child could not"
+    assert set(read_here) <= set(files) and len(read_here) == len(set(read_here)), "each file parsed here at most once"
+    if remove:
+        assert remove in read_here, "the file only git can give is read here, since the child cannot run git"
     assert ("src/gone.py" in alone) == bool(remove), "a file missing from the disk is still read, from git"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 
 import pytest
 
@@ -215,3 +216,74 @@ def test_statements_travel_as_plain_values_and_nothing_else_passes_for_them():
     for plain in ([], {"dvc": [("dvc", True)]}, {1: []}, {"dvc": ["text"]}):
         with pytest.raises((TypeError, ValueError)):
             statements_from_plain(plain)
+
+
+def _both_ends(count, compute_one, record_here=None):
+    parent = os.getpid()
+
+    def noted(index):
+        if os.getpid() == parent and record_here is not None:
+            record_here.append(index)
+        return compute_one(index)
+
+    both = side_work.FromBothEnds(count, noted, lambda value: value, lambda plain: plain)
+    both.follow(compute_beside(both.works()))
+    return both
+
+
+def _slow_in_the_child(parent, seconds):
+    def compute(index):
+        if os.getpid() != parent:
+            time.sleep(seconds)
+        return [index, index * index]
+    return compute
+
+
+def test_from_both_ends_without_a_child_every_item_is_computed_here_in_order():
+    here = []
+    assert _both_ends(5, lambda index: index * 10, here).results() == [0, 10, 20, 30, 40]
+    assert sorted(here) == [0, 1, 2, 3, 4]
+
+
+def test_from_both_ends_the_parent_takes_items_from_the_last_back_instead_of_waiting():
+    here = []
+    with forking_allowed():
+        both = _both_ends(6, _slow_in_the_child(os.getpid(), 0.5), here)
+        time.sleep(0.2)   # the child has taken the first item and works on it
+    assert both.results() == [[index, index * index] for index in range(6)]
+    assert here == [5, 4, 3, 2, 1], "the parent took every item the child had not taken, last first"
+
+
+def test_from_both_ends_what_the_child_sent_is_not_computed_again():
+    here = []
+    with forking_allowed():
+        both = _both_ends(6, lambda index: [index, os.getpid()], here)
+        deadline = time.monotonic() + 30
+        while not both._pending[-1].arrived() and time.monotonic() < deadline:
+            time.sleep(0.01)
+    values = both.results()
+    assert [value[0] for value in values] == list(range(6)) and here == []
+    assert all(value[1] != os.getpid() for value in values)
+
+
+def test_from_both_ends_items_the_child_could_not_send_are_computed_here():
+    parent, here = os.getpid(), []
+
+    def dies_at_two(index):
+        if os.getpid() != parent and index == 2:
+            os._exit(3)
+        return index
+
+    with forking_allowed():
+        both = _both_ends(5, dies_at_two, here)
+        time.sleep(0.2)
+    assert both.results() == [0, 1, 2, 3, 4]
+    assert 2 in here
+
+
+@pytest.mark.parametrize("back, index, taken", [(5, 0, True), (5, 4, True), (4, 4, False), (3, 5, False)])
+def test_the_child_takes_an_item_only_before_the_parent_s_share(back, index, taken):
+    ends = side_work._SharedEnds(back)
+    assert ends.front == 0 and ends.back == back
+    assert ends.child_takes(index) is taken
+    assert ends.front == (index + 1 if taken else 0)

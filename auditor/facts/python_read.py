@@ -19,16 +19,28 @@ class PythonRead:
     modules: dict[str, PythonModule]
 
 
-def python_read_to_plain(read: PythonRead) -> tuple:
-    texts = [(rel, content.text, content.error) for rel, content in read.texts.items()]
-    return texts, [_module_to_plain(module) for module in read.modules.values()]
+@record(frozen=True)
+class PythonFile:
+    """One Python file read (a text, or why it could not be read), and parsed when it could be."""
+
+    text: FileText
+    module: PythonModule | None
 
 
-def python_read_from_plain(plain: Any) -> PythonRead:
-    texts, modules = plain
-    decoded = (_module_from_plain(module) for module in modules)
-    return PythonRead({rel: FileText(text, error) for rel, text, error in texts},
-                      {module.path: module for module in decoded})
+def python_read_of(paths: list[str], files: list[PythonFile]) -> PythonRead:
+    """The read of these files, in this order."""
+    return PythonRead({rel: file.text for rel, file in zip(paths, files)},
+                      {rel: file.module for rel, file in zip(paths, files) if file.module is not None})
+
+
+def python_file_to_plain(file: PythonFile) -> tuple:
+    module = _module_to_plain(file.module) if file.module is not None else None
+    return file.text.text, file.text.error, module
+
+
+def python_file_from_plain(plain: Any) -> PythonFile:
+    text, error, module = plain
+    return PythonFile(FileText(text, error), _module_from_plain(module) if module is not None else None)
 
 
 def _compared(cls) -> tuple[str, ...]:

@@ -27,7 +27,7 @@ from auditor.facts.path_index import PathIndex
 from auditor.facts.source import FolderSource, Source
 from auditor.facts.gitinfo import GitInfo, Ref, branch_names, read_git_info, read_refs, start_refs
 from auditor.facts.python_code import PythonModule, SetupPy, parse_python, read_setup_py
-from auditor.facts.python_read import PythonRead
+from auditor.facts.python_read import PythonFile, PythonRead, python_read_of
 from auditor.facts.structured import Parsed, parse_json, parse_toml, parse_yaml
 from auditor.facts.history import History, HistoryRead
 from auditor.facts.team import Team, build_team
@@ -618,12 +618,20 @@ class Repository:
 
     def read_python(self) -> PythonRead:
         """What the `python` fact is made of: the Python files read, and the readable ones parsed."""
-        texts = self._python_texts()
-        return PythonRead(texts, {rel: parse_python(rel, content.text) for rel, content in texts.items()
-                                  if content.text is not None})
+        files = self.python_files()
+        return python_read_of(files, [self.read_python_file(rel) for rel in files])
+
+    def python_files(self) -> list[str]:
+        """The Python files the `python` fact reads, in listing order."""
+        return [rel for rel in self.files if rel.endswith(".py") and not VENDORED.search(rel)]
+
+    def read_python_file(self, rel: str) -> PythonFile:
+        """One Python file read, and parsed when it could be read."""
+        content = self.text(rel)
+        return PythonFile(content, parse_python(rel, content.text) if content.text is not None else None)
 
     def _python_texts(self) -> dict[str, FileText]:
-        return {rel: self.text(rel) for rel in self.files if rel.endswith(".py") and not VENDORED.search(rel)}
+        return {rel: self.text(rel) for rel in self.python_files()}
 
     def python_arriving(self, read: Callable[[], PythonRead]) -> None:
         """The `python` fact is being made elsewhere (another process, auditor.side_work): `read`

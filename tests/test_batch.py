@@ -255,17 +255,34 @@ def test_forked_workers_keep_the_regex_programs_they_compiled(tmp_path, monkeypa
     assert regex_programs.KEPT.learned == {}, "the parent compiled none of them"
 
 
-def report_the_collector(task: Task) -> Outcome:
-    """A stand-in audit that says how the worker's cyclic garbage collector stands."""
+class Knot:
+    """An object in a reference cycle: only the cyclic collector frees it."""
+
+
+LEFT_BY_THE_LAST_AUDIT: dict = {}
+
+
+def leave_a_cycle_and_report_the_collector(task: Task) -> Outcome:
+    """A stand-in audit that leaves a cycle behind and says how the worker's cyclic garbage collector
+    stands, and whether the cycle the previous audit left is gone."""
     import gc
-    return Outcome(task.group, "audited", document={"frozen": gc.get_freeze_count(), "enabled": gc.isenabled()})
+    import weakref
+
+    knot = Knot()
+    knot.itself = knot
+    previous = LEFT_BY_THE_LAST_AUDIT.get("knot")
+    LEFT_BY_THE_LAST_AUDIT["knot"] = weakref.ref(knot)
+    return Outcome(task.group, "audited", document={
+        "frozen": gc.get_freeze_count(), "enabled": gc.isenabled(),
+        "previous freed": None if previous is None else previous() is None})
 
 
-def test_workers_freeze_what_they_inherited_and_keep_collecting_the_audits_garbage(tmp_path):
-    pool = WorkerPool(jobs=1, timeout=30, work=report_the_collector)
-    [outcome] = list(pool.run([Task(Group("a", str(tmp_path / "a"), "a"), "tool")]))
-    assert outcome.document["frozen"] > 1000, "the imported auditor is kept out of the collector's passes"
-    assert outcome.document["enabled"], "cycles an audit leaves are still collected"
+def test_workers_freeze_what_they_inherited_and_collect_each_audit_s_cycles_after_it(tmp_path):
+    pool = WorkerPool(jobs=1, timeout=30, work=leave_a_cycle_and_report_the_collector)
+    first, second = list(pool.run([Task(Group(n, str(tmp_path / n), n), "tool") for n in ("a", "b")]))
+    assert first.document["frozen"] > 1000, "the imported auditor is kept out of the collector's passes"
+    assert not first.document["enabled"], "no collector passes while a group is audited"
+    assert second.document["previous freed"] is True, "the cycles an audit leaves are collected once it is sent"
 
 
 def test_a_dead_or_hanging_worker_costs_only_its_group(tmp_path):

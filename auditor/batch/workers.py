@@ -136,9 +136,12 @@ def _serve(connection, work: Callable[[Task], Outcome]) -> None:
 
     What the worker inherited (the imported auditor, its catalogue and probes) lives as long as
     the worker: it is frozen out of the cyclic collector's passes, which otherwise walk it on every
-    full collection (~0.2 s of CPU per worker over the dev corpus, ~0.08 s frozen). The collector
-    stays on for each audit's own objects, so a cycle holding a repository's facts is still freed."""
+    full collection (~0.2 s of CPU per worker over the dev corpus, ~0.08 s frozen). As in the
+    one-audit command, the collector makes no passes while a group is audited; one collection after
+    each group, once its outcome is sent, frees the cycles that audit left (a group's facts are
+    never kept into the next): the workers' peak memory over the dev corpus fell from 55 to 44 MB."""
     gc.freeze()
+    gc.disable()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if hasattr(os, "setpgrp"):
         os.setpgrp()  # its own process group, so stopping it also stops a `git clone` it started
@@ -151,6 +154,7 @@ def _serve(connection, work: Callable[[Task], Outcome]) -> None:
             _keep_learned_programs()
             return
         connection.send(work(task))
+        gc.collect()   # the cycles the audit left, once it is sent: none is kept into the next group
 
 
 def _keep_learned_programs() -> None:

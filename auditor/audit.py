@@ -61,6 +61,8 @@ def audit(path: Path, report_file: Path | None = None) -> AuditResult:
         raise InputError(f"{path} is not a folder")
     git = read_git_info(root.resolve())
     source = FolderSource(root, git.is_repo, head=git.commit)
+    if git.error and not git.is_repo:   # a `.git` git would wait on: read as plain files, and said
+        source.notes.append((".git", f"{git.error}; the folder is read as plain files, without git"))
     try:
         result = audit_source(source, git, report_file)
         if source.reads_git_objects:   # HEAD's blobs stood in for the disk: read what is left while git is open
@@ -274,8 +276,10 @@ def audit_target(target: str, *, report_file: Path | None = None, at: str | None
             return audit(path, report_file)
         if not path.is_dir():
             raise InputError(f"{target} does not exist" if not path.exists() else f"{target} is not a folder")
-        if not read_git_info(path.resolve()).is_repo:
-            raise InputError(f"{target} is a plain folder: --at and --deadline need its git history")
+        git = read_git_info(path.resolve())
+        if not git.is_repo:
+            raise InputError(f"{target}: {git.error}; --at and --deadline need its git history" if git.error
+                             else f"{target} is a plain folder: --at and --deadline need its git history")
         return _audit_commit(path.resolve(), report_file, at, deadline, tz, None)
     except TargetError as exc:
         raise InputError(str(exc)) from exc

@@ -28,6 +28,7 @@ from auditor import __version__
 from auditor.digests import sha256
 from auditor.batch.roster import Group
 from auditor.facts.files import list_files
+from auditor.facts.started_early import git_would_block
 from auditor.whole_file import SHARED, replace_whole
 from auditor.lazy_pattern import LazyPattern
 
@@ -72,6 +73,8 @@ def repository_state(group: Group) -> str | None:
         return None
     pinned = bool(group.at or group.deadline)
     if (root / ".git").exists():
+        if git_would_block(root):   # not cached: the audit reads it as plain files, and says why
+            return None
         head = local_head(root / ".git")
         if head is None:
             return None

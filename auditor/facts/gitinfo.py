@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from auditor.facts.gitcmd import GitError, GitRun
-from auditor.facts.started_early import adopted
+from auditor.facts.started_early import adopted, git_would_block
 from auditor.lazy_pattern import LazyPattern
 from auditor.record import record, replace
 
@@ -32,9 +32,13 @@ CREDENTIALS = LazyPattern(r"^([a-z][a-z0-9+.-]*://)[^/@]*@", re.IGNORECASE)   # 
 
 
 def read_git_info(root: Path) -> GitInfo:
-    """The folder's HEAD, when the folder is a git work tree: three git calls run side by side."""
+    """The folder's HEAD, when the folder is a git work tree: three git calls run side by side. A
+    work tree whose `.git` would keep git waiting is read as a plain folder, and `error` says why."""
     if not (root / ".git").exists():
         return GitInfo(is_repo=False)
+    blocked = git_would_block(root)
+    if blocked:
+        return GitInfo(is_repo=False, error=blocked)
     return start_head_read(root).info()
 
 

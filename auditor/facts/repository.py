@@ -430,7 +430,12 @@ class Repository:
 
     @property
     def source_notes(self) -> list[str]:
-        """What the reader of the files had to work around (an empty git index read from HEAD)."""
+        """What the reader of the files had to work around (an empty git index read from HEAD, a
+        `.git` that would keep git waiting)."""
+        return [note for _, note in self._source_notes]
+
+    @property
+    def _source_notes(self) -> list[tuple[str, str]]:
         return list(getattr(self._source, "notes", ()))
 
     @cached_property
@@ -439,7 +444,7 @@ class Repository:
         seen = [Problem(p, t.error) for p, t in self._texts.items() if t.error]
         seen += [Problem(p, y.error) for p, y in self._documents.items() if y.error and not self._texts[p].error]
         seen += [Problem(p, i.error) for p, i in self._ini.items() if i.error and not self._texts[p].error]
-        seen += [Problem(".git/index", note) for note in self.source_notes]
+        seen += [Problem(path, note) for path, note in self._source_notes]
         if "commands" in self.__dict__:   # only when a rule read the commands
             seen += [Problem(n.path, n.message) for n in self.commands.notes]
         return sorted(set(seen), key=lambda p: p.path)

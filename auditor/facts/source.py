@@ -40,7 +40,7 @@ class FolderSource:
         self.root = root.resolve()
         self.is_git = is_git
         self.head = head if is_git else None
-        self.notes: list[str] = []
+        self.notes: list[tuple[str, str]] = []   # (path, what was worked around there)
         self._listed: list[str] | None = None
         self._tracked: frozenset[str] | None = None
         self._listing: GitRun | None = None
@@ -70,7 +70,7 @@ class FolderSource:
             return []
         if listed:
             self._from_head = True
-            self.notes.append(EMPTY_INDEX_NOTE.format(count=len(listed)))
+            self.notes.append((".git/index", EMPTY_INDEX_NOTE.format(count=len(listed))))
         return listed
 
     def _tree(self) -> GitTreeSource | None:

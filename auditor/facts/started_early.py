@@ -71,7 +71,7 @@ def start_folder_reads(target: str) -> None:
 
     try:
         root = local_path(target)
-        if not (root / ".git").exists():   # as read_git_info tells a work tree
+        if not (root / ".git").exists() or git_would_block(root):   # as read_git_info tells a work tree
             return
         root = root.resolve()
     except (OSError, ValueError):   # the audit says what is wrong with the target
@@ -107,8 +107,8 @@ def head_named(git_dir: Path) -> str | None:
     named = head.strip()
     if HEX_COMMIT.fullmatch(named):
         return named
-    ref = named.removeprefix("ref: ").strip() if named.startswith("ref: ") else None
-    if ref is None or not REF_NAME.fullmatch(ref):
+    ref = _ref_named(named)
+    if ref is None:
         return None
     loose = _small_file(git_dir / ref, MAX_REF_FILE)
     if loose is not None:
@@ -118,6 +118,42 @@ def head_named(git_dir: Path) -> str | None:
         commit, _, name = line.partition(" ")
         if name == ref and HEX_COMMIT.fullmatch(commit):
             return commit
+    return None
+
+
+def _ref_named(head: str) -> str | None:
+    """The branch a symbolic HEAD names (`ref: refs/heads/main`), when it is a plain ref name."""
+    ref = head.removeprefix("ref: ").strip() if head.startswith("ref: ") else None
+    return ref if ref is not None and REF_NAME.fullmatch(ref) else None
+
+
+# What every git command in a work tree opens first, below `.git`: a FIFO among them (a crafted
+# folder, an unpacked archive) would keep git waiting until its timeout, command after command.
+GIT_OPENS_FIRST = ("HEAD", "config", "commondir", "index", "packed-refs", "shallow", "objects/info/alternates")
+SPECIAL_FILES = ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "device"), (stat.S_ISBLK, "device"))
+
+
+def git_would_block(root: Path) -> str | None:
+    """Why git would wait on the repository of the work tree `root` instead of reading it: `.git`,
+    or a file git opens on every command (HEAD, the branch HEAD names, config, the index ...), is a
+    FIFO, a socket or a device (links followed) rather than a regular file or a folder. None when
+    none is; whatever else is wrong with the repository is git's to say. A `.git` file (a linked
+    work tree) is checked itself, not the folder it points to."""
+    git_dir = root / ".git"
+    opened = [git_dir]
+    if git_dir.is_dir():
+        opened += [git_dir / name for name in GIT_OPENS_FIRST]
+        ref = _ref_named((_small_file(git_dir / "HEAD", MAX_REF_FILE) or "").strip())
+        opened += [git_dir / ref] if ref else []
+    for path in opened:
+        try:
+            mode = os.stat(path).st_mode
+        except (OSError, ValueError):
+            continue
+        kind = next((name for is_kind, name in SPECIAL_FILES if is_kind(mode)), None)
+        if kind:
+            return (f"{path.relative_to(root).as_posix()} is a {kind}, not a regular file: git would wait on it "
+                    f"instead of reading the repository")
     return None
 
 

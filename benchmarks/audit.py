@@ -4,6 +4,7 @@
     python3 benchmarks/audit.py --corpus DIR REPO...  # another folder, plus single repositories
     python3 benchmarks/audit.py --generated 50000     # also a generated 50k-file repository
     python3 benchmarks/audit.py --python VENV/bin/python  # an installed copy instead of this checkout
+    python3 benchmarks/audit.py --python NEW/bin/python --baseline OLD/bin/python --runs 10  # paired
 
 For each repository: the auditor's wall time as a fresh process (the minimum of --runs),
 its peak memory (the largest resident size of that repository's audit process or a git
@@ -44,26 +45,43 @@ def main() -> None:
     parser.add_argument("--generated", type=int, default=0, help="also a generated repository of this many files")
     parser.add_argument("--python", help="run the auditor installed for this interpreter (default: this "
                                          "checkout, through PYTHONPATH, with the running interpreter)")
+    parser.add_argument("--baseline", metavar="PYTHON", help="also the auditor installed for this interpreter, "
+                        "its runs alternating with the measured one's: each repository's median ratio of paired "
+                        "runs (what the host's drift leaves alone)")
     args = parser.parse_args()
     auditor = Auditor(args.python)
+    baseline = Auditor(args.baseline) if args.baseline else None
 
     repos = sorted(p for p in args.corpus.iterdir() if (p / ".git").exists()) if args.corpus.is_dir() else []
     repos += [p for p in args.repos if _is_repository(p)]
     if args.generated:
         repos.append(generated_repository(args.generated))
     print(f"measuring {auditor.describe()}")
+    if baseline is not None:
+        print(f"against {baseline.describe()}")
     print(f"{len(repos)} repositories; minimum of {args.runs} runs; {os.cpu_count()} CPUs (other work adds noise)")
-    print(f"{'repository':<40} {'files':>6} {'read':>6} {'auditor s':>10} {'floor s':>8} {'ratio':>6} {'peak MB':>8}")
-    walls, ratios = [], []
+    paired_header = f" {'baseline s':>10} {'paired':>7}" if baseline else ""
+    print(f"{'repository':<40} {'files':>6} {'read':>6} {'auditor s':>10} {'floor s':>8} {'ratio':>6} {'peak MB':>8}"
+          f"{paired_header}")
+    walls, ratios, paired = [], [], []
     for repo in repos:
         files, read, floor = measure_floor(repo, args.runs)
-        wall, peak = measure_auditor(auditor, repo, args.runs)
+        if baseline is None:
+            wall, peak = measure_auditor(auditor, repo, args.runs)
+            columns = ""
+        else:
+            wall, peak, base_wall, ratio = measure_pair(auditor, baseline, repo, args.runs)
+            paired.append(ratio)
+            columns = f" {base_wall:>10.3f} {ratio:>7.3f}"
         walls.append(wall)
         ratios.append(wall / floor)
-        print(f"{repo.name[:40]:<40} {files:>6} {read:>6} {wall:>10.3f} {floor:>8.3f} {wall / floor:>6.1f} {peak:>8.0f}")
+        print(f"{repo.name[:40]:<40} {files:>6} {read:>6} {wall:>10.3f} {floor:>8.3f} {wall / floor:>6.1f} {peak:>8.0f}"
+              f"{columns}")
     if walls:
         print(f"median auditor wall {statistics.median(walls):.3f} s, median ratio to the floor "
               f"{statistics.median(ratios):.1f}, over {len(walls)} repositories")
+    if paired:
+        print(f"median paired ratio to the baseline {statistics.median(paired):.3f} (below 1: faster)")
 
 
 def _is_repository(path: Path) -> bool:
@@ -107,6 +125,19 @@ def measure_auditor(auditor: Auditor, repo: Path, runs: int) -> tuple[float, flo
     command = auditor.command("audit", str(repo.resolve()), "--format", "json")
     results = [timed(command, auditor.env, auditor.cwd) for _ in range(runs)]
     return min(wall for wall, _ in results), max(peak for _, peak in results)
+
+
+def measure_pair(auditor: Auditor, baseline: Auditor, repo: Path, runs: int) -> tuple[float, float, float, float]:
+    """(best wall, peak MB, baseline's best wall, median ratio of paired runs): the two copies'
+    runs alternate, each first in every other pair, so that what the host does meanwhile weighs on
+    both alike."""
+    results: dict[Auditor, list[tuple[float, float]]] = {auditor: [], baseline: []}
+    for run in range(runs):
+        for copy in (auditor, baseline) if run % 2 == 0 else (baseline, auditor):
+            results[copy].append(timed(copy.command("audit", str(repo.resolve()), "--format", "json"), copy.env, copy.cwd))
+    mine, theirs = results[auditor], results[baseline]
+    ratio = statistics.median(wall / base_wall for (wall, _), (base_wall, _) in zip(mine, theirs))
+    return min(wall for wall, _ in mine), max(peak for _, peak in mine), min(wall for wall, _ in theirs), ratio
 
 
 def measure_floor(repo: Path, runs: int) -> tuple[int, int, float]:

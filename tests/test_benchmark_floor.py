@@ -53,3 +53,17 @@ def test_the_measured_copy_is_not_the_one_in_the_current_folder(bench, tmp_path,
     described = auditor.describe()
     assert "decoy" not in described and str(decoy) not in described
     assert not any(Path(auditor.cwd).iterdir())
+
+
+def test_a_paired_measurement_alternates_the_two_copies(bench, monkeypatch, tmp_path):
+    order = []
+
+    def timed(command, env, cwd):
+        order.append(env["WHICH"])
+        return (0.2, 30.0) if env["WHICH"] == "new" else (0.25, 31.0)
+
+    monkeypatch.setattr(bench, "timed", timed)
+    new, old = bench.Auditor(sys.executable), bench.Auditor(sys.executable)
+    new.env["WHICH"], old.env["WHICH"] = "new", "old"
+    assert bench.measure_pair(new, old, tmp_path, 4) == (0.2, 30.0, 0.25, 0.8)
+    assert order == ["new", "old", "old", "new", "new", "old", "old", "new"], "each first in every other pair"

@@ -101,8 +101,8 @@ class KeptAcrossRuns:
     time (None: no file, nothing kept); `valid` says which stored entries are of the right shape;
     `family` is the glob of the names other versions give the file (tidy_after_writing)."""
 
-    def __init__(self, file: Callable[[], Path | None], stamp: Callable[[], Any], field: str, limit: int,
-                 valid: Callable[[Any], bool] = lambda entry: True, family: str | None = None):
+    def __init__(self, file: Callable[[], Path | None], stamp: Callable[[], Any], field: str, limit: int, *,
+                 family: str, valid: Callable[[Any], bool] = lambda entry: True):
         self._file, self._stamp, self._field, self.limit, self._valid = file, stamp, field, limit, valid
         self._family = family
         self._lock = _thread.allocate_lock()   # threading's Lock; every start imports this module
@@ -142,7 +142,7 @@ class KeptAcrossRuns:
         if len(kept) > self.limit:
             kept = {key: kept[key] for key in sorted(kept, key=lambda key: key not in used)[:self.limit]}
         if write_kept(path, {"stamp": self._stamp(), self._field: kept}):
-            tidy_after_writing(path, self._family or path.name)
+            tidy_after_writing(path, self._family)
 
     def _read(self, path: Path | None) -> dict[str, Any]:
         if path is None:

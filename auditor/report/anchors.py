@@ -101,8 +101,15 @@ def _may_set_flags(source: str) -> bool:
 
 
 def holds_words(needed: tuple[tuple[str, ...], ...], lowered: str) -> bool:
-    """Whether the lowered text holds a word of each group."""
-    return all(any(word in lowered for word in either) for either in needed)
+    """Whether the lowered text holds a word of each group. Asked ~4,000 times an audit: plain loops,
+    half the time of `all(any(...))`, which makes a generator for every group."""
+    for either in needed:
+        for word in either:
+            if word in lowered:
+                break
+        else:
+            return False
+    return True
 
 
 @lru_cache(maxsize=2048)

@@ -409,7 +409,7 @@ def _vocabulary(probes: list[_Probe]) -> frozenset[str]:
 
 
 def _words_in(words: frozenset[str], lowered: str) -> frozenset[str]:
-    return frozenset(word for word in words if word in lowered)
+    return frozenset(filter(lowered.__contains__, words))   # `word in lowered`, without a generator
 
 
 @lru_cache(maxsize=256)

@@ -9,11 +9,19 @@ from tree_sitter import Node, Parser, Query, QueryCursor
 from auditor.facts.grammars import grammar
 from auditor.record import field, record
 
-# The node kinds a module's facts come from, found by tree-sitter itself in document order (the
-# order of a depth-first walk), so that Python touches only these nodes, not every token.
+# The nodes a module's facts come from, found by tree-sitter itself, one capture name per kind of
+# fact, so that Python touches only these nodes, not every token, and asks no node for its kind or
+# its parent (tree-sitter finds a parent from the root down). A string that is a statement of its
+# own (a docstring) is captured a second time, as `statement_string`, to be left out.
 COLLECTED_KINDS = """
-[(import_statement) (import_from_statement) (call) (decorator) (class_definition)
- (function_definition) (assignment) (assert_statement) (string)] @node
+(call) @call
+(string) @string
+(expression_statement (string) @statement_string)
+(assignment) @assignment
+[(import_statement) (import_from_statement)] @import
+(decorator) @decorator
+[(class_definition) (function_definition)] @definition
+(assert_statement) @assert
 """
 
 
@@ -112,53 +120,67 @@ def _line(node: Node) -> int:
     return node.start_point[0] + 1
 
 
+def _captured_in_order(captured: dict[str, list[Node]]) -> dict[str, list[Node]]:
+    """Each capture's nodes in document order, as a depth-first walk meets them (a node before the
+    nodes inside it): tree-sitter hands captures on in the order its patterns finish."""
+    return {name: sorted(nodes, key=_walk_order) for name, nodes in captured.items()}
+
+
+def _walk_order(node: Node) -> tuple[int, int]:
+    return node.start_byte, -node.end_byte
+
+
 class _Collector:
     def __init__(self, module: PythonModule):
         self.m = module
 
     def visit(self, root: Node) -> None:
-        # The definitions enclosing the current node, each with what it gives the nodes inside it
-        # (the class they are methods of, whether a function encloses them): nodes come in document
-        # order, so a definition is left once a node starts at or after its end. No parent walks
-        # (tree-sitter finds a node's parent from the root down: on deep nesting that is quadratic).
-        enclosing: list[tuple[int, str | None, bool]] = []
-        for _, captured in python_parsing()[1].matches(root):
-            for node in captured["node"]:
-                while enclosing and node.start_byte >= enclosing[-1][0]:
-                    enclosing.pop()
-                in_class, in_function = (enclosing[-1][1], enclosing[-1][2]) if enclosing else (None, False)
-                self._collect(node, in_class, in_function)
-                if node.type == "class_definition":
-                    enclosing.append((node.end_byte, _text(node.child_by_field_name("name")), False))
-                elif node.type == "function_definition":
-                    enclosing.append((node.end_byte, None, True))
-
-    def _collect(self, node: Node, in_class: str | None, in_function: bool) -> None:
-        kind = node.type
-        if kind == "call":
+        found = _captured_in_order(python_parsing()[1].captures(root))
+        for node in found.get("import", ()):
+            if node.type == "import_statement":
+                self._import(node)
+            else:
+                self._import_from(node)
+        for node in found.get("call", ()):
             self._call(node)
-        elif kind == "string":
-            if node.parent is not None and node.parent.type != "expression_statement":
-                content = _text(node)
-                if len(content) < 400:
-                    self.m.strings.append((content.strip("'\"bfrBFRuU"), _line(node)))
-        elif kind == "assignment":
-            left = node.child_by_field_name("left")
-            right = node.child_by_field_name("right")
-            if left is not None and right is not None:
-                self.m.assigns.append((_text(left), _text(right)[:200], _line(node)))
-        elif kind == "import_statement":
-            self._import(node)
-        elif kind == "import_from_statement":
-            self._import_from(node)
-        elif kind == "decorator":
+        docstrings = {node.start_byte for node in found.get("statement_string", ())}
+        for node in found.get("string", ()):
+            if node.start_byte not in docstrings:
+                self._string(node)
+        for node in found.get("assignment", ()):
+            self._assignment(node)
+        for node in found.get("decorator", ()):
             self.m.decorators.append((_decorator_name(node), _line(node)))
-        elif kind == "class_definition":
-            self._class(node)
-        elif kind == "function_definition":
-            self._function(node, in_class, in_function)
-        elif kind == "assert_statement":
-            self.m.assert_lines.append(_line(node))
+        self.m.assert_lines += map(_line, found.get("assert", ()))
+        self.m.assert_lines.sort()   # assert statements and assert-like calls, in the order they are written
+        self._definitions(found.get("definition", ()))
+
+    def _definitions(self, nodes: list[Node]) -> None:
+        # The definitions enclosing the current one, each with what it gives those inside it (the
+        # class they are methods of, whether a function encloses them): definitions come in document
+        # order, so one is left once a definition starts at or after its end.
+        enclosing: list[tuple[int, str | None, bool]] = []
+        for node in nodes:
+            while enclosing and node.start_byte >= enclosing[-1][0]:
+                enclosing.pop()
+            in_class, in_function = (enclosing[-1][1], enclosing[-1][2]) if enclosing else (None, False)
+            if node.type == "class_definition":
+                self._class(node)
+                enclosing.append((node.end_byte, _text(node.child_by_field_name("name")), False))
+            else:
+                self._function(node, in_class, in_function)
+                enclosing.append((node.end_byte, None, True))
+
+    def _string(self, node: Node) -> None:
+        content = _text(node)
+        if len(content) < 400:
+            self.m.strings.append((content.strip("'\"bfrBFRuU"), _line(node)))
+
+    def _assignment(self, node: Node) -> None:
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is not None and right is not None:
+            self.m.assigns.append((_text(left), _text(right)[:200], _line(node)))
 
     def _import(self, node: Node) -> None:
         for child in node.named_children:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-from auditor.audit_options import Format
+from auditor.command_options import Format
 from auditor.render.attention import FailOn, fails
 
 EXIT_OK, EXIT_UNSUPPORTED, EXIT_INPUT = 0, 1, 2

@@ -1,16 +1,14 @@
-"""The command line: `auditor audit TARGET`, `auditor rules`, `auditor explain ID`."""
+"""The command line: `auditor audit TARGET`, `auditor batch INPUT`, `auditor rules`, `auditor explain ID`."""
 
 from __future__ import annotations
 
 import inspect
 from pathlib import Path
-from typing import Optional
-
 import typer
 
 from auditor import __version__
 from auditor.audit_command import AUDIT_HELP, EXIT_CODES_HELP, EXIT_OK, fail, run_audit
-from auditor.audit_options import AUDIT_PARAMETERS, Parameter
+from auditor.command_options import AUDIT_PARAMETERS, BATCH_HELP, BATCH_PARAMETERS, Parameter
 from auditor.entry import main  # noqa: F401  the console script's former home
 
 # The audit, the catalogue and rich are imported by the commands that use them, so that
@@ -22,13 +20,14 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
 def _typer_parameter(parameter: Parameter) -> typer.models.ParameterInfo:
     if not parameter.flags:
         return typer.Argument(parameter.default, metavar=parameter.metavar, help=parameter.help)
-    return typer.Option(parameter.default, *parameter.flags, metavar=parameter.metavar, help=parameter.help)
+    return typer.Option(parameter.default, *parameter.flags, metavar=parameter.metavar, help=parameter.help,
+                        min=parameter.minimum)
 
 
-def _audit_from_table(parameters: tuple[Parameter, ...], doc: str):
-    """The audit command as typer reads a hand-written one: its signature is the table's."""
+def _command_from_table(parameters: tuple[Parameter, ...], doc: str, run):
+    """A command as typer reads a hand-written one: its signature is the table's, and it calls `run`."""
     def command(**values) -> None:
-        run_audit(**values)
+        run(**values)
 
     command.__signature__ = inspect.Signature([
         inspect.Parameter(p.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=_typer_parameter(p),
@@ -38,7 +37,17 @@ def _audit_from_table(parameters: tuple[Parameter, ...], doc: str):
     return command
 
 
-audit_command = app.command("audit", epilog=EXIT_CODES_HELP)(_audit_from_table(AUDIT_PARAMETERS, AUDIT_HELP))
+def _run_audit(**values) -> None:
+    run_audit(**values)
+
+
+def _run_batch(**values) -> None:
+    from auditor.batch.command import run_batch_command
+
+    run_batch_command(**values)
+
+
+audit_command = app.command("audit", epilog=EXIT_CODES_HELP)(_command_from_table(AUDIT_PARAMETERS, AUDIT_HELP, _run_audit))
 
 
 @app.command("rules")
@@ -90,25 +99,7 @@ def explain_command(item: str = typer.Argument(..., help="An item id (e.g. docke
         console.print("facts read: " + escape(", ".join(facts)))
 
 
-@app.command("batch")
-def batch_command(
-    source: Path = typer.Argument(..., metavar="INPUT",
-                                  help="A CSV roster (group, repository[, deadline][, commit]) or a folder of repositories."),
-    out: Path = typer.Option(..., "--out", "-o", help="The output folder: reports, class.json, summary.csv, dashboard.html."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: the number of CPUs)."),
-    deadline: Optional[str] = typer.Option(None, "--deadline", help="Audit every group as it was then (a row's own deadline or commit wins)."),
-    tz: Optional[str] = typer.Option(None, "--tz", help="Time zone of deadlines without one (e.g. Europe/Copenhagen)."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Audit every group again, even when unchanged since the last run."),
-    timeout: float = typer.Option(900.0, "--timeout", min=0, help="Seconds one group may take (0: no limit)."),
-) -> None:
-    """Audit a whole class in parallel: one report per group, class statistics and a dashboard.
-
-    Exit code 0 when every group was audited, 1 when some could not be (their rows say why),
-    2 when the input cannot be used (bad roster rows are listed with their line numbers)."""
-    from auditor.batch.command import batch
-
-    raise typer.Exit(batch(source, out, jobs=jobs, deadline=deadline, tz=tz, use_cache=not no_cache,
-                           timeout=timeout or None))
+batch_command = app.command("batch")(_command_from_table(BATCH_PARAMETERS, BATCH_HELP, _run_batch))
 
 
 def _print_version(asked: bool) -> None:

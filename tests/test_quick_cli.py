@@ -1,4 +1,4 @@
-"""The quick reading of `auditor audit ...` either declines or calls the audit exactly as typer does."""
+"""The quick reading of `auditor audit ...` and `auditor batch ...` either declines or calls the command exactly as typer does."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 import auditor.cli as cli
-from auditor.audit_options import AUDIT_PARAMETERS, quick_audit_arguments
+from auditor.command_options import AUDIT_PARAMETERS, BATCH_PARAMETERS, quick_arguments, quick_audit_arguments
 
 OPTIONS = [p for p in AUDIT_PARAMETERS if p.flags]
 
@@ -143,3 +143,100 @@ def test_an_audit_interrupted_or_cut_off_ends_with_typer_s_exit_code(raised, mon
             run()
         codes.append(ended.value.code)
     assert codes == [130, 130] if isinstance(raised, KeyboardInterrupt) else codes == [1, 1]
+
+
+# --- batch --------------------------------------------------------------------------------------
+BATCH_OPTIONS = [p for p in BATCH_PARAMETERS if p.flags]
+BATCH_SAMPLES = {Path: ["out", "some/dir", "a=b"], str: ["2026-01-23 23:59", "Europe/Copenhagen"],
+                 int: ["1", "2", "16", "007"], float: ["0", "2.5", "900", "0.0"]}
+
+
+def _every_batch_form() -> list[list[str]]:
+    """Each flag of each batch option in each form the quick reading accepts (with the required --out)."""
+    cases = []
+    for option in BATCH_OPTIONS:
+        long = option.flags[0]
+        rest = [] if option.name == "out" else ["--out", "reports"]
+        if not option.takes_value:
+            cases += [["batch", "class", flag, *rest] for flag in option.flags]
+            continue
+        for value in BATCH_SAMPLES[option.kind]:
+            cases += [["batch", "class", flag, value, *rest] for flag in option.flags]
+            cases += [["batch", f"{long}={value}", *rest, "class"], ["batch", *rest, option.flags[-1], value, "class"]]
+    return cases
+
+
+BATCH_MIXED = [
+    ["batch", "class", "-o", "out"],
+    ["batch", "roster.csv", "--out", "a", "--out", "b", "-j", "1", "--jobs", "3"],   # repeated: the last wins
+    ["batch", "class", "-o", "out", "--no-cache", "--no-cache", "--timeout", "0"],
+    ["batch", "-o", "ud", "klasse på dansk", "--deadline=2026-01-23 23:59", "--tz", "Europe/Copenhagen"],
+    ["batch", os.fsdecode(b"cl\xe9ss"), "--out", os.fsdecode(b"\xff")],
+]
+
+BATCH_DECLINED = [
+    ["batch"], ["batch", "class"], ["batch", "--out", "out"], ["batch", "class", "--out"], ["batch", "class", "-o="],
+    ["batch", "class", "-o", "out", "--help"], ["batch", "--help"], ["batch", "class", "other", "-o", "out"],
+    ["batch", "class", "-o", "out", "--jobs", "0"], ["batch", "class", "-o", "out", "-j", "-1"],
+    ["batch", "class", "-o", "out", "-j", "1.5"], ["batch", "class", "-o", "out", "-j", " 2"],
+    ["batch", "class", "-o", "out", "-j", "+2"], ["batch", "class", "-o", "out", "-j", "2_0"],
+    ["batch", "class", "-o", "out", "-j", "\u00b2"], ["batch", "class", "-o", "out", "--jobs="],
+    ["batch", "class", "-o", "out", "--timeout", "-1"], ["batch", "class", "-o", "out", "--timeout", "1e3"],
+    ["batch", "class", "-o", "out", "--timeout", "inf"], ["batch", "class", "-o", "out", "--timeout", ".5"],
+    ["batch", "class", "-o", "out", "--no-cache=1"], ["batch", "class", "-o", "out", "--cache"],
+    ["batch", "class", "-o", "out", "--format", "json"], ["batch", "", "-o", "out"], ["Batch", "class", "-o", "out"],
+    ["batch", "class", "-o", "out", "--"], ["batch", "class", "-o", "-x"],
+]
+
+
+def _typer_batch_arguments(argv: list[str], monkeypatch) -> dict | None:
+    """What typer calls the batch command with for this command line, or None when it does not call it."""
+    import auditor.batch.command
+
+    called = []
+
+    def record(**arguments):
+        called.append(arguments)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(auditor.batch.command, "run_batch_command", record)
+    CliRunner().invoke(cli.app, argv)
+    return called[0] if called else None
+
+
+@pytest.mark.parametrize("argv", _every_batch_form() + BATCH_MIXED, ids=" ".join)
+def test_the_quick_reading_calls_the_batch_as_typer_does(argv, monkeypatch):
+    quick = quick_arguments("batch", argv, {})
+    assert quick is not None, "a plain command line the quick reading should read"
+    assert _typed(quick) == _typed(_typer_batch_arguments(argv, monkeypatch))
+
+
+@pytest.mark.parametrize("argv", BATCH_DECLINED, ids=lambda argv: " ".join(argv) or "(empty)")
+def test_the_quick_reading_declines_batch_lines_it_cannot_read_as_typer_does(argv, monkeypatch):
+    assert quick_arguments("batch", argv, {}) is None
+    typer_arguments = _typer_batch_arguments(argv, monkeypatch)
+    if typer_arguments is not None:  # typer reads it: declining costs only time
+        assert set(typer_arguments) == {p.name for p in BATCH_PARAMETERS}
+
+
+def test_every_batch_option_of_the_table_is_an_option_of_the_typer_command():
+    command = cli.typer.main.get_command(cli.app).commands["batch"]
+    declared = {param.name: tuple(param.opts) for param in command.params}
+    assert declared == {p.name: p.flags or (p.name,) for p in BATCH_PARAMETERS}
+    ranges = {param.name: getattr(param.type, "min", None) for param in command.params}
+    assert ranges == {p.name: p.minimum for p in BATCH_PARAMETERS}
+
+
+def test_a_batch_line_goes_to_the_class_run_without_typer(monkeypatch):
+    import sys
+
+    import auditor.batch.command
+    from auditor.entry import _run_command
+
+    called = []
+    monkeypatch.setattr(auditor.batch.command, "run_batch_command", lambda **arguments: called.append(arguments))
+    for module in ("typer", "auditor.cli"):
+        monkeypatch.setitem(sys.modules, module, None)   # importing either would fail
+    _run_command(["batch", "class", "-o", "out", "-j", "2"])
+    assert called == [{"source": Path("class"), "out": Path("out"), "jobs": 2, "deadline": None, "tz": None,
+                       "no_cache": False, "timeout": 900.0}]

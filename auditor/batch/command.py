@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -13,6 +14,13 @@ from auditor.batch.roster import Group, RosterError
 from auditor.batch.run import BatchResult, run_batch
 
 EXIT_OK, EXIT_GROUP_ERRORS, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def run_batch_command(source: Path, out: Path, jobs: int | None, deadline: str | None, tz: str | None,
+                      no_cache: bool, timeout: float) -> NoReturn:
+    """`auditor batch` once its command line is read (by typer or by the quick reading): the exit code."""
+    raise SystemExit(batch(source, out, jobs=jobs, deadline=deadline, tz=tz, use_cache=not no_cache,
+                           timeout=timeout or None))
 
 
 def batch(source: Path, out: Path, *, jobs: int | None, deadline: str | None, tz: str | None,

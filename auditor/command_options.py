@@ -1,10 +1,12 @@
-"""The options of `auditor audit`, declared once: the typer command is built from this table, and
-so is the quick reading of a plain, well-formed command line that spares an audit typer's import.
+"""The options of `auditor audit` and `auditor batch`, declared once: the typer commands are built
+from these tables, and so is the quick reading of a plain, well-formed command line that spares
+an audit or a class run typer's import.
 
-The quick reading understands only what it can read exactly as typer would: `audit`, one TARGET,
-and each option as `--long VALUE`, `--long=VALUE` or `-s VALUE` (flags bare). Anything else, help,
-a bad value or a stray token included, it declines, and typer reads the command line instead, so
-every message, help text and exit code stays typer's."""
+The quick reading understands only what it can read exactly as typer would: the command, its one
+positional argument, and each option as `--long VALUE`, `--long=VALUE` or `-s VALUE` (flags bare),
+every required option given. Anything else, help, a bad or out-of-range value or a stray token
+included, it declines, and typer reads the command line instead, so every message, help text and
+exit code stays typer's."""
 
 from __future__ import annotations
 
@@ -36,6 +38,7 @@ class Parameter:
     default: Any
     help: str
     metavar: str | None = None
+    minimum: int | float | None = None   # the smallest value typer accepts (int and float options)
 
     @property
     def annotation(self) -> Any:
@@ -67,7 +70,26 @@ AUDIT_PARAMETERS = (
                    "checks as well; any of these; or never."),
 )
 
-_OPTIONS_BY_FLAG = {flag: p for p in AUDIT_PARAMETERS for flag in p.flags}
+BATCH_HELP = """Audit a whole class in parallel: one report per group, class statistics and a dashboard.
+
+    Exit code 0 when every group was audited, 1 when some could not be (their rows say why),
+    2 when the input cannot be used (bad roster rows are listed with their line numbers)."""
+
+BATCH_PARAMETERS = (
+    Parameter("source", (), Path, REQUIRED, metavar="INPUT",
+              help="A CSV roster (group, repository[, deadline][, commit]) or a folder of repositories."),
+    Parameter("out", ("--out", "-o"), Path, REQUIRED,
+              help="The output folder: reports, class.json, summary.csv, dashboard.html."),
+    Parameter("jobs", ("--jobs", "-j"), int, None, minimum=1, help="Worker processes (default: the number of CPUs)."),
+    Parameter("deadline", ("--deadline",), str, None,
+              help="Audit every group as it was then (a row's own deadline or commit wins)."),
+    Parameter("tz", ("--tz",), str, None, help="Time zone of deadlines without one (e.g. Europe/Copenhagen)."),
+    Parameter("no_cache", ("--no-cache",), bool, False,
+              help="Audit every group again, even when unchanged since the last run."),
+    Parameter("timeout", ("--timeout",), float, 900.0, minimum=0, help="Seconds one group may take (0: no limit)."),
+)
+
+COMMANDS = {"audit": AUDIT_PARAMETERS, "batch": BATCH_PARAMETERS}
 _DECLINED = object()
 # click reads this variable to answer shell completion instead of running the command
 _COMPLETION_VARIABLE = "_AUDITOR_COMPLETE"
@@ -76,33 +98,54 @@ _COMPLETION_VARIABLE = "_AUDITOR_COMPLETE"
 def quick_audit_arguments(argv: Sequence[str], environment: dict[str, str]) -> dict[str, Any] | None:
     """The keyword arguments typer would call the audit command with for this command line
     (without the program name), or None when the command line is not one read here."""
-    if not argv or argv[0] != "audit" or _COMPLETION_VARIABLE in environment:
+    return quick_arguments("audit", argv, environment)
+
+
+def quick_arguments(command: str, argv: Sequence[str], environment: dict[str, str]) -> dict[str, Any] | None:
+    """The keyword arguments typer would call `command` (audit, batch) with for this command line
+    (without the program name), or None when the command line is not that command read here."""
+    if not argv or argv[0] != command or _COMPLETION_VARIABLE in environment:
         return None
-    values: dict[str, Any] = {p.name: p.default for p in AUDIT_PARAMETERS if p.flags}
-    targets = []
+    parameters = COMMANDS[command]
+    by_flag = {flag: p for p in parameters for flag in p.flags}
+    values: dict[str, Any] = {p.name: p.default for p in parameters if p.flags}
+    positional = []
     tokens = iter(argv[1:])
     for token in tokens:
         if not token.startswith("-"):
-            targets.append(token)
+            positional.append(token)
             continue
         flag, equals, attached = token.partition("=") if token.startswith("--") else (token, "", "")
-        option = _OPTIONS_BY_FLAG.get(flag)
+        option = by_flag.get(flag)
         if option is None or (equals and not option.takes_value):
             return None
         value = _value(option, attached if equals else next(tokens, None)) if option.takes_value else True
         if value is _DECLINED:
             return None
         values[option.name] = value
-    if len(targets) != 1 or not targets[0]:
+    if len(positional) != 1 or not positional[0] or REQUIRED in values.values():
         return None
-    return {"target": targets[0], **values}
+    argument = next(p for p in parameters if not p.flags)
+    return {argument.name: argument.kind(positional[0]), **values}
+
+
+def _plain_number(kind: type, text: str) -> bool:
+    """Digits (for a float, around at most one point): text that int() and float() read as typer does."""
+    whole, point, fraction = text.partition(".") if kind is float else (text, "", "")
+    return text.isascii() and whole.isdigit() and (not point or fraction.isdigit())
 
 
 def _value(option: Parameter, text: str | None) -> Any:
     """The option's value from its text; declined when typer might read the text otherwise or
-    refuse it (missing, empty, looking like an option, not one of the choices)."""
+    refuse it (missing, empty, looking like an option, not one of the choices, not a plain number
+    or one below the minimum)."""
     if not text or text.startswith("-"):
         return _DECLINED
     if issubclass(option.kind, Enum):
         return option.kind(text) if text in {choice.value for choice in option.kind} else _DECLINED
+    if option.kind in (int, float):
+        if not _plain_number(option.kind, text):
+            return _DECLINED
+        value = option.kind(text)
+        return _DECLINED if option.minimum is not None and value < option.minimum else value
     return option.kind(text)

@@ -34,7 +34,7 @@ class Parameter:
 
     name: str                    # the keyword the command is called with
     flags: tuple[str, ...]
-    kind: type                   # str, Path, bool, or an Enum whose values are the choices
+    kind: type                   # str, Path, bool, int, float, or an Enum whose values are the choices
     default: Any
     help: str
     metavar: str | None = None

@@ -95,12 +95,11 @@ def audit_source(source: Source, git, report_file: Path | None = None) -> AuditR
     try:
         outcomes = run_all(repo)
     except BaseException:
-        if python_beside is not None:
-            python_beside.cancel()
         said_pending.cancel()
         raise
-    if python_beside is not None:
-        python_beside.cancel()   # when no rule read the Python files
+    finally:
+        if python_beside is not None:
+            python_beside.cancel()   # also when no rule read the Python files
     started.cancel_branch_log()
     items = []
     for spec in catalog:

@@ -95,12 +95,6 @@ _DECLINED = object()
 _COMPLETION_VARIABLE = "_AUDITOR_COMPLETE"
 
 
-def quick_audit_arguments(argv: Sequence[str], environment: dict[str, str]) -> dict[str, Any] | None:
-    """The keyword arguments typer would call the audit command with for this command line
-    (without the program name), or None when the command line is not one read here."""
-    return quick_arguments("audit", argv, environment)
-
-
 def quick_arguments(command: str, argv: Sequence[str], environment: dict[str, str]) -> dict[str, Any] | None:
     """The keyword arguments typer would call `command` (audit, batch) with for this command line
     (without the program name), or None when the command line is not that command read here."""

@@ -45,14 +45,11 @@ def main() -> None:
 def _run_command(argv: list[str]) -> None:
     from auditor.command_options import quick_arguments
 
-    arguments = quick_arguments("audit", argv, os.environ)
-    if arguments is not None:
-        _run_audit_as_typer_would(arguments)
-        return
-    arguments = quick_arguments("batch", argv, os.environ)
-    if arguments is not None:
-        _run_batch_as_typer_would(arguments)
-        return
+    for command, run in (("audit", _run_audit_as_typer_would), ("batch", _run_batch_as_typer_would)):
+        arguments = quick_arguments(command, argv, os.environ)
+        if arguments is not None:
+            run(arguments)
+            return
     from auditor.cli import app
 
     app(prog_name="auditor")

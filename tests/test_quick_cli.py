@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 import auditor.cli as cli
-from auditor.command_options import AUDIT_PARAMETERS, BATCH_PARAMETERS, quick_arguments, quick_audit_arguments
+from auditor.command_options import AUDIT_PARAMETERS, BATCH_PARAMETERS, quick_arguments
 
 OPTIONS = [p for p in AUDIT_PARAMETERS if p.flags]
 
@@ -87,14 +87,14 @@ def _typed(arguments: dict) -> dict:
 
 @pytest.mark.parametrize("argv", EVERY_FORM + MIXED, ids=" ".join)
 def test_the_quick_reading_calls_the_audit_as_typer_does(argv, monkeypatch):
-    quick = quick_audit_arguments(argv, {})
+    quick = quick_arguments("audit", argv, {})
     assert quick is not None, "a plain command line the quick reading should read"
     assert _typed(quick) == _typed(_typer_arguments(argv, monkeypatch))
 
 
 @pytest.mark.parametrize("argv", DECLINED, ids=lambda argv: " ".join(argv) or "(empty)")
 def test_the_quick_reading_declines_what_it_cannot_read_as_typer_does(argv, monkeypatch):
-    assert quick_audit_arguments(argv, {}) is None
+    assert quick_arguments("audit", argv, {}) is None
     typer_arguments = _typer_arguments(argv, monkeypatch)
     if argv[:1] == ["audit"] and typer_arguments is not None:  # typer reads it: declining costs only time
         assert set(typer_arguments) == {p.name for p in AUDIT_PARAMETERS}
@@ -107,7 +107,7 @@ def test_every_option_of_the_table_is_an_option_of_the_typer_command():
 
 
 def test_shell_completion_is_left_to_typer():
-    assert quick_audit_arguments(["audit", "repo"], {"_AUDITOR_COMPLETE": "bash_source"}) is None
+    assert quick_arguments("audit", ["audit", "repo"], {"_AUDITOR_COMPLETE": "bash_source"}) is None
 
 
 class _StandIn:

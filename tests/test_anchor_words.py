@@ -67,6 +67,16 @@ def test_a_kept_answer_is_the_one_reading_gives(cache_home, monkeypatch, kind, r
     assert type(_ask(reader, takes_flags, source, flags)) is type(first)
 
 
+@pytest.mark.parametrize(("kind", "reader", "takes_flags"), READERS)
+@pytest.mark.parametrize(("source", "flags"), SOURCES)
+def test_the_next_run_reads_nothing_again(cache_home, monkeypatch, kind, reader, takes_flags, source, flags):
+    _ask(reader, takes_flags, source, flags)
+    anchor_words.store_learned()
+    _next_run(monkeypatch)
+    _ask(reader, takes_flags, source, flags)
+    assert anchor_words.KEPT.learned == {}, "a kept answer is used as it is stored, not read and learned again"
+
+
 def _store_one(monkeypatch) -> None:
     _kept(anchors.words_needed)(r"\bgcloud\s+run\b", re.IGNORECASE)
     anchor_words.store_learned()

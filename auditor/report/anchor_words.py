@@ -59,9 +59,10 @@ def words(stored: Any) -> tuple[str, ...]:
     return found
 
 
-def _list(stored: Any) -> list[Any]:
-    if not isinstance(stored, list):
-        raise TypeError("not a list")
+def _list(stored: Any) -> list[Any] | tuple[Any, ...]:
+    """A stored sequence: `marshal` gives back the tuples a reader returned, as tuples."""
+    if not isinstance(stored, (list, tuple)):
+        raise TypeError("not a sequence")
     return stored
 
 

@@ -74,7 +74,7 @@ def test_the_next_run_reads_nothing_again(cache_home, monkeypatch, kind, reader,
     anchor_words.store_learned()
     _next_run(monkeypatch)
     _ask(reader, takes_flags, source, flags)
-    assert anchor_words.KEPT.learned == {}, "a kept answer is used as it is stored, not read and learned again"
+    assert anchor_words.KEPT.learned == {}, "a kept answer is used as stored, not read and learned again"
 
 
 def _store_one(monkeypatch) -> None:

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import FIXTURES, make_git_repo
+from conftest import FIXTURES, ROOT, make_git_repo
 
 EXAMPLE = FIXTURES / "example-repo"
 ANSWERS_REPORT = FIXTURES / "reports" / "answers_2025.md"
@@ -22,8 +22,7 @@ def _example_with_answers(root: Path) -> Path:
 
 
 def _audit(repo: Path, cache: Path, tmp_path: Path) -> None:
-    env = dict(os.environ, XDG_CACHE_HOME=str(cache), TMPDIR=str(tmp_path),
-               PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache), TMPDIR=str(tmp_path), PYTHONPATH=str(ROOT))
     done = subprocess.run([sys.executable, "-m", "auditor", "audit", str(repo), "--format", "json"],
                           capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode in (0, 1), done.stderr

@@ -45,7 +45,7 @@ def kept_across_runs(kind: str, restore: Callable[[Any], Any]) -> Callable:
 
 
 def groups(stored: Any) -> tuple[tuple[str, ...], ...]:
-    return tuple(words(group) for group in _list(stored))
+    return tuple(words(group) for group in _sequence(stored))
 
 
 def words_or_none(stored: Any) -> tuple[str, ...] | None:
@@ -53,13 +53,13 @@ def words_or_none(stored: Any) -> tuple[str, ...] | None:
 
 
 def words(stored: Any) -> tuple[str, ...]:
-    found = tuple(_list(stored))
+    found = tuple(_sequence(stored))
     if not all(isinstance(word, str) and word for word in found):
         raise ValueError("not words")
     return found
 
 
-def _list(stored: Any) -> list[Any] | tuple[Any, ...]:
+def _sequence(stored: Any) -> list[Any] | tuple[Any, ...]:
     """A stored sequence: `marshal` gives back the tuples a reader returned, as tuples."""
     if not isinstance(stored, (list, tuple)):
         raise TypeError("not a sequence")
